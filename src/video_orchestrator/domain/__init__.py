@@ -1,0 +1,1 @@
+"""Pure domain models beyond the render spec (no I/O)."""

@@ -1,0 +1,8 @@
+"""Ports: one Protocol per capability, plus the value objects they exchange.
+
+Adapters live in ``providers/`` and are registered through the entry-point groups named
+below, so third-party packages plug in exactly like the built-in ones.
+"""
+
+TTS_ENTRY_POINTS = "video_orchestrator.tts"
+LLM_ENTRY_POINTS = "video_orchestrator.llm"
