@@ -1,0 +1,235 @@
+"""The ``vo`` command: a thin Typer interface over the services.
+
+Every error a user can cause ends as one readable line on stderr and a non-zero exit status;
+a traceback is shown only with ``VO_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from video_orchestrator import __version__
+from video_orchestrator.config import Settings
+from video_orchestrator.errors import CheckFailed, VoError
+from video_orchestrator.services import api as services
+from video_orchestrator.cli.progress import RichReporter
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="vo",
+    help="Video Orchestrator: topic or script → platform-ready short video, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+spec_app = typer.Typer(help="The render spec: JSON Schema and validation.", no_args_is_help=True)
+app.add_typer(spec_app, name="spec")
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 70
+
+
+def _settings() -> Settings:
+    return Settings.load()
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; turn every failure into one line and an exit status."""
+    try:
+        return action()
+    except CheckFailed as exc:
+        err.print(f"[bold red]check failed:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except VoError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]cancelled[/]")
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if os.environ.get("VO_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(set VO_DEBUG=1 to see the traceback)",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show debug logs.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_time=False, show_path=False)],
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+@app.command()
+def make(
+    topic: Annotated[str | None, typer.Option(help="What the video is about.")] = None,
+    script: Annotated[
+        Path | None, typer.Option(help="Your own script: a text file (or a script JSON).")
+    ] = None,
+    genre: Annotated[str, typer.Option(help="facts, story, listicle, motivational, how-to")] = (
+        "facts"
+    ),
+    platform: Annotated[str, typer.Option(help="tiktok, youtube-shorts, instagram-reels, "
+                                                "facebook-reels")] = "tiktok",
+    voice: Annotated[str | None, typer.Option(help="Voice id (see `vo voices`).")] = None,
+    speed: Annotated[float, typer.Option(help="Speaking speed, 0.5–2.0.")] = 1.0,
+    media: Annotated[
+        Path | None, typer.Option("--media", help="Folder of your clips and images.")
+    ] = None,
+    music: Annotated[Path | None, typer.Option(help="Music bed, ducked under the voice.")] = None,
+    caption_style: Annotated[str, typer.Option(help="karaoke, pop or clean.")] = "karaoke",
+    lang: Annotated[str, typer.Option(help="Language of script and voice.")] = "en",
+    trim: Annotated[
+        bool, typer.Option(help="Drop scenes from the end when over the platform's limit.")
+    ] = False,
+    seconds: Annotated[
+        int | None, typer.Option(help="Target length of a generated script.")
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder or .mp4 path.")] = (
+        Path("out")
+    ),
+) -> None:
+    """Make a video from a topic or a script, offline."""
+
+    def action() -> None:
+        request = services.make_request(
+            topic=topic, script=script, genre=genre, platform=platform, voice=voice,
+            speed=speed, media=media, music=music, caption_style=caption_style, lang=lang,
+            trim=trim, seconds=seconds, output=output,
+        )
+        ctx = services.context(_settings())
+        with RichReporter(err) as reporter:
+            result = services.make_video(ctx, request, reporter)
+        for notice in reporter.notices:
+            err.print(f"[yellow]note:[/] {notice}", highlight=False)
+        err.print(
+            f"[green]done[/] {result.duration:.1f} s video, script from {result.script_source}; "
+            f"thumbnail, captions and metadata beside it"
+        )
+        out.print(str(result.video), highlight=False, soft_wrap=True)
+
+    _guard(action)
+
+
+@app.command()
+def render(
+    spec_file: Annotated[Path, typer.Argument(help="A render spec JSON file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output .mp4 path.")],
+) -> None:
+    """Render a spec JSON to an MP4 in one FFmpeg pass."""
+
+    def action() -> None:
+        ctx = services.context(_settings())
+        with RichReporter(err) as reporter:
+            result = services.render_spec_file(ctx, spec_file, output, reporter)
+        out.print(str(result), highlight=False, soft_wrap=True)
+
+    _guard(action)
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="A video file.")],
+    platform: Annotated[str, typer.Option(help="Platform preset to check against.")] = "tiktok",
+) -> None:
+    """Check a file against a platform's published specs; exit 1 if a rule fails."""
+
+    def action() -> None:
+        ctx = services.context(_settings())
+        results = services.check_file(ctx, file, platform)
+        table = Table(title=f"{file.name} on {platform}", show_lines=False)
+        table.add_column("rule")
+        table.add_column("result")
+        table.add_column("expected")
+        table.add_column("actual")
+        for rule in results:
+            mark = "[green]pass[/]" if rule.ok else "[bold red]FAIL[/]"
+            table.add_row(rule.rule, mark, rule.expected, rule.actual)
+        out.print(table)
+        failed = [r.rule for r in results if not r.ok]
+        if failed:
+            raise CheckFailed(f"{len(failed)} rule(s) failed: {', '.join(failed)}")
+        out.print(f"[green]all {len(results)} rules pass[/]")
+
+    _guard(action)
+
+
+@app.command()
+def voices() -> None:
+    """List the installed voices."""
+
+    def action() -> None:
+        ctx = services.context(_settings())
+        table = Table(title="Installed voices")
+        for column in ("id", "language", "gender", "provider", "sample rate"):
+            table.add_column(column)
+        for voice in services.list_voices(ctx):
+            table.add_row(voice.id, voice.language, voice.gender, voice.provider,
+                          str(voice.sample_rate))
+        out.print(table)
+
+    _guard(action)
+
+
+@spec_app.command("schema")
+def spec_schema() -> None:
+    """Print the render spec's JSON Schema."""
+    out.print_json(json.dumps(services.spec_schema()))
+
+
+@spec_app.command("validate")
+def spec_validate(spec_file: Annotated[Path, typer.Argument(help="A render spec JSON file.")]) -> None:
+    """Validate a spec JSON file; print its duration."""
+
+    def action() -> None:
+        spec = services.load_spec(spec_file)
+        seconds = spec.duration / spec.output.fps
+        out.print(f"[green]valid[/] {spec.duration} frames, {seconds:.2f} s")
+
+    _guard(action)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # last resort: never a traceback for the user
+        if os.environ.get("VO_DEBUG"):
+            raise
+        err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
+        sys.exit(EXIT_INTERNAL)
+
+

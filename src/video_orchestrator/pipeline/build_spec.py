@@ -1,0 +1,205 @@
+"""Assemble the render spec of a short from its script, narration and media.
+
+The narration decides the length: every scene's background lasts exactly as long as its
+spoken part (the hook joins the first scene, the call to action the last), crossfades
+overlap neighbouring clips, and the captions are the narration's own word timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from video_orchestrator.domain.script import Script
+from video_orchestrator.pipeline.media import MediaItem
+from video_orchestrator.pipeline.voice import Narration
+from video_orchestrator.spec import (
+    AudioTracks,
+    Box,
+    CaptionPosition,
+    CaptionStyle,
+    CaptionTrack,
+    Clip,
+    GeneratedClip,
+    ImageClip,
+    KenBurns,
+    Metadata,
+    MusicBed,
+    Output,
+    RenderSpec,
+    TextOverlay,
+    Transition,
+    VideoClip,
+    VoiceTrack,
+    Word,
+)
+from video_orchestrator.spec.timeline import Timebase
+
+PALETTES: tuple[tuple[str, ...], ...] = (
+    ("#0F2027", "#203A43", "#2C5364", "#00B4DB"),
+    ("#41295A", "#2F0743", "#8E2DE2", "#F64F59"),
+    ("#1A2980", "#26D0CE", "#0B486B", "#3B8D99"),
+    ("#FF512F", "#DD2476", "#6A3093", "#A044FF"),
+    ("#134E5E", "#71B280", "#0F3443", "#34E89E"),
+    ("#232526", "#414345", "#C04848", "#480048"),
+)
+PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    """What the platform asks of the file and where captions may go."""
+
+    width: int = 1080
+    height: int = 1920
+    fps: int = 30
+    max_bitrate_kbps: int | None = 8000
+    safe: Box = field(default_factory=lambda: Box(top=270, bottom=670, left=65, right=180))
+    loudness_lufs: float = -14.0
+    true_peak_db: float = -1.0
+
+
+@dataclass(frozen=True)
+class MusicChoice:
+    path: str
+    gain_db: float = -14.0
+    ducking: bool = True
+
+
+LEAD_IN_SECONDS = 0.15
+TAIL_SECONDS = 0.6
+TRANSITION_FRAMES = 9
+
+
+def scene_boundaries(narration: Narration, scenes: int, tb: Timebase, lead_in: int,
+                     total: int) -> list[int]:
+    """Frame where each scene's background starts, plus ``total`` at the end.
+
+    Parts are hook, scenes…, [call to action]; the hook belongs to scene 1 and the call to
+    action to the last scene. A cut falls midway through the silence between two parts.
+    """
+    spans = list(narration.part_spans)
+    scene_spans = spans[1 : 1 + scenes] if len(spans) >= scenes + 1 else spans[:scenes]
+    cuts = [0]
+    for before, after in zip(scene_spans, scene_spans[1:], strict=False):
+        middle = (before[1] + after[0]) / 2
+        cuts.append(lead_in + tb.to_frames(middle))
+    cuts.append(total)
+    return cuts
+
+
+def _clip_for(item: MediaItem | None, index: int, duration: int,
+              transition: Transition) -> Clip:
+    if item is None:
+        return GeneratedClip(
+            duration=duration,
+            transition=transition,
+            pattern="gradient",
+            colours=list(PALETTES[index % len(PALETTES)]),
+            seed=index,
+        )
+    if item.kind == "image":
+        return ImageClip(
+            duration=duration,
+            transition=transition,
+            path=str(item.path),
+            ken_burns=KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)]),
+        )
+    return VideoClip(duration=duration, transition=transition, path=str(item.path), fit="loop")
+
+
+def caption_words(narration: Narration, tb: Timebase, lead_in: int, total: int) -> list[Word]:
+    words: list[Word] = []
+    last_start = 0
+    for timing in narration.words:
+        start = max(lead_in + tb.to_frames(timing.start), last_start)
+        if start >= total:
+            break
+        end = min(max(lead_in + tb.to_frames(timing.end), start + 1), total)
+        words.append(Word(text=timing.text, start=start, end=end,
+                          sentence_end=timing.sentence_end))
+        last_start = start
+    return words
+
+
+def build_spec(
+    script: Script,
+    narration: Narration,
+    media: Sequence[MediaItem | None],
+    *,
+    fmt: VideoFormat,
+    caption_style: CaptionStyle,
+    music: MusicChoice | None = None,
+    platform: str | None = None,
+) -> RenderSpec:
+    """The whole video as a render spec (no I/O)."""
+    tb = Timebase.of(fmt.fps)
+    lead_in = tb.to_frames(LEAD_IN_SECONDS)
+    total = lead_in + tb.ceil_frames(narration.duration + TAIL_SECONDS)
+    scenes = max(len(script.scenes), 1)
+    cuts = scene_boundaries(narration, scenes, tb, lead_in, total)
+    # Drop scenes too short to carry a crossfade (a very short narration part).
+    lengths = [b - a for a, b in zip(cuts, cuts[1:], strict=False)]
+    clips: list[Clip] = []
+    for index, length in enumerate(lengths):
+        last = index == len(lengths) - 1
+        overlap = 0 if last else min(TRANSITION_FRAMES, max(lengths[index + 1] - 1, 0),
+                                      max(length - 1, 0))
+        transition = Transition(kind="fade", frames=overlap) if overlap else Transition(
+            kind="cut", frames=0)
+        item = media[index] if index < len(media) else None
+        clips.append(_clip_for(item, index, length + overlap, transition))
+    output = Output(
+        width=fmt.width,
+        height=fmt.height,
+        fps=fmt.fps,
+        max_bitrate_kbps=fmt.max_bitrate_kbps,
+        loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},  # type: ignore[arg-type]
+    )
+    audio = AudioTracks(
+        voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
+        music=(
+            MusicBed(path=music.path, gain_db=music.gain_db,
+                     ducking={"enabled": music.ducking})  # type: ignore[arg-type]
+            if music
+            else None
+        ),
+    )
+    captions = CaptionTrack(
+        words=caption_words(narration, tb, lead_in, total),
+        style=caption_style,
+        position=CaptionPosition(safe=fmt.safe, anchor="bottom"),
+        language=script.language,
+    )
+    return RenderSpec(
+        output=output,
+        clips=clips,
+        captions=captions,
+        audio=audio,
+        metadata=Metadata(
+            title=script.title,
+            description=script.description,
+            hashtags=list(script.hashtags),
+            platform=platform,
+            language=script.language,
+        ),
+    )
+
+
+def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
+    """The first scene with the hook in big letters: the cover frame of the video."""
+    first = spec.clips[0]
+    overlay = TextOverlay(
+        text=text[:500],
+        anchor="center",
+        margins=Box(left=90, right=90, top=0, bottom=0),
+        size=max(int(spec.output.height * 0.055), 12),
+    )
+    return spec.model_copy(
+        update={
+            "clips": [first.model_copy(update={"transition": Transition(kind="cut", frames=0)})],
+            "overlays": [overlay],
+            "captions": None,
+            "audio": AudioTracks(),
+        }
+    )

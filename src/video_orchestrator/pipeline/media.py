@@ -1,0 +1,130 @@
+"""Background media: the user's folder of clips and images, matched to scenes.
+
+A file's keywords come from its name (``ocean-waves_01.mp4`` → ocean, wave). Each scene takes
+the unused file sharing the most keywords with its visual keywords, then files in name order;
+with no usable file the scene gets a generated motion background. Files that are not media or
+cannot be read are skipped with a warning, never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from video_orchestrator.errors import MediaError
+from video_orchestrator.render.probe import MediaInfo
+
+log = logging.getLogger(__name__)
+
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def normalise_keyword(word: str) -> str:
+    """Lower case and a light English singular: waves → wave, stories → story."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def keywords_of(text: str) -> frozenset[str]:
+    return frozenset(normalise_keyword(w) for w in _WORD.findall(text) if len(w) > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    path: Path
+    kind: str  # "video" | "image"
+    duration: float | None
+    width: int
+    height: int
+    keywords: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaScan:
+    items: tuple[MediaItem, ...]
+    skipped: tuple[tuple[Path, str], ...]  # (file, reason)
+
+
+def scan_media(folder: Path, probe: Callable[[Path], MediaInfo]) -> MediaScan:
+    """Every readable video and image directly inside ``folder`` (sorted by name)."""
+    if not folder.is_dir():
+        raise MediaError(f"the media folder {folder} does not exist or is not a folder")
+    items: list[MediaItem] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        suffix = path.suffix.lower()
+        if suffix not in VIDEO_EXTENSIONS | IMAGE_EXTENSIONS:
+            skipped.append((path, "not a video or image file"))
+            continue
+        try:
+            info = probe(path)
+        except MediaError as exc:
+            skipped.append((path, str(exc)))
+            continue
+        if info.video is None or info.video.width <= 0 or info.video.height <= 0:
+            skipped.append((path, "has no picture"))
+            continue
+        kind = "image" if info.kind == "image" else "video"
+        if kind == "video" and not (info.duration and info.duration > 0.1):
+            skipped.append((path, "is too short to use"))
+            continue
+        items.append(
+            MediaItem(
+                path=path.resolve(),
+                kind=kind,
+                duration=info.duration if kind == "video" else None,
+                width=info.video.width,
+                height=info.video.height,
+                keywords=keywords_of(path.stem),
+            )
+        )
+    for path, reason in skipped:
+        log.warning("skipped %s: %s", path.name, reason)
+    return MediaScan(tuple(items), tuple(skipped))
+
+
+def assign_media(
+    scene_keywords: Sequence[Sequence[str]], items: Sequence[MediaItem]
+) -> list[MediaItem | None]:
+    """One item (or None for a generated background) per scene.
+
+    Keyword matches first, most shared keywords winning, each file used once while unused
+    files remain; the rest take unused files in name order, then reuse from the start.
+    """
+    chosen: list[MediaItem | None] = [None] * len(scene_keywords)
+    if not items:
+        return chosen
+    used: set[int] = set()
+    wanted = [frozenset(normalise_keyword(k) for kw in kws for k in _WORD.findall(kw))
+              for kws in scene_keywords]
+    for index, keywords in enumerate(wanted):
+        best, best_score = -1, 0
+        for position, item in enumerate(items):
+            score = len(keywords & item.keywords)
+            if position not in used and score > best_score:
+                best, best_score = position, score
+        if best >= 0:
+            chosen[index] = items[best]
+            used.add(best)
+    cursor = 0
+    for index in range(len(chosen)):
+        if chosen[index] is not None:
+            continue
+        unused = [p for p in range(len(items)) if p not in used]
+        if unused:
+            pick = unused[0]
+            used.add(pick)
+        else:
+            pick = cursor % len(items)
+            cursor += 1
+        chosen[index] = items[pick]
+    return chosen

@@ -1,0 +1,219 @@
+"""Pure text helpers shared by speech providers and the caption pipeline.
+
+Everything here is a function of its arguments: no I/O, no state.
+
+* :func:`tokenize` cuts a text into the tokens captions show and timings are given for.
+  For languages written with spaces a token is a whitespace-separated word with its
+  punctuation attached (``"Hello,"``, ``"“quoted”"``, ``"3"``), exactly as displayed.
+  For languages written without spaces (Japanese, Chinese, Thai) :func:`tokenize` uses a
+  character-class segmentation. **That segmentation is a placeholder and the extension
+  point for those languages**: replace :func:`_segment_unspaced` with a morphological
+  analyser (MeCab/fugashi or Sudachi for Japanese, jieba for Chinese, PyThaiNLP for Thai)
+  and every provider and caption style follows, because they all tokenize through here.
+* :func:`split_sentences` groups the same tokens into sentences, so that joining the
+  tokens of every sentence gives back ``tokenize(text)``.
+* :func:`distribute` spreads a time span over words by character weight, the fallback
+  when a synthesiser gives no word-level timings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from video_orchestrator.ports.tts import WordTiming
+
+#: Languages written without spaces between words (primary subtags).
+UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my", "yue", "wuu"})
+
+#: Characters that end a sentence when they end a token (before closing quotes/brackets).
+SENTENCE_TERMINATORS = frozenset(".!?…。！？‼⁇⁈⁉｡")
+
+_CLOSERS = frozenset("\"'”’»›)]}」』）】〕〉》］｝")
+_WHITESPACE_TOKEN = re.compile(r"\S+")
+
+
+def primary_language(language: str) -> str:
+    """The primary subtag of a language tag, lower-case: ``"en_US"`` → ``"en"``."""
+    return re.split(r"[-_]", language.strip(), maxsplit=1)[0].lower()
+
+
+def uses_spaces(language: str) -> bool:
+    """Whether words of ``language`` are separated by spaces."""
+    return primary_language(language) not in UNSPACED_LANGUAGES
+
+
+def token_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets in ``text`` of every token, in order."""
+    if uses_spaces(language):
+        return [match.span() for match in _WHITESPACE_TOKEN.finditer(text)]
+    return _segment_unspaced(text, primary_language(language))
+
+
+def tokenize(text: str, language: str) -> list[str]:
+    """The tokens of ``text`` as they are displayed (see the module docstring)."""
+    return [text[start:end] for start, end in token_spans(text, language)]
+
+
+def ends_sentence(token: str) -> bool:
+    """Whether a token ends a sentence: its last character before any closing quotes or
+    brackets is a sentence terminator (``.``, ``!``, ``?``, ``…``, ``。`` …)."""
+    core = token.rstrip()
+    while core and core[-1] in _CLOSERS:
+        core = core[:-1]
+    return bool(core) and core[-1] in SENTENCE_TERMINATORS
+
+
+def sentence_ranges(text: str, language: str) -> list[tuple[int, int]]:
+    """Sentences as half-open ranges of token indices into ``tokenize(text, language)``.
+
+    A sentence ends after a token that :func:`ends_sentence`, or at a line break.
+    """
+    spans = token_spans(text, language)
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    for index, (start, end) in enumerate(spans):
+        last = index == len(spans) - 1
+        line_break = not last and "\n" in text[end : spans[index + 1][0]]
+        if last or line_break or ends_sentence(text[start:end]):
+            ranges.append((first, index + 1))
+            first = index + 1
+    return ranges
+
+
+def sentence_end_flags(text: str, language: str) -> list[bool]:
+    """For every token of ``tokenize(text, language)``: whether it ends a sentence."""
+    flags = [False] * len(token_spans(text, language))
+    for _first, stop in sentence_ranges(text, language):
+        flags[stop - 1] = True
+    return flags
+
+
+def split_sentences(text: str, language: str) -> list[str]:
+    """The sentences of ``text``, each a stripped slice of it, in order.
+
+    Sentence boundaries fall only between tokens, so the tokens of the sentences, joined,
+    are exactly ``tokenize(text, language)``. Abbreviations such as ``"Dr."`` end a
+    sentence too (speech synthesisers pause there as well).
+    """
+    spans = token_spans(text, language)
+    return [
+        text[spans[first][0] : spans[stop - 1][1]]
+        for first, stop in sentence_ranges(text, language)
+    ]
+
+
+def word_weight(word: str) -> int:
+    """How long a word takes to say, roughly: its letters and digits (at least 1)."""
+    return max(1, sum(1 for char in word if char.isalnum()))
+
+
+def distribute(words: Sequence[str], start: float, end: float) -> list[WordTiming]:
+    """Spread ``[start, end]`` over ``words`` in proportion to :func:`word_weight`.
+
+    The timings are contiguous, in order, and cover the span exactly.
+    """
+    if end < start:
+        raise ValueError(f"end ({end}) is before start ({start})")
+    if not words:
+        return []
+    weights = [word_weight(word) for word in words]
+    total = sum(weights)
+    timings: list[WordTiming] = []
+    cumulative = 0
+    previous = start
+    for word, weight in zip(words, weights, strict=True):
+        cumulative += weight
+        boundary = end if cumulative == total else start + (end - start) * cumulative / total
+        boundary = min(max(boundary, previous), end)
+        timings.append(WordTiming(text=word, start=previous, end=boundary))
+        previous = boundary
+    return timings
+
+
+# --- segmentation of languages written without spaces (the extension point) -------------
+
+_SPACE, _OPEN, _ATTACH, _HAN, _HIRAGANA, _KATAKANA, _OTHER = range(7)
+
+
+def _char_class(char: str) -> int:
+    if char.isspace():
+        return _SPACE
+    code = ord(char)
+    if 0x3040 <= code <= 0x309F:
+        return _HIRAGANA
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
+        return _KATAKANA
+    if (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x3FFFF
+        or 0xF900 <= code <= 0xFAFF
+        or char in "々〆〇"
+    ):
+        return _HAN
+    category = unicodedata.category(char)
+    if category in ("Ps", "Pi"):
+        return _OPEN
+    if category[0] in ("P", "S", "M") or category in ("Cf", "Sk"):
+        return _ATTACH  # closing punctuation, emoji and marks stay with the previous token
+    return _OTHER  # letters and digits of other scripts (Latin, Thai …)
+
+
+def _segment_unspaced(text: str, language: str) -> list[tuple[int, int]]:
+    """Character-class segmentation for languages written without spaces.
+
+    Placeholder rules, deliberately simple and documented so a real segmenter can replace
+    them: whitespace separates tokens; a run of Han characters followed by a run of
+    hiragana is one token (Japanese stem + okurigana/particle), except in Chinese where
+    every Han character is a token; runs of hiragana, of katakana and of any other letters
+    or digits are tokens; opening brackets and quotes join the next token; other
+    punctuation, symbols and emoji join the previous token.
+    """
+    spans: list[tuple[int, int]] = []
+    start: int | None = None  # start of the token being built
+    kind = _SPACE  # class of the token being built
+    pending_open: int | None = None  # start of opening punctuation waiting for a token
+
+    def close(at: int) -> None:
+        nonlocal start
+        if start is not None:
+            spans.append((start, at))
+            start = None
+
+    for index, char in enumerate(text):
+        cls = _char_class(char)
+        if cls == _SPACE:
+            close(index)
+            if pending_open is not None:
+                spans.append((pending_open, index))
+                pending_open = None
+            continue
+        if cls == _OPEN:
+            close(index)
+            if pending_open is None:
+                pending_open = index
+            continue
+        if cls == _ATTACH:
+            if start is None and pending_open is None:
+                start = index
+            elif start is None:
+                start, pending_open = pending_open, None
+            kind = _ATTACH  # joins the current token, which ends here unless more follows
+            continue
+        continues = start is not None and (
+            (cls == kind and not (cls == _HAN and language == "zh"))
+            or (kind == _HAN and cls == _HIRAGANA and language != "zh")
+        )
+        if continues:
+            if kind == _HAN and cls == _HIRAGANA:
+                kind = _HIRAGANA  # after the okurigana, no more Han in this token
+            continue
+        close(index)
+        start, kind = (pending_open if pending_open is not None else index), cls
+        pending_open = None
+    close(len(text))
+    if pending_open is not None:
+        spans.append((pending_open, len(text)))
+    return spans

@@ -1,0 +1,175 @@
+"""The service facade: what every interface (CLI, API, UI, workers) calls.
+
+Functions here validate loose interface input into domain requests and run use cases; no
+interface reaches past this module into ``render`` or ``providers``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, cast, get_args
+
+from pydantic import ValidationError
+
+from video_orchestrator.config import Settings
+from video_orchestrator.domain.script import GENRES, Genre
+from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
+from video_orchestrator.ports.tts import VoiceInfo
+from video_orchestrator.render.ffmpeg import Progress
+from video_orchestrator.services.check import RuleResult
+from video_orchestrator.services.check import check_file as _check_file
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.make import CaptionPreset, MakeRequest, MakeResult, MakeVideo
+from video_orchestrator.services.progress import Reporter
+from video_orchestrator.spec import RenderSpec, json_schema
+
+MAX_SCRIPT_BYTES = 200_000
+
+
+def context(settings: Settings) -> AppContext:
+    return AppContext(settings)
+
+
+def one_line(exc: ValidationError) -> str:
+    """A pydantic error as one readable line: where, then what."""
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "value"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - 3
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def make_request(
+    *,
+    topic: str | None,
+    script: Path | None,
+    genre: str,
+    platform: str,
+    voice: str | None,
+    speed: float,
+    media: Path | None,
+    music: Path | None,
+    caption_style: str,
+    lang: str,
+    trim: bool,
+    seconds: int | None,
+    output: Path,
+) -> MakeRequest:
+    """Check loose interface input and build a ``MakeRequest``."""
+    if topic is None and script is None:
+        raise ScriptError("say what the video is about: --topic TEXT or --script FILE")
+    if topic is not None and script is None and not topic.strip():
+        raise ScriptError("the topic is empty: give --topic a few words")
+    if genre not in GENRES:
+        raise InputError(f"unknown genre {genre!r}; choose one of: {', '.join(GENRES)}")
+    styles = get_args(CaptionPreset)
+    if caption_style not in styles:
+        raise InputError(
+            f"unknown caption style {caption_style!r}; choose one of: {', '.join(styles)}"
+        )
+    if seconds is not None and not 5 <= seconds <= 600:
+        raise InputError("--seconds must be between 5 and 600")
+    script_text = None
+    if script is not None:
+        script_text = read_script_file(script)
+    if media is not None and not media.is_dir():
+        raise MediaError(f"the media folder {media} does not exist or is not a folder")
+    return MakeRequest(
+        topic=topic,
+        script_text=script_text,
+        genre=cast(Genre, genre),
+        platform=platform,
+        voice=voice,
+        speed=speed,
+        media_dir=media,
+        music=music,
+        caption_style=cast(CaptionPreset, caption_style),
+        language=lang,
+        out=output,
+        trim=trim,
+        target_seconds=seconds,
+    )
+
+
+def read_script_file(path: Path) -> str:
+    if not path.is_file():
+        raise ScriptError(f"the script file {path} does not exist")
+    if path.stat().st_size > MAX_SCRIPT_BYTES:
+        raise ScriptError(f"the script file {path.name} is over {MAX_SCRIPT_BYTES // 1000} kB")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScriptError(f"the script file {path.name} is not UTF-8 text") from exc
+    if not text.strip():
+        raise ScriptError(f"the script file {path.name} is empty")
+    return text
+
+
+def make_video(ctx: AppContext, request: MakeRequest, reporter: Reporter,
+               cancel: threading.Event | None = None) -> MakeResult:
+    return MakeVideo(ctx)(request, reporter, cancel)
+
+
+def load_spec(path: Path) -> RenderSpec:
+    """Read and validate a spec file; relative media paths resolve against its folder."""
+    try:
+        raw: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SpecError(f"the spec file {path} does not exist") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read the spec file {path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    try:
+        spec = RenderSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise SpecError(f"{path.name} is not a valid render spec: {one_line(exc)}") from exc
+    return spec.resolve_paths(path.resolve().parent)
+
+
+def missing_files(spec: RenderSpec) -> list[str]:
+    paths = [getattr(c, "path", None) for c in spec.clips]
+    paths += [getattr(o, "path", None) for o in spec.overlays]
+    if spec.audio.voice:
+        paths.append(spec.audio.voice.path)
+    if spec.audio.music:
+        paths.append(spec.audio.music.path)
+    paths += [e.path for e in spec.audio.effects]
+    return [p for p in paths if p is not None and not Path(p).is_file()]
+
+
+def render_spec_file(ctx: AppContext, spec_file: Path, output: Path,
+                     reporter: Reporter) -> Path:
+    spec = load_spec(spec_file)
+    missing = missing_files(spec)
+    if missing:
+        raise SpecError(f"{spec_file.name} refers to missing files: {', '.join(missing[:3])}")
+    if output.suffix.lower() != ".mp4":
+        raise InputError(f"the output must be an .mp4 path, not {output}")
+    reporter.step("render", "Rendering")
+
+    def on_progress(progress: Progress) -> None:
+        if progress.fraction is not None:
+            reporter.progress("render", progress.fraction)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return ctx.renderer.render(spec, output, on_progress=on_progress).path
+
+
+def check_file(ctx: AppContext, path: Path, platform: str) -> list[RuleResult]:
+    if not path.is_file():
+        raise MediaError(f"{path} does not exist")
+    return _check_file(path, ctx.preset(platform), ffmpeg=ctx.ffmpeg)
+
+
+def list_voices(ctx: AppContext) -> list[VoiceInfo]:
+    return ctx.all_voices()
+
+
+def spec_schema() -> dict[str, object]:
+    return json_schema()

@@ -1,0 +1,112 @@
+"""The composition root: builds every adapter the use cases need, from explicit settings.
+
+Interfaces (CLI, API, workers) create one ``AppContext`` from ``Settings`` and pass it to the
+use cases. Expensive pieces (voices, fonts) are built on first use only.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from video_orchestrator.config import Settings
+from video_orchestrator.errors import ConfigError
+from video_orchestrator.pipeline.cache import ContentCache
+from video_orchestrator.pipeline.script_writer import TemplateWriter
+from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
+from video_orchestrator.ports import LLM_ENTRY_POINTS, TTS_ENTRY_POINTS
+from video_orchestrator.ports.llm import LLMProvider
+from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
+from video_orchestrator.render.ffmpeg import ffmpeg_binary
+from video_orchestrator.render.fonts import FontEnvironment, font_environment
+from video_orchestrator.render.renderer import Renderer
+from video_orchestrator.services.registry import provider_class, provider_classes
+
+
+class AppContext:
+    """Everything a use case needs, made once per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._tts: dict[str, TTSProvider] = {}
+
+    @cached_property
+    def ffmpeg(self) -> str:
+        return ffmpeg_binary(self.settings.ffmpeg)
+
+    @cached_property
+    def fonts(self) -> FontEnvironment:
+        return font_environment(self.settings.cache_dir / "fonts")
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.ffmpeg, self.fonts)
+
+    @cached_property
+    def cache(self) -> ContentCache:
+        return ContentCache(self.settings.cache_dir / "steps")
+
+    @cached_property
+    def writer(self) -> TemplateWriter:
+        return TemplateWriter()
+
+    @cached_property
+    def presets(self) -> dict[str, PlatformPreset]:
+        return load_presets()
+
+    def preset(self, name: str) -> PlatformPreset:
+        return get_preset(name, self.presets)
+
+    def tts(self, name: str) -> TTSProvider:
+        """The TTS provider registered as ``name`` (one instance per context)."""
+        with self._lock:
+            if name not in self._tts:
+                cls = provider_class(TTS_ENTRY_POINTS, name)
+                self._tts[name] = cls()
+            return self._tts[name]
+
+    def tts_names(self) -> list[str]:
+        return sorted(provider_classes(TTS_ENTRY_POINTS))
+
+    def all_voices(self) -> list[VoiceInfo]:
+        voices: list[VoiceInfo] = []
+        for name in self.tts_names():
+            if name == "fake":
+                continue
+            voices.extend(self.tts(name).voices())
+        return voices
+
+    def tts_for_voice(self, voice: str) -> TTSProvider:
+        """The provider that has ``voice`` ("provider:voice" picks one explicitly)."""
+        if ":" in voice:
+            provider, _, _ = voice.partition(":")
+            return self.tts(provider)
+        for name in self.tts_names():
+            provider_obj = self.tts(name)
+            if any(v.id == voice for v in provider_obj.voices()):
+                return provider_obj
+        return self.tts("piper")
+
+    @cached_property
+    def llm(self) -> LLMProvider | None:
+        """The configured language model, or None for the offline writer."""
+        if not self.settings.llm_base_url:
+            return None
+        cls = provider_class(LLM_ENTRY_POINTS, "openai-compatible")
+        try:
+            provider: LLMProvider = cls(
+                base_url=self.settings.llm_base_url,
+                api_key=self.settings.llm_api_key,
+                model=self.settings.llm_model,
+                timeout=self.settings.llm_timeout,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"the language model settings are invalid: {exc}") from exc
+        return provider
+
+    def work_dir(self) -> Path:
+        path = self.settings.cache_dir / "work"
+        path.mkdir(parents=True, exist_ok=True)
+        return path

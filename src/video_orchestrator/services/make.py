@@ -1,0 +1,335 @@
+"""Use case: topic or script → a platform-ready short with its thumbnail, captions and metadata.
+
+Steps: script → voice → media → spec → render → export. Each step reports progress; the
+voice and media steps are cached, so a second run that only changes the caption style
+re-renders without synthesising the voice again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from video_orchestrator.domain.script import Genre, Script
+from video_orchestrator.errors import MediaError, ScriptError, VoiceNotFoundError
+from video_orchestrator.pipeline.cache import cache_key
+from video_orchestrator.pipeline.build_spec import (
+    MusicChoice,
+    VideoFormat,
+    build_spec,
+    thumbnail_spec,
+)
+from video_orchestrator.pipeline.media import MediaItem, assign_media, scan_media
+from video_orchestrator.pipeline.script import generate_script
+from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.pipeline.voice import Narration, narrate
+from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.render.ffmpeg import Progress
+from video_orchestrator.render.fonts import check_coverage
+from video_orchestrator.render.probe import probe
+from video_orchestrator.render.sidecars import to_srt, to_vtt
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.progress import Reporter
+from video_orchestrator.spec import Box, CaptionStyle, RenderSpec
+from video_orchestrator.spec.captions import group_words
+
+WORDS_PER_SECOND = 2.5  # a typical narration pace, only for the early length estimate
+
+CaptionPreset = Literal["karaoke", "pop", "clean"]
+
+
+@dataclass(frozen=True)
+class MakeRequest:
+    topic: str | None = None
+    script_text: str | None = None
+    genre: Genre = "facts"
+    platform: str = "tiktok"
+    voice: str | None = None
+    speed: float = 1.0
+    media_dir: Path | None = None
+    music: Path | None = None
+    caption_style: CaptionPreset = "karaoke"
+    language: str = "en"
+    out: Path = Path("out")
+    trim: bool = False
+    target_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class MakeResult:
+    video: Path
+    thumbnail: Path
+    metadata: Path
+    srt: Path
+    vtt: Path
+    spec: Path
+    duration: float
+    script_source: str
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or "video"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_paths(out: Path, title: str) -> dict[str, Path]:
+    """``out`` is a directory (files named after the title) or a ``.mp4`` path."""
+    if out.suffix.lower() == ".mp4":
+        base = out.with_suffix("")
+    else:
+        base = out / _slug(title)
+    return {
+        "video": base.with_suffix(".mp4"),
+        "thumbnail": base.with_suffix(".jpg"),
+        "metadata": base.with_suffix(".json"),
+        "srt": base.with_suffix(".srt"),
+        "vtt": base.with_suffix(".vtt"),
+        "spec": base.parent / f"{base.name}.spec.json",
+    }
+
+
+def video_format(preset: PlatformPreset) -> VideoFormat:
+    safe = preset.safe_zone
+    return VideoFormat(
+        width=preset.width,
+        height=preset.height,
+        fps=preset.fps,
+        max_bitrate_kbps=preset.target_bitrate_kbps,
+        safe=Box(top=safe.top, bottom=safe.bottom, left=safe.left, right=safe.right),
+        loudness_lufs=preset.loudness_lufs,
+        true_peak_db=preset.true_peak_db,
+    )
+
+
+class MakeVideo:
+    """The ``vo make`` use case."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _script(self, request: MakeRequest, preset: PlatformPreset,
+                reporter: Reporter) -> tuple[Script, str]:
+        reporter.step("script", "Writing the script")
+        if request.script_text is not None:
+            script = script_from_text(
+                request.script_text, topic=request.topic, language=request.language
+            )
+            return script, "user"
+        topic = (request.topic or "").strip()
+        if not topic:
+            raise ScriptError("the topic is empty: give --topic TEXT or --script FILE")
+        target = request.target_seconds or preset.ideal_seconds
+        result = generate_script(
+            topic,
+            request.genre,
+            language=request.language,
+            target_seconds=target,
+            llm=self.ctx.llm,
+            writer=self.ctx.writer,
+        )
+        if result.notice:
+            reporter.notice(result.notice)
+        reporter.progress("script", 1.0)
+        return result.script, result.source
+
+    def _check_length_estimate(self, script: Script, request: MakeRequest,
+                               preset: PlatformPreset) -> Script:
+        estimate = script.word_count() / (WORDS_PER_SECOND * request.speed)
+        if estimate <= preset.max_seconds * 1.5 or request.trim:
+            return script
+        raise ScriptError(
+            f"the script has {script.word_count()} words, about {estimate:.0f} s of speech, but "
+            f"{preset.name} allows at most {preset.max_seconds:.0f} s: shorten it or pass --trim"
+        )
+
+    def _voice(self, script: Script, request: MakeRequest, work: Path,
+               reporter: Reporter) -> Narration:
+        reporter.step("voice", "Synthesising the voice")
+        voice_id = request.voice or self.ctx.settings.default_voice
+        tts = self.ctx.tts_for_voice(voice_id)
+        voice_id = voice_id.partition(":")[2] if ":" in voice_id else voice_id
+        voices = {v.id: v for v in tts.voices()}
+        if voice_id not in voices:
+            installed = ", ".join(sorted(voices)) or "none"
+            raise VoiceNotFoundError(
+                f"the voice {voice_id!r} is not installed (installed: {installed}); "
+                "run `vo voices` to list voices"
+            )
+        voice_lang = voices[voice_id].language.lower().replace("_", "-")
+        wanted = request.language.lower().replace("_", "-")
+        if not voice_lang.startswith(wanted.split("-")[0]):
+            raise VoiceNotFoundError(
+                f"the voice {voice_id!r} speaks {voices[voice_id].language}, not "
+                f"{request.language}; no installed voice speaks {request.language} "
+                "(run `vo voices`)"
+            )
+        return narrate(
+            script.spoken_parts(),
+            tts,
+            voice=voice_id,
+            speed=request.speed,
+            language=request.language,
+            cache=self.ctx.cache,
+            out_path=self._narration_path(script, voice_id, request),
+            on_part=lambda done, total: reporter.progress("voice", done / total),
+        )
+
+    def _narration_path(self, script: Script, voice_id: str, request: MakeRequest) -> Path:
+        """Where the joined narration lives: in the cache, so a saved spec can be re-rendered."""
+        key = cache_key(
+            "narration-v1",
+            {"parts": script.spoken_parts(), "voice": voice_id, "speed": request.speed,
+             "language": request.language},
+        )
+        return self.ctx.cache.root / "narrations" / f"{key}.wav"
+
+    def _media(self, script: Script, request: MakeRequest,
+               reporter: Reporter) -> list[MediaItem | None]:
+        reporter.step("media", "Choosing backgrounds")
+        items: tuple[MediaItem, ...] = ()
+        if request.media_dir is not None:
+            scan = scan_media(request.media_dir, probe)
+            for path, reason in scan.skipped:
+                reporter.notice(f"skipped {path.name}: {reason}")
+            items = scan.items
+            if not items:
+                reporter.notice(
+                    f"no usable clips or images in {request.media_dir}; "
+                    "using generated backgrounds"
+                )
+        keywords = [scene.keywords or scene.narration.split() for scene in script.scenes]
+        reporter.progress("media", 1.0)
+        return assign_media(keywords, items)
+
+    def _music(self, request: MakeRequest) -> MusicChoice | None:
+        if request.music is None:
+            return None
+        if not request.music.is_file():
+            raise MediaError(f"the music file {request.music} does not exist")
+        info = probe(request.music)
+        if info.audio is None:
+            raise MediaError(f"the music file {request.music.name} has no audio stream")
+        return MusicChoice(path=str(request.music.resolve()))
+
+    def _fit_length(self, script: Script, narration: Narration, request: MakeRequest,
+                    preset: PlatformPreset, work: Path, reporter: Reporter) -> tuple[Script, Narration]:
+        while narration.duration > preset.max_seconds:
+            if not request.trim:
+                raise ScriptError(
+                    f"the narration lasts {narration.duration:.0f} s but {preset.name} allows "
+                    f"at most {preset.max_seconds:.0f} s: shorten the script or pass --trim"
+                )
+            if len(script.scenes) <= 1:
+                raise ScriptError(
+                    f"even one scene lasts {narration.duration:.0f} s, over {preset.name}'s "
+                    f"{preset.max_seconds:.0f} s limit: shorten the script"
+                )
+            script = script.model_copy(update={"scenes": script.scenes[:-1]})
+            reporter.notice(
+                f"--trim: dropped the last scene to fit {preset.name}'s "
+                f"{preset.max_seconds:.0f} s limit"
+            )
+            narration = self._voice(script, request, work, reporter)
+        return script, narration
+
+    # -- the use case ---------------------------------------------------------------------------
+
+    def __call__(self, request: MakeRequest, reporter: Reporter,
+                 cancel: threading.Event | None = None) -> MakeResult:
+        if not 0.5 <= request.speed <= 2.0:
+            raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
+        preset = self.ctx.preset(request.platform)
+        music = self._music(request)
+        script, source = self._script(request, preset, reporter)
+        script = self._check_length_estimate(script, request, preset)
+        check_coverage(
+            " ".join([*script.spoken_parts(), script.title]), self.ctx.fonts
+        )
+        work = Path(tempfile.mkdtemp(prefix="make-", dir=self.ctx.work_dir()))
+        try:
+            narration = self._voice(script, request, work, reporter)
+            script, narration = self._fit_length(script, narration, request, preset, work,
+                                                 reporter)
+            media = self._media(script, request, reporter)
+            style = CaptionStyle(preset=request.caption_style)
+            spec = build_spec(
+                script,
+                narration,
+                media,
+                fmt=video_format(preset),
+                caption_style=style,
+                music=music,
+                platform=preset.name,
+            )
+            return self._render_and_export(spec, script, source, request, work, reporter,
+                                           cancel)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _render_and_export(self, spec: RenderSpec, script: Script, source: str,
+                           request: MakeRequest, work: Path, reporter: Reporter,
+                           cancel: threading.Event | None) -> MakeResult:
+        paths = output_paths(request.out, script.title)
+        reporter.step("render", "Rendering the video")
+
+        def on_progress(progress: Progress) -> None:
+            if progress.fraction is not None:
+                reporter.progress("render", progress.fraction)
+
+        result = self.ctx.renderer.render(spec, paths["video"], on_progress=on_progress,
+                                          cancel=cancel)
+        reporter.step("export", "Writing thumbnail, captions and metadata")
+        self.ctx.renderer.render_still(
+            thumbnail_spec(spec, script.hook), min(15, spec.clips[0].duration - 1),
+            paths["thumbnail"],
+        )
+        fps = spec.output.fps
+        cues = group_words(spec.captions, spec.duration) if spec.captions else []
+        _atomic_write(paths["srt"], to_srt(cues, fps))
+        _atomic_write(paths["vtt"], to_vtt(cues, fps))
+        metadata = {
+            "title": script.title,
+            "description": script.description,
+            "hashtags": [f"#{tag}" for tag in script.hashtags],
+            "duration": round(result.duration, 3),
+            "platform": spec.metadata.platform,
+            "language": script.language,
+            "hook": script.hook,
+            "script_source": source,
+            "files": {key: path.name for key, path in paths.items() if key != "metadata"},
+        }
+        _atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
+        _atomic_write(paths["spec"], spec.model_dump_json(indent=2))
+        reporter.progress("export", 1.0)
+        return MakeResult(
+            video=paths["video"],
+            thumbnail=paths["thumbnail"],
+            metadata=paths["metadata"],
+            srt=paths["srt"],
+            vtt=paths["vtt"],
+            spec=paths["spec"],
+            duration=result.duration,
+            script_source=source,
+        )
