@@ -247,7 +247,7 @@ def script_words(target_seconds: float, seed: int = 3) -> list[TimedWord]:
         token = tokens[index % len(tokens)]
         index += 1
         letters = sum(ch.isalnum() for ch in token)
-        length = 0.11 + 0.034 * letters + rng.uniform(-0.03, 0.04)
+        length = 0.13 + 0.042 * letters + rng.uniform(-0.03, 0.04)
         ends = token[-1] in ".!?:,;"
         if position + length > target_seconds - 0.3:
             break
@@ -286,7 +286,7 @@ def voice_like(path: Path, words: list[TimedWord], seconds: float, rate: int = 2
         pitch = 115 + 20 * math.sin(number * 0.7) + 25 * t / max(t[-1], 1e-6)
         phase = 2 * np.pi * np.cumsum(np.full(t.size, 1.0) * pitch) / rate
         tone = sum(np.sin(k * phase) * (0.9**k) / k for k in range(1, 16))
-        envelope = np.sin(np.pi * t / t[-1]) ** 0.6 if t.size > 1 else np.ones(1)
+        envelope = np.clip(np.sin(np.pi * t / max(t[-1], 1e-6)), 0.0, 1.0) ** 0.6
         breath = rng.normal(0, 0.04, t.size)
         audio[first:last] += 0.35 * envelope * (tone + breath)
     _write_wav(path, audio, rate)

@@ -7,6 +7,7 @@ use cases. Expensive pieces (voices, fonts) are built on first use only.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -27,10 +28,20 @@ from video_orchestrator.services.registry import provider_class, provider_classe
 class AppContext:
     """Everything a use case needs, made once per process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        tts: Mapping[str, TTSProvider] | None = None,
+        llm: LLMProvider | None = None,
+    ) -> None:
+        """``tts`` and ``llm`` replace the registered providers (tests, embedding)."""
         self.settings = settings
         self._lock = threading.Lock()
-        self._tts: dict[str, TTSProvider] = {}
+        self._tts: dict[str, TTSProvider] = dict(tts or {})
+        self._injected_tts = tts is not None
+        if llm is not None:
+            self.__dict__["llm"] = llm
 
     @cached_property
     def ffmpeg(self) -> str:
@@ -68,12 +79,14 @@ class AppContext:
             return self._tts[name]
 
     def tts_names(self) -> list[str]:
+        if self._injected_tts:
+            return sorted(self._tts)
         return sorted(provider_classes(TTS_ENTRY_POINTS))
 
     def all_voices(self) -> list[VoiceInfo]:
         voices: list[VoiceInfo] = []
         for name in self.tts_names():
-            if name == "fake":
+            if name == "fake" and not self._injected_tts:
                 continue
             voices.extend(self.tts(name).voices())
         return voices
@@ -87,7 +100,8 @@ class AppContext:
             provider_obj = self.tts(name)
             if any(v.id == voice for v in provider_obj.voices()):
                 return provider_obj
-        return self.tts("piper")
+        names = self.tts_names()
+        return self.tts("piper" if "piper" in names else names[0])
 
     @cached_property
     def llm(self) -> LLMProvider | None:

@@ -1,0 +1,168 @@
+"""A real, deterministic speech synthesiser for tests: one tone burst per token.
+
+It behaves like a neural voice where tests care (a mono 16-bit WAV, word timings that
+match the audio exactly, speed, sentence pauses, errors) and costs nothing: each token of
+the text is a short sine burst at a fixed pace, with silence between tokens and the
+requested pause between sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import wave
+import zlib
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from video_orchestrator.errors import ConfigError, ProviderError, ScriptError, VoiceNotFoundError
+from video_orchestrator.ports.text import primary_language, sentence_end_flags, tokenize
+from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
+
+__all__ = ["FakeTTS"]
+
+MIN_SPEED = 0.5
+MAX_SPEED = 2.0
+_MAX_SENTENCE_PAUSE = 5.0
+_EDGE_SILENCE = 0.1  # seconds of silence before the first and after the last token
+_TONE_SHARE = 0.8  # share of each token's slot that is sound; the rest is silence
+_FADE = 0.005  # seconds of fade in and out of each burst, so it does not click
+
+
+class FakeTTS:
+    """Deterministic tone-burst voices ``fake-en`` (en-US) and ``fake-ja`` (ja-JP).
+
+    :param words_per_second: pace at speed 1.0, in tokens per second.
+    :param sample_rate: sample rate of the WAV written.
+    """
+
+    name = "fake"
+
+    def __init__(self, words_per_second: float = 2.5, sample_rate: int = 16000) -> None:
+        if words_per_second <= 0 or sample_rate <= 0:
+            raise ValueError("words_per_second and sample_rate must be positive")
+        self._words_per_second = words_per_second
+        self._sample_rate = sample_rate
+        self._voices = (
+            VoiceInfo(
+                id="fake-en",
+                name="Fake English tones",
+                language="en-US",
+                gender="neutral",
+                provider=self.name,
+                sample_rate=sample_rate,
+            ),
+            VoiceInfo(
+                id="fake-ja",
+                name="Fake Japanese tones",
+                language="ja-JP",
+                gender="neutral",
+                provider=self.name,
+                sample_rate=sample_rate,
+            ),
+        )
+
+    def voices(self) -> list[VoiceInfo]:
+        return list(self._voices)
+
+    def synthesize(self, request: SpeechRequest, out_path: Path) -> Speech:
+        _check_request(request)
+        voice = self._find(request)
+        tokens = tokenize(request.text, request.language)
+        if not tokens:
+            raise ScriptError("There is no text to speak; write some words and try again.")
+        flags = sentence_end_flags(request.text, request.language)
+        rate = self._sample_rate
+        slot = round(rate / (self._words_per_second * request.speed))
+        tone = round(slot * _TONE_SHARE)
+        pause = round(request.sentence_pause * rate)
+        edge = round(_EDGE_SILENCE * rate)
+
+        starts: list[int] = []
+        position = edge
+        for index, flag in enumerate(flags):
+            starts.append(position)
+            position += slot
+            if flag and index < len(flags) - 1:
+                position += pause
+        total = position - (slot - tone) + edge
+
+        samples = np.zeros(total, dtype=np.float32)
+        burst_time = np.arange(tone, dtype=np.float32) / rate
+        envelope = np.minimum(1.0, np.minimum(burst_time, burst_time[::-1]) / _FADE)
+        words: list[WordTiming] = []
+        for token, start, flag in zip(tokens, starts, flags, strict=True):
+            frequency = 180.0 + zlib.crc32(f"{voice.id}:{token}".encode()) % 240
+            samples[start : start + tone] = (
+                0.5 * envelope * np.sin(2.0 * math.pi * frequency * burst_time)
+            )
+            words.append(
+                WordTiming(
+                    text=token, start=start / rate, end=(start + tone) / rate, sentence_end=flag
+                )
+            )
+        pcm = np.round(samples * 32767.0).astype(np.int16)
+        _write_wav(out_path, pcm, rate)
+        return Speech(
+            audio_path=out_path,
+            sample_rate=rate,
+            duration=total / rate,
+            words=tuple(words),
+            provider=self.name,
+        )
+
+    def _find(self, request: SpeechRequest) -> VoiceInfo:
+        ids = ", ".join(voice.id for voice in self._voices)
+        for voice in self._voices:
+            if voice.id == request.voice:
+                if primary_language(voice.language) != primary_language(request.language):
+                    raise VoiceNotFoundError(
+                        f"Fake voice {voice.id!r} speaks {voice.language}, not "
+                        f"{request.language!r}; pick one of {ids} for that language."
+                    )
+                return voice
+        raise VoiceNotFoundError(
+            f"Fake voice {request.voice!r} does not exist; pick one of {ids} (the fake "
+            "provider has no other voices)."
+        )
+
+
+def _check_request(request: SpeechRequest) -> None:
+    if not (math.isfinite(request.speed) and MIN_SPEED <= request.speed <= MAX_SPEED):
+        raise ConfigError(
+            f"Speech speed {request.speed} is out of range; use a value from {MIN_SPEED} "
+            f"to {MAX_SPEED} (1.0 is the voice's natural pace)."
+        )
+    pause = request.sentence_pause
+    if not (math.isfinite(pause) and 0.0 <= pause <= _MAX_SENTENCE_PAUSE):
+        raise ConfigError(
+            f"Sentence pause {pause} s is out of range; use 0 to {_MAX_SENTENCE_PAUSE} seconds."
+        )
+
+
+def _write_wav(out_path: Path, samples: NDArray[np.int16], sample_rate: int) -> None:
+    """Write mono 16-bit PCM to a temporary file beside ``out_path``, then rename it."""
+    tmp_name: str | None = None
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(
+            dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".part"
+        )
+        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            wav.writeframes(samples.astype("<i2").tobytes())
+        os.replace(tmp_name, out_path)
+        tmp_name = None
+    except OSError as error:
+        raise ProviderError(
+            f"Could not write the speech audio to {out_path} ({error}); check that the "
+            "folder is writable and the path is not a directory."
+        ) from error
+    finally:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
