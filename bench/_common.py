@@ -192,7 +192,7 @@ def landscape_source(ffmpeg: str, path: Path, pattern: str, seconds: int) -> Pat
         # slow moving colour gradients with film grain: texture x264 has to work for
         "gradients": (
             "gradients=s=1920x1080:r=30:speed=0.015:n=4:seed=7:"
-            "c0=0x1E3C72:c1=0x7F53AC:c2=0xE96443:c3=0x2A9D8F,noise=alls=7:allf=t+u"
+            "c0=0x1E3C72:c1=0x7F53AC:c2=0xE96443:c3=0x2A9D8F,noise=alls=3:allf=t+u"
         ),
         # the moving test card: sharp edges, scrolling text and gradients
         "testsrc2": "testsrc2=s=1920x1080:r=30",

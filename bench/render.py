@@ -248,6 +248,7 @@ def child_moviepy(spec_path: Path, out: Path, temp: Path) -> None:
             stroke_width=max(1, round(style.outline)),
             method="caption",
             size=(box_width, None),
+            margin=(0, round(style.outline) + style.size // 4),  # room for stroke and descenders
             text_align="center",
         )
         top = height - safe.bottom - caption.h

@@ -180,6 +180,9 @@ class BitrateRule(_Model):
     """Average video bitrate caps by frame rate; no caps means no published limit."""
 
     caps: list[BitrateCap] = Field(default_factory=list)
+    target_kbps: int | None = Field(
+        None, gt=0, description="the VBV cap we render with (None: pure CRF)"
+    )
     source: str = Source
 
     def cap_for(self, fps: float | None) -> int | None:
@@ -306,7 +309,7 @@ class PlatformPreset(_Model):
     resolution: ResolutionRule
     aspect: AspectRule
     duration: DurationRange
-    fps: FpsRange
+    frame_rate: FpsRange
     video: VideoRules
     bitrate: BitrateRule
     file_size: FileSizeRule
@@ -318,8 +321,55 @@ class PlatformPreset(_Model):
     hashtags: HashtagRange
     notes: list[str] = Field(default_factory=list)
 
+    # -- delivery shortcuts (what the pipeline renders for this platform) ----------------
+
+    @property
+    def width(self) -> int:
+        return self.output.width
+
+    @property
+    def height(self) -> int:
+        return self.output.height
+
+    @property
+    def fps(self) -> int:
+        """The recommended frame rate we render at."""
+        return self.frame_rate.recommended
+
+    @property
+    def target_bitrate_kbps(self) -> int | None:
+        """The VBV cap to render with (None: pure CRF)."""
+        return self.bitrate.target_kbps
+
+    @property
+    def loudness_lufs(self) -> float:
+        return self.loudness.integrated_lufs
+
+    @property
+    def true_peak_db(self) -> float:
+        return self.loudness.max_true_peak_dbtp
+
+    @property
+    def ideal_seconds(self) -> int:
+        """The middle of the ideal script length (a heuristic)."""
+        return round((self.script.ideal_min_s + self.script.ideal_max_s) / 2)
+
+    @property
+    def max_seconds(self) -> float:
+        """The longest video the platform accepts (``duration.max_s``)."""
+        return self.duration.max_s
+
+    @property
+    def script_max_seconds(self) -> float:
+        """The longest script the pipeline aims for (``script.max_s``, a heuristic)."""
+        return self.script.max_s
+
     @model_validator(mode="after")
     def _consistent(self) -> PlatformPreset:
+        target = self.bitrate.target_kbps
+        cap = self.bitrate.cap_for(self.frame_rate.recommended)
+        if target is not None and cap is not None and target > cap:
+            raise ValueError("bitrate target_kbps must not exceed the cap at the recommended fps")
         if self.script.max_s > self.duration.max_s:
             raise ValueError("script max_s must not exceed the platform's duration max_s")
         out = self.output

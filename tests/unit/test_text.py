@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -143,7 +144,7 @@ def test_tokens_are_the_non_space_text_in_order(text: str, language: str) -> Non
     tokens = tokenize(text, language)
     assert tokens == [text[start:end] for start, end in spans]
     assert all(start < end for start, end in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert not any(char.isspace() for token in tokens for char in token)
     assert "".join(tokens) == "".join(text.split())
 
@@ -187,7 +188,7 @@ def test_distribute_is_contiguous_and_exact(words: list[str], start: float, leng
         return
     assert timings[0].start == start
     assert timings[-1].end == end
-    for before, after in zip(timings, timings[1:], strict=False):
+    for before, after in itertools.pairwise(timings):
         assert before.end == after.start
     for timing in timings:
         assert start <= timing.start <= timing.end <= end
@@ -196,4 +197,6 @@ def test_distribute_is_contiguous_and_exact(words: list[str], start: float, leng
         total = sum(max(1, sum(c.isalnum() for c in w)) for w in words)
         for word, timing in zip(words, timings, strict=True):
             share = max(1, sum(c.isalnum() for c in word)) / total
-            assert math.isclose(timing.end - timing.start, share * length, abs_tol=1e-6 * end + 1e-9)
+            assert math.isclose(
+                timing.end - timing.start, share * length, abs_tol=1e-6 * end + 1e-9
+            )

@@ -76,14 +76,15 @@ def scene_boundaries(narration: Narration, scenes: int, tb: Timebase, lead_in: i
     """Frame where each scene's background starts, plus ``total`` at the end.
 
     Parts are hook, scenes…, [call to action]; the hook belongs to scene 1 and the call to
-    action to the last scene. A cut falls midway through the silence between two parts.
+    action to the last scene. The crossfade into the next scene is centred on the middle of
+    the silence between two parts.
     """
     spans = list(narration.part_spans)
     scene_spans = spans[1 : 1 + scenes] if len(spans) >= scenes + 1 else spans[:scenes]
     cuts = [0]
     for before, after in zip(scene_spans, scene_spans[1:], strict=False):
         middle = (before[1] + after[0]) / 2
-        cuts.append(lead_in + tb.to_frames(middle))
+        cuts.append(max(lead_in + tb.to_frames(middle) - TRANSITION_FRAMES // 2, cuts[-1] + 1))
     cuts.append(total)
     return cuts
 

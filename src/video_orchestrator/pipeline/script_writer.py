@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from video_orchestrator.domain.script import GENRES, Genre, Scene, Script
@@ -37,7 +38,7 @@ MAX_KEYWORDS = 8
 #: Targets outside this range are clamped: below it the shortest script is already longer,
 #: above it the templates run out of fresh sentences.
 MIN_TARGET_SECONDS = 15
-MAX_TARGET_SECONDS = 120
+MAX_TARGET_SECONDS = 90
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -155,9 +156,7 @@ class TemplateWriter:
         rng = random.Random(topic_seed(topic) if seed is None else seed)
         seconds = min(max(int(target_seconds), MIN_TARGET_SECONDS), MAX_TARGET_SECONDS)
         if seconds != target_seconds:
-            logger.info(
-                "offline writer: target of %ss clamped to %ss", target_seconds, seconds
-            )
+            logger.warning("offline writer: target of %ss clamped to %ss", target_seconds, seconds)
         target_words = seconds * self._library.words_per_minute / 60
         n = min(max(round(seconds / 10), MIN_SCENES), MAX_SCENES)
 
@@ -415,7 +414,7 @@ def words_of(text: str) -> list[str]:
 def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list[str]:
     """Case-folded words of ``text`` that carry meaning, in order of first appearance.
 
-    Stop words, single letters and repeated words are dropped.
+    Stop words, single characters and repeated words are dropped.
     """
     stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words)
     seen: set[str] = set()
@@ -423,8 +422,6 @@ def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list
     for raw in words_of(text):
         word = raw.casefold().replace("’", "'")
         if len(word) < 2 or word in stops or word in seen:
-            continue
-        if len(word) < 3 and word.isascii() and word.isalpha():
             continue
         seen.add(word)
         result.append(word)
@@ -439,6 +436,10 @@ def singular(word: str) -> str | None:
         return None
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")) or (
+        word.endswith("oes") and len(word) > 5
+    ):
+        return word[:-2]
     return word[:-1]
 
 

@@ -25,7 +25,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import (  # type: ignore[import-untyped]
+    TTCollection,
+    TTFont,
+    TTLibError,
+)
 
 from video_orchestrator.errors import FontCoverageError
 
@@ -45,7 +49,7 @@ FALLBACK_FAMILIES: tuple[str, ...] = (
     "Noto Sans Thai",
 )
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-_LAYOUT_VERSION = "1"
+_LAYOUT_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class _FontInfo:
     file: str
     family: str
     codepoints: frozenset[int]
+    height: float = 1.0  # (usWinAscent + usWinDescent) / unitsPerEm: libass's size unit
 
 
 # ---------------------------------------------------------------- building the environment
@@ -135,8 +140,6 @@ def _read_font(path: Path) -> list[_FontInfo]:
     try:
         count = 1
         if path.suffix.lower() in (".ttc", ".otc"):
-            from fontTools.ttLib import TTCollection
-
             with TTCollection(str(path), lazy=True) as collection:
                 count = len(collection.fonts)
         for index in range(count):
@@ -146,7 +149,12 @@ def _read_font(path: Path) -> list[_FontInfo]:
                 family = (
                     name_table.getDebugName(16) or name_table.getDebugName(1) or path.stem
                 ).strip()
-                infos.append(_FontInfo(path.name, family, frozenset(cmap)))
+                height = 1.0
+                if "OS/2" in font and font["head"].unitsPerEm:
+                    os2 = font["OS/2"]
+                    total = os2.usWinAscent + os2.usWinDescent
+                    height = total / font["head"].unitsPerEm if total > 0 else 1.0
+                infos.append(_FontInfo(path.name, family, frozenset(cmap), round(height, 4)))
     except (TTLibError, OSError, KeyError, AssertionError) as exc:
         log.warning("skipping unreadable font %s: %s", path, exc)
     return infos
@@ -173,9 +181,7 @@ def _link_or_copy(resource: Traversable, target: Path) -> None:
     target.write_bytes(resource.read_bytes())
 
 
-def font_environment(
-    cache_dir: Path, *, extra_font_dirs: Sequence[Path] = ()
-) -> FontEnvironment:
+def font_environment(cache_dir: Path, *, extra_font_dirs: Sequence[Path] = ()) -> FontEnvironment:
     """Build (or reuse) the private font directory and fontconfig file under ``cache_dir``.
 
     ``extra_font_dirs`` are further directories of font files (for example a CJK font the
@@ -216,6 +222,7 @@ def font_environment(
                             "file": info.file,
                             "family": info.family,
                             "ranges": _ranges(info.codepoints),
+                            "height": info.height,
                         }
                     )
             (staging / "coverage.json").write_text(json.dumps({"fonts": entries}), "utf-8")
@@ -252,7 +259,9 @@ def _fonts_of(fonts: FontEnvironment) -> list[_FontInfo]:
             points = frozenset(
                 cp for first, last in entry["ranges"] for cp in range(first, last + 1)
             )
-            infos.append(_FontInfo(entry["file"], entry["family"], points))
+            infos.append(
+                _FontInfo(entry["file"], entry["family"], points, float(entry.get("height", 1.0)))
+            )
     else:
         for path in sorted(fonts.fonts_dir.iterdir()):
             if path.suffix.lower() in _FONT_SUFFIXES:
@@ -324,6 +333,14 @@ def check_coverage(text: str, fonts: FontEnvironment) -> None:
         f"no installed font covers {shown} ({codes}{' …' if len(missing) > 6 else ''}): "
         f"{_advice(missing)}"
     )
+
+
+def font_heights(fonts: FontEnvironment) -> dict[str, float]:
+    """Lower-case family name → libass height per em, for ``build_ass(font_heights=…)``."""
+    heights: dict[str, float] = {}
+    for info in _fonts_of(fonts):
+        heights.setdefault(info.family.casefold(), info.height)
+    return heights
 
 
 def list_fonts(fonts: FontEnvironment) -> list[str]:

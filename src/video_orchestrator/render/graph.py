@@ -77,7 +77,7 @@ class Stream:
     index: int
     kind: Kind
 
-    def filter(self, name: str, *positional: Value, **kwargs: Value) -> Stream:
+    def filter(self, name: str, /, *positional: Value, **kwargs: Value) -> Stream:
         """Apply a one-input, one-output filter (output kind = input kind)."""
         return apply(name, [self], _args(positional, kwargs), outputs=(self.kind,))[0]
 
@@ -108,14 +108,14 @@ def apply(
     return tuple(Stream(node, index, kind) for index, kind in enumerate(node.outputs))
 
 
-def source(name: str, kind: Kind, **kwargs: Value) -> Stream:
+def source(name: str, kind: Kind, /, **kwargs: Value) -> Stream:
     """A source filter (``color``, ``gradients``, ``anullsrc`` …)."""
     return apply(name, [], kwargs, outputs=(kind,))[0]
 
 
-def one(name: str, inputs: Sequence[Stream], **kwargs: Value) -> Stream:
+def one(name: str, streams: Sequence[Stream], /, **kwargs: Value) -> Stream:
     """A many-input, one-output filter (``overlay``, ``xfade``, ``amix`` …)."""
-    return apply(name, inputs, kwargs)[0]
+    return apply(name, streams, kwargs)[0]
 
 
 # ---------------------------------------------------------------- rendering
@@ -235,17 +235,17 @@ class _Renderer:
                     self.labels[stream] = [label]
                     text += f"[{label}]"
                     continue
+                between = self.fresh(kind) if len(node.outputs) > 1 else ""
                 outs = [self.fresh(kind) for _ in range(count)]
                 if stream in named:
                     outs[-1] = named[stream]
                 split = ("split" if kind == "video" else "asplit") + f"=outputs={count}"
                 split += "".join(f"[{o}]" for o in outs)
-                if len(node.outputs) == 1:
-                    text += "," + split
-                else:
-                    between = self.fresh(kind)
+                if between:
                     text += f"[{between}]"
                     extra.append(f"[{between}]{split}")
+                else:
+                    text += "," + split
                 self.labels[stream] = outs
             chains.append(text)
             chains.extend(extra)

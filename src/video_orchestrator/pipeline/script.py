@@ -1,0 +1,246 @@
+"""The script step: a topic and a genre → a :class:`Script`, from a language model when one
+is configured and from the offline template writer otherwise (or when the model fails)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import string
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from video_orchestrator.domain.script import GENRES, Genre, Script
+from video_orchestrator.errors import ScriptError
+from video_orchestrator.pipeline.script_import import condense
+from video_orchestrator.pipeline.script_writer import (
+    MAX_SCENES,
+    MIN_SCENES,
+    TITLE_MAX_CHARS,
+    TemplateWriter,
+    clean_topic,
+    one_line,
+    shorten,
+)
+from video_orchestrator.ports.llm import JsonRequest, LLMProvider
+
+logger = logging.getLogger(__name__)
+
+PROMPT_VERSION = "script_v1"
+SCHEMA_NAME = "short_video_script"
+#: Fields the caller decides; the model is not asked for them.
+_CALLER_FIELDS = ("topic", "genre", "language")
+#: Keywords JSON Schema "strict" structured output does not accept.
+_UNSUPPORTED_KEYWORDS = frozenset({"default", "minLength", "maxLength", "format", "pattern"})
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """A script, where it came from, and one line for the user when something fell back."""
+
+    script: Script
+    source: Literal["llm", "template", "user"]
+    notice: str | None = None
+
+
+def generate_script(
+    topic: str,
+    genre: Genre,
+    *,
+    language: str,
+    target_seconds: int,
+    llm: LLMProvider | None,
+    writer: TemplateWriter,
+) -> ScriptResult:
+    """A script about ``topic``: from ``llm`` when given, else (or when it fails) offline."""
+    topic = clean_topic(topic)
+    if genre not in GENRES:
+        raise ScriptError(f"unknown genre {genre!r}: choose one of {', '.join(GENRES)}")
+    if llm is None:
+        script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
+        return ScriptResult(script=script, source="template")
+
+    request = script_request(
+        topic,
+        genre,
+        language=language,
+        target_seconds=target_seconds,
+        words_per_minute=writer.words_per_minute,
+    )
+    try:
+        answer = llm.complete_json(request)
+        script = script_from_answer(answer, topic=topic, genre=genre, language=language)
+    except Exception as exc:  # any failure of a (possibly third-party) model → offline writer
+        reason = failure_reason(exc)
+        where = provider_label(llm)
+        logger.warning("the language model at %s failed: %s", where, reason)
+        logger.debug("language model failure", exc_info=True)
+        try:
+            script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
+        except ScriptError as writer_exc:
+            raise ScriptError(
+                f"the language model at {where} failed ({reason}), and {writer_exc}"
+            ) from writer_exc
+        notice = f"the language model at {where} failed ({reason}); used the offline writer instead"
+        return ScriptResult(script=script, source="template", notice=notice)
+    return ScriptResult(script=script, source="llm")
+
+
+# --------------------------------------------------------------------------- the request
+
+
+def script_request(
+    topic: str,
+    genre: Genre,
+    *,
+    language: str,
+    target_seconds: int,
+    words_per_minute: int = 150,
+) -> JsonRequest:
+    """The request sent to the model: the versioned prompt filled in, and the JSON schema."""
+    prompt = _prompt(PROMPT_VERSION)
+    values = {
+        "topic": one_line(topic),
+        "genre": genre,
+        "genre_guidance": prompt.genres.get(genre, genre),
+        "language": language,
+        "target_seconds": str(target_seconds),
+        "target_words": str(round(target_seconds * words_per_minute / 60)),
+        "min_scenes": str(MIN_SCENES),
+        "max_scenes": str(MAX_SCENES),
+    }
+    # Template.substitute reads placeholders in the prompt only; the topic stays literal.
+    return JsonRequest(
+        system=string.Template(prompt.system).substitute(values),
+        user=string.Template(prompt.user).substitute(values),
+        schema=script_schema(),
+        schema_name=SCHEMA_NAME,
+        temperature=0.8,
+        max_tokens=2000,
+    )
+
+
+def script_schema() -> dict[str, Any]:
+    """``Script``'s JSON schema without the caller's fields, adapted to "strict" structured
+    output: every property required, no additional properties, no unsupported keywords."""
+    schema = copy.deepcopy(Script.model_json_schema())
+    for name in _CALLER_FIELDS:
+        schema["properties"].pop(name, None)
+    scenes = schema["properties"]["scenes"]
+    scenes["minItems"], scenes["maxItems"] = MIN_SCENES, MAX_SCENES
+    schema["properties"]["hashtags"]["maxItems"] = 5
+    strict: dict[str, Any] = _strict(schema)
+    return strict
+
+
+def _strict(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _UNSUPPORTED_KEYWORDS:
+            continue
+        if key in ("properties", "$defs"):
+            result[key] = {name: _strict(sub) for name, sub in value.items()}
+        else:
+            result[key] = _strict(value)
+    if result.get("type") == "object" or "properties" in result:
+        result["additionalProperties"] = False
+        result["required"] = list(result.get("properties", {}))
+    return result
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    system: str
+    user: str
+    genres: dict[str, str]
+
+
+@cache
+def _prompt(version: str) -> _Prompt:
+    text = (
+        resources.files("video_orchestrator")
+        .joinpath("data", "prompts", f"{version}.txt")
+        .read_text(encoding="utf-8")
+    )
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") and current is None:
+            continue
+        if stripped.startswith("[") and stripped.endswith("]") and " " not in stripped:
+            current = sections.setdefault(stripped[1:-1], [])
+            continue
+        if current is not None and not stripped.startswith("#"):
+            current.append(line)
+    genres = {
+        name.removeprefix("genre:"): " ".join(" ".join(lines).split())
+        for name, lines in sections.items()
+        if name.startswith("genre:")
+    }
+    return _Prompt(
+        system="\n".join(sections.get("system", [])).strip(),
+        user="\n".join(sections.get("user", [])).strip(),
+        genres=genres,
+    )
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+def script_from_answer(
+    answer: dict[str, Any], *, topic: str, genre: Genre, language: str
+) -> Script:
+    """Validate the model's JSON into a :class:`Script` (``ValidationError`` when it is not
+    one). Harmless excess is trimmed first: unknown fields, a title over 100 characters,
+    more keywords or hashtags than allowed."""
+    data: dict[str, Any] = {
+        key: value for key, value in answer.items() if key in Script.model_fields
+    }
+    if isinstance(data.get("title"), str):
+        data["title"] = shorten(one_line(data["title"]), TITLE_MAX_CHARS)
+    if isinstance(data.get("hashtags"), list):
+        data["hashtags"] = data["hashtags"][:5]
+    scenes = data.get("scenes")
+    if isinstance(scenes, list):
+        tidy = []
+        for scene in scenes:
+            if isinstance(scene, dict):
+                scene = {k: v for k, v in scene.items() if k in ("narration", "keywords")}
+                if isinstance(scene.get("keywords"), list):
+                    scene["keywords"] = scene["keywords"][:8]
+            tidy.append(scene)
+        data["scenes"] = tidy
+    data.update(topic=topic, genre=genre, language=language)
+    return Script.model_validate(data)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A short phrase saying why the model failed, for the one-line notice."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason.strip():
+        return one_line(reason)
+    if isinstance(exc, ValidationError):
+        return f"its answer was not a valid script: {condense(exc, limit=2)}"
+    return one_line(str(exc)) or type(exc).__name__
+
+
+def provider_label(llm: LLMProvider) -> str:
+    """Where the model lives, for messages: its host when it has a URL, else its name."""
+    host = getattr(llm, "host", None)
+    if isinstance(host, str) and host:
+        return host
+    base_url = getattr(llm, "base_url", None)
+    if isinstance(base_url, str) and base_url:
+        netloc = urlsplit(base_url).netloc.rpartition("@")[2]
+        if netloc:
+            return netloc
+    return str(getattr(llm, "name", "unknown"))

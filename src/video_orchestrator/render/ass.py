@@ -1,0 +1,408 @@
+r"""Captions and text overlays as one ASS (v4+) document for libass.
+
+``build_ass(spec)`` is pure: the render compiler writes the result to a file and burns it in
+with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment(…).env``).
+
+* ``PlayResX``/``PlayResY`` equal the output size, so every number here is in output pixels.
+* ``WrapStyle: 2``: libass never re-wraps captions; lines come from ``group_words`` as
+  ``\N``. Text overlays turn smart wrapping back on per event (``\q0``) inside their margins.
+* Caption presets: ``karaoke`` (the whole cue, the spoken word in ``highlight_colour``, one
+  event per word so the highlight follows the word timings to the frame), ``pop`` (one word
+  at a time with a quick scale pop-in) and ``clean`` (plain lines, no animation).
+* Frames become ASS centisecond times with ``frame_to_centiseconds``: an event starting at
+  frame *f* is visible from frame *f* on, never on frame *f - 1* (see that function).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+from video_orchestrator.render.ass_escape import escape_text, style_name_field
+from video_orchestrator.spec.captions import (
+    CaptionCue,
+    display_text,
+    group_words,
+    highlight_spans,
+)
+from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay
+
+CAPTION_STYLE = "Caption"
+CAPTION_LAYER = 10
+OVERLAY_LAYER = 5
+POP_GROW_MS = 70
+POP_SETTLE_MS = 70
+POP_SCALE = 125  # percent: a single word on screen is drawn larger than a cue
+_STYLE_FORMAT = (
+    "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+    "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+    "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding"
+)
+_EVENT_FORMAT = "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"
+_ALIGN = {"top": 8, "center": 5, "bottom": 2}
+#: ``(usWinAscent + usWinDescent) / unitsPerEm`` of the packaged fonts (``fonts.font_heights``
+#: measures any font). libass makes that height equal to the ASS font size; the spec's size is
+#: the em size in px (as in CSS or PIL), so the ASS size is ``size * height``.
+PACKAGED_FONT_HEIGHTS: Mapping[str, float] = {
+    "anton": 1.7334,
+    "montserrat": 1.562,
+    "noto sans": 1.519,
+}
+
+
+# ---------------------------------------------------------------- numbers, colours, times
+
+
+def frame_to_centiseconds(frame: int, fps: int | Fraction) -> int:
+    """ASS time (centiseconds) at which something that starts on ``frame`` begins.
+
+    FFmpeg asks libass for the picture at ``trunc(pts * time_base * 1000)`` ms, which float
+    error can put 1 ms early, and an event shows while ``start <= now < end``. So the time is
+    the last centisecond at or before (frame time - 1 ms): visible on ``frame``. If that is
+    not after the previous frame's time (above 100 fps), the next centisecond: one frame
+    late rather than early. Using the same function for an end keeps events back to back.
+    """
+    if frame <= 0:
+        return 0
+    rate = Fraction(fps)
+    millis = math.floor(Fraction(1000 * frame) / rate)
+    centis = max(0, (millis - 1) // 10)
+    previous_frame_ms = Fraction(1000 * (frame - 1)) / rate
+    if 10 * centis <= previous_frame_ms:
+        centis += 1
+    return centis
+
+
+def ass_time(frame: int, fps: int | Fraction) -> str:
+    """``H:MM:SS.cc`` for the start (or exclusive end) of ``frame``."""
+    centis = frame_to_centiseconds(frame, fps)
+    hours, rest = divmod(centis, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    seconds, centis = divmod(rest, 100)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
+
+
+def _rgba(colour: str) -> tuple[int, int, int, int]:
+    value = colour.lstrip("#")
+    red, green, blue = int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    alpha = int(value[6:8], 16) if len(value) == 8 else 255
+    return red, green, blue, alpha
+
+
+def ass_colour(colour: str, *, opacity: float = 1.0) -> str:
+    """``#RRGGBB[AA]`` (AA = opacity) as an ASS style colour ``&HAABBGGRR`` (AA = transparency)."""
+    red, green, blue, alpha = _rgba(colour)
+    transparency = 255 - round(alpha * opacity)
+    return f"&H{transparency:02X}{blue:02X}{green:02X}{red:02X}"
+
+
+def _colour_tag(colour: str) -> str:
+    red, green, blue, alpha = _rgba(colour)
+    return f"\\1c&H{blue:02X}{green:02X}{red:02X}&\\1a&H{255 - alpha:02X}&"
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# ---------------------------------------------------------------- styles
+
+
+def _style_line(
+    name: str,
+    *,
+    font: str,
+    size: float,
+    primary: str,
+    secondary: str,
+    outline_colour: str,
+    back: str,
+    border_style: int,
+    outline: float,
+    shadow: float,
+    alignment: int,
+    margins: tuple[int, int, int],
+) -> str:
+    fields = [
+        name,
+        font,
+        _num(size),
+        primary,
+        secondary,
+        outline_colour,
+        back,
+        "-1",  # bold: heavy fallback glyphs (Noto Bold) next to display fonts
+        "0",
+        "0",
+        "0",
+        "100",
+        "100",
+        "0",
+        "0",
+        str(border_style),
+        _num(outline),
+        _num(shadow),
+        str(alignment),
+        str(margins[0]),
+        str(margins[1]),
+        str(margins[2]),
+        "-1",  # encoding -1: libass picks the base direction from the text (RTL captions)
+    ]
+    return "Style: " + ",".join(fields)
+
+
+def _ass_size(size: int, font: str, heights: Mapping[str, float]) -> float:
+    return size * heights.get(font.strip().casefold(), 1.0)
+
+
+def _caption_style(track: CaptionTrack, heights: Mapping[str, float]) -> str:
+    style = track.style
+    safe = track.position.safe
+    anchor = track.position.anchor
+    margin_v = safe.bottom if anchor == "bottom" else safe.top
+    return _style_line(
+        CAPTION_STYLE,
+        font=style_name_field(style.font, "caption font"),
+        size=_ass_size(style.size, style.font, heights),
+        primary=ass_colour(style.colour),
+        secondary=ass_colour(style.highlight_colour),
+        outline_colour=ass_colour(style.outline_colour),
+        back=ass_colour(style.outline_colour, opacity=0.55),
+        border_style=1,
+        outline=style.outline,
+        shadow=style.shadow,
+        alignment=_ALIGN[anchor],
+        margins=(safe.left, safe.right, margin_v),
+    )
+
+
+def _overlay_style(name: str, overlay: TextOverlay, heights: Mapping[str, float]) -> str:
+    margins = overlay.margins
+    margin_v = margins.bottom if overlay.anchor == "bottom" else margins.top
+    if overlay.box_colour is not None:
+        # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
+        return _style_line(
+            name,
+            font=style_name_field(overlay.font, "text overlay font"),
+            size=_ass_size(overlay.size, overlay.font, heights),
+            primary=ass_colour(overlay.colour),
+            secondary=ass_colour(overlay.colour),
+            outline_colour=ass_colour(overlay.box_colour),
+            back=ass_colour(overlay.box_colour),
+            border_style=3,
+            outline=max(overlay.outline, round(overlay.size * 0.22)),
+            shadow=0,
+            alignment=_ALIGN[overlay.anchor],
+            margins=(margins.left, margins.right, margin_v),
+        )
+    return _style_line(
+        name,
+        font=style_name_field(overlay.font, "text overlay font"),
+        size=_ass_size(overlay.size, overlay.font, heights),
+        primary=ass_colour(overlay.colour),
+        secondary=ass_colour(overlay.colour),
+        outline_colour=ass_colour(overlay.outline_colour),
+        back=ass_colour(overlay.outline_colour, opacity=0.55),
+        border_style=1,
+        outline=overlay.outline,
+        shadow=min(overlay.outline / 2, 4),
+        alignment=_ALIGN[overlay.anchor],
+        margins=(margins.left, margins.right, margin_v),
+    )
+
+
+# ---------------------------------------------------------------- events
+
+
+def _dialogue(
+    layer: int, start: str, end: str, style: str, text: str, margins: str = "0,0,0"
+) -> str:
+    return f"Dialogue: {layer},{start},{end},{style},,{margins},,{text}"
+
+
+def _caption_anchor(track: CaptionTrack, width: int, height: int) -> str:
+    """``\\an`` + ``\\pos`` at the anchor of the safe box (clamped to the frame)."""
+    safe = track.position.safe
+    left, right = min(safe.left, width - 1), max(min(width - safe.right, width), 1)
+    top, bottom = min(safe.top, height - 1), max(min(height - safe.bottom, height), 1)
+    if right <= left:
+        left, right = 0, width
+    if bottom <= top:
+        top, bottom = 0, height
+    x = (left + right) / 2
+    anchor = track.position.anchor
+    y = {"top": top, "bottom": bottom, "center": (top + bottom) / 2}[anchor]
+    return f"\\an{_ALIGN[anchor]}\\pos({_num(x)},{_num(y)})"
+
+
+def _word_text(text: str, uppercase: bool) -> str:
+    shown = display_text(text)
+    if uppercase:
+        shown = shown.upper()
+    return escape_text(shown, newlines="space")
+
+
+def _cue_text(
+    cue: CaptionCue, uppercase: bool, highlight: int | None, colours: tuple[str, str]
+) -> str:
+    """Lines joined with ``\\N``; word number ``highlight`` wrapped in colour tags."""
+    normal, bright = colours
+    parts: list[str] = []
+    index = 0
+    for line in cue.lines:
+        pieces: list[str] = []
+        for word in line:
+            text = _word_text(word.text, uppercase)
+            if index == highlight:
+                text = f"{{{bright}}}{text}{{{normal}}}"
+            pieces.append(text)
+            index += 1
+        parts.append(escape_text(cue.joiner, newlines="space").join(pieces))
+    return "\\N".join(parts)
+
+
+def _caption_events(
+    track: CaptionTrack, width: int, height: int, total: int, fps: int
+) -> list[tuple[int, str]]:
+    style = track.style
+    position = _caption_anchor(track, width, height)
+    normal, bright = _colour_tag(style.colour), _colour_tag(style.highlight_colour)
+    events: list[tuple[int, str]] = []
+
+    def add(start: int, end: int, text: str) -> None:
+        if end <= start:
+            return
+        line = _dialogue(
+            CAPTION_LAYER, ass_time(start, fps), ass_time(end, fps), CAPTION_STYLE, text
+        )
+        events.append((start, line))
+
+    if style.preset == "pop":
+        single = track.model_copy(
+            update={"style": style.model_copy(update={"max_words": 1, "max_lines": 1})}
+        )
+        small, big, final = POP_SCALE * 3 // 4, POP_SCALE * 11 // 10, POP_SCALE
+        grow = f"\\fscx{small}\\fscy{small}"
+        animate = (
+            f"\\t(0,{POP_GROW_MS},\\fscx{big}\\fscy{big})"
+            f"\\t({POP_GROW_MS},{POP_GROW_MS + POP_SETTLE_MS},\\fscx{final}\\fscy{final})"
+        )
+        for cue in group_words(single, total, fps=fps):
+            text = _cue_text(cue, style.uppercase, None, (normal, bright))
+            add(cue.start, cue.end, f"{{{position}{grow}{animate}}}{text}")
+        return events
+
+    cues = group_words(track, total, fps=fps)
+    for cue in cues:
+        if style.preset == "clean":
+            add(
+                cue.start,
+                cue.end,
+                f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
+            )
+            continue
+        # karaoke: one event per spoken word, the whole cue shown, that word highlighted.
+        spans = highlight_spans(cue)
+        covered = cue.start
+        for word_index, start, end in spans:
+            if start > covered:  # before the first highlight (never, but keep the cue shown)
+                add(
+                    covered,
+                    start,
+                    f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
+                )
+            entrance = ""
+            if start == cue.start:
+                entrance = "\\fscx92\\fscy92\\t(0,90,\\fscx100\\fscy100)"
+            text = _cue_text(cue, style.uppercase, word_index, (normal, bright))
+            add(start, end, f"{{{position}{entrance}}}{text}")
+            covered = end
+        if covered < cue.end:
+            add(
+                covered,
+                cue.end,
+                f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
+            )
+    return events
+
+
+def _overlay_event(
+    name: str, overlay: TextOverlay, width: int, height: int, total: int, fps: int
+) -> tuple[int, str]:
+    end = overlay.end if overlay.end is not None else total
+    end = min(end, total)
+    margins = overlay.margins
+    tags = "\\q0"
+    if overlay.anchor == "center":
+        left, right = margins.left, width - margins.right
+        top, bottom = margins.top, height - margins.bottom
+        if right <= left:
+            left, right = 0, width
+        if bottom <= top:
+            top, bottom = 0, height
+        tags += f"\\an5\\pos({_num((left + right) / 2)},{_num((top + bottom) / 2)})"
+    text = escape_text(overlay.text, newlines="break", keep_edge_spaces=True)
+    margin_v = margins.bottom if overlay.anchor == "bottom" else margins.top
+    line = _dialogue(
+        OVERLAY_LAYER,
+        ass_time(overlay.start, fps),
+        ass_time(end, fps),
+        name,
+        f"{{{tags}}}{text}",
+        margins=f"{margins.left},{margins.right},{margin_v}",
+    )
+    return overlay.start, line
+
+
+# ---------------------------------------------------------------- document
+
+
+def build_ass(spec: RenderSpec, *, font_heights: Mapping[str, float] | None = None) -> str | None:
+    """The ASS document for the spec's captions and text overlays, or None if there are none.
+
+    ``font_heights`` maps lower-case family names to their libass height per em (see
+    ``PACKAGED_FONT_HEIGHTS``, the default, and ``fonts.font_heights``) so that a spec size
+    of N px gives an N px em whatever the font; unknown families are sized as libass does.
+    """
+    heights = {**PACKAGED_FONT_HEIGHTS, **(font_heights or {})}
+    track = spec.captions if spec.captions is not None and spec.captions.words else None
+    overlays = [o for o in spec.overlays if isinstance(o, TextOverlay)]
+    if track is None and not overlays:
+        return None
+    width, height, fps = spec.output.width, spec.output.height, spec.output.fps
+    total = spec.duration
+
+    styles: list[str] = []
+    events: list[tuple[int, str]] = []
+    for number, overlay in enumerate(overlays, start=1):
+        name = f"Text{number}"
+        styles.append(_overlay_style(name, overlay, heights))
+        if overlay.start < total:
+            events.append(_overlay_event(name, overlay, width, height, total, fps))
+    if track is not None:
+        styles.insert(0, _caption_style(track, heights))
+        events.extend(_caption_events(track, width, height, total, fps))
+    events.sort(key=lambda item: item[0])
+
+    lines = [
+        "[Script Info]",
+        "; Generated by Video Orchestrator",
+        "ScriptType: v4.00+",
+        f"PlayResX: {width}",
+        f"PlayResY: {height}",
+        "WrapStyle: 2",
+        "ScaledBorderAndShadow: yes",
+        "Kerning: yes",
+        "",
+        "[V4+ Styles]",
+        _STYLE_FORMAT,
+        *styles,
+        "",
+        "[Events]",
+        _EVENT_FORMAT,
+        *(line for _, line in events),
+        "",
+    ]
+    return "\n".join(lines)

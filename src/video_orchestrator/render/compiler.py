@@ -1,0 +1,455 @@
+"""Render spec → one FFmpeg command with one filter graph.
+
+The compiler is pure: it builds an immutable :mod:`graph`, renders it, and returns the argv
+plus the text files (the ASS captions) that must exist in ``workdir`` before FFmpeg runs.
+Nothing here starts a process or touches the disk.
+
+Video: every clip becomes exactly ``clip.duration`` frames at the output size and rate
+(cover-cropped, no black bars), clips are joined with ``xfade`` (offsets from the exact frame
+maths of ``spec.timeline``) or ``concat`` for cuts, image watermarks are overlaid, then the
+captions and text overlays are burned in by libass. Audio: voice, music bed (looped, faded,
+ducked under the voice by ``sidechaincompress``) and sound effects are mixed without
+normalisation, brought to the loudness target, and cut to exactly the video's length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from video_orchestrator.errors import SpecError
+from video_orchestrator.render.ass import build_ass
+from video_orchestrator.render.graph import (
+    Input,
+    Stream,
+    compile_graph,
+    one,
+    source,
+)
+from video_orchestrator.spec.model import (
+    ColourClip,
+    GeneratedClip,
+    ImageClip,
+    ImageOverlay,
+    RenderSpec,
+    VideoClip,
+)
+
+CAPTIONS_FILE = "captions.ass"
+GENERATED_SCALE = 4
+"""Generated backgrounds are drawn at 1/4 of the output size, then upscaled (they are smooth)."""
+
+_PATTERNS = {"gradient": ("linear", 1.0), "aurora": ("radial", 0.6), "bokeh": ("circular", 1.6)}
+
+
+@dataclass(frozen=True)
+class CompiledRender:
+    """The argv to run and the files (name inside workdir → text) to write before running."""
+
+    argv: tuple[str, ...]
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+def compile_spec(
+    spec: RenderSpec,
+    *,
+    output: Path,
+    workdir: Path,
+    fonts_dir: Path,
+    ffmpeg: str = "ffmpeg",
+    audio_gain_db: float | None = None,
+) -> CompiledRender:
+    """The whole render: video and audio, encoded once into ``output`` (MP4).
+
+    With ``audio_gain_db`` (from :func:`compile_loudness_analysis`), loudness is reached by
+    that exact gain plus a peak limiter; without it, by single-pass ``loudnorm``.
+    """
+    build = _Builder(spec)
+    video, files = build.video(workdir, fonts_dir)
+    mix = build.audio_mix()
+    audio = build.finish_audio(mix, audio_gain_db)
+    graph = compile_graph([(video, "vout"), (audio, "aout")])
+    out = spec.output
+    fps = out.fps
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += graph.input_args()
+    argv += ["-filter_complex", graph.filter_complex]
+    argv += ["-map", graph.maps[0], "-map", graph.maps[1]]
+    argv += ["-c:v", out.video_codec, "-profile:v", out.profile, "-preset", out.preset]
+    argv += ["-crf", str(out.crf)]
+    if out.max_bitrate_kbps is not None:
+        argv += ["-maxrate", f"{out.max_bitrate_kbps}k", "-bufsize", f"{2 * out.max_bitrate_kbps}k"]
+    gop = max(1, round(out.gop_seconds * fps))
+    argv += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-flags", "+cgop"]
+    argv += ["-pix_fmt", out.pix_fmt, "-r", str(fps), "-frames:v", str(spec.duration)]
+    argv += ["-c:a", out.audio_codec, "-b:a", f"{out.audio_bitrate_kbps}k"]
+    argv += ["-ar", str(out.sample_rate), "-ac", "2"]
+    argv += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    return CompiledRender(tuple(argv), files)
+
+
+def compile_still(
+    spec: RenderSpec,
+    *,
+    at_frame: int,
+    output: Path,
+    workdir: Path,
+    fonts_dir: Path,
+    ffmpeg: str = "ffmpeg",
+) -> CompiledRender:
+    """One frame (video layers, overlays, captions; no audio) as a JPEG or PNG image."""
+    if not 0 <= at_frame < spec.duration:
+        raise SpecError(
+            f"Frame {at_frame} is outside the video; choose one from 0 to {spec.duration - 1}."
+        )
+    build = _Builder(spec)
+    video, files = build.video(workdir, fonts_dir)
+    video = video.filter("trim", start_frame=at_frame, end_frame=at_frame + 1)
+    graph = compile_graph([(video, "vout")])
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += graph.input_args()
+    argv += ["-filter_complex", graph.filter_complex, "-map", graph.maps[0]]
+    argv += ["-frames:v", "1", "-update", "1"]
+    if output.suffix.lower() in (".jpg", ".jpeg"):
+        argv += ["-q:v", "2", "-pix_fmt", "yuvj420p"]
+    argv += [str(output)]
+    return CompiledRender(tuple(argv), files)
+
+
+def compile_loudness_analysis(
+    spec: RenderSpec, *, stats_file: Path, ffmpeg: str = "ffmpeg"
+) -> CompiledRender | None:
+    """An audio-only pass over the same mix that writes loudnorm's JSON measurement.
+
+    ``None`` when the spec has no audio at all (the render then carries silence).
+    Read ``input_i`` from ``stats_file`` and pass ``target - input_i`` as ``audio_gain_db``.
+    """
+    build = _Builder(spec)
+    mix = build.audio_mix()
+    if mix is None:
+        return None
+    loud = spec.output.loudness
+    measured = mix.filter(
+        "loudnorm",
+        I=loud.integrated,
+        TP=loud.true_peak,
+        LRA=loud.lra,
+        print_format="json",
+        stats_file=str(stats_file),
+    )
+    graph = compile_graph([(measured, "aout")])
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += graph.input_args()
+    argv += ["-filter_complex", graph.filter_complex, "-map", graph.maps[0], "-f", "null", "-"]
+    return CompiledRender(tuple(argv), {})
+
+
+# ---------------------------------------------------------------- the builder
+
+
+def _colour(value: str) -> str:
+    """``#RRGGBB[AA]`` → FFmpeg's ``0xRRGGBB`` (opaque; clips have no alpha)."""
+    return "0x" + value[1:7].upper()
+
+
+def _even(value: float) -> int:
+    return max(2, 2 * math.ceil(value / 2))
+
+
+class _Builder:
+    def __init__(self, spec: RenderSpec) -> None:
+        self.spec = spec
+        self.out = spec.output
+        self.fps = spec.output.fps
+        self.width = spec.output.width
+        self.height = spec.output.height
+        self.rate = spec.output.sample_rate
+        self.total_samples = self.samples(spec.duration)
+        self.clip_inputs: dict[int, Input] = {}
+
+    # ------------------------------------------------ time
+
+    def seconds(self, frames: int) -> str:
+        return self.spec.timebase.seconds_str(frames)
+
+    def samples(self, frames: int) -> int:
+        return math.floor(Fraction(frames * self.rate, self.fps) + Fraction(1, 2))
+
+    # ------------------------------------------------ video
+
+    def video(self, workdir: Path, fonts_dir: Path) -> tuple[Stream, dict[str, str]]:
+        clips = [self.clip(index) for index in range(len(self.spec.clips))]
+        video = self.join(clips)
+        total = self.spec.duration
+        for overlay in self.spec.overlays:
+            if isinstance(overlay, ImageOverlay):
+                video = self.watermark(video, overlay, total)
+        files: dict[str, str] = {}
+        document = build_ass(self.spec)
+        if document is not None:
+            files[CAPTIONS_FILE] = document
+            video = video.filter(
+                "ass", filename=str(workdir / CAPTIONS_FILE), fontsdir=str(fonts_dir)
+            )
+        return video, files
+
+    def finish_clip(self, stream: Stream) -> Stream:
+        return stream.filter("setsar", "1").filter("format", "yuv420p")
+
+    def cover(self, stream: Stream, width: int, height: int) -> Stream:
+        scaled = stream.filter(
+            "scale",
+            w=width,
+            h=height,
+            force_original_aspect_ratio="increase",
+            out_range="limited",
+        )
+        return scaled.filter("crop", w=width, h=height)
+
+    def clip(self, index: int) -> Stream:
+        clip = self.spec.clips[index]
+        if isinstance(clip, VideoClip):
+            return self.video_clip(clip, self.clip_input(index))
+        if isinstance(clip, ImageClip):
+            return self.image_clip(clip)
+        if isinstance(clip, GeneratedClip):
+            return self.generated_clip(clip)
+        return self.colour_clip(clip)
+
+    def clip_input(self, index: int) -> Input:
+        """The one input of a video clip, shared by its picture and (unmuted) sound."""
+        if index not in self.clip_inputs:
+            clip = self.spec.clips[index]
+            assert isinstance(clip, VideoClip)
+            options: tuple[str, ...] = ()
+            if clip.fit == "loop":
+                options = ("-stream_loop", "-1")
+            # Read no more than needed (+1 s of slack for the frame-rate conversion).
+            options += ("-t", self.seconds(clip.source_in + clip.duration + self.fps))
+            self.clip_inputs[index] = Input(clip.path, options)
+        return self.clip_inputs[index]
+
+    def video_clip(self, clip: VideoClip, source_file: Input) -> Stream:
+        stream = source_file.video().filter("fps", fps=self.fps)
+        if clip.fit == "freeze":
+            stream = stream.filter("tpad", stop=-1, stop_mode="clone")
+        stream = stream.filter(
+            "trim", start_frame=clip.source_in, end_frame=clip.source_in + clip.duration
+        ).filter("setpts", "PTS-STARTPTS")
+        return self.finish_clip(self.cover(stream, self.width, self.height))
+
+    def image_clip(self, clip: ImageClip) -> Stream:
+        frames = clip.duration
+        still = Input(clip.path).video()
+        motion = clip.ken_burns
+        zoom_max = max(motion.zoom_from, motion.zoom_to) if motion is not None else 1.0
+        if motion is None or (zoom_max == 1.0 and motion.pan == "center"):
+            base = self.finish_clip(self.cover(still, self.width, self.height))
+            return self.hold(base, frames)
+        # Decode and cover-scale the still once, at the largest zoom, then loop that frame.
+        big_w, big_h = _even(self.width * zoom_max), _even(self.height * zoom_max)
+        base = self.cover(still, big_w, big_h).filter("setsar", "1").filter("format", "yuv444p")
+        base = self.hold(base, frames)
+        # Per frame: scale down to the current zoom (sub-percent steps), crop the window.
+        span = max(frames - 1, 1)
+        progress = f"(n/{span})"
+        z_from, z_to = motion.zoom_from, motion.zoom_to
+        zoom = f"({z_from:g}+{z_to - z_from:g}*{progress})"
+        slack_x = f"({self.width}*({zoom}-1))"
+        slack_y = f"({self.height}*({zoom}-1))"
+        x, y = f"{slack_x}/2", f"{slack_y}/2"
+        if motion.pan == "left-to-right":
+            x = f"{slack_x}*{progress}"
+        elif motion.pan == "right-to-left":
+            x = f"{slack_x}*(1-{progress})"
+        elif motion.pan == "top-to-bottom":
+            y = f"{slack_y}*{progress}"
+        elif motion.pan == "bottom-to-top":
+            y = f"{slack_y}*(1-{progress})"
+        moving = base.filter(
+            "scale", w=f"{self.width}*{zoom}", h=f"{self.height}*{zoom}", eval="frame"
+        ).filter("crop", w=self.width, h=self.height, x=x, y=y)
+        return self.finish_clip(moving)
+
+    def hold(self, still: Stream, frames: int) -> Stream:
+        """One decoded frame repeated ``frames`` times at the output rate, from t = 0."""
+        looped = still.filter("loop", loop=frames - 1, size=1, start=0)
+        return (
+            looped.filter("settb", expr=f"1/{self.fps}")
+            .filter("setpts", "N")
+            .filter("fps", fps=self.fps)
+        )
+
+    def generated_clip(self, clip: GeneratedClip) -> Stream:
+        kind, pace = _PATTERNS[clip.pattern]
+        colours = {f"c{i}": _colour(c) for i, c in enumerate(clip.colours)}
+        small_w = _even(self.width / GENERATED_SCALE)
+        small_h = _even(self.height / GENERATED_SCALE)
+        stream = source(
+            "gradients",
+            "video",
+            s=f"{small_w}x{small_h}",
+            r=self.fps,
+            n=len(clip.colours),
+            **colours,
+            type=kind,
+            speed=min(1.0, 0.01 * clip.speed * pace),
+            seed=clip.seed,
+        )
+        stream = stream.filter("trim", end_frame=clip.duration).filter(
+            "scale", w=self.width, h=self.height, flags="bilinear"
+        )
+        return self.finish_clip(stream)
+
+    def colour_clip(self, clip: ColourClip) -> Stream:
+        stream = source(
+            "color", "video", c=_colour(clip.colour), s=f"{self.width}x{self.height}", r=self.fps
+        )
+        return self.finish_clip(stream.filter("trim", end_frame=clip.duration))
+
+    def join(self, clips: list[Stream]) -> Stream:
+        """Lay clips end to end: runs of cuts → ``concat``, transitions → ``xfade``."""
+        spec_clips = self.spec.clips
+        run = [clips[0]]
+        length = spec_clips[0].duration  # frames of everything joined so far
+        for index in range(1, len(clips)):
+            transition = spec_clips[index - 1].transition
+            if transition.kind == "cut":
+                run.append(clips[index])
+            else:
+                joined = self.concat(run)
+                run = [
+                    one(
+                        "xfade",
+                        [joined, clips[index]],
+                        transition=transition.kind,
+                        duration=self.seconds(transition.frames),
+                        offset=self.seconds(length - transition.frames),
+                    )
+                ]
+            length += spec_clips[index].duration - transition.frames
+        return self.concat(run)
+
+    def concat(self, run: list[Stream]) -> Stream:
+        if len(run) == 1:
+            return run[0]
+        return one("concat", run, n=len(run), v=1, a=0)
+
+    def watermark(self, video: Stream, overlay: ImageOverlay, total: int) -> Stream:
+        logo = Input(overlay.path).video().filter("scale", w=overlay.width, h=-1)
+        logo = logo.filter("format", "rgba").filter("colorchannelmixer", aa=overlay.opacity)
+        m = overlay.margin
+        x, y = {
+            "top-left": (f"{m}", f"{m}"),
+            "top-right": (f"W-w-{m}", f"{m}"),
+            "bottom-left": (f"{m}", f"H-h-{m}"),
+            "bottom-right": (f"W-w-{m}", f"H-h-{m}"),
+            "center": ("(W-w)/2", "(H-h)/2"),
+        }[overlay.corner]
+        end = overlay.end if overlay.end is not None else total
+        if overlay.start == 0 and end >= total:
+            return one("overlay", [video, logo], x=x, y=y)
+        enable = f"between(n,{overlay.start},{end - 1})"
+        return one("overlay", [video, logo], x=x, y=y, enable=enable)
+
+    # ------------------------------------------------ audio
+
+    def audio_format(self, stream: Stream) -> Stream:
+        return stream.filter(
+            "aformat", sample_fmts="fltp", sample_rates=self.rate, channel_layouts="stereo"
+        )
+
+    def gain(self, stream: Stream, db: float) -> Stream:
+        return stream if db == 0 else stream.filter("volume", volume=f"{db:g}dB")
+
+    def delay(self, stream: Stream, frames: int) -> Stream:
+        if frames == 0:
+            return stream
+        return stream.filter("adelay", delays=f"{self.samples(frames)}S", all=1)
+
+    def audio_mix(self) -> Stream | None:
+        """Every audio source mixed (no normalisation), or ``None`` when there is none."""
+        tracks = self.spec.audio
+        parts: list[Stream] = []
+        voice: Stream | None = None
+        if tracks.voice is not None:
+            voice = self.audio_format(Input(tracks.voice.path).audio())
+            voice = self.delay(self.gain(voice, tracks.voice.gain_db), tracks.voice.start)
+            # Full length, so the side-chain key never ends before the music.
+            voice = voice.filter("apad", whole_len=self.total_samples)
+            parts.append(voice)
+        if tracks.music is not None:
+            parts.append(self.music(voice))
+        starts = self.spec.clip_starts()
+        for index, (clip, start) in enumerate(zip(self.spec.clips, starts, strict=True)):
+            if isinstance(clip, VideoClip) and not clip.mute:
+                parts.append(self.clip_audio(clip, self.clip_input(index), start))
+        for effect in tracks.effects:
+            sound = self.audio_format(Input(effect.path).audio())
+            parts.append(self.delay(self.gain(sound, effect.gain_db), effect.at))
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return one("amix", parts, inputs=len(parts), duration="longest", normalize=0)
+
+    def music(self, voice: Stream | None) -> Stream:
+        bed = self.spec.audio.music
+        assert bed is not None
+        total = self.spec.duration
+        options: tuple[str, ...] = ()
+        if bed.loop:
+            options = ("-stream_loop", "-1", "-t", self.seconds(total + self.fps))
+        music = self.gain(self.audio_format(Input(bed.path, options).audio()), bed.gain_db)
+        music = music.filter("apad", whole_len=self.total_samples).filter(
+            "atrim", end_sample=self.total_samples
+        )
+        if bed.fade_in > 0:
+            music = music.filter("afade", t="in", st=0, d=self.seconds(min(bed.fade_in, total)))
+        if bed.fade_out > 0:
+            fade = min(bed.fade_out, total)
+            music = music.filter(
+                "afade", t="out", st=self.seconds(total - fade), d=self.seconds(fade)
+            )
+        duck = bed.ducking
+        if voice is None or not duck.enabled:
+            return music
+        return one(
+            "sidechaincompress",
+            [music, voice],
+            threshold=duck.threshold,
+            ratio=duck.ratio,
+            attack=duck.attack_ms,
+            release=duck.release_ms,
+        )
+
+    def clip_audio(self, clip: VideoClip, source_file: Input, start: int) -> Stream:
+        sound = self.audio_format(source_file.audio())
+        sound = sound.filter(
+            "atrim",
+            start_sample=self.samples(clip.source_in),
+            end_sample=self.samples(clip.source_in + clip.duration),
+        ).filter("asetpts", "PTS-STARTPTS")
+        return self.delay(sound, start)
+
+    def finish_audio(self, mix: Stream | None, gain_db: float | None) -> Stream:
+        total = self.total_samples
+        if mix is None:
+            silence = source("anullsrc", "audio", r=self.rate, cl="stereo")
+            return silence.filter("atrim", end_sample=total)
+        loud = self.out.loudness
+        if gain_db is None:
+            level = mix.filter("loudnorm", I=loud.integrated, TP=loud.true_peak, LRA=loud.lra)
+            level = level.filter("aresample", self.rate)
+        else:
+            limit = min(1.0, 10 ** ((loud.true_peak - 0.5) / 20))
+            level = self.gain(mix, round(gain_db, 2)).filter(
+                "alimiter", limit=round(limit, 4), level=0, latency=1
+            )
+        return level.filter("apad", whole_len=total).filter("atrim", end_sample=total)
+
+
+__all__ = ["CAPTIONS_FILE", "CompiledRender", "compile_loudness_analysis", "compile_spec"]

@@ -1,0 +1,160 @@
+"""Run a compiled render: workdir files, loudness analysis, atomic output.
+
+A render is one audio-only analysis pass (cheap: the same audio graph, measured by
+``loudnorm``) followed by the single real pass that encodes the video exactly once with the
+exact gain that brings the mix to the loudness target. The output is written to a hidden
+temporary file beside ``output`` and renamed into place, so a failed or cancelled render never
+leaves a partial file; the temporary working directory is always removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from video_orchestrator.errors import RenderError
+from video_orchestrator.render.compiler import (
+    CompiledRender,
+    compile_loudness_analysis,
+    compile_spec,
+    compile_still,
+)
+from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
+from video_orchestrator.render.fonts import FontEnvironment
+from video_orchestrator.spec.model import RenderSpec
+
+log = logging.getLogger(__name__)
+
+MAX_GAIN_DB = 40.0
+SILENCE_LUFS = -70.0
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    duration: float
+    frames: int
+
+
+def _write_files(compiled: CompiledRender, workdir: Path) -> None:
+    for name, text in compiled.files.items():
+        (workdir / name).write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _workdir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="vo-render-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _atomic(output: Path) -> Iterator[Path]:
+    """A temporary path beside ``output``, renamed onto it only if the block succeeds."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
+    try:
+        yield temporary
+        if not temporary.is_file():
+            raise RenderError(f"FFmpeg wrote no file for {output}; check the render spec.")
+        os.replace(temporary, output)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def gain_from_stats(stats: dict[str, object], target_lufs: float) -> float:
+    """The gain (dB) that moves the measured integrated loudness to ``target_lufs``."""
+    try:
+        measured = float(str(stats["input_i"]))
+    except (KeyError, ValueError):
+        return 0.0
+    if not math.isfinite(measured) or measured <= SILENCE_LUFS:
+        return 0.0
+    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, target_lufs - measured))
+
+
+class Renderer:
+    """Renders specs with one FFmpeg binary and one font environment."""
+
+    def __init__(self, ffmpeg: str, fonts: FontEnvironment) -> None:
+        self.ffmpeg = ffmpeg
+        self.fonts = fonts
+
+    def measure_gain(
+        self, spec: RenderSpec, workdir: Path, cancel: threading.Event | None = None
+    ) -> float | None:
+        """Gain to reach the loudness target, from an audio-only pass; None without audio."""
+        stats_file = workdir / "loudness.json"
+        compiled = compile_loudness_analysis(spec, stats_file=stats_file, ffmpeg=self.ffmpeg)
+        if compiled is None:
+            return None
+        run_ffmpeg(compiled.argv, cancel=cancel, env=self.fonts.env)
+        try:
+            stats = json.loads(stats_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RenderError(
+                f"The loudness measurement produced no result ({exc}); check the audio files."
+            ) from exc
+        gain = gain_from_stats(stats, spec.output.loudness.integrated)
+        log.debug("measured %s LUFS, gain %.2f dB", stats.get("input_i"), gain)
+        return gain
+
+    def render(
+        self,
+        spec: RenderSpec,
+        output: Path,
+        *,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RenderResult:
+        """Render ``spec`` to ``output`` (MP4), atomically."""
+        seconds = float(spec.timebase.to_seconds(spec.duration))
+        with _workdir() as workdir, _atomic(output) as temporary:
+            gain = self.measure_gain(spec, workdir, cancel)
+            compiled = compile_spec(
+                spec,
+                output=temporary,
+                workdir=workdir,
+                fonts_dir=self.fonts.fonts_dir,
+                ffmpeg=self.ffmpeg,
+                audio_gain_db=gain,
+            )
+            _write_files(compiled, workdir)
+            run_ffmpeg(
+                compiled.argv,
+                total_seconds=seconds,
+                on_progress=on_progress,
+                cancel=cancel,
+                env=self.fonts.env,
+            )
+        return RenderResult(path=output, duration=seconds, frames=spec.duration)
+
+    def render_still(self, spec: RenderSpec, at_frame: int, output: Path) -> Path:
+        """One frame (video layers, overlays, captions; no audio) to .jpg/.png, atomically."""
+        if output.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            raise RenderError(f"A still must be a .jpg or .png file, not {output.name}.")
+        with _workdir() as workdir, _atomic(output) as temporary:
+            compiled = compile_still(
+                spec,
+                at_frame=at_frame,
+                output=temporary,
+                workdir=workdir,
+                fonts_dir=self.fonts.fonts_dir,
+                ffmpeg=self.ffmpeg,
+            )
+            _write_files(compiled, workdir)
+            run_ffmpeg(compiled.argv, env=self.fonts.env)
+        return output

@@ -1,0 +1,269 @@
+"""Grouping of timed words into caption cues: pure, no I/O, integer frames.
+
+A cue is what is on screen at once: up to ``style.max_lines`` lines of up to
+``style.max_chars_per_line`` display cells, at most ``style.max_words`` words. Cues break
+after a word that ends a sentence and before a word that follows a long pause. A cue starts
+when its first word is spoken and stays until the next cue starts or a short hold after its
+last word, whichever comes first; cues never overlap and never outlast the video.
+
+Widths are counted in *display cells* of grapheme clusters: one per cluster, two for East
+Asian wide characters and emoji, so ``max_chars_per_line`` works for Japanese as for English.
+Words are never cut: a word wider than the limit gets a line of its own. How words join on a
+line depends on the language: a space for most languages, nothing for languages written
+without spaces between words (Japanese, Chinese, Thai …), whose "words" are tokens.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from video_orchestrator.spec.model import CaptionTrack, Word
+
+#: Primary language subtags written without spaces between words.
+SPACELESS_LANGUAGES = frozenset({"ja", "zh", "yue", "wuu", "th", "lo", "km", "my", "bo"})
+DEFAULT_PAUSE_SECONDS = 0.45
+DEFAULT_HOLD_SECONDS = 0.6
+
+_ZWJ = "\u200d"
+
+
+@dataclass(frozen=True)
+class CaptionCue:
+    """Words shown together, as lines, from frame ``start`` up to (excluding) ``end``."""
+
+    lines: tuple[tuple[Word, ...], ...]
+    start: int
+    end: int
+    joiner: str = " "
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(word for line in self.lines for word in line)
+
+    def text_lines(self) -> tuple[str, ...]:
+        """Each line as display text (words cleaned and joined for the language)."""
+        return tuple(self.joiner.join(display_text(w.text) for w in line) for line in self.lines)
+
+
+def joiner_for(language: str) -> str:
+    """What goes between two words on a line: ``" "``, or ``""`` for spaceless scripts."""
+    primary = language.replace("_", "-").split("-")[0].lower()
+    return "" if primary in SPACELESS_LANGUAGES else " "
+
+
+def display_text(text: str) -> str:
+    """A word as shown: runs of whitespace (newlines too) become one space, ends trimmed."""
+    return " ".join(text.split())
+
+
+def graphemes(text: str) -> list[str]:
+    """Split ``text`` into (approximate extended) grapheme clusters.
+
+    Combining marks, variation selectors, emoji modifiers and ZWJ sequences stay with their
+    base character; regional indicators pair into flags. Good enough to never split a
+    user-visible character, which is all line breaking here needs.
+    """
+    clusters: list[str] = []
+    join_next = False
+    for char in text:
+        if clusters and (join_next or _extends(char, clusters[-1])):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+        join_next = char == _ZWJ
+    return clusters
+
+
+def _extends(char: str, previous: str) -> bool:
+    """Whether ``char`` belongs to the cluster ``previous`` (see ``graphemes``)."""
+    cp = ord(char)
+    if char == _ZWJ or unicodedata.category(char) in ("Mn", "Mc", "Me"):
+        return True
+    if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:  # variation selectors
+        return True
+    if 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F:  # skin tones, emoji tags
+        return True
+    if 0x1F1E6 <= cp <= 0x1F1FF:  # regional indicators pair into a flag
+        return len(previous) == 1 and 0x1F1E6 <= ord(previous) <= 0x1F1FF
+    return False
+
+
+def _cluster_width(cluster: str) -> int:
+    base = cluster[0]
+    if unicodedata.category(base) in ("Cc", "Cf") and len(cluster) == 1:
+        return 0
+    if unicodedata.east_asian_width(base) in ("W", "F"):
+        return 2
+    if len(cluster) > 1 and ("\ufe0f" in cluster or _ZWJ in cluster):
+        return 2  # emoji presentation
+    return 1
+
+
+def text_width(text: str) -> int:
+    """Display cells of ``text``: 1 per grapheme cluster, 2 for wide characters and emoji."""
+    return sum(_cluster_width(c) for c in graphemes(text))
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _line_count(widths: Sequence[int], joiner_width: int, limit: int) -> int:
+    """Fewest lines for words of these widths in order (greedy is optimal here)."""
+    lines = 0
+    current = -1  # width of the current line; -1 means no line open
+    for width in widths:
+        if current < 0:
+            current, lines = width, lines + 1
+        elif current + joiner_width + width <= limit:
+            current += joiner_width + width
+        else:
+            current, lines = width, lines + 1
+    return lines
+
+
+def _balance(widths: Sequence[int], joiner_width: int, limit: int, lines: int) -> list[int]:
+    """Cut points splitting words into ``lines`` lines with the most even widths."""
+    count = len(widths)
+    if lines <= 1 or count <= 1:
+        return []
+    best: tuple[int, int] | None = None
+    best_cuts: list[int] = []
+    for cuts in itertools.combinations(range(1, count), lines - 1):
+        bounds = (0, *cuts, count)
+        line_widths = []
+        valid = True
+        for a, b in itertools.pairwise(bounds):
+            width = sum(widths[a:b]) + joiner_width * (b - a - 1)
+            if width > limit and b - a > 1:
+                valid = False
+                break
+            line_widths.append(width)
+        if not valid:
+            continue
+        # Most even first, then prefer a longer lower line (reads like a pyramid).
+        score = (max(line_widths), sum(w * w for w in line_widths[:-1]))
+        if best is None or score < best:
+            best, best_cuts = score, list(cuts)
+    return best_cuts
+
+
+def _segments(words: Sequence[Word], pause_frames: int) -> list[list[int]]:
+    """Indexes of words split at sentence ends and long pauses."""
+    segments: list[list[int]] = []
+    current: list[int] = []
+    for index, word in enumerate(words):
+        if current:
+            previous = words[current[-1]]
+            if previous.sentence_end or word.start - previous.end >= pause_frames:
+                segments.append(current)
+                current = []
+        current.append(index)
+    if current:
+        segments.append(current)
+    return segments
+
+
+def _partition(
+    widths: Sequence[int], joiner_width: int, limit: int, max_lines: int, max_words: int
+) -> list[tuple[int, int]]:
+    """Split one segment into the fewest cues, as evenly as possible: (start, end) pairs."""
+    count = len(widths)
+    inf = (math.inf, math.inf)
+    best: list[tuple[float, float]] = [(0, 0)] + [inf] * count
+    back = [0] * (count + 1)
+    for end in range(1, count + 1):
+        for start in range(max(0, end - max_words), end):
+            if best[start] == inf:
+                continue
+            if _line_count(widths[start:end], joiner_width, limit) > max_lines:
+                continue
+            size = end - start
+            candidate = (best[start][0] + 1, best[start][1] + size * size)
+            if candidate < best[end]:
+                best[end], back[end] = candidate, start
+    bounds: list[tuple[int, int]] = []
+    end = count
+    while end > 0:
+        bounds.append((back[end], end))
+        end = back[end]
+    return bounds[::-1]
+
+
+def group_words(
+    track: CaptionTrack,
+    total_frames: int,
+    *,
+    fps: int = 30,
+    pause_seconds: float = DEFAULT_PAUSE_SECONDS,
+    hold_seconds: float = DEFAULT_HOLD_SECONDS,
+) -> list[CaptionCue]:
+    """Group the track's words into cues that fit the style and never overlap.
+
+    ``fps`` is the output frame rate (frames are at that rate); ``pause_seconds`` is the
+    silence that starts a new cue; ``hold_seconds`` how long a cue stays after its last word
+    when the next cue does not start sooner. Every word whose cue can start before
+    ``total_frames`` appears in exactly one cue, in order.
+    """
+    words = list(track.words)
+    if not words or total_frames <= 0:
+        return []
+    style = track.style
+    joiner = joiner_for(track.language)
+    joiner_width = text_width(joiner)
+    limit = style.max_chars_per_line
+    pause_frames = max(1, round(pause_seconds * fps))
+    hold_frames = max(0, round(hold_seconds * fps))
+    widths = [text_width(display_text(w.text)) for w in words]
+
+    groups: list[list[int]] = []
+    for segment in _segments(words, pause_frames):
+        seg_widths = [widths[i] for i in segment]
+        for a, b in _partition(seg_widths, joiner_width, limit, style.max_lines, style.max_words):
+            groups.append(segment[a:b])
+
+    starts: list[int] = []
+    for group in groups:
+        start = words[group[0]].start
+        if starts:
+            start = max(start, starts[-1] + 1)
+        starts.append(start)
+    kept = [i for i, s in enumerate(starts) if s < total_frames]
+
+    cues: list[CaptionCue] = []
+    for position, index in enumerate(kept):
+        group = groups[index]
+        start = starts[index]
+        last_end = max(max(words[i].end for i in group), start + 1)
+        end = min(last_end + hold_frames, total_frames)
+        if position + 1 < len(kept):
+            end = min(end, starts[kept[position + 1]])
+        group_widths = [widths[i] for i in group]
+        line_total = _line_count(group_widths, joiner_width, limit)
+        cuts = _balance(group_widths, joiner_width, limit, line_total)
+        bounds = (0, *cuts, len(group))
+        lines = tuple(
+            tuple(words[group[i]] for i in range(a, b)) for a, b in itertools.pairwise(bounds)
+        )
+        cues.append(CaptionCue(lines=lines, start=start, end=end, joiner=joiner))
+    return cues
+
+
+def highlight_spans(cue: CaptionCue) -> list[tuple[int, int, int]]:
+    """(word index in ``cue.words``, start, end) while each word is the one being spoken.
+
+    A word stays highlighted until the next word starts (through short gaps); the last one
+    until the cue ends. Words squeezed to nothing (same start frame as the next) are left out.
+    """
+    words = cue.words
+    spans: list[tuple[int, int, int]] = []
+    for index, word in enumerate(words):
+        start = min(max(word.start, cue.start), cue.end)
+        end = cue.end if index + 1 == len(words) else min(words[index + 1].start, cue.end)
+        end = max(end, cue.start)
+        if end > start:
+            spans.append((index, start, end))
+    return spans
