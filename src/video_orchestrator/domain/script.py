@@ -44,7 +44,7 @@ class Script(BaseModel):
     @field_validator("hashtags")
     @classmethod
     def _normalise_tags(cls, tags: list[str]) -> list[str]:
-        cleaned = []
+        cleaned: list[str] = []
         for tag in tags:
             text = "".join(ch for ch in tag.strip().lstrip("#") if not ch.isspace())
             if text and text.lower() not in {t.lower() for t in cleaned}:
