@@ -460,3 +460,10 @@ def test_piper_marks_a_sentence_end_where_the_voice_pauses(
         tmp_path / "voice.wav",
     )
     assert [w.text for w in speech.words if w.sentence_end] == ["stop", "left"]
+
+
+def test_alignment_gives_unexpected_words_to_the_token_that_said_nothing() -> None:
+    # Alone, the symbol gave no phonemes; in context espeak read it as a word.
+    tokens = ["big", "🎉", "day"]
+    spans, _ = align(tokens, ["big", "", "dei"], [chunk(0, "big parti dei")])
+    assert spans == [(10, 40), (50, 100), (110, 140)]

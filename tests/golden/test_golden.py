@@ -122,9 +122,16 @@ def test_render_invariants(name: str) -> None:
         assert _value(argv, "-maxrate") == f"{out.max_bitrate_kbps}k"
     else:
         assert "-maxrate" not in argv
-    # Every media file is read by exactly one input.
+    # Every clip file is read by exactly one input (its picture and sound share it).
     inputs = [argv[i + 1] for i, a in enumerate(argv) if a == "-i"]
-    assert len(inputs) == len(set(inputs))
+    for clip in spec.clips:
+        if hasattr(clip, "path"):
+            assert inputs.count(clip.path) == 1
+    expected = {e.path for e in spec.audio.effects} | {
+        o.path for o in spec.overlays if o.kind == "image"
+    }
+    expected |= {t.path for t in (spec.audio.voice, spec.audio.music) if t is not None}
+    assert expected <= set(inputs)
     filters = _filters(_value(argv, "-filter_complex"))
     names = [n for n, _ in filters]
     # The audio ends exactly at the video's last frame.

@@ -89,7 +89,9 @@ def _roundtrip_with_ffmpeg(value: str, work: Path) -> str:
 
 
 @pytest.mark.render
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=any_text)
 def test_ffmpeg_itself_reads_back_any_value(value: str, tmp_path: Path) -> None:
     assert _roundtrip_with_ffmpeg(value, tmp_path) == value

@@ -79,9 +79,7 @@ def test_an_output_also_used_inside_the_graph_keeps_its_name() -> None:
 def test_multi_output_filters_label_each_output_and_split_reused_ones() -> None:
     left, right = apply("split", [source("color", "video")], [(None, "2")], outputs=["video"] * 2)
     text = compile_graph([(one("hstack", [left, right, left]), "o")]).filter_complex
-    assert text == (
-        "color,split=2[v1][v4];[v1]split=outputs=2[v2][v3];[v2][v4][v3]hstack[o]"
-    )
+    assert text == ("color,split=2[v1][v4];[v1]split=outputs=2[v2][v3];[v2][v4][v3]hstack[o]")
 
 
 def test_an_unused_output_is_an_error() -> None:

@@ -155,13 +155,13 @@ def build_spec(
         height=fmt.height,
         fps=fmt.fps,
         max_bitrate_kbps=fmt.max_bitrate_kbps,
-        loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},  # type: ignore[arg-type]
+        loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},
     )
     audio = AudioTracks(
         voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
         music=(
             MusicBed(path=music.path, gain_db=music.gain_db,
-                     ducking={"enabled": music.ducking})  # type: ignore[arg-type]
+                     ducking={"enabled": music.ducking})
             if music
             else None
         ),

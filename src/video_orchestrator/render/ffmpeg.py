@@ -6,6 +6,7 @@ This module (with ``renderer``) is the only place in the product that starts FFm
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import shutil
@@ -62,9 +63,7 @@ def ffmpeg_binary(override: str | None = None) -> str:
             "or configure the path of an FFmpeg binary."
         ) from exc
     if not Path(path).is_file():
-        raise ConfigError(
-            f"The bundled FFmpeg at {path} does not exist; reinstall imageio-ffmpeg."
-        )
+        raise ConfigError(f"The bundled FFmpeg at {path} does not exist; reinstall imageio-ffmpeg.")
     return path
 
 
@@ -197,10 +196,8 @@ def run_ffmpeg(
                 cancelled = True
                 break
             if cancel is None:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(_POLL_SECONDS)
-                except subprocess.TimeoutExpired:
-                    pass
             if callback_errors:
                 break
     finally:

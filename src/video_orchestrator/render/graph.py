@@ -95,11 +95,8 @@ def apply(
     *,
     outputs: Sequence[Kind] | None = None,
 ) -> tuple[Stream, ...]:
-    """A filter of any arity; returns its output streams (default: one, of the first input's kind)."""
-    if isinstance(args, Mapping):
-        pairs = tuple(_args((), args))
-    else:
-        pairs = tuple(args)
+    """A filter of any arity; returns its outputs (default: one, of the first input's kind)."""
+    pairs = tuple(_args((), args)) if isinstance(args, Mapping) else tuple(args)
     if outputs is None:
         if not inputs:
             raise ValueError(f"source filter {name!r} must say what kind of stream it makes")

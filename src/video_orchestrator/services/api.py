@@ -80,7 +80,7 @@ def make_request(
     return MakeRequest(
         topic=topic,
         script_text=script_text,
-        genre=cast(Genre, genre),
+        genre=genre,
         platform=platform,
         voice=voice,
         speed=speed,

@@ -293,7 +293,7 @@ class Metadata(_Model):
 class RenderSpec(_Model):
     """One video. ``version`` changes whenever a change would alter an old spec's meaning."""
 
-    version: Literal[1] = SPEC_VERSION
+    version: Literal[1] = 1
     output: Output = Output()
     clips: list[Clip] = Field(min_length=1, description="the video track, laid end to end")
     overlays: list[Overlay] = Field(default_factory=list)

@@ -420,7 +420,11 @@ def _assign_owners(expected: Sequence[Sequence[str]], spoken: list[_Spoken]) -> 
             if item.owner is None:
                 item.owner = owner
             owner = item.owner
-
+        following: int | None = None
+        for item in reversed(group):
+            if item.owner is None:
+                item.owner = following
+            following = item.owner
 
     # Whole phoneme words left without owner, between owners a and b, go to tokens strictly
     # between a and b that own nothing (e.g. a symbol espeak read differently in context).
