@@ -32,11 +32,32 @@ class Measurement:
     cpu: float  # user + sys seconds of the child and all of its waited-for descendants
     max_rss_mb: float  # largest resident set of any single process in the tree (ru_maxrss)
     tree_peak_mb: float  # largest sum of resident sets of the whole tree, sampled every 50 ms
+    others: float  # CPUs kept busy by OTHER processes meanwhile (contention; 0 on a quiet box)
     stdout: str
 
 
 class MeasureError(RuntimeError):
     pass
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (from ``/proc/stat``)."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(v) for v in handle.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_quiet(max_wait: float, threshold: float = 0.25, window: float = 3.0) -> float:
+    """Wait until the machine is nearly idle (under ``threshold`` CPUs busy over ``window``
+    seconds), at most ``max_wait`` seconds. Returns the load seen last, in CPUs."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = busy_cpu_seconds()
+        time.sleep(window)
+        load = (busy_cpu_seconds() - before) / window
+        if load < threshold or time.monotonic() >= deadline:
+            return load
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -93,9 +114,9 @@ class _TreeSampler(threading.Thread):
         self.join()
 
 
-def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> (
-    Measurement
-):
+def measure(
+    argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Measurement:
     """Run ``argv`` to completion and measure it.
 
     CPU time and ``ru_maxrss`` come from ``os.wait4`` on the child: on Linux that rusage covers
@@ -104,6 +125,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
     run at the same time (MoviePy keeps FFmpeg readers and a writer alive beside Python),
     the sum of the tree's resident sets is also sampled from ``/proc``.
     """
+    busy_before = busy_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -127,6 +149,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
         reader.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    busy = busy_cpu_seconds() - busy_before
     process.returncode = os.waitstatus_to_exitcode(status)
     sampler.stop()
     for reader in readers:
@@ -140,6 +163,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
         cpu=usage.ru_utime + usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
         tree_peak_mb=sampler.peak / 2**20,
+        others=max(0.0, busy - (usage.ru_utime + usage.ru_stime)) / wall,
         stdout=b"".join(out_chunks).decode(errors="replace"),
     )
 
@@ -160,7 +184,9 @@ def cpu_model() -> str:
 
 def machine_summary() -> str:
     memory = os.sysconf("SC_PHYS_PAGES") * PAGE_SIZE / 2**30
-    return f"{os.cpu_count()} CPUs (nproc), {cpu_model()}, {memory:.0f} GiB RAM, {platform.system()}"
+    return (
+        f"{os.cpu_count()} CPUs (nproc), {cpu_model()}, {memory:.0f} GiB RAM, {platform.system()}"
+    )
 
 
 def ffmpeg_version(ffmpeg: str) -> str:
@@ -184,7 +210,7 @@ def _atomic(path: Path) -> Path:
 
 
 def landscape_source(ffmpeg: str, path: Path, pattern: str, seconds: int) -> Path:
-    """A 1920×1080 30 fps H.264 clip like stock footage (kept and reused across runs)."""
+    """A 1920×1080 30 fps H.264 clip like stock footage, ~10 Mbit/s at most (reused)."""
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +218,7 @@ def landscape_source(ffmpeg: str, path: Path, pattern: str, seconds: int) -> Pat
         # slow moving colour gradients with film grain: texture x264 has to work for
         "gradients": (
             "gradients=s=1920x1080:r=30:speed=0.015:n=4:seed=7:"
-            "c0=0x1E3C72:c1=0x7F53AC:c2=0xE96443:c3=0x2A9D8F,noise=alls=3:allf=t+u"
+            "c0=0x1E3C72:c1=0x7F53AC:c2=0xE96443:c3=0x2A9D8F,noise=alls=4:allf=t"
         ),
         # the moving test card: sharp edges, scrolling text and gradients
         "testsrc2": "testsrc2=s=1920x1080:r=30",
@@ -202,7 +228,10 @@ def landscape_source(ffmpeg: str, path: Path, pattern: str, seconds: int) -> Pat
         ffmpeg,
         [
             "-f", "lavfi", "-i", sources[pattern], "-t", str(seconds),
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+            # capped near 10 Mbit/s like 1080p stock footage (Pexels, Pixabay): a realistic
+            # decoding load for the renderers
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-maxrate", "10M",
+            "-bufsize", "20M", "-pix_fmt", "yuv420p",
             "-movflags", "+faststart", str(partial),
         ],
     )  # fmt: skip

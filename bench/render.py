@@ -30,6 +30,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from _common import (  # noqa: E402
     run_ffmpeg,
     script_words,
     voice_like,
+    wait_for_quiet,
 )
 
 from video_orchestrator.spec.model import (  # noqa: E402
@@ -184,7 +186,7 @@ def child_ours(spec_path: Path, out: Path, cache: Path) -> None:
 
 
 def child_moviepy(spec_path: Path, out: Path, temp: Path) -> None:
-    import fontpkg_anton  # type: ignore[import-untyped]
+    import fontpkg_anton
     from moviepy import (  # type: ignore[import-untyped]
         AudioFileClip,
         CompositeAudioClip,
@@ -210,9 +212,7 @@ def child_moviepy(spec_path: Path, out: Path, temp: Path) -> None:
         cover = max(width / src_w, height / src_h)
         crop_w = min(src_w, 2 * round(width / cover / 2))
         crop_h = min(src_h, 2 * round(height / cover / 2))
-        source = source.cropped(
-            x_center=src_w / 2, y_center=src_h / 2, width=crop_w, height=crop_h
-        )
+        source = source.cropped(x_center=src_w / 2, y_center=src_h / 2, width=crop_w, height=crop_h)
         return source.resized((width, height))
 
     pieces: list[Any] = []
@@ -389,13 +389,10 @@ def markdown(
 ) -> str:
     o = spec.output
     today = dt.date.today().isoformat()
-    import moviepy  # type: ignore[import-untyped]
-    from importlib.metadata import version
-
     try:
-        moviepy_version = version("moviepy")
-    except Exception:
-        moviepy_version = getattr(moviepy, "__version__", "?")
+        moviepy_version = metadata.version("moviepy")
+    except metadata.PackageNotFoundError:
+        moviepy_version = "not installed"
     lines = [
         f"## {today} — {machine_summary()}",
         "",
@@ -407,8 +404,8 @@ def markdown(
         f"Python {sys.version.split()[0]}.",
         "",
         "| variant | wall s | CPU s (user+sys) | peak RSS, largest process MB "
-        "| peak RSS, whole tree MB | frames | output MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| peak RSS, whole tree MB | frames | output MB | other processes' load, CPUs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         r = row.result
@@ -416,9 +413,17 @@ def markdown(
         size = row.output.stat().st_size / 2**20
         lines.append(
             f"| {row.name} | {r.wall:.1f} | {r.cpu:.1f} | {r.max_rss_mb:.0f} "
-            f"| {r.tree_peak_mb:.0f} | {frames} | {size:.1f} |"
+            f"| {r.tree_peak_mb:.0f} | {frames} | {size:.1f} | {r.others:.2f} |"
         )
     by = {row.name.split()[0]: row.result for row in rows}
+    busiest = max(row.result.others for row in rows)
+    if busiest > 0.25:
+        lines += [
+            "",
+            f"**Warning:** other processes kept up to {busiest:.1f} of the machine's CPUs busy "
+            "during a variant, so wall times are inflated; the CPU-time ratios are the "
+            "trustworthy ones for this run.",
+        ]
     lines += ["", "| ratio | wall | CPU | target |", "| --- | ---: | ---: | --- |"]
     ours = by.get("ours")
     floor = by.get("floor")
@@ -453,7 +458,10 @@ def markdown(
             f"used {piper_cost.cpu:.1f} s CPU and {piper_cost.max_rss_mb:.0f} MB peak RSS.",
         ]
     elif not args.skip_piper:
-        lines += ["", "Piper: `video_orchestrator.providers.piper.tts` not available; not measured."]
+        lines += [
+            "",
+            "Piper: `video_orchestrator.providers.piper.tts` not available; not measured.",
+        ]
     lines.append("")
     return "\n".join(lines)
 
@@ -484,6 +492,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=WORK, help="media and outputs (bench/work)")
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=180.0,
+        help="before each variant wait up to this many seconds for other processes to go "
+        "quiet (0: do not wait)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
 
@@ -499,14 +514,22 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
     print(f"machine: {machine_summary()}; {ffmpeg_version(ffmpeg)}")
+
+    def quiet() -> None:
+        if args.max_wait > 0:
+            load = wait_for_quiet(args.max_wait)
+            print(f"    other processes keep {load:.2f} CPUs busy", flush=True)
+
     print("preparing source media in", media, "(reused across runs) …", flush=True)
     clip_seconds = math.ceil(args.seconds / 2 + 1)
     sources = (
-        landscape_source(ffmpeg, media / f"gradients-1080p-{clip_seconds}s.mp4", "gradients",
-                         clip_seconds),
-        landscape_source(ffmpeg, media / f"testsrc2-1080p-{clip_seconds}s.mp4", "testsrc2",
-                         clip_seconds),
-    )  # fmt: skip
+        landscape_source(
+            ffmpeg, media / f"gradients-1080p-{clip_seconds}s.mp4", "gradients", clip_seconds
+        ),
+        landscape_source(
+            ffmpeg, media / f"testsrc2-1080p-{clip_seconds}s.mp4", "testsrc2", clip_seconds
+        ),
+    )
     words = script_words(float(args.seconds))
     voice = voice_like(media / f"voice-{args.seconds}s.wav", words, float(args.seconds))
     music = music_bed(media / f"music-{args.seconds + 5}s.wav", float(args.seconds + 5))
@@ -530,15 +553,19 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     ours_out = runs / "ours.mp4"
     print("1/3 ours …", flush=True)
-    ours = measure([python, this, "_child", "ours", str(spec_path), str(ours_out),
-                    str(work / "cache")], env=env)  # fmt: skip
+    quiet()
+    ours = measure(
+        [python, this, "_child", "ours", str(spec_path), str(ours_out), str(work / "cache")],
+        env=env,
+    )
     rows.append(Row("ours (one FFmpeg command)", ours, ours_out))
     print(f"    {ours.wall:.1f} s wall, {ours.cpu:.1f} s CPU", flush=True)
 
     print("2/3 floor: decoding our output to raw YUV (not measured) …", flush=True)
     raw = runs / "ours.yuv"
-    run_ffmpeg(ffmpeg, ["-i", str(ours_out), "-an", "-f", "rawvideo", "-pix_fmt", "yuv420p",
-                        str(raw)])  # fmt: skip
+    run_ffmpeg(
+        ffmpeg, ["-i", str(ours_out), "-an", "-f", "rawvideo", "-pix_fmt", "yuv420p", str(raw)]
+    )
     floor_out = runs / "floor.mp4"
     o = spec.output
     try:
@@ -547,13 +574,18 @@ def main(argv: list[str] | None = None) -> int:
             while handle.read(1 << 24):
                 pass
         print("    encoding raw frames with x264 …", flush=True)
+        quiet()
         floor = measure(
-            [ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-             "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-             "-r", str(o.fps), "-i", str(raw), "-an",
-             "-c:v", "libx264", "-preset", o.preset, "-pix_fmt", o.pix_fmt, *x264_args(o),
-             str(floor_out)]
-        )  # fmt: skip
+            [
+                ffmpeg,
+                *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+                *("-f", "rawvideo", "-pix_fmt", "yuv420p"),
+                *("-s", f"{width}x{height}", "-r", str(o.fps), "-i", str(raw), "-an"),
+                *("-c:v", "libx264", "-preset", o.preset, "-pix_fmt", o.pix_fmt),
+                *x264_args(o),
+                str(floor_out),
+            ]
+        )
     finally:
         raw.unlink(missing_ok=True)
     rows.append(Row("floor (x264 on raw frames)", floor, floor_out))
@@ -564,8 +596,10 @@ def main(argv: list[str] | None = None) -> int:
         mp_out = runs / "moviepy.mp4"
         temp = runs / "moviepy-tmp"
         temp.mkdir(exist_ok=True)
-        mp = measure([python, this, "_child", "moviepy", str(spec_path), str(mp_out),
-                      str(temp)], env=env)  # fmt: skip
+        quiet()
+        mp = measure(
+            [python, this, "_child", "moviepy", str(spec_path), str(mp_out), str(temp)], env=env
+        )
         shutil.rmtree(temp, ignore_errors=True)
         rows.append(Row("MoviePy 2 (write_videofile)", mp, mp_out))
         print(f"    {mp.wall:.1f} s wall, {mp.cpu:.1f} s CPU", flush=True)
@@ -577,14 +611,22 @@ def main(argv: list[str] | None = None) -> int:
         print("Piper real-time factor …", flush=True)
         text_path = runs / "piper.txt"
         text_path.write_text(piper_text(), encoding="utf-8")
-        piper_cost = measure([python, this, "_child", "piper", str(text_path),
-                              str(runs / "piper.wav")], env=env)  # fmt: skip
+        quiet()
+        piper_cost = measure(
+            [python, this, "_child", "piper", str(text_path), str(runs / "piper.wav")], env=env
+        )
         piper = json.loads(piper_cost.stdout.strip().splitlines()[-1])
 
     section = markdown(
-        args, ffmpeg, rows, piper, piper_cost, spec, len(spec.captions.words),
+        args,
+        ffmpeg,
+        rows,
+        piper,
+        piper_cost,
+        spec,
+        len(spec.captions.words),
         len(caption_groups(spec.captions)),
-    )  # fmt: skip
+    )
     print()
     print(section)
     if not args.no_record:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from piper import PiperVoice
 
 from video_orchestrator.errors import (
     ConfigError,
@@ -290,14 +291,14 @@ def test_piper_word_spans_hold_the_speech(piper: PiperTTS, tmp_path: Path) -> No
 def test_piper_falls_back_to_character_weights_without_alignments(
     piper: PiperTTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = piper_tts.PiperVoice.synthesize
+    original = PiperVoice.synthesize
 
     def without_alignments(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         for chunk in original(self, *args, **kwargs):
             chunk.phoneme_alignments = None
             yield chunk
 
-    monkeypatch.setattr(piper_tts.PiperVoice, "synthesize", without_alignments)
+    monkeypatch.setattr(PiperVoice, "synthesize", without_alignments)
     text = "First sentence here. Second one follows 🎉 with 3 words."
     speech = piper.synthesize(
         SpeechRequest(text=text, voice="en_US-joe-medium", sentence_pause=0.6),
@@ -319,14 +320,14 @@ def test_piper_falls_back_to_character_weights_without_alignments(
 def test_piper_failure_mid_stream_leaves_no_file(
     piper: PiperTTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = piper_tts.PiperVoice.synthesize
+    original = PiperVoice.synthesize
 
     def broken(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         for chunk in original(self, *args, **kwargs):
             yield chunk
             raise RuntimeError("onnx exploded")
 
-    monkeypatch.setattr(piper_tts.PiperVoice, "synthesize", broken)
+    monkeypatch.setattr(PiperVoice, "synthesize", broken)
     out = tmp_path / "voice.wav"
     with pytest.raises(ProviderError, match="onnx exploded"):
         piper.synthesize(SpeechRequest(text="One. Two.", voice="en_US-joe-medium"), out)
@@ -448,13 +449,13 @@ def test_alignment_of_a_long_stream_is_exact() -> None:
 def test_piper_marks_a_sentence_end_where_the_voice_pauses(
     piper: PiperTTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = piper_tts.PiperVoice.synthesize
+    original = PiperVoice.synthesize
 
     def split_at_and(self: Any, text: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
         # a voice whose phonemizer ends a sentence where the text has none
         yield from original(self, text.replace(" and ", "! and "), *args, **kwargs)
 
-    monkeypatch.setattr(piper_tts.PiperVoice, "synthesize", split_at_and)
+    monkeypatch.setattr(PiperVoice, "synthesize", split_at_and)
     speech = piper.synthesize(
         SpeechRequest(text="He said stop and left", voice="en_US-joe-medium"),
         tmp_path / "voice.wav",
@@ -467,3 +468,53 @@ def test_alignment_gives_unexpected_words_to_the_token_that_said_nothing() -> No
     tokens = ["big", "🎉", "day"]
     spans, _ = align(tokens, ["big", "", "dei"], [chunk(0, "big parti dei")])
     assert spans == [(10, 40), (50, 100), (110, 140)]
+
+
+@pytest.mark.voice
+def test_piper_loads_each_voice_once_across_threads(
+    piper: PiperTTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    loaded = piper._load(piper._find(SpeechRequest(text="x", voice="en_US-joe-medium"))).voice
+    calls: list[Path] = []
+
+    def slow_load(model_path: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(Path(model_path))
+        time.sleep(0.2)  # widen the window in which a second thread could load again
+        return loaded
+
+    monkeypatch.setattr(PiperVoice, "load", staticmethod(slow_load))
+    fresh = PiperTTS()
+    results: list[Speech] = []
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            request = SpeechRequest(text=f"Thread {index} speaks.", voice="en_US-joe-medium")
+            results.append(fresh.synthesize(request, tmp_path / f"t{index}.wav"))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(calls) == 1
+    assert sorted(r.audio_path.name for r in results) == ["t0.wav", "t1.wav", "t2.wav"]
+
+
+def test_alignment_is_stretched_onto_the_audio_when_counts_disagree() -> None:
+    base = chunk(0, "ab cd")
+    # the model reported half the samples the audio has: spans double
+    halved = piper_tts._Chunk(
+        offset=0,
+        audio=base.audio,
+        phonemes=base.phonemes,
+        alignments=[(p, n // 2) for p, n in base.alignments],
+    )
+    spans, _ = align(["ab", "cd"], ["ab", "cd"], [halved])
+    assert spans == [(10, 30), (40, 60)]

@@ -352,3 +352,80 @@ def test_ffmpeg_binary_override_must_exist(tmp_path: Path) -> None:
     assert ffmpeg_binary(ffmpeg_exe()) == ffmpeg_exe()
     version = subprocess.run([ffmpeg_binary(), "-version"], capture_output=True, text=True)
     assert version.stdout.startswith("ffmpeg version")
+
+
+def test_a_missing_stream_is_named_plainly() -> None:
+    lines = [
+        "[fc#0 @ 0x55f4862a6d40] Stream specifier ':a:0' in filtergraph description "
+        "[0:a:0]anull[a] matches no streams.",
+        "Error binding filtergraph inputs/outputs: Invalid argument",
+    ]
+    assert meaningful_error(lines) == "a media file has no audio stream where the spec needs one"
+    assert meaningful_error(["[in#0 @ 0x1] moov atom not found"]) == "moov atom not found"
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("pattern", ["gradient", "aurora", "bokeh"])
+def test_generated_backgrounds_move_and_are_never_black(
+    renderer: Renderer, tmp_path: Path, pattern: str
+) -> None:
+    spec = RenderSpec.model_validate(
+        {"output": SMALL, "clips": [{"kind": "generated", "pattern": pattern, "duration": 60}]}
+    )
+    got = measure(renderer.render(spec, tmp_path / "bg.mp4").path)
+    assert len(got.frames) == 60
+    assert all(frame.mean() > 30 for frame in got.frames[::10])
+    assert np.abs(got.frames[-1] - got.frames[0]).mean() > 3
+    assert all(np.abs(b - a).mean() > 0.05 for a, b in itertools.pairwise(got.frames[::5]))
+
+
+def _tone_level(samples: np.ndarray, rate: int, start: float, end: float, hz: float) -> float:
+    """Amplitude of the ``hz`` component in [start, end) seconds."""
+    window = samples[int(start * rate) : int(end * rate)]
+    times = np.arange(len(window)) / rate
+    return float(abs(np.mean(window * np.exp(-2j * np.pi * hz * times))) * 2)
+
+
+def _decode_mono(path: Path) -> tuple[np.ndarray, int]:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        chunks = [f.to_ndarray().mean(axis=0) for f in container.decode(stream)]
+    return np.concatenate(chunks), rate
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("ducking", [True, False])
+def test_music_ducks_under_the_voice_and_effects_land_on_their_frame(
+    renderer: Renderer, spec_dir: Path, tmp_path: Path, ducking: bool
+) -> None:
+    media = spec_dir.parent / "media"
+    spec = RenderSpec.model_validate(
+        {
+            "output": SMALL,
+            "clips": [{"kind": "colour", "duration": 90}],
+            "audio": {
+                "voice": {"path": str(media / "voice.wav"), "start": 45},
+                "music": {
+                    "path": str(media / "music.wav"),
+                    "gain_db": 0,
+                    "fade_in": 0,
+                    "fade_out": 0,
+                    "ducking": {"enabled": ducking, "threshold": 0.02, "ratio": 10},
+                },
+                "effects": [{"path": str(media / "whoosh.wav"), "at": 30, "gain_db": 0}],
+            },
+        }
+    )
+    samples, rate = _decode_mono(renderer.render(spec, tmp_path / "duck.mp4").path)
+    # The music (a 220 Hz bed) before the voice starts at 1.5 s, and while it speaks.
+    alone = _tone_level(samples, rate, 0.1, 0.9, 220)
+    under_voice = _tone_level(samples, rate, 1.9, 2.9, 220)
+    if ducking:
+        assert under_voice < 0.5 * alone, "the music is not ducked under the voice"
+    else:
+        assert under_voice > 0.8 * alone
+    # The effect (1200 Hz, 0.25 s) starts at frame 30 = 1.0 s, not before.
+    assert _tone_level(samples, rate, 0.5, 0.95, 1200) < 0.2 * _tone_level(
+        samples, rate, 1.0, 1.15, 1200
+    )

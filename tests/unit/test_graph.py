@@ -135,3 +135,19 @@ def test_values_are_formatted_without_exponents(value: object, text: str) -> Non
 def test_a_source_filter_must_name_its_kind() -> None:
     with pytest.raises(ValueError, match="kind"):
         apply("color", [], {})
+
+
+def test_an_input_stream_can_be_an_output_directly_or_through_a_split() -> None:
+    clip = Input("in.mp4")
+    direct = compile_graph([(clip.audio(), "a"), (clip.video().filter("null"), "v")])
+    assert direct.maps == ("0:a:0", "[v]")
+    shared = compile_graph([(clip.video(), "raw"), (clip.video().filter("hflip"), "flipped")])
+    assert shared.filter_complex == "[0:v:0]split=outputs=2[v1][v2];[v1]hflip[flipped]"
+    assert shared.maps == ("[v2]", "[flipped]")
+
+
+def test_one_stream_mapped_to_two_outputs() -> None:
+    base = source("color", "video")
+    compiled = compile_graph([(base, "first"), (base, "second")])
+    assert compiled.filter_complex == "color,split=outputs=2[first][second]"
+    assert compiled.maps == ("[first]", "[second]")

@@ -42,7 +42,12 @@ CAPTIONS_FILE = "captions.ass"
 GENERATED_SCALE = 4
 """Generated backgrounds are drawn at 1/4 of the output size, then upscaled (they are smooth)."""
 
-_PATTERNS = {"gradient": ("linear", 1.0), "aurora": ("radial", 0.6), "bokeh": ("circular", 1.6)}
+# pattern → (gradients type, rotation pace, perlin noise (scale, octaves) or None)
+_PATTERNS: dict[str, tuple[str, float, tuple[float, int] | None]] = {
+    "gradient": ("linear", 1.0, None),
+    "aurora": ("linear", 0.6, (1.0, 3)),
+    "bokeh": ("radial", 1.4, (2.0, 2)),
+}
 
 
 @dataclass(frozen=True)
@@ -251,7 +256,7 @@ class _Builder:
             return self.hold(base, frames)
         # Decode and cover-scale the still once, at the largest zoom, then loop that frame.
         big_w, big_h = _even(self.width * zoom_max), _even(self.height * zoom_max)
-        base = self.cover(still, big_w, big_h).filter("setsar", "1").filter("format", "yuv444p")
+        base = self.cover(still, big_w, big_h).filter("setsar", "1").filter("format", "yuv420p")
         base = self.hold(base, frames)
         # Per frame: scale down to the current zoom (sub-percent steps), crop the window.
         span = max(frames - 1, 1)
@@ -271,7 +276,7 @@ class _Builder:
             y = f"{slack_y}*(1-{progress})"
         moving = base.filter(
             "scale", w=f"{self.width}*{zoom}", h=f"{self.height}*{zoom}", eval="frame"
-        ).filter("crop", w=self.width, h=self.height, x=x, y=y)
+        ).filter("crop", w=self.width, h=self.height, x=x, y=y, exact=1)
         return self.finish_clip(moving)
 
     def hold(self, still: Stream, frames: int) -> Stream:
@@ -284,14 +289,17 @@ class _Builder:
         )
 
     def generated_clip(self, clip: GeneratedClip) -> Stream:
-        kind, pace = _PATTERNS[clip.pattern]
+        """A moving gradient of the clip's colours; ``aurora``/``bokeh`` add drifting noise.
+
+        Everything is drawn at 1/4 of the output size (it is all smooth) and upscaled once.
+        """
+        kind, pace, noise = _PATTERNS[clip.pattern]
         colours = {f"c{i}": _colour(c) for i, c in enumerate(clip.colours)}
-        small_w = _even(self.width / GENERATED_SCALE)
-        small_h = _even(self.height / GENERATED_SCALE)
+        size = f"{_even(self.width / GENERATED_SCALE)}x{_even(self.height / GENERATED_SCALE)}"
         stream = source(
             "gradients",
             "video",
-            s=f"{small_w}x{small_h}",
+            s=size,
             r=self.fps,
             n=len(clip.colours),
             **colours,
@@ -299,8 +307,24 @@ class _Builder:
             speed=min(1.0, 0.01 * clip.speed * pace),
             seed=clip.seed,
         )
+        if noise is not None:
+            scale, octaves = noise
+            texture = source(
+                "perlin",
+                "video",
+                s=size,
+                r=self.fps,
+                octaves=octaves,
+                persistence=0.6,
+                xscale=scale,
+                yscale=scale,
+                tscale=min(10.0, 0.3 * clip.speed),
+                random_mode="seed",
+                random_seed=clip.seed,
+            ).filter("format", "rgba")
+            stream = one("blend", [stream, texture], all_mode="softlight", shortest=1)
         stream = stream.filter("trim", end_frame=clip.duration).filter(
-            "scale", w=self.width, h=self.height, flags="bilinear"
+            "scale", w=self.width, h=self.height, flags="bicubic"
         )
         return self.finish_clip(stream)
 

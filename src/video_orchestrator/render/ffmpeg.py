@@ -9,6 +9,7 @@ import collections
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -37,6 +38,7 @@ _NOISE = (
     "error closing file",
     "error opening input files",
     "error opening output files",
+    "error binding filtergraph",
     "press [q]",
 )
 
@@ -97,13 +99,30 @@ def parse_progress(block: Mapping[str, str], total_seconds: float | None) -> Pro
     return Progress(frame, seconds, fraction, _number(block.get("speed")))
 
 
+_CONTEXT = re.compile(r"^\[[^\]]* @ (0x)?[0-9a-fA-F]+\]\s*")
+_NO_STREAM = re.compile(
+    r"Stream specifier '[^']*?:?([va]):\d+' in filtergraph .* matches no streams"
+)
+
+
+def _tidy(line: str) -> str:
+    line = _CONTEXT.sub("", line.strip())
+    missing = _NO_STREAM.search(line)
+    if missing:
+        kind = "video or image" if missing.group(1) == "v" else "audio"
+        return f"a media file has no {kind} stream where the spec needs one"
+    return line
+
+
 def meaningful_error(lines: Iterable[str]) -> str:
     """The last stderr line that says what went wrong (not the closing boilerplate)."""
-    candidates = [line.strip() for line in lines if line.strip()]
+    candidates = [_tidy(line) for line in lines if line.strip()]
     useful = [line for line in candidates if not any(n in line.lower() for n in _NOISE)]
     for line in reversed(useful):
         lowered = line.lower()
-        if "error" in lowered or "no such file" in lowered or "invalid" in lowered:
+        if any(
+            word in lowered for word in ("error", "no such file", "invalid", "no audio", "no video")
+        ):
             return line
     if useful:
         return useful[-1]

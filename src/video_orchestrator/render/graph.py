@@ -141,6 +141,7 @@ class _Renderer:
     inputs: list[Input] = field(default_factory=list)
     uses: dict[Stream, int] = field(default_factory=dict)
     labels: dict[Stream, list[str]] = field(default_factory=dict)
+    split_inputs: set[Stream] = field(default_factory=set)
     counter: int = 0
 
     def walk(self) -> None:
@@ -182,7 +183,9 @@ class _Renderer:
 
     def render(self) -> CompiledGraph:
         self.walk()
-        named = {stream: name for stream, name in self.outputs}
+        named: dict[Stream, list[str]] = {}
+        for stream, name in self.outputs:
+            named.setdefault(stream, []).append(name)
         chains: list[str] = []
         # Streams used once by the next filter of a chain need no label.
         follows: dict[int, Filter] = {}
@@ -205,6 +208,7 @@ class _Renderer:
                 if count == 1:
                     self.labels[stream] = [self.input_ref(stream)]
                 else:
+                    self.split_inputs.add(stream)
                     outs = [self.fresh(stream.kind) for _ in range(count)]
                     split = "split" if stream.kind == "video" else "asplit"
                     chains.append(
@@ -228,14 +232,13 @@ class _Renderer:
                 if count == 0:
                     raise ValueError(f"output {index} of filter {node.name!r} is never used")
                 if count == 1:
-                    label = named.get(stream) or self.fresh(kind)
+                    label = named[stream][0] if stream in named else self.fresh(kind)
                     self.labels[stream] = [label]
                     text += f"[{label}]"
                     continue
                 between = self.fresh(kind) if len(node.outputs) > 1 else ""
-                outs = [self.fresh(kind) for _ in range(count)]
-                if stream in named:
-                    outs[-1] = named[stream]
+                names = named.get(stream, [])
+                outs = [self.fresh(kind) for _ in range(count - len(names))] + names
                 split = ("split" if kind == "video" else "asplit") + f"=outputs={count}"
                 split += "".join(f"[{o}]" for o in outs)
                 if between:
@@ -250,8 +253,10 @@ class _Renderer:
 
         maps: list[str] = []
         for stream, name in self.outputs:
-            if isinstance(stream.source, Input):
+            if isinstance(stream.source, Input) and stream not in self.split_inputs:
                 maps.append(self.take(stream))
+            elif isinstance(stream.source, Input):
+                maps.append(f"[{self.take(stream)}]")
             else:
                 label = self.take(stream)
                 if label != name:

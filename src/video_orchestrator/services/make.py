@@ -264,9 +264,8 @@ class MakeVideo:
         music = self._music(request)
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
-        check_coverage(
-            " ".join([*script.spoken_parts(), script.title]), self.ctx.fonts
-        )
+        shown = " ".join([*script.spoken_parts(), script.hook])
+        check_coverage(f"{shown} {shown.upper()}", self.ctx.fonts)
         work = Path(tempfile.mkdtemp(prefix="make-", dir=self.ctx.work_dir()))
         try:
             narration = self._voice(script, request, work, reporter)
@@ -306,7 +305,7 @@ class MakeVideo:
             paths["thumbnail"],
         )
         fps = spec.output.fps
-        cues = group_words(spec.captions, spec.duration) if spec.captions else []
+        cues = group_words(spec.captions, spec.duration, fps=fps) if spec.captions else []
         _atomic_write(paths["srt"], to_srt(cues, fps))
         _atomic_write(paths["vtt"], to_vtt(cues, fps))
         metadata = {

@@ -108,8 +108,8 @@ class _Spoken:
     phoneme: str
     chunk: int
     word: int  # index of the spoken phoneme word (space/punctuation-delimited group)
-    start: int | None  # samples; None when the chunk has no alignments
-    end: int | None
+    start: float | None  # samples; None when the chunk has no alignments
+    end: float | None
     owner: int | None = None  # token index
 
 
@@ -373,12 +373,15 @@ def _spoken_phonemes(chunks: Sequence[_Chunk]) -> list[_Spoken]:
     word = 0
     for chunk_index, chunk in enumerate(chunks):
         word += 1
-        entries: list[tuple[str, int | None]]
+        entries: list[tuple[str, float | None]]
         if chunk.alignments is not None:
-            entries = [(p, n) for p, n in chunk.alignments]
+            # Alignments count model frames; stretch them onto the audio if they disagree.
+            aligned = sum(n for _p, n in chunk.alignments)
+            scale = len(chunk.audio) / aligned if aligned > 0 else 1.0
+            entries = [(p, n * scale) for p, n in chunk.alignments]
         else:
             entries = [(p, None) for p in chunk.phonemes]
-        position = chunk.offset
+        position = float(chunk.offset)
         for phoneme, num_samples in entries:
             start = end = None
             if num_samples is not None:
