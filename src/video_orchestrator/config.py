@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)),
         description="Content-addressed cache of step outputs (voice audio, prepared media).",
     )
+    font_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Extra folders of .ttf/.otf fonts for captions (e.g. a CJK font).",
+    )
     ffmpeg: str | None = Field(
         default=None, description="Path of an ffmpeg binary; default: the one from imageio-ffmpeg."
     )

@@ -11,7 +11,10 @@ from tests.cli.conftest import VoRunner
 
 def assert_one_line_error(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
     assert result.returncode != 0, result.stdout
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    # progress lines ("… Writing the script") may precede the error; the error is one line
+    lines = [
+        line for line in result.stderr.splitlines() if line.strip() and not line.startswith("…")
+    ]
     assert "Traceback" not in result.stderr
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error:"), lines[0]
@@ -78,8 +81,8 @@ def test_media_folder_that_does_not_exist(vo: VoRunner) -> None:
 
 
 def test_japanese_script_names_the_missing_font(vo: VoRunner, tmp_path: Path) -> None:
-    (tmp_path / "ja.txt").write_text("日本語のテキストです。")
-    result = vo("make", "--script", "ja.txt", "-o", "out")
+    (tmp_path / "ja.txt").write_text("日本語のテキストです。二つ目の文です。三つ目の文もあります。")
+    result = vo("make", "--script", "ja.txt", "--lang", "ja", "-o", "out")
     assert_one_line_error(result)
     assert "font" in result.stderr.lower()
 

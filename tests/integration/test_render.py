@@ -429,3 +429,54 @@ def test_music_ducks_under_the_voice_and_effects_land_on_their_frame(
     assert _tone_level(samples, rate, 0.5, 0.95, 1200) < 0.2 * _tone_level(
         samples, rate, 1.0, 1.15, 1200
     )
+
+
+@pytest.mark.render
+def test_a_peaky_quiet_mix_still_reaches_the_target_under_the_peak_limit(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    """Quiet speech-like tone with sharp clicks: the gain must be corrected for the limiter."""
+    peaky = tmp_path / "peaky.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "aevalsrc=exprs='0.04*sin(2*PI*200*t)+0.95*lt(mod(t\\,0.25)\\,0.004)"
+         "*sin(2*PI*2000*t)':s=48000:d=3", str(peaky)],
+        check=True,
+    )  # fmt: skip
+    spec = RenderSpec.model_validate(
+        {
+            "output": SMALL,
+            "clips": [{"kind": "colour", "duration": 90}],
+            "audio": {"voice": {"path": str(peaky)}},
+        }
+    )
+    loud = measure_loudness(renderer.render(spec, tmp_path / "peaky.mp4").path, ffmpeg_binary())
+    assert abs(loud.integrated_lufs - spec.output.loudness.integrated) <= 1.0
+    assert loud.true_peak_dbtp <= spec.output.loudness.true_peak + 0.5
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(
+    "motion",
+    [
+        {"zoom_from": 1.3, "zoom_to": 1.0, "pan": "right-to-left"},
+        {"zoom_from": 1.2, "zoom_to": 1.2, "pan": "bottom-to-top"},
+        {"zoom_from": 1.0, "zoom_to": 1.15, "pan": "top-to-bottom"},
+    ],
+)
+def test_every_ken_burns_motion_moves_every_frame(
+    renderer: Renderer, spec_dir: Path, tmp_path: Path, motion: dict[str, object]
+) -> None:
+    photo = spec_dir.parent / "media" / "photo-1.jpg"
+    spec = RenderSpec.model_validate(
+        {
+            "output": SMALL,
+            "clips": [{"kind": "image", "path": str(photo), "duration": 45, "ken_burns": motion}],
+        }
+    )
+    got = measure(renderer.render(spec, tmp_path / "kb.mp4").path)
+    assert len(got.frames) == 45
+    diffs = [float(np.abs(b - a).mean()) for a, b in itertools.pairwise(got.frames)]
+    assert min(diffs) > 0.05
+    for frame in (got.frames[0], got.frames[-1]):  # the window never leaves the picture
+        assert frame[:, :2].mean() > 30 and frame[:, -2:].mean() > 30

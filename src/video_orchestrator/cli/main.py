@@ -53,10 +53,10 @@ def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
     except CheckFailed as exc:
-        err.print(f"[bold red]check failed:[/] {exc}", highlight=False)
+        err.print(f"[bold red]check failed:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except VoError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
     except KeyboardInterrupt:
         err.print("[yellow]cancelled[/]")
@@ -70,6 +70,7 @@ def _guard(action: Callable[[], T]) -> T:
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
             "(set VO_DEBUG=1 to see the traceback)",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -132,7 +133,7 @@ def make(
         with RichReporter(err) as reporter:
             result = services.make_video(ctx, request, reporter)
         for notice in reporter.notices:
-            err.print(f"[yellow]note:[/] {notice}", highlight=False)
+            err.print(f"[yellow]note:[/] {notice}", highlight=False, soft_wrap=True)
         err.print(
             f"[green]done[/] {result.duration:.1f} s video, script from {result.script_source}; "
             f"thumbnail, captions and metadata beside it"

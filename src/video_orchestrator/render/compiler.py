@@ -125,17 +125,21 @@ def compile_still(
 
 
 def compile_loudness_analysis(
-    spec: RenderSpec, *, stats_file: Path, ffmpeg: str = "ffmpeg"
+    spec: RenderSpec, *, stats_file: Path, ffmpeg: str = "ffmpeg", gain_db: float | None = None
 ) -> CompiledRender | None:
     """An audio-only pass over the same mix that writes loudnorm's JSON measurement.
 
-    ``None`` when the spec has no audio at all (the render then carries silence).
-    Read ``input_i`` from ``stats_file`` and pass ``target - input_i`` as ``audio_gain_db``.
+    ``None`` when the spec has no audio at all (the render then carries silence). Without
+    ``gain_db`` it measures the raw mix; with it, the mix after that gain and the peak
+    limiter, exactly as :func:`compile_spec` would level it (to correct for what the limiter
+    takes away). Read ``input_i``/``input_tp`` from ``stats_file``.
     """
     build = _Builder(spec)
     mix = build.audio_mix()
     if mix is None:
         return None
+    if gain_db is not None:
+        mix = build.level(mix, gain_db)
     loud = spec.output.loudness
     measured = mix.filter(
         "loudnorm",
@@ -150,6 +154,11 @@ def compile_loudness_analysis(
     argv += graph.input_args()
     argv += ["-filter_complex", graph.filter_complex, "-map", graph.maps[0], "-f", "null", "-"]
     return CompiledRender(tuple(argv), {})
+
+
+def limiter_ceiling_db(spec: RenderSpec) -> float:
+    """Sample-peak ceiling of the limiter: 0.5 dB under the true-peak target (inter-sample)."""
+    return spec.output.loudness.true_peak - 0.5
 
 
 # ---------------------------------------------------------------- the builder
@@ -469,11 +478,22 @@ class _Builder:
             level = mix.filter("loudnorm", I=loud.integrated, TP=loud.true_peak, LRA=loud.lra)
             level = level.filter("aresample", self.rate)
         else:
-            limit = min(1.0, 10 ** ((loud.true_peak - 0.5) / 20))
-            level = self.gain(mix, round(gain_db, 2)).filter(
-                "alimiter", limit=round(limit, 4), level=0, latency=1
-            )
+            level = self.level(mix, gain_db)
         return level.filter("apad", whole_len=total).filter("atrim", end_sample=total)
 
+    def level(self, mix: Stream, gain_db: float) -> Stream:
+        """The measured gain, then a look-ahead limiter under the true-peak target."""
+        limit = min(1.0, 10 ** (limiter_ceiling_db(self.spec) / 20))
+        return self.gain(mix, round(gain_db, 2)).filter(
+            "alimiter", limit=round(limit, 4), level=0, latency=1
+        )
 
-__all__ = ["CAPTIONS_FILE", "CompiledRender", "compile_loudness_analysis", "compile_spec"]
+
+__all__ = [
+    "CAPTIONS_FILE",
+    "CompiledRender",
+    "compile_loudness_analysis",
+    "compile_spec",
+    "compile_still",
+    "limiter_ceiling_db",
+]

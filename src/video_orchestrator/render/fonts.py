@@ -295,12 +295,12 @@ _ADVICE: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH"),
         "install a CJK font such as Noto Sans CJK (Debian package fonts-noto-cjk, or "
-        "Noto Sans JP / SC / KR) and add its folder to the extra font directories",
+        "Noto Sans JP / SC / KR) and add its folder to VO_FONT_DIRS",
     ),
 )
 _GENERIC_ADVICE = (
     "install a font for that script (for example the matching Noto font, Debian package "
-    "fonts-noto-core or fonts-noto-extra) and add its folder to the extra font directories"
+    "fonts-noto-core or fonts-noto-extra) and add its folder to VO_FONT_DIRS"
 )
 
 

@@ -28,6 +28,7 @@ from video_orchestrator.render.compiler import (
     compile_loudness_analysis,
     compile_spec,
     compile_still,
+    limiter_ceiling_db,
 )
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
 from video_orchestrator.render.fonts import FontEnvironment
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 MAX_GAIN_DB = 40.0
 SILENCE_LUFS = -70.0
+MAX_LEVEL_PASSES = 5
+MAX_STEP_DB = 12.0
+LEVEL_TOLERANCE_LU = 0.3
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,14 @@ def _atomic(output: Path) -> Iterator[Path]:
             temporary.unlink()
 
 
+def _number(value: object) -> float | None:
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def gain_from_stats(stats: dict[str, object], target_lufs: float) -> float:
     """The gain (dB) that moves the measured integrated loudness to ``target_lufs``."""
     try:
@@ -93,23 +105,63 @@ class Renderer:
         self.ffmpeg = ffmpeg
         self.fonts = fonts
 
-    def measure_gain(
-        self, spec: RenderSpec, workdir: Path, cancel: threading.Event | None = None
-    ) -> float | None:
-        """Gain to reach the loudness target, from an audio-only pass; None without audio."""
+    def _measure(
+        self,
+        spec: RenderSpec,
+        workdir: Path,
+        cancel: threading.Event | None,
+        gain_db: float | None,
+    ) -> dict[str, object] | None:
         stats_file = workdir / "loudness.json"
-        compiled = compile_loudness_analysis(spec, stats_file=stats_file, ffmpeg=self.ffmpeg)
+        stats_file.unlink(missing_ok=True)
+        compiled = compile_loudness_analysis(
+            spec, stats_file=stats_file, ffmpeg=self.ffmpeg, gain_db=gain_db
+        )
         if compiled is None:
             return None
         run_ffmpeg(compiled.argv, cancel=cancel, env=self.fonts.env)
         try:
-            stats = json.loads(stats_file.read_text(encoding="utf-8"))
+            stats: dict[str, object] = json.loads(stats_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise RenderError(
                 f"The loudness measurement produced no result ({exc}); check the audio files."
             ) from exc
-        gain = gain_from_stats(stats, spec.output.loudness.integrated)
-        log.debug("measured %s LUFS, gain %.2f dB", stats.get("input_i"), gain)
+        return stats
+
+    def measure_gain(
+        self, spec: RenderSpec, workdir: Path, cancel: threading.Event | None = None
+    ) -> float | None:
+        """Gain that brings the mix to the loudness target; None when there is no audio.
+
+        Audio-only passes: the raw mix first; when the peaks would reach the limiter, the
+        limited result is measured again and the gain corrected (at most a few passes).
+        """
+        target = spec.output.loudness.integrated
+        stats = self._measure(spec, workdir, cancel, None)
+        if stats is None:
+            return None
+        gain = gain_from_stats(stats, target)
+        peak = _number(stats.get("input_tp"))
+        if peak is None or peak + gain <= limiter_ceiling_db(spec):
+            return gain  # the limiter will not touch it: the gain is exact
+        # The limiter makes loudness grow slower than the gain: solve by the secant method,
+        # starting from the raw mix (where loudness follows the gain exactly).
+        before_gain, before_level = 0.0, target - gain
+        for _ in range(MAX_LEVEL_PASSES):
+            limited = self._measure(spec, workdir, cancel, gain)
+            measured = _number(limited.get("input_i")) if limited else None
+            if measured is None or measured <= SILENCE_LUFS:
+                break
+            error = target - measured
+            if abs(error) < LEVEL_TOLERANCE_LU:
+                break
+            slope = (measured - before_level) / (gain - before_gain) if gain != before_gain else 1
+            step = error / slope if slope > 0.05 else error
+            before_gain, before_level = gain, measured
+            gain = max(
+                -MAX_GAIN_DB, min(MAX_GAIN_DB, gain + max(-MAX_STEP_DB, min(MAX_STEP_DB, step)))
+            )
+        log.debug("loudness gain %.2f dB", gain)
         return gain
 
     def render(

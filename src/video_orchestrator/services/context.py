@@ -49,7 +49,9 @@ class AppContext:
 
     @cached_property
     def fonts(self) -> FontEnvironment:
-        return font_environment(self.settings.cache_dir / "fonts")
+        return font_environment(
+            self.settings.cache_dir / "fonts", extra_font_dirs=self.settings.font_dirs
+        )
 
     @cached_property
     def renderer(self) -> Renderer:
