@@ -269,7 +269,8 @@ class _Builder:
         base = self.hold(base, frames)
         # Per frame: scale down to the current zoom (sub-percent steps), crop the window.
         span = max(frames - 1, 1)
-        progress = f"(n/{span})"
+        # Progress from the frame time: scale counts n from 1 but crop from 0; t is exact.
+        progress = f"(t*{self.fps}/{span})"
         z_from, z_to = motion.zoom_from, motion.zoom_to
         zoom = f"({z_from:g}+{z_to - z_from:g}*{progress})"
         slack_x = f"({self.width}*({zoom}-1))"
@@ -283,9 +284,12 @@ class _Builder:
             y = f"{slack_y}*{progress}"
         elif motion.pan == "bottom-to-top":
             y = f"{slack_y}*(1-{progress})"
-        moving = base.filter(
-            "scale", w=f"{self.width}*{zoom}", h=f"{self.height}*{zoom}", eval="frame"
-        ).filter("crop", w=self.width, h=self.height, x=x, y=y, exact=1)
+        # Rounded (not truncated: 270*0.99999… must stay 270) and never under the output size.
+        width = f"max({self.width},round({self.width}*{zoom}))"
+        height = f"max({self.height},round({self.height}*{zoom}))"
+        moving = base.filter("scale", w=width, h=height, eval="frame").filter(
+            "crop", w=self.width, h=self.height, x=x, y=y, exact=1
+        )
         return self.finish_clip(moving)
 
     def hold(self, still: Stream, frames: int) -> Stream:
