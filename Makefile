@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench examples clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -40,6 +40,10 @@ typecheck: $(VENV)/.installed-dev
 
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
+
+## examples: make the media the example specs refer to (examples/media/, not committed)
+examples: $(VENV)/.installed-run
+	$(BIN)/python -m tests.media
 
 ## bench: the render benchmark (ours vs MoviePy vs the x264 floor); figures go in bench/RESULTS.md
 bench: $(VENV)/.installed-bench

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -112,3 +113,9 @@ def materialize_examples(root: Path) -> Path:
     specs = root / "specs"
     specs.mkdir(exist_ok=True)
     return specs
+
+
+if __name__ == "__main__":
+    # `python -m tests.media` makes examples/media/ so the example specs render as they are.
+    materialize_examples(EXAMPLES.parent)
+    sys.stdout.write(f"example media written to {EXAMPLES.parent / 'media'}\n")

@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 from video_orchestrator.domain.script import Scene, Script
@@ -79,7 +80,7 @@ def test_captions_are_the_narration_words_in_frames() -> None:
     words = spec.captions.words
     assert [w.text for w in words] == [f"w{i}" for i in range(15)]
     assert words[0].start == round(0.15 * 30)
-    assert all(b.start >= a.start for a, b in zip(words, words[1:], strict=False))
+    assert all(b.start >= a.start for a, b in itertools.pairwise(words))
     assert spec.captions.style.preset == "pop"
 
 

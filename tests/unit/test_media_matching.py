@@ -5,7 +5,11 @@ from video_orchestrator.pipeline.media import MediaItem, assign_media, keywords_
 
 def item(name: str) -> MediaItem:
     return MediaItem(
-        path=Path(name), kind="video", duration=5.0, width=1920, height=1080,
+        path=Path(name),
+        kind="video",
+        duration=5.0,
+        width=1920,
+        height=1080,
         keywords=keywords_of(Path(name).stem),
     )
 
@@ -19,7 +23,9 @@ def test_scenes_take_the_best_keyword_match_then_name_order() -> None:
     items = [item("a-forest.mp4"), item("b-city-night.mp4"), item("c-ocean.mp4")]
     chosen = assign_media([["ocean", "waves"], ["random"], ["night", "city"]], items)
     assert [c.path.name if c else None for c in chosen] == [
-        "c-ocean.mp4", "a-forest.mp4", "b-city-night.mp4",
+        "c-ocean.mp4",
+        "a-forest.mp4",
+        "b-city-night.mp4",
     ]
 
 

@@ -1,3 +1,4 @@
+import itertools
 from fractions import Fraction
 
 from hypothesis import given
@@ -29,7 +30,7 @@ def test_nearest_frame_is_within_half_a_frame(fps: Fraction, seconds: float) -> 
 def test_sequence_length_and_starts_agree(clips: list[int], data: st.DataObject) -> None:
     overlaps = [
         data.draw(st.integers(min_value=0, max_value=min(a, b) - 1))
-        for a, b in zip(clips, clips[1:], strict=False)
+        for a, b in itertools.pairwise(clips)
     ]
     starts = clip_starts(clips, overlaps)
     assert starts[0] == 0

@@ -20,10 +20,10 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from video_orchestrator import __version__
+from video_orchestrator.cli.progress import RichReporter
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
 from video_orchestrator.services import api as services
-from video_orchestrator.cli.progress import RichReporter
 
 T = TypeVar("T")
 
@@ -101,8 +101,9 @@ def make(
     genre: Annotated[str, typer.Option(help="facts, story, listicle, motivational, how-to")] = (
         "facts"
     ),
-    platform: Annotated[str, typer.Option(help="tiktok, youtube-shorts, instagram-reels, "
-                                                "facebook-reels")] = "tiktok",
+    platform: Annotated[
+        str, typer.Option(help="tiktok, youtube-shorts, instagram-reels, facebook-reels")
+    ] = "tiktok",
     voice: Annotated[str | None, typer.Option(help="Voice id (see `vo voices`).")] = None,
     speed: Annotated[float, typer.Option(help="Speaking speed, 0.5–2.0.")] = 1.0,
     media: Annotated[
@@ -125,9 +126,19 @@ def make(
 
     def action() -> None:
         request = services.make_request(
-            topic=topic, script=script, genre=genre, platform=platform, voice=voice,
-            speed=speed, media=media, music=music, caption_style=caption_style, lang=lang,
-            trim=trim, seconds=seconds, output=output,
+            topic=topic,
+            script=script,
+            genre=genre,
+            platform=platform,
+            voice=voice,
+            speed=speed,
+            media=media,
+            music=music,
+            caption_style=caption_style,
+            lang=lang,
+            trim=trim,
+            seconds=seconds,
+            output=output,
         )
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:
@@ -196,8 +207,9 @@ def voices() -> None:
         for column in ("id", "language", "gender", "provider", "sample rate"):
             table.add_column(column)
         for voice in services.list_voices(ctx):
-            table.add_row(voice.id, voice.language, voice.gender, voice.provider,
-                          str(voice.sample_rate))
+            table.add_row(
+                voice.id, voice.language, voice.gender, voice.provider, str(voice.sample_rate)
+            )
         out.print(table)
 
     _guard(action)
@@ -210,7 +222,9 @@ def spec_schema() -> None:
 
 
 @spec_app.command("validate")
-def spec_validate(spec_file: Annotated[Path, typer.Argument(help="A render spec JSON file.")]) -> None:
+def spec_validate(
+    spec_file: Annotated[Path, typer.Argument(help="A render spec JSON file.")],
+) -> None:
     """Validate a spec JSON file; print its duration."""
 
     def action() -> None:
@@ -232,5 +246,3 @@ def run() -> None:
             raise
         err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
         sys.exit(EXIT_INTERNAL)
-
-

@@ -7,6 +7,7 @@ overlap neighbouring clips, and the captions are the narration's own word timing
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -71,8 +72,9 @@ TAIL_SECONDS = 0.6
 TRANSITION_FRAMES = 9
 
 
-def scene_boundaries(narration: Narration, scenes: int, tb: Timebase, lead_in: int,
-                     total: int) -> list[int]:
+def scene_boundaries(
+    narration: Narration, scenes: int, tb: Timebase, lead_in: int, total: int
+) -> list[int]:
     """Frame where each scene's background starts, plus ``total`` at the end.
 
     Parts are hook, scenes…, [call to action]; the hook belongs to scene 1 and the call to
@@ -82,15 +84,14 @@ def scene_boundaries(narration: Narration, scenes: int, tb: Timebase, lead_in: i
     spans = list(narration.part_spans)
     scene_spans = spans[1 : 1 + scenes] if len(spans) >= scenes + 1 else spans[:scenes]
     cuts = [0]
-    for before, after in zip(scene_spans, scene_spans[1:], strict=False):
+    for before, after in itertools.pairwise(scene_spans):
         middle = (before[1] + after[0]) / 2
         cuts.append(max(lead_in + tb.to_frames(middle) - TRANSITION_FRAMES // 2, cuts[-1] + 1))
     cuts.append(total)
     return cuts
 
 
-def _clip_for(item: MediaItem | None, index: int, duration: int,
-              transition: Transition) -> Clip:
+def _clip_for(item: MediaItem | None, index: int, duration: int, transition: Transition) -> Clip:
     if item is None:
         return GeneratedClip(
             duration=duration,
@@ -117,8 +118,7 @@ def caption_words(narration: Narration, tb: Timebase, lead_in: int, total: int) 
         if start >= total:
             break
         end = min(max(lead_in + tb.to_frames(timing.end), start + 1), total)
-        words.append(Word(text=timing.text, start=start, end=end,
-                          sentence_end=timing.sentence_end))
+        words.append(Word(text=timing.text, start=start, end=end, sentence_end=timing.sentence_end))
         last_start = start
     return words
 
@@ -140,14 +140,18 @@ def build_spec(
     scenes = max(len(script.scenes), 1)
     cuts = scene_boundaries(narration, scenes, tb, lead_in, total)
     # Drop scenes too short to carry a crossfade (a very short narration part).
-    lengths = [b - a for a, b in zip(cuts, cuts[1:], strict=False)]
+    lengths = [b - a for a, b in itertools.pairwise(cuts)]
     clips: list[Clip] = []
     for index, length in enumerate(lengths):
         last = index == len(lengths) - 1
-        overlap = 0 if last else min(TRANSITION_FRAMES, max(lengths[index + 1] - 1, 0),
-                                      max(length - 1, 0))
-        transition = Transition(kind="fade", frames=overlap) if overlap else Transition(
-            kind="cut", frames=0)
+        overlap = (
+            0
+            if last
+            else min(TRANSITION_FRAMES, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
+        )
+        transition = (
+            Transition(kind="fade", frames=overlap) if overlap else Transition(kind="cut", frames=0)
+        )
         item = media[index] if index < len(media) else None
         clips.append(_clip_for(item, index, length + overlap, transition))
     output = Output(
@@ -160,8 +164,7 @@ def build_spec(
     audio = AudioTracks(
         voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
         music=(
-            MusicBed(path=music.path, gain_db=music.gain_db,
-                     ducking={"enabled": music.ducking})
+            MusicBed(path=music.path, gain_db=music.gain_db, ducking={"enabled": music.ducking})
             if music
             else None
         ),

@@ -104,8 +104,10 @@ def assign_media(
     if not items:
         return chosen
     used: set[int] = set()
-    wanted = [frozenset(normalise_keyword(k) for kw in kws for k in _WORD.findall(kw))
-              for kws in scene_keywords]
+    wanted = [
+        frozenset(normalise_keyword(k) for kw in kws for k in _WORD.findall(kw))
+        for kws in scene_keywords
+    ]
     for index, keywords in enumerate(wanted):
         best, best_score = -1, 0
         for position, item in enumerate(items):

@@ -81,9 +81,7 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
-def join_parts(
-    speeches: Sequence[Speech], out_path: Path, *, gap: float = 0.35
-) -> Narration:
+def join_parts(speeches: Sequence[Speech], out_path: Path, *, gap: float = 0.35) -> Narration:
     """Concatenate part WAVs with ``gap`` seconds of silence and shift their word timings."""
     if not speeches:
         raise ProviderError("there is nothing to say: the script has no spoken text")

@@ -14,7 +14,7 @@ from typing import Any, cast, get_args
 from pydantic import ValidationError
 
 from video_orchestrator.config import Settings
-from video_orchestrator.domain.script import GENRES, Genre
+from video_orchestrator.domain.script import GENRES
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
 from video_orchestrator.ports.tts import VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
@@ -108,8 +108,9 @@ def read_script_file(path: Path) -> str:
     return text
 
 
-def make_video(ctx: AppContext, request: MakeRequest, reporter: Reporter,
-               cancel: threading.Event | None = None) -> MakeResult:
+def make_video(
+    ctx: AppContext, request: MakeRequest, reporter: Reporter, cancel: threading.Event | None = None
+) -> MakeResult:
     return MakeVideo(ctx)(request, reporter, cancel)
 
 
@@ -143,8 +144,7 @@ def missing_files(spec: RenderSpec) -> list[str]:
     return [p for p in paths if p is not None and not Path(p).is_file()]
 
 
-def render_spec_file(ctx: AppContext, spec_file: Path, output: Path,
-                     reporter: Reporter) -> Path:
+def render_spec_file(ctx: AppContext, spec_file: Path, output: Path, reporter: Reporter) -> Path:
     spec = load_spec(spec_file)
     missing = missing_files(spec)
     if missing:

@@ -19,13 +19,13 @@ from typing import Literal
 
 from video_orchestrator.domain.script import Genre, Script
 from video_orchestrator.errors import MediaError, ScriptError, VoiceNotFoundError
-from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.build_spec import (
     MusicChoice,
     VideoFormat,
     build_spec,
     thumbnail_spec,
 )
+from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.media import MediaItem, assign_media, scan_media
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
@@ -95,10 +95,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def output_paths(out: Path, title: str) -> dict[str, Path]:
     """``out`` is a directory (files named after the title) or a ``.mp4`` path."""
-    if out.suffix.lower() == ".mp4":
-        base = out.with_suffix("")
-    else:
-        base = out / _slug(title)
+    base = out.with_suffix("") if out.suffix.lower() == ".mp4" else out / _slug(title)
     return {
         "video": base.with_suffix(".mp4"),
         "thumbnail": base.with_suffix(".jpg"),
@@ -130,8 +127,9 @@ class MakeVideo:
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _script(self, request: MakeRequest, preset: PlatformPreset,
-                reporter: Reporter) -> tuple[Script, str]:
+    def _script(
+        self, request: MakeRequest, preset: PlatformPreset, reporter: Reporter
+    ) -> tuple[Script, str]:
         reporter.step("script", "Writing the script")
         if request.script_text is not None:
             script = script_from_text(
@@ -155,8 +153,9 @@ class MakeVideo:
         reporter.progress("script", 1.0)
         return result.script, result.source
 
-    def _check_length_estimate(self, script: Script, request: MakeRequest,
-                               preset: PlatformPreset) -> Script:
+    def _check_length_estimate(
+        self, script: Script, request: MakeRequest, preset: PlatformPreset
+    ) -> Script:
         estimate = script.word_count() / (WORDS_PER_SECOND * request.speed)
         if estimate <= preset.max_seconds * 1.5 or request.trim:
             return script
@@ -165,8 +164,9 @@ class MakeVideo:
             f"{preset.name} allows at most {preset.max_seconds:.0f} s: shorten it or pass --trim"
         )
 
-    def _voice(self, script: Script, request: MakeRequest, work: Path,
-               reporter: Reporter) -> Narration:
+    def _voice(
+        self, script: Script, request: MakeRequest, work: Path, reporter: Reporter
+    ) -> Narration:
         reporter.step("voice", "Synthesising the voice")
         voice_id = request.voice or self.ctx.settings.default_voice
         tts = self.ctx.tts_for_voice(voice_id)
@@ -201,13 +201,18 @@ class MakeVideo:
         """Where the joined narration lives: in the cache, so a saved spec can be re-rendered."""
         key = cache_key(
             "narration-v1",
-            {"parts": script.spoken_parts(), "voice": voice_id, "speed": request.speed,
-             "language": request.language},
+            {
+                "parts": script.spoken_parts(),
+                "voice": voice_id,
+                "speed": request.speed,
+                "language": request.language,
+            },
         )
         return self.ctx.cache.root / "narrations" / f"{key}.wav"
 
-    def _media(self, script: Script, request: MakeRequest,
-               reporter: Reporter) -> list[MediaItem | None]:
+    def _media(
+        self, script: Script, request: MakeRequest, reporter: Reporter
+    ) -> list[MediaItem | None]:
         reporter.step("media", "Choosing backgrounds")
         items: tuple[MediaItem, ...] = ()
         if request.media_dir is not None:
@@ -217,8 +222,7 @@ class MakeVideo:
             items = scan.items
             if not items:
                 reporter.notice(
-                    f"no usable clips or images in {request.media_dir}; "
-                    "using generated backgrounds"
+                    f"no usable clips or images in {request.media_dir}; using generated backgrounds"
                 )
         keywords = [scene.keywords or scene.narration.split() for scene in script.scenes]
         reporter.progress("media", 1.0)
@@ -234,8 +238,15 @@ class MakeVideo:
             raise MediaError(f"the music file {request.music.name} has no audio stream")
         return MusicChoice(path=str(request.music.resolve()))
 
-    def _fit_length(self, script: Script, narration: Narration, request: MakeRequest,
-                    preset: PlatformPreset, work: Path, reporter: Reporter) -> tuple[Script, Narration]:
+    def _fit_length(
+        self,
+        script: Script,
+        narration: Narration,
+        request: MakeRequest,
+        preset: PlatformPreset,
+        work: Path,
+        reporter: Reporter,
+    ) -> tuple[Script, Narration]:
         while narration.duration > preset.max_seconds:
             if not request.trim:
                 raise ScriptError(
@@ -257,8 +268,9 @@ class MakeVideo:
 
     # -- the use case ---------------------------------------------------------------------------
 
-    def __call__(self, request: MakeRequest, reporter: Reporter,
-                 cancel: threading.Event | None = None) -> MakeResult:
+    def __call__(
+        self, request: MakeRequest, reporter: Reporter, cancel: threading.Event | None = None
+    ) -> MakeResult:
         if not 0.5 <= request.speed <= 2.0:
             raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
         preset = self.ctx.preset(request.platform)
@@ -270,8 +282,7 @@ class MakeVideo:
         work = Path(tempfile.mkdtemp(prefix="make-", dir=self.ctx.work_dir()))
         try:
             narration = self._voice(script, request, work, reporter)
-            script, narration = self._fit_length(script, narration, request, preset, work,
-                                                 reporter)
+            script, narration = self._fit_length(script, narration, request, preset, work, reporter)
             media = self._media(script, request, reporter)
             style = CaptionStyle(preset=request.caption_style)
             spec = build_spec(
@@ -283,14 +294,20 @@ class MakeVideo:
                 music=music,
                 platform=preset.name,
             )
-            return self._render_and_export(spec, script, source, request, work, reporter,
-                                           cancel)
+            return self._render_and_export(spec, script, source, request, work, reporter, cancel)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def _render_and_export(self, spec: RenderSpec, script: Script, source: str,
-                           request: MakeRequest, work: Path, reporter: Reporter,
-                           cancel: threading.Event | None) -> MakeResult:
+    def _render_and_export(
+        self,
+        spec: RenderSpec,
+        script: Script,
+        source: str,
+        request: MakeRequest,
+        work: Path,
+        reporter: Reporter,
+        cancel: threading.Event | None,
+    ) -> MakeResult:
         paths = output_paths(request.out, script.title)
         reporter.step("render", "Rendering the video")
 
@@ -298,11 +315,13 @@ class MakeVideo:
             if progress.fraction is not None:
                 reporter.progress("render", progress.fraction)
 
-        result = self.ctx.renderer.render(spec, paths["video"], on_progress=on_progress,
-                                          cancel=cancel)
+        result = self.ctx.renderer.render(
+            spec, paths["video"], on_progress=on_progress, cancel=cancel
+        )
         reporter.step("export", "Writing thumbnail, captions and metadata")
         self.ctx.renderer.render_still(
-            thumbnail_spec(spec, script.hook), min(15, spec.clips[0].duration - 1),
+            thumbnail_spec(spec, script.hook),
+            min(15, spec.clips[0].duration - 1),
             paths["thumbnail"],
         )
         fps = spec.output.fps

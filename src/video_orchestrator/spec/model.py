@@ -366,8 +366,6 @@ class RenderSpec(_Model):
         return RenderSpec.model_validate(data)
 
 
-
-
 def json_schema() -> dict[str, object]:
     """The JSON Schema of the render spec (``vo spec schema``)."""
     schema = RenderSpec.model_json_schema()
