@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from video_orchestrator.domain.script import Script
 from video_orchestrator.pipeline.media import MediaItem
@@ -44,6 +45,7 @@ PALETTES: tuple[tuple[str, ...], ...] = (
     ("#134E5E", "#71B280", "#0F3443", "#34E89E"),
     ("#232526", "#414345", "#C04848", "#480048"),
 )
+PATTERNS: tuple[Literal["aurora", "gradient", "bokeh"], ...] = ("aurora", "gradient", "bokeh")
 PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
 
 
@@ -96,7 +98,7 @@ def _clip_for(item: MediaItem | None, index: int, duration: int, transition: Tra
         return GeneratedClip(
             duration=duration,
             transition=transition,
-            pattern="gradient",
+            pattern=PATTERNS[index % len(PATTERNS)],
             colours=list(PALETTES[index % len(PALETTES)]),
             seed=index,
         )

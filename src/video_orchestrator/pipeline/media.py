@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image, ImageOps
+
 from video_orchestrator.errors import MediaError
+from video_orchestrator.pipeline.cache import ContentCache, file_digest
 from video_orchestrator.render.probe import MediaInfo
 
 log = logging.getLogger(__name__)
@@ -130,3 +133,41 @@ def assign_media(
             cursor += 1
         chosen[index] = items[pick]
     return chosen
+
+
+PREPARE_STEP = "image-v1"
+
+
+def prepare_image(item: MediaItem, cache: ContentCache, *, width: int, height: int) -> MediaItem:
+    """A still ready for the renderer: upright (EXIF orientation applied) and no larger than
+    twice the output size, cached by the file's content. Other items pass through unchanged.
+
+    Phone photos are often 12–50 MP and rotated by metadata only; decoding and scaling them
+    on every render is wasted work, and a huge image must not reach FFmpeg at all.
+    """
+    if item.kind != "image":
+        return item
+    limit = (width * 2, height * 2)
+    parts = {"digest": file_digest(item.path), "limit": list(limit)}
+
+    def make(staging: Path) -> None:
+        try:
+            with Image.open(item.path) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                upright.thumbnail(limit, Image.Resampling.LANCZOS)
+                if upright.mode not in ("RGB", "RGBA"):
+                    upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+                upright.save(staging / "image.png", optimize=False)
+        except (OSError, Image.DecompressionBombError, ValueError) as exc:
+            raise MediaError(f"{item.path.name} cannot be read as an image: {exc}") from exc
+
+    def load(entry: Path) -> MediaItem:
+        path = entry / "image.png"
+        with Image.open(path) as image:
+            w, h = image.size
+        return MediaItem(
+            path=path, kind="image", duration=None, width=w, height=h, keywords=item.keywords
+        )
+
+    return cache.get_or_create(PREPARE_STEP, parts, make, load)

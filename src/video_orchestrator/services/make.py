@@ -26,7 +26,7 @@ from video_orchestrator.pipeline.build_spec import (
     thumbnail_spec,
 )
 from video_orchestrator.pipeline.cache import cache_key
-from video_orchestrator.pipeline.media import MediaItem, assign_media, scan_media
+from video_orchestrator.pipeline.media import MediaItem, assign_media, prepare_image, scan_media
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.pipeline.voice import Narration, narrate
@@ -225,8 +225,19 @@ class MakeVideo:
                     f"no usable clips or images in {request.media_dir}; using generated backgrounds"
                 )
         keywords = [scene.keywords or scene.narration.split() for scene in script.scenes]
-        reporter.progress("media", 1.0)
-        return assign_media(keywords, items)
+        chosen = assign_media(keywords, items)
+        fmt = video_format(self.ctx.preset(request.platform))
+        prepared: list[MediaItem | None] = []
+        for index, item in enumerate(chosen):
+            if item is not None:
+                try:
+                    item = prepare_image(item, self.ctx.cache, width=fmt.width, height=fmt.height)
+                except MediaError as exc:
+                    reporter.notice(f"skipped {item.path.name}: {exc}")
+                    item = None
+            prepared.append(item)
+            reporter.progress("media", (index + 1) / max(len(chosen), 1))
+        return prepared
 
     def _music(self, request: MakeRequest) -> MusicChoice | None:
         if request.music is None:
