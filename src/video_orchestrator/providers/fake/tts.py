@@ -9,24 +9,21 @@ requested pause between sentences.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-import wave
 import zlib
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
-from video_orchestrator.errors import ConfigError, ProviderError, ScriptError, VoiceNotFoundError
+from video_orchestrator.errors import ScriptError, VoiceNotFoundError
 from video_orchestrator.ports.text import primary_language, sentence_end_flags, tokenize
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
+from video_orchestrator.providers._speech import (
+    check_request,
+    write_wav,
+)
 
 __all__ = ["FakeTTS"]
 
-MIN_SPEED = 0.5
-MAX_SPEED = 2.0
-_MAX_SENTENCE_PAUSE = 5.0
 _EDGE_SILENCE = 0.1  # seconds of silence before the first and after the last token
 _TONE_SHARE = 0.8  # share of each token's slot that is sound; the rest is silence
 _FADE = 0.005  # seconds of fade in and out of each burst, so it does not click
@@ -69,7 +66,7 @@ class FakeTTS:
         return list(self._voices)
 
     def synthesize(self, request: SpeechRequest, out_path: Path) -> Speech:
-        _check_request(request)
+        check_request(request)
         voice = self._find(request)
         tokens = tokenize(request.text, request.language)
         if not tokens:
@@ -105,7 +102,7 @@ class FakeTTS:
                 )
             )
         pcm = np.round(samples * 32767.0).astype(np.int16)
-        _write_wav(out_path, pcm, rate)
+        write_wav(out_path, pcm, rate)
         return Speech(
             audio_path=out_path,
             sample_rate=rate,
@@ -128,41 +125,3 @@ class FakeTTS:
             f"Fake voice {request.voice!r} does not exist; pick one of {ids} (the fake "
             "provider has no other voices)."
         )
-
-
-def _check_request(request: SpeechRequest) -> None:
-    if not (math.isfinite(request.speed) and MIN_SPEED <= request.speed <= MAX_SPEED):
-        raise ConfigError(
-            f"Speech speed {request.speed} is out of range; use a value from {MIN_SPEED} "
-            f"to {MAX_SPEED} (1.0 is the voice's natural pace)."
-        )
-    pause = request.sentence_pause
-    if not (math.isfinite(pause) and 0.0 <= pause <= _MAX_SENTENCE_PAUSE):
-        raise ConfigError(
-            f"Sentence pause {pause} s is out of range; use 0 to {_MAX_SENTENCE_PAUSE} seconds."
-        )
-
-
-def _write_wav(out_path: Path, samples: NDArray[np.int16], sample_rate: int) -> None:
-    """Write mono 16-bit PCM to a temporary file beside ``out_path``, then rename it."""
-    tmp_name: str | None = None
-    try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(
-            dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".part"
-        )
-        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sample_rate)
-            wav.writeframes(samples.astype("<i2").tobytes())
-        os.replace(tmp_name, out_path)
-        tmp_name = None
-    except OSError as error:
-        raise ProviderError(
-            f"Could not write the speech audio to {out_path} ({error}); check that the "
-            "folder is writable and the path is not a directory."
-        ) from error
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)

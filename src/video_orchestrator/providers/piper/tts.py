@@ -21,12 +21,8 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import math
-import os
-import tempfile
 import threading
 import unicodedata
-import wave
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +35,6 @@ from numpy.typing import NDArray
 from piper import PiperVoice, SynthesisConfig
 
 from video_orchestrator.errors import (
-    ConfigError,
     ProviderError,
     ScriptError,
     VoError,
@@ -52,15 +47,18 @@ from video_orchestrator.ports.text import (
     tokenize,
 )
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
+from video_orchestrator.providers._speech import (
+    MAX_SPEED,
+    MIN_SPEED,
+    check_request,
+    write_wav,
+)
 
 __all__ = ["MAX_SPEED", "MIN_SPEED", "PACKAGED_VOICE_ID", "PiperTTS"]
 
 _LOGGER = logging.getLogger(__name__)
 
 PACKAGED_VOICE_ID = "en_US-joe-medium"
-MIN_SPEED = 0.5
-MAX_SPEED = 2.0
-_MAX_SENTENCE_PAUSE = 5.0
 _IGNORED_PHONEMES = frozenset("^$_ ˈˌ")  # pads, word breaks and stress marks
 _VOICED_THRESHOLD = 0.02  # |sample| above this counts as voice when no alignments exist
 
@@ -203,7 +201,7 @@ class PiperTTS:
     # --- synthesis -------------------------------------------------------------------
 
     def synthesize(self, request: SpeechRequest, out_path: Path) -> Speech:
-        _check_request(request)
+        check_request(request)
         files = self._find(request)
         tokens = tokenize(request.text, request.language)
         if not tokens:
@@ -262,7 +260,7 @@ class PiperTTS:
             )
             for token, (start, end), flag in zip(tokens, spans, flags, strict=True)
         )
-        _write_wav(out_path, samples, sample_rate)
+        write_wav(out_path, samples, sample_rate)
         return Speech(
             audio_path=out_path,
             sample_rate=sample_rate,
@@ -312,19 +310,6 @@ def _bcp47(code: str) -> str:
     return "-".join([head, *rest])
 
 
-def _check_request(request: SpeechRequest) -> None:
-    if not (math.isfinite(request.speed) and MIN_SPEED <= request.speed <= MAX_SPEED):
-        raise ConfigError(
-            f"Speech speed {request.speed} is out of range; use a value from {MIN_SPEED} "
-            f"to {MAX_SPEED} (1.0 is the voice's natural pace)."
-        )
-    pause = request.sentence_pause
-    if not (math.isfinite(pause) and 0.0 <= pause <= _MAX_SENTENCE_PAUSE):
-        raise ConfigError(
-            f"Sentence pause {pause} s is out of range; use 0 to {_MAX_SENTENCE_PAUSE} seconds."
-        )
-
-
 @contextmanager
 def _provider_errors(what: str) -> Iterator[None]:
     """Turn any failure of the Piper library into one ``ProviderError``."""
@@ -334,31 +319,6 @@ def _provider_errors(what: str) -> Iterator[None]:
         raise
     except Exception as error:
         raise ProviderError(f"{what}: {error}; check the text and the voice files.") from error
-
-
-def _write_wav(out_path: Path, samples: NDArray[np.int16], sample_rate: int) -> None:
-    """Write mono 16-bit PCM to a temporary file beside ``out_path``, then rename it."""
-    tmp_name: str | None = None
-    try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(
-            dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".part"
-        )
-        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sample_rate)
-            wav.writeframes(samples.astype("<i2").tobytes())
-        os.replace(tmp_name, out_path)
-        tmp_name = None
-    except OSError as error:
-        raise ProviderError(
-            f"Could not write the speech audio to {out_path} ({error}); check that the "
-            "folder is writable and the path is not a directory."
-        ) from error
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 def _matchable(phoneme: str) -> bool:
