@@ -518,3 +518,20 @@ def test_alignment_is_stretched_onto_the_audio_when_counts_disagree() -> None:
     )
     spans, _ = align(["ab", "cd"], ["ab", "cd"], [halved])
     assert spans == [(10, 30), (40, 60)]
+
+
+@pytest.mark.voice
+def test_piper_shows_emoji_but_does_not_speak_them(piper: PiperTTS, tmp_path: Path) -> None:
+    plain = piper.synthesize(
+        SpeechRequest(text="I love pizza so much.", voice="en_US-joe-medium"),
+        tmp_path / "plain.wav",
+    )
+    with_emoji = piper.synthesize(
+        SpeechRequest(text="I love pizza 🍕 so much. 🎉", voice="en_US-joe-medium"),
+        tmp_path / "emoji.wav",
+    )
+    # "pizza" and "party popper" would add most of a second if read aloud
+    assert abs(with_emoji.duration - plain.duration) < 0.15
+    assert [w.text for w in with_emoji.words] == ["I", "love", "pizza", "🍕", "so", "much.", "🎉"]
+    pizza, emoji, so = with_emoji.words[2:5]
+    assert pizza.end <= emoji.start <= emoji.end <= so.start

@@ -200,3 +200,16 @@ def test_distribute_is_contiguous_and_exact(words: list[str], start: float, leng
             assert math.isclose(
                 timing.end - timing.start, share * length, abs_tol=1e-6 * end + 1e-9
             )
+
+
+def test_speakable_drops_emoji_and_keeps_every_other_character() -> None:
+    from video_orchestrator.ports.text import speakable
+
+    assert speakable("Hot 🔥 take 👍🏽! 30°C, ©2026 ❤️").split() == [
+        "Hot",
+        "take",
+        "!",
+        "30°C,",
+        "©2026",
+    ]
+    assert speakable("日本語 שלום") == "日本語 שלום"

@@ -217,3 +217,27 @@ def _segment_unspaced(text: str, language: str) -> list[tuple[int, int]]:
     if pending_open is not None:
         spans.append((pending_open, len(text)))
     return spans
+
+
+_PICTOGRAPHIC_RANGES = (
+    (0x1F000, 0x1FAFF),  # emoji, pictographs, flags, playing cards …
+    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats
+    (0x2B00, 0x2BFF),  # arrows and stars used as emoji (⭐)
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0x200D, 0x200D),  # zero-width joiner
+    (0xE0020, 0xE007F),  # tag characters (subdivision flags)
+)
+
+
+def is_pictographic(char: str) -> bool:
+    point = ord(char)
+    return any(low <= point <= high for low, high in _PICTOGRAPHIC_RANGES)
+
+
+def speakable(text: str) -> str:
+    """The text a voice should say: emoji and pictographs removed.
+
+    Captions keep them (they are part of the look); a voice reading "🔥" as "fire" or "🎉" as
+    "party popper" is not what a creator means.
+    """
+    return "".join(" " if is_pictographic(char) else char for char in text)

@@ -77,7 +77,8 @@ class AppContext:
         with self._lock:
             if name not in self._tts:
                 cls = provider_class(TTS_ENTRY_POINTS, name)
-                self._tts[name] = cls()
+                factory = getattr(cls, "from_settings", None)
+                self._tts[name] = factory(self.settings) if callable(factory) else cls()
             return self._tts[name]
 
     def tts_names(self) -> list[str]:

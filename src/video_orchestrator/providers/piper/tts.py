@@ -44,6 +44,7 @@ from video_orchestrator.ports.text import (
     distribute,
     primary_language,
     sentence_end_flags,
+    speakable,
     tokenize,
 )
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
@@ -120,6 +121,11 @@ class PiperTTS:
     """
 
     name = "piper"
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PiperTTS:
+        """Built by the composition root: downloaded voices live in ``<data_dir>/voices``."""
+        return cls(voices_dirs=[Path(settings.data_dir) / "voices"])
 
     def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
         self._voices_dirs = tuple(Path(directory) for directory in voices_dirs)
@@ -204,7 +210,8 @@ class PiperTTS:
         check_request(request)
         files = self._find(request)
         tokens = tokenize(request.text, request.language)
-        if not tokens:
+        spoken_text = speakable(request.text)
+        if not tokens or not spoken_text.strip():
             raise ScriptError("There is no text to speak; write some words and try again.")
         loaded = self._load(files)
         voice = loaded.voice
@@ -216,7 +223,7 @@ class PiperTTS:
             chunks: list[_Chunk] = []
             offset = 0
             for audio_chunk in voice.synthesize(
-                request.text, syn_config=syn_config, include_alignments=True
+                spoken_text, syn_config=syn_config, include_alignments=True
             ):
                 if chunks:
                     offset += pause
@@ -240,7 +247,12 @@ class PiperTTS:
                     "Piper produced no audio for this text; make sure it contains words "
                     "the voice can pronounce."
                 )
-            expected = [loaded.token_phonemes(token) for token in tokens]
+            # Emoji are shown in captions but not spoken: they own no phonemes and take the
+            # gap between their neighbours.
+            expected = [
+                loaded.token_phonemes(said) if (said := speakable(token).strip()) else []
+                for token in tokens
+            ]
 
         total = offset
         samples = np.zeros(total, dtype=np.int16)
