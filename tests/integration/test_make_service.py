@@ -103,3 +103,28 @@ def test_cancel_leaves_no_output(ctx: tuple[AppContext, CountingTTS], tmp_path: 
             cancel,
         )
     assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
+def test_video_lasts_exactly_the_voice_plus_lead_in_and_tail(
+    ctx: tuple[AppContext, CountingTTS], tmp_path: Path
+) -> None:
+    import json
+    import wave
+
+    from video_orchestrator.pipeline.build_spec import LEAD_IN_SECONDS, TAIL_SECONDS
+
+    context, _ = ctx
+    result = MakeVideo(context)(
+        MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "d.mp4"),
+        SilentReporter(),
+    )
+    spec = json.loads(result.spec.read_text())
+    with wave.open(spec["audio"]["voice"]["path"], "rb") as voice:
+        voice_seconds = voice.getnframes() / voice.getframerate()
+    info = probe(result.video)
+    frame = 1 / 30
+    expected = LEAD_IN_SECONDS + voice_seconds + TAIL_SECONDS
+    assert info.duration is not None
+    assert abs(info.duration - expected) <= frame + 1e-3
+    assert info.video is not None and info.video.frames is not None
+    assert abs(info.video.frames / 30 - expected) <= frame + 1e-3
