@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from functools import cached_property
-from pathlib import Path
 
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import ConfigError
@@ -122,8 +121,3 @@ class AppContext:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"the language model settings are invalid: {exc}") from exc
         return provider
-
-    def work_dir(self) -> Path:
-        path = self.settings.cache_dir / "work"
-        path.mkdir(parents=True, exist_ok=True)
-        return path

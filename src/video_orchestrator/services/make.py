@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.pipeline.voice import Narration, narrate
 from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.ports.tts import TTSProvider
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.render.fonts import check_coverage
 from video_orchestrator.render.probe import probe
@@ -164,10 +164,8 @@ class MakeVideo:
             f"{preset.name} allows at most {preset.max_seconds:.0f} s: shorten it or pass --trim"
         )
 
-    def _voice(
-        self, script: Script, request: MakeRequest, work: Path, reporter: Reporter
-    ) -> Narration:
-        reporter.step("voice", "Synthesising the voice")
+    def _resolve_voice(self, request: MakeRequest) -> tuple[TTSProvider, str]:
+        """The provider and voice id to speak with, checked before any work is done."""
         voice_id = request.voice or self.ctx.settings.default_voice
         tts = self.ctx.tts_for_voice(voice_id)
         voice_id = voice_id.partition(":")[2] if ":" in voice_id else voice_id
@@ -178,14 +176,29 @@ class MakeVideo:
                 f"the voice {voice_id!r} is not installed (installed: {installed}); "
                 "run `vo voices` to list voices"
             )
-        voice_lang = voices[voice_id].language.lower().replace("_", "-")
-        wanted = request.language.lower().replace("_", "-")
-        if not voice_lang.startswith(wanted.split("-")[0]):
+        wanted = request.language.lower().replace("_", "-").split("-")[0]
+        if voices[voice_id].language.lower().split("-")[0] != wanted:
+            speakers = [v.id for v in voices.values() if v.language.lower().startswith(wanted)]
+            hint = (
+                f"use --voice {speakers[0]}"
+                if speakers
+                else f"no installed voice speaks {request.language!r} (see `vo voices`)"
+            )
             raise VoiceNotFoundError(
                 f"the voice {voice_id!r} speaks {voices[voice_id].language}, not "
-                f"{request.language}; no installed voice speaks {request.language} "
-                "(run `vo voices`)"
+                f"{request.language!r}: {hint}"
             )
+        return tts, voice_id
+
+    def _voice(
+        self,
+        script: Script,
+        request: MakeRequest,
+        voice: tuple[TTSProvider, str],
+        reporter: Reporter,
+    ) -> Narration:
+        reporter.step("voice", "Synthesising the voice")
+        tts, voice_id = voice
         return narrate(
             script.spoken_parts(),
             tts,
@@ -255,7 +268,7 @@ class MakeVideo:
         narration: Narration,
         request: MakeRequest,
         preset: PlatformPreset,
-        work: Path,
+        voice: tuple[TTSProvider, str],
         reporter: Reporter,
     ) -> tuple[Script, Narration]:
         while narration.duration > preset.max_seconds:
@@ -274,7 +287,7 @@ class MakeVideo:
                 f"--trim: dropped the last scene to fit {preset.name}'s "
                 f"{preset.max_seconds:.0f} s limit"
             )
-            narration = self._voice(script, request, work, reporter)
+            narration = self._voice(script, request, voice, reporter)
         return script, narration
 
     # -- the use case ---------------------------------------------------------------------------
@@ -285,29 +298,25 @@ class MakeVideo:
         if not 0.5 <= request.speed <= 2.0:
             raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
         preset = self.ctx.preset(request.platform)
+        voice = self._resolve_voice(request)
         music = self._music(request)
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
         shown = " ".join([*script.spoken_parts(), script.hook])
         check_coverage(f"{shown} {shown.upper()}", self.ctx.fonts)
-        work = Path(tempfile.mkdtemp(prefix="make-", dir=self.ctx.work_dir()))
-        try:
-            narration = self._voice(script, request, work, reporter)
-            script, narration = self._fit_length(script, narration, request, preset, work, reporter)
-            media = self._media(script, request, reporter)
-            style = CaptionStyle(preset=request.caption_style)
-            spec = build_spec(
-                script,
-                narration,
-                media,
-                fmt=video_format(preset),
-                caption_style=style,
-                music=music,
-                platform=preset.name,
-            )
-            return self._render_and_export(spec, script, source, request, work, reporter, cancel)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        narration = self._voice(script, request, voice, reporter)
+        script, narration = self._fit_length(script, narration, request, preset, voice, reporter)
+        media = self._media(script, request, reporter)
+        spec = build_spec(
+            script,
+            narration,
+            media,
+            fmt=video_format(preset),
+            caption_style=CaptionStyle(preset=request.caption_style),
+            music=music,
+            platform=preset.name,
+        )
+        return self._render_and_export(spec, script, source, request, reporter, cancel)
 
     def _render_and_export(
         self,
@@ -315,7 +324,6 @@ class MakeVideo:
         script: Script,
         source: str,
         request: MakeRequest,
-        work: Path,
         reporter: Reporter,
         cancel: threading.Event | None,
     ) -> MakeResult:
