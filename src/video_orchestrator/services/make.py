@@ -164,6 +164,10 @@ class MakeVideo:
             f"{preset.name} allows at most {preset.max_seconds:.0f} s: shorten it or pass --trim"
         )
 
+    def _check_fonts(self, text: str) -> None:
+        """Every character shown (captions are upper-cased) has a glyph in an installed font."""
+        check_coverage(f"{text} {text.upper()}", self.ctx.fonts)
+
     def _resolve_voice(self, request: MakeRequest) -> tuple[TTSProvider, str]:
         """The provider and voice id to speak with, checked before any work is done."""
         voice_id = request.voice or self.ctx.settings.default_voice
@@ -298,12 +302,13 @@ class MakeVideo:
         if not 0.5 <= request.speed <= 2.0:
             raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
         preset = self.ctx.preset(request.platform)
+        if request.script_text is not None:  # the user's own text: fonts first, it is known
+            self._check_fonts(request.script_text)
         voice = self._resolve_voice(request)
         music = self._music(request)
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
-        shown = " ".join([*script.spoken_parts(), script.hook])
-        check_coverage(f"{shown} {shown.upper()}", self.ctx.fonts)
+        self._check_fonts(" ".join([*script.spoken_parts(), script.hook]))
         narration = self._voice(script, request, voice, reporter)
         script, narration = self._fit_length(script, narration, request, preset, voice, reporter)
         media = self._media(script, request, reporter)
