@@ -209,3 +209,12 @@ def test_content_words_drop_stop_words_and_punctuation() -> None:
     )
     assert words == ["history", "roman", "empire", "fell"]
     assert content_words("Ça va? 東京 שלום 🙂", []) == ["ça", "va", "東京", "שלום"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_topic_that_is_already_a_task_reads_as_one(seed: int) -> None:
+    script = TemplateWriter().write("bake sourdough bread", "how-to", seed=seed)
+    text = " ".join([script.title, script.hook, script.call_to_action])
+    assert "get bake" not in text
+    noun = TemplateWriter().write("sourdough bread", "how-to", seed=seed)
+    assert "to sourdough bread" not in " ".join([noun.title, noun.hook, noun.call_to_action])

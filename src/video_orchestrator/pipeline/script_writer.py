@@ -71,6 +71,11 @@ class _LanguageTemplates(BaseModel):
     numbers: list[str] = Field(min_length=MAX_SCENES)
     ordinals: list[str] = Field(min_length=MAX_SCENES)
     stop_words: list[str] = Field(default_factory=list)
+    task_verbs: list[str] = Field(
+        default_factory=list,
+        description="first words that make a topic a task already (bake bread → how to bake "
+        "bread, not how to get bake bread right)",
+    )
     genres: dict[str, _GenreTemplates]
 
 
@@ -225,8 +230,11 @@ class TemplateWriter:
 def _values(topic: str, n: int, lang: _LanguageTemplates) -> dict[str, str]:
     n_word = lang.numbers[n - 1]
     lowered = topic.casefold()
+    first_word = lowered.split()[0] if lowered.split() else ""
     if lowered.startswith("how to ") and topic[7:].strip():
         task = topic[7:].strip()
+    elif first_word in lang.task_verbs:
+        task = topic
     else:
         task = f"get {topic} right"
     return {
