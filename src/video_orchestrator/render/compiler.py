@@ -337,8 +337,13 @@ class _Builder:
                 random_seed=clip.seed,
             ).filter("format", "rgba")
             stream = one("blend", [stream, texture], all_mode="softlight", shortest=1)
-        stream = stream.filter("trim", end_frame=clip.duration).filter(
-            "scale", w=self.width, h=self.height, flags="bicubic"
+        # The gradients source draws hard bands where two colours meet; a wide blur at the
+        # small working size softens them into a smooth wash for almost no cost.
+        sigma = round(self.width / GENERATED_SCALE * 0.09, 1)
+        stream = (
+            stream.filter("gblur", sigma=sigma)
+            .filter("trim", end_frame=clip.duration)
+            .filter("scale", w=self.width, h=self.height, flags="bicubic")
         )
         return self.finish_clip(stream)
 
