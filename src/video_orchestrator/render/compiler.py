@@ -66,13 +66,16 @@ def compile_spec(
     fonts_dir: Path,
     ffmpeg: str = "ffmpeg",
     audio_gain_db: float | None = None,
+    decoder_threads: int | None = None,
 ) -> CompiledRender:
     """The whole render: video and audio, encoded once into ``output`` (MP4).
 
     With ``audio_gain_db`` (from :func:`compile_loudness_analysis`), loudness is reached by
     that exact gain plus a peak limiter; without it, by single-pass ``loudnorm``.
+    ``decoder_threads`` caps the threads of each video clip's decoder (None: FFmpeg's choice;
+    see :func:`decoder_threads_for`).
     """
-    build = _Builder(spec)
+    build = _Builder(spec, decoder_threads)
     video, files = build.video(workdir, fonts_dir)
     mix = build.audio_mix()
     audio = build.finish_audio(mix, audio_gain_db)
@@ -173,9 +176,21 @@ def _even(value: float) -> int:
     return max(2, 2 * math.ceil(value / 2))
 
 
+def decoder_threads_for(cpus: int) -> int | None:
+    """Threads per source decoder for a machine with ``cpus`` cores.
+
+    On two cores, FFmpeg's default (a few frame threads per decoder, beside x264's own
+    threads) oversubscribes the machine: one thread per decoder measured 5–15 % faster
+    (bench/RESULTS.md). With more cores, x264 outruns a single-threaded decoder of 4K
+    sources, so FFmpeg chooses.
+    """
+    return 1 if cpus <= 2 else None
+
+
 class _Builder:
-    def __init__(self, spec: RenderSpec) -> None:
+    def __init__(self, spec: RenderSpec, decoder_threads: int | None = None) -> None:
         self.spec = spec
+        self.decoder_threads = decoder_threads
         self.out = spec.output
         self.fps = spec.output.fps
         self.width = spec.output.width
@@ -244,6 +259,8 @@ class _Builder:
                 options = ("-stream_loop", "-1")
             # Read no more than needed (+1 s of slack for the frame-rate conversion).
             options += ("-t", self.seconds(clip.source_in + clip.duration + self.fps))
+            if self.decoder_threads is not None:
+                options += ("-threads", str(self.decoder_threads))
             self.clip_inputs[index] = Input(clip.path, options)
         return self.clip_inputs[index]
 

@@ -101,9 +101,13 @@ def gain_from_stats(stats: dict[str, object], target_lufs: float) -> float:
 class Renderer:
     """Renders specs with one FFmpeg binary and one font environment."""
 
-    def __init__(self, ffmpeg: str, fonts: FontEnvironment) -> None:
+    def __init__(
+        self, ffmpeg: str, fonts: FontEnvironment, *, decoder_threads: int | None = None
+    ) -> None:
+        """``decoder_threads``: threads per source decoder (see ``decoder_threads_for``)."""
         self.ffmpeg = ffmpeg
         self.fonts = fonts
+        self.decoder_threads = decoder_threads
 
     def _measure(
         self,
@@ -183,6 +187,7 @@ class Renderer:
                 fonts_dir=self.fonts.fonts_dir,
                 ffmpeg=self.ffmpeg,
                 audio_gain_db=gain,
+                decoder_threads=self.decoder_threads,
             )
             _write_files(compiled, workdir)
             run_ffmpeg(

@@ -6,6 +6,7 @@ use cases. Expensive pieces (voices, fonts) are built on first use only.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from functools import cached_property
@@ -18,6 +19,7 @@ from video_orchestrator.platforms import PlatformPreset, get_preset, load_preset
 from video_orchestrator.ports import LLM_ENTRY_POINTS, TTS_ENTRY_POINTS
 from video_orchestrator.ports.llm import LLMProvider
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
+from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
@@ -54,7 +56,9 @@ class AppContext:
 
     @cached_property
     def renderer(self) -> Renderer:
-        return Renderer(self.ffmpeg, self.fonts)
+        return Renderer(
+            self.ffmpeg, self.fonts, decoder_threads=decoder_threads_for(os.cpu_count() or 1)
+        )
 
     @cached_property
     def cache(self) -> ContentCache:
