@@ -109,3 +109,16 @@ def test_thumbnail_is_one_clip_with_the_hook_and_no_audio() -> None:
     assert thumb.captions is None
     assert thumb.audio.voice is None
     assert thumb.overlays[0].text == "Did you know?"  # type: ignore[union-attr]
+
+
+def test_platform_figures_reach_the_render_spec() -> None:
+    from video_orchestrator.platforms import get_preset
+    from video_orchestrator.services.make import video_format
+
+    reels = video_format(get_preset("instagram-reels"))
+    spec = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=reels, caption_style=CaptionStyle())
+    assert spec.output.audio_bitrate_kbps == 128  # Instagram's published AAC bitrate
+    assert spec.captions is not None
+    assert spec.captions.position.safe.bottom == get_preset("instagram-reels").safe_zone.bottom
+    tiktok = video_format(get_preset("tiktok"))
+    assert tiktok.safe.right == 180 and tiktok.audio_bitrate_kbps == 192

@@ -60,6 +60,7 @@ class VideoFormat:
     safe: Box = field(default_factory=lambda: Box(top=270, bottom=670, left=65, right=180))
     loudness_lufs: float = -14.0
     true_peak_db: float = -1.0
+    audio_bitrate_kbps: int = 192
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def build_spec(
         height=fmt.height,
         fps=fmt.fps,
         max_bitrate_kbps=fmt.max_bitrate_kbps,
+        audio_bitrate_kbps=fmt.audio_bitrate_kbps,
         loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},
     )
     audio = AudioTracks(

@@ -116,6 +116,7 @@ def video_format(preset: PlatformPreset) -> VideoFormat:
         safe=Box(top=safe.top, bottom=safe.bottom, left=safe.left, right=safe.right),
         loudness_lufs=preset.loudness_lufs,
         true_peak_db=preset.true_peak_db,
+        audio_bitrate_kbps=preset.audio.bitrate_kbps or 192,
     )
 
 
