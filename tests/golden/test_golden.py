@@ -58,7 +58,7 @@ def snapshot(name: str) -> str:
     render = _render(spec)
     parts = [f"# {name}: {spec.duration} frames", "## render", _argv_text(render.argv)]
     parts.append("## files: " + (", ".join(sorted(render.files)) or "none"))
-    analysis = compile_loudness_analysis(spec, stats_file=ROOT / "work" / "loudness.json")
+    analysis = compile_loudness_analysis(spec)
     parts += ["## loudness analysis", _argv_text(analysis.argv) if analysis else "none"]
     still = compile_still(
         spec, at_frame=0, output=ROOT / "out" / "still.jpg", workdir=ROOT / "work",

@@ -235,3 +235,29 @@ def test_preset_overrides_change_the_verdict(tmp_path: Path) -> None:
     assert [r.rule for r in failures(evaluate(hd, GOOD_LOUDNESS, PRESETS["tiktok"]))] == [
         "resolution"
     ]
+
+
+def test_an_ebur128_summary_is_parsed_with_and_without_true_peak() -> None:
+    import math
+
+    from video_orchestrator.render.measure import parse_ebur128_summary
+
+    log = """[Parsed_ebur128_0 @ 0x1] Summary:
+
+  Integrated loudness:
+    I:         -16.3 LUFS
+    Threshold: -26.5 LUFS
+
+  Loudness range:
+    LRA:         4.7 LU
+    Threshold: -36.6 LUFS
+    LRA low:   -19.1 LUFS
+    LRA high:  -14.4 LUFS
+"""
+    without = parse_ebur128_summary(log)
+    assert without is not None
+    assert (without.integrated_lufs, without.lra_lu) == (-16.3, 4.7)
+    assert math.isnan(without.true_peak_dbtp)
+    with_peak = parse_ebur128_summary(log + "\n  True peak:\n    Peak:       -1.2 dBFS\n")
+    assert with_peak is not None and with_peak.true_peak_dbtp == -1.2
+    assert parse_ebur128_summary("no summary here") is None

@@ -170,8 +170,10 @@ def run_ffmpeg(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     env: Mapping[str, str] | None = None,
-) -> None:
+) -> tuple[str, ...]:
     """Run FFmpeg to completion, reporting progress; raise on failure or cancellation.
+
+    Returns the last lines FFmpeg logged (filters such as ``ebur128`` print results there).
 
     ``env`` is added to the current environment. When ``cancel`` is set, FFmpeg is asked to
     stop (SIGTERM), killed after a grace period, and :class:`RenderCancelled` is raised.
@@ -236,6 +238,7 @@ def run_ffmpeg(
             f"FFmpeg failed (exit status {process.returncode}): {reason} "
             "— check the media files and the render spec."
         )
+    return tuple(tail)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

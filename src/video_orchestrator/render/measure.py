@@ -39,7 +39,10 @@ def _number(text: str) -> float:
 
 
 def parse_ebur128_summary(log_text: str) -> Loudness | None:
-    """The figures of the last ``Summary:`` block of an ``ebur128`` log, or None."""
+    """The figures of the last ``Summary:`` block of an ``ebur128`` log, or None.
+
+    Without ``peak=true`` the log has no true-peak section: ``true_peak_dbtp`` is then NaN.
+    """
     start = log_text.rfind("Summary:")
     if start < 0:
         return None
@@ -47,11 +50,11 @@ def parse_ebur128_summary(log_text: str) -> Loudness | None:
     integrated = _INTEGRATED.search(summary)
     lra = _RANGE.search(summary)
     peak = _PEAK.search(summary)
-    if integrated is None or lra is None or peak is None:
+    if integrated is None or lra is None:
         return None
     return Loudness(
         integrated_lufs=_number(integrated.group(1)),
-        true_peak_dbtp=_number(peak.group(1)),
+        true_peak_dbtp=_number(peak.group(1)) if peak is not None else math.nan,
         lra_lu=_number(lra.group(1)),
     )
 

@@ -1,8 +1,9 @@
 """Run a compiled render: workdir files, loudness analysis, atomic output.
 
-A render is one audio-only analysis pass (cheap: the same audio graph, measured by
-``loudnorm``) followed by the single real pass that encodes the video exactly once with the
-exact gain that brings the mix to the loudness target. The output is written to a hidden
+A render is one or a few audio-only analysis passes (cheap: the same audio graph, measured
+by ``ebur128``; more than one only when the peak limiter bites) followed by the single real
+pass that encodes the video exactly once with the exact gain that brings the mix to the
+loudness target. The output is written to a hidden
 temporary file beside ``output`` and renamed into place, so a failed or cancelled render never
 leaves a partial file; the temporary working directory is always removed.
 """
@@ -10,7 +11,6 @@ leaves a partial file; the temporary working directory is always removed.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import os
@@ -32,6 +32,7 @@ from video_orchestrator.render.compiler import (
 )
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
 from video_orchestrator.render.fonts import FontEnvironment
+from video_orchestrator.render.measure import Loudness, parse_ebur128_summary
 from video_orchestrator.spec.model import RenderSpec
 
 log = logging.getLogger(__name__)
@@ -79,23 +80,11 @@ def _atomic(output: Path) -> Iterator[Path]:
             temporary.unlink()
 
 
-def _number(value: object) -> float | None:
-    try:
-        number = float(str(value))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def gain_from_stats(stats: dict[str, object], target_lufs: float) -> float:
-    """The gain (dB) that moves the measured integrated loudness to ``target_lufs``."""
-    try:
-        measured = float(str(stats["input_i"]))
-    except (KeyError, ValueError):
+def gain_for(measured_lufs: float, target_lufs: float) -> float:
+    """The gain (dB) that moves a measured integrated loudness to ``target_lufs``."""
+    if not math.isfinite(measured_lufs) or measured_lufs <= SILENCE_LUFS:
         return 0.0
-    if not math.isfinite(measured) or measured <= SILENCE_LUFS:
-        return 0.0
-    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, target_lufs - measured))
+    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, target_lufs - measured_lufs))
 
 
 class Renderer:
@@ -112,49 +101,42 @@ class Renderer:
     def _measure(
         self,
         spec: RenderSpec,
-        workdir: Path,
         cancel: threading.Event | None,
         gain_db: float | None,
-    ) -> dict[str, object] | None:
-        stats_file = workdir / "loudness.json"
-        stats_file.unlink(missing_ok=True)
-        compiled = compile_loudness_analysis(
-            spec, stats_file=stats_file, ffmpeg=self.ffmpeg, gain_db=gain_db
-        )
+    ) -> Loudness | None:
+        compiled = compile_loudness_analysis(spec, ffmpeg=self.ffmpeg, gain_db=gain_db)
         if compiled is None:
             return None
-        run_ffmpeg(compiled.argv, cancel=cancel, env=self.fonts.env)
-        try:
-            stats: dict[str, object] = json.loads(stats_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        log_lines = run_ffmpeg(compiled.argv, cancel=cancel, env=self.fonts.env)
+        loudness = parse_ebur128_summary("\n".join(log_lines))
+        if loudness is None:
             raise RenderError(
-                f"The loudness measurement produced no result ({exc}); check the audio files."
-            ) from exc
-        return stats
+                "The loudness measurement printed no result; check the audio files and that "
+                "the FFmpeg build has the ebur128 filter."
+            )
+        return loudness
 
-    def measure_gain(
-        self, spec: RenderSpec, workdir: Path, cancel: threading.Event | None = None
-    ) -> float | None:
+    def measure_gain(self, spec: RenderSpec, cancel: threading.Event | None = None) -> float | None:
         """Gain that brings the mix to the loudness target; None when there is no audio.
 
         Audio-only passes: the raw mix first; when the peaks would reach the limiter, the
         limited result is measured again and the gain corrected (at most a few passes).
         """
         target = spec.output.loudness.integrated
-        stats = self._measure(spec, workdir, cancel, None)
-        if stats is None:
+        raw = self._measure(spec, cancel, None)
+        if raw is None:
             return None
-        gain = gain_from_stats(stats, target)
-        peak = _number(stats.get("input_tp"))
-        if peak is None or peak + gain <= limiter_ceiling_db(spec):
+        gain = gain_for(raw.integrated_lufs, target)
+        peak = raw.true_peak_dbtp
+        if not math.isfinite(peak) or peak + gain <= limiter_ceiling_db(spec):
             return gain  # the limiter will not touch it: the gain is exact
         # The limiter makes loudness grow slower than the gain: solve by the secant method,
         # starting from the raw mix (where loudness follows the gain exactly).
         before_gain, before_level = 0.0, target - gain
         for _ in range(MAX_LEVEL_PASSES):
-            limited = self._measure(spec, workdir, cancel, gain)
-            measured = _number(limited.get("input_i")) if limited else None
-            if measured is None or measured <= SILENCE_LUFS:
+            limited = self._measure(spec, cancel, gain)
+            measured = limited.integrated_lufs if limited else None
+            if measured is None or not math.isfinite(measured) or measured <= SILENCE_LUFS:
                 break
             error = target - measured
             if abs(error) < LEVEL_TOLERANCE_LU:
@@ -179,7 +161,7 @@ class Renderer:
         """Render ``spec`` to ``output`` (MP4), atomically."""
         seconds = float(spec.timebase.to_seconds(spec.duration))
         with _workdir() as workdir, _atomic(output) as temporary:
-            gain = self.measure_gain(spec, workdir, cancel)
+            gain = self.measure_gain(spec, cancel)
             compiled = compile_spec(
                 spec,
                 output=temporary,
