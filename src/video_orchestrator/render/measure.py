@@ -1,23 +1,21 @@
 """Loudness of a file's audio (EBU R128 / ITU-R BS.1770), measured by FFmpeg's ``ebur128``.
 
-Runs ``ffmpeg -i FILE -vn -af ebur128=peak=true -f null -`` and parses the summary that
-the filter logs at the end.
+Runs ``ffmpeg -i FILE -vn -af ebur128=peak=true -f null -`` (through ``render.ffmpeg``) and
+parses the summary that the filter logs at the end.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from video_orchestrator.errors import RenderError
+from video_orchestrator.render.ffmpeg import run_ffmpeg
 
 __all__ = ["Loudness", "measure_loudness", "parse_ebur128_summary"]
 
-log = logging.getLogger(__name__)
 
 _NUMBER = r"(-?inf|[-+]?\d+(?:\.\d+)?)"
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*" + _NUMBER + r"\s*LUFS")
@@ -59,12 +57,7 @@ def parse_ebur128_summary(log_text: str) -> Loudness | None:
     )
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"
-
-
-def measure_loudness(path: Path, ffmpeg: str, *, timeout: float | None = None) -> Loudness:
+def measure_loudness(path: Path, ffmpeg: str) -> Loudness:
     """Integrated loudness, true peak and loudness range of ``path``'s first audio stream.
 
     Raises ``RenderError`` when FFmpeg cannot be started, fails (no audio stream, unreadable
@@ -74,7 +67,6 @@ def measure_loudness(path: Path, ffmpeg: str, *, timeout: float | None = None) -
         ffmpeg,
         "-hide_banner",
         "-nostdin",
-        "-nostats",
         "-i",
         str(path),
         "-map",
@@ -83,46 +75,28 @@ def measure_loudness(path: Path, ffmpeg: str, *, timeout: float | None = None) -
         "-sn",
         "-dn",
         "-af",
-        "ebur128=peak=true:framelog=verbose",
+        "ebur128=peak=true:framelog=quiet",
         "-f",
         "null",
         "-",
     ]
-    log.debug("measuring loudness: %s", argv)
+    name = Path(path).name
     try:
-        completed = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError as exc:
+        log_lines = run_ffmpeg(argv)
+    except RenderError as exc:
+        if "could not be started" in str(exc):
+            raise RenderError(
+                f"cannot start FFmpeg at {ffmpeg} to measure {name}; set VO_FFMPEG to a "
+                "working ffmpeg"
+            ) from exc
         raise RenderError(
-            f"cannot start FFmpeg at {ffmpeg}: no such program; set VO_FFMPEG to a working ffmpeg"
+            f"cannot measure the loudness of {name}: {exc}; check that the file has a "
+            "readable audio stream"
         ) from exc
-    except PermissionError as exc:
-        raise RenderError(
-            f"cannot start FFmpeg at {ffmpeg}: permission denied; set VO_FFMPEG to a working ffmpeg"
-        ) from exc
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(
-            f"measuring the loudness of {Path(path).name} took longer than {timeout} s; "
-            "try again or check the file"
-        ) from exc
-    if completed.returncode != 0:
-        raise RenderError(
-            f"cannot measure the loudness of {Path(path).name}: FFmpeg said "
-            f"{_last_line(completed.stderr)!r}; check that the file has a readable audio stream"
-        )
-    loudness = parse_ebur128_summary(completed.stderr)
+    loudness = parse_ebur128_summary("\n".join(log_lines))
     if loudness is None:
         raise RenderError(
-            f"cannot measure the loudness of {Path(path).name}: FFmpeg printed no ebur128 "
-            "summary; use an FFmpeg build with the ebur128 filter"
+            f"cannot measure the loudness of {name}: FFmpeg printed no ebur128 summary; "
+            "use an FFmpeg build with the ebur128 filter"
         )
     return loudness
