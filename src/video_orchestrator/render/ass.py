@@ -181,33 +181,20 @@ def _caption_style(track: CaptionTrack, heights: Mapping[str, float]) -> str:
 def _overlay_style(name: str, overlay: TextOverlay, heights: Mapping[str, float]) -> str:
     margins = overlay.margins
     margin_v = margins.bottom if overlay.anchor == "bottom" else margins.top
-    if overlay.box_colour is not None:
-        # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
-        return _style_line(
-            name,
-            font=style_name_field(overlay.font, "text overlay font"),
-            size=_ass_size(overlay.size, overlay.font, heights),
-            primary=ass_colour(overlay.colour),
-            secondary=ass_colour(overlay.colour),
-            outline_colour=ass_colour(overlay.box_colour),
-            back=ass_colour(overlay.box_colour),
-            border_style=3,
-            outline=max(overlay.outline, round(overlay.size * 0.22)),
-            shadow=0,
-            alignment=_ALIGN[overlay.anchor],
-            margins=(margins.left, margins.right, margin_v),
-        )
+    boxed = overlay.box_colour is not None
+    # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
+    edge = overlay.box_colour if overlay.box_colour is not None else overlay.outline_colour
     return _style_line(
         name,
         font=style_name_field(overlay.font, "text overlay font"),
         size=_ass_size(overlay.size, overlay.font, heights),
         primary=ass_colour(overlay.colour),
         secondary=ass_colour(overlay.colour),
-        outline_colour=ass_colour(overlay.outline_colour),
-        back=ass_colour(overlay.outline_colour, opacity=0.55),
-        border_style=1,
-        outline=overlay.outline,
-        shadow=min(overlay.outline / 2, 4),
+        outline_colour=ass_colour(edge),
+        back=ass_colour(edge) if boxed else ass_colour(edge, opacity=0.55),
+        border_style=3 if boxed else 1,
+        outline=max(overlay.outline, round(overlay.size * 0.22)) if boxed else overlay.outline,
+        shadow=0 if boxed else min(overlay.outline / 2, 4),
         alignment=_ALIGN[overlay.anchor],
         margins=(margins.left, margins.right, margin_v),
     )

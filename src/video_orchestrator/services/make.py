@@ -309,7 +309,8 @@ class MakeVideo:
         music = self._music(request)
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
-        self._check_fonts(" ".join([*script.spoken_parts(), script.hook]))
+        if request.script_text is None:  # a user's text was checked above, before any work
+            self._check_fonts(" ".join(script.spoken_parts()))
         narration = self._voice(script, request, voice, reporter)
         script, narration = self._fit_length(script, narration, request, preset, voice, reporter)
         media = self._media(script, request, reporter)
