@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     default_voice: str = "en_US-joe-medium"
     default_platform: str = "tiktok"
 
+    # --- language models beyond the OpenAI-compatible one (fallback chain, caching) ---
+
+    # --- speech providers (edge-tts, OpenAI speech, ElevenLabs, espeak-ng, Piper voice manager) ---
+
+    # --- stock media (Pexels, Pixabay) ---
+
+    # --- hooks and platform optimisation ---
+
+    # --- store, jobs and API ---
+
     @classmethod
     def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:
         """Environment variables win over the TOML file; explicit overrides win over both."""

@@ -11,11 +11,22 @@ nothing else should reach a user.
     │   ├── SpecError              a render spec is invalid
     │   ├── ScriptError            an empty or over-long script / topic
     │   ├── MediaError             an unreadable media or music file
-    │   └── FontCoverageError      no installed font covers some characters
+    │   │   └── PayloadTooLarge    an upload or download over its size limit
+    │   ├── FontCoverageError      no installed font covers some characters
+    │   ├── NotFoundError          a project, asset, job or file that does not exist
+    │   └── BlockedUrlError        a URL that points at this machine or a private network
+    ├── ConflictError              the request clashes with the current state
+    │   ├── StaleVersionError      an edit based on an old version of a record
+    │   └── InvalidStateError      e.g. cancel a finished job, retry a running one
+    ├── AccessError                a missing or wrong API key
+    ├── RateLimitedError           a client sent too many requests (``retry_after`` s)
     ├── ConfigError                settings are wrong (unknown voice, bad URL …)
     │   └── VoiceNotFoundError     a voice / language that is not installed
-    ├── ProviderError              an external provider failed (LLM, TTS …)
-    │   └── ProviderUnavailable    could not reach it / timed out
+    ├── ProviderError              an external provider failed (LLM, TTS, stock …)
+    │   ├── ProviderUnavailable    could not reach it / timed out / 5xx
+    │   ├── ProviderRateLimited    it answered 429 (``retry_after`` s when it said)
+    │   └── ProviderAuthError      it refused the credentials (401/403)
+    ├── StorageError               the database or file storage failed
     ├── RenderError                FFmpeg failed or was cancelled
     │   └── RenderCancelled
     └── CheckFailed                a platform compliance check found failing rules
@@ -51,6 +62,46 @@ class MediaError(InputError):
     """A media or music file cannot be read."""
 
 
+class PayloadTooLarge(MediaError):
+    """An upload or download is over its size limit."""
+
+
+class NotFoundError(InputError):
+    """A project, asset, job or file that does not exist."""
+
+
+class BlockedUrlError(InputError):
+    """A URL that points at this machine or a private network (server-side request forgery)."""
+
+
+class ConflictError(VoError):
+    """The request clashes with the current state of a record."""
+
+
+class StaleVersionError(ConflictError):
+    """An edit was based on an older version of the record than the stored one."""
+
+
+class InvalidStateError(ConflictError):
+    """The action is not possible in the record's current state."""
+
+
+class AccessError(VoError):
+    """A missing or wrong API key."""
+
+
+class RateLimitedError(VoError):
+    """A client sent too many requests; it may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StorageError(VoError):
+    """The database or the file storage failed."""
+
+
 class FontCoverageError(InputError):
     """Some characters of the text are covered by no installed font."""
 
@@ -69,6 +120,18 @@ class ProviderError(VoError):
 
 class ProviderUnavailable(ProviderError):
     """An external provider could not be reached or timed out."""
+
+
+class ProviderRateLimited(ProviderError):
+    """The provider answered 429; ``retry_after`` is its advice in seconds, when it gave one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ProviderAuthError(ProviderError):
+    """The provider refused the credentials (401/403)."""
 
 
 class RenderError(VoError):
