@@ -1,0 +1,139 @@
+"""The executor interface (shaped like Airflow's) and the local executor.
+
+``start`` recovers jobs orphaned by a crash and starts the workers; ``submit`` hands a queued
+job over; ``sync`` is the heartbeat (restarts dead workers, requeues their jobs); ``cancel``
+asks a running job to stop; ``end`` stops the workers. The queue itself lives in the database,
+so nothing is lost when the process dies: the next ``start`` finds the queued jobs again.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.synchronize
+import threading
+from typing import Protocol
+
+from video_orchestrator.config import Settings
+from video_orchestrator.store import Database
+from video_orchestrator.store.job_queue import JobQueue, Recovered, worker_name
+
+logger = logging.getLogger(__name__)
+
+
+class Executor(Protocol):
+    name: str
+
+    def start(self) -> Recovered: ...
+
+    def submit(self, job_id: str) -> None: ...
+
+    def sync(self) -> None: ...
+
+    def cancel(self, job_id: str) -> None: ...
+
+    def end(self) -> None: ...
+
+    def alive_workers(self) -> int: ...
+
+
+def worker_loop(
+    settings_json: str,
+    wake: multiprocessing.synchronize.Semaphore | None,
+    stop: multiprocessing.synchronize.Event | threading.Event,
+    poll_seconds: float = 1.0,
+    tag: str = "local",
+) -> None:
+    """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set."""
+    from video_orchestrator.jobs.runner import JobRunner
+    from video_orchestrator.services.context import AppContext
+
+    settings = Settings.model_validate_json(settings_json)
+    ctx = AppContext(settings)
+    runner = JobRunner(ctx)
+    queue = JobQueue(ctx.db)
+    me = worker_name(tag)
+    logger.info("worker %s ready", me)
+    while not stop.is_set():
+        job_id = queue.claim_next(me)
+        if job_id is None:
+            if wake is not None:
+                wake.acquire(timeout=poll_seconds)
+            else:
+                stop.wait(poll_seconds)
+            continue
+        logger.info("worker %s runs job %s", me, job_id)
+        runner.run(job_id, me)
+
+
+class LocalExecutor:
+    """Worker processes on this machine, fed from the database queue."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings, db: Database, *, workers: int | None = None) -> None:
+        self.settings = settings
+        self.queue = JobQueue(db)
+        self.count = workers or settings.workers
+        self._mp = multiprocessing.get_context("spawn")
+        self._wake = self._mp.Semaphore(0)
+        self._stop = self._mp.Event()
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+
+    def _spawn(self) -> multiprocessing.process.BaseProcess:
+        process = self._mp.Process(
+            target=worker_loop,
+            args=(self.settings.model_dump_json(), self._wake, self._stop),
+            name="vo-worker",
+            daemon=True,
+        )
+        process.start()
+        return process
+
+    def start(self) -> Recovered:
+        recovered = self.queue.recover(stale_after=self.settings.job_stale_seconds)
+        if recovered.requeued or recovered.failed:
+            logger.info(
+                "recovered jobs: requeued %s, failed %s", *map(len, recovered.__dict__.values())
+            )
+        self._processes = [self._spawn() for _ in range(self.count)]
+        return recovered
+
+    def submit(self, job_id: str) -> None:
+        self._wake.release()
+
+    def sync(self) -> None:
+        for index, process in enumerate(self._processes):
+            if not process.is_alive() and not self._stop.is_set():
+                logger.warning(
+                    "worker %s stopped (exit %s); starting another", process.pid, process.exitcode
+                )
+                self._processes[index] = self._spawn()
+        recovered = self.queue.recover(stale_after=self.settings.job_stale_seconds)
+        for _ in recovered.requeued:
+            self._wake.release()
+
+    def cancel(self, job_id: str) -> None:
+        """The runner's heartbeat sees the database flag and stops FFmpeg."""
+
+    def alive_workers(self) -> int:
+        return sum(1 for p in self._processes if p.is_alive())
+
+    def end(self) -> None:
+        self._stop.set()
+        for _ in self._processes:
+            self._wake.release()
+        for process in self._processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+        self._processes = []
+
+
+def make_executor(settings: Settings, db: Database) -> Executor:
+    if settings.executor == "celery":
+        from video_orchestrator.jobs.celery_executor import CeleryExecutor
+
+        return CeleryExecutor(settings, db)
+    return LocalExecutor(settings, db)

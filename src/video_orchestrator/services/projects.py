@@ -1,0 +1,229 @@
+"""Use cases for projects: create, read, list, edit (with optimistic concurrency), duplicate,
+delete. What the API, the UI and the job runner call; they never touch the tables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from video_orchestrator.domain.script import Genre, Script
+from video_orchestrator.errors import InputError, NotFoundError, StaleVersionError
+from video_orchestrator.platforms import get_preset, load_presets
+from video_orchestrator.store import Database
+from video_orchestrator.store.tables import Asset, Project, utcnow
+
+CaptionStyleName = Literal["karaoke", "pop", "clean"]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VoiceSettings(_Strict):
+    voice: str | None = Field(None, max_length=200, description="a voice id from /voices")
+    speed: float = Field(1.0, ge=0.5, le=2.0)
+
+
+class BackgroundSettings(_Strict):
+    assets: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="asset ids used as backgrounds in order; empty: generated backgrounds",
+    )
+
+
+class AudioSettings(_Strict):
+    music_asset: str | None = Field(None, description="an audio asset id for the music bed")
+    music_gain_db: float = Field(-14.0, ge=-40, le=0)
+    ducking: bool = True
+
+
+class CaptionSettings(_Strict):
+    style: CaptionStyleName = "karaoke"
+
+
+class ExportSettings(_Strict):
+    trim: bool = Field(False, description="drop scenes from the end to fit the platform limit")
+
+
+class ProjectFields(_Strict):
+    topic: str = Field("", max_length=300)
+    genre: Genre = "facts"
+    language: str = Field("en", pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+    platforms: list[str] = Field(default_factory=lambda: ["tiktok"], min_length=1, max_length=8)
+    target_seconds: int | None = Field(None, ge=5, le=600)
+    script: Script | None = None
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    background: BackgroundSettings = Field(default_factory=BackgroundSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+    captions: CaptionSettings = Field(default_factory=CaptionSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+
+
+class ProjectCreate(ProjectFields):
+    name: Name | None = Field(None, description="default: the topic")
+
+
+class ProjectUpdate(_Strict):
+    """A partial edit: only the fields given change. ``version`` is the one the client read."""
+
+    version: int = Field(ge=1)
+    name: Name | None = None
+    topic: str | None = Field(None, max_length=300)
+    genre: Genre | None = None
+    language: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+    platforms: list[str] | None = Field(None, min_length=1, max_length=8)
+    target_seconds: int | None = Field(None, ge=5, le=600)
+    script: Script | None = None
+    voice: VoiceSettings | None = None
+    background: BackgroundSettings | None = None
+    audio: AudioSettings | None = None
+    captions: CaptionSettings | None = None
+    export: ExportSettings | None = None
+
+
+class ProjectOut(ProjectFields):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    id: str
+    name: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectPage(BaseModel):
+    items: list[ProjectOut]
+    total: int
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _out(row: Project) -> ProjectOut:
+    return ProjectOut.model_validate(row)
+
+
+def _check_platforms(platforms: list[str]) -> list[str]:
+    presets = load_presets()
+    return [get_preset(name, presets).name for name in platforms]
+
+
+def _check_assets(session: Session, ids: list[str], kinds: set[str], what: str) -> None:
+    for asset_id in ids:
+        row = session.get(Asset, asset_id)
+        if row is None:
+            raise NotFoundError(f"{what}: the asset {asset_id} does not exist")
+        if row.kind not in kinds:
+            raise InputError(f"{what}: the asset {asset_id} is {row.kind}, not {'/'.join(kinds)}")
+
+
+def _check_references(session: Session, fields: dict[str, Any]) -> None:
+    background = fields.get("background")
+    if background:
+        _check_assets(session, background.get("assets", []), {"video", "image"}, "background")
+    audio = fields.get("audio")
+    if audio and audio.get("music_asset"):
+        _check_assets(session, [audio["music_asset"]], {"audio"}, "music")
+
+
+class ProjectService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(self, data: ProjectCreate) -> ProjectOut:
+        fields = data.model_dump(mode="json", exclude={"name"})
+        fields["platforms"] = _check_platforms(data.platforms)
+        name = data.name or (data.topic.strip()[:200] if data.topic.strip() else None)
+        if name is None and data.script is not None:
+            name = data.script.title
+        with self.db.session() as session:
+            _check_references(session, fields)
+            row = Project(id=new_id(), name=name or "Untitled", **fields)
+            session.add(row)
+            session.flush()
+            return _out(row)
+
+    def get(self, project_id: str) -> ProjectOut:
+        with self.db.session() as session:
+            return _out(self._row(session, project_id))
+
+    def find(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> ProjectPage:
+        with self.db.session() as session:
+            stmt = select(Project)
+            if query:
+                like = f"%{query.lower()}%"
+                stmt = stmt.where(
+                    or_(func.lower(Project.name).like(like), func.lower(Project.topic).like(like))
+                )
+            total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            rows = session.scalars(
+                stmt.order_by(Project.updated_at.desc(), Project.id).limit(limit).offset(offset)
+            ).all()
+            return ProjectPage(items=[_out(r) for r in rows], total=total)
+
+    def update(self, project_id: str, patch: ProjectUpdate) -> ProjectOut:
+        changes = patch.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+        if "platforms" in changes and patch.platforms is not None:
+            changes["platforms"] = _check_platforms(patch.platforms)
+        try:
+            with self.db.session() as session:
+                row = self._row(session, project_id)
+                if row.version != patch.version:
+                    raise StaleVersionError(
+                        f"the project changed since you read it (you have version "
+                        f"{patch.version}, it is at {row.version}): reload it and edit again"
+                    )
+                _check_references(session, changes)
+                for key, value in changes.items():
+                    if key == "name" and value is None:
+                        continue
+                    setattr(row, key, value)
+                row.updated_at = utcnow()
+                session.flush()
+                return _out(row)
+        except StaleDataError as exc:  # another writer committed between our read and write
+            raise StaleVersionError(
+                "the project was changed by someone else at the same moment: reload it"
+            ) from exc
+
+    def duplicate(self, project_id: str, name: str | None = None) -> ProjectOut:
+        with self.db.session() as session:
+            source = self._row(session, project_id)
+            copy = Project(
+                id=new_id(),
+                name=(name or f"{source.name} (copy)")[:200],
+                topic=source.topic,
+                genre=source.genre,
+                language=source.language,
+                platforms=list(source.platforms),
+                target_seconds=source.target_seconds,
+                script=source.script,
+                voice=dict(source.voice),
+                background=dict(source.background),
+                audio=dict(source.audio),
+                captions=dict(source.captions),
+                export=dict(source.export),
+            )
+            session.add(copy)
+            session.flush()
+            return _out(copy)
+
+    def delete(self, project_id: str) -> None:
+        with self.db.session() as session:
+            session.delete(self._row(session, project_id))
+
+    @staticmethod
+    def _row(session: Session, project_id: str) -> Project:
+        row = session.get(Project, project_id)
+        if row is None:
+            raise NotFoundError(f"the project {project_id} does not exist")
+        return row
