@@ -1,0 +1,125 @@
+"""``create_app``: the FastAPI application — routes, one error mapping, security, life cycle.
+
+The app owns a :class:`Workspace` (services + executor) for its lifetime: started when the
+server starts (recovering jobs a crash left behind), stopped when it stops.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from video_orchestrator import __version__
+from video_orchestrator.api import problems
+from video_orchestrator.api.limits import CounterStore, MemoryStore, RateLimiter, RedisStore
+from video_orchestrator.api.routes import assets, catalog, projects, renders, spec, system
+from video_orchestrator.api.security import guard
+from video_orchestrator.config import Settings
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.workspace import Workspace
+
+#: GET responses that change rarely and cost something to build: cached briefly.
+CACHED_PATHS = frozenset({"/voices", "/platforms", "/caption-styles", "/spec/schema"})
+CACHE_SECONDS = 30
+
+DESCRIPTION = """
+Video Orchestrator's REST API: projects, assets, render jobs with live progress, and the
+low-level render-spec API. Errors are `application/problem+json` (RFC 9457). When the server
+listens beyond localhost every route except `/health*` needs `Authorization: Bearer <key>`
+(make a key with `vo apikey create NAME`).
+"""
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def key_required(settings: Settings) -> bool:
+    if settings.require_api_key is not None:
+        return settings.require_api_key
+    return not is_loopback(settings.api_host)
+
+
+def counter_store(settings: Settings) -> CounterStore:
+    return RedisStore(settings.redis_url) if settings.redis_url else MemoryStore()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    workspace: Workspace | None = None,
+    start_executor: bool = True,
+) -> FastAPI:
+    """The API. Give ``workspace`` to share services with another interface (the web UI) or
+    with a test; otherwise one is built from ``settings`` when the server starts."""
+    if settings is None:
+        settings = workspace.ctx.settings if workspace is not None else Settings.load()
+    resolved: Settings = settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ws = workspace or Workspace(AppContext(resolved))
+        app.state.services = ws
+        if start_executor:
+            ws.start()
+        try:
+            yield
+        finally:
+            if start_executor:
+                ws.stop()
+
+    app = FastAPI(
+        title="Video Orchestrator",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    store = counter_store(resolved)
+    app.state.require_api_key = key_required(resolved)
+    app.state.limiter = RateLimiter(store, resolved.rate_limit_per_minute)
+    app.state.cache = store
+    if workspace is not None:
+        app.state.services = workspace
+
+    problems.install(app)
+
+    @app.middleware("http")
+    async def response_cache(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.method != "GET" or request.url.path not in CACHED_PATHS:
+            return await call_next(request)
+        key = f"{request.url.path}?{request.url.query}"
+        hit = store.get(key)
+        if hit is not None:
+            return Response(hit, media_type="application/json", headers={"X-Cache": "hit"})
+        response = await call_next(request)
+        if response.status_code != 200:
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        store.set(key, body, CACHE_SECONDS)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        headers["X-Cache"] = "miss"
+        return Response(body, status_code=200, headers=headers, media_type=response.media_type)
+
+    app.middleware("http")(guard)
+    if resolved.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=resolved.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "Range"],
+            expose_headers=["Content-Range", "Location", "Retry-After"],
+        )
+    for module in (system, projects, assets, renders, catalog, spec):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,100 @@
+"""What there is to choose from: voices (with previews), caption styles (with a preview frame
+from the real renderer), platform presets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from video_orchestrator.api.deps import WS
+from video_orchestrator.errors import NotFoundError
+from video_orchestrator.services.studio import CAPTION_STYLES
+
+router = APIRouter(tags=["catalog"])
+
+
+class VoiceOut(BaseModel):
+    id: str
+    name: str
+    language: str
+    gender: str
+    provider: str
+    installed: bool
+
+
+class CaptionStyleOut(BaseModel):
+    id: str
+    description: str
+    preview: str
+
+
+@router.get("/voices", response_model=list[VoiceOut])
+def voices(ws: WS, request: Request) -> list[VoiceOut]:
+    return [
+        VoiceOut(
+            id=v.id,
+            name=v.name,
+            language=v.language,
+            gender=v.gender,
+            provider=v.provider,
+            installed=v.installed,
+        )
+        for v in ws.ctx.all_voices()
+    ]
+
+
+@router.get(
+    "/voices/{voice}/preview",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}},
+)
+def voice_preview(
+    ws: WS,
+    voice: str,
+    text: str | None = Query(None, max_length=400),
+    speed: float = Query(1.0, ge=0.5, le=2.0),
+    lang: str = Query("en", max_length=16),
+) -> FileResponse:
+    if voice not in {v.id for v in ws.ctx.all_voices()} and ":" not in voice:
+        raise NotFoundError(f"the voice {voice!r} is not installed (see GET /voices)")
+    path = ws.studio.voice_preview(voice, text, speed=speed, language=lang)
+    return FileResponse(path, media_type="audio/wav", filename=f"{voice}-preview.wav")
+
+
+@router.get("/caption-styles", response_model=list[CaptionStyleOut])
+def caption_styles() -> list[CaptionStyleOut]:
+    return [
+        CaptionStyleOut(id=k, description=v, preview=f"/caption-styles/{k}/preview")
+        for k, v in CAPTION_STYLES.items()
+    ]
+
+
+@router.get(
+    "/caption-styles/{style}/preview",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/jpeg": {}}}},
+)
+def caption_preview(
+    ws: WS,
+    style: str,
+    platform: str = Query("tiktok", max_length=40),
+    text: str | None = Query(None, max_length=400),
+    size: int | None = Query(None, ge=24, le=200),
+) -> FileResponse:
+    if style not in CAPTION_STYLES:
+        raise NotFoundError(f"no caption style {style!r}; there are: {', '.join(CAPTION_STYLES)}")
+    path = ws.studio.caption_preview(style, platform, text, size=size)
+    return FileResponse(path, media_type="image/jpeg")
+
+
+@router.get("/platforms", response_model=list[dict[str, Any]])
+def platforms(ws: WS) -> list[dict[str, Any]]:
+    return [preset.model_dump(mode="json") for preset in ws.ctx.presets.values()]
+
+
+@router.get("/platforms/{name}", response_model=dict[str, Any])
+def platform(ws: WS, name: str) -> dict[str, Any]:
+    return ws.ctx.preset(name).model_dump(mode="json")

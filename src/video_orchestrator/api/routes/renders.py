@@ -1,0 +1,157 @@
+"""Render jobs: submit, batch, list, get, cancel, retry, progress (SSE), outputs, check."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from video_orchestrator.api.deps import WS
+from video_orchestrator.api.files import send_file
+from video_orchestrator.errors import InputError, VoError
+from video_orchestrator.services.jobs import BatchOut, JobOut, JobPage, JobStatus, parse_batch
+
+router = APIRouter(prefix="/renders", tags=["renders"])
+
+MAX_BATCH_BYTES = 1_000_000
+
+
+class SubmitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    project_id: str = Field(min_length=1, max_length=64)
+    platforms: list[str] | None = Field(None, min_length=1, max_length=8)
+
+
+class RuleOut(BaseModel):
+    rule: str
+    passed: bool
+    expected: str
+    actual: str
+
+
+class CheckOut(BaseModel):
+    platform: str
+    passed: bool
+    rules: list[RuleOut]
+
+
+@router.post("", response_model=list[JobOut], status_code=status.HTTP_202_ACCEPTED)
+def submit(ws: WS, body: SubmitIn) -> list[JobOut]:
+    return ws.jobs.submit_project(body.project_id, body.platforms)
+
+
+@router.post(
+    "/batch",
+    response_model=BatchOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/BatchItem"},
+                    }
+                },
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def submit_batch(ws: WS, request: Request) -> BatchOut:
+    raw = await request.body()
+    if len(raw) > MAX_BATCH_BYTES:
+        raise InputError(f"a batch is at most {MAX_BATCH_BYTES // 1000} kB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("the batch is not UTF-8 text") from exc
+    items = parse_batch(text, request.headers.get("content-type", "application/json"))
+    return await run_in_threadpool(ws.jobs.submit_batch, items)
+
+
+@router.get("", response_model=JobPage)
+def list_jobs(
+    ws: WS,
+    status_: Annotated[JobStatus | None, Query(alias="status")] = None,
+    project_id: str | None = Query(None, max_length=64),
+    batch_id: str | None = Query(None, max_length=64),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> JobPage:
+    return ws.jobs.find(
+        status=status_, project_id=project_id, batch_id=batch_id, limit=limit, offset=offset
+    )
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(ws: WS, job_id: str) -> JobOut:
+    return ws.jobs.get(job_id)
+
+
+@router.post("/{job_id}/cancel", response_model=JobOut)
+def cancel(ws: WS, job_id: str) -> JobOut:
+    return ws.jobs.cancel(job_id)
+
+
+@router.post("/{job_id}/retry", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED)
+def retry(ws: WS, job_id: str) -> JobOut:
+    return ws.jobs.retry(job_id)
+
+
+@router.get(
+    "/{job_id}/events",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "progress events"}},
+)
+def events(ws: WS, job_id: str) -> StreamingResponse:
+    """Server-Sent Events: a ``progress`` event each time the job changes, then ``end``."""
+    ws.jobs.get(job_id)  # 404 before the stream starts
+
+    def stream() -> Iterator[str]:
+        try:
+            for job in ws.jobs.watch(job_id):
+                yield f"event: progress\nid: {job.progress:.4f}\ndata: {job.model_dump_json()}\n\n"
+                if job.status in ("succeeded", "failed", "cancelled"):
+                    yield f"event: end\ndata: {json.dumps({'status': job.status})}\n\n"
+                    return
+        except VoError as exc:
+            yield f"event: error\ndata: {json.dumps({'detail': str(exc)})}\n\n"
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/{job_id}/outputs/{output}",
+    responses={200: {"content": {"video/mp4": {}}}, 206: {"description": "a byte range"}},
+)
+def download(ws: WS, job_id: str, output: str, request: Request) -> Response:
+    """An output by kind (video, thumbnail, srt, vtt, metadata, spec) or id; Range supported."""
+    info, _ = ws.jobs.output(job_id, output)
+    return send_file(
+        request,
+        size=info.size,
+        media_type=info.media_type,
+        filename=info.filename,
+        chunks=lambda start, end: ws.output_stream(job_id, output, start, end)[1],
+        inline=request.query_params.get("inline") == "1",
+    )
+
+
+@router.get("/{job_id}/check", response_model=CheckOut)
+def check(ws: WS, job_id: str, platform: str | None = Query(None, max_length=40)) -> CheckOut:
+    results = ws.check_output(job_id, platform)
+    name = platform or ws.jobs.get(job_id).platform or "tiktok"
+    rules = [
+        RuleOut(rule=r.rule, passed=r.ok, expected=r.expected, actual=r.actual) for r in results
+    ]
+    return CheckOut(platform=name, passed=all(r.passed for r in rules), rules=rules)

@@ -1,0 +1,119 @@
+"""``vo serve``, ``vo worker`` and ``vo apikey``: the server side of the product."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from video_orchestrator.config import Settings
+
+
+def register_server(
+    app: typer.Typer,
+    guard: Callable[[Callable[[], Any]], Any],
+    settings: Callable[[], Settings],
+    out: Console,
+    err: Console,
+) -> None:
+    """Add ``serve``, ``worker`` and ``apikey`` to ``app``."""
+    apikey_app = typer.Typer(help="API keys for the REST API.", no_args_is_help=True)
+    app.add_typer(apikey_app, name="apikey")
+
+    @app.command()
+    def serve(
+        host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+        port: Annotated[int | None, typer.Option(help="Port (default 4545).")] = None,
+        workers: Annotated[
+            int | None, typer.Option(help="Local render worker processes (default 1).")
+        ] = None,
+    ) -> None:
+        """Start the REST API (OpenAPI docs at /docs) with its render workers."""
+
+        def action() -> None:
+            import uvicorn
+
+            from video_orchestrator.api import create_app
+
+            overrides: dict[str, Any] = {}
+            if host is not None:
+                overrides["api_host"] = host
+            if port is not None:
+                overrides["api_port"] = port
+            if workers is not None:
+                overrides["workers"] = workers
+            config = settings().model_copy(update=overrides)
+            api = create_app(config)
+            where = f"http://{config.api_host}:{config.api_port}"
+            note = "API key required" if api.state.require_api_key else "no API key needed"
+            err.print(f"serving on {where} (docs: {where}/docs; {note})")
+            uvicorn.run(api, host=config.api_host, port=config.api_port, log_level="warning")
+
+        guard(action)
+
+    @app.command()
+    def worker(
+        concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] = 1,
+    ) -> None:
+        """Run render workers in the foreground (Celery when VO_EXECUTOR=celery)."""
+
+        def action() -> None:
+            from video_orchestrator.services.worker import run_worker
+
+            config = settings()
+            err.print(f"{config.executor} worker started (concurrency {concurrency})")
+            run_worker(config, concurrency)
+
+        guard(action)
+
+    @apikey_app.command("create")
+    def create(name: Annotated[str, typer.Argument(help="What the key is for.")]) -> None:
+        """Make a key; it is shown once, stored only as a hash."""
+
+        def action() -> None:
+            from video_orchestrator.services.apikeys import ApiKeyService
+            from video_orchestrator.services.context import AppContext
+
+            made = ApiKeyService(AppContext(settings()).db).create(name)
+            err.print(f"API key {made.info.id} ({made.info.name}); it is shown only once:")
+            out.print(made.key, highlight=False)
+
+        guard(action)
+
+    @apikey_app.command("list")
+    def list_keys() -> None:
+        """The keys (never their values)."""
+
+        def action() -> None:
+            from video_orchestrator.services.apikeys import ApiKeyService
+            from video_orchestrator.services.context import AppContext
+
+            table = Table("id", "name", "starts with", "created", "last used", "revoked")
+            for key in ApiKeyService(AppContext(settings()).db).all():
+                table.add_row(
+                    key.id,
+                    key.name,
+                    key.prefix + "…",
+                    f"{key.created_at:%Y-%m-%d %H:%M}",
+                    f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "—",
+                    "yes" if key.revoked else "",
+                )
+            out.print(table)
+
+        guard(action)
+
+    @apikey_app.command("revoke")
+    def revoke(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> None:
+        """Revoke a key at once."""
+
+        def action() -> None:
+            from video_orchestrator.services.apikeys import ApiKeyService
+            from video_orchestrator.services.context import AppContext
+
+            ApiKeyService(AppContext(settings()).db).revoke(key_id)
+            err.print(f"revoked {key_id}")
+
+        guard(action)

@@ -1,0 +1,131 @@
+"""Download a file from a URL a user gave, safely: http(s) only, public addresses only (no
+localhost, private, link-local or metadata addresses — checked for every redirect hop), a size
+limit enforced while streaming, a timeout, and an atomic write.
+
+Known limit: the address is checked when resolved, and httpx resolves again when it connects;
+a DNS server that answers differently the second time (rebinding) is not stopped here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from video_orchestrator.errors import (
+    BlockedUrlError,
+    InputError,
+    PayloadTooLarge,
+    ProviderError,
+    ProviderUnavailable,
+)
+
+MAX_REDIRECTS = 5
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"the host {host!r} cannot be found") from exc
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv4Address) and ip in ipaddress.ip_network("100.64.0.0/10"))
+    )
+
+
+def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise BlockedUrlError(
+            f"only http and https URLs can be imported, not {parts.scheme or url!r}"
+        )
+    if not parts.hostname:
+        raise InputError(f"the URL {url!r} has no host")
+    if parts.username or parts.password:
+        raise BlockedUrlError("URLs with a user name or password are not imported")
+    if allow_private:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for address in resolver(parts.hostname, port):
+        if not is_public(address):
+            raise BlockedUrlError(
+                f"the URL points at {address}, a local or private address: only public "
+                "addresses can be imported"
+            )
+
+
+def download(
+    url: str,
+    dest_dir: Path,
+    *,
+    max_bytes: int,
+    timeout: float = 30.0,
+    allow_private: bool = False,
+    resolver: Resolver = resolve,
+) -> tuple[Path, str]:
+    """Fetch ``url`` into a new file in ``dest_dir``; returns ``(path, file name)``."""
+    current = url
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private=allow_private, resolver=resolver)
+            try:
+                with client.stream("GET", current, headers={"Accept": "*/*"}) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise ProviderError(f"{current} redirects without a Location")
+                        current = urljoin(current, location)
+                        continue
+                    if response.status_code >= 400:
+                        raise ProviderError(
+                            f"{urlsplit(current).hostname} answered HTTP {response.status_code}"
+                        )
+                    length = response.headers.get("content-length")
+                    if length and length.isdigit() and int(length) > max_bytes:
+                        raise PayloadTooLarge(
+                            f"the file is {int(length):,} bytes; the limit is {max_bytes:,}"
+                        )
+                    name = Path(urlsplit(current).path).name or "download"
+                    fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=".download-")
+                    try:
+                        size = 0
+                        with os.fdopen(fd, "wb") as handle:
+                            for chunk in response.iter_bytes(1 << 16):
+                                size += len(chunk)
+                                if size > max_bytes:
+                                    raise PayloadTooLarge(
+                                        f"the file is over the {max_bytes:,}-byte limit"
+                                    )
+                                handle.write(chunk)
+                        if size == 0:
+                            raise InputError(f"{current} returned an empty file")
+                    except BaseException:
+                        Path(tmp).unlink(missing_ok=True)
+                        raise
+                    return Path(tmp), name
+            except httpx.TimeoutException as exc:
+                raise ProviderUnavailable(f"{urlsplit(current).hostname} timed out") from exc
+            except httpx.HTTPError as exc:
+                raise ProviderUnavailable(f"cannot fetch {current}: {exc}") from exc
+    raise ProviderError(f"{url} redirects more than {MAX_REDIRECTS} times")

@@ -1,0 +1,340 @@
+"""Use cases for render jobs: submit (one project, a batch, a raw spec), list, get, cancel,
+retry, watch progress, find outputs. The executor only moves work; the record is the truth."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
+
+from video_orchestrator.domain.script import Genre
+from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError, SpecError
+from video_orchestrator.jobs.executor import Executor
+from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
+from video_orchestrator.platforms import get_preset, load_presets
+from video_orchestrator.services.api import one_line
+from video_orchestrator.services.projects import (
+    CaptionStyleName,
+    ProjectCreate,
+    ProjectService,
+    VoiceSettings,
+    new_id,
+)
+from video_orchestrator.spec import RenderSpec
+from video_orchestrator.store import Database
+from video_orchestrator.store.job_queue import ACTIVE, FINISHED
+from video_orchestrator.store.tables import Asset, Job, utcnow
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+MAX_BATCH = 200
+
+
+class OutputOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    filename: str
+    size: int
+    sha256: str
+    media_type: str
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    project_id: str | None
+    batch_id: str | None
+    kind: str
+    platform: str | None
+    status: JobStatus
+    step: str
+    progress: float
+    eta_seconds: float | None
+    error: str | None
+    log_tail: str
+    attempts: int
+    max_attempts: int
+    cancel_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    outputs: list[OutputOut]
+
+
+class JobPage(BaseModel):
+    items: list[JobOut]
+    total: int
+
+
+class BatchItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(min_length=1, max_length=300)
+    genre: Genre = "facts"
+    platform: str = "tiktok"
+    language: str = "en"
+    voice: str | None = None
+    caption_style: CaptionStyleName = "karaoke"
+    target_seconds: int | None = Field(None, ge=5, le=600)
+
+
+class BatchOut(BaseModel):
+    batch_id: str
+    jobs: list[JobOut]
+
+
+def _out(job: Job) -> JobOut:
+    data = {
+        column: getattr(job, column)
+        for column in JobOut.model_fields
+        if column not in {"platform", "outputs"}
+    }
+    return JobOut(
+        **data,
+        platform=job.workload.get("platform"),
+        outputs=[OutputOut.model_validate(o) for o in job.outputs],
+    )
+
+
+def parse_batch(text: str, content_type: str) -> list[BatchItem]:
+    """Batch items from JSON (a list of objects) or CSV (a header row: topic, genre …)."""
+    rows: Any
+    if "csv" in content_type:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = [{k.strip(): v.strip() for k, v in row.items() if k and v} for row in reader]
+    else:
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"the batch is not valid JSON: {exc.msg} at line {exc.lineno}"
+            ) from exc
+    if not isinstance(rows, list) or not rows:
+        raise InputError("a batch is a non-empty list of {topic, genre, platform …} items")
+    if len(rows) > MAX_BATCH:
+        raise InputError(f"a batch holds at most {MAX_BATCH} items, not {len(rows)}")
+    items = []
+    for index, row in enumerate(rows, start=1):
+        try:
+            items.append(BatchItem.model_validate(row))
+        except ValidationError as exc:
+            raise InputError(f"batch item {index}: {one_line(exc)}") from exc
+    return items
+
+
+class JobService:
+    def __init__(self, db: Database, executor: Executor | None, *, max_attempts: int = 3) -> None:
+        self.db = db
+        self.executor = executor
+        self.max_attempts = max_attempts
+        self.projects = ProjectService(db)
+
+    def _add(self, kind: str, workload: dict[str, Any], **fields: Any) -> str:
+        job_id = new_id()
+        with self.db.session() as session:
+            session.add(
+                Job(
+                    id=job_id,
+                    kind=kind,
+                    workload=workload,
+                    max_attempts=self.max_attempts,
+                    step="queued",
+                    **fields,
+                )
+            )
+        return job_id
+
+    def _dispatch(self, job_ids: list[str]) -> None:
+        if self.executor is not None:
+            for job_id in job_ids:
+                self.executor.submit(job_id)
+
+    def submit_project(
+        self, project_id: str, platforms: list[str] | None = None, *, batch_id: str | None = None
+    ) -> list[JobOut]:
+        """One job per platform (default: the project's platforms)."""
+        project = self.projects.get(project_id)
+        presets = load_presets()
+        names = [get_preset(p, presets).name for p in (platforms or project.platforms)]
+        ids = [
+            self._add(
+                "make",
+                MakeWorkload(project_id=project_id, platform=name).model_dump(),
+                project_id=project_id,
+                batch_id=batch_id,
+            )
+            for name in dict.fromkeys(names)
+        ]
+        self._dispatch(ids)
+        return [self.get(job_id) for job_id in ids]
+
+    def submit_spec(self, spec: dict[str, Any], filename: str = "video") -> JobOut:
+        """A raw render spec whose media are ``asset:<id>`` references, checked now."""
+        self.validate_spec(spec)
+        workload = RenderSpecWorkload(spec=spec, filename=filename)
+        job_id = self._add("render_spec", workload.model_dump())
+        self._dispatch([job_id])
+        return self.get(job_id)
+
+    def validate_spec(self, spec: dict[str, Any]) -> RenderSpec:
+        """Validate a spec given through the API: shape, and every ``asset:<id>`` exists."""
+        refs: list[str] = []
+
+        def swap(node: Any) -> Any:
+            if isinstance(node, list):
+                return [swap(item) for item in node]
+            if isinstance(node, dict):
+                out = {}
+                for key, value in node.items():
+                    if key == "path" and isinstance(value, str):
+                        if not value.startswith("asset:"):
+                            raise SpecError(
+                                f"the spec refers to the file {value!r}: through the API, media "
+                                'are assets, written as "asset:<id>"'
+                            )
+                        refs.append(value.removeprefix("asset:"))
+                        out[key] = f"/assets/{value.removeprefix('asset:')}"
+                    else:
+                        out[key] = swap(value)
+                return out
+            return node
+
+        checked = swap(spec)
+        try:
+            parsed = RenderSpec.model_validate(checked)
+        except ValidationError as exc:
+            raise SpecError(f"the render spec is not valid: {one_line(exc)}") from exc
+        with self.db.session() as session:
+            for asset_id in refs:
+                if session.get(Asset, asset_id) is None:
+                    raise NotFoundError(
+                        f"the spec refers to the asset {asset_id}, which does not exist"
+                    )
+        return parsed
+
+    def submit_batch(self, items: list[BatchItem]) -> BatchOut:
+        batch_id = new_id()
+        presets = load_presets()
+        for item in items:  # check everything before creating anything
+            get_preset(item.platform, presets)
+        jobs: list[JobOut] = []
+        for item in items:
+            project = self.projects.create(
+                ProjectCreate(
+                    topic=item.topic,
+                    genre=item.genre,
+                    language=item.language,
+                    platforms=[item.platform],
+                    target_seconds=item.target_seconds,
+                    voice=VoiceSettings(voice=item.voice),
+                    captions={"style": item.caption_style},
+                )
+            )
+            jobs.extend(self.submit_project(project.id, batch_id=batch_id))
+        return BatchOut(batch_id=batch_id, jobs=jobs)
+
+    def get(self, job_id: str) -> JobOut:
+        with self.db.session() as session:
+            return _out(self._row(session, job_id))
+
+    def find(
+        self,
+        *,
+        status: JobStatus | None = None,
+        project_id: str | None = None,
+        batch_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> JobPage:
+        with self.db.session() as session:
+            stmt = select(Job)
+            if status:
+                stmt = stmt.where(Job.status == status)
+            if project_id:
+                stmt = stmt.where(Job.project_id == project_id)
+            if batch_id:
+                stmt = stmt.where(Job.batch_id == batch_id)
+            total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            rows = session.scalars(
+                stmt.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)
+            ).all()
+            return JobPage(items=[_out(r) for r in rows], total=total)
+
+    def cancel(self, job_id: str) -> JobOut:
+        with self.db.session() as session:
+            job = self._row(session, job_id)
+            if job.status in FINISHED:
+                raise InvalidStateError(
+                    f"the job {job_id} has already {job.status}: nothing to cancel"
+                )
+            job.cancel_requested = True
+            job.updated_at = utcnow()
+            if job.status == "queued":
+                job.status = "cancelled"
+                job.finished_at = utcnow()
+                job.log_tail += "cancelled before it started\n"
+        if self.executor is not None:
+            self.executor.cancel(job_id)
+        return self.get(job_id)
+
+    def retry(self, job_id: str) -> JobOut:
+        with self.db.session() as session:
+            job = self._row(session, job_id)
+            if job.status in ACTIVE:
+                raise InvalidStateError(f"the job {job_id} is {job.status}: retry it once it ends")
+            if job.status == "succeeded":
+                raise InvalidStateError(
+                    f"the job {job_id} succeeded: submit the project again for a new render"
+                )
+            for output in list(job.outputs):
+                session.delete(output)
+            job.status, job.step, job.progress = "queued", "queued", 0.0
+            job.error, job.cancel_requested, job.attempts = None, False, 0
+            job.worker, job.started_at, job.finished_at = None, None, None
+            job.updated_at = utcnow()
+            job.log_tail += "retry requested\n"
+        self._dispatch([job_id])
+        return self.get(job_id)
+
+    def output(self, job_id: str, output: str) -> tuple[OutputOut, str]:
+        """An output by id or kind (video, thumbnail, srt …) and its storage key."""
+        with self.db.session() as session:
+            job = self._row(session, job_id)
+            for row in job.outputs:
+                if output in (row.id, row.kind):
+                    return OutputOut.model_validate(row), row.storage_key
+            kinds = ", ".join(o.kind for o in job.outputs) or "none yet"
+            raise NotFoundError(f"the job {job_id} has no output {output!r} (it has: {kinds})")
+
+    def watch(
+        self, job_id: str, *, interval: float = 0.25, timeout: float = 3600
+    ) -> Iterator[JobOut]:
+        """The job each time it changes, until it ends (or ``timeout`` seconds pass)."""
+        last: tuple[Any, ...] | None = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.get(job_id)
+            state = (job.status, job.step, round(job.progress, 3), job.error, len(job.outputs))
+            if state != last:
+                last = state
+                yield job
+            if job.status in FINISHED:
+                return
+            time.sleep(interval)
+
+    @staticmethod
+    def _row(session: Any, job_id: str) -> Job:
+        row = session.get(Job, job_id)
+        if row is None:
+            raise NotFoundError(f"the job {job_id} does not exist")
+        assert isinstance(row, Job)
+        return row

@@ -1,0 +1,147 @@
+"""Everything a long-running interface (API server, web UI) needs, built once from an
+:class:`AppContext`: the services, the executor and its heartbeat thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from video_orchestrator.errors import InputError, VoError
+from video_orchestrator.jobs.executor import Executor, make_executor
+from video_orchestrator.providers.web.fetch import download
+from video_orchestrator.services.apikeys import ApiKeyService
+from video_orchestrator.services.assets import AssetOut, AssetService
+from video_orchestrator.services.check import RuleResult, check_file
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.jobs import JobService, OutputOut
+from video_orchestrator.services.projects import ProjectService
+from video_orchestrator.services.secrets_store import SecretStore, load_or_create_key
+from video_orchestrator.services.studio import Studio
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    checks: dict[str, str]
+
+
+class Workspace:
+    def __init__(self, ctx: AppContext, executor: Executor | None = None) -> None:
+        self.ctx = ctx
+        settings = ctx.settings
+        self.executor = executor if executor is not None else make_executor(settings, ctx.db)
+        self.projects = ProjectService(ctx.db)
+        self.assets = AssetService(ctx.db, ctx.files)
+        self.jobs = JobService(ctx.db, self.executor, max_attempts=settings.job_max_attempts)
+        self.studio = Studio(ctx)
+        self.apikeys = ApiKeyService(ctx.db)
+        key_file = settings.data_dir / "secret.key"
+        self.secrets = SecretStore(ctx.db, load_or_create_key(key_file))
+        self._stop = threading.Event()
+        self._sync_thread: threading.Thread | None = None
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self, *, sync_seconds: float = 2.0) -> None:
+        recovered = self.executor.start()
+        if recovered.requeued:
+            logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
+        self._sync_thread = threading.Thread(
+            target=self._sync_loop, args=(sync_seconds,), name="executor-sync", daemon=True
+        )
+        self._sync_thread.start()
+
+    def _sync_loop(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.executor.sync()
+            except VoError:
+                logger.warning("executor sync failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._sync_thread is not None:
+            self._sync_thread.join(timeout=5)
+        self.executor.end()
+
+    def readiness(self) -> Readiness:
+        checks: dict[str, str] = {}
+        for name, probe in (
+            ("database", self.ctx.db.ping),
+            ("storage", self.ctx.files.ping),
+        ):
+            try:
+                probe()
+                checks[name] = "ok"
+            except VoError as exc:
+                checks[name] = str(exc)
+        try:
+            self.ctx.ffmpeg  # noqa: B018 - resolving the binary is the check
+            checks["ffmpeg"] = "ok"
+        except VoError as exc:
+            checks["ffmpeg"] = str(exc)
+        workers = self.executor.alive_workers()
+        checks["executor"] = (
+            f"ok ({self.executor.name}, {workers} workers)"
+            if workers
+            else f"no {self.executor.name} worker is running"
+        )
+        return Readiness(all(v.startswith("ok") for v in checks.values()), checks)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def output_stream(
+        self, job_id: str, output: str, start: int = 0, end: int | None = None
+    ) -> tuple[OutputOut, Iterator[bytes]]:
+        info, key = self.jobs.output(job_id, output)
+        return info, self.ctx.files.iter_bytes(key, start, end)
+
+    def output_path(self, job_id: str, output: str) -> tuple[OutputOut, Path]:
+        info, key = self.jobs.output(job_id, output)
+        return info, self.ctx.files.local_path(key)
+
+    def asset_stream(
+        self, asset_id: str, start: int = 0, end: int | None = None
+    ) -> Iterator[bytes]:
+        return self.ctx.files.iter_bytes(self.assets.storage_key(asset_id), start, end)
+
+    def check_output(self, job_id: str, platform: str | None = None) -> list[RuleResult]:
+        job = self.jobs.get(job_id)
+        if job.status != "succeeded":
+            raise InputError(
+                f"the job {job_id} is {job.status}: only a finished render can be checked"
+            )
+        _, path = self.output_path(job_id, "video")
+        return check_file(
+            path, self.ctx.preset(platform or job.platform or "tiktok"), ffmpeg=self.ctx.ffmpeg
+        )
+
+    def import_url(self, url: str) -> tuple[AssetOut, bool]:
+        settings = self.ctx.settings
+        incoming = settings.data_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        path, name = download(
+            url,
+            incoming,
+            max_bytes=settings.upload_max_bytes,
+            allow_private=settings.allow_private_urls,
+        )
+        try:
+            return self.assets.add_file(path, name, source="url", source_url=url)
+        finally:
+            path.unlink(missing_ok=True)
+
+    def incoming_file(self) -> Path:
+        """A fresh temporary file for an upload being received."""
+        incoming = self.ctx.settings.data_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=incoming, prefix=".upload-")
+        os.close(fd)
+        return Path(name)
