@@ -39,7 +39,7 @@ class Executor(Protocol):
 
 def worker_loop(
     settings_json: str,
-    wake: multiprocessing.synchronize.Semaphore | None,
+    wake: multiprocessing.synchronize.Semaphore | threading.Semaphore | None,
     stop: multiprocessing.synchronize.Event | threading.Event,
     poll_seconds: float = 1.0,
     tag: str = "local",
@@ -129,6 +129,61 @@ class LocalExecutor:
                 process.terminate()
                 process.join(timeout=5)
         self._processes = []
+
+
+class ThreadExecutor:
+    """Workers as threads of this process: for a desktop app or an embedded use where extra
+    processes are unwanted. Same queue, same runner, same recovery as the local executor."""
+
+    name = "threads"
+
+    def __init__(self, settings: Settings, db: Database, *, workers: int = 1) -> None:
+        self.settings = settings
+        self.queue = JobQueue(db)
+        self.count = workers
+        self._wake = threading.Semaphore(0)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> Recovered:
+        recovered = self.queue.recover(stale_after=self.settings.job_stale_seconds)
+        for index in range(self.count):
+            thread = threading.Thread(
+                target=worker_loop,
+                args=(
+                    self.settings.model_dump_json(),
+                    self._wake,
+                    self._stop,
+                    1.0,
+                    f"thread{index}",
+                ),
+                name=f"vo-worker-{index}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        return recovered
+
+    def submit(self, job_id: str) -> None:
+        self._wake.release()
+
+    def sync(self) -> None:
+        for _ in self.queue.recover(stale_after=self.settings.job_stale_seconds).requeued:
+            self._wake.release()
+
+    def cancel(self, job_id: str) -> None:
+        """The runner's heartbeat sees the database flag and stops FFmpeg."""
+
+    def alive_workers(self) -> int:
+        return sum(1 for t in self._threads if t.is_alive())
+
+    def end(self) -> None:
+        self._stop.set()
+        for _ in self._threads:
+            self._wake.release()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self._threads = []
 
 
 def make_executor(settings: Settings, db: Database) -> Executor:

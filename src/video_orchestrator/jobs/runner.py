@@ -81,7 +81,8 @@ class JobReporter:
         self._write(force=True, log_line=label)
 
     def progress(self, key: str, fraction: float) -> None:
-        self._fraction = max(0.0, min(1.0, fraction))
+        # Never backwards within a step (FFmpeg's out_time can jump ahead for a moment).
+        self._fraction = max(self._fraction, min(1.0, fraction))
         self._write(force=fraction >= 1.0)
 
     def notice(self, message: str) -> None:
@@ -267,9 +268,9 @@ class JobRunner:
         return {"video": result.path, "spec": spec_file}
 
     def _store(self, job_id: str, kind: str, path: Path) -> Output:
-        key = f"outputs/{job_id}/{safe_filename(path.name)}"
-        self.ctx.files.put_file(path, key)
         suffix = ".json" if path.name.endswith(".json") else path.suffix.lower()
+        key = f"outputs/{job_id}/{kind}{suffix}"  # the display name is kept in the record
+        self.ctx.files.put_file(path, key)
         return Output(
             id=new_id(),
             kind=kind,

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from PIL import Image
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -97,6 +98,25 @@ def _tags(filename: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", stem) if len(w) > 2 and not w.isdigit()][:8]
 
 
+def _check_image_header(path: Path, shown_name: str) -> None:
+    """Refuse an over-large picture from its header alone, before anything decodes it."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as exc:
+        raise MediaError(
+            f"{shown_name} is a picture of over {MAX_PIXELS // 1_000_000} megapixels, the limit "
+            f"({exc.args[0].split(' exceeds')[0] if exc.args else 'too large'})"
+        ) from exc
+    except (OSError, ValueError, SyntaxError):
+        return  # not a picture Pillow knows: the probe decides
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise MediaError(
+            f"{shown_name} is {width}×{height} pixels: the limit is {MAX_SIDE} pixels a side "
+            f"and {MAX_PIXELS // 1_000_000} megapixels"
+        )
+
+
 def _check_dimensions(info: MediaInfo, shown_name: str) -> None:
     if info.video is None:
         return
@@ -126,11 +146,13 @@ class AssetService:
         """Store the file at ``path`` as an asset; ``(asset, created)``. Same content → same
         asset (``created`` False)."""
         shown = safe_filename(filename)
+        _check_image_header(path, shown)
         try:
             info = probe(path)
         except MediaError as exc:
+            reason = str(exc).replace(path.name, shown)
             raise MediaError(
-                f"{shown} is not a video, image or audio file we can read ({exc})"
+                f"{shown} is not a video, image or audio file we can read: {reason}"
             ) from exc
         _check_dimensions(info, shown)
         if info.kind == "video" and not info.duration:

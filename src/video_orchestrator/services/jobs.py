@@ -18,7 +18,6 @@ from video_orchestrator.domain.script import Genre
 from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError, SpecError
 from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
-from video_orchestrator.platforms import get_preset, load_presets
 from video_orchestrator.services.api import one_line
 from video_orchestrator.services.projects import (
     CaptionStyleName,
@@ -26,6 +25,7 @@ from video_orchestrator.services.projects import (
     ProjectService,
     VoiceSettings,
     new_id,
+    platform_names,
 )
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.store import Database
@@ -163,8 +163,7 @@ class JobService:
     ) -> list[JobOut]:
         """One job per platform (default: the project's platforms)."""
         project = self.projects.get(project_id)
-        presets = load_presets()
-        names = [get_preset(p, presets).name for p in (platforms or project.platforms)]
+        names = platform_names(platforms or project.platforms)
         ids = [
             self._add(
                 "make",
@@ -172,7 +171,7 @@ class JobService:
                 project_id=project_id,
                 batch_id=batch_id,
             )
-            for name in dict.fromkeys(names)
+            for name in names
         ]
         self._dispatch(ids)
         return [self.get(job_id) for job_id in ids]
@@ -223,9 +222,7 @@ class JobService:
 
     def submit_batch(self, items: list[BatchItem]) -> BatchOut:
         batch_id = new_id()
-        presets = load_presets()
-        for item in items:  # check everything before creating anything
-            get_preset(item.platform, presets)
+        platform_names([item.platform for item in items])  # check all before creating any
         jobs: list[JobOut] = []
         for item in items:
             project = self.projects.create(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from video_orchestrator.domain.script import Genre, Script
-from video_orchestrator.errors import InputError, NotFoundError, StaleVersionError
+from video_orchestrator.errors import ConfigError, InputError, NotFoundError, StaleVersionError
 from video_orchestrator.platforms import get_preset, load_presets
 from video_orchestrator.store import Database
 from video_orchestrator.store.tables import Asset, Project, utcnow
@@ -112,9 +112,13 @@ def _out(row: Project) -> ProjectOut:
     return ProjectOut.model_validate(row)
 
 
-def _check_platforms(platforms: list[str]) -> list[str]:
+def platform_names(platforms: list[str]) -> list[str]:
+    """Canonical preset names; an unknown platform is the user's input error."""
     presets = load_presets()
-    return [get_preset(name, presets).name for name in platforms]
+    try:
+        return list(dict.fromkeys(get_preset(name, presets).name for name in platforms))
+    except ConfigError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _check_assets(session: Session, ids: list[str], kinds: set[str], what: str) -> None:
@@ -141,7 +145,7 @@ class ProjectService:
 
     def create(self, data: ProjectCreate) -> ProjectOut:
         fields = data.model_dump(mode="json", exclude={"name"})
-        fields["platforms"] = _check_platforms(data.platforms)
+        fields["platforms"] = platform_names(data.platforms)
         name = data.name or (data.topic.strip()[:200] if data.topic.strip() else None)
         if name is None and data.script is not None:
             name = data.script.title
@@ -173,7 +177,7 @@ class ProjectService:
     def update(self, project_id: str, patch: ProjectUpdate) -> ProjectOut:
         changes = patch.model_dump(mode="json", exclude_unset=True, exclude={"version"})
         if "platforms" in changes and patch.platforms is not None:
-            changes["platforms"] = _check_platforms(patch.platforms)
+            changes["platforms"] = platform_names(patch.platforms)
         try:
             with self.db.session() as session:
                 row = self._row(session, project_id)

@@ -1,0 +1,127 @@
+"""Projects over HTTP: CRUD, duplicate, search, optimistic concurrency, bad input."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import problem_of
+
+
+def create(client: TestClient, **fields: object) -> dict[str, object]:
+    response = client.post("/projects", json={"topic": "deep sea creatures", **fields})
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == f"/projects/{response.json()['id']}"
+    return dict(response.json())
+
+
+def test_create_read_list_update_delete(client: TestClient) -> None:
+    project = create(client, genre="listicle", platforms=["youtube-shorts", "tiktok"])
+    assert project["name"] == "deep sea creatures"
+    assert project["version"] == 1
+    assert project["platforms"] == ["youtube-shorts", "tiktok"]
+
+    got = client.get(f"/projects/{project['id']}").json()
+    assert got == project
+
+    patched = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 1, "name": "Abyss", "captions": {"style": "pop"}},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["version"] == 2
+    assert patched.json()["captions"] == {"style": "pop"}
+    assert patched.json()["genre"] == "listicle"  # untouched fields stay
+
+    page = client.get("/projects", params={"q": "abyss"}).json()
+    assert page["total"] == 1 and page["items"][0]["id"] == project["id"]
+    assert client.get("/projects", params={"q": "volcano"}).json()["total"] == 0
+
+    assert client.delete(f"/projects/{project['id']}").status_code == 204
+    problem = problem_of(client.get(f"/projects/{project['id']}"))
+    assert problem["status"] == 404 and "does not exist" in str(problem["detail"])
+
+
+def test_platform_aliases_are_normalised_and_unknown_ones_refused(client: TestClient) -> None:
+    project = create(client, platforms=["shorts"])
+    assert project["platforms"] == ["youtube-shorts"]
+    problem = problem_of(client.post("/projects", json={"topic": "x", "platforms": ["myspace"]}))
+    assert problem["status"] == 422 and "myspace" in str(problem["detail"])
+
+
+def test_duplicate_copies_settings_under_a_new_id(client: TestClient) -> None:
+    project = create(client, voice={"voice": "fake:fake-en", "speed": 1.2})
+    copy = client.post(f"/projects/{project['id']}/duplicate", json={}).json()
+    assert copy["id"] != project["id"]
+    assert copy["name"] == "deep sea creatures (copy)"
+    assert copy["voice"] == {"voice": "fake:fake-en", "speed": 1.2}
+    assert copy["version"] == 1
+
+
+def test_two_clients_editing_the_same_project_the_stale_one_gets_409(client: TestClient) -> None:
+    project = create(client)
+    first = client.patch(f"/projects/{project['id']}", json={"version": 1, "topic": "whales"})
+    assert first.status_code == 200
+    second = client.patch(f"/projects/{project['id']}", json={"version": 1, "topic": "squid"})
+    problem = problem_of(second)
+    assert problem["status"] == 409
+    assert "version" in str(problem["detail"])
+    assert client.get(f"/projects/{project['id']}").json()["topic"] == "whales"
+
+
+def test_malformed_json_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/projects", content=b'{"topic": "x",', headers={"content-type": "application/json"}
+    )
+    assert problem_of(response)["status"] == 400
+
+
+def test_unknown_fields_and_wrong_types_are_422_naming_the_field(client: TestClient) -> None:
+    unknown = problem_of(client.post("/projects", json={"topic": "x", "colour": "red"}))
+    assert unknown["status"] == 422 and "colour" in str(unknown["detail"])
+    wrong = problem_of(client.post("/projects", json={"topic": "x", "target_seconds": "long"}))
+    assert wrong["status"] == 422 and "target_seconds" in str(wrong["detail"])
+    speed = problem_of(client.post("/projects", json={"topic": "x", "voice": {"speed": 9}}))
+    assert "voice.speed" in str(speed["detail"])
+
+
+def test_a_background_asset_that_does_not_exist_is_refused(client: TestClient) -> None:
+    response = client.post("/projects", json={"topic": "x", "background": {"assets": ["nope"]}})
+    assert problem_of(response)["status"] == 404
+
+
+def test_script_generation_saves_a_script_and_scene_regeneration_changes_one_scene(
+    client: TestClient,
+) -> None:
+    project = create(client, target_seconds=20)
+    generated = client.post(f"/projects/{project['id']}/script/generate", json={"version": 1})
+    assert generated.status_code == 200, generated.text
+    body = generated.json()
+    assert body["source"] == "template"
+    script = body["project"]["script"]
+    assert script["scenes"] and script["hook"]
+    version = body["project"]["version"]
+
+    again = client.post(
+        f"/projects/{project['id']}/script/scenes/1/regenerate", json={"version": version}
+    ).json()
+    new_scenes = again["project"]["script"]["scenes"]
+    assert len(new_scenes) == len(script["scenes"])
+    assert new_scenes[0] == script["scenes"][0]
+    assert new_scenes[1] != script["scenes"][1]
+
+    stale = client.post(f"/projects/{project['id']}/script/generate", json={"version": version})
+    assert problem_of(stale)["status"] == 409
+    missing = client.post(
+        f"/projects/{project['id']}/script/scenes/99/regenerate",
+        json={"version": again["project"]["version"]},
+    )
+    assert problem_of(missing)["status"] == 422
+
+
+def test_script_edit_is_validated(client: TestClient) -> None:
+    project = create(client)
+    bad = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 1, "script": {"topic": "x", "title": "t", "hook": "h", "scenes": []}},
+    )
+    assert problem_of(bad)["status"] == 422

@@ -1,0 +1,201 @@
+"""Render jobs over HTTP with a real worker and real FFmpeg renders (2–3 s videos)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import FAKE_VOICE, ClientFactory, problem_of
+from video_orchestrator.render.probe import probe
+
+pytestmark = pytest.mark.render
+
+SHORT_SCRIPT = {
+    "topic": "tide pools",
+    "title": "Tide pools",
+    "hook": "Tide pools hide tiny worlds.",
+    "scenes": [{"narration": "Crabs guard every rock.", "keywords": ["ocean"]}],
+}
+
+
+def project(client: TestClient, **fields: Any) -> dict[str, Any]:
+    body = {"topic": "tide pools", "script": SHORT_SCRIPT, "voice": {"voice": FAKE_VOICE}, **fields}
+    response = client.post("/projects", json=body)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def wait(client: TestClient, job_id: str, states: set[str], timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/renders/{job_id}").json()
+        if job["status"] in states:
+            return dict(job)
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} never reached {states}: {job}")
+
+
+def sse_events(client: TestClient, job_id: str) -> list[tuple[str, dict[str, Any]]]:
+    events: list[tuple[str, dict[str, Any]]] = []
+    with client.stream("GET", f"/renders/{job_id}/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        name = ""
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line[6:])))
+    return events
+
+
+def test_a_project_renders_with_progress_streamed_and_a_downloadable_checked_mp4(
+    make_client: ClientFactory, clip: Path, tmp_path: Path
+) -> None:
+    client = make_client(workers=1)
+    asset = client.post("/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes())
+    made = project(client, background={"assets": [asset.json()["id"]]})
+    submitted = client.post("/renders", json={"project_id": made["id"]})
+    assert submitted.status_code == 202, submitted.text
+    (job,) = submitted.json()
+    assert job["status"] in ("queued", "running") and job["platform"] == "tiktok"
+
+    events = sse_events(client, job["id"])
+    names = [name for name, _ in events]
+    assert names[-1] == "end" and events[-1][1] == {"status": "succeeded"}
+    progress = [data["progress"] for name, data in events if name == "progress"]
+    assert progress == sorted(progress), "progress never goes backwards"
+    assert progress[-1] == 1.0
+    steps = [data["step"] for name, data in events if name == "progress"]
+    assert "render" in steps
+
+    done = client.get(f"/renders/{job['id']}").json()
+    assert done["status"] == "succeeded" and done["attempts"] == 1
+    kinds = sorted(o["kind"] for o in done["outputs"])
+    assert kinds == ["metadata", "spec", "srt", "thumbnail", "video", "vtt"]
+
+    video = client.get(f"/renders/{job['id']}/outputs/video")
+    assert video.status_code == 200
+    assert video.headers["content-type"] == "video/mp4"
+    saved = tmp_path / "out.mp4"
+    saved.write_bytes(video.content)
+    info = probe(saved)
+    assert info.video is not None and (info.video.width, info.video.height) == (1080, 1920)
+    assert info.duration is not None and 2 < info.duration < 15
+    (output,) = [o for o in done["outputs"] if o["kind"] == "video"]
+    import hashlib
+
+    assert hashlib.sha256(video.content).hexdigest() == output["sha256"]
+
+    metadata = client.get(f"/renders/{job['id']}/outputs/metadata").json()
+    assert metadata["title"] == "Tide pools"
+
+    check = client.get(f"/renders/{job['id']}/check").json()
+    assert check["passed"] is True, check
+    assert {r["rule"] for r in check["rules"]} >= {"resolution", "duration", "container"}
+
+    # the finished job cannot be cancelled or retried
+    assert problem_of(client.post(f"/renders/{job['id']}/cancel"))["status"] == 409
+    assert problem_of(client.post(f"/renders/{job['id']}/retry"))["status"] == 409
+    assert problem_of(client.get(f"/renders/{job['id']}/outputs/gif"))["status"] == 404
+
+
+def test_cancel_a_queued_job_and_retry_it(make_client: ClientFactory) -> None:
+    client = make_client(workers=0)  # nothing runs: the job stays queued
+    made = project(client)
+    (job,) = client.post(f"/projects/{made['id']}/renders", json={}).json()
+    retry_queued = problem_of(client.post(f"/renders/{job['id']}/retry"))
+    assert retry_queued["status"] == 409 and "queued" in str(retry_queued["detail"])
+    cancelled = client.post(f"/renders/{job['id']}/cancel").json()
+    assert cancelled["status"] == "cancelled"
+    again = client.post(f"/renders/{job['id']}/retry")
+    assert again.status_code == 202 and again.json()["status"] == "queued"
+
+
+def test_cancel_stops_a_running_render_promptly_and_leaves_no_output(
+    make_client: ClientFactory,
+) -> None:
+    client = make_client(workers=1)
+    long_script = {
+        **SHORT_SCRIPT,
+        "scenes": [
+            {"narration": " ".join(["Waves roll over the sand again and again."] * 6)}
+            for _ in range(4)
+        ],
+    }
+    made = project(client, script=long_script)
+    (job,) = client.post("/renders", json={"project_id": made["id"]}).json()
+    deadline = time.monotonic() + 120
+    while client.get(f"/renders/{job['id']}").json()["step"] != "render":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    client.post(f"/renders/{job['id']}/cancel")
+    stopped = wait(client, job["id"], {"cancelled", "succeeded", "failed"}, timeout=30)
+    assert stopped["status"] == "cancelled", stopped
+    assert stopped["outputs"] == []
+    workdir = client.app.state.services.ctx.settings.data_dir / "work" / job["id"]  # type: ignore[attr-defined]
+    assert not workdir.exists()
+
+
+def test_a_failed_job_reports_the_reason_in_plain_words(make_client: ClientFactory) -> None:
+    client = make_client(workers=1)
+    made = project(client, voice={"voice": "fake:no-such-voice"})
+    (job,) = client.post("/renders", json={"project_id": made["id"]}).json()
+    failed = wait(client, job["id"], {"failed", "succeeded"})
+    assert failed["status"] == "failed"
+    assert "no-such-voice" in failed["error"]
+    assert "failed:" in failed["log_tail"]
+
+
+def test_batch_from_csv_and_json(make_client: ClientFactory) -> None:
+    client = make_client(workers=0)
+    csv_body = (
+        "topic,genre,platform,voice\nsea otters,facts,tiktok,fake:fake-en\nmoon,story,shorts,\n"
+    )
+    batch = client.post("/renders/batch", content=csv_body, headers={"content-type": "text/csv"})
+    assert batch.status_code == 202, batch.text
+    jobs = batch.json()["jobs"]
+    assert [j["platform"] for j in jobs] == ["tiktok", "youtube-shorts"]
+    listed = client.get("/renders", params={"batch_id": batch.json()["batch_id"]}).json()
+    assert listed["total"] == 2
+    projects = client.get("/projects").json()
+    assert {p["topic"] for p in projects["items"]} == {"sea otters", "moon"}
+
+    as_json = client.post("/renders/batch", json=[{"topic": "volcanoes", "genre": "facts"}])
+    assert as_json.status_code == 202 and len(as_json.json()["jobs"]) == 1
+    bad = client.post("/renders/batch", json=[{"topic": "x"}, {"topic": "y", "platform": "vine"}])
+    assert problem_of(bad)["status"] == 422
+    assert client.get("/projects").json()["total"] == 3, "nothing of a bad batch is created"
+    assert problem_of(client.post("/renders/batch", json=[]))["status"] == 422
+
+
+def test_spec_api_validates_asset_references_and_renders(
+    make_client: ClientFactory, clip: Path
+) -> None:
+    client = make_client(workers=1)
+    asset = client.post("/assets", params={"filename": "a.mp4"}, content=clip.read_bytes()).json()
+    spec = {
+        "output": {"width": 360, "height": 640, "fps": 25},
+        "clips": [{"kind": "video", "path": f"asset:{asset['id']}", "duration": 50}],
+    }
+    valid = client.post("/spec/validate", json={"spec": spec})
+    assert valid.status_code == 200, valid.text
+    assert valid.json()["duration_seconds"] == 2.0
+
+    raw_path = {**spec, "clips": [{"kind": "video", "path": "/etc/passwd", "duration": 50}]}
+    refused = problem_of(client.post("/spec/validate", json={"spec": raw_path}))
+    assert refused["status"] == 422 and "asset:" in str(refused["detail"])
+    unknown = {**spec, "clips": [{"kind": "video", "path": "asset:nope", "duration": 50}]}
+    assert problem_of(client.post("/spec/render", json={"spec": unknown}))["status"] == 404
+    invalid = problem_of(client.post("/spec/validate", json={"spec": {"clips": []}}))
+    assert invalid["status"] == 422
+
+    job = client.post("/spec/render", json={"spec": spec, "filename": "my cut"}).json()
+    done = wait(client, job["id"], {"succeeded", "failed"})
+    assert done["status"] == "succeeded", done["error"]
+    video = client.get(f"/renders/{job['id']}/outputs/video")
+    assert "filename*=UTF-8''my%20cut.mp4" in video.headers["content-disposition"]
