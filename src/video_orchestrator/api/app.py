@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from video_orchestrator import __version__
 from video_orchestrator.api import problems
 from video_orchestrator.api.limits import CounterStore, MemoryStore, RateLimiter, RedisStore
-from video_orchestrator.api.routes import assets, catalog, projects, renders, spec, system
+from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
 from video_orchestrator.api.security import guard
 from video_orchestrator.config import Settings
 from video_orchestrator.services.context import AppContext
@@ -120,6 +120,6 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "X-API-Key", "Range"],
             expose_headers=["Content-Range", "Location", "Retry-After"],
         )
-    for module in (system, projects, assets, renders, catalog, spec):
+    for module in (system, projects, assets, renders, catalog, spec, ideas):
         app.include_router(module.router)
     return app

@@ -91,7 +91,7 @@ class CeleryExecutor:
 
     def alive_workers(self) -> int:
         try:
-            replies = self.app.control.ping(timeout=0.5) or []
+            replies = self.app.control.ping(timeout=1.0) or []
         except Exception:  # broker down: no workers we can see
             return 0
         return len(replies)

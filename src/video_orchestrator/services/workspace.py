@@ -18,6 +18,7 @@ from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.check import RuleResult, check_file
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.secrets_store import SecretStore, load_or_create_key
@@ -41,6 +42,7 @@ class Workspace:
         self.assets = AssetService(ctx.db, ctx.files)
         self.jobs = JobService(ctx.db, self.executor, max_attempts=settings.job_max_attempts)
         self.studio = Studio(ctx)
+        self.ideas = Ideas(ctx)
         self.apikeys = ApiKeyService(ctx.db)
         key_file = settings.data_dir / "secret.key"
         self.secrets = SecretStore(ctx.db, load_or_create_key(key_file))

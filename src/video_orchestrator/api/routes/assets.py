@@ -47,6 +47,7 @@ class SearchOut(BaseModel):
     stock: list[dict[str, object]] = Field(
         default_factory=list, description="results of the configured stock providers"
     )
+    notices: list[str] = Field(default_factory=list, description="providers that failed")
 
 
 async def _receive(ws: Workspace, request: Request) -> tuple[Path, str | None]:
@@ -193,6 +194,10 @@ def search_backgrounds(
     kind: Literal["video", "image"] | None = None,
     limit: int = Query(20, ge=1, le=50),
 ) -> SearchOut:
-    """Local assets matching the words (stock providers are added when configured)."""
+    """Local assets matching the words, and stock footage when providers are configured."""
     local = [a for a in ws.assets.search(q, kind, limit) if a.kind in ("video", "image")]
-    return SearchOut(query=q, local=local)
+    stock_kind = "photo" if kind == "image" else "video"
+    stock, notices = ws.ideas.stock_search(
+        q, kind=stock_kind, provider=None, platform=None, limit=limit
+    )
+    return SearchOut(query=q, local=local, stock=stock, notices=notices)
