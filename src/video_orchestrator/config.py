@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from video_orchestrator.errors import ConfigError
 
@@ -53,14 +53,186 @@ class Settings(BaseSettings):
     default_platform: str = "tiktok"
 
     # --- language models beyond the OpenAI-compatible one (fallback chain, caching) ---
+    llm_providers: str | None = Field(
+        default=None,
+        description="Order of the language-model fallback chain, comma-separated, e.g. "
+        "'anthropic,gemini,openai-compatible'; default: every provider that is configured.",
+    )
+    llm_preset: str | None = Field(
+        default=None,
+        description="Base URL preset of the OpenAI-compatible provider: openai, ollama, "
+        "lmstudio, llamacpp, vllm, groq, openrouter, deepseek (VO_LLM_BASE_URL wins).",
+    )
+    llm_cache: bool = Field(
+        default=True, description="Reuse the answer to an identical language-model request."
+    )
+    llm_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a language model on 429 and 5xx."
+    )
+    llm_max_retry_wait: float = Field(
+        default=10.0, ge=0, description="Longest wait in seconds before one retry."
+    )
+    anthropic_api_key: str | None = Field(
+        default=None, repr=False, description="Anthropic API key (enables Claude)."
+    )
+    anthropic_base_url: str = Field(
+        default="https://api.anthropic.com", description="Anthropic API base URL."
+    )
+    anthropic_model: str = Field(default="claude-haiku-4-5", description="Claude model.")
+    gemini_api_key: str | None = Field(
+        default=None, repr=False, description="Google Gemini API key (enables Gemini)."
+    )
+    gemini_base_url: str = Field(
+        default="https://generativelanguage.googleapis.com", description="Gemini API base URL."
+    )
+    gemini_model: str = Field(default="gemini-2.5-flash", description="Gemini model.")
 
     # --- speech providers (edge-tts, OpenAI speech, ElevenLabs, espeak-ng, Piper voice manager) ---
+    tts_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for a cloud voice before giving up."
+    )
+    tts_max_retries: int = Field(
+        default=2, ge=0, le=5, description="Retries of a cloud voice request after 429 or 5xx."
+    )
+    openai_speech_api_key: str | None = Field(
+        default=None, repr=False, description="OpenAI API key for OpenAI speech voices."
+    )
+    openai_speech_base_url: str | None = Field(
+        default=None,
+        description="OpenAI speech endpoint (default https://api.openai.com; or a compatible "
+        "local server). Setting it without a key enables the provider.",
+    )
+    openai_speech_model: str = Field(
+        default="gpt-4o-mini-tts", description="OpenAI speech model (tts-1, tts-1-hd …)."
+    )
+    openai_speech_voices: list[str] = Field(
+        default_factory=list,
+        description="Voice names the endpoint offers; default: OpenAI's documented voices.",
+    )
+    elevenlabs_api_key: str | None = Field(
+        default=None, repr=False, description="ElevenLabs API key (enables ElevenLabs voices)."
+    )
+    elevenlabs_base_url: str = Field(
+        default="https://api.elevenlabs.io", description="ElevenLabs API endpoint."
+    )
+    elevenlabs_model: str = Field(
+        default="eleven_multilingual_v2", description="ElevenLabs model id."
+    )
+    edge_tts_enabled: bool = Field(
+        default=False,
+        description="Use Microsoft Edge's online read-aloud voices (no key; needs internet).",
+    )
+    edge_tts_url: str = Field(
+        default="wss://speech.platform.bing.com/consumer/speech/synthesize/readaloud/edge/v1",
+        description="The read-aloud websocket endpoint.",
+    )
+    edge_tts_voices_url: str = Field(
+        default="https://speech.platform.bing.com/consumer/speech/synthesize/readaloud/voices/list",
+        description="The read-aloud voice list.",
+    )
+    espeak_ng: str | None = Field(
+        default=None,
+        description="Path of the espeak-ng binary; default: `espeak-ng` on PATH when installed.",
+    )
+    piper_voices_url: str = Field(
+        default="https://huggingface.co/rhasspy/piper-voices/resolve/main",
+        description="Base URL of the Piper voice catalogue (voices.json and the voice files).",
+    )
 
     # --- stock media (Pexels, Pixabay) ---
+    stock_providers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Stock footage providers in the order tried, e.g. `pexels,pixabay` "
+        "(comma-separated or a JSON list); empty: no stock footage.",
+    )
+    pexels_api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        repr=False,
+        description="Pexels API keys (comma-separated); the next is used when one is limited.",
+    )
+    pexels_base_url: str = Field(
+        default="https://api.pexels.com", description="Pexels API endpoint."
+    )
+    pixabay_api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        repr=False,
+        description="Pixabay API keys (comma-separated); the next is used when one is limited.",
+    )
+    pixabay_base_url: str = Field(
+        default="https://pixabay.com", description="Pixabay API endpoint (without /api)."
+    )
+    stock_timeout: float = Field(
+        default=20.0, gt=0, description="Seconds to wait for a stock API or download to answer."
+    )
+    stock_max_download_mb: float = Field(
+        default=150.0, gt=0, description="Largest stock file downloaded, in MB."
+    )
+    stock_min_short_side: int = Field(
+        default=720,
+        ge=0,
+        description="Smallest usable stock rendition: pixels on its short side (720 = HD).",
+    )
+
+    @field_validator("stock_providers", "pexels_api_keys", "pixabay_api_keys", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        """``a,b`` or ``["a", "b"]`` from the environment; lists from TOML as they are."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                try:
+                    return json.loads(text)
+                except ValueError as exc:
+                    raise ValueError(f"not a JSON list: {exc}") from exc
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     # --- hooks and platform optimisation ---
 
     # --- store, jobs and API ---
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql://user@host/db; default SQLite in data_dir",
+    )
+    storage_url: str | None = Field(
+        default=None,
+        description="Where files live: a folder or an fsspec URL (s3://bucket/prefix); "
+        "default <data_dir>/files",
+    )
+    executor: Literal["local", "celery"] = Field(
+        default="local", description="local worker processes, or Celery workers over a broker"
+    )
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0", description="Celery broker (VO_EXECUTOR=celery)"
+    )
+    workers: int = Field(default=1, ge=1, le=64, description="local worker processes")
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_stale_seconds: float = Field(
+        default=30.0, gt=0, description="a running job silent this long is taken as orphaned"
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = 4545
+    upload_max_bytes: int = Field(default=2_000_000_000, gt=0)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    redis_url: str | None = Field(
+        default=None, description="Redis for the API's rate limits and response cache"
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    allow_private_urls: bool = Field(
+        default=False, description="let URL imports reach private addresses (tests only)"
+    )
+    require_api_key: bool | None = Field(
+        default=None,
+        description="default: required whenever the server listens beyond localhost",
+    )
+
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'vo.db'}"
+
+    def storage(self) -> str:
+        return self.storage_url or str(self.data_dir / "files")
 
     @classmethod
     def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -27,17 +27,22 @@ __all__ = [
     "AudioRules",
     "BitrateCap",
     "BitrateRule",
+    "CallToAction",
+    "CaptionAdvice",
     "DurationRange",
     "FileSizeRule",
     "FpsRange",
     "HashtagRange",
+    "HookWindow",
     "LoudnessTarget",
     "MoovRule",
     "OutputSize",
     "PlatformPreset",
+    "PostText",
     "ResolutionRule",
     "SafeZone",
     "ScriptDuration",
+    "SpeakingPace",
     "VideoRules",
     "builtin_presets_text",
     "get_preset",
@@ -288,15 +293,96 @@ class ScriptDuration(_Model):
 
 
 class HashtagRange(_Model):
+    """How many hashtags to post, and the mix: at most ``broad_max`` broad ones (those in
+    ``broad_tags``, compared case-insensitively) and at least ``niche_min`` niche ones."""
+
     min: int = Field(ge=0)
     max: int = Field(ge=0)
+    broad_max: int = Field(1, ge=0, description="broad (high-volume) hashtags at most")
+    niche_min: int = Field(0, ge=0, description="niche (topic-specific) hashtags at least")
+    broad_tags: list[str] = Field(
+        default_factory=list, description="hashtags counted as broad (without '#')"
+    )
     source: str = Source
+
+    def is_broad(self, tag: str) -> bool:
+        wanted = tag.strip().lstrip("#").casefold()
+        return wanted in {t.strip().lstrip("#").casefold() for t in self.broad_tags}
 
     @model_validator(mode="after")
     def _ordered(self) -> HashtagRange:
         if self.min > self.max:
             raise ValueError("hashtags min must not exceed max")
+        if self.niche_min > self.max:
+            raise ValueError("hashtags niche_min must not exceed max")
         return self
+
+
+class SpeakingPace(_Model):
+    """Narration pace in spoken words per minute."""
+
+    min_wpm: int = Field(gt=0, le=400)
+    ideal_wpm: int = Field(gt=0, le=400)
+    max_wpm: int = Field(gt=0, le=400)
+    source: str = Source
+
+    def seconds(self, words: int, wpm: float | None = None) -> float:
+        """How long ``words`` take at ``wpm`` (default: the ideal pace)."""
+        return words * 60.0 / (wpm or self.ideal_wpm)
+
+    def words_in(self, seconds: float, wpm: float | None = None) -> float:
+        """How many words fit in ``seconds`` at ``wpm`` (default: the ideal pace)."""
+        return seconds * (wpm or self.ideal_wpm) / 60.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SpeakingPace:
+        if not self.min_wpm <= self.ideal_wpm <= self.max_wpm:
+            raise ValueError("pace must satisfy min_wpm <= ideal_wpm <= max_wpm")
+        return self
+
+
+class HookWindow(_Model):
+    """The opening: the hook's point lands by ``window_s``, the whole hook is said by
+    ``max_s``."""
+
+    window_s: float = Field(gt=0, le=30)
+    max_s: float = Field(gt=0, le=30)
+    source: str = Source
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HookWindow:
+        if self.window_s > self.max_s:
+            raise ValueError("hook window_s must not exceed max_s")
+        return self
+
+
+class PostText(_Model):
+    """Limits of the text posted with the video. ``title_max_chars``: the platform's title
+    field (None: it has none); ``caption_max_chars``: the post text (description and
+    hashtags, plus the title when ``title_in_caption``); ``title_visible_chars``: what shows
+    before the feed or search cuts it (a heuristic)."""
+
+    title_max_chars: int | None = Field(None, gt=0)
+    title_visible_chars: int = Field(gt=0)
+    caption_max_chars: int | None = Field(None, gt=0)
+    title_in_caption: bool
+    source: str = Source
+
+
+class CaptionAdvice(_Model):
+    """The burned-in caption style we recommend (one of the renderer's presets)."""
+
+    style: Literal["karaoke", "pop", "clean"]
+    source: str = Source
+
+
+class CallToAction(_Model):
+    """Whether the script should end on a call to action; ``default`` is added when it is
+    missing (``{topic}`` is replaced by the script's topic)."""
+
+    required: bool
+    default: str = Field(min_length=1, max_length=300)
+    source: str = Source
 
 
 class PlatformPreset(_Model):
@@ -319,6 +405,11 @@ class PlatformPreset(_Model):
     safe_zone: SafeZone
     script: ScriptDuration
     hashtags: HashtagRange
+    pace: SpeakingPace
+    hook: HookWindow
+    post_text: PostText
+    captions: CaptionAdvice
+    call_to_action: CallToAction
     notes: list[str] = Field(default_factory=list)
 
     # -- delivery shortcuts (what the pipeline renders for this platform) ----------------

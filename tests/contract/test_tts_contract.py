@@ -1,4 +1,6 @@
-"""The TTS port contract, run against every adapter: the fake and Piper.
+"""The TTS port contract, run against every adapter: the fake, Piper, OpenAI speech,
+ElevenLabs and Edge read-aloud (each against a local server speaking its protocol with real
+audio, see ``tts_servers.py``) and espeak-ng (skipped when the binary is not installed).
 
 Piper tests are marked ``voice`` (they run the neural model, about a second each).
 At the end: Piper-only checks that the timings match the audio, and unit tests of Piper's
@@ -10,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import shutil
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +24,13 @@ import pytest
 from numpy.typing import NDArray
 from piper import PiperVoice
 
+from tests.contract.tts_servers import (
+    API_KEY,
+    EdgeServer,
+    elevenlabs_handler,
+    openai_speech_handler,
+)
+from tests.httpserver import HTTPTestServer
 from video_orchestrator.errors import (
     ConfigError,
     ProviderError,
@@ -29,7 +39,11 @@ from video_orchestrator.errors import (
 )
 from video_orchestrator.ports.text import split_sentences, tokenize
 from video_orchestrator.ports.tts import Speech, SpeechRequest, TTSProvider
+from video_orchestrator.providers.edge_tts.tts import EdgeTTS
+from video_orchestrator.providers.elevenlabs.tts import ElevenLabsTTS
+from video_orchestrator.providers.espeak.tts import EspeakTTS
 from video_orchestrator.providers.fake.tts import FakeTTS
+from video_orchestrator.providers.openai_speech.tts import OpenAISpeechTTS
 from video_orchestrator.providers.piper import tts as piper_tts
 from video_orchestrator.providers.piper.tts import PiperTTS
 
@@ -38,6 +52,11 @@ from video_orchestrator.providers.piper.tts import PiperTTS
 class Adapter:
     provider: TTSProvider
     voice: str  # an English voice of this provider
+    foreign: str = "fr"  # a language that voice does not speak
+    fast: float = 1.5  # a faster speed the provider honours
+
+
+ESPEAK = shutil.which("espeak-ng")
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +64,62 @@ def piper() -> PiperTTS:
     return PiperTTS()  # one instance per module: the model is loaded once
 
 
+@pytest.fixture(scope="module")
+def openai_server() -> Iterator[HTTPTestServer]:
+    with HTTPTestServer(openai_speech_handler) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def elevenlabs_server() -> Iterator[HTTPTestServer]:
+    with HTTPTestServer(elevenlabs_handler) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def edge_server() -> Iterator[EdgeServer]:
+    with EdgeServer() as server:
+        yield server
+
+
 @pytest.fixture(
     params=[
         pytest.param("fake", id="fake"),
         pytest.param("piper", id="piper", marks=pytest.mark.voice),
+        pytest.param("openai-speech", id="openai-speech"),
+        pytest.param("elevenlabs", id="elevenlabs"),
+        pytest.param("edge-tts", id="edge-tts"),
+        pytest.param(
+            "espeak-ng",
+            id="espeak-ng",
+            marks=pytest.mark.skipif(
+                ESPEAK is None, reason="espeak-ng is not installed (apt-get install espeak-ng)"
+            ),
+        ),
     ]
 )
 def adapter(request: pytest.FixtureRequest) -> Adapter:
-    if request.param == "fake":
+    name = request.param
+    if name == "fake":
         return Adapter(FakeTTS(), "fake-en")
-    provider: PiperTTS = request.getfixturevalue("piper")
-    return Adapter(provider, "en_US-joe-medium")
+    if name == "openai-speech":
+        server: HTTPTestServer = request.getfixturevalue("openai_server")
+        provider = OpenAISpeechTTS(
+            api_key=API_KEY, base_url=server.base_url, voices=["alloy", "nova"]
+        )
+        return Adapter(provider, "alloy", foreign="kl")  # multilingual, but not Greenlandic
+    if name == "elevenlabs":
+        server = request.getfixturevalue("elevenlabs_server")
+        eleven = ElevenLabsTTS(api_key=API_KEY, base_url=server.base_url)
+        # ElevenLabs accepts speeds 0.7–1.2 only
+        return Adapter(eleven, "21m00Tcm4TlvDq8ikWAM", foreign="kl", fast=1.2)
+    if name == "edge-tts":
+        edge: EdgeServer = request.getfixturevalue("edge_server")
+        return Adapter(EdgeTTS(url=edge.url, voices_url=edge.voices_url), "en-US-AriaNeural")
+    if name == "espeak-ng":
+        return Adapter(EspeakTTS(), "en-us")
+    provider_piper: PiperTTS = request.getfixturevalue("piper")
+    return Adapter(provider_piper, "en_US-joe-medium")
 
 
 def read_wav(path: Path) -> tuple[NDArray[np.float64], int]:
@@ -138,8 +202,8 @@ def test_marks_sentence_ends(adapter: Adapter, tmp_path: Path) -> None:
 def test_faster_speed_gives_shorter_audio(adapter: Adapter, tmp_path: Path) -> None:
     text = "Speed changes how long this whole sentence takes to say out loud."
     normal = speak(adapter, tmp_path / "normal.wav", text, speed=1.0)
-    fast = speak(adapter, tmp_path / "fast.wav", text, speed=1.5)
-    assert fast.duration < normal.duration * 0.85
+    fast = speak(adapter, tmp_path / "fast.wav", text, speed=adapter.fast)
+    assert fast.duration < normal.duration * (1 - 0.45 * (1 - 1 / adapter.fast))
     assert fast.words[-1].end < normal.words[-1].end
 
 
@@ -170,8 +234,8 @@ def test_unknown_voice_is_reported_with_the_installed_ones(
 
 
 def test_unsupported_language_is_a_missing_voice(adapter: Adapter, tmp_path: Path) -> None:
-    request = SpeechRequest(text="Bonjour.", voice=adapter.voice, language="fr")
-    with pytest.raises(VoiceNotFoundError, match="fr"):
+    request = SpeechRequest(text="Bonjour.", voice=adapter.voice, language=adapter.foreign)
+    with pytest.raises(VoiceNotFoundError, match=adapter.foreign):
         adapter.provider.synthesize(request, tmp_path / "voice.wav")
 
 

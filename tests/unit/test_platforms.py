@@ -12,8 +12,11 @@ from video_orchestrator.errors import ConfigError
 from video_orchestrator.platforms import (
     AspectRule,
     BitrateRule,
+    HashtagRange,
+    HookWindow,
     PlatformPreset,
     SafeZone,
+    SpeakingPace,
     get_preset,
     load_presets,
 )
@@ -57,7 +60,7 @@ def test_common_delivery_figures(presets: dict[str, PlatformPreset], name: str) 
 def test_every_figure_group_has_a_source(presets: dict[str, PlatformPreset], name: str) -> None:
     preset = presets[name]
     groups = [value for value in dict(preset).values() if isinstance(value, BaseModel)]
-    assert len(groups) == 14
+    assert len(groups) == 19
     for group in groups:
         assert getattr(group, "source", "").strip(), f"{name}.{type(group).__name__} has no source"
 
@@ -287,3 +290,92 @@ def test_unknown_name_lists_the_valid_ones(presets: dict[str, PlatformPreset]) -
     assert "myspace" in message
     for name in NAMES:
         assert name in message
+
+
+# ---------------------------------------------------------------- optimisation figures
+
+
+@pytest.mark.parametrize(
+    ("name", "pace", "hashtags", "title_max", "caption_max", "title_in_caption", "style"),
+    [
+        ("tiktok", (155, 165, 185), (3, 5, 1, 2), 2200, 2200, True, "karaoke"),
+        ("youtube-shorts", (150, 160, 180), (1, 3, 1, 1), 100, 5000, False, "karaoke"),
+        ("instagram-reels", (150, 160, 175), (3, 5, 1, 2), None, 2200, True, "pop"),
+        ("facebook-reels", (145, 155, 170), (1, 3, 1, 1), None, None, True, "clean"),
+    ],
+)
+def test_optimisation_figures(
+    presets: dict[str, PlatformPreset],
+    name: str,
+    pace: tuple[int, int, int],
+    hashtags: tuple[int, int, int, int],
+    title_max: int | None,
+    caption_max: int | None,
+    title_in_caption: bool,
+    style: str,
+) -> None:
+    preset = presets[name]
+    assert (preset.pace.min_wpm, preset.pace.ideal_wpm, preset.pace.max_wpm) == pace
+    tags = preset.hashtags
+    assert (tags.min, tags.max, tags.broad_max, tags.niche_min) == hashtags
+    assert (preset.hook.window_s, preset.hook.max_s) == (2.0, 3.0)
+    assert preset.post_text.title_max_chars == title_max
+    assert preset.post_text.caption_max_chars == caption_max
+    assert preset.post_text.title_in_caption is title_in_caption
+    assert preset.captions.style == style
+    assert preset.call_to_action.required and "{topic}" in preset.call_to_action.default
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_not_in_the_reference_say_so(presets: dict[str, PlatformPreset], name: str) -> None:
+    preset = presets[name]
+    for group in (preset.pace, preset.hook, preset.captions, preset.call_to_action):
+        assert "heuristic" in group.source
+    assert "fyp" in [t.casefold() for t in preset.hashtags.broad_tags]
+
+
+def test_tiktok_title_limit_cites_the_content_posting_api(
+    presets: dict[str, PlatformPreset],
+) -> None:
+    assert "Content Posting API" in presets["tiktok"].post_text.source
+    assert "not in the reference" in presets["youtube-shorts"].post_text.source
+
+
+def test_pace_arithmetic() -> None:
+    pace = SpeakingPace(min_wpm=150, ideal_wpm=165, max_wpm=180, source="t")
+    assert pace.seconds(55) == pytest.approx(20.0)
+    assert pace.words_in(2.0) == pytest.approx(5.5)
+    assert pace.seconds(30, wpm=180) == pytest.approx(10.0)
+
+
+def test_broad_hashtags_compare_without_case_or_hash() -> None:
+    rule = HashtagRange(min=1, max=3, broad_tags=["fyp", "#Viral"], source="t")
+    assert rule.is_broad("#FYP") and rule.is_broad("viral")
+    assert not rule.is_broad("volcano")
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "message"),
+    [
+        (SpeakingPace, {"min_wpm": 170, "ideal_wpm": 160, "max_wpm": 180}, "min_wpm"),
+        (HookWindow, {"window_s": 4, "max_s": 3}, "window_s"),
+        (HashtagRange, {"min": 1, "max": 3, "niche_min": 4}, "niche_min"),
+    ],
+)
+def test_optimisation_groups_validate(
+    model: type[BaseModel], fields: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        model.model_validate({**fields, "source": "t"})
+
+
+def test_override_changes_the_pace(tmp_path: Path) -> None:
+    extra = _write(tmp_path / "p.json", {"presets": {"tiktok": {"pace": {"ideal_wpm": 170}}}})
+    tiktok = load_presets(extra)["tiktok"]
+    assert tiktok.pace.ideal_wpm == 170 and tiktok.pace.min_wpm == 155
+
+
+def test_invalid_caption_style_is_rejected(tmp_path: Path) -> None:
+    extra = _write(tmp_path / "c.json", {"presets": {"tiktok": {"captions": {"style": "neon"}}}})
+    with pytest.raises(ConfigError, match=r"captions\.style"):
+        load_presets(extra)

@@ -20,7 +20,12 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from video_orchestrator import __version__
+from video_orchestrator.cli.hooks import register_hooks
+from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
+from video_orchestrator.cli.server import register_server
+from video_orchestrator.cli.stock import register_stock
+from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
 from video_orchestrator.services import api as services
@@ -121,6 +126,13 @@ def make(
     output: Annotated[Path, typer.Option("-o", "--output", help="Output folder or .mp4 path.")] = (
         Path("out")
     ),
+    stock: Annotated[
+        bool | None,
+        typer.Option(
+            "--stock/--no-stock",
+            help="Stock footage from VO_STOCK_PROVIDERS (default: on when it is set).",
+        ),
+    ] = None,
 ) -> None:
     """Make a video from a topic or a script, offline."""
 
@@ -139,6 +151,7 @@ def make(
             trim=trim,
             seconds=seconds,
             output=output,
+            stock=stock,
         )
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:
@@ -149,6 +162,8 @@ def make(
             f"[green]done[/] {result.duration:.1f} s video, script from {result.script_source}; "
             f"thumbnail, captions and metadata beside it"
         )
+        for credit in result.credits:
+            err.print(f"[cyan]credit:[/] {credit}", highlight=False, soft_wrap=True)
         out.print(str(result.video), highlight=False, soft_wrap=True)
 
     _guard(action)
@@ -197,24 +212,6 @@ def check(
     _guard(action)
 
 
-@app.command()
-def voices() -> None:
-    """List the installed voices."""
-
-    def action() -> None:
-        ctx = services.context(_settings())
-        table = Table(title="Installed voices")
-        for column in ("id", "language", "gender", "provider", "sample rate"):
-            table.add_column(column)
-        for voice in services.list_voices(ctx):
-            table.add_row(
-                voice.id, voice.language, voice.gender, voice.provider, str(voice.sample_rate)
-            )
-        out.print(table)
-
-    _guard(action)
-
-
 @spec_app.command("schema")
 def spec_schema() -> None:
     """Print the render spec's JSON Schema."""
@@ -233,6 +230,13 @@ def spec_validate(
         out.print(f"[green]valid[/] {spec.duration} frames, {seconds:.2f} s")
 
     _guard(action)
+
+
+register_stock(app, _guard, _settings, out, err)
+register_hooks(app, _guard, _settings, out, err)
+register_optimise(app, _guard, _settings, out, err)
+register_voices(app, _guard, _settings, out, err)
+register_server(app, _guard, _settings, out, err)
 
 
 def run() -> None:

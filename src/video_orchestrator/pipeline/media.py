@@ -96,12 +96,14 @@ def scan_media(folder: Path, probe: Callable[[Path], MediaInfo]) -> MediaScan:
 
 
 def assign_media(
-    scene_keywords: Sequence[Sequence[str]], items: Sequence[MediaItem]
+    scene_keywords: Sequence[Sequence[str]], items: Sequence[MediaItem], *, fill: bool = True
 ) -> list[MediaItem | None]:
     """One item (or None for a generated background) per scene.
 
     Keyword matches first, most shared keywords winning, each file used once while unused
     files remain; the rest take unused files in name order, then reuse from the start.
+    With ``fill=False`` only keyword matches are made (the rest stay None, e.g. for stock
+    footage to fill).
     """
     chosen: list[MediaItem | None] = [None] * len(scene_keywords)
     if not items:
@@ -120,6 +122,8 @@ def assign_media(
         if best >= 0:
             chosen[index] = items[best]
             used.add(best)
+    if not fill:
+        return chosen
     cursor = 0
     for index in range(len(chosen)):
         if chosen[index] is not None:

@@ -6,17 +6,17 @@ from __future__ import annotations
 import copy
 import logging
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
-
 from video_orchestrator.domain.script import GENRES, Genre, Script
 from video_orchestrator.errors import ScriptError
-from video_orchestrator.pipeline.script_import import condense
+from video_orchestrator.pipeline.llm_chain import failure_reason as failure_reason
+from video_orchestrator.pipeline.llm_usage import summarize
 from video_orchestrator.pipeline.script_writer import (
     MAX_SCENES,
     MIN_SCENES,
@@ -26,7 +26,14 @@ from video_orchestrator.pipeline.script_writer import (
     one_line,
     shorten,
 )
-from video_orchestrator.ports.llm import JsonRequest, LLMProvider
+from video_orchestrator.ports.llm import (
+    Failure,
+    JsonRequest,
+    JsonResult,
+    LLMProvider,
+    Usage,
+    complete_metered,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +52,8 @@ class ScriptResult:
     script: Script
     source: Literal["llm", "template", "user"]
     notice: str | None = None
+    #: What the language models did, for the video's metadata (None when none was asked).
+    llm: dict[str, Any] | None = None
 
 
 def generate_script(
@@ -71,23 +80,55 @@ def generate_script(
         target_seconds=target_seconds,
         words_per_minute=writer.words_per_minute,
     )
+    result: JsonResult | None = None
     try:
-        answer = llm.complete_json(request)
-        script = script_from_answer(answer, topic=topic, genre=genre, language=language)
+        result = complete_metered(llm, request)
+        script = script_from_answer(result.data, topic=topic, genre=genre, language=language)
     except Exception as exc:  # any failure of a (possibly third-party) model → offline writer
-        reason = failure_reason(exc)
+        failures: tuple[Failure, ...] = tuple(getattr(exc, "failures", ()))
+        if result is not None:  # it answered, but not with a script
+            failures = (*result.failures, Failure(result.usage.provider, failure_reason(exc)))
         where = provider_label(llm)
-        logger.warning("the language model at %s failed: %s", where, reason)
+        if len(failures) > 1:
+            what = "the language models failed ({})".format(
+                "; ".join(f"{f.provider}: {f.reason}" for f in failures)
+            )
+        else:
+            reason = failures[0].reason if failures else failure_reason(exc)
+            what = f"the language model at {where} failed ({reason})"
+        logger.warning("%s", what)
         logger.debug("language model failure", exc_info=True)
+        calls = result.calls if result is not None else tuple(getattr(exc, "calls", ()))
+        report = llm_report(None, calls, failures or (Failure(where, failure_reason(exc)),))
         try:
             script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
         except ScriptError as writer_exc:
-            raise ScriptError(
-                f"the language model at {where} failed ({reason}), and {writer_exc}"
-            ) from writer_exc
-        notice = f"the language model at {where} failed ({reason}); used the offline writer instead"
-        return ScriptResult(script=script, source="template", notice=notice)
-    return ScriptResult(script=script, source="llm")
+            raise ScriptError(f"{what}, and {writer_exc}") from writer_exc
+        fallback = f"{what}; used the offline writer instead"
+        return ScriptResult(script=script, source="template", notice=fallback, llm=report)
+    notice: str | None = None
+    if result.failures:
+        failed = "; ".join(f"{f.provider} failed ({f.reason})" for f in result.failures)
+        notice = f"{failed}; used {result.usage.provider} ({result.usage.model}) instead"
+        logger.warning("%s", notice)
+    report = llm_report(result.usage, result.calls, result.failures)
+    return ScriptResult(script=script, source="llm", notice=notice, llm=report)
+
+
+def llm_report(
+    served: Usage | None, calls: Sequence[Usage], failures: Sequence[Failure]
+) -> dict[str, Any]:
+    """The metadata record of one script request: who served (None: nobody), tokens and
+    cost of every billed call, and who failed first."""
+    total = summarize(list(calls) or ([served] if served else []))
+    return {
+        "provider": served.provider if served else None,
+        "vendor": (served.vendor or served.provider) if served else None,
+        "model": served.model if served else None,
+        "cached": served.cached if served else False,
+        **total.as_dict(),
+        "failed": [{"provider": f.provider, "reason": f.reason} for f in failures],
+    }
 
 
 # --------------------------------------------------------------------------- the request
@@ -221,16 +262,6 @@ def script_from_answer(
         data["scenes"] = tidy
     data.update(topic=topic, genre=genre, language=language)
     return Script.model_validate(data)
-
-
-def failure_reason(exc: BaseException) -> str:
-    """A short phrase saying why the model failed, for the one-line notice."""
-    reason = getattr(exc, "reason", None)
-    if isinstance(reason, str) and reason.strip():
-        return one_line(reason)
-    if isinstance(exc, ValidationError):
-        return f"its answer was not a valid script: {condense(exc, limit=2)}"
-    return one_line(str(exc)) or type(exc).__name__
 
 
 def provider_label(llm: LLMProvider) -> str:

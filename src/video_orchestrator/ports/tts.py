@@ -16,6 +16,19 @@ class VoiceInfo:
     provider: str = ""
     sample_rate: int = 22050
     installed: bool = True
+    #: Further languages a multilingual voice speaks (primary subtags, e.g. ``("de", "fr")``).
+    languages: tuple[str, ...] = ()
+
+    def speaks(self, language: str) -> bool:
+        """Whether this voice speaks ``language`` (compared by primary subtag)."""
+        wanted = _primary(language)
+        return wanted == _primary(self.language) or wanted in {
+            _primary(other) for other in self.languages
+        }
+
+
+def _primary(language: str) -> str:
+    return language.strip().replace("_", "-").split("-", 1)[0].lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -16,12 +17,16 @@ from pydantic import ValidationError
 from video_orchestrator.config import Settings
 from video_orchestrator.domain.script import GENRES
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
+from video_orchestrator.ports.media import StockItem
 from video_orchestrator.ports.tts import VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
 from video_orchestrator.services.make import CaptionPreset, MakeRequest, MakeResult, MakeVideo
+from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
+from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.spec import RenderSpec, json_schema
 
@@ -57,6 +62,7 @@ def make_request(
     trim: bool,
     seconds: int | None,
     output: Path,
+    stock: bool | None = None,
 ) -> MakeRequest:
     """Check loose interface input and build a ``MakeRequest``."""
     if topic is None and script is None:
@@ -91,6 +97,7 @@ def make_request(
         out=output,
         trim=trim,
         target_seconds=seconds,
+        stock=stock,
     )
 
 
@@ -171,5 +178,131 @@ def list_voices(ctx: AppContext) -> list[VoiceInfo]:
     return ctx.all_voices()
 
 
+def voice_catalogue(ctx: AppContext, language: str | None = None) -> tuple[list[Any], str | None]:
+    """The official Piper voices (of ``language``), each marked ``installed`` when Piper has
+    it, and a notice when the saved copy of the catalogue had to be used (offline)."""
+    from dataclasses import replace
+
+    from video_orchestrator.providers.piper.catalogue import PiperCatalogue
+
+    catalogue = PiperCatalogue.from_settings(ctx.settings)
+    voices = catalogue.voices(language)
+    if language and not voices:
+        raise InputError(f"the Piper catalogue has no voice for {language!r}")
+    installed = {voice.id for voice in ctx.tts("piper").voices()}
+    return [replace(v, installed=v.installed or v.id in installed) for v in voices], (
+        catalogue.notice
+    )
+
+
+def download_voice(
+    ctx: AppContext, voice_id: str, on_progress: Callable[[int, int], None] | None = None
+) -> Any:
+    """Download a Piper voice into ``<data dir>/voices`` (checked, resumable); it is then
+    usable offline with ``--voice ID``. Returns the catalogue entry."""
+    from video_orchestrator.providers.piper.catalogue import PiperCatalogue
+
+    if not voice_id.strip():
+        raise InputError("give the id of a voice, e.g. vo voices download de_DE-thorsten-medium")
+    return PiperCatalogue.from_settings(ctx.settings).download(voice_id.strip(), on_progress)
+
+
 def spec_schema() -> dict[str, object]:
     return json_schema()
+
+
+def stock_search(
+    ctx: AppContext,
+    text: str,
+    *,
+    kind: str = "video",
+    provider: str | None = None,
+    platform: str | None = None,
+    media: Path | None = None,
+    limit: int = 15,
+) -> tuple[list[StockItem], list[str]]:
+    """Stock footage for ``text`` fitting the platform's frame, and notices about providers
+    that failed. ``provider`` asks only that one (``local`` searches the ``media`` folder)."""
+    from video_orchestrator.services.stock import build_stock_library, local_media
+
+    if not text.strip():
+        raise InputError('give a few words to search for, e.g. vo stock search "ocean waves"')
+    if kind not in ("video", "photo"):
+        raise InputError(f"unknown kind {kind!r}; choose video or photo")
+    if not 1 <= limit <= 80:
+        raise InputError("--limit must be between 1 and 80")
+    preset = ctx.preset(platform or ctx.settings.default_platform)
+    name = provider.strip().lower() if provider else None
+    if name == "local" or (name is None and media is not None):
+        if media is None:
+            raise InputError("searching the local library needs --media DIR")
+        library = build_stock_library(ctx.settings, names=[], extra=[local_media(media)])
+        name = "local"
+    elif name is not None and name not in ctx.stock.names:
+        library = build_stock_library(ctx.settings, names=[name])
+    else:
+        library = ctx.stock
+    return library.search(
+        text.strip(),
+        "video" if kind == "video" else "photo",
+        provider=name,
+        width=preset.width,
+        height=preset.height,
+        per_page=limit,
+    )
+
+
+# --- hooks and platform optimisation
+
+
+def hooks(
+    ctx: AppContext,
+    *,
+    topic: str | None,
+    script: Path | None,
+    platform: str,
+    count: int,
+    lang: str = "en",
+) -> HooksResult:
+    """Scored alternative hooks for a topic or a script file (text or script JSON)."""
+    if topic is None and script is None:
+        raise ScriptError("say what the hooks are for: --topic TEXT or --script FILE")
+    if topic is not None and script is None and not topic.strip():
+        raise ScriptError("the topic is empty: give --topic a few words")
+    script_text = read_script_file(script) if script is not None else None
+    request = HooksRequest(
+        topic=topic, script_text=script_text, platform=platform, count=count, language=lang
+    )
+    return generate_hooks(ctx, request)
+
+
+def optimise(
+    ctx: AppContext,
+    *,
+    script: Path,
+    platform: str,
+    speed: float = 1.0,
+    caption_style: str = "karaoke",
+    lang: str = "en",
+    topic: str | None = None,
+    apply: bool = False,
+    output: Path | None = None,
+) -> OptimiseReport:
+    """Suggestions for a script file on a platform; with ``apply``, the optimised script
+    too, written to ``output`` (script JSON, readable by ``vo make --script``) when given."""
+    if output is not None and not apply:
+        raise InputError("-o/--output writes the optimised script: add --apply")
+    if output is not None and output.suffix.lower() != ".json":
+        raise InputError(f"the output must be a .json path, not {output}")
+    request = OptimiseRequest(
+        script_text=read_script_file(script),
+        platform=platform,
+        speed=speed,
+        caption_style=caption_style,
+        topic=topic,
+        language=lang,
+    )
+    report = _optimise(ctx, request, apply_changes=apply)
+    if output is not None and report.applied is not None:
+        write_script(output, report.applied.script)
+    return report

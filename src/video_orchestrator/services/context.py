@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import ConfigError
 from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.pipeline.script_writer import TemplateWriter
+from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
 from video_orchestrator.ports import LLM_ENTRY_POINTS, TTS_ENTRY_POINTS
 from video_orchestrator.ports.llm import LLMProvider
@@ -24,6 +24,7 @@ from video_orchestrator.render.ffmpeg import ffmpeg_binary
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
 from video_orchestrator.services.registry import provider_class, provider_classes
+from video_orchestrator.store import Database, FileStorage
 
 
 class AppContext:
@@ -61,12 +62,31 @@ class AppContext:
         )
 
     @cached_property
+    def db(self) -> Database:
+        """The database, migrated to the newest schema on first use."""
+        database = Database(self.settings.database())
+        database.migrate()
+        return database
+
+    @cached_property
+    def files(self) -> FileStorage:
+        return FileStorage(self.settings.storage(), cache_dir=self.settings.cache_dir)
+
+    @cached_property
     def cache(self) -> ContentCache:
         return ContentCache(self.settings.cache_dir / "steps")
 
     @cached_property
     def writer(self) -> TemplateWriter:
         return TemplateWriter()
+
+    @cached_property
+    def stock(self) -> StockLibrary:
+        """Stock footage providers (``VO_STOCK_PROVIDERS``, in order) and their download cache;
+        one per context, so rate-limited keys stay remembered between videos."""
+        from video_orchestrator.services.stock import build_stock_library
+
+        return build_stock_library(self.settings)
 
     @cached_property
     def presets(self) -> dict[str, PlatformPreset]:
@@ -111,17 +131,14 @@ class AppContext:
 
     @cached_property
     def llm(self) -> LLMProvider | None:
-        """The configured language model, or None for the offline writer."""
-        if not self.settings.llm_base_url:
-            return None
-        cls = provider_class(LLM_ENTRY_POINTS, "openai-compatible")
-        try:
-            provider: LLMProvider = cls(
-                base_url=self.settings.llm_base_url,
-                api_key=self.settings.llm_api_key,
-                model=self.settings.llm_model,
-                timeout=self.settings.llm_timeout,
-            )
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"the language model settings are invalid: {exc}") from exc
-        return provider
+        """The language-model fallback chain the settings describe (with the response cache
+        and a usage ledger, ``ctx.llm.ledger``), or None for the offline writer."""
+        from video_orchestrator.pipeline.llm_chain import chain_from_settings
+        from video_orchestrator.pipeline.llm_usage import UsageLedger
+
+        return chain_from_settings(
+            self.settings,
+            lambda name: provider_class(LLM_ENTRY_POINTS, name),
+            cache=self.cache,
+            ledger=UsageLedger(),
+        )

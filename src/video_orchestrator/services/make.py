@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from video_orchestrator.domain.script import Genre, Script
-from video_orchestrator.errors import MediaError, ScriptError, VoiceNotFoundError
+from video_orchestrator.errors import (
+    ConfigError,
+    MediaError,
+    ProviderError,
+    ScriptError,
+    VoiceNotFoundError,
+)
 from video_orchestrator.pipeline.build_spec import (
     MusicChoice,
     VideoFormat,
@@ -28,6 +34,7 @@ from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.media import MediaItem, assign_media, prepare_image, scan_media
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.pipeline.stock import scene_seconds, stock_backgrounds
 from video_orchestrator.pipeline.voice import Narration, narrate
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.tts import TTSProvider
@@ -55,11 +62,14 @@ class MakeRequest:
     speed: float = 1.0
     media_dir: Path | None = None
     music: Path | None = None
+    music_gain_db: float = -14.0
+    music_ducking: bool = True
     caption_style: CaptionPreset = "karaoke"
     language: str = "en"
     out: Path = Path("out")
     trim: bool = False
     target_seconds: int | None = None
+    stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class MakeResult:
     duration: float
     script_source: str
     notices: tuple[str, ...] = field(default_factory=tuple)
+    credits: tuple[str, ...] = field(default_factory=tuple)  # one line per stock clip used
 
 
 def _slug(text: str) -> str:
@@ -120,6 +131,21 @@ def video_format(preset: PlatformPreset) -> VideoFormat:
     )
 
 
+_LOCAL_TTS = frozenset({"piper", "fake"})  # voices that do not fall back (they are the fallback)
+
+
+def _cloud_problem(tts: TTSProvider) -> str | None:
+    """Why a cloud/optional voice provider cannot serve (not configured, unreachable)."""
+    if tts.name in _LOCAL_TTS:
+        return None
+    if getattr(tts, "configured", True) is False:
+        return f"{tts.name} is not configured (see README, Voices)"
+    error = getattr(tts, "last_error", None)
+    if error:
+        return f"{tts.name} voices are unavailable ({error})"
+    return None
+
+
 class MakeVideo:
     """The ``vo make`` use case."""
 
@@ -151,6 +177,7 @@ class MakeVideo:
         )
         if result.notice:
             reporter.notice(result.notice)
+        self.llm_usage = result.llm  # which language model served, tokens, cost: metadata "llm"
         reporter.progress("script", 1.0)
         return result.script, result.source
 
@@ -171,10 +198,15 @@ class MakeVideo:
 
     def _resolve_voice(self, request: MakeRequest) -> tuple[TTSProvider, str]:
         """The provider and voice id to speak with, checked before any work is done."""
+        # a fallback chosen in an earlier run of this instance does not carry over
+        self.voice_fallback: tuple[TTSProvider, str] | None = None
+        self.voice_notice: str | None = None
         voice_id = request.voice or self.ctx.settings.default_voice
         tts = self.ctx.tts_for_voice(voice_id)
         voice_id = voice_id.partition(":")[2] if ":" in voice_id else voice_id
         voices = {v.id: v for v in tts.voices()}
+        if voice_id not in voices and (problem := _cloud_problem(tts)):
+            return self._fallback_voice(request, problem)
         if voice_id not in voices:
             installed = ", ".join(sorted(voices)) or "none"
             raise VoiceNotFoundError(
@@ -182,7 +214,7 @@ class MakeVideo:
                 "run `vo voices` to list voices"
             )
         wanted = request.language.lower().replace("_", "-").split("-")[0]
-        if voices[voice_id].language.lower().split("-")[0] != wanted:
+        if not voices[voice_id].speaks(wanted):
             speakers = [v.id for v in voices.values() if v.language.lower().startswith(wanted)]
             hint = (
                 f"use --voice {speakers[0]}"
@@ -203,7 +235,31 @@ class MakeVideo:
         reporter: Reporter,
     ) -> Narration:
         reporter.step("voice", "Synthesising the voice")
-        tts, voice_id = voice
+        notice = getattr(self, "voice_notice", None)
+        if notice:  # set by _resolve_voice when a cloud voice could not be used
+            reporter.notice(notice)
+            self.voice_notice = None
+        tts, voice_id = getattr(self, "voice_fallback", None) or voice
+        try:
+            narration = self._narrate(script, request, tts, voice_id, reporter)
+        except ProviderError as exc:
+            if tts.name in _LOCAL_TTS:
+                raise
+            tts, voice_id = self._fallback_voice(request, f"the {tts.name} voice failed ({exc})")
+            reporter.notice(self.voice_notice or "")
+            self.voice_notice = None
+            narration = self._narrate(script, request, tts, voice_id, reporter)
+        self.voice_used = {"provider": narration.provider, "voice": voice_id}
+        return narration
+
+    def _narrate(
+        self,
+        script: Script,
+        request: MakeRequest,
+        tts: TTSProvider,
+        voice_id: str,
+        reporter: Reporter,
+    ) -> Narration:
         return narrate(
             script.spoken_parts(),
             tts,
@@ -214,6 +270,22 @@ class MakeVideo:
             out_path=self._narration_path(script, voice_id, request),
             on_part=lambda done, total: reporter.progress("voice", done / total),
         )
+
+    def _fallback_voice(self, request: MakeRequest, problem: str) -> tuple[TTSProvider, str]:
+        """A Piper voice of the request's language instead of a cloud voice that cannot be
+        used; remembered for the rest of the run, with a one-line notice."""
+        piper = self.ctx.tts("piper")
+        voices = [v for v in piper.voices() if v.speaks(request.language)]
+        if not voices:
+            raise VoiceNotFoundError(
+                f"{problem}, and no installed Piper voice speaks {request.language!r}: see "
+                f"`vo voices --catalogue --lang {request.language}` and `vo voices download ID`"
+            )
+        default = self.ctx.settings.default_voice
+        chosen = next((v for v in voices if v.id == default), voices[0])
+        self.voice_notice = f"{problem}; speaking with the Piper voice {chosen.id} instead"
+        self.voice_fallback = (piper, chosen.id)
+        return piper, chosen.id
 
     def _narration_path(self, script: Script, voice_id: str, request: MakeRequest) -> Path:
         """Where the joined narration lives: in the cache, so a saved spec can be re-rendered."""
@@ -228,8 +300,26 @@ class MakeVideo:
         )
         return self.ctx.cache.root / "narrations" / f"{key}.wav"
 
+    def _stock_wanted(self, request: MakeRequest) -> bool:
+        """Stock footage is used when providers are configured, unless ``stock=False``."""
+        if request.stock is False:
+            return False
+        if not self.ctx.stock.providers:
+            if request.stock:
+                raise ConfigError(
+                    "stock footage needs a provider: set VO_STOCK_PROVIDERS=pexels and "
+                    "VO_PEXELS_API_KEYS (or pixabay and VO_PIXABAY_API_KEYS)"
+                )
+            return False
+        return True
+
     def _media(
-        self, script: Script, request: MakeRequest, reporter: Reporter
+        self,
+        script: Script,
+        request: MakeRequest,
+        reporter: Reporter,
+        narration: Narration | None = None,
+        credits: list[dict[str, object]] | None = None,
     ) -> list[MediaItem | None]:
         reporter.step("media", "Choosing backgrounds")
         items: tuple[MediaItem, ...] = ()
@@ -243,8 +333,26 @@ class MakeVideo:
                     f"no usable clips or images in {request.media_dir}; using generated backgrounds"
                 )
         keywords = [scene.keywords or scene.narration.split() for scene in script.scenes]
-        chosen = assign_media(keywords, items)
         fmt = video_format(self.ctx.preset(request.platform))
+        done = 0.0  # the share of the media step's progress already reported
+        if narration is not None and self._stock_wanted(request):
+            found = stock_backgrounds(
+                self.ctx.stock,
+                [scene.keywords for scene in script.scenes],
+                [scene.narration for scene in script.scenes],
+                items,
+                seconds=scene_seconds(narration, len(script.scenes), fmt.fps),
+                width=fmt.width,
+                height=fmt.height,
+                on_scene=lambda scene, total: reporter.progress("media", 0.9 * scene / total),
+            )
+            for notice in found.notices:
+                reporter.notice(notice)
+            chosen, done = found.media, 0.9
+            if credits is not None:
+                credits.extend(found.credits)
+        else:
+            chosen = assign_media(keywords, items)
         prepared: list[MediaItem | None] = []
         for index, item in enumerate(chosen):
             if item is not None:
@@ -254,7 +362,7 @@ class MakeVideo:
                     reporter.notice(f"skipped {item.path.name}: {exc}")
                     item = None
             prepared.append(item)
-            reporter.progress("media", (index + 1) / max(len(chosen), 1))
+            reporter.progress("media", done + (1 - done) * (index + 1) / max(len(chosen), 1))
         return prepared
 
     def _music(self, request: MakeRequest) -> MusicChoice | None:
@@ -265,7 +373,11 @@ class MakeVideo:
         info = probe(request.music)
         if info.audio is None:
             raise MediaError(f"the music file {request.music.name} has no audio stream")
-        return MusicChoice(path=str(request.music.resolve()))
+        return MusicChoice(
+            path=str(request.music.resolve()),
+            gain_db=request.music_gain_db,
+            ducking=request.music_ducking,
+        )
 
     def _fit_length(
         self,
@@ -307,13 +419,15 @@ class MakeVideo:
             self._check_fonts(request.script_text)
         voice = self._resolve_voice(request)
         music = self._music(request)
+        self._stock_wanted(request)  # a misconfigured --stock fails before any work
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
         if request.script_text is None:  # a user's text was checked above, before any work
             self._check_fonts(" ".join(script.spoken_parts()))
         narration = self._voice(script, request, voice, reporter)
         script, narration = self._fit_length(script, narration, request, preset, voice, reporter)
-        media = self._media(script, request, reporter)
+        credits: list[dict[str, object]] = []
+        media = self._media(script, request, reporter, narration, credits)
         spec = build_spec(
             script,
             narration,
@@ -323,7 +437,7 @@ class MakeVideo:
             music=music,
             platform=preset.name,
         )
-        return self._render_and_export(spec, script, source, request, reporter, cancel)
+        return self._render_and_export(spec, script, source, request, reporter, cancel, credits)
 
     def _render_and_export(
         self,
@@ -333,6 +447,7 @@ class MakeVideo:
         request: MakeRequest,
         reporter: Reporter,
         cancel: threading.Event | None,
+        credits: list[dict[str, object]] | None = None,
     ) -> MakeResult:
         paths = output_paths(request.out, script.title)
         reporter.step("render", "Rendering the video")
@@ -363,7 +478,10 @@ class MakeVideo:
             "language": script.language,
             "hook": script.hook,
             "script_source": source,
+            "llm": getattr(self, "llm_usage", None),
+            "voice": getattr(self, "voice_used", None),  # which provider and voice spoke
             "files": {key: path.name for key, path in paths.items() if key != "metadata"},
+            "credits": credits or [],
         }
         _atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
         _atomic_write(paths["spec"], spec.model_dump_json(indent=2))
@@ -377,4 +495,5 @@ class MakeVideo:
             spec=paths["spec"],
             duration=result.duration,
             script_source=source,
+            credits=tuple(str(credit["attribution"]) for credit in credits or []),
         )

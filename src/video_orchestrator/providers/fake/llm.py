@@ -8,7 +8,7 @@ import hashlib
 from typing import Any
 
 from video_orchestrator.errors import VoError
-from video_orchestrator.ports.llm import JsonRequest
+from video_orchestrator.ports.llm import JsonRequest, JsonResult, Usage
 
 
 class FakeLLM:
@@ -19,9 +19,12 @@ class FakeLLM:
       property names and a digest of the prompt, so equal requests give equal answers.
     - ``FakeLLM(answer={...})``: that object, every time.
     - ``FakeLLM(error=ProviderError(...))``: raises it, every time.
+
+    ``complete`` reports a usage with made-up but stable token counts (words in, words out).
     """
 
     name = "fake"
+    vendor = "fake"
 
     def __init__(
         self,
@@ -29,12 +32,25 @@ class FakeLLM:
         answer: dict[str, Any] | None = None,
         error: VoError | None = None,
         base_url: str = "http://fake.invalid/v1",
+        model: str = "fake-model",
         **_: Any,
     ) -> None:
         self.base_url = base_url
+        self.model = model
         self._answer = answer
         self._error = error
         self.requests: list[JsonRequest] = []
+
+    def complete(self, request: JsonRequest) -> JsonResult:
+        data = self.complete_json(request)
+        usage = Usage(
+            provider=self.name,
+            model=self.model,
+            input_tokens=len(f"{request.system} {request.user}".split()),
+            output_tokens=len(str(data).split()),
+            vendor=self.vendor,
+        )
+        return JsonResult(data=data, usage=usage, calls=(usage,))
 
     def complete_json(self, request: JsonRequest) -> dict[str, Any]:
         self.requests.append(request)

@@ -3,10 +3,10 @@ server, vLLM, Groq, OpenRouter, DeepSeek …) as an ``LLMProvider``.
 
 Structured output is requested with ``response_format`` of type ``json_schema`` (strict).
 Servers that reject ``json_schema`` with HTTP 400 are asked once more with ``json_object``
-and the schema written into the system message. Every failure is translated into our errors:
-unreachable or too slow → ``ProviderUnavailable``; an HTTP error or an unusable answer →
-``ProviderError``. The API key is sent only in the ``Authorization`` header and never
-appears in logs or error messages.
+and the schema written into the system message. Base URLs of the known servers are presets
+(``data/llm_presets.json``, ``VO_LLM_PRESET``). Timeouts, retries and error translation are
+shared with the other adapters (``providers/_http.py``). The API key is sent only in the
+``Authorization`` header and never appears in logs or error messages.
 """
 
 from __future__ import annotations
@@ -15,97 +15,150 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from video_orchestrator.errors import ConfigError, ProviderError, ProviderUnavailable
+from video_orchestrator.errors import ConfigError
 from video_orchestrator.ports.llm import JsonRequest
+from video_orchestrator.providers._http import (
+    Answer,
+    HttpLLM,
+    HttpProviderError,
+    HttpUnavailable,
+    RetryPolicy,
+    json_object,
+    mapping,
+)
 
 logger = logging.getLogger(__name__)
 
-_FENCED = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 _SCHEMA_NAME = re.compile(r"[^a-zA-Z0-9_-]")
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+#: Kept for callers of the first version of this adapter.
+LLMRequestError = HttpProviderError
+LLMUnreachable = HttpUnavailable
+_json_object = json_object
 
 
-class LLMRequestError(ProviderError):
-    """The endpoint answered, but with an error or an unusable answer.
-
-    ``reason`` is a short phrase for notices ("HTTP 401: Incorrect API key");
-    ``status`` is the HTTP status when there was one.
-    """
-
-    def __init__(self, message: str, *, reason: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.status = status
+@dataclass(frozen=True, slots=True)
+class Preset:
+    name: str
+    base_url: str
+    model: str
+    local: bool
 
 
-class LLMUnreachable(ProviderUnavailable):
-    """The endpoint could not be reached or did not answer in time."""
+@cache
+def presets() -> dict[str, Preset]:
+    """The named base URLs (``data/llm_presets.json``)."""
+    raw = json.loads(
+        resources.files("video_orchestrator")
+        .joinpath("data", "llm_presets.json")
+        .read_text(encoding="utf-8")
+    )
+    return {
+        name: Preset(name, str(v["base_url"]), str(v["model"]), bool(v.get("local", False)))
+        for name, v in raw.items()
+        if not name.startswith("_")
+    }
 
-    def __init__(self, message: str, *, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
+
+def preset(name: str) -> Preset:
+    key = name.strip().lower().replace("-", "").replace(" ", "").replace(".", "")
+    known = presets()
+    if key not in known:
+        raise ConfigError(
+            f"unknown language model preset {name!r}; choose one of {', '.join(known)}"
+        )
+    return known[key]
 
 
-class OpenAICompatibleLLM:
+def vendor_for(base_url: str) -> str:
+    """The preset whose host (and port) the URL has — the price-table key — or
+    ``openai-compatible`` for any other server."""
+    netloc = urlsplit(base_url).netloc.rpartition("@")[2].lower()
+    netloc = netloc.replace("localhost", "127.0.0.1")
+    for known in presets().values():
+        if urlsplit(known.base_url).netloc.lower() == netloc:
+            return known.name
+    return "openai-compatible"
+
+
+class OpenAICompatibleLLM(HttpLLM):
     """Structured JSON generation over ``POST {base_url}/chat/completions``."""
 
     name = "openai-compatible"
+    not_json_advice = (
+        "check that VO_LLM_BASE_URL points at an OpenAI-compatible API (often ending in /v1)"
+    )
 
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: str | None = None,
         api_key: str | None = None,
-        model: str = "gpt-4o-mini",
+        model: str | None = None,
         timeout: float = 60.0,
         client: httpx.Client | None = None,
+        max_retries: int = 1,
         max_retry_wait: float = 5.0,
         sleep: Callable[[float], None] = time.sleep,
+        preset: str | None = None,
     ) -> None:
-        parts = urlsplit(base_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(
-                f"the language model URL {base_url!r} is not an http(s) URL; "
-                "set VO_LLM_BASE_URL to something like http://127.0.0.1:11434/v1"
-            )
-        if timeout <= 0:
-            raise ConfigError(f"the language model timeout must be positive, not {timeout}")
-        self.base_url = base_url.strip().rstrip("/")
-        self.host = parts.netloc.rpartition("@")[2]  # never show user:password@
-        self.model = model
-        self.timeout = timeout
-        self._api_key = api_key or None
-        self._client = client
-        self._max_retry_wait = max(0.0, max_retry_wait)
-        self._sleep = sleep
+        chosen = _preset(preset) if preset else None
+        url = base_url if base_url is not None else (chosen.base_url if chosen else "")
+        super().__init__(
+            base_url=url,
+            url_example="http://127.0.0.1:11434/v1 (or set VO_LLM_PRESET)",
+            api_key=api_key,
+            model=model or (chosen.model if chosen else "gpt-4o-mini"),
+            timeout=timeout,
+            client=client,
+            retry=RetryPolicy(max_retries=max_retries, max_delay=max_retry_wait),
+            sleep=sleep,
+            vendor=chosen.name if chosen else vendor_for(url),
+        )
 
-    def __repr__(self) -> str:
-        return f"OpenAICompatibleLLM(base_url={self.base_url!r}, model={self.model!r})"
+    @classmethod
+    def from_settings(cls, settings: Any) -> OpenAICompatibleLLM | None:
+        """Built by the composition root; None when neither a base URL nor a preset is set."""
+        if not settings.llm_base_url and not settings.llm_preset:
+            return None
+        model = settings.llm_model if "llm_model" in settings.model_fields_set else None
+        key = settings.llm_api_key
+        return cls(
+            base_url=settings.llm_base_url or None,
+            api_key=key.get_secret_value() if hasattr(key, "get_secret_value") else key,
+            model=model,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_retries,
+            max_retry_wait=settings.llm_max_retry_wait,
+            preset=settings.llm_preset or None,
+        )
 
-    # ------------------------------------------------------------------ the port
+    # ------------------------------------------------------------------ the protocol
 
-    def complete_json(self, request: JsonRequest) -> dict[str, Any]:
-        body = self._body(request, structured=True)
+    def _answer(self, request: JsonRequest) -> Answer:
         try:
-            data = self._post(body)
-        except LLMRequestError as exc:
+            data = self._post(self._body(request, structured=True))
+        except HttpProviderError as exc:
             if exc.status != 400 or not _mentions_response_format(exc.reason):
                 raise
             logger.info(
                 "%s rejected json_schema output (%s); asking with json_object", self.host, exc
             )
             data = self._post(self._body(request, structured=False))
-        return self._parse(data)
+        return self._read(data)
 
-    # ------------------------------------------------------------------ HTTP
+    def _post(self, body: dict[str, Any]) -> Any:
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return self.post_json(f"{self.base_url}/chat/completions", body, headers)
 
     def _body(self, request: JsonRequest, *, structured: bool) -> dict[str, Any]:
         system = request.system
@@ -133,167 +186,28 @@ class OpenAICompatibleLLM:
             "response_format": response_format,
         }
 
-    def _post(self, body: dict[str, Any]) -> Any:
-        url = f"{self.base_url}/chat/completions"
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        for attempt in (1, 2):
-            with self._transport_errors():
-                response = self._send(url, body, headers)
-            if response.status_code in _RETRY_STATUSES and attempt == 1:
-                wait = self._retry_wait(response)
-                logger.info(
-                    "%s answered HTTP %s; retrying in %.1fs", self.host, response.status_code, wait
-                )
-                if wait > 0:
-                    self._sleep(wait)
-                continue
-            if response.status_code >= 400:
-                raise self._http_error(response)
-            try:
-                return response.json()
-            except ValueError as exc:
-                raise LLMRequestError(
-                    f"the language model at {self.host} sent a response that is not JSON; "
-                    "check that VO_LLM_BASE_URL points at an OpenAI-compatible API (often "
-                    "ending in /v1)",
-                    reason="the response was not JSON",
-                ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _send(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
-        if self._client is not None:
-            return self._client.post(url, json=body, headers=headers, timeout=self.timeout)
-        with httpx.Client(timeout=self.timeout) as client:
-            return client.post(url, json=body, headers=headers)
-
-    @contextmanager
-    def _transport_errors(self) -> Iterator[None]:
-        try:
-            yield
-        except httpx.TimeoutException as exc:
-            raise LLMUnreachable(
-                f"the language model at {self.host} did not answer within {self.timeout:g}s; "
-                "try again, raise VO_LLM_TIMEOUT or use a smaller model",
-                reason=f"no answer within {self.timeout:g}s",
-            ) from exc
-        except httpx.TransportError as exc:
-            detail = self._redact(str(exc)) or type(exc).__name__
-            raise LLMUnreachable(
-                f"cannot reach the language model at {self.host} ({detail}); check that it is "
-                "running and that VO_LLM_BASE_URL is right",
-                reason=f"cannot connect: {detail}",
-            ) from exc
-
-    def _retry_wait(self, response: httpx.Response) -> float:
-        """Seconds to wait before the retry: Retry-After (seconds or an HTTP date), bounded."""
-        header = response.headers.get("retry-after", "").strip()
-        wait = 1.0
-        if header:
-            try:
-                wait = float(header)
-            except ValueError:
-                try:
-                    wait = parsedate_to_datetime(header).timestamp() - time.time()
-                except (TypeError, ValueError, IndexError):
-                    wait = 1.0
-        return min(max(wait, 0.0), self._max_retry_wait)
-
-    def _http_error(self, response: httpx.Response) -> LLMRequestError:
-        detail = self._redact(_error_message(response))
-        status = response.status_code
-        reason = f"HTTP {status}: {detail}" if detail else f"HTTP {status}"
-        advice = {
-            401: "check VO_LLM_API_KEY",
-            403: "check VO_LLM_API_KEY and the model's access rights",
-            404: "check VO_LLM_BASE_URL (often ending in /v1) and VO_LLM_MODEL",
-            429: "the rate limit was hit; wait a moment and try again",
-        }.get(status, "try again later" if status >= 500 else "check the model settings")
-        return LLMRequestError(
-            f"the language model at {self.host} answered {reason}; {advice}",
-            reason=reason,
-            status=status,
-        )
-
-    def _redact(self, text: str) -> str:
-        text = " ".join(text.split())
-        if self._api_key:
-            text = text.replace(self._api_key, "***")
-        return text[:300]
-
-    # ------------------------------------------------------------------ answer
-
-    def _parse(self, data: Any) -> dict[str, Any]:
+    def _read(self, data: Any) -> Answer:
         try:
             choice = data["choices"][0]
             message = choice["message"]
         except (KeyError, IndexError, TypeError) as exc:
-            raise LLMRequestError(
-                f"the language model at {self.host} sent an answer without choices[0].message; "
-                "check that it speaks the chat-completions protocol",
-                reason="the answer had no message",
-            ) from exc
-        refusal = message.get("refusal") if isinstance(message, dict) else None
-        if refusal:
-            refused = self._redact(str(refusal))
-            raise LLMRequestError(
-                f"the language model at {self.host} refused: {refused}",
-                reason=f"it refused: {refused}",
-            )
-        content = message.get("content") if isinstance(message, dict) else None
-        if not isinstance(content, str) or not content.strip():
-            raise LLMRequestError(
-                f"the language model at {self.host} sent an empty answer; try again or use "
-                "another model",
-                reason="the answer was empty",
-            )
-        parsed = _json_object(content)
-        if parsed is None:
-            cut = choice.get("finish_reason") == "length" if isinstance(choice, dict) else False
-            why = "it was cut off at max_tokens" if cut else "it was not a JSON object"
-            raise LLMRequestError(
-                f"the language model at {self.host} answered with unusable text ({why}); "
-                "try again or use a model that supports structured output",
-                reason=f"the answer was unusable: {why}",
-            )
-        return parsed
+            raise self.malformed("choices[0].message") from exc
+        raw_usage = mapping(data.get("usage") if isinstance(data, dict) else None)
+        usage = self._usage(raw_usage.get("prompt_tokens"), raw_usage.get("completion_tokens"))
+        if not isinstance(message, dict):
+            raise self.malformed("choices[0].message")
+        refusal = message.get("refusal")
+        content = message.get("content")
+        return Answer(
+            usage=usage,
+            text=content if isinstance(content, str) else None,
+            truncated=isinstance(choice, dict) and choice.get("finish_reason") == "length",
+            refusal=str(refusal) if refusal else None,
+        )
 
 
-def _json_object(content: str) -> dict[str, Any] | None:
-    """The JSON object in ``content``: plain, inside a ```json fence, or amid some prose."""
-    candidates = [content.strip()]
-    candidates.extend(match.strip() for match in _FENCED.findall(content))
-    start, end = content.find("{"), content.rfind("}")
-    if 0 <= start < end:
-        candidates.append(content[start : end + 1])
-    for candidate in candidates:
-        try:
-            value = json.loads(candidate)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return None
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The API's ``error.message`` (OpenAI style), ``error`` as text, or the start of the body."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-        if isinstance(error, str):
-            return error
-        if body.get("message"):
-            return str(body["message"])
-        if body.get("detail"):
-            return str(body["detail"])
-    return response.text[:200]
+def _preset(name: str) -> Preset:
+    return preset(name)
 
 
 def _mentions_response_format(reason: str) -> bool:

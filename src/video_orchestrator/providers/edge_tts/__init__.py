@@ -1,0 +1,1 @@
+"""Microsoft Edge read-aloud voices over its websocket protocol."""

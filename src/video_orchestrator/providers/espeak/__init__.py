@@ -1,0 +1,1 @@
+"""espeak-ng, the last-resort offline voice (when the binary is installed)."""

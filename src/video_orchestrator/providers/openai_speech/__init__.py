@@ -1,0 +1,1 @@
+"""OpenAI speech (``/v1/audio/speech``) and compatible servers."""

@@ -1,0 +1,1 @@
+"""Pexels stock videos and photos (https://www.pexels.com/api/documentation/)."""

@@ -1,0 +1,1 @@
+"""Pixabay stock videos and photos (https://pixabay.com/api/docs/)."""
