@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from video_orchestrator.errors import ConfigError
@@ -244,6 +244,13 @@ class Settings(BaseSettings):
                 file_values = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
-        env_settings = cls()
-        merged = {**file_values, **env_settings.model_dump(exclude_unset=True), **overrides}
-        return cls(**merged)
+        try:
+            env_settings = cls()
+            merged = {**file_values, **env_settings.model_dump(exclude_unset=True), **overrides}
+            return cls(**merged)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = ".".join(str(p) for p in error["loc"])
+            raise ConfigError(
+                f"the setting {name} (VO_{name.upper()} or {path.name}) is invalid: {error['msg']}"
+            ) from exc

@@ -107,3 +107,13 @@ def test_check_of_a_non_media_file(vo: VoRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize("speed", ["0.1", "5"])
 def test_speed_out_of_range(vo: VoRunner, speed: str) -> None:
     assert_one_line_error(vo("make", "--topic", "cats", "--speed", speed), "speed")
+
+
+def test_an_invalid_setting_is_one_line_naming_it(
+    vo: VoRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VO_WORKERS", "many")
+    result = vo("voices")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "VO_WORKERS" in result.stderr and "Traceback" not in result.stderr
