@@ -201,6 +201,13 @@ class Settings(BaseSettings):
         description="Where files live: a folder or an fsspec URL (s3://bucket/prefix); "
         "default <data_dir>/files",
     )
+    storage_options: dict[str, Any] = Field(
+        default_factory=dict,
+        repr=False,
+        description="fsspec options for storage_url as JSON, e.g. "
+        '{"client_kwargs": {"endpoint_url": "http://minio:9000"}} (credentials: the usual '
+        "AWS_* / GOOGLE_* / AZURE_* variables)",
+    )
     executor: Literal["local", "celery"] = Field(
         default="local", description="local worker processes, or Celery workers over a broker"
     )

@@ -70,7 +70,11 @@ class AppContext:
 
     @cached_property
     def files(self) -> FileStorage:
-        return FileStorage(self.settings.storage(), cache_dir=self.settings.cache_dir)
+        return FileStorage(
+            self.settings.storage(),
+            cache_dir=self.settings.cache_dir,
+            **self.settings.storage_options,
+        )
 
     @cached_property
     def cache(self) -> ContentCache:
