@@ -432,3 +432,13 @@ def test_scoring_weights_must_name_every_component_and_make_100(
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         HookLibrary.load(path)
+
+
+def test_a_topic_that_repeats_the_templates_word_is_not_doubled() -> None:
+    from video_orchestrator.pipeline.hooks import _no_doubled_words
+
+    assert _no_doubled_words("Ever wondered why why octopuses glow?") == (
+        "Ever wondered why octopuses glow?"
+    )
+    assert _no_doubled_words("The the THE end") == "The end"
+    assert _no_doubled_words("why whyte") == "why whyte"

@@ -462,10 +462,18 @@ def template_hooks(context: HookContext, library: HookLibrary) -> list[tuple[str
         for template in lang.templates.get(hook_type, []):
             if not set(placeholders(template)) <= set(values):
                 continue
-            text = one_line(template.format_map(values))
+            text = _no_doubled_words(one_line(template.format_map(values)))
             if text and len(text) <= HOOK_MAX_CHARS:
                 hooks.append((capitalise(text), hook_type))
     return hooks
+
+
+_DOUBLED = re.compile(r"\b(\w+)(\s+\1\b)+", re.IGNORECASE)
+
+
+def _no_doubled_words(text: str) -> str:
+    """ "why why octopuses …" → "why octopuses …" (a template word repeated by the topic)."""
+    return _DOUBLED.sub(r"\1", text)
 
 
 # --------------------------------------------------------------------------- scoring
