@@ -230,6 +230,12 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(
         default=False, description="let URL imports reach private addresses (tests only)"
     )
+    secret_key: str | None = Field(
+        default=None,
+        repr=False,
+        description="Fernet key for provider secrets stored in the database; default: "
+        "<data_dir>/secret.key (share it with every machine that runs workers)",
+    )
     require_api_key: bool | None = Field(
         default=None,
         description="default: required whenever the server listens beyond localhost",

@@ -107,3 +107,22 @@ def test_readiness_reports_each_dependency(make_client: ClientFactory) -> None:
     working = make_client(workers=1)
     ready = working.get("/health/ready")
     assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+def test_a_provider_key_saved_through_the_api_is_used_without_a_restart(
+    client: TestClient,
+) -> None:
+    services = client.app.state.services  # type: ignore[attr-defined]
+    assert services.ctx.settings.pexels_api_keys == []
+    client.put("/settings/providers/pexels_api_keys", json={"value": "key-one, key-two"})
+    assert services.ctx.settings.pexels_api_keys == ["key-one", "key-two"]
+    assert "key-one" not in repr(services.ctx.settings)
+    client.delete("/settings/providers/pexels_api_keys")
+    assert services.ctx.settings.pexels_api_keys == []
+
+
+def test_the_environment_wins_over_a_stored_key(make_client: ClientFactory) -> None:
+    client = make_client(anthropic_api_key="from-env")
+    client.put("/settings/providers/anthropic_api_key", json={"value": "from-ui"})
+    services = client.app.state.services  # type: ignore[attr-defined]
+    assert services.ctx.settings.anthropic_api_key == "from-env"

@@ -49,7 +49,7 @@ def _runner(settings_json: str) -> object:
     from video_orchestrator.jobs.runner import JobRunner
     from video_orchestrator.services.context import AppContext
 
-    return JobRunner(AppContext(Settings.model_validate_json(settings_json)))
+    return JobRunner(AppContext(Settings.model_validate_json(settings_json)).with_stored_secrets())
 
 
 def _run_in_worker(settings_json: str, job_id: str) -> str:

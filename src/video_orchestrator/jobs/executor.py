@@ -47,15 +47,21 @@ def worker_loop(
     """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set."""
     from video_orchestrator.jobs.runner import JobRunner
     from video_orchestrator.services.context import AppContext
+    from video_orchestrator.services.secrets_store import SecretStore, secret_key
 
     settings = Settings.model_validate_json(settings_json)
-    ctx = AppContext(settings)
-    runner = JobRunner(ctx)
-    queue = JobQueue(ctx.db)
+    base = AppContext(settings)
+    secrets = SecretStore(base.db, secret_key(settings))
+    seen = secrets.fingerprint()
+    runner = JobRunner(base.with_stored_secrets())
+    queue = JobQueue(base.db)
     me = worker_name(tag)
     logger.info("worker %s ready", me)
     while not stop.is_set():
         job_id = queue.claim_next(me)
+        if job_id is not None and secrets.fingerprint() != seen:  # keys saved in the UI/API
+            seen = secrets.fingerprint()
+            runner = JobRunner(AppContext(settings, db=base.db).with_stored_secrets())
         if job_id is None:
             if wake is not None:
                 wake.acquire(timeout=poll_seconds)

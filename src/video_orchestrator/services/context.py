@@ -36,6 +36,7 @@ class AppContext:
         *,
         tts: Mapping[str, TTSProvider] | None = None,
         llm: LLMProvider | None = None,
+        db: Database | None = None,
     ) -> None:
         """``tts`` and ``llm`` replace the registered providers (tests, embedding)."""
         self.settings = settings
@@ -44,6 +45,24 @@ class AppContext:
         self._injected_tts = tts is not None
         if llm is not None:
             self.__dict__["llm"] = llm
+        if db is not None:
+            self.__dict__["db"] = db
+
+    def with_stored_secrets(self) -> AppContext:
+        """This context, with provider secrets saved through the API filled into the
+        settings the environment left unset (a new context sharing the database)."""
+        from video_orchestrator.services.secrets_store import (
+            SecretStore,
+            apply_stored_secrets,
+            secret_key,
+        )
+
+        merged = apply_stored_secrets(
+            self.settings, SecretStore(self.db, secret_key(self.settings))
+        )
+        if merged is self.settings:
+            return self
+        return AppContext(merged, db=self.db)
 
     @cached_property
     def ffmpeg(self) -> str:

@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from video_orchestrator.config import Settings
 from video_orchestrator.errors import ConfigError, InputError, NotFoundError
 from video_orchestrator.store import Database
 from video_orchestrator.store.tables import ProviderSecret, utcnow
@@ -28,6 +29,31 @@ SECRET_NAMES = (
     "pixabay_api_keys",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
+
+
+def secret_key(settings: Settings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode("ascii")
+    return load_or_create_key(settings.data_dir / "secret.key")
+
+
+def apply_stored_secrets(settings: Settings, store: SecretStore) -> Settings:
+    """``settings`` with each provider secret stored in the database filled in, unless the
+    environment or the config file already set it (explicit configuration wins)."""
+    updates: dict[str, object] = {}
+    for name, _ in ((s.name, s) for s in store.all()):
+        if name not in Settings.model_fields or getattr(settings, name):
+            continue
+        value = store.reveal(name)
+        if value is None:
+            continue
+        current = getattr(settings, name)
+        updates[name] = (
+            [v.strip() for v in value.split(",") if v.strip()]
+            if isinstance(current, list)
+            else value
+        )
+    return settings.model_copy(update=updates) if updates else settings
 
 
 class SecretOut(BaseModel):
@@ -96,6 +122,14 @@ class SecretStore:
                 raise ConfigError(
                     f"the stored secret {name} cannot be decrypted with this installation's key"
                 ) from exc
+
+    def fingerprint(self) -> str:
+        """Changes whenever a secret is saved or deleted (to rebuild providers)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(ProviderSecret.name, ProviderSecret.updated_at).order_by(ProviderSecret.name)
+            ).all()
+        return ";".join(f"{name}@{updated.isoformat()}" for name, updated in rows)
 
     def all(self) -> list[SecretOut]:
         with self.db.session() as session:

@@ -21,7 +21,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
-from video_orchestrator.services.secrets_store import SecretStore, load_or_create_key
+from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class Readiness:
 
 class Workspace:
     def __init__(self, ctx: AppContext, executor: Executor | None = None) -> None:
+        self.base_ctx = ctx
         self.ctx = ctx
         settings = ctx.settings
         self.executor = executor if executor is not None else make_executor(settings, ctx.db)
@@ -44,10 +45,25 @@ class Workspace:
         self.studio = Studio(ctx)
         self.ideas = Ideas(ctx)
         self.apikeys = ApiKeyService(ctx.db)
-        key_file = settings.data_dir / "secret.key"
-        self.secrets = SecretStore(ctx.db, load_or_create_key(key_file))
+        self.secrets = SecretStore(ctx.db, secret_key(settings))
+        self._use_secrets()
         self._stop = threading.Event()
         self._sync_thread: threading.Thread | None = None
+
+    def save_secret(self, name: str, value: str) -> SecretOut:
+        saved = self.secrets.put(name, value)
+        self._use_secrets()
+        return saved
+
+    def delete_secret(self, name: str) -> None:
+        self.secrets.delete(name)
+        self._use_secrets()
+
+    def _use_secrets(self) -> None:
+        """Providers built in this process pick up keys saved through the API at once."""
+        self.ctx = self.base_ctx.with_stored_secrets()
+        self.studio = Studio(self.ctx)
+        self.ideas = Ideas(self.ctx)
 
     # -- life cycle -------------------------------------------------------------------------
 

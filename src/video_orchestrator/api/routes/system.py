@@ -60,12 +60,12 @@ def providers(ws: WS) -> ProvidersOut:
 
 @router.put("/settings/providers/{name}", response_model=SecretOut, tags=["settings"])
 def put_provider(ws: WS, name: str, body: SecretIn) -> SecretOut:
-    return ws.secrets.put(name, body.value)
+    return ws.save_secret(name, body.value)
 
 
 @router.delete(
     "/settings/providers/{name}", status_code=status.HTTP_204_NO_CONTENT, tags=["settings"]
 )
 def delete_provider(ws: WS, name: str) -> Response:
-    ws.secrets.delete(name)
+    ws.delete_secret(name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
