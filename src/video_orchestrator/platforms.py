@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from video_orchestrator.errors import ConfigError
+from video_orchestrator.errors import ConfigError, InputError
 
 __all__ = [
     "AspectRule",
@@ -589,6 +589,6 @@ def get_preset(name: str, presets: Mapping[str, PlatformPreset] | None = None) -
     for preset in available.values():
         if key in {_normalise(alias) for alias in preset.aliases}:
             return preset
-    raise ConfigError(
+    raise InputError(
         f"unknown platform {name!r}: choose one of {', '.join(preset_names(available))}"
     )

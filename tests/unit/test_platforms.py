@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from video_orchestrator.errors import ConfigError
+from video_orchestrator.errors import ConfigError, InputError
 from video_orchestrator.platforms import (
     AspectRule,
     BitrateRule,
@@ -284,7 +284,7 @@ def test_get_preset_by_name_and_alias(presets: dict[str, PlatformPreset]) -> Non
 
 
 def test_unknown_name_lists_the_valid_ones(presets: dict[str, PlatformPreset]) -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:  # a name the user typed: their input
         get_preset("myspace", presets)
     message = str(caught.value)
     assert "myspace" in message

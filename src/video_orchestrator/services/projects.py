@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from video_orchestrator.domain.script import Genre, Script
-from video_orchestrator.errors import ConfigError, InputError, NotFoundError, StaleVersionError
+from video_orchestrator.errors import InputError, NotFoundError, StaleVersionError
 from video_orchestrator.platforms import get_preset, load_presets
 from video_orchestrator.store import Database
 from video_orchestrator.store.tables import Asset, Project, utcnow
@@ -115,10 +115,7 @@ def _out(row: Project) -> ProjectOut:
 def platform_names(platforms: list[str]) -> list[str]:
     """Canonical preset names; an unknown platform is the user's input error."""
     presets = load_presets()
-    try:
-        return list(dict.fromkeys(get_preset(name, presets).name for name in platforms))
-    except ConfigError as exc:
-        raise InputError(str(exc)) from exc
+    return list(dict.fromkeys(get_preset(name, presets).name for name in platforms))
 
 
 def _check_assets(session: Session, ids: list[str], kinds: set[str], what: str) -> None:
