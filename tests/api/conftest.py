@@ -25,7 +25,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.workspace import Workspace
 
 PG_ADMIN = os.environ.get("VO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = "outputs, jobs, assets, projects, api_keys, provider_secrets"
+TABLES = "outputs, jobs, llm_usage, assets, projects, api_keys, provider_secrets"
 FAKE_VOICE = "fake:fake-en"
 
 ClientFactory = Callable[..., TestClient]

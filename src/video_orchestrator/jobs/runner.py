@@ -27,6 +27,7 @@ from video_orchestrator.services.assets import AssetService, safe_filename, sha2
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.projects import ProjectService, new_id
+from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.store.job_queue import JobQueue
 from video_orchestrator.store.tables import Job, Output
@@ -167,7 +168,7 @@ class JobRunner:
                 except ValidationError as exc:
                     raise SpecError(f"the job's workload is not valid: {one_line(exc)}") from exc
                 if isinstance(workload, MakeWorkload):
-                    files = self._make(workload, workdir, reporter, beat.cancel)
+                    files = self._make(workload, workdir, reporter, beat.cancel, job_id)
                 else:
                     files = self._render_spec(workload, workdir, reporter, beat.cancel)
                 outputs = [self._store(job_id, kind, path) for kind, path in files.items()]
@@ -198,6 +199,7 @@ class JobRunner:
         workdir: Path,
         reporter: JobReporter,
         cancel: threading.Event,
+        job_id: str,
     ) -> dict[str, Path]:
         project = self.projects.get(workload.project_id)
         media_dir = None
@@ -232,7 +234,11 @@ class JobRunner:
             trim=project.export.trim,
             target_seconds=project.target_seconds,
         )
-        result = MakeVideo(self.ctx)(request, reporter, cancel)
+        use_case = MakeVideo(self.ctx)
+        result = use_case(request, reporter, cancel)
+        UsageService(self.ctx.db).record(
+            project.id, getattr(use_case, "llm_usage", None), purpose="render", job_id=job_id
+        )
         return {
             "video": result.video,
             "thumbnail": result.thumbnail,

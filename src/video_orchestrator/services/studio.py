@@ -16,6 +16,7 @@ from video_orchestrator.ports.tts import SpeechRequest
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
+from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import CaptionStyle, RenderSpec
 from video_orchestrator.spec.model import (
     CaptionPosition,
@@ -46,7 +47,9 @@ class Studio:
         self.ctx = ctx
         self.projects = ProjectService(ctx.db)
 
-    def _new_script(self, project: ProjectOut, seed: int | None) -> tuple[Script, str, str | None]:
+    def _new_script(
+        self, project: ProjectOut, seed: int | None, purpose: str = "script"
+    ) -> tuple[Script, str, str | None]:
         if not project.topic.strip():
             raise InputError("the project has no topic: set one before generating a script")
         target = project.target_seconds or self.ctx.preset(project.platforms[0]).ideal_seconds
@@ -67,6 +70,7 @@ class Studio:
             llm=self.ctx.llm,
             writer=self.ctx.writer,
         )
+        UsageService(self.ctx.db).record(project.id, result.llm, purpose=purpose)
         return result.script, result.source, result.notice
 
     def generate_script(self, project_id: str, version: int) -> ScriptOutcome:
@@ -88,7 +92,7 @@ class Studio:
                 f"{len(project.script.scenes) - 1}"
             )
         old = project.script.scenes[index]
-        fresh, source, notice = self._new_script(project, random.randrange(1 << 30))
+        fresh, source, notice = self._new_script(project, random.randrange(1 << 30), "scene")
         candidates = [s for s in fresh.scenes if s.narration != old.narration] or fresh.scenes
         scene = candidates[min(index, len(candidates) - 1)]
         scenes = list(project.script.scenes)

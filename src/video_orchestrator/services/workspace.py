@@ -23,6 +23,7 @@ from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
+from video_orchestrator.services.usage import UsageService
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class Workspace:
         self.studio = Studio(ctx)
         self.ideas = Ideas(ctx)
         self.apikeys = ApiKeyService(ctx.db)
+        self.usage = UsageService(ctx.db)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()
         self._stop = threading.Event()

@@ -13,6 +13,7 @@ from video_orchestrator.services.projects import (
     ProjectPage,
     ProjectUpdate,
 )
+from video_orchestrator.services.usage import UsageOut
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -96,6 +97,12 @@ def generate_script(ws: WS, project_id: ProjectId, body: VersionIn) -> ScriptOut
 def regenerate_scene(ws: WS, project_id: ProjectId, index: int, body: VersionIn) -> ScriptOut:
     outcome = ws.studio.regenerate_scene(project_id, index, body.version)
     return ScriptOut(project=outcome.project, source=outcome.source, notice=outcome.notice)
+
+
+@router.get("/{project_id}/usage", response_model=UsageOut)
+def usage(ws: WS, project_id: ProjectId) -> UsageOut:
+    """Language-model calls, tokens and cost charged to the project."""
+    return ws.usage.for_project(project_id)
 
 
 @router.post(
