@@ -133,8 +133,11 @@ class AppContext:
         return sorted(provider_classes(TTS_ENTRY_POINTS))
 
     def all_voices(self) -> list[VoiceInfo]:
+        """Every voice: the offline neural voices first, cloud voices next, espeak-ng (the
+        last resort) at the end."""
         voices: list[VoiceInfo] = []
-        for name in self.tts_names():
+        rank = {"piper": 0, "espeak-ng": 2}
+        for name in sorted(self.tts_names(), key=lambda n: (rank.get(n, 1), n)):
             if name == "fake" and not self._injected_tts:
                 continue
             voices.extend(self.tts(name).voices())
