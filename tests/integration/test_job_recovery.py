@@ -27,13 +27,13 @@ FAKE_VOICE = "fake:fake-en"
 REDIS = ("127.0.0.1", 6379)
 
 
-def long_script(scenes: int = 4) -> dict[str, object]:
+def long_script(scenes: int = 2) -> dict[str, object]:
     sentence = "Waves roll over the sand and pull the shells back to the sea."
     return {
         "topic": "waves",
         "title": "Waves",
         "hook": "Every wave has travelled far.",
-        "scenes": [{"narration": " ".join([sentence] * 3)} for _ in range(scenes)],
+        "scenes": [{"narration": " ".join([sentence] * 2)} for _ in range(scenes)],
     }
 
 

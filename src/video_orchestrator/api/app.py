@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -121,5 +122,15 @@ def create_app(
             expose_headers=["Content-Range", "Location", "Retry-After"],
         )
     for module in (system, projects, assets, renders, catalog, spec, ideas):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.RESPONSES)
+    schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = schema()
+            document["components"]["schemas"]["Problem"] = problems.Problem.model_json_schema()
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

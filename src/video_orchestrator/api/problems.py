@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from video_orchestrator import errors as e
@@ -59,6 +60,32 @@ TITLES = {
     500: "Internal server error",
     502: "Bad gateway",
     503: "Service unavailable",
+}
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457)."""
+
+    type: str = Field(description="a tag URI naming the kind of problem, or about:blank")
+    title: str
+    status: int
+    detail: str = Field(description="what went wrong and what to do, in one sentence")
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = Field(
+        None, description="for invalid requests: each field ('where') and its problem"
+    )
+
+
+def _documented(status: int) -> dict[str, Any]:
+    return {
+        "description": TITLES.get(status, "Error"),
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+#: Declared on every operation, so clients (and schemathesis) know the error shapes.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: _documented(status) for status in (400, 401, 404, 409, 413, 415, 422, 429, 503)
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from video_orchestrator.errors import InputError
+from video_orchestrator.errors import ConfigError, InputError
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, generate_hooks
 from video_orchestrator.services.optimise import OptimiseRequest, optimise
@@ -87,9 +87,12 @@ class Ideas:
 
         if not self.ctx.settings.stock_providers and provider is None:
             return [], []
-        items, notices = stock_search(
-            self.ctx, text, kind=kind, provider=provider, platform=platform, limit=limit
-        )
+        try:
+            items, notices = stock_search(
+                self.ctx, text, kind=kind, provider=provider, platform=platform, limit=limit
+            )
+        except ConfigError as exc:  # asked for a provider that has no key: nothing to retry
+            raise InputError(str(exc)) from exc
         return [
             {**asdict(item), "attribution": item.attribution(), "tags": list(item.tags)}
             for item in items

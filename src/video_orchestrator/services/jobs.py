@@ -20,6 +20,7 @@ from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
 from video_orchestrator.services.api import one_line
 from video_orchestrator.services.projects import (
+    LANGUAGE_PATTERN,
     CaptionStyleName,
     ProjectCreate,
     ProjectService,
@@ -81,8 +82,8 @@ class BatchItem(BaseModel):
     topic: str = Field(min_length=1, max_length=300)
     genre: Genre = "facts"
     platform: str = "tiktok"
-    language: str = "en"
-    voice: str | None = None
+    language: str = Field("en", pattern=LANGUAGE_PATTERN)
+    voice: str | None = Field(None, max_length=200)
     caption_style: CaptionStyleName = "karaoke"
     target_seconds: int | None = Field(None, ge=5, le=600)
 
@@ -109,8 +110,14 @@ def parse_batch(text: str, content_type: str) -> list[BatchItem]:
     """Batch items from JSON (a list of objects) or CSV (a header row: topic, genre …)."""
     rows: Any
     if "csv" in content_type:
-        reader = csv.DictReader(io.StringIO(text))
-        rows = [{k.strip(): v.strip() for k, v in row.items() if k and v} for row in reader]
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            rows = [
+                {k.strip(): v.strip() for k, v in row.items() if k and isinstance(v, str) and v}
+                for row in reader
+            ]
+        except csv.Error as exc:
+            raise InputError(f"the batch is not readable CSV: {exc}") from exc
     else:
         try:
             rows = json.loads(text)

@@ -19,6 +19,7 @@ from video_orchestrator.store import Database
 from video_orchestrator.store.tables import Asset, Project, utcnow
 
 CaptionStyleName = Literal["karaoke", "pop", "clean"]
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -56,7 +57,7 @@ class ExportSettings(_Strict):
 class ProjectFields(_Strict):
     topic: str = Field("", max_length=300)
     genre: Genre = "facts"
-    language: str = Field("en", pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+    language: str = Field("en", pattern=LANGUAGE_PATTERN)
     platforms: list[str] = Field(default_factory=lambda: ["tiktok"], min_length=1, max_length=8)
     target_seconds: int | None = Field(None, ge=5, le=600)
     script: Script | None = None
@@ -78,7 +79,7 @@ class ProjectUpdate(_Strict):
     name: Name | None = None
     topic: str | None = Field(None, max_length=300)
     genre: Genre | None = None
-    language: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+    language: str | None = Field(None, pattern=LANGUAGE_PATTERN)
     platforms: list[str] | None = Field(None, min_length=1, max_length=8)
     target_seconds: int | None = Field(None, ge=5, le=600)
     script: Script | None = None
@@ -136,6 +137,10 @@ def _check_references(session: Session, fields: dict[str, Any]) -> None:
         _check_assets(session, [audio["music_asset"]], {"audio"}, "music")
 
 
+#: Fields a PATCH may set to null (to clear them).
+NULLABLE = frozenset({"target_seconds", "script"})
+
+
 class ProjectService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -183,10 +188,13 @@ class ProjectService:
                         f"the project changed since you read it (you have version "
                         f"{patch.version}, it is at {row.version}): reload it and edit again"
                     )
+                nulls = [k for k, v in changes.items() if v is None and k not in NULLABLE]
+                if nulls:
+                    raise InputError(
+                        f"{nulls[0]} cannot be null: leave it out to keep the current value"
+                    )
                 _check_references(session, changes)
                 for key, value in changes.items():
-                    if key == "name" and value is None:
-                        continue
                     setattr(row, key, value)
                 row.updated_at = utcnow()
                 session.flush()

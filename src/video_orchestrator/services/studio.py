@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from video_orchestrator.domain.script import Script
-from video_orchestrator.errors import InputError
+from video_orchestrator.errors import InputError, NotFoundError
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.ports.text import distribute, tokenize
@@ -112,6 +112,11 @@ class Studio:
             raise InputError(f"a preview speaks at most {MAX_PREVIEW_CHARS} characters")
         if not 0.5 <= speed <= 2.0:
             raise InputError("speed must be between 0.5 and 2.0")
+        provider = voice.partition(":")[0] if ":" in voice else None
+        if provider is not None and provider not in self.ctx.tts_names():
+            raise NotFoundError(
+                f"no voice provider {provider!r}; there are: {', '.join(self.ctx.tts_names())}"
+            )
         tts = self.ctx.tts_for_voice(voice)
         voice_id = voice.partition(":")[2] if ":" in voice else voice
         request = SpeechRequest(text=text, voice=voice_id, speed=speed, language=language)

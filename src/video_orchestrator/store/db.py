@@ -17,10 +17,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from video_orchestrator.errors import ConfigError, StorageError
+from video_orchestrator.errors import ConfigError, InputError, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # SQLite's lower() folds ASCII only; searches must match "Ünïcödé" as PostgreSQL does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 class Database:
@@ -76,6 +82,9 @@ class Database:
         except OperationalError as exc:
             session.rollback()
             raise StorageError(f"the database failed: {exc.orig or exc}") from exc
+        except DataError as exc:  # a value the database cannot hold (NUL byte, huge number)
+            session.rollback()
+            raise InputError(f"a value cannot be stored: {exc.orig or exc}") from exc
         except BaseException:
             session.rollback()
             raise

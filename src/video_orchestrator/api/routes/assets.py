@@ -135,7 +135,7 @@ def list_assets(
     kind: AssetKind | None = None,
     q: str | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> AssetPage:
     return ws.assets.find(kind=kind, query=q, limit=limit, offset=offset)
 
@@ -166,7 +166,7 @@ def delete_asset(ws: WS, asset_id: str) -> Response:
 
 @router.get("/music", response_model=AssetPage, tags=["music"])
 def list_music(
-    ws: WS, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)
+    ws: WS, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)
 ) -> AssetPage:
     return ws.assets.find(kind="audio", limit=limit, offset=offset)
 

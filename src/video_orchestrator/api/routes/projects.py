@@ -48,7 +48,7 @@ def list_projects(
     ws: WS,
     q: str | None = Query(None, max_length=200, description="search name and topic"),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> ProjectPage:
     return ws.projects.find(query=q, limit=limit, offset=offset)
 

@@ -69,7 +69,7 @@ async def submit_batch(ws: WS, request: Request) -> BatchOut:
     if len(raw) > MAX_BATCH_BYTES:
         raise InputError(f"a batch is at most {MAX_BATCH_BYTES // 1000} kB")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not a column
     except UnicodeDecodeError as exc:
         raise InputError("the batch is not UTF-8 text") from exc
     items = parse_batch(text, request.headers.get("content-type", "application/json"))
@@ -83,7 +83,7 @@ def list_jobs(
     project_id: str | None = Query(None, max_length=64),
     batch_id: str | None = Query(None, max_length=64),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> JobPage:
     return ws.jobs.find(
         status=status_, project_id=project_id, batch_id=batch_id, limit=limit, offset=offset

@@ -55,7 +55,11 @@ def is_public(address: str) -> bool:
 
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        explicit_port = parts.port
+    except ValueError as exc:
+        raise InputError(f"the URL {url!r} is malformed: {exc}") from exc
     if parts.scheme not in ("http", "https"):
         raise BlockedUrlError(
             f"only http and https URLs can be imported, not {parts.scheme or url!r}"
@@ -66,7 +70,7 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
         raise BlockedUrlError("URLs with a user name or password are not imported")
     if allow_private:
         return
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = explicit_port or (443 if parts.scheme == "https" else 80)
     for address in resolver(parts.hostname, port):
         if not is_public(address):
             raise BlockedUrlError(
