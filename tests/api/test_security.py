@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import time
+import uuid
+
+import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -126,3 +132,29 @@ def test_the_environment_wins_over_a_stored_key(make_client: ClientFactory) -> N
     client.put("/settings/providers/anthropic_api_key", json={"value": "from-ui"})
     services = client.app.state.services  # type: ignore[attr-defined]
     assert services.ctx.settings.anthropic_api_key == "from-env"
+
+
+def test_rate_limits_and_the_response_cache_live_in_redis_when_configured(
+    make_client: ClientFactory,
+) -> None:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    url = "redis://127.0.0.1:6379/12"
+    redis.Redis.from_url(url).flushdb()
+    if time.time() % 60 > 58:  # stay inside one fixed one-minute window
+        time.sleep(61 - time.time() % 60)
+    first = make_client(redis_url=url, rate_limit_per_minute=3)
+    second = make_client(redis_url=url, rate_limit_per_minute=3)  # another API process
+    assert first.get("/projects").status_code == 200
+    assert second.get("/projects").status_code == 200
+    assert first.get("/projects").status_code == 200
+    assert problem_of(second.get("/projects"))["status"] == 429, "the count is shared"
+    keys = redis.Redis.from_url(url).keys("vo:rate:*")
+    assert keys, "the counter is in Redis"
+    redis.Redis.from_url(url).flushdb()
+    tag = uuid.uuid4().hex
+    assert first.get("/platforms", params={"t": tag}).headers["x-cache"] == "miss"
+    assert second.get("/platforms", params={"t": tag}).headers["x-cache"] == "hit"
+    redis.Redis.from_url(url).flushdb()
