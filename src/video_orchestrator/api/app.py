@@ -7,25 +7,21 @@ server starts (recovering jobs a crash left behind), stopped when it stops.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from video_orchestrator import __version__
 from video_orchestrator.api import problems
 from video_orchestrator.api.limits import CounterStore, MemoryStore, RateLimiter, RedisStore
 from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
-from video_orchestrator.api.security import guard
+from video_orchestrator.api.security import Guard
 from video_orchestrator.config import Settings
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.workspace import Workspace
-
-#: GET responses that change rarely and cost something to build: cached briefly.
-CACHED_PATHS = frozenset({"/voices", "/platforms", "/caption-styles", "/spec/schema"})
-CACHE_SECONDS = 30
 
 DESCRIPTION = """
 Video Orchestrator's REST API: projects, assets, render jobs with live progress, and the
@@ -93,26 +89,7 @@ def create_app(
 
     problems.install(app)
 
-    @app.middleware("http")
-    async def response_cache(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.method != "GET" or request.url.path not in CACHED_PATHS:
-            return await call_next(request)
-        key = f"{request.url.path}?{request.url.query}"
-        hit = store.get(key)
-        if hit is not None:
-            return Response(hit, media_type="application/json", headers={"X-Cache": "hit"})
-        response = await call_next(request)
-        if response.status_code != 200:
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        store.set(key, body, CACHE_SECONDS)
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        headers["X-Cache"] = "miss"
-        return Response(body, status_code=200, headers=headers, media_type=response.media_type)
-
-    app.middleware("http")(guard)
+    app.add_middleware(Guard)
     if resolved.cors_origins:
         app.add_middleware(
             CORSMiddleware,

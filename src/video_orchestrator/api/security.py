@@ -1,14 +1,19 @@
-"""API keys, rate limits, security headers: what every request passes through."""
+"""API keys, rate limits, NUL refusal and security headers: what every request passes through.
+
+A plain ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which costs a task and a
+stream per request): it checks the request, then adds the headers as the response starts.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from typing import Any
 
-from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from video_orchestrator.api.limits import MemoryStore
 from video_orchestrator.api.problems import problem, status_of
 from video_orchestrator.errors import AccessError, InputError, RateLimitedError, VoError
 
@@ -16,79 +21,117 @@ from video_orchestrator.errors import AccessError, InputError, RateLimitedError,
 OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
 
 SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-
-
-def bearer_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.headers.get("x-api-key") or None
-
-
 MAX_CHECKED_JSON = 2_000_000
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 not preceded by an odd "\"
 
 
-async def refuse_nul(request: Request) -> None:
-    """A NUL character in a path, a query or a JSON body is refused (422) before anything
-    stores or compares it: databases differ on NUL, and no name or text needs one."""
-    if "\x00" in request.url.path or "%00" in str(request.url.query) + request.url.path:
-        raise InputError("the request contains a NUL character (%00), which no field accepts")
-    content_type = request.headers.get("content-type", "")
-    length = request.headers.get("content-length", "")
-    if (
-        content_type.startswith("application/json")
-        and length.isdigit()
-        and int(length) <= MAX_CHECKED_JSON
-    ):
-        body = await request.body()  # cached by Starlette for the route
-        if _JSON_NUL.search(body):
-            raise InputError(
-                "the JSON body contains a NUL character (\\u0000), which no field accepts"
-            )
+def bearer_key(headers: Headers) -> str | None:
+    header = headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return headers.get("x-api-key") or None
 
 
 def is_open(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in OPEN_PATHS)
 
 
-async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Authenticate (when required), rate-limit, then add the security headers."""
-    state = request.app.state
-    path = request.url.path
-    client = request.client.host if request.client else "unknown"
-    try:
-        await refuse_nul(request)
-        if not is_open(path):
-            key = bearer_key(request)
-            if state.require_api_key:
-                info = await run_in_threadpool(state.services.apikeys.verify, key)
-                client = f"key:{info.id}"
-            await run_in_threadpool(state.limiter.check, client)
-    except (AccessError, RateLimitedError) as exc:
-        status, slug = status_of(exc)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-        if isinstance(exc, RateLimitedError):
-            headers["Retry-After"] = str(max(1, round(exc.retry_after)))
-        response: Response = problem(status, str(exc), slug=slug, instance=path, headers=headers)
-    except VoError as exc:
-        status, slug = status_of(exc)
-        response = problem(status, str(exc), slug=slug, instance=path)
-    else:
-        response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if not path.startswith(("/docs", "/redoc")):
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+def refuse_nul_in_url(scope: Scope) -> None:
+    query = scope.get("query_string", b"")
+    if "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query:
+        raise InputError("the request contains a NUL character (%00), which no field accepts")
 
 
-__all__ = ["JSONResponse", "bearer_key", "guard", "is_open"]
+class Guard:
+    """Authenticate (when required), rate-limit, refuse NUL characters, add the headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        headers = Headers(scope=scope)
+        state: Any = scope["app"].state
+        try:
+            refuse_nul_in_url(scope)
+            receive = await self._checked_body(headers, receive)
+            if not is_open(path):
+                client = scope["client"][0] if scope.get("client") else "unknown"
+                if state.require_api_key:
+                    verify = state.services.apikeys.verify
+                    info = await run_in_threadpool(verify, bearer_key(headers))
+                    client = f"key:{info.id}"
+                limiter = state.limiter
+                if isinstance(limiter.store, MemoryStore):
+                    limiter.check(client)  # in memory: no I/O, no thread hop
+                else:
+                    await run_in_threadpool(limiter.check, client)
+        except VoError as exc:
+            status, slug = status_of(exc)
+            extra: dict[str, str] = {}
+            if isinstance(exc, AccessError):
+                extra["WWW-Authenticate"] = "Bearer"
+            if isinstance(exc, RateLimitedError):
+                extra["Retry-After"] = str(max(1, round(exc.retry_after)))
+            response = problem(status, str(exc), slug=slug, instance=path, headers=extra)
+            await response(scope, receive, self._with_headers(send, path))
+            return
+        await self.app(scope, receive, self._with_headers(send, path))
+
+    @staticmethod
+    async def _checked_body(headers: Headers, receive: Receive) -> Receive:
+        """For a JSON body of reasonable size: read it, refuse a NUL, and replay it."""
+        length = headers.get("content-length", "")
+        if not (
+            headers.get("content-type", "").startswith("application/json")
+            and length.isdigit()
+            and int(length) <= MAX_CHECKED_JSON
+        ):
+            return receive
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if _JSON_NUL.search(body):
+            raise InputError(
+                "the JSON body contains a NUL character (\\u0000), which no field accepts"
+            )
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        return replay
+
+    @staticmethod
+    def _with_headers(send: Send, path: str) -> Send:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in response_headers:
+                        response_headers[name] = value
+                if not path.startswith(("/docs", "/redoc")) and (
+                    "content-security-policy" not in response_headers
+                ):
+                    response_headers["content-security-policy"] = API_CSP
+                if "cache-control" not in response_headers:
+                    response_headers["cache-control"] = "no-store"
+            await send(message)
+
+        return sending

@@ -7,10 +7,11 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+import anyio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 
@@ -104,6 +105,10 @@ def _out(job: Job) -> JobOut:
         platform=job.workload.get("platform"),
         outputs=[OutputOut.model_validate(o) for o in job.outputs],
     )
+
+
+def _state(job: JobOut) -> tuple[Any, ...]:
+    return (job.status, job.step, round(job.progress, 3), job.error, len(job.outputs))
 
 
 def parse_batch(text: str, content_type: str) -> list[BatchItem]:
@@ -327,13 +332,35 @@ class JobService:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.get(job_id)
-            state = (job.status, job.step, round(job.progress, 3), job.error, len(job.outputs))
-            if state != last:
-                last = state
+            if _state(job) != last:
+                last = _state(job)
                 yield job
             if job.status in FINISHED:
                 return
             time.sleep(interval)
+
+    async def watch_async(
+        self,
+        job_id: str,
+        *,
+        interval: float = 0.2,
+        timeout: float = 3600,
+        stop: Callable[[], Awaitable[bool]] | None = None,
+    ) -> AsyncIterator[JobOut]:
+        """:meth:`watch` for servers: waits without holding a thread (each read is a short
+        trip to the thread pool), and ends early when ``stop()`` says the client has gone."""
+        last: tuple[Any, ...] | None = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if stop is not None and await stop():
+                return
+            job = await anyio.to_thread.run_sync(self.get, job_id)
+            if _state(job) != last:
+                last = _state(job)
+                yield job
+            if job.status in FINISHED:
+                return
+            await anyio.sleep(interval)
 
     @staticmethod
     def _row(session: Any, job_id: str) -> Job:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 
+from video_orchestrator.api.cache import cached_json
 from video_orchestrator.api.deps import WS
 from video_orchestrator.errors import NotFoundError
 from video_orchestrator.services.studio import CAPTION_STYLES
+from video_orchestrator.services.workspace import Workspace
 
 router = APIRouter(tags=["catalog"])
 
@@ -32,7 +34,11 @@ class CaptionStyleOut(BaseModel):
 
 
 @router.get("/voices", response_model=list[VoiceOut])
-def voices(ws: WS, request: Request) -> list[VoiceOut]:
+def voices(ws: WS, request: Request) -> Response:
+    return cached_json(request, lambda: _voices(ws))
+
+
+def _voices(ws: Workspace) -> list[VoiceOut]:
     return [
         VoiceOut(
             id=v.id,
@@ -65,11 +71,14 @@ def voice_preview(
 
 
 @router.get("/caption-styles", response_model=list[CaptionStyleOut])
-def caption_styles() -> list[CaptionStyleOut]:
-    return [
-        CaptionStyleOut(id=k, description=v, preview=f"/caption-styles/{k}/preview")
-        for k, v in CAPTION_STYLES.items()
-    ]
+def caption_styles(request: Request) -> Response:
+    return cached_json(
+        request,
+        lambda: [
+            CaptionStyleOut(id=k, description=v, preview=f"/caption-styles/{k}/preview")
+            for k, v in CAPTION_STYLES.items()
+        ],
+    )
 
 
 @router.get(
@@ -91,8 +100,10 @@ def caption_preview(
 
 
 @router.get("/platforms", response_model=list[dict[str, Any]])
-def platforms(ws: WS) -> list[dict[str, Any]]:
-    return [preset.model_dump(mode="json") for preset in ws.ctx.presets.values()]
+def platforms(ws: WS, request: Request) -> Response:
+    return cached_json(
+        request, lambda: [preset.model_dump(mode="json") for preset in ws.ctx.presets.values()]
+    )
 
 
 @router.get("/platforms/{name}", response_model=dict[str, Any])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -109,13 +109,14 @@ def retry(ws: WS, job_id: str) -> JobOut:
     "/{job_id}/events",
     responses={200: {"content": {"text/event-stream": {}}, "description": "progress events"}},
 )
-def events(ws: WS, job_id: str) -> StreamingResponse:
-    """Server-Sent Events: a ``progress`` event each time the job changes, then ``end``."""
-    ws.jobs.get(job_id)  # 404 before the stream starts
+async def events(ws: WS, job_id: str, request: Request) -> StreamingResponse:
+    """Server-Sent Events: a ``progress`` event each time the job changes, then ``end``.
+    Waiting holds no thread, so any number of clients can watch."""
+    await run_in_threadpool(ws.jobs.get, job_id)  # 404 before the stream starts
 
-    def stream() -> Iterator[str]:
+    async def stream() -> AsyncIterator[str]:
         try:
-            for job in ws.jobs.watch(job_id):
+            async for job in ws.jobs.watch_async(job_id, stop=request.is_disconnected):
                 yield f"event: progress\nid: {job.progress:.4f}\ndata: {job.model_dump_json()}\n\n"
                 if job.status in ("succeeded", "failed", "cancelled"):
                     yield f"event: end\ndata: {json.dumps({'status': job.status})}\n\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from video_orchestrator.api.cache import cached_json
 from video_orchestrator.api.deps import WS
 from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.spec import json_schema
@@ -30,8 +31,8 @@ class ValidOut(BaseModel):
 
 
 @router.get("/schema", response_model=dict[str, Any])
-def schema() -> dict[str, Any]:
-    return dict(json_schema())
+def schema(request: Request) -> Response:
+    return cached_json(request, lambda: dict(json_schema()))
 
 
 @router.post("/validate", response_model=ValidOut)
