@@ -100,8 +100,24 @@ class ProjectOut(ProjectFields):
     updated_at: datetime
 
 
+class ProjectSummary(BaseModel):
+    """A project in a list: what a list shows, without the script and settings."""
+
+    id: str
+    name: str
+    topic: str
+    genre: str
+    language: str
+    platforms: list[str]
+    scenes: int = Field(description="scenes in the script; 0 when it has none yet")
+    title: str | None = Field(description="the script's title")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
 class ProjectPage(BaseModel):
-    items: list[ProjectOut]
+    items: list[ProjectSummary]
     total: int
 
 
@@ -111,6 +127,23 @@ def new_id() -> str:
 
 def _out(row: Project) -> ProjectOut:
     return ProjectOut.model_validate(row)
+
+
+def _summary(row: Project) -> ProjectSummary:
+    script = row.script or {}
+    return ProjectSummary(
+        id=row.id,
+        name=row.name,
+        topic=row.topic,
+        genre=row.genre,
+        language=row.language,
+        platforms=list(row.platforms),
+        scenes=len(script.get("scenes", [])),
+        title=script.get("title"),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def platform_names(platforms: list[str]) -> list[str]:
@@ -174,7 +207,7 @@ class ProjectService:
             rows = session.scalars(
                 stmt.order_by(Project.updated_at.desc(), Project.id).limit(limit).offset(offset)
             ).all()
-            return ProjectPage(items=[_out(r) for r in rows], total=total)
+            return ProjectPage(items=[_summary(r) for r in rows], total=total)
 
     def update(self, project_id: str, patch: ProjectUpdate) -> ProjectOut:
         changes = patch.model_dump(mode="json", exclude_unset=True, exclude={"version"})
