@@ -49,5 +49,10 @@ examples: $(VENV)/.installed-run
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/render.py
 
+## bench-api: API latency, submit → start, job-system overhead (~3 min; PostgreSQL and Redis when reachable)
+.PHONY: bench-api
+bench-api: $(VENV)/.installed-bench
+	$(BIN)/python bench/api.py
+
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
