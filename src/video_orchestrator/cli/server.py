@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from video_orchestrator.config import Settings
+from video_orchestrator.errors import InputError
 
 
 def register_server(
@@ -66,6 +68,68 @@ def register_server(
             config = settings()
             err.print(f"{config.executor} worker started (concurrency {concurrency})")
             run_worker(config, concurrency)
+
+        guard(action)
+
+    @app.command()
+    def batch(
+        file: Annotated[
+            Path, typer.Argument(help="CSV (topic,genre,platform,voice …) or JSON list.")
+        ],
+        workers: Annotated[int, typer.Option(help="Videos rendered at once.")] = 1,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="Copy every video and its files here.")
+        ] = None,
+        queue_only: Annotated[
+            bool,
+            typer.Option("--queue-only", help="Only queue the jobs (for vo serve / vo worker)."),
+        ] = False,
+    ) -> None:
+        """Make many videos from a list of topics, through the render queue."""
+
+        def action() -> None:
+            from rich.live import Live
+
+            from video_orchestrator.services.batch import run_batch, submit_batch
+
+            config = settings()
+            if not 1 <= workers <= 8:
+                raise InputError("--workers must be between 1 and 8")
+            submitted = submit_batch(config, file)
+            err.print(f"batch {submitted.batch_id}: {len(submitted.jobs)} jobs queued")
+            if queue_only:
+                for job in submitted.jobs:
+                    out.print(job.id)
+                return
+
+            def table(jobs: list[Any]) -> Table:
+                view = Table("job", "platform", "status", "step", "progress", "note")
+                for job in jobs:
+                    note = job.error or ""
+                    view.add_row(
+                        job.id[:8],
+                        job.platform or "",
+                        job.status,
+                        job.step,
+                        f"{job.progress * 100:3.0f} %",
+                        note[:80],
+                    )
+                return view
+
+            with Live(table(submitted.jobs), console=err, refresh_per_second=4) as live:
+                finished = run_batch(
+                    config,
+                    submitted,
+                    workers=workers,
+                    out_dir=output,
+                    on_update=lambda jobs: live.update(table(jobs)),
+                )
+            failed = [job for job in finished if job.status != "succeeded"]
+            if output is not None:
+                err.print(f"files in {output}")
+            if failed:
+                err.print(f"[bold red]{len(failed)} of {len(finished)} jobs did not succeed[/]")
+                raise typer.Exit(1)
 
         guard(action)
 
