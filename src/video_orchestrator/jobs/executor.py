@@ -8,6 +8,7 @@ so nothing is lost when the process dies: the next ``start`` finds the queued jo
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import multiprocessing.synchronize
@@ -134,7 +135,13 @@ class LocalExecutor:
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
+            process.close()
         self._processes = []
+        # Fresh primitives for a later start(); dropping the old ones lets multiprocessing
+        # release their named semaphores now rather than warn about them at exit.
+        self._wake = self._mp.Semaphore(0)
+        self._stop = self._mp.Event()
+        gc.collect()
 
 
 class ThreadExecutor:
