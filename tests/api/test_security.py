@@ -158,3 +158,24 @@ def test_rate_limits_and_the_response_cache_live_in_redis_when_configured(
     assert first.get("/platforms", params={"t": tag}).headers["x-cache"] == "miss"
     assert second.get("/platforms", params={"t": tag}).headers["x-cache"] == "hit"
     redis.Redis.from_url(url).flushdb()
+
+
+def test_cors_allows_only_the_configured_origins(make_client: ClientFactory) -> None:
+    closed = make_client()
+    plain = closed.get("/projects", headers={"Origin": "https://studio.example"})
+    assert "access-control-allow-origin" not in plain.headers
+    client = make_client(cors_origins=["https://studio.example"])
+    preflight = client.options(
+        "/projects",
+        headers={
+            "Origin": "https://studio.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://studio.example"
+    allowed = client.get("/projects", headers={"Origin": "https://studio.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://studio.example"
+    other = client.get("/projects", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers

@@ -215,3 +215,43 @@ def test_celery_workers_over_redis_run_the_same_jobs(celery_settings: Settings) 
     finally:
         stop(worker)
         executor.end()
+
+
+def test_a_celery_worker_killed_mid_render_the_job_is_sent_again_and_completes(
+    celery_settings: Settings,
+) -> None:
+    ctx = AppContext(celery_settings)
+    executor = CeleryExecutor(celery_settings, ctx.db)
+    jobs = JobService(ctx.db, executor)
+    first = start_worker(
+        celery_settings, VO_EXECUTOR="celery", VO_BROKER_URL=celery_settings.broker_url
+    )
+    try:
+        job_id = submit(ctx, jobs)
+        deadline = time.monotonic() + 120
+        while not (jobs.get(job_id).step == "render" and jobs.get(job_id).progress > 0.35):
+            assert first.poll() is None
+            assert time.monotonic() < deadline, jobs.get(job_id)
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)  # the whole worker machine goes away
+        first.wait(timeout=10)
+    finally:
+        stop(first)
+    assert jobs.get(job_id).status == "running"
+
+    second = start_worker(
+        celery_settings, VO_EXECUTOR="celery", VO_BROKER_URL=celery_settings.broker_url
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while jobs.get(job_id).status not in ("succeeded", "failed"):
+            executor.sync()  # the API's heartbeat: the dead worker's job is queued, sent again
+            assert time.monotonic() < deadline, jobs.get(job_id)
+            time.sleep(0.5)
+        done = jobs.get(job_id)
+    finally:
+        stop(second)
+        executor.end()
+    assert done.status == "succeeded", done.error
+    assert done.attempts == 2
+    assert {o.kind for o in done.outputs} >= {"video", "thumbnail"}
