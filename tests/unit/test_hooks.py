@@ -442,3 +442,17 @@ def test_a_topic_that_repeats_the_templates_word_is_not_doubled() -> None:
     )
     assert _no_doubled_words("The the THE end") == "The end"
     assert _no_doubled_words("why whyte") == "why whyte"
+
+
+def test_a_first_line_that_is_a_sentence_is_not_used_as_the_topic() -> None:
+    from video_orchestrator.domain.script import Scene, Script
+    from video_orchestrator.pipeline.hooks import short_topic
+
+    script = Script(
+        topic="Octopuses are interesting.",
+        title="Octopuses",
+        hook="Octopuses are interesting.",
+        scenes=[Scene(narration="An octopus has three hearts. Octopuses taste with arms.")],
+    )
+    assert short_topic(script.topic, script).casefold() == "octopuses"
+    assert short_topic("deep sea fish", script) == "deep sea fish"

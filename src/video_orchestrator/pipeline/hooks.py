@@ -347,10 +347,23 @@ def hook_context(
     )
 
 
+_SENTENCE_VERBS = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "can", "will", "do", "does", "did"}
+)
+
+
+def _reads_as_sentence(topic: str) -> bool:
+    """ "Octopuses are interesting." is a sentence (a plain script's first line), not a topic."""
+    words = [w.strip(".,!?;:").casefold() for w in topic.split()]
+    return topic.rstrip().endswith((".", "!", "?")) or any(w in _SENTENCE_VERBS for w in words)
+
+
 def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
     """The topic to put inside a template: as given when it is short; for a long one (a
     plain-text script's first sentence) the script's most frequent subject word."""
-    if len(topic.split()) <= SHORT_TOPIC_WORDS or script is None:
+    if script is None or (
+        len(topic.split()) <= SHORT_TOPIC_WORDS and not _reads_as_sentence(topic)
+    ):
         return topic
     stop_words = _stop_words(language)
     counts: dict[str, int] = {}
@@ -361,7 +374,8 @@ def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
             if len(key) < 4 or key in stop_words or word.isdigit():
                 continue
             counts[key] = counts.get(key, 0) + 1
-            spelling.setdefault(key, word)
+            if key not in spelling or word.islower():  # "Octopuses" at a sentence start
+                spelling[key] = word
     if not counts:
         return topic
     best = max(counts, key=lambda key: counts[key])  # first seen wins a tie
