@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import ConfigError, ProviderError, ScriptError
+from video_orchestrator.pipeline.prompts import prompt_sections
 from video_orchestrator.pipeline.script import provider_label
 from video_orchestrator.pipeline.script_import import split_sentences
 from video_orchestrator.pipeline.script_writer import (
@@ -748,28 +749,9 @@ class _Prompt:
     user: str
 
 
-@cache
 def _prompt(version: str) -> _Prompt:
-    text = (
-        resources.files("video_orchestrator")
-        .joinpath("data", "prompts", f"{version}.txt")
-        .read_text(encoding="utf-8")
-    )
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            continue
-        if stripped.startswith("[") and stripped.endswith("]") and " " not in stripped:
-            current = sections.setdefault(stripped[1:-1], [])
-            continue
-        if current is not None:
-            current.append(line)
-    return _Prompt(
-        system="\n".join(sections.get("system", [])).strip(),
-        user="\n".join(sections.get("user", [])).strip(),
-    )
+    sections = prompt_sections(version)
+    return _Prompt(system=sections.get("system", ""), user=sections.get("user", ""))
 
 
 def hooks_schema(types: Sequence[str], count: int) -> dict[str, Any]:

@@ -8,8 +8,6 @@ import logging
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -17,6 +15,7 @@ from video_orchestrator.domain.script import GENRES, Genre, Script
 from video_orchestrator.errors import ScriptError
 from video_orchestrator.pipeline.llm_chain import failure_reason as failure_reason
 from video_orchestrator.pipeline.llm_usage import summarize
+from video_orchestrator.pipeline.prompts import prompt_sections
 from video_orchestrator.pipeline.script_writer import (
     MAX_SCENES,
     MIN_SCENES,
@@ -204,34 +203,14 @@ class _Prompt:
     genres: dict[str, str]
 
 
-@cache
 def _prompt(version: str) -> _Prompt:
-    text = (
-        resources.files("video_orchestrator")
-        .joinpath("data", "prompts", f"{version}.txt")
-        .read_text(encoding="utf-8")
-    )
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#") and current is None:
-            continue
-        if stripped.startswith("[") and stripped.endswith("]") and " " not in stripped:
-            current = sections.setdefault(stripped[1:-1], [])
-            continue
-        if current is not None and not stripped.startswith("#"):
-            current.append(line)
+    sections = prompt_sections(version)
     genres = {
-        name.removeprefix("genre:"): " ".join(" ".join(lines).split())
-        for name, lines in sections.items()
+        name.removeprefix("genre:"): " ".join(text.split())
+        for name, text in sections.items()
         if name.startswith("genre:")
     }
-    return _Prompt(
-        system="\n".join(sections.get("system", [])).strip(),
-        user="\n".join(sections.get("user", [])).strip(),
-        genres=genres,
-    )
+    return _Prompt(system=sections.get("system", ""), user=sections.get("user", ""), genres=genres)
 
 
 # --------------------------------------------------------------------------- the answer

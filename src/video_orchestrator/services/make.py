@@ -91,7 +91,8 @@ def _slug(text: str) -> str:
     return slug[:60].strip("-") or "video"
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -467,8 +468,8 @@ class MakeVideo:
         )
         fps = spec.output.fps
         cues = group_words(spec.captions, spec.duration, fps=fps) if spec.captions else []
-        _atomic_write(paths["srt"], to_srt(cues, fps))
-        _atomic_write(paths["vtt"], to_vtt(cues, fps))
+        atomic_write(paths["srt"], to_srt(cues, fps))
+        atomic_write(paths["vtt"], to_vtt(cues, fps))
         metadata = {
             "title": script.title,
             "description": script.description,
@@ -483,8 +484,8 @@ class MakeVideo:
             "files": {key: path.name for key, path in paths.items() if key != "metadata"},
             "credits": credits or [],
         }
-        _atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
-        _atomic_write(paths["spec"], spec.model_dump_json(indent=2))
+        atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
+        atomic_write(paths["spec"], spec.model_dump_json(indent=2))
         reporter.progress("export", 1.0)
         return MakeResult(
             video=paths["video"],

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -25,7 +23,7 @@ from video_orchestrator.pipeline.optimise import (
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import CaptionPreset
+from video_orchestrator.services.make import CaptionPreset, atomic_write
 
 
 @dataclass(frozen=True)
@@ -137,16 +135,7 @@ def write_script(path: Path, script: Script) -> Path:
         raise InputError(f"the output must be a .json path, not {path}")
     text = json.dumps(script.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
