@@ -9,7 +9,6 @@ cannot be read are skipped with a warning, never a crash.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,27 +17,13 @@ from PIL import Image, ImageOps
 
 from video_orchestrator.errors import MediaError
 from video_orchestrator.pipeline.cache import ContentCache, file_digest
+from video_orchestrator.ports.text import keywords_of
 from video_orchestrator.render.probe import MediaInfo
 
 log = logging.getLogger(__name__)
 
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def normalise_keyword(word: str) -> str:
-    """Lower case and a light English singular: waves → wave, stories → story."""
-    word = word.lower()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def keywords_of(text: str) -> frozenset[str]:
-    return frozenset(normalise_keyword(w) for w in _WORD.findall(text) if len(w) > 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +94,7 @@ def assign_media(
     if not items:
         return chosen
     used: set[int] = set()
-    wanted = [
-        frozenset(normalise_keyword(k) for kw in kws for k in _WORD.findall(kw))
-        for kws in scene_keywords
-    ]
+    wanted = [frozenset[str]().union(*(keywords_of(kw) for kw in kws)) for kws in scene_keywords]
     for index, keywords in enumerate(wanted):
         best, best_score = -1, 0
         for position, item in enumerate(items):

@@ -43,7 +43,6 @@ from video_orchestrator.pipeline.media import (
     VIDEO_EXTENSIONS,
     MediaItem,
     assign_media,
-    normalise_keyword,
 )
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.ports.media import (
@@ -53,6 +52,7 @@ from video_orchestrator.ports.media import (
     StockKind,
     StockQuery,
 )
+from video_orchestrator.ports.text import normalise_keyword
 from video_orchestrator.render.probe import MediaInfo
 from video_orchestrator.spec.timeline import Timebase
 

@@ -241,3 +241,21 @@ def speakable(text: str) -> str:
     "party popper" is not what a creator means.
     """
     return "".join(" " if is_pictographic(char) else char for char in text)
+
+
+_KEYWORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def normalise_keyword(word: str) -> str:
+    """Lower case and a light English singular: waves → wave, stories → story."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def keywords_of(text: str) -> frozenset[str]:
+    """The keywords of a file name or a scene's words, for matching footage to scenes."""
+    return frozenset(normalise_keyword(w) for w in _KEYWORD.findall(text) if len(w) > 1)

@@ -20,26 +20,17 @@ from pathlib import Path
 
 from video_orchestrator.errors import MediaError, NotFoundError, PayloadTooLarge
 from video_orchestrator.ports.media import StockItem, StockKind, StockQuery
+from video_orchestrator.ports.text import keywords_of
 
 log = logging.getLogger(__name__)
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LICENCE = "your own media"
 
 
-def _normalise(word: str) -> str:
-    word = word.lower()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def words_of(text: str) -> frozenset[str]:
-    return frozenset(_normalise(w) for w in _WORD.findall(text) if len(w) > 1)
+    return keywords_of(text)
 
 
 @dataclass(frozen=True, slots=True)
