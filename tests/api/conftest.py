@@ -8,12 +8,16 @@ reachable, the PostgreSQL half is skipped with the reason.
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -124,3 +128,44 @@ def problem_of(response: object) -> dict[str, object]:
     assert isinstance(body["detail"], str) and body["detail"]
     assert body["title"]
     return dict(body)
+
+
+@pytest.fixture
+def make_live_server(settings: Settings) -> Iterator[Callable[..., str]]:
+    """``make_live_server(**setting_overrides)``: a real uvicorn server on 127.0.0.1 (no
+    render workers); its base URL."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(**overrides: object) -> str:
+        config = settings.model_copy(update=overrides)
+        ctx = AppContext(config)
+        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(config, workspace=ws),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+            )
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def live_server(make_live_server: Callable[..., str]) -> str:
+    return make_live_server()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import socket
 import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -246,3 +247,28 @@ def test_url_import_over_the_size_limit_is_413(
     client = make_client(allow_private_urls=True, upload_max_bytes=1000)
     response = client.post("/assets/import", json={"url": f"{file_server}/media/sea.mp4"})
     assert problem_of(response)["status"] == 413
+
+
+def test_a_chunked_multipart_upload_over_the_limit_is_answered_before_it_ends(
+    make_live_server: Callable[..., str],
+) -> None:
+    """The server answers 413 while the client is still sending: it never spools the rest."""
+    base = make_live_server(upload_max_bytes=10_000)
+    host, port = base.removeprefix("http://").split(":")
+    boundary = "vo-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        'filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n'
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /assets HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n"
+            + f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n".encode()
+        )
+        sock.sendall(b"%x\r\n%s\r\n" % (len(head), head))
+        piece = b"\x00" * 4096
+        for _ in range(40):  # 160 kB and no end: only an early answer can come back
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        answer = sock.recv(65536).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413"), answer[:200]
+    assert "application/problem+json" in answer

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Message
 
 from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
@@ -50,6 +51,24 @@ class SearchOut(BaseModel):
     notices: list[str] = Field(default_factory=list, description="providers that failed")
 
 
+def _limited(request: Request, limit: int) -> Request:
+    """The request with its body counted as it arrives: the form parser spools a file part
+    to disk whole, so an over-long upload is stopped here, before it fills the disk."""
+    seen = 0
+    receive = request.receive
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit + 64_000:  # the form's own fields and boundaries
+                raise PayloadTooLarge(f"the upload is over the {limit:,}-byte limit")
+        return message
+
+    return Request(request.scope, counted)
+
+
 async def _receive(ws: Workspace, request: Request) -> tuple[Path, str | None]:
     """Stream the request's file to a temporary file, enforcing the size limit as it comes."""
     limit = ws.ctx.settings.upload_max_bytes
@@ -61,7 +80,7 @@ async def _receive(ws: Workspace, request: Request) -> tuple[Path, str | None]:
     try:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
-            form = await request.form(max_files=1, max_fields=5)
+            form = await _limited(request, limit).form(max_files=1, max_fields=5)
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise InputError("the form has no file field named 'file'")
