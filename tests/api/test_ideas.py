@@ -93,3 +93,31 @@ def test_stock_search_is_empty_without_providers_and_lists_pexels_when_configure
     assert "pexels-secret-aaaa" not in str(found)
     both = client.get("/backgrounds/search", params={"q": "ocean"}).json()
     assert both["stock"] and both["local"] == []
+
+
+def test_a_stock_result_imports_into_the_library_with_its_attribution(
+    make_client: ClientFactory, pexels: StockServer
+) -> None:
+    settings = {
+        "stock_providers": ["pexels"],
+        "pexels_api_keys": ["pexels-secret-aaaa"],
+        "pexels_base_url": pexels.base_url,
+    }
+    client = make_client(**settings)
+    found = client.get("/stock/search", params={"q": "ocean waves"}).json()["items"]
+    first = found[0]
+    body = {"provider": "pexels", "id": first["id"], "query": "ocean waves"}
+    imported = client.post("/assets/from-stock", json=body)
+    assert imported.status_code == 201, imported.text
+    asset = imported.json()
+    assert asset["kind"] == "video" and asset["source"] == "stock"
+    assert first["author"] in asset["attribution"]
+    again = client.post("/assets/from-stock", json=body)
+    assert again.status_code == 200 and again.json()["id"] == asset["id"]
+
+    fresh = make_client(**settings)  # another process: found again through the query
+    assert fresh.post("/assets/from-stock", json=body).json()["id"] == asset["id"]
+    missing = fresh.post("/assets/from-stock", json={**body, "id": "999999"})
+    assert problem_of(missing)["status"] == 404
+    forged = fresh.post("/assets/from-stock", json={**body, "download_url": "http://127.0.0.1/"})
+    assert problem_of(forged)["status"] == 422

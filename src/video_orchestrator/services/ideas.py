@@ -3,10 +3,14 @@ UI call (the CLI uses the file-based functions in ``services.api``)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from video_orchestrator.errors import ConfigError, InputError
+from video_orchestrator.errors import ConfigError, InputError, NotFoundError
+from video_orchestrator.ports.media import StockItem
+from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, generate_hooks
 from video_orchestrator.services.optimise import OptimiseRequest, optimise
@@ -18,11 +22,17 @@ from video_orchestrator.services.projects import (
     VoiceSettings,
 )
 
+RECENT_ITEMS = 2000
+
 
 class Ideas:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.projects = ProjectService(ctx.db)
+        # stock items this process has shown, so an import needs no new search (and the
+        # download URL always comes from the provider, never from a client)
+        self._recent: OrderedDict[tuple[str, str], StockItem] = OrderedDict()
+        self._lock = threading.Lock()
 
     def hooks(self, project_id: str, platform: str | None, count: int) -> dict[str, Any]:
         project = self.projects.get(project_id)
@@ -93,7 +103,44 @@ class Ideas:
             )
         except ConfigError as exc:  # asked for a provider that has no key: nothing to retry
             raise InputError(str(exc)) from exc
+        self._remember(items)
         return [
             {**asdict(item), "attribution": item.attribution(), "tags": list(item.tags)}
             for item in items
         ], notices
+
+    def _remember(self, items: list[StockItem]) -> None:
+        with self._lock:
+            for item in items:
+                self._recent[(item.provider, item.id)] = item
+                self._recent.move_to_end((item.provider, item.id))
+            while len(self._recent) > RECENT_ITEMS:
+                self._recent.popitem(last=False)
+
+    def import_stock(
+        self, assets: AssetService, provider: str, item_id: str, query: str, kind: str
+    ) -> tuple[AssetOut, bool]:
+        """Download a stock item found by a search into the asset library, with its
+        attribution and licence. ``query`` finds it again when this process has not seen it."""
+        with self._lock:
+            item = self._recent.get((provider, item_id))
+        if item is None:
+            self.stock_search(query, kind=kind, provider=provider, platform=None, limit=80)
+            with self._lock:
+                item = self._recent.get((provider, item_id))
+        if item is None:
+            raise NotFoundError(
+                f"{provider} has no {kind} {item_id} among the results for {query!r}: "
+                "search again and pick one of its results"
+            )
+        clip = self.ctx.stock.fetch(item)
+        name = f"{item.provider}-{item.id}{clip.path.suffix}"
+        return assets.add_file(
+            clip.path,
+            name,
+            source="stock",
+            source_url=item.page_url or None,
+            attribution=f"{item.attribution()} ({item.licence})"
+            if item.licence
+            else item.attribution(),
+        )

@@ -148,6 +148,22 @@ def import_url(ws: WS, body: ImportIn, response: Response) -> AssetOut:
     return asset
 
 
+class StockImportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: Literal["pexels", "pixabay"]
+    id: str = Field(min_length=1, max_length=64)
+    query: str = Field(min_length=1, max_length=200, description="the search that found it")
+    kind: Literal["video", "photo"] = "video"
+
+
+@router.post("/assets/from-stock", response_model=AssetOut, status_code=status.HTTP_201_CREATED)
+def import_stock(ws: WS, body: StockImportIn, response: Response) -> AssetOut:
+    """Bring a stock clip or photo from a search into the library, with its attribution."""
+    asset, created = ws.ideas.import_stock(ws.assets, body.provider, body.id, body.query, body.kind)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return asset
+
+
 @router.get("/assets", response_model=AssetPage)
 def list_assets(
     ws: WS,
