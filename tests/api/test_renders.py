@@ -103,6 +103,13 @@ def test_a_project_renders_with_progress_streamed_and_a_downloadable_checked_mp4
     assert problem_of(client.post(f"/renders/{job['id']}/retry"))["status"] == 409
     assert problem_of(client.get(f"/renders/{job['id']}/outputs/gif"))["status"] == 404
 
+    # deleting it removes the record and its files
+    files = client.app.state.services.ctx.files  # type: ignore[attr-defined]
+    assert files.exists(f"outputs/{job['id']}/video.mp4")
+    assert client.delete(f"/renders/{job['id']}").status_code == 204
+    assert not files.exists(f"outputs/{job['id']}/video.mp4")
+    assert problem_of(client.get(f"/renders/{job['id']}"))["status"] == 404
+
 
 def test_cancel_a_queued_job_and_retry_it(make_client: ClientFactory) -> None:
     client = make_client(workers=0)  # nothing runs: the job stays queued
@@ -110,6 +117,7 @@ def test_cancel_a_queued_job_and_retry_it(make_client: ClientFactory) -> None:
     (job,) = client.post(f"/projects/{made['id']}/renders", json={}).json()
     retry_queued = problem_of(client.post(f"/renders/{job['id']}/retry"))
     assert retry_queued["status"] == 409 and "queued" in str(retry_queued["detail"])
+    assert problem_of(client.delete(f"/renders/{job['id']}"))["status"] == 409
     cancelled = client.post(f"/renders/{job['id']}/cancel").json()
     assert cancelled["status"] == "cancelled"
     again = client.post(f"/renders/{job['id']}/retry")

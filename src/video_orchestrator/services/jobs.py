@@ -314,6 +314,18 @@ class JobService:
         self._dispatch([job_id])
         return self.get(job_id)
 
+    def delete(self, job_id: str) -> list[str]:
+        """Forget a finished job; the storage keys of its outputs, for the caller to remove."""
+        with self.db.session() as session:
+            job = self._row(session, job_id)
+            if job.status in ACTIVE:
+                raise InvalidStateError(
+                    f"the job {job_id} is {job.status}: cancel it before deleting it"
+                )
+            keys = [output.storage_key for output in job.outputs]
+            session.delete(job)
+        return keys
+
     def output(self, job_id: str, output: str) -> tuple[OutputOut, str]:
         """An output by id or kind (video, thumbnail, srt …) and its storage key."""
         with self.db.session() as session:

@@ -132,6 +132,11 @@ class Workspace:
     ) -> Iterator[bytes]:
         return self.ctx.files.iter_bytes(self.assets.storage_key(asset_id), start, end)
 
+    def delete_job(self, job_id: str) -> None:
+        """A finished job and its files."""
+        for key in self.jobs.delete(job_id):
+            self.ctx.files.delete(key)
+
     def check_output(self, job_id: str, platform: str | None = None) -> list[RuleResult]:
         job = self.jobs.get(job_id)
         if job.status != "succeeded":

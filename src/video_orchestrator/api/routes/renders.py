@@ -95,6 +95,13 @@ def get_job(ws: WS, job_id: str) -> JobOut:
     return ws.jobs.get(job_id)
 
 
+@router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_job(ws: WS, job_id: str) -> Response:
+    """Forget a finished job and delete its files (409 while it is queued or running)."""
+    ws.delete_job(job_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post("/{job_id}/cancel", response_model=JobOut)
 def cancel(ws: WS, job_id: str) -> JobOut:
     return ws.jobs.cancel(job_id)
