@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import problem_of
+from tests.api.conftest import ClientFactory, problem_of
+from tests.integration.test_voice_manager import VoiceRepo, repo  # noqa: F401 - the fixture
 
 
 def test_voices_list_and_a_preview_that_is_real_audio(client: TestClient) -> None:
@@ -56,3 +57,19 @@ def test_caption_preview_is_a_frame_with_the_caption_in_the_safe_zone(client: Te
     assert problem_of(unknown)["status"] == 404
     bad_platform = client.get("/caption-styles/pop/preview", params={"platform": "myspace"})
     assert problem_of(bad_platform)["status"] == 422
+
+
+def test_the_piper_catalogue_lists_and_downloads_a_voice_that_then_speaks(
+    make_client: ClientFactory,
+    repo: VoiceRepo,  # noqa: F811 - the fixture imported above
+) -> None:
+    client = make_client(piper_voices_url=repo.base_url)
+    listed = client.get("/voices/catalogue", params={"lang": "de"}).json()
+    assert [v["id"] for v in listed["voices"]] == ["de_DE-thorsten-medium"]
+    assert listed["voices"][0]["installed"] is False
+    made = client.post("/voices/catalogue/de_DE-thorsten-medium/download")
+    assert made.status_code == 201, made.text
+    assert made.json()["installed"] is True
+    assert "de_DE-thorsten-medium" in {v["id"] for v in client.get("/voices?fresh=1").json()}
+    missing = client.post("/voices/catalogue/xx_XX-nobody-low/download")
+    assert problem_of(missing)["status"] in (404, 422)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from video_orchestrator.api.cache import cached_json
 from video_orchestrator.api.deps import WS
 from video_orchestrator.errors import NotFoundError
+from video_orchestrator.services.api import download_voice as download_voice_of
+from video_orchestrator.services.api import voice_catalogue as voice_catalogue_of
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
 
@@ -50,6 +52,54 @@ def _voices(ws: Workspace) -> list[VoiceOut]:
         )
         for v in ws.ctx.all_voices()
     ]
+
+
+class CatalogueVoiceOut(BaseModel):
+    id: str
+    name: str
+    language: str
+    language_name: str
+    quality: str
+    speakers: int
+    size_bytes: int
+    installed: bool
+
+
+class CatalogueOut(BaseModel):
+    voices: list[CatalogueVoiceOut]
+    notice: str | None = Field(None, description="set when the saved copy had to be used")
+
+
+def _catalogue_voice(voice: Any) -> CatalogueVoiceOut:
+    return CatalogueVoiceOut(
+        id=voice.id,
+        name=voice.name,
+        language=voice.language,
+        language_name=voice.language_name,
+        quality=voice.quality,
+        speakers=voice.num_speakers,
+        size_bytes=voice.size,
+        installed=voice.installed,
+    )
+
+
+@router.get("/voices/catalogue", response_model=CatalogueOut)
+def voice_catalogue(ws: WS, lang: str | None = Query(None, max_length=16)) -> CatalogueOut:
+    """Piper's official voices (of ``lang``), marked when installed."""
+    voices, notice = voice_catalogue_of(ws.ctx, lang)
+    return CatalogueOut(voices=[_catalogue_voice(v) for v in voices], notice=notice)
+
+
+@router.post(
+    "/voices/catalogue/{voice_id}/download",
+    response_model=CatalogueVoiceOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def download_voice(ws: WS, voice_id: str) -> CatalogueVoiceOut:
+    """Download a Piper voice (checksums verified, resumable) into the data folder; it is
+    then usable offline. Takes as long as the download (tens of MB)."""
+    voice = download_voice_of(ws.ctx, voice_id)
+    return _catalogue_voice(voice)
 
 
 @router.get(
