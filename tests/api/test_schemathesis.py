@@ -27,6 +27,9 @@ Excluded from fuzzing (covered by targeted tests in test_bad_input.py):
   worker a queued job never ends.
 * ``GET /voices/{voice}/preview``: synthesises speech with real TTS providers (some are
   network services, which are not reachable here and would time out).
+* ``/voices/catalogue`` and its download: they reach Piper's catalogue on the internet, so
+  here they answer 503 (the right answer when it is unreachable); test_catalog.py drives them
+  against a local catalogue server.
 * ``GET /caption-styles/{style}/preview``: renders a frame with FFmpeg per distinct input (about
   a second each): too slow to fuzz within the time budget.
 """
@@ -79,6 +82,9 @@ EXCLUDED = {
     "/renders/{job_id}/events": "SSE stream that blocks until the job ends",
     "/voices/{voice}/preview": "synthesises speech with real (partly networked) TTS providers",
     "/caption-styles/{style}/preview": "renders an FFmpeg frame per input: too slow to fuzz",
+    "/voices/catalogue": "reads Piper's catalogue on the internet: 503 here is the right answer",
+    "/voices/catalogue/{voice_id}/download": "downloads from the internet (tested against a "
+    "local catalogue in test_catalog.py)",
 }
 
 
