@@ -9,12 +9,10 @@ provider's own message. Nothing here logs or repeats a credential.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -25,6 +23,7 @@ from video_orchestrator.errors import (
     ProviderRateLimited,
     ProviderUnavailable,
 )
+from video_orchestrator.providers._http import retry_after as advised_wait
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,20 +32,8 @@ MAX_RETRY_AFTER = 30.0  # seconds; a longer wait is reported instead of slept
 
 def retry_after(response: httpx.Response) -> float | None:
     """``Retry-After`` in seconds (delta-seconds or an HTTP date), if the answer has one."""
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    seconds = advised_wait(response.headers)
+    return None if seconds is None else max(0.0, seconds)
 
 
 def error_message(response: httpx.Response) -> str:

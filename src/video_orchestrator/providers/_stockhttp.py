@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -37,6 +36,7 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
 )
 from video_orchestrator.ports.media import StockQuery
+from video_orchestrator.providers._http import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -250,16 +250,9 @@ class StockHTTP:
         return reset_at
 
     def _retry_after(self, response: httpx.Response) -> float | None:
-        header = response.headers.get("retry-after", "").strip()
-        if not header:
-            return None
-        seconds = _number(header)
-        if seconds is not None:
-            return self._clock() + max(seconds, 0.0)
-        try:
-            return parsedate_to_datetime(header).timestamp()
-        except (TypeError, ValueError, IndexError):
-            return None
+        """When (on this library's clock) the provider said to come back, if it said."""
+        seconds = retry_after(response.headers, now=self._clock)
+        return None if seconds is None else self._clock() + max(seconds, 0.0)
 
     def _detail(self, response: httpx.Response) -> str:
         try:
