@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -33,7 +33,35 @@ class Recorded:
     body: Any  # parsed JSON, or the raw bytes when the body is not JSON
 
 
-class HTTPTestServer:
+class ServedInThread:
+    """A ``ThreadingHTTPServer`` on a free port of 127.0.0.1, served by a thread while the
+    ``with`` block runs. Subclasses build their handler, then call :meth:`serve`. A ``stop``
+    event, when they have one, is set on exit so that delayed replies end at once."""
+
+    stop: threading.Event | None = None
+
+    def serve(self, handler: type[BaseHTTPRequestHandler], path: str = "") -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.port: int = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}{path}"
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stop is not None:
+            self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+class HTTPTestServer(ServedInThread):
     """``with HTTPTestServer(default) as server: ... server.base_url ...``"""
 
     def __init__(self, default: Callable[[Recorded], Reply] | None = None) -> None:
@@ -84,20 +112,4 @@ class HTTPTestServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port: int = self.httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> HTTPTestServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self.serve(Handler)

@@ -15,10 +15,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.httpserver import ServedInThread
 
 PEXELS_PATHS = ("/videos/search", "/v1/search")
 PIXABAY_PATHS = ("/api/", "/api/videos/")
@@ -55,7 +57,7 @@ class Recorded:
     headers: dict[str, str]
 
 
-class StockServer:
+class StockServer(ServedInThread):
     """Serves Pexels and Pixabay endpoints from one catalogue."""
 
     def __init__(self, files_dir: Path) -> None:
@@ -86,22 +88,7 @@ class StockServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> StockServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self.serve(Handler)
 
     # ------------------------------------------------------------------ helpers for tests
 

