@@ -58,7 +58,6 @@ class JobReporter:
         self._done_before = 0.0
         self._fraction = 0.0
         self._last_write = 0.0
-        self.notices: list[str] = []
 
     def _overall(self) -> float:
         return min(1.0, self._done_before + STEP_WEIGHTS.get(self._step, 0.0) * self._fraction)
@@ -87,7 +86,6 @@ class JobReporter:
         self._write(force=fraction >= 1.0)
 
     def notice(self, message: str) -> None:
-        self.notices.append(message)
         self._write(force=True, log_line=f"note: {message}")
 
 
@@ -207,8 +205,8 @@ class JobRunner:
             media_dir = workdir / "media"
             media_dir.mkdir()
             for index, asset_id in enumerate(project.background.assets):
-                asset = self.assets.get(asset_id)
-                source = self.assets.local_path(asset_id)
+                asset, key = self.assets.get_with_key(asset_id)
+                source = self.ctx.files.local_path(key)
                 link = media_dir / f"{index:02d}-{safe_filename(asset.filename)}"
                 try:
                     os.symlink(source, link)

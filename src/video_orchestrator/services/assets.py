@@ -190,12 +190,16 @@ class AssetService:
             return AssetOut.model_validate(row), True
 
     def get(self, asset_id: str) -> AssetOut:
+        return self.get_with_key(asset_id)[0]
+
+    def get_with_key(self, asset_id: str) -> tuple[AssetOut, str]:
+        """The asset and where its file is stored, in one lookup."""
         with self.db.session() as session:
-            return AssetOut.model_validate(self._row(session, asset_id))
+            row = self._row(session, asset_id)
+            return AssetOut.model_validate(row), row.storage_key
 
     def storage_key(self, asset_id: str) -> str:
-        with self.db.session() as session:
-            return self._row(session, asset_id).storage_key
+        return self.get_with_key(asset_id)[1]
 
     def local_path(self, asset_id: str) -> Path:
         return self.files.local_path(self.storage_key(asset_id))

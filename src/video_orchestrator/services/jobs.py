@@ -7,13 +7,14 @@ import csv
 import io
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from video_orchestrator.domain.script import Genre
 from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError, SpecError
@@ -336,22 +337,7 @@ class JobService:
             kinds = ", ".join(o.kind for o in job.outputs) or "none yet"
             raise NotFoundError(f"the job {job_id} has no output {output!r} (it has: {kinds})")
 
-    def watch(
-        self, job_id: str, *, interval: float = 0.25, timeout: float = 3600
-    ) -> Iterator[JobOut]:
-        """The job each time it changes, until it ends (or ``timeout`` seconds pass)."""
-        last: tuple[Any, ...] | None = None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            job = self.get(job_id)
-            if _state(job) != last:
-                last = _state(job)
-                yield job
-            if job.status in FINISHED:
-                return
-            time.sleep(interval)
-
-    async def watch_async(
+    async def watch(
         self,
         job_id: str,
         *,
@@ -359,8 +345,9 @@ class JobService:
         timeout: float = 3600,
         stop: Callable[[], Awaitable[bool]] | None = None,
     ) -> AsyncIterator[JobOut]:
-        """:meth:`watch` for servers: waits without holding a thread (each read is a short
-        trip to the thread pool), and ends early when ``stop()`` says the client has gone."""
+        """The job each time it changes, until it ends (or ``timeout`` seconds pass). Waits
+        without holding a thread (each read is a short trip to the thread pool) and ends early
+        when ``stop()`` says the client has gone."""
         last: tuple[Any, ...] | None = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -375,9 +362,8 @@ class JobService:
             await anyio.sleep(interval)
 
     @staticmethod
-    def _row(session: Any, job_id: str) -> Job:
+    def _row(session: Session, job_id: str) -> Job:
         row = session.get(Job, job_id)
         if row is None:
             raise NotFoundError(f"the job {job_id} does not exist")
-        assert isinstance(row, Job)
         return row

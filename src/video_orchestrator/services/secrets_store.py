@@ -41,11 +41,8 @@ def apply_stored_secrets(settings: Settings, store: SecretStore) -> Settings:
     """``settings`` with each provider secret stored in the database filled in, unless the
     environment or the config file already set it (explicit configuration wins)."""
     updates: dict[str, object] = {}
-    for name, _ in ((s.name, s) for s in store.all()):
+    for name, value in store.values().items():
         if name not in Settings.model_fields or getattr(settings, name):
-            continue
-        value = store.reveal(name)
-        if value is None:
             continue
         current = getattr(settings, name)
         updates[name] = (
@@ -114,14 +111,16 @@ class SecretStore:
         """The clear value, for building providers inside the server; never for output."""
         with self.db.session() as session:
             row = session.get(ProviderSecret, self._check(name))
-            if row is None:
-                return None
-            try:
-                return self._fernet.decrypt(row.ciphertext.encode("ascii")).decode("utf-8")
-            except InvalidToken as exc:
-                raise ConfigError(
-                    f"the stored secret {name} cannot be decrypted with this installation's key"
-                ) from exc
+            token = None if row is None else row.ciphertext
+        return None if token is None else self._decrypt(name, token)
+
+    def _decrypt(self, name: str, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except InvalidToken as exc:
+            raise ConfigError(
+                f"the stored secret {name} cannot be decrypted with this installation's key"
+            ) from exc
 
     def fingerprint(self) -> str:
         """Changes whenever a secret is saved or deleted (to rebuild providers)."""
@@ -131,13 +130,20 @@ class SecretStore:
             ).all()
         return ";".join(f"{name}@{updated.isoformat()}" for name, updated in rows)
 
+    def values(self) -> dict[str, str]:
+        """Every stored secret in clear, by name: for building providers, never for output."""
+        with self.db.session() as session:
+            rows = session.scalars(select(ProviderSecret).order_by(ProviderSecret.name)).all()
+            tokens = {row.name: row.ciphertext for row in rows}
+        return {name: self._decrypt(name, token) for name, token in tokens.items()}
+
     def all(self) -> list[SecretOut]:
         with self.db.session() as session:
             rows = session.scalars(select(ProviderSecret).order_by(ProviderSecret.name)).all()
-            names = [(r.name, r.updated_at) for r in rows]
+            stored = [(r.name, r.ciphertext, r.updated_at) for r in rows]
         return [
-            SecretOut(name=name, masked=mask(self.reveal(name) or ""), updated_at=updated)
-            for name, updated in names
+            SecretOut(name=name, masked=mask(self._decrypt(name, token)), updated_at=updated)
+            for name, token, updated in stored
         ]
 
     def delete(self, name: str) -> None:

@@ -43,8 +43,6 @@ class Workspace:
         self.projects = ProjectService(ctx.db)
         self.assets = AssetService(ctx.db, ctx.files)
         self.jobs = JobService(ctx.db, self.executor, max_attempts=settings.job_max_attempts)
-        self.studio = Studio(ctx)
-        self.ideas = Ideas(ctx)
         self.apikeys = ApiKeyService(ctx.db)
         self.usage = UsageService(ctx.db)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
@@ -117,20 +115,13 @@ class Workspace:
 
     # -- files ------------------------------------------------------------------------------
 
-    def output_stream(
-        self, job_id: str, output: str, start: int = 0, end: int | None = None
-    ) -> tuple[OutputOut, Iterator[bytes]]:
-        info, key = self.jobs.output(job_id, output)
-        return info, self.ctx.files.iter_bytes(key, start, end)
-
     def output_path(self, job_id: str, output: str) -> tuple[OutputOut, Path]:
         info, key = self.jobs.output(job_id, output)
         return info, self.ctx.files.local_path(key)
 
-    def asset_stream(
-        self, asset_id: str, start: int = 0, end: int | None = None
-    ) -> Iterator[bytes]:
-        return self.ctx.files.iter_bytes(self.assets.storage_key(asset_id), start, end)
+    def file_stream(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Bytes ``start``..``end`` of a stored file (a key from ``jobs.output`` or an asset)."""
+        return self.ctx.files.iter_bytes(key, start, end)
 
     def delete_job(self, job_id: str) -> None:
         """A finished job and its files."""

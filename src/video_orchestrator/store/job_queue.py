@@ -169,19 +169,6 @@ class JobQueue:
             for output in outputs or []:
                 job.outputs.append(output)
 
-    def requeue(self, job_id: str, reason: str) -> None:
-        with self.db.session() as session:
-            job = session.get(Job, job_id)
-            if job is None:
-                return
-            job.status = "queued"
-            job.worker = None
-            job.step = "queued"
-            job.progress = 0.0
-            job.eta_seconds = None
-            job.updated_at = utcnow()
-            job.log_tail = (job.log_tail + reason + "\n")[-LOG_TAIL_CHARS:]
-
     def recover(self, *, stale_after: float, only_dead_local: bool = False) -> Recovered:
         """Jobs left 'running' by a worker that died: queued again while attempts remain,
         failed after that. A worker counts as dead when it ran on this host and its process

@@ -182,13 +182,13 @@ def get_asset(ws: WS, asset_id: str) -> AssetOut:
 
 @router.get("/assets/{asset_id}/content", responses={206: {"description": "a byte range"}})
 def asset_content(ws: WS, asset_id: str, request: Request) -> Response:
-    asset = ws.assets.get(asset_id)
+    asset, key = ws.assets.get_with_key(asset_id)
     return send_file(
         request,
         size=asset.size,
         media_type=MEDIA_TYPES.get(asset.kind, "application/octet-stream"),
         filename=asset.filename,
-        chunks=lambda start, end: ws.asset_stream(asset_id, start, end),
+        chunks=lambda start, end: ws.file_stream(key, start, end),
         inline=True,
     )
 

@@ -123,7 +123,7 @@ async def events(ws: WS, job_id: str, request: Request) -> StreamingResponse:
 
     async def stream() -> AsyncIterator[str]:
         try:
-            async for job in ws.jobs.watch_async(job_id, stop=request.is_disconnected):
+            async for job in ws.jobs.watch(job_id, stop=request.is_disconnected):
                 yield f"event: progress\nid: {job.progress:.4f}\ndata: {job.model_dump_json()}\n\n"
                 if job.status in ("succeeded", "failed", "cancelled"):
                     yield f"event: end\ndata: {json.dumps({'status': job.status})}\n\n"
@@ -144,13 +144,13 @@ async def events(ws: WS, job_id: str, request: Request) -> StreamingResponse:
 )
 def download(ws: WS, job_id: str, output: str, request: Request) -> Response:
     """An output by kind (video, thumbnail, srt, vtt, metadata, spec) or id; Range supported."""
-    info, _ = ws.jobs.output(job_id, output)
+    info, key = ws.jobs.output(job_id, output)
     return send_file(
         request,
         size=info.size,
         media_type=info.media_type,
         filename=info.filename,
-        chunks=lambda start, end: ws.output_stream(job_id, output, start, end)[1],
+        chunks=lambda start, end: ws.file_stream(key, start, end),
         inline=request.query_params.get("inline") == "1",
     )
 
