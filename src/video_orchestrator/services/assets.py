@@ -150,7 +150,7 @@ class AssetService:
         try:
             info = probe(path)
         except MediaError as exc:
-            reason = str(exc).replace(path.name, shown)
+            reason = str(exc).rpartition(": ")[2]  # the probe's why, without its own lead-in
             raise MediaError(
                 f"{shown} is not a video, image or audio file we can read: {reason}"
             ) from exc
