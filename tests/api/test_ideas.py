@@ -47,7 +47,8 @@ def test_hooks_for_a_project_are_scored_with_reasons(client: TestClient) -> None
 
 
 def test_optimise_suggests_and_applies_with_version_check(client: TestClient) -> None:
-    project = make_project(client, script=SCRIPT)
+    captions = {"style": "clean", "size": 120, "colour": "#00FF00", "anchor": "top"}
+    project = make_project(client, script=SCRIPT, captions=captions)
     report = client.post(f"/projects/{project['id']}/optimise", json={}).json()["report"]
     rules = {s["rule"] for s in report["suggestions"]}
     assert any("hashtag" in rule for rule in rules), rules
@@ -63,6 +64,12 @@ def test_optimise_suggests_and_applies_with_version_check(client: TestClient) ->
     saved = applied["project"]
     assert saved["version"] == 2
     assert len(saved["script"]["hashtags"]) < len(SCRIPT["hashtags"])
+    # the caption style may change; the rest of the caption settings stay
+    assert {key: saved["captions"][key] for key in ("size", "colour", "anchor")} == {
+        "size": 120,
+        "colour": "#00FF00",
+        "anchor": "top",
+    }
     stale = client.post(f"/projects/{project['id']}/optimise", json={"apply": True, "version": 1})
     assert problem_of(stale)["status"] == 409
     empty = make_project(client)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import problem_of
@@ -29,7 +31,7 @@ def test_create_read_list_update_delete(client: TestClient) -> None:
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["version"] == 2
-    assert patched.json()["captions"] == {"style": "pop"}
+    assert patched.json()["captions"]["style"] == "pop"
     assert patched.json()["genre"] == "listicle"  # untouched fields stay
 
     page = client.get("/projects", params={"q": "abyss"}).json()
@@ -125,3 +127,123 @@ def test_script_edit_is_validated(client: TestClient) -> None:
         json={"version": 1, "script": {"topic": "x", "title": "t", "hook": "h", "scenes": []}},
     )
     assert problem_of(bad)["status"] == 422
+
+
+def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: TestClient) -> None:
+    project = create(client)
+    assert project["captions"] == {
+        "style": "karaoke",
+        "size": None,
+        "colour": "#FFFFFF",
+        "highlight_colour": "#FFE14D",
+        "anchor": "bottom",
+        "max_words": None,
+    }
+    assert project["background"] == {"assets": [], "ken_burns": True, "transition": "fade"}
+    assert project["audio"] == {
+        "music_asset": None,
+        "music_gain_db": -14.0,
+        "ducking": True,
+        "ducking_strength": 8.0,
+        "loudness_lufs": None,
+        "sfx_asset": None,
+        "sfx_gain_db": -8.0,
+    }
+    assert project["export"] == {"trim": False, "quality": "standard"}
+
+    patched = client.patch(
+        f"/projects/{project['id']}", json={"version": 1, "captions": {"style": "pop", "size": 120}}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["captions"] == {**project["captions"], "style": "pop", "size": 120}
+
+    settings = {
+        "captions": {
+            "style": "clean",
+            "size": 40,
+            "colour": "#00ff00",
+            "highlight_colour": "#123ABC",
+            "anchor": "middle",
+            "max_words": 12,
+        },
+        "background": {"assets": [], "ken_burns": False, "transition": "circleopen"},
+        "audio": {
+            "music_asset": None,
+            "music_gain_db": -20.0,
+            "ducking": True,
+            "ducking_strength": 20.0,
+            "loudness_lufs": -30.0,
+            "sfx_asset": None,
+            "sfx_gain_db": 6.0,
+        },
+        "export": {"trim": True, "quality": "high"},
+    }
+    again = client.patch(f"/projects/{project['id']}", json={"version": 2, **settings})
+    assert again.status_code == 200, again.text
+    got = client.get(f"/projects/{project['id']}").json()
+    assert {key: got[key] for key in settings} == settings
+    copy = client.post(f"/projects/{project['id']}/duplicate", json={}).json()
+    assert {key: copy[key] for key in settings} == settings
+
+
+def test_render_settings_are_in_the_openapi_schema(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    captions = schemas["CaptionSettings"]["properties"]
+    assert {"size", "colour", "highlight_colour", "anchor", "max_words"} <= set(captions)
+    assert captions["anchor"]["enum"] == ["top", "middle", "bottom"]
+    assert schemas["BackgroundSettings"]["properties"]["transition"]["default"] == "fade"
+    audio = schemas["AudioSettings"]["properties"]
+    assert {"ducking_strength", "loudness_lufs", "sfx_asset", "sfx_gain_db"} <= set(audio)
+    assert schemas["ExportSettings"]["properties"]["quality"]["enum"] == [
+        "draft",
+        "standard",
+        "high",
+    ]
+
+
+def test_bad_render_settings_are_422_naming_the_field(client: TestClient) -> None:
+    project = create(client)
+    bad = {
+        "captions.size": {"captions": {"size": 300}},
+        "captions.colour": {"captions": {"colour": "red"}},
+        "captions.highlight_colour": {"captions": {"highlight_colour": "#FFE14D80"}},
+        "captions.anchor": {"captions": {"anchor": "left"}},
+        "captions.max_words": {"captions": {"max_words": 0}},
+        "background.transition": {"background": {"transition": "spin"}},
+        "background.ken_burns": {"background": {"ken_burns": "sometimes"}},
+        "audio.ducking_strength": {"audio": {"ducking_strength": 0.5}},
+        "audio.loudness_lufs": {"audio": {"loudness_lufs": -5}},
+        "audio.sfx_gain_db": {"audio": {"sfx_gain_db": 12}},
+        "export.quality": {"export": {"quality": "ultra"}},
+    }
+    for field, body in bad.items():
+        problem = problem_of(
+            client.patch(f"/projects/{project['id']}", json={"version": 1, **body})
+        )
+        assert problem["status"] == 422 and field in str(problem["detail"]), (field, problem)
+    created = problem_of(client.post("/projects", json={"topic": "x", "captions": {"size": 39}}))
+    assert created["status"] == 422 and "captions.size" in str(created["detail"])
+    assert client.get(f"/projects/{project['id']}").json()["version"] == 1  # nothing changed
+
+
+def test_a_sound_effect_must_be_an_audio_asset(client: TestClient, clip: Path, tone: Path) -> None:
+    project = create(client)
+    missing = problem_of(
+        client.patch(
+            f"/projects/{project['id']}", json={"version": 1, "audio": {"sfx_asset": "nope"}}
+        )
+    )
+    assert missing["status"] == 404 and "sound effect" in str(missing["detail"])
+    video = client.post("/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes())
+    wrong = problem_of(
+        client.post("/projects", json={"topic": "x", "audio": {"sfx_asset": video.json()["id"]}})
+    )
+    assert wrong["status"] == 422 and "not audio" in str(wrong["detail"])
+    sound = client.post("/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    assert sound.status_code == 201, sound.text
+    fine = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 1, "audio": {"sfx_asset": sound.json()["id"], "sfx_gain_db": -3}},
+    )
+    assert fine.status_code == 200, fine.text
+    assert fine.json()["audio"]["sfx_asset"] == sound.json()["id"]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FAKE_VOICE, ClientFactory, problem_of
+from tests.media import ffmpeg_exe
+from video_orchestrator.render.measure import measure_loudness
 from video_orchestrator.render.probe import probe
 
 pytestmark = pytest.mark.render
@@ -207,3 +211,72 @@ def test_spec_api_validates_asset_references_and_renders(
     assert done["status"] == "succeeded", done["error"]
     video = client.get(f"/renders/{job['id']}/outputs/video")
     assert "filename*=UTF-8''my%20cut.mp4" in video.headers["content-disposition"]
+
+
+TWO_SCENES = {
+    "topic": "tide pools",
+    "title": "Tide pools",
+    "hook": "Tide pools.",
+    "scenes": [
+        {"narration": "Crabs guard rocks.", "keywords": ["ocean"]},
+        {"narration": "Stars cling.", "keywords": ["stars"]},
+    ],
+}
+GREEN = "#00FF00"
+
+
+def _frame(video: Path, index: int, width: int, height: int) -> np.ndarray:
+    """Frame ``index`` of ``video`` as an RGB array."""
+    argv = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(video)]
+    argv += ["-vf", f"select=eq(n\\,{index})", "-frames:v", "1"]
+    argv += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    raw = subprocess.run(argv, capture_output=True, check=True, timeout=60).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_projects_render_settings_shape_the_real_render(
+    make_client: ClientFactory, tone: Path, tmp_path: Path
+) -> None:
+    """Captions at the top in green, -20 LUFS, cuts, a sound at the second scene, draft
+    quality: each measured in the rendered file (or read from the spec it was made from)."""
+    client = make_client(workers=1)
+    sound = client.post("/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    made = project(
+        client,
+        script=TWO_SCENES,
+        captions={"anchor": "top", "colour": GREEN, "highlight_colour": GREEN, "max_words": 2},
+        background={"transition": "cut"},
+        audio={"loudness_lufs": -20, "sfx_asset": sound.json()["id"], "sfx_gain_db": -10},
+        export={"quality": "draft"},
+    )
+    (job,) = client.post("/renders", json={"project_id": made["id"]}).json()
+    done = wait(client, job["id"], {"succeeded", "failed"})
+    assert done["status"] == "succeeded", done["error"]
+    saved = tmp_path / "out.mp4"
+    saved.write_bytes(client.get(f"/renders/{job['id']}/outputs/video").content)
+    spec = client.get(f"/renders/{job['id']}/outputs/spec").json()
+
+    # what the worker asked of the renderer
+    assert [clip["transition"] for clip in spec["clips"]] == [{"kind": "cut", "frames": 0}] * 2
+    (effect,) = spec["audio"]["effects"]
+    assert effect["at"] == spec["clips"][0]["duration"] and effect["gain_db"] == -10
+    assert (spec["output"]["preset"], spec["output"]["crf"]) == ("superfast", 28)
+    assert spec["captions"]["style"]["max_words"] == 2
+    assert spec["captions"]["position"]["anchor"] == "top"
+
+    # what came out
+    loudness = measure_loudness(saved, ffmpeg_exe())
+    assert abs(loudness.integrated_lufs - -20) <= 1.0, loudness  # TikTok's own target is -14
+    info = probe(saved)
+    assert info.video is not None and info.video.profile == "High"  # draft stays H.264 High
+    width, height = info.video.width, info.video.height
+    word = spec["captions"]["words"][1]
+    frame = _frame(saved, (word["start"] + word["end"]) // 2, width, height).astype(int)
+    red, green, blue = frame[..., 0], frame[..., 1], frame[..., 2]
+    rows = (green > 160) & (red < 110) & (blue < 110)
+    ys = rows.nonzero()[0]
+    assert len(ys) > 300, "no green caption pixels at the word's time"
+    safe_top = spec["captions"]["position"]["safe"]["top"]
+    assert ys.min() >= safe_top - 20  # inside the safe zone …
+    assert ys.max() < height * 0.4  # … and at its top, far from the default bottom place

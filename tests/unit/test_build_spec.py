@@ -122,3 +122,185 @@ def test_platform_figures_reach_the_render_spec() -> None:
     assert spec.captions.position.safe.bottom == get_preset("instagram-reels").safe_zone.bottom
     tiktok = video_format(get_preset("tiktok"))
     assert tiktok.safe.right == 180 and tiktok.audio_bitrate_kbps == 192
+
+
+# ---------------------------------------------------------------- the project's render settings
+
+
+def test_default_settings_build_the_same_spec_as_before() -> None:
+    from video_orchestrator.pipeline.build_spec import build_caption_style
+    from video_orchestrator.spec import Output
+
+    media = [None, MediaItem(Path("/m/b.jpg"), "image", None, 800, 600, frozenset()), None]
+    plain = build_spec(
+        SCRIPT, narration(PARTS), media, fmt=VideoFormat(), caption_style=CaptionStyle()
+    )
+    explicit = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        media,
+        fmt=VideoFormat(),
+        caption_style=build_caption_style("karaoke"),
+        caption_anchor="bottom",
+        transition="fade",
+        ken_burns=True,
+        effect=None,
+        quality="standard",
+    )
+    assert explicit == plain
+    assert (plain.output.preset, plain.output.crf) == (Output().preset, Output().crf)
+    assert [c.transition.kind for c in plain.clips[:-1]] == ["fade", "fade"]
+    assert plain.audio.effects == []
+    assert build_caption_style("pop") == CaptionStyle(preset="pop")
+
+
+def test_caption_settings_reach_the_caption_track() -> None:
+    from video_orchestrator.pipeline.build_spec import build_caption_style
+
+    style = build_caption_style(
+        "clean", size=184, colour="#00FF00", highlight_colour="#FF00FF", max_words=3
+    )
+    spec = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=VideoFormat(),
+        caption_style=style,
+        caption_anchor="top",
+    )
+    assert spec.captions is not None
+    got = spec.captions.style
+    assert (got.preset, got.size, got.colour, got.highlight_colour, got.max_words) == (
+        "clean",
+        184,
+        "#00FF00",
+        "#FF00FF",
+        3,
+    )
+    # twice the default size: half the characters per line, so a line is no wider
+    assert got.max_chars_per_line == CaptionStyle().max_chars_per_line // 2
+    assert build_caption_style(size=40).max_chars_per_line == CaptionStyle().max_chars_per_line
+    assert spec.captions.position.anchor == "top"
+    assert spec.captions.position.safe == VideoFormat().safe  # still the platform's safe zone
+
+
+def test_a_cut_has_no_overlap_and_falls_in_the_middle_of_the_silence() -> None:
+    spec = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=VideoFormat(),
+        caption_style=CaptionStyle(),
+        transition="cut",
+    )
+    assert [(c.transition.kind, c.transition.frames) for c in spec.clips] == [("cut", 0)] * 3
+    fps = spec.output.fps
+    starts = spec.clip_starts()
+    assert sum(c.duration for c in spec.clips) == spec.duration  # nothing overlaps
+    # the silences between the scenes are 3.0–3.3 s and 5.0–5.3 s (after the lead-in)
+    assert abs(starts[1] / fps - 0.15 - 3.15) <= 1 / fps
+    assert abs(starts[2] / fps - 0.15 - 5.15) <= 1 / fps
+    faded = build_spec(
+        SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat(), caption_style=CaptionStyle()
+    )
+    assert faded.duration == spec.duration  # the narration decides the length either way
+
+
+def test_other_transitions_keep_the_crossfade_timing() -> None:
+    faded = build_spec(
+        SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat(), caption_style=CaptionStyle()
+    )
+    slid = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=VideoFormat(),
+        caption_style=CaptionStyle(),
+        transition="slideleft",
+    )
+    assert [c.transition.kind for c in slid.clips[:-1]] == ["slideleft", "slideleft"]
+    assert slid.clip_starts() == faded.clip_starts()
+    assert slid.overlaps() == faded.overlaps()
+
+
+def test_ken_burns_off_leaves_images_still() -> None:
+    image = MediaItem(Path("/m/b.jpg"), "image", None, 800, 600, frozenset({"b"}))
+    spec = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [image, image, None],
+        fmt=VideoFormat(),
+        caption_style=CaptionStyle(),
+        ken_burns=False,
+    )
+    images = [c for c in spec.clips if isinstance(c, ImageClip)]
+    assert len(images) == 2 and all(c.ken_burns is None for c in images)
+
+
+def test_a_sound_effect_marks_every_scene_after_the_first() -> None:
+    from video_orchestrator.pipeline.build_spec import SoundEffectChoice
+
+    spec = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=VideoFormat(),
+        caption_style=CaptionStyle(),
+        effect=SoundEffectChoice(path="/s/whoosh.wav", gain_db=-12.0),
+    )
+    effects = spec.audio.effects
+    assert [e.at for e in effects] == spec.clip_starts()[1:]
+    assert {(e.path, e.gain_db) for e in effects} == {("/s/whoosh.wav", -12.0)}
+
+
+def test_ducking_strength_loudness_and_quality_reach_the_spec() -> None:
+    from dataclasses import replace
+
+    from video_orchestrator.pipeline.build_spec import QUALITY, MusicChoice
+
+    spec = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=replace(VideoFormat(), loudness_lufs=-20.0),
+        caption_style=CaptionStyle(),
+        music=MusicChoice(path="/m/bed.wav", ducking_ratio=15.0),
+        quality="draft",
+    )
+    assert spec.audio.music is not None and spec.audio.music.ducking.ratio == 15.0
+    assert spec.output.loudness.integrated == -20.0
+    assert (spec.output.preset, spec.output.crf) == QUALITY["draft"]
+    high = build_spec(
+        SCRIPT,
+        narration(PARTS),
+        [None] * 3,
+        fmt=VideoFormat(),
+        caption_style=CaptionStyle(),
+        quality="high",
+    )
+    order = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
+    assert order.index(high.output.preset) > order.index(spec.output.preset)
+    assert high.output.crf < 21 < spec.output.crf
+
+
+def test_the_project_settings_offer_exactly_what_the_spec_can_do() -> None:
+    from typing import get_args
+
+    from video_orchestrator.pipeline.build_spec import QUALITY, Quality, TransitionKind
+    from video_orchestrator.services.make import SPEC_ANCHORS, CaptionAnchor
+    from video_orchestrator.services.projects import (
+        BackgroundSettings,
+        CaptionSettings,
+        ExportSettings,
+    )
+    from video_orchestrator.spec import Transition
+    from video_orchestrator.spec.model import Anchor
+
+    def options(model: type, name: str) -> tuple[object, ...]:
+        return get_args(model.model_fields[name].annotation)  # type: ignore[attr-defined]
+
+    spec_kinds = get_args(Transition.model_fields["kind"].annotation)
+    assert options(BackgroundSettings, "transition") == get_args(TransitionKind) == spec_kinds
+    assert options(ExportSettings, "quality") == get_args(Quality) == tuple(QUALITY)
+    assert options(CaptionSettings, "anchor") == get_args(CaptionAnchor) == tuple(SPEC_ANCHORS)
+    assert set(SPEC_ANCHORS.values()) == set(get_args(Anchor))

@@ -6,6 +6,7 @@ server starts (recovering jobs a crash left behind), stopped when it stops.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -55,9 +56,11 @@ def create_app(
     *,
     workspace: Workspace | None = None,
     start_executor: bool = True,
+    ui: bool = False,
 ) -> FastAPI:
-    """The API. Give ``workspace`` to share services with another interface (the web UI) or
-    with a test; otherwise one is built from ``settings`` when the server starts."""
+    """The API. Give ``workspace`` to share services with another interface or with a test;
+    otherwise one is built from ``settings`` when the server starts. ``ui`` mounts the web UI
+    at ``/ui`` (NiceGUI keeps one UI per process: ask for it once)."""
     if settings is None:
         settings = workspace.ctx.settings if workspace is not None else Settings.load()
     resolved: Settings = settings
@@ -110,4 +113,10 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if ui:
+        from video_orchestrator.services.secrets_store import secret_key
+        from video_orchestrator.ui import mount_ui
+
+        storage_secret = hashlib.sha256(b"vo-ui-session:" + secret_key(resolved)).hexdigest()
+        mount_ui(app, storage_secret=storage_secret, require_login=app.state.require_api_key)
     return app

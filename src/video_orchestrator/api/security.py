@@ -19,6 +19,14 @@ from video_orchestrator.errors import AccessError, InputError, RateLimitedError,
 
 #: Paths that never need a key: liveness and readiness probes, and the API's own description.
 OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+#: The web UI signs its users in itself (a session cookie), loads many small files and keeps a
+#: websocket open: it gets its own policy, and neither API keys nor the API's rate limit.
+UI_PATHS = ("/ui",)
+UI_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'"
+)
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -40,7 +48,11 @@ def bearer_key(headers: Headers) -> str | None:
 
 
 def is_open(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in OPEN_PATHS)
+    return any(path == p or path.startswith(p + "/") for p in OPEN_PATHS + UI_PATHS)
+
+
+def is_ui(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in UI_PATHS)
 
 
 def refuse_nul_in_url(scope: Scope) -> None:
@@ -126,11 +138,12 @@ class Guard:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in response_headers:
                         response_headers[name] = value
-                if not path.startswith(("/docs", "/redoc")) and (
-                    "content-security-policy" not in response_headers
-                ):
-                    response_headers["content-security-policy"] = API_CSP
-                if "cache-control" not in response_headers:
+                if "content-security-policy" not in response_headers:
+                    if is_ui(path):
+                        response_headers["content-security-policy"] = UI_CSP
+                    elif not path.startswith(("/docs", "/redoc")):
+                        response_headers["content-security-policy"] = API_CSP
+                if "cache-control" not in response_headers and not is_ui(path):
                     response_headers["cache-control"] = "no-store"
             await send(message)
 

@@ -32,8 +32,11 @@ def register_server(
         workers: Annotated[
             int | None, typer.Option(help="Local render worker processes (default 1).")
         ] = None,
+        web_ui: Annotated[
+            bool, typer.Option("--ui/--no-ui", help="Serve the web UI at /ui.")
+        ] = True,
     ) -> None:
-        """Start the REST API (OpenAPI docs at /docs) with its render workers."""
+        """Start the web UI (at /) and the REST API (docs at /docs) with its render workers."""
 
         def action() -> None:
             import uvicorn
@@ -48,11 +51,39 @@ def register_server(
             if workers is not None:
                 overrides["workers"] = workers
             config = settings().model_copy(update=overrides)
-            api = create_app(config)
+            api = create_app(config, ui=web_ui)
             where = f"http://{config.api_host}:{config.api_port}"
             note = "API key required" if api.state.require_api_key else "no API key needed"
-            err.print(f"serving on {where} (docs: {where}/docs; {note})")
+            shown = f"web UI: {where}/ui, " if web_ui else ""
+            err.print(f"serving on {where} ({shown}API docs: {where}/docs; {note})")
             uvicorn.run(api, host=config.api_host, port=config.api_port, log_level="warning")
+
+        guard(action)
+
+    @app.command("app")
+    def desktop_app(
+        port: Annotated[int | None, typer.Option(help="Port (default: any free one).")] = None,
+        browser: Annotated[
+            bool, typer.Option("--browser", help="Open the web browser, not a desktop window.")
+        ] = False,
+        no_open: Annotated[
+            bool, typer.Option("--no-open", help="Open nothing: print the address and serve.")
+        ] = False,
+    ) -> None:
+        """Open the studio on this machine: in a desktop window when pywebview is installed
+        (the "desktop" extra), else in the browser. Serves on 127.0.0.1 until closed."""
+
+        def action() -> None:
+            from video_orchestrator.cli.desktop import Opener, run_app
+
+            opener = Opener.NONE if no_open else Opener.BROWSER if browser else Opener.WINDOW
+            run_app(
+                settings(),
+                port=port,
+                opener=opener,
+                say=lambda line: err.print(line, highlight=False, soft_wrap=True),
+                show_url=lambda url: out.print(url, highlight=False, soft_wrap=True),
+            )
 
         guard(action)
 

@@ -212,9 +212,9 @@ class JobRunner:
                     os.symlink(source, link)
                 except OSError:
                     shutil.copyfile(source, link)
-        music = None
-        if project.audio.music_asset:
-            music = self.assets.local_path(project.audio.music_asset)
+        audio, captions = project.audio, project.captions
+        music = self.assets.local_path(audio.music_asset) if audio.music_asset else None
+        sfx = self.assets.local_path(audio.sfx_asset) if audio.sfx_asset else None
         request = MakeRequest(
             topic=project.topic or None,
             script_text=project.script.model_dump_json() if project.script else None,
@@ -224,13 +224,25 @@ class JobRunner:
             speed=project.voice.speed,
             media_dir=media_dir,
             music=music,
-            music_gain_db=project.audio.music_gain_db,
-            music_ducking=project.audio.ducking,
-            caption_style=project.captions.style,
+            music_gain_db=audio.music_gain_db,
+            music_ducking=audio.ducking,
+            caption_style=captions.style,
             language=project.language,
             out=workdir / "out",
             trim=project.export.trim,
             target_seconds=project.target_seconds,
+            caption_size=captions.size,
+            caption_colour=captions.colour,
+            caption_highlight_colour=captions.highlight_colour,
+            caption_anchor=captions.anchor,
+            caption_max_words=captions.max_words,
+            ken_burns=project.background.ken_burns,
+            transition=project.background.transition,
+            ducking_strength=audio.ducking_strength,
+            loudness_lufs=audio.loudness_lufs,
+            sfx=sfx,
+            sfx_gain_db=audio.sfx_gain_db,
+            quality=project.export.quality,
         )
         use_case = MakeVideo(self.ctx)
         result = use_case(request, reporter, cancel)

@@ -29,13 +29,28 @@ from video_orchestrator.spec import (
     MusicBed,
     Output,
     RenderSpec,
+    SoundEffect,
     TextOverlay,
     Transition,
     VideoClip,
     VoiceTrack,
     Word,
 )
+from video_orchestrator.spec.model import Anchor
 from video_orchestrator.spec.timeline import Timebase
+
+TransitionKind = Literal[
+    "cut", "fade", "slideleft", "slideup", "wipeleft", "circleopen", "dissolve"
+]
+Quality = Literal["draft", "standard", "high"]
+#: x264 preset and CRF of each quality; "standard" is the spec's own default (Output()).
+QUALITY: dict[Quality, tuple[Literal["superfast", "veryfast", "slow"], int]] = {
+    # superfast, not ultrafast: ultrafast turns off the 8x8 transform and CABAC, and the
+    # stream would no longer be H.264 High, which the platforms' checks expect.
+    "draft": ("superfast", 28),
+    "standard": ("veryfast", 21),
+    "high": ("slow", 18),
+}
 
 PALETTES: tuple[tuple[str, ...], ...] = (
     ("#0F2027", "#203A43", "#2C5364", "#00B4DB"),
@@ -68,6 +83,41 @@ class MusicChoice:
     path: str
     gain_db: float = -14.0
     ducking: bool = True
+    ducking_ratio: float = 8.0  # how hard the voice pushes the music down (1 = not at all)
+
+
+@dataclass(frozen=True)
+class SoundEffectChoice:
+    """A sound played as each scene after the first begins."""
+
+    path: str
+    gain_db: float = -8.0
+
+
+def build_caption_style(
+    preset: Literal["karaoke", "pop", "clean"] = "karaoke",
+    *,
+    size: int | None = None,
+    colour: str = "#FFFFFF",
+    highlight_colour: str = "#FFE14D",
+    max_words: int | None = None,
+) -> CaptionStyle:
+    """A caption style; ``None`` keeps the default. A larger ``size`` allows proportionally
+    fewer characters per line, so lines are never wider than at the default size (libass
+    does not re-wrap captions)."""
+    base = CaptionStyle(preset=preset)
+    fields: dict[str, object] = {
+        **base.model_dump(),
+        "colour": colour,
+        "highlight_colour": highlight_colour,
+    }
+    if size is not None:
+        fields["size"] = size
+        chars = base.max_chars_per_line * base.size // max(size, 1)
+        fields["max_chars_per_line"] = max(4, min(base.max_chars_per_line, chars))
+    if max_words is not None:
+        fields["max_words"] = max_words
+    return CaptionStyle.model_validate(fields)
 
 
 LEAD_IN_SECONDS = 0.15
@@ -76,25 +126,37 @@ TRANSITION_FRAMES = 9
 
 
 def scene_boundaries(
-    narration: Narration, scenes: int, tb: Timebase, lead_in: int, total: int
+    narration: Narration,
+    scenes: int,
+    tb: Timebase,
+    lead_in: int,
+    total: int,
+    transition_frames: int = TRANSITION_FRAMES,
 ) -> list[int]:
     """Frame where each scene's background starts, plus ``total`` at the end.
 
     Parts are hook, scenes…, [call to action]; the hook belongs to scene 1 and the call to
-    action to the last scene. The crossfade into the next scene is centred on the middle of
-    the silence between two parts.
+    action to the last scene. The transition into the next scene (``transition_frames``
+    long; 0 for a cut) is centred on the middle of the silence between two parts.
     """
     spans = list(narration.part_spans)
     scene_spans = spans[1 : 1 + scenes] if len(spans) >= scenes + 1 else spans[:scenes]
     cuts = [0]
     for before, after in itertools.pairwise(scene_spans):
         middle = (before[1] + after[0]) / 2
-        cuts.append(max(lead_in + tb.to_frames(middle) - TRANSITION_FRAMES // 2, cuts[-1] + 1))
+        cuts.append(max(lead_in + tb.to_frames(middle) - transition_frames // 2, cuts[-1] + 1))
     cuts.append(total)
     return cuts
 
 
-def _clip_for(item: MediaItem | None, index: int, duration: int, transition: Transition) -> Clip:
+def _clip_for(
+    item: MediaItem | None,
+    index: int,
+    duration: int,
+    transition: Transition,
+    *,
+    ken_burns: bool = True,
+) -> Clip:
     if item is None:
         return GeneratedClip(
             duration=duration,
@@ -108,7 +170,11 @@ def _clip_for(item: MediaItem | None, index: int, duration: int, transition: Tra
             duration=duration,
             transition=transition,
             path=str(item.path),
-            ken_burns=KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)]),
+            ken_burns=(
+                KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)])
+                if ken_burns
+                else None
+            ),
         )
     return VideoClip(duration=duration, transition=transition, path=str(item.path), fit="loop")
 
@@ -135,32 +201,45 @@ def build_spec(
     caption_style: CaptionStyle,
     music: MusicChoice | None = None,
     platform: str | None = None,
+    caption_anchor: Anchor = "bottom",
+    transition: TransitionKind = "fade",
+    ken_burns: bool = True,
+    effect: SoundEffectChoice | None = None,
+    quality: Quality = "standard",
 ) -> RenderSpec:
-    """The whole video as a render spec (no I/O)."""
+    """The whole video as a render spec (no I/O).
+
+    ``caption_anchor`` places the captions at the top, centre or bottom of the platform's
+    safe zone; ``transition`` joins the scenes (a cut has no overlap); ``ken_burns`` zooms
+    and pans still images; ``effect`` sounds as each scene after the first begins;
+    ``quality`` picks the encoder's preset and CRF (see ``QUALITY``).
+    """
     tb = Timebase.of(fmt.fps)
     lead_in = tb.to_frames(LEAD_IN_SECONDS)
     total = lead_in + tb.ceil_frames(narration.duration + TAIL_SECONDS)
     scenes = max(len(script.scenes), 1)
-    cuts = scene_boundaries(narration, scenes, tb, lead_in, total)
-    # Drop scenes too short to carry a crossfade (a very short narration part).
+    frames = 0 if transition == "cut" else TRANSITION_FRAMES
+    cuts = scene_boundaries(narration, scenes, tb, lead_in, total, frames)
+    # Scenes too short to carry the transition (a very short narration part) are cut to.
     lengths = [b - a for a, b in itertools.pairwise(cuts)]
     clips: list[Clip] = []
     for index, length in enumerate(lengths):
         last = index == len(lengths) - 1
-        overlap = (
-            0
-            if last
-            else min(TRANSITION_FRAMES, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
-        )
-        transition = (
-            Transition(kind="fade", frames=overlap) if overlap else Transition(kind="cut", frames=0)
+        overlap = 0 if last else min(frames, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
+        into_next = (
+            Transition(kind=transition, frames=overlap)
+            if overlap
+            else Transition(kind="cut", frames=0)
         )
         item = media[index] if index < len(media) else None
-        clips.append(_clip_for(item, index, length + overlap, transition))
+        clips.append(_clip_for(item, index, length + overlap, into_next, ken_burns=ken_burns))
+    preset, crf = QUALITY[quality]
     output = Output(
         width=fmt.width,
         height=fmt.height,
         fps=fmt.fps,
+        preset=preset,
+        crf=crf,
         max_bitrate_kbps=fmt.max_bitrate_kbps,
         audio_bitrate_kbps=fmt.audio_bitrate_kbps,
         loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},
@@ -168,15 +247,28 @@ def build_spec(
     audio = AudioTracks(
         voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
         music=(
-            MusicBed(path=music.path, gain_db=music.gain_db, ducking={"enabled": music.ducking})
+            MusicBed(
+                path=music.path,
+                gain_db=music.gain_db,
+                ducking={"enabled": music.ducking, "ratio": music.ducking_ratio},
+            )
             if music
             else None
+        ),
+        effects=(
+            [
+                SoundEffect(path=effect.path, at=start, gain_db=effect.gain_db)
+                for start in cuts[1:-1]
+                if start < total
+            ]
+            if effect
+            else []
         ),
     )
     captions = CaptionTrack(
         words=caption_words(narration, tb, lead_in, total),
         style=caption_style,
-        position=CaptionPosition(safe=fmt.safe, anchor="bottom"),
+        position=CaptionPosition(safe=fmt.safe, anchor=caption_anchor),
         language=script.language,
     )
     return RenderSpec(

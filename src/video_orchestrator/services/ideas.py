@@ -85,7 +85,9 @@ class Ideas:
                     version=version,
                     script=applied.script,
                     voice=VoiceSettings(voice=project.voice.voice, speed=applied.speed),
-                    captions=CaptionSettings.model_validate({"style": applied.caption_style}),
+                    captions=CaptionSettings.model_validate(
+                        {**project.captions.model_dump(), "style": applied.caption_style}
+                    ),
                 ),
             )
         return report.to_dict(), saved

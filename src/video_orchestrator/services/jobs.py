@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from video_orchestrator.domain.script import Genre
@@ -278,6 +278,33 @@ class JobService:
                 stmt.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)
             ).all()
             return JobPage(items=[_out(r) for r in rows], total=total)
+
+    def latest_by_project(
+        self, project_ids: list[str], status: JobStatus | None = None
+    ) -> dict[str, JobOut]:
+        """Each project's newest job (of ``status``), in one query: what a project list shows."""
+        if not project_ids:
+            return {}
+        with self.db.session() as session:
+            wanted: ColumnElement[bool] = Job.project_id.in_(project_ids)
+            if status is not None:
+                wanted = wanted & (Job.status == status)
+            newest = (
+                select(Job.project_id, func.max(Job.created_at).label("at"))
+                .where(wanted)
+                .group_by(Job.project_id)
+                .subquery()
+            )
+            rows = session.scalars(
+                select(Job)
+                .join(
+                    newest,
+                    (Job.project_id == newest.c.project_id) & (Job.created_at == newest.c.at),
+                )
+                .where(wanted)
+                .order_by(Job.id)
+            ).all()
+            return {row.project_id: _out(row) for row in rows if row.project_id}
 
     def cancel(self, job_id: str) -> JobOut:
         with self.db.session() as session:

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +26,11 @@ from video_orchestrator.errors import (
 )
 from video_orchestrator.pipeline.build_spec import (
     MusicChoice,
+    Quality,
+    SoundEffectChoice,
+    TransitionKind,
     VideoFormat,
+    build_caption_style,
     build_spec,
     thumbnail_spec,
 )
@@ -44,12 +48,16 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.progress import Reporter
-from video_orchestrator.spec import Box, CaptionStyle, RenderSpec
+from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
+from video_orchestrator.spec.model import Anchor
 
 WORDS_PER_SECOND = 2.5  # a typical narration pace, only for the early length estimate
 
 CaptionPreset = Literal["karaoke", "pop", "clean"]
+CaptionAnchor = Literal["top", "middle", "bottom"]
+#: Where captions sit in the platform's safe zone, in the spec's words.
+SPEC_ANCHORS: dict[CaptionAnchor, Anchor] = {"top": "top", "middle": "center", "bottom": "bottom"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,19 @@ class MakeRequest:
     trim: bool = False
     target_seconds: int | None = None
     stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
+    # The look and sound of the render; every default is what `vo make` has always done.
+    caption_size: int | None = None  # font px at output height; None: the style's default
+    caption_colour: str = "#FFFFFF"
+    caption_highlight_colour: str = "#FFE14D"
+    caption_anchor: CaptionAnchor = "bottom"  # always inside the platform's safe zone
+    caption_max_words: int | None = None  # words shown at once; None: the style's default
+    ken_burns: bool = True  # slow zoom and pan over still images
+    transition: TransitionKind = "fade"
+    ducking_strength: float = 8.0  # the ducking compressor's ratio
+    loudness_lufs: float | None = None  # None: the platform's target
+    sfx: Path | None = None  # a sound played as each scene after the first begins
+    sfx_gain_db: float = -8.0
+    quality: Quality = "standard"
 
 
 @dataclass(frozen=True)
@@ -366,19 +387,39 @@ class MakeVideo:
             reporter.progress("media", done + (1 - done) * (index + 1) / max(len(chosen), 1))
         return prepared
 
+    @staticmethod
+    def _audio_file(path: Path, what: str) -> str:
+        """``path`` resolved, once it is known to be a file with sound."""
+        if not path.is_file():
+            raise MediaError(f"the {what} file {path} does not exist")
+        info = probe(path)
+        if info.audio is None:
+            raise MediaError(f"the {what} file {path.name} has no audio stream")
+        return str(path.resolve())
+
     def _music(self, request: MakeRequest) -> MusicChoice | None:
         if request.music is None:
             return None
-        if not request.music.is_file():
-            raise MediaError(f"the music file {request.music} does not exist")
-        info = probe(request.music)
-        if info.audio is None:
-            raise MediaError(f"the music file {request.music.name} has no audio stream")
         return MusicChoice(
-            path=str(request.music.resolve()),
+            path=self._audio_file(request.music, "music"),
             gain_db=request.music_gain_db,
             ducking=request.music_ducking,
+            ducking_ratio=request.ducking_strength,
         )
+
+    def _effect(self, request: MakeRequest) -> SoundEffectChoice | None:
+        if request.sfx is None:
+            return None
+        return SoundEffectChoice(
+            path=self._audio_file(request.sfx, "sound effect"), gain_db=request.sfx_gain_db
+        )
+
+    @staticmethod
+    def _format(request: MakeRequest, preset: PlatformPreset) -> VideoFormat:
+        fmt = video_format(preset)
+        if request.loudness_lufs is not None:
+            fmt = replace(fmt, loudness_lufs=request.loudness_lufs)
+        return fmt
 
     def _fit_length(
         self,
@@ -420,6 +461,7 @@ class MakeVideo:
             self._check_fonts(request.script_text)
         voice = self._resolve_voice(request)
         music = self._music(request)
+        effect = self._effect(request)
         self._stock_wanted(request)  # a misconfigured --stock fails before any work
         script, source = self._script(request, preset, reporter)
         script = self._check_length_estimate(script, request, preset)
@@ -433,10 +475,21 @@ class MakeVideo:
             script,
             narration,
             media,
-            fmt=video_format(preset),
-            caption_style=CaptionStyle(preset=request.caption_style),
+            fmt=self._format(request, preset),
+            caption_style=build_caption_style(
+                request.caption_style,
+                size=request.caption_size,
+                colour=request.caption_colour,
+                highlight_colour=request.caption_highlight_colour,
+                max_words=request.caption_max_words,
+            ),
             music=music,
             platform=preset.name,
+            caption_anchor=SPEC_ANCHORS[request.caption_anchor],
+            transition=request.transition,
+            ken_burns=request.ken_burns,
+            effect=effect,
+            quality=request.quality,
         )
         return self._render_and_export(spec, script, source, request, reporter, cancel, credits)
 

@@ -21,6 +21,10 @@ from video_orchestrator.store.tables import Asset, Project, utcnow
 CaptionStyleName = Literal["karaoke", "pop", "clean"]
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB")]
+TransitionName = Literal[
+    "cut", "fade", "slideleft", "slideup", "wipeleft", "circleopen", "dissolve"
+]
 
 
 class _Strict(BaseModel):
@@ -38,20 +42,52 @@ class BackgroundSettings(_Strict):
         max_length=50,
         description="asset ids used as backgrounds in order; empty: generated backgrounds",
     )
+    ken_burns: bool = Field(True, description="slow zoom and pan over still images")
+    transition: TransitionName = Field("fade", description="how one scene hands over to the next")
 
 
 class AudioSettings(_Strict):
     music_asset: str | None = Field(None, description="an audio asset id for the music bed")
     music_gain_db: float = Field(-14.0, ge=-40, le=0)
     ducking: bool = True
+    ducking_strength: float = Field(
+        8.0, ge=1, le=20, description="how hard the voice pushes the music down (1: not at all)"
+    )
+    loudness_lufs: float | None = Field(
+        None, ge=-30, le=-8, description="integrated loudness in LUFS; null: the platform's target"
+    )
+    sfx_asset: str | None = Field(
+        None, description="an audio asset id played as each scene after the first begins"
+    )
+    sfx_gain_db: float = Field(-8.0, ge=-40, le=6)
 
 
 class CaptionSettings(_Strict):
     style: CaptionStyleName = "karaoke"
+    size: int | None = Field(
+        None,
+        ge=40,
+        le=200,
+        description="font size in px at output height; null: the style's default",
+    )
+    colour: Colour = "#FFFFFF"
+    highlight_colour: Colour = Field("#FFE14D", description="the spoken word (karaoke)")
+    anchor: Literal["top", "middle", "bottom"] = Field(
+        "bottom", description="where captions sit inside the platform's safe zone"
+    )
+    max_words: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="words shown at once (pop: always one); null: the style's default",
+    )
 
 
 class ExportSettings(_Strict):
     trim: bool = Field(False, description="drop scenes from the end to fit the platform limit")
+    quality: Literal["draft", "standard", "high"] = Field(
+        "standard", description="draft: quick to render, larger artefacts; high: slower, sharper"
+    )
 
 
 class ProjectFields(_Strict):
@@ -168,6 +204,8 @@ def _check_references(session: Session, fields: dict[str, Any]) -> None:
     audio = fields.get("audio")
     if audio and audio.get("music_asset"):
         _check_assets(session, [audio["music_asset"]], {"audio"}, "music")
+    if audio and audio.get("sfx_asset"):
+        _check_assets(session, [audio["sfx_asset"]], {"audio"}, "sound effect")
 
 
 #: Fields a PATCH may set to null (to clear them).

@@ -3,26 +3,46 @@ voice, see a caption style on a frame. Previews are cached by content, so asking
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
+import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import InputError, NotFoundError
+from video_orchestrator.pipeline.build_spec import build_caption_style
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.ports.text import distribute, tokenize
 from video_orchestrator.ports.tts import SpeechRequest
+from video_orchestrator.render.ffmpeg import run_ffmpeg
+from video_orchestrator.render.probe import probe
+from video_orchestrator.services.assets import AssetService
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import video_format
+from video_orchestrator.services.make import (
+    SPEC_ANCHORS,
+    CaptionPreset,
+    video_format,
+)
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
 from video_orchestrator.services.usage import UsageService
-from video_orchestrator.spec import CaptionStyle, RenderSpec
+from video_orchestrator.spec import RenderSpec
 from video_orchestrator.spec.model import (
+    AudioTracks,
     CaptionPosition,
     CaptionTrack,
+    ColourClip,
+    Ducking,
     GeneratedClip,
+    Loudness,
+    MusicBed,
     Output,
+    SoundEffect,
+    VoiceTrack,
     Word,
 )
 
@@ -33,6 +53,26 @@ CAPTION_STYLES = {
 }
 PREVIEW_TEXT = "Did you know octopuses have three hearts?"
 MAX_PREVIEW_CHARS = 400
+#: The mixed-audio preview: music alone for a moment, the hook over it, the sound effect after.
+MIX_LEAD_IN = 1.0  # seconds of music before the voice starts
+MIX_TAIL = 2.5  # seconds after the voice: the music comes back up, the effect sounds
+MIX_MIN_SECONDS = 6.0
+MIX_MAX_SECONDS = 12.0
+MIX_FPS = 10  # the preview's (discarded) picture: tiny and cheap
+MIX_TEXT_CHARS = 160  # about ten seconds of speech at most
+
+
+def cut_text(text: str, limit: int = MAX_PREVIEW_CHARS) -> tuple[str, bool]:
+    """``text`` cut to at most ``limit`` characters at a word boundary; and whether it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text, False
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head[:limit]
+    return cut[:limit].rstrip(" ,;:-"), True
+
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -46,6 +86,7 @@ class Studio:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.projects = ProjectService(ctx.db)
+        self.assets = AssetService(ctx.db, ctx.files)
 
     def _new_script(
         self, project: ProjectOut, seed: int | None, purpose: str = "script"
@@ -128,14 +169,31 @@ class Studio:
         return target
 
     def caption_preview(
-        self, style: str, platform: str, text: str | None = None, *, size: int | None = None
+        self,
+        style: str,
+        platform: str,
+        text: str | None = None,
+        *,
+        size: int | None = None,
+        colour: str = "#FFFFFF",
+        highlight_colour: str = "#FFE14D",
+        anchor: str = "bottom",
+        max_words: int | None = None,
     ) -> Path:
         """A JPEG frame of ``style`` captions over a generated background, made by the real
-        renderer, at the moment the third word is spoken."""
+        renderer, at the moment the third word is spoken. The other settings are a project's
+        caption settings (``CaptionSettings``), styled exactly as a render styles them."""
         if style not in CAPTION_STYLES:
             raise InputError(
                 f"unknown caption style {style!r}; choose one of: {', '.join(CAPTION_STYLES)}"
             )
+        for what, value in (("colour", colour), ("highlight colour", highlight_colour)):
+            if not COLOUR.fullmatch(value):
+                raise InputError(f"the {what} {value!r} is not a colour: write it as #RRGGBB")
+        if anchor not in SPEC_ANCHORS:
+            raise InputError(f"captions sit at the top, middle or bottom, not {anchor!r}")
+        if max_words is not None and not 1 <= max_words <= 12:
+            raise InputError("words on screen at once must be between 1 and 12")
         text = (text or PREVIEW_TEXT).strip()[:MAX_PREVIEW_CHARS]
         if not text:
             raise InputError("give some caption text")
@@ -145,7 +203,13 @@ class Studio:
         words = tokenize(text, "en")
         timings = distribute(words, 0.2, 0.2 + 0.4 * len(words))
         duration = int((timings[-1].end + 0.5) * fps) + 1
-        caption_style = CaptionStyle(preset=style, **({"size": size} if size else {}))
+        caption_style = build_caption_style(
+            cast(CaptionPreset, style),
+            size=size or None,
+            colour=colour,
+            highlight_colour=highlight_colour,
+            max_words=max_words,
+        )
         spec = RenderSpec(
             output=Output(width=fmt.width, height=fmt.height, fps=fps),
             clips=[GeneratedClip(duration=duration, pattern="aurora")],
@@ -160,7 +224,7 @@ class Studio:
                     for t in timings
                 ],
                 style=caption_style,
-                position=CaptionPosition(safe=fmt.safe, anchor="bottom"),
+                position=CaptionPosition(safe=fmt.safe, anchor=SPEC_ANCHORS[anchor]),
             ),
         )
         at = round((timings[min(2, len(timings) - 1)].start + 0.05) * fps)
@@ -170,3 +234,93 @@ class Studio:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.ctx.renderer.render_still(spec, at, target)
         return target
+
+    def audio_preview(self, project_id: str) -> Path:
+        """An M4A (AAC) of about ten seconds of the project's mix, made by the real renderer:
+        a moment of music, then the hook in the project's voice and speed with the music
+        ducked under it as set, the sound effect just after, all levelled to the project's
+        loudness target. Cached by content: the same settings give the same file at once."""
+        project = self.projects.get(project_id)
+        script = project.script
+        spoken = (
+            script.hook or (script.scenes[0].narration if script.scenes else "")
+            if script is not None
+            else ""
+        )
+        text, _ = cut_text(spoken or PREVIEW_TEXT, MIX_TEXT_CHARS)
+        voice = project.voice.voice or self.ctx.settings.default_voice
+        speech = self.voice_preview(
+            voice, text, speed=project.voice.speed, language=project.language
+        )
+        voice_seconds = probe(speech).duration or 0.0
+        seconds = min(max(MIX_LEAD_IN + voice_seconds + MIX_TAIL, MIX_MIN_SECONDS), MIX_MAX_SECONDS)
+        fps = MIX_FPS
+        frames = round(seconds * fps)
+        audio = project.audio
+        preset = self.ctx.preset(project.platforms[0])
+        target = audio.loudness_lufs if audio.loudness_lufs is not None else preset.loudness_lufs
+        music = (
+            MusicBed(
+                path=str(self.assets.local_path(audio.music_asset)),
+                gain_db=audio.music_gain_db,
+                fade_in=round(0.3 * fps),
+                fade_out=round(1.0 * fps),
+                ducking=Ducking(enabled=audio.ducking, ratio=audio.ducking_strength),
+            )
+            if audio.music_asset
+            else None
+        )
+        effect_at = min(round((MIX_LEAD_IN + voice_seconds + 0.3) * fps), frames - round(fps))
+        effects = (
+            [
+                SoundEffect(
+                    path=str(self.assets.local_path(audio.sfx_asset)),
+                    at=max(effect_at, 0),
+                    gain_db=audio.sfx_gain_db,
+                )
+            ]
+            if audio.sfx_asset
+            else []
+        )
+        spec = RenderSpec(
+            output=Output(
+                width=144,
+                height=256,
+                fps=fps,
+                preset="ultrafast",
+                crf=40,
+                max_bitrate_kbps=None,
+                audio_bitrate_kbps=preset.audio.bitrate_kbps or 192,
+                loudness=Loudness(integrated=target, true_peak=preset.true_peak_db),
+            ),
+            clips=[ColourClip(duration=frames)],
+            audio=AudioTracks(
+                voice=VoiceTrack(path=str(speech), start=round(MIX_LEAD_IN * fps)),
+                music=music,
+                effects=effects,
+            ),
+        )
+        key = cache_key("audio-preview", {"spec": spec.model_dump(mode="json")})
+        folder = self.ctx.settings.cache_dir / "previews"
+        target_path = folder / f"{key}.m4a"
+        if target_path.is_file():
+            return target_path
+        folder.mkdir(parents=True, exist_ok=True)
+        work = uuid.uuid4().hex[:8]
+        video = folder / f".{key}.{work}.mp4"
+        partial = folder / f".{key}.{work}.partial.m4a"
+        try:
+            self.ctx.renderer.render(spec, video)
+            run_ffmpeg(
+                [
+                    *(self.ctx.ffmpeg, "-hide_banner", "-nostdin", "-y", "-i", str(video)),
+                    *("-map", "0:a:0", "-vn", "-c:a", "copy", "-movflags", "+faststart"),
+                    *("-f", "ipod", str(partial)),
+                ]
+            )
+            os.replace(partial, target_path)
+        finally:
+            for leftover in (video, partial):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return target_path

@@ -1,0 +1,113 @@
+"""What every page shares: calling a service off the event loop with errors turned into
+plain messages, and small formatting helpers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from nicegui import run, ui
+
+from video_orchestrator.errors import (
+    AccessError,
+    ConfigError,
+    InvalidStateError,
+    NotFoundError,
+    PayloadTooLarge,
+    ProviderAuthError,
+    ProviderError,
+    RateLimitedError,
+    RenderError,
+    StaleVersionError,
+    StorageError,
+    VoError,
+)
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Seconds of narration per spoken word at speed 1.0 (about 150 words a minute).
+SECONDS_PER_WORD = 0.4
+
+
+class Failed(Exception):
+    """A service call failed and the user has been told; the caller just stops."""
+
+
+def advice(exc: Exception) -> str:
+    """The message shown for ``exc``: what happened, then what to do."""
+    text = str(exc).rstrip(".")
+    if isinstance(exc, StaleVersionError):
+        return (
+            "This project was changed in another tab or window since you opened it. "
+            "Reload to see the newer version, then make your change again."
+        )
+    if isinstance(exc, PayloadTooLarge):
+        return f"{text}. Choose a smaller file."
+    if isinstance(exc, NotFoundError):
+        return f"{text}. It may have been deleted elsewhere: reload the page."
+    if isinstance(exc, InvalidStateError):
+        return f"{text}."
+    if isinstance(exc, ProviderAuthError):
+        return f"{text}. Check the provider's key in Settings."
+    if isinstance(exc, RateLimitedError | ProviderError):
+        return f"{text}. Try again in a minute, or choose another provider in Settings."
+    if isinstance(exc, ConfigError):
+        return f"{text}. See Settings."
+    if isinstance(exc, StorageError | RenderError):
+        return f"{text}. Try again; if it keeps failing, check Settings → Status."
+    if isinstance(exc, AccessError):
+        return f"{text}. Sign in again."
+    if isinstance(exc, VoError):
+        return f"{text}."
+    return "Something went wrong on the server; the details are in the server's log. Try again."
+
+
+def tell(exc: Exception) -> None:
+    if not isinstance(exc, VoError):
+        logger.exception("unexpected error in the web UI", exc_info=exc)
+    ui.notify(advice(exc), type="negative", multi_line=True, close_button="OK", timeout=0)
+
+
+async def call(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``fn(*args, **kwargs)`` in a worker thread. On failure the user is told and
+    :class:`Failed` is raised, so a handler can simply stop."""
+    try:
+        result: T = await run.io_bound(fn, *args, **kwargs)  # type: ignore[assignment]
+    except Exception as exc:
+        tell(exc)
+        raise Failed from exc
+    return result
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def size_text(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} bytes"  # pragma: no cover - the loop always returns
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+STATUS_COLOURS = {
+    "queued": "grey-7",
+    "running": "primary",
+    "succeeded": "green-9",  # these four keep white badge text readable (WCAG AA)
+    "failed": "negative",
+    "cancelled": "deep-orange-10",
+}

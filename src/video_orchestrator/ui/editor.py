@@ -1,0 +1,213 @@
+"""One project in six tabs. :class:`ProjectState` holds the project as last saved, saves each
+change at once (autosave), keeps the last change for undo, and tells the user when another
+tab or person saved the project first (optimistic concurrency: the later save is refused)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import ui
+from pydantic import ValidationError
+
+from video_orchestrator.errors import NotFoundError, StaleVersionError
+from video_orchestrator.services.projects import ProjectOut, ProjectUpdate
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import (
+    tab_audio,
+    tab_background,
+    tab_captions,
+    tab_export,
+    tab_script,
+    tab_voice,
+)
+from video_orchestrator.ui.common import Failed, call, tell
+from video_orchestrator.ui.env import UiEnv
+
+TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None]], ...] = (
+    ("script", "Story & Script", "edit_note", tab_script.build),
+    ("voice", "Voice", "record_voice_over", tab_voice.build),
+    ("background", "Background", "image", tab_background.build),
+    ("audio", "Audio", "music_note", tab_audio.build),
+    ("captions", "Captions", "subtitles", tab_captions.build),
+    ("export", "Export", "file_download", tab_export.build),
+)
+
+
+def condense(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if not isinstance(p, int)) or "value"
+    return f"{where}: {first['msg']}"
+
+
+class ProjectState:
+    """The project being edited and how to change it."""
+
+    def __init__(self, env: UiEnv, project: ProjectOut) -> None:
+        self.env = env
+        self.project = project
+        self._undo: dict[str, Any] | None = None
+        self._pending: dict[str, Any] | None = None
+        self._listeners: list[Callable[[], object]] = []
+        self.status: ui.label | None = None
+        self.undo_button: ui.button | None = None
+        self.conflict: ui.element | None = None
+        self._saving = asyncio.Lock()  # one save at a time, each on the version the last left
+
+    @property
+    def ws(self) -> Workspace:
+        return self.env.ws
+
+    def on_reload(self, listener: Callable[[], object]) -> None:
+        """``listener`` redraws a part of the page after the project was reloaded or undone."""
+        self._listeners.append(listener)
+
+    def show_status(self, text: str, colour: str = "text-grey-7") -> None:
+        if self.status is not None:
+            self.status.text = text
+            self.status.classes(replace=f"save-status text-caption {colour}")
+
+    async def save(self, **changes: Any) -> bool:
+        """Save ``changes`` (ProjectUpdate fields) now; ``False`` when it was refused."""
+        async with self._saving:
+            return await self._save(changes)
+
+    async def _save(self, changes: dict[str, Any]) -> bool:
+        try:
+            patch = ProjectUpdate(version=self.project.version, **changes)
+        except ValidationError as exc:
+            self.show_status(f"Not saved: {condense(exc)}", "text-negative")
+            ui.notify(f"Not saved: {condense(exc)}", type="warning")
+            return False
+        before = self.project.model_dump(mode="json", include=set(changes))
+        self.show_status("Saving…")
+        try:
+            saved = await call(self.ws.projects.update, self.project.id, patch)
+        except Failed as failed:
+            if isinstance(failed.__cause__, StaleVersionError):
+                self._pending = changes
+                self.show_status("Not saved: changed elsewhere", "text-negative")
+                self._conflict_banner()
+            elif isinstance(failed.__cause__, NotFoundError):
+                self.show_status("This project was deleted elsewhere", "text-negative")
+            else:
+                self.show_status("Not saved", "text-negative")
+            return False
+        self.project = saved
+        self._undo = before
+        self.show_status(f"All changes saved · version {saved.version}", "text-positive")
+        if self.undo_button is not None:
+            self.undo_button.enable()
+        return True
+
+    async def undo(self) -> None:
+        if self._undo is None:
+            return
+        previous, self._undo = self._undo, None
+        if await self.save(**previous):
+            self._undo = None  # one level: undoing the undo is not offered
+            if self.undo_button is not None:
+                self.undo_button.disable()
+            self.redraw()
+            ui.notify("Undone")
+
+    async def reload(self) -> None:
+        try:
+            self.project = await call(self.ws.projects.get, self.project.id)
+        except Failed:
+            return
+        self._undo = None
+        self._pending = None
+        if self.conflict is not None:
+            self.conflict.set_visibility(False)
+        self.show_status(f"Reloaded · version {self.project.version}")
+        self.redraw()
+
+    async def keep_mine(self) -> None:
+        """Save my refused change over the newer version (the user chose to)."""
+        pending = self._pending
+        try:
+            self.project = await call(self.ws.projects.get, self.project.id)
+        except Failed:
+            return
+        if self.conflict is not None:
+            self.conflict.set_visibility(False)
+        if pending and await self.save(**pending):
+            self._pending = None
+        self.redraw()
+
+    def redraw(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def _conflict_banner(self) -> None:
+        if self.conflict is not None:
+            self.conflict.set_visibility(True)
+
+
+async def show(env: UiEnv, project_id: str) -> None:
+    try:
+        project = await call(env.ws.projects.get, project_id)
+    except Failed:
+        with ui.card().classes("w-full p-8 items-center"):
+            ui.label("This project cannot be opened.").classes("text-h6")
+            ui.link("Back to the projects", "/")
+        return
+    state = ProjectState(env, project)
+
+    with ui.row().classes("w-full items-center gap-2"):
+        ui.button(icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
+            'flat round aria-label="Back to the projects"'
+        )
+        name = (
+            ui.input("Project name", value=project.name)
+            .props("dense borderless")
+            .classes("text-h5 project-name min-w-[20rem]")
+            .mark("project-name")
+        )
+
+        async def rename() -> None:
+            if name.value.strip() and name.value.strip() != state.project.name:
+                await state.save(name=name.value.strip())
+
+        name.on("blur", rename)
+        name.on("keydown.enter", rename)
+        ui.space()
+        state.status = ui.label(f"version {project.version}").classes("save-status text-caption")
+        state.undo_button = (
+            ui.button("Undo", icon="undo", on_click=state.undo)
+            .props("flat no-caps")
+            .tooltip("Undo the last change")
+        )
+        state.undo_button.disable()
+    with ui.card().classes("w-full bg-red-1 conflict-banner").props('role="alert"') as banner:
+        ui.label(
+            "This project was saved in another tab or by someone else after you opened it, "
+            "so your last change was not saved."
+        ).classes("text-body1")
+        with ui.row():
+            ui.button("Load the newer version", on_click=state.reload).props("no-caps")
+            ui.button("Save mine over it", on_click=state.keep_mine).props(
+                "no-caps outline color=negative"
+            )
+    banner.set_visibility(False)
+    state.conflict = banner
+
+    with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
+        tab_elements = {key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS}
+    with (
+        ui.tab_panels(tabs, value=tab_elements["script"])
+        .classes("w-full")
+        .props("keep-alive animated=false")
+    ):
+        for key, _label, _icon, build in TABS:
+            with ui.tab_panel(tab_elements[key]).classes(f"tab-{key}"):
+                try:
+                    result = build(state)
+                    if result is not None:
+                        await result
+                except Failed:
+                    pass
+                except Exception as exc:  # a tab that cannot be drawn must not hide the others
+                    tell(exc)

@@ -1,0 +1,487 @@
+"""Render jobs as cards that follow their job live: status, step, progress and ETA; Cancel,
+Retry and Delete; the finished video with its downloads and the platform check; a failed
+job's error in plain words with its log. Shared by the Export tab and the Queue page.
+
+Progress comes from polling the job records (a :class:`JobList` timer), not from a stream:
+the database is the truth, so after a lost connection or a server restart the page shows
+the true state at the next tick."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from nicegui import run, ui
+
+from video_orchestrator.services.check import RuleResult
+from video_orchestrator.services.jobs import JobOut, JobPage
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui.common import (
+    STATUS_COLOURS,
+    Failed,
+    call,
+    duration_text,
+    size_text,
+    when,
+)
+from video_orchestrator.ui.media import in_page, output_url
+
+#: What each step of a make job is doing, in the user's words.
+STEP_TEXT = {
+    "queued": "Waiting for a free worker",
+    "starting": "Starting",
+    "script": "Writing the script",
+    "voice": "Recording the voice",
+    "media": "Choosing backgrounds",
+    "render": "Rendering the video",
+    "export": "Writing thumbnail, captions and metadata",
+    "done": "Done",
+}
+STATUS_TEXT = {
+    "queued": "Queued",
+    "running": "Rendering",
+    "succeeded": "Done",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+}
+#: Output kinds in the order offered, with a label and an icon.
+OUTPUTS = (
+    ("video", "MP4 video", "movie"),
+    ("thumbnail", "Thumbnail", "image"),
+    ("srt", "Captions (SRT)", "subtitles"),
+    ("vtt", "Captions (WebVTT)", "closed_caption"),
+    ("metadata", "Title, description and hashtags (JSON)", "description"),
+    ("spec", "Render spec (JSON)", "data_object"),
+)
+ACTIVE = ("queued", "running")
+#: Link text readable on the light and the dark theme (WCAG AA contrast).
+LINK = "text-indigo-700 dark:text-indigo-300"
+
+
+def progress_text(job: JobOut) -> str:
+    """``Rendering the video · 63% · about 0:12 left``."""
+    if job.status == "queued":
+        return "Queued: waiting for a free worker" + (
+            f" (attempt {job.attempts + 1} of {job.max_attempts})" if job.attempts else ""
+        )
+    if job.cancel_requested:
+        return "Cancelling…"
+    text = f"{STEP_TEXT.get(job.step, job.step.capitalize())} · {round(job.progress * 100)}%"
+    if job.eta_seconds is not None:
+        text += f" · about {duration_text(job.eta_seconds)} left"
+    return text
+
+
+def failure_text(job: JobOut) -> str:
+    """Why a job failed, and what to do about it."""
+    error = (job.error or "the render stopped without a message").rstrip(".")
+    return f"{error[:1].upper()}{error[1:]}. Fix what the message points at, then press Retry."
+
+
+def took(job: JobOut) -> str:
+    if job.started_at is None or job.finished_at is None:
+        return ""
+    return f" in {duration_text((job.finished_at - job.started_at).total_seconds())}"
+
+
+@dataclass
+class JobContext:
+    """What every card of a list shares."""
+
+    ws: Workspace
+    platforms: dict[str, str]
+    changed: Callable[[], Awaitable[None]]
+    #: Check results already measured, by job id (the check probes the whole file).
+    checks: dict[str, list[RuleResult]] = field(default_factory=dict)
+    #: Project names by id, for cards that link to their project (None: do not show).
+    project_names: dict[str, str] | None = None
+
+
+class JobCard:
+    """One job. ``update`` moves the progress bar in place; a change of status asks the list
+    to draw the card again."""
+
+    def __init__(self, ctx: JobContext, job: JobOut, *, full: bool, auto_check: bool) -> None:
+        self.ctx = ctx
+        self.job = job
+        self.bar: ui.linear_progress | None = None
+        self.step: ui.label | None = None
+        platform = ctx.platforms.get(job.platform or "", job.platform or "")
+        what = f"{platform} render" if job.kind == "make" else "Render of a spec"
+        with (
+            ui.card()
+            .classes(f"w-full job-card job-{job.status}")
+            .mark(f"job-card job-{job.status}")
+            .props(f'aria-label="{what}, {STATUS_TEXT[job.status].lower()}"')
+        ):
+            with ui.row().classes("w-full items-center gap-2"):
+                ui.icon(
+                    "check_circle"
+                    if job.status == "succeeded"
+                    else "error"
+                    if job.status == "failed"
+                    else "movie"
+                ).classes(f"text-{STATUS_COLOURS.get(job.status, 'grey-7')}").props(
+                    'aria-hidden="true"'
+                )
+                ui.label(what).classes("text-subtitle1 font-medium")
+                ui.badge(
+                    STATUS_TEXT[job.status], color=STATUS_COLOURS.get(job.status, "grey")
+                ).classes("job-status").mark("job-status")
+                if ctx.project_names is not None and job.project_id:
+                    name = ctx.project_names.get(job.project_id)
+                    if name is None:
+                        ui.label("of a deleted project").classes("text-caption text-grey-7")
+                    else:
+                        ui.link(name, f"/projects/{job.project_id}").classes(
+                            f"text-body2 {LINK} job-project"
+                        ).props(f'aria-label="Open the project {name}"')
+                ui.space()
+                ui.label(
+                    f"{when(job.created_at)}" + (took(job) if job.status == "succeeded" else "")
+                ).classes("text-caption text-grey-7")
+                self._actions(job)
+            if job.status in ACTIVE:
+                self.bar = (
+                    ui.linear_progress(value=job.progress, show_value=False, size="10px")
+                    .props(f'aria-label="{what} progress" instant-feedback')
+                    .classes("job-progress")
+                )
+                self.step = (
+                    ui.label(progress_text(job))
+                    .classes("text-body2 job-step")
+                    .mark("job-step")
+                    .props('aria-live="polite"')
+                )
+            elif job.status == "failed":
+                ui.label(failure_text(job)).classes("text-body2 text-negative job-error").mark(
+                    "job-error"
+                ).props('role="alert"')
+                self._log(job)
+            elif job.status == "cancelled":
+                ui.label("Cancelled. Press Retry to render it again.").classes("text-body2")
+                self._log(job)
+            elif job.status == "succeeded":
+                self._done(job, full=full, auto_check=auto_check)
+
+    # -- parts ------------------------------------------------------------------------------
+
+    def _actions(self, job: JobOut) -> None:
+        if job.status in ACTIVE:
+            ui.button("Cancel", icon="stop", on_click=self.cancel).props(
+                "flat dense no-caps color=negative"
+            ).classes("job-cancel").mark("job-cancel")
+        if job.status in ("failed", "cancelled"):
+            ui.button("Retry", icon="replay", on_click=self.retry).props(
+                "flat dense no-caps"
+            ).classes("job-retry").mark("job-retry")
+        if job.status not in ACTIVE:
+            ui.button(icon="delete", on_click=self.confirm_delete).props(
+                'flat dense round aria-label="Delete this render and its files"'
+            ).classes("job-delete").mark("job-delete").tooltip("Delete this render and its files")
+
+    @staticmethod
+    def _log(job: JobOut) -> None:
+        if not job.log_tail.strip():
+            return
+        with ui.expansion("What happened (log)", icon="notes").classes("w-full job-log"):
+            ui.code(job.log_tail.strip(), language="text").classes("w-full text-caption")
+
+    def _done(self, job: JobOut, *, full: bool, auto_check: bool) -> None:
+        kinds = {o.kind: o for o in job.outputs}
+        if full and "video" in kinds:
+            with ui.row().classes("w-full items-start gap-6 no-wrap max-md:flex-wrap"):
+                ui.video(output_url(job.id, "video")).classes(
+                    "job-video w-72 max-w-full rounded-borders bg-black"
+                ).props(
+                    'preload=metadata aria-label="The rendered video"'
+                    + (
+                        f' poster="{in_page(output_url(job.id, "thumbnail"))}"'
+                        if "thumbnail" in kinds
+                        else ""
+                    )
+                ).mark("job-video")
+                with ui.column().classes("gap-3 grow"):
+                    self._downloads(job)
+                    self._check(job, auto=auto_check)
+        else:
+            self._downloads(job)
+            if "video" in kinds:
+                with ui.expansion("Watch", icon="play_circle").classes("w-full job-watch") as box:
+                    holder = ui.column().classes("w-full")
+
+                    def load() -> None:
+                        if box.value and not holder.default_slot.children:
+                            with holder:
+                                ui.video(output_url(job.id, "video")).classes(
+                                    "job-video w-72 max-w-full bg-black"
+                                ).props('preload=metadata aria-label="The rendered video"').mark(
+                                    "job-video"
+                                )
+
+                    box.on_value_change(load)
+            self._check(job, auto=False)
+
+    @staticmethod
+    def _downloads(job: JobOut) -> None:
+        kinds = {o.kind: o for o in job.outputs}
+        with ui.column().classes("gap-1 job-downloads").props('aria-label="Downloads"'):
+            ui.label("Downloads").classes("text-subtitle2")
+            with ui.row().classes("gap-x-4 gap-y-1"):
+                for kind, label, icon in OUTPUTS:
+                    output = kinds.get(kind)
+                    if output is None:
+                        continue
+                    with (
+                        ui.link(target=output_url(job.id, kind, download=True))
+                        .classes(f"job-download download-{kind} flex items-center gap-1 {LINK}")
+                        .mark(f"job-download download-{kind}")
+                        .props(f'download="{output.filename}"')
+                    ):
+                        ui.icon(icon).props('aria-hidden="true"')
+                        ui.label(f"{label} · {size_text(output.size)}")
+
+    def _check(self, job: JobOut, *, auto: bool) -> None:
+        platform = self.ctx.platforms.get(job.platform or "", job.platform or "the platform")
+        with ui.column().classes("gap-1 w-full job-check"):
+            holder = ui.column().classes("gap-1 w-full")
+            cached = self.ctx.checks.get(job.id)
+            if cached is not None:
+                with holder:
+                    checklist(cached, platform)
+                return
+            with holder:
+                button = (
+                    ui.button(f"Check against {platform}'s rules", icon="rule")
+                    .props("flat dense no-caps")
+                    .classes("job-run-check")
+                )
+
+            async def run_check() -> None:
+                holder.clear()
+                with holder, ui.row().classes("items-center gap-2"):
+                    ui.spinner(size="sm").props('aria-hidden="true"')
+                    ui.label(f"Checking the video against {platform}'s rules…").props(
+                        'aria-live="polite"'
+                    )
+                try:
+                    results = await call(self.ctx.ws.check_output, job.id, job.platform)
+                except Failed:
+                    holder.clear()
+                    with holder:
+                        ui.button("Check again", icon="rule", on_click=run_check).props(
+                            "flat dense no-caps"
+                        )
+                    return
+                if results is None:  # the page is closing
+                    return
+                self.ctx.checks[job.id] = results
+                holder.clear()
+                with holder:
+                    checklist(results, platform)
+
+            button.on_click(run_check)
+            if auto:
+                ui.timer(0.1, run_check, once=True)
+
+    # -- live -------------------------------------------------------------------------------
+
+    def update(self, job: JobOut) -> bool:
+        """Show ``job``'s progress; ``True`` when the card must be drawn again."""
+        if (job.status, job.cancel_requested) != (self.job.status, self.job.cancel_requested):
+            return True
+        self.job = job
+        if self.bar is not None:
+            self.bar.value = job.progress
+        if self.step is not None:
+            self.step.text = progress_text(job)
+        return False
+
+    # -- actions ----------------------------------------------------------------------------
+
+    async def cancel(self) -> None:
+        try:
+            job = await call(self.ctx.ws.jobs.cancel, self.job.id)
+        except Failed:
+            await self.ctx.changed()
+            return
+        ui.notify("Cancelled" if job.status == "cancelled" else "Cancelling the render…")
+        await self.ctx.changed()
+
+    async def retry(self) -> None:
+        try:
+            await call(self.ctx.ws.jobs.retry, self.job.id)
+        except Failed:
+            await self.ctx.changed()
+            return
+        ui.notify("Rendering again", type="positive")
+        await self.ctx.changed()
+
+    def confirm_delete(self) -> None:
+        with ui.dialog() as dialog, ui.card():
+            ui.label("Delete this render?").classes("text-h6")
+            ui.label("The video and its other files are removed; the project stays.")
+
+            async def delete() -> None:
+                dialog.close()
+                try:
+                    await call(self.ctx.ws.delete_job, self.job.id)
+                except Failed:
+                    return
+                ui.notify("Render deleted")
+                await self.ctx.changed()
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Keep it", on_click=dialog.close).props("flat no-caps")
+                ui.button("Delete", on_click=delete).props("no-caps color=negative").classes(
+                    "confirm-delete"
+                ).mark("confirm-delete")
+        dialog.open()
+
+
+def checklist(results: list[RuleResult], platform: str) -> None:
+    """The platform check as a list of rules with pass/fail icons."""
+    failed = [r for r in results if not r.ok]
+    ui.label(
+        f"Meets every {platform} rule"
+        if not failed
+        else f"{len(failed)} of {len(results)} {platform} rules not met"
+    ).classes(
+        "text-subtitle2 "
+        + ("text-green-700 dark:text-green-400" if not failed else "text-negative")
+    ).classes("check-summary")
+    with ui.element("ul").classes("check-list").props(f'aria-label="{platform} check"'):
+        for result in results:
+            with ui.element("li").classes("flex items-center gap-2 text-body2"):
+                ui.icon("check_circle" if result.ok else "cancel").classes(
+                    "text-positive" if result.ok else "text-negative"
+                ).props(f'aria-label="{"passed" if result.ok else "failed"}" role="img"')
+                ui.label(result.rule).classes("font-medium w-32")
+                ui.label(
+                    result.actual if result.ok else f"{result.actual} (expected {result.expected})"
+                ).classes("text-grey-8" if result.ok else "text-negative")
+
+
+class JobList:
+    """Jobs from ``fetch`` (called off the event loop), drawn as cards and kept up to date by
+    a timer: every second while a job is active, every few seconds otherwise."""
+
+    IDLE_TICKS = 5
+
+    def __init__(
+        self,
+        ws: Workspace,
+        fetch: Callable[[], JobPage],
+        *,
+        platforms: dict[str, str],
+        empty: str,
+        full: Callable[[JobOut, list[JobOut]], bool] = lambda job, jobs: False,
+        project_names: Callable[[list[JobOut]], dict[str, str]] | None = None,
+        counted: Callable[[int, int], None] | None = None,
+        interval: float = 1.0,
+    ) -> None:
+        self.ws = ws
+        self.fetch = fetch
+        self.empty = empty
+        self.full = full
+        self.names_of = project_names
+        self.counted = counted
+        self.ctx = JobContext(ws, platforms, self.refresh)
+        self.cards: dict[str, JobCard] = {}
+        self.slots: dict[str, ui.element] = {}
+        self.shown_full: dict[str, bool] = {}
+        self.jobs: list[JobOut] = []
+        self._busy = False
+        self._idle = 0
+        self.total = 0
+        self.trouble = (
+            ui.label("")
+            .classes("text-orange-10 text-body2 job-list-trouble")
+            .props('role="status"')
+        )
+        self.trouble.set_visibility(False)
+        self.column = ui.column().classes("w-full gap-3 job-list")
+        self.timer = ui.timer(interval, self.tick)
+
+    def _load(self) -> tuple[list[JobOut], dict[str, str] | None]:
+        page = self.fetch()
+        self.total = page.total
+        jobs = page.items
+        return jobs, (self.names_of(jobs) if self.names_of is not None else None)
+
+    def _loaded(self, jobs: list[JobOut]) -> None:
+        self.trouble.set_visibility(False)
+        if self.counted is not None:
+            self.counted(self.total, len(jobs))
+
+    async def refresh(self) -> None:
+        """Read the jobs now and draw them all."""
+        self._busy = True
+        try:
+            loaded = await run.io_bound(self._load)
+        except Exception as exc:  # the database is away: say so, keep the cards, try again
+            self._lost(exc)
+            return
+        finally:
+            self._busy = False
+        if loaded is None:  # the server is shutting down
+            return
+        jobs, names = loaded
+        self._loaded(jobs)
+        self._draw(jobs, names)
+
+    def _lost(self, exc: Exception) -> None:
+        self.trouble.text = (
+            f"Cannot read the render queue just now ({str(exc).rstrip('.')}): "
+            "trying again; what is shown may be out of date."
+        )
+        self.trouble.set_visibility(True)
+
+    def _draw(self, jobs: list[JobOut], names: dict[str, str] | None) -> None:
+        self.jobs = jobs
+        self.ctx.project_names = names
+        self.cards, self.slots, self.shown_full = {}, {}, {}
+        self.column.clear()
+        with self.column:
+            if not jobs:
+                ui.label(self.empty).classes("text-body2 text-grey-8 job-list-empty")
+            for job in jobs:
+                self.slots[job.id] = ui.element("div").classes("w-full")
+                self._draw_card(job, jobs)
+
+    def _draw_card(self, job: JobOut, jobs: list[JobOut]) -> None:
+        full = self.full(job, jobs)
+        slot = self.slots[job.id]
+        slot.clear()
+        with slot:
+            self.cards[job.id] = JobCard(self.ctx, job, full=full, auto_check=full)
+        self.shown_full[job.id] = full
+
+    async def tick(self) -> None:
+        if self._busy:
+            return
+        active = any(job.status in ACTIVE for job in self.jobs)
+        self._idle = 0 if active else self._idle + 1
+        if not active and self._idle % self.IDLE_TICKS:
+            return
+        self._busy = True
+        try:
+            loaded = await run.io_bound(self._load)
+        except Exception as exc:
+            self._lost(exc)
+            return
+        finally:
+            self._busy = False
+        if loaded is None:  # the server is shutting down
+            return
+        jobs, names = loaded
+        self._loaded(jobs)
+        if [j.id for j in jobs] != [j.id for j in self.jobs] or names != self.ctx.project_names:
+            self._draw(jobs, names)
+            return
+        self.jobs = jobs
+        # Only a card whose job changed status is drawn again: a video playing in another
+        # card keeps playing.
+        for job in jobs:
+            if self.cards[job.id].update(job) or self.full(job, jobs) != self.shown_full[job.id]:
+                self._draw_card(job, jobs)

@@ -1,0 +1,274 @@
+"""The projects list: thumbnails, status and platform badges; create, duplicate, delete,
+search and filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nicegui import ui
+
+from video_orchestrator.domain.script import GENRES
+from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.services.jobs import JobOut
+from video_orchestrator.services.projects import ProjectCreate, ProjectSummary
+from video_orchestrator.ui.common import STATUS_COLOURS, Failed, call, when
+from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.media import output_url
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    topic: str
+    genre: str
+    platforms: tuple[str, ...]
+    caption_style: str
+    description: str
+
+
+TEMPLATES = (
+    Template(
+        "Fun facts",
+        "surprising facts about octopuses",
+        "facts",
+        ("tiktok",),
+        "karaoke",
+        "five quick facts, word-by-word captions",
+    ),
+    Template(
+        "Mini story",
+        "the lighthouse keeper who saved a ship",
+        "story",
+        ("youtube_shorts",),
+        "clean",
+        "a short story told in scenes",
+    ),
+    Template(
+        "Top list",
+        "three habits of calm people",
+        "listicle",
+        ("instagram_reels",),
+        "pop",
+        "a numbered list, one word at a time",
+    ),
+    Template(
+        "How-to",
+        "how to brew better coffee at home",
+        "how-to",
+        ("tiktok", "youtube_shorts"),
+        "karaoke",
+        "steps a viewer can follow",
+    ),
+    Template(
+        "Motivation",
+        "why small steps beat big plans",
+        "motivational",
+        ("tiktok",),
+        "pop",
+        "an uplifting message with a call to action",
+    ),
+)
+
+
+async def show(env: UiEnv) -> None:
+    ws = env.ws
+    platforms = {name: preset.display_name for name, preset in ws.ctx.presets.items()}
+    state = {"query": "", "platform": ""}
+
+    with ui.row().classes("w-full items-center gap-4"):
+        ui.label("Projects").classes("text-h5")
+        ui.space()
+        search = ui.input("Search projects", on_change=lambda: listing.refresh()).props(
+            'clearable dense outlined type=search aria-label="Search projects"'
+        )
+        search.bind_value_to(state, "query")
+        pick = (
+            ui.select(
+                {"": "All platforms", **platforms},
+                value="",
+                label="Platform",
+                on_change=lambda: listing.refresh(),
+            )
+            .props("dense outlined")
+            .classes("w-44")
+        )
+        pick.bind_value_to(state, "platform")
+        ui.button("New project", icon="add", on_click=lambda: _create_dialog(env, platforms)).props(
+            "no-caps"
+        ).classes("new-project")
+
+    @ui.refreshable
+    async def listing() -> None:
+        try:
+            page = await call(ws.projects.find, query=state["query"].strip() or None, limit=100)
+            ids = [p.id for p in page.items]
+            latest = await call(ws.jobs.latest_by_project, ids)
+            shown = await call(ws.jobs.latest_by_project, ids, "succeeded")
+        except Failed:
+            return
+        items = [p for p in page.items if not state["platform"] or state["platform"] in p.platforms]
+        if not items:
+            with ui.card().classes("w-full items-center p-8"):
+                if page.total == 0 and not state["query"]:
+                    ui.label("No projects yet.").classes("text-h6")
+                    ui.label(
+                        "Press “New project”, type an idea, and the studio takes it from there."
+                    )
+                else:
+                    ui.label("No project matches.").classes("text-body1")
+            return
+        with (
+            ui.element("div")
+            .classes("grid gap-4 w-full")
+            .style("grid-template-columns: repeat(auto-fill, minmax(240px, 1fr))")
+        ):
+            for project in items:
+                _card(env, project, platforms, latest.get(project.id), shown.get(project.id))
+
+    await listing()
+
+
+def _card(
+    env: UiEnv,
+    project: ProjectSummary,
+    platforms: dict[str, str],
+    latest: JobOut | None,
+    shown: JobOut | None,
+) -> None:
+    ws = env.ws
+    with ui.card().classes("project-card p-0 gap-0").props(f'aria-label="Project {project.name}"'):
+        if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
+            ui.image(output_url(shown.id, "thumbnail")).classes("h-40 w-full").props(
+                f'fit=cover alt="Thumbnail of {project.name}"'
+            )
+        else:
+            with ui.element("div").classes(
+                "h-40 w-full flex items-center justify-center bg-grey-3 text-grey-8"
+            ):
+                ui.icon("movie", size="xl").props('aria-hidden="true"')
+        with ui.column().classes("p-3 gap-1 w-full"):
+            ui.link(project.name, f"/projects/{project.id}").classes(
+                "text-subtitle1 font-medium project-link"
+            )
+            ui.label(project.title or "no script yet").classes("text-caption text-grey-8")
+            with ui.row().classes("gap-1"):
+                for name in project.platforms:
+                    ui.badge(platforms.get(name, name), color="accent").props("outline")
+                if latest is not None:
+                    ui.badge(latest.status, color=STATUS_COLOURS.get(latest.status, "grey"))
+            ui.label(f"edited {when(project.updated_at)}").classes("text-caption text-grey-7")
+            with ui.row().classes("gap-1"):
+                ui.button("Open", on_click=lambda: ui.navigate.to(f"/projects/{project.id}")).props(
+                    "flat dense no-caps"
+                )
+
+                async def duplicate() -> None:
+                    try:
+                        copy = await call(ws.projects.duplicate, project.id)
+                    except Failed:
+                        return
+                    ui.notify(f"Duplicated as “{copy.name}”", type="positive")
+                    ui.navigate.to(f"/projects/{copy.id}")
+
+                ui.button("Duplicate", on_click=duplicate).props("flat dense no-caps")
+                ui.button("Delete", on_click=lambda: _delete_dialog(env, project)).props(
+                    "flat dense no-caps color=negative"
+                )
+
+
+def _delete_dialog(env: UiEnv, project: ProjectSummary) -> None:
+    with ui.dialog() as dialog, ui.card():
+        dialog.props["aria-label"] = f"Delete {project.name}"  # any quotes in the name are safe
+        ui.label(f"Delete “{project.name}”?").classes("text-h6")
+        ui.label("The project and its settings go; rendered videos stay in the queue.")
+
+        async def delete() -> None:
+            try:
+                await call(env.ws.projects.delete, project.id)
+            except Failed:
+                return
+            dialog.close()
+            ui.notify(f"Deleted “{project.name}”")
+            ui.navigate.to("/")
+
+        with ui.row():
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Delete", on_click=delete).props("no-caps color=negative")
+    dialog.open()
+
+
+def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
+    ws = env.ws
+    with (
+        ui.dialog().props('aria-label="New project"') as dialog,
+        ui.card().classes("w-[36rem] max-w-full"),
+    ):
+        ui.label("New project").classes("text-h6")
+        with ui.tabs().classes("w-full") as tabs:
+            by_topic = ui.tab("From a topic")
+            by_script = ui.tab("From my script")
+            by_template = ui.tab("From a template")
+        with ui.tab_panels(tabs, value=by_topic).classes("w-full"):
+            with ui.tab_panel(by_topic):
+                topic = (
+                    ui.input(
+                        "Topic",
+                        placeholder="e.g. the deep ocean",
+                    )
+                    .classes("w-full new-topic")
+                    .props("autofocus counter maxlength=300")
+                )
+                genre = ui.select(list(GENRES), value="facts", label="Genre").classes("w-full")
+            with ui.tab_panel(by_script):
+                pasted = (
+                    ui.textarea(
+                        "Your script",
+                        placeholder="Paste the narration: the first line is the hook, then one "
+                        "paragraph per scene.",
+                    )
+                    .classes("w-full")
+                    .props("autogrow")
+                )
+            with ui.tab_panel(by_template):
+                chosen = ui.radio(
+                    {t.name: f"{t.name}: {t.description}" for t in TEMPLATES},
+                    value=TEMPLATES[0].name,
+                ).props('aria-label="Templates"')
+        platform = ui.select(platforms, value="tiktok", label="Platform").classes("w-full")
+        message = ui.label("").classes("text-negative")
+
+        async def create() -> None:
+            message.text = ""
+            data: dict[str, object] = {"platforms": [platform.value]}
+            if tabs.value == by_topic or tabs.value == "From a topic":
+                if not topic.value.strip():
+                    message.text = "Type a topic first: what is the video about?"
+                    return
+                data |= {"topic": topic.value.strip(), "genre": genre.value}
+            elif tabs.value == by_script or tabs.value == "From my script":
+                try:
+                    script = script_from_text(pasted.value or "")
+                except Exception as exc:  # ScriptError: an InputError with a sentence
+                    message.text = str(exc)
+                    return
+                data |= {"topic": script.topic, "script": script, "genre": "facts"}
+            else:
+                template = next(t for t in TEMPLATES if t.name == chosen.value)
+                data |= {
+                    "topic": template.topic,
+                    "genre": template.genre,
+                    "platforms": list(template.platforms),
+                    "captions": {"style": template.caption_style},
+                    "name": template.topic[:1].upper() + template.topic[1:],
+                }
+            try:
+                project = await call(ws.projects.create, ProjectCreate.model_validate(data))
+            except Failed:
+                return
+            dialog.close()
+            ui.navigate.to(f"/projects/{project.id}")
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Create", on_click=create).props("no-caps").classes("create-project")
+    dialog.open()

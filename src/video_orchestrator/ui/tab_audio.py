@@ -1,0 +1,326 @@
+"""Tab 4, Audio: the music bed (from the library or uploaded) and how loud it is, how far it
+dips under the voice, a sound effect at each scene change, the loudness target, and a short
+preview of the whole mix made by the real renderer."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from nicegui import background_tasks, ui
+
+from video_orchestrator.services.assets import AssetOut
+from video_orchestrator.services.projects import AudioSettings
+from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
+from video_orchestrator.ui.media import asset_url, preview_url
+
+if TYPE_CHECKING:
+    from video_orchestrator.ui.editor import ProjectState
+
+NONE = ""  # the select's value for "no music" / "no sound effect"
+PLATFORM = "platform"  # the select's value for the platform's loudness target
+LOUDNESS_CHOICES = {-16.0: "quieter", -14.0: "the usual target", -12.0: "louder"}
+
+
+def minus(value: float) -> str:
+    """``-14`` → ``−14`` (a real minus sign), without a needless ``.0``."""
+    text = f"{value:g}"
+    return text.replace("-", "−")
+
+
+async def build(state: ProjectState) -> None:
+    ws = state.ws
+    sounds: dict[str, AssetOut] = {}
+    plays = itertools.count(1)
+
+    async def reload_sounds() -> None:
+        try:
+            page = await call(ws.assets.find, kind="audio", limit=500)
+        except Failed:
+            return
+        sounds.clear()
+        sounds.update({asset.id: asset for asset in page.items})
+
+    def sound_options(empty: str) -> dict[str, str]:
+        options = {NONE: empty}
+        for asset in sounds.values():
+            length = f" ({length_text(asset.duration)})" if asset.duration else ""
+            options[asset.id] = asset.filename + length
+        return options
+
+    async def save_audio(**changes: Any) -> bool:
+        merged = {**state.project.audio.model_dump(), **changes}
+        return await state.save(audio=AudioSettings.model_validate(merged))
+
+    def labelled_slider(
+        label: str,
+        *,
+        key: str,
+        low: float,
+        high: float,
+        step: float,
+        unit: str,
+        hint: str = "",
+        enabled: bool = True,
+    ) -> ui.slider:
+        """A slider with a visible label and value that saves ``key`` when released (mouse,
+        touch or arrow keys)."""
+        value = float(getattr(state.project.audio, key))
+        with ui.column().classes("gap-0 w-full max-w-md"):
+            shown = ui.label().classes("text-body2")
+
+            def show(current: float) -> None:
+                shown.text = f"{label}: {minus(round(current, 1))}{unit}"
+
+            show(value)
+            slider = (
+                ui.slider(
+                    min=low,
+                    max=high,
+                    step=step,
+                    value=value,
+                    on_change=lambda e: show(float(e.value if e.value is not None else value)),
+                )
+                .props(f'label aria-label="{label}"')
+                .classes(f"slider-{key.replace('_', '-')}")
+                .mark(key)
+            )
+
+            async def released(e: Any) -> None:
+                new = round(float(e.args if e.args is not None else slider.value), 2)
+                if new != getattr(state.project.audio, key):
+                    await save_audio(**{key: new})
+
+            slider.on("change", released)
+            if not enabled:
+                slider.disable()
+            if hint:
+                ui.label(hint).classes("text-caption text-grey-7")
+        return slider
+
+    def player_for(asset_id: str | None, what: str) -> None:
+        if asset_id and asset_id in sounds:
+            ui.audio(asset_url(asset_id)).classes("w-full max-w-md").props(
+                f'aria-label="Play the {what}" preload=metadata'
+            )
+
+    # --- music ----------------------------------------------------------------------------------
+
+    @ui.refreshable
+    def music_choice() -> None:
+        audio = state.project.audio
+        ui.select(
+            sound_options("No music"),
+            value=audio.music_asset if audio.music_asset in sounds else NONE,
+            label="Music from the library",
+            on_change=lambda e: choose_music(e.value),
+        ).classes("w-full max-w-md music-select").mark("music-select")
+        player_for(audio.music_asset, "music")
+        if audio.music_asset and audio.music_asset not in sounds:
+            ui.label("The chosen music was deleted from the library.").classes("text-negative")
+
+    @ui.refreshable
+    def music_levels() -> None:
+        audio = state.project.audio
+        with ui.column().classes("w-full gap-3"):
+            labelled_slider(
+                "Music volume (dB)",
+                key="music_gain_db",
+                low=-40,
+                high=0,
+                step=1,
+                unit=" dB",
+                hint="0 dB: as loud as the file; −14 dB sits well under a voice.",
+            )
+            ui.switch(
+                "Lower the music while the voice speaks (ducking)",
+                value=audio.ducking,
+                on_change=lambda e: toggle_ducking(bool(e.value)),
+            ).classes("ducking-switch").mark("ducking")
+            labelled_slider(
+                "How far the music dips under the voice",
+                key="ducking_strength",
+                low=1,
+                high=20,
+                step=1,
+                unit="×",
+                hint="1×: no dip; 8×: clearly under the voice; 20×: almost silent.",
+                enabled=audio.ducking,
+            )
+
+    async def choose_music(value: str | None) -> None:
+        music = value or None
+        if music != state.project.audio.music_asset and await save_audio(music_asset=music):
+            music_choice.refresh()
+
+    async def toggle_ducking(on: bool) -> None:
+        if on != state.project.audio.ducking and await save_audio(ducking=on):
+            music_levels.refresh()
+
+    async def use_upload(asset: AssetOut, key: str) -> None:
+        sounds[asset.id] = asset
+        if await save_audio(**{key: asset.id}):
+            what = "the music" if key == "music_asset" else "the sound effect"
+            ui.notify(f"{asset.filename} is {what} now", type="positive")
+        music_choice.refresh()
+        effect_choice.refresh()
+
+    # --- sound effect ---------------------------------------------------------------------------
+
+    @ui.refreshable
+    def effect_choice() -> None:
+        audio = state.project.audio
+        ui.select(
+            sound_options("No sound effect"),
+            value=audio.sfx_asset if audio.sfx_asset in sounds else NONE,
+            label="Sound at each scene change",
+            on_change=lambda e: choose_effect(e.value),
+        ).classes("w-full max-w-md sfx-select").mark("sfx-select")
+        player_for(audio.sfx_asset, "sound effect")
+        labelled_slider(
+            "Sound effect volume (dB)",
+            key="sfx_gain_db",
+            low=-40,
+            high=6,
+            step=1,
+            unit=" dB",
+            enabled=audio.sfx_asset is not None,
+        )
+
+    async def choose_effect(value: str | None) -> None:
+        effect = value or None
+        if effect != state.project.audio.sfx_asset and await save_audio(sfx_asset=effect):
+            effect_choice.refresh()
+
+    # --- loudness -------------------------------------------------------------------------------
+
+    def platform_default() -> str:
+        by_level: dict[float, list[str]] = {}
+        for name in state.project.platforms:
+            try:
+                preset = ws.ctx.preset(name)
+            except Exception:  # an unknown platform name: the Script tab says so
+                continue
+            by_level.setdefault(preset.loudness_lufs, []).append(preset.display_name)
+        if not by_level:
+            return "Platform default"
+        parts = [f"{minus(level)} LUFS for {', '.join(names)}" for level, names in by_level.items()]
+        return f"Platform default ({'; '.join(parts)})"
+
+    @ui.refreshable
+    def loudness_part() -> None:
+        level = state.project.audio.loudness_lufs
+        options = {PLATFORM: platform_default()}
+        for value, words in LOUDNESS_CHOICES.items():
+            options[str(value)] = f"{minus(value)} LUFS ({words})"
+        if level is not None and str(float(level)) not in options:
+            options[str(float(level))] = f"{minus(level)} LUFS"
+        ui.select(
+            options,
+            value=PLATFORM if level is None else str(float(level)),
+            label="Loudness of the finished video",
+            on_change=lambda e: choose_loudness(e.value),
+        ).classes("w-full max-w-xl loudness-select").mark("loudness")
+        ui.label(
+            "Platforms turn louder videos down; the platform default is what they play at."
+        ).classes("text-caption text-grey-7")
+
+    async def choose_loudness(value: str | None) -> None:
+        level = None if value in (None, PLATFORM) else float(value)
+        if level != state.project.audio.loudness_lufs:
+            await save_audio(loudness_lufs=level)
+
+    # --- the mix --------------------------------------------------------------------------------
+
+    def mix_part() -> None:
+        ui.label(
+            "About ten seconds: the hook in your voice over the music, dipping as set, and the "
+            "sound effect after it, levelled like the finished video."
+        ).classes("text-body2")
+        with ui.row().classes("items-center gap-3"):
+            button = (
+                ui.button("Hear the mix", icon="play_arrow")
+                .props("no-caps")
+                .classes("hear-mix")
+                .mark("hear-mix")
+            )
+            busy = ui.spinner(size="md").props('aria-label="Rendering the mix"')
+            busy.set_visibility(False)
+            status = ui.label("").classes("text-caption").props('aria-live="polite"')
+        player = (
+            ui.audio("", autoplay=True)
+            .classes("w-full max-w-md mix-player")
+            .props('aria-label="The mixed audio preview"')
+            .mark("mix-player")
+        )
+        player.set_visibility(False)
+
+        async def hear() -> None:
+            button.disable()
+            busy.set_visibility(True)
+            status.text = "Rendering the mix…"
+            try:
+                path = await call(ws.studio.audio_preview, state.project.id)
+            except Failed:
+                status.text = "The mix could not be made."
+                return
+            finally:
+                busy.set_visibility(False)
+                button.enable()
+            status.text = "Playing the mix"
+            player.set_source(f"{preview_url(path)}?play={next(plays)}")
+            player.set_visibility(True)
+
+        button.on_click(hear)
+
+    # --- the page -------------------------------------------------------------------------------
+
+    await reload_sounds()
+    with ui.card().classes("w-full"):
+        ui.label("Music").classes("text-h6")
+        with ui.row().classes("w-full items-start gap-6"):
+            with ui.column().classes("gap-2 grow min-w-[18rem]"):
+                music_choice()
+            with ui.column().classes("gap-1 w-80"):
+                upload_area(
+                    ws,
+                    label="Drop a music file here",
+                    accept=ACCEPT_AUDIO,
+                    wanted={"audio"},
+                    on_added=lambda asset, _created: use_upload(asset, "music_asset"),
+                    mark="music-upload",
+                )
+        music_levels()
+    with ui.card().classes("w-full"):
+        ui.label("Sound effect").classes("text-h6")
+        ui.label(
+            "Played as each scene after the first begins: a whoosh, a click, a soft hit."
+        ).classes("text-body2 text-grey-8")
+        with ui.row().classes("w-full items-start gap-6"):
+            with ui.column().classes("gap-2 grow min-w-[18rem]"):
+                effect_choice()
+            with ui.column().classes("gap-1 w-80"):
+                upload_area(
+                    ws,
+                    label="Drop a sound effect here",
+                    accept=ACCEPT_AUDIO,
+                    wanted={"audio"},
+                    on_added=lambda asset, _created: use_upload(asset, "sfx_asset"),
+                    mark="sfx-upload",
+                )
+    with ui.card().classes("w-full"):
+        ui.label("Loudness").classes("text-h6")
+        loudness_part()
+    with ui.card().classes("w-full"):
+        ui.label("Hear the mix").classes("text-h6")
+        mix_part()
+
+    async def redraw_all() -> None:
+        await reload_sounds()
+        music_choice.refresh()
+        music_levels.refresh()
+        effect_choice.refresh()
+        loudness_part.refresh()
+
+    state.on_reload(lambda: background_tasks.create(redraw_all(), name="redraw audio tab"))

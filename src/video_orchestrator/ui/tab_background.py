@@ -1,0 +1,486 @@
+"""Tab 3, Background: a clip or picture from the library for each scene (or a generated,
+moving background), uploads by drag and drop, stock footage when a key is set, and how scenes
+move (Ken Burns zoom on pictures, the transition between scenes)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+
+from video_orchestrator.services.assets import AssetOut
+from video_orchestrator.services.projects import BackgroundSettings
+from video_orchestrator.ui.common import Failed, call, duration_text
+from video_orchestrator.ui.library import describe, hover_preview, thumbnail, upload_area
+
+if TYPE_CHECKING:
+    from video_orchestrator.services.workspace import Workspace
+    from video_orchestrator.ui.editor import ProjectState
+
+TRANSITIONS = {
+    "fade": "Fade through",
+    "dissolve": "Dissolve",
+    "cut": "Hard cut",
+    "slideleft": "Slide left",
+    "slideup": "Slide up",
+    "wipeleft": "Wipe left",
+    "circleopen": "Circle open",
+}
+LIBRARY_LIMIT = 200
+STOCK_RESULTS = 12
+NO_STOCK = "Stock footage: add a Pexels or Pixabay key in Settings"
+
+
+def stock_names(ws: Workspace) -> list[str]:
+    """The stock providers searches can use: the configured order, else those with a key."""
+    settings = ws.ctx.settings
+    if settings.stock_providers:
+        return list(settings.stock_providers)
+    return [name for name in ("pexels", "pixabay") if getattr(settings, f"{name}_api_keys", None)]
+
+
+async def visual_assets(ws: Workspace) -> list[AssetOut]:
+    """Videos and pictures of the library, newest first (raises Failed after telling)."""
+    videos = await call(ws.assets.find, kind="video", limit=LIBRARY_LIMIT)
+    images = await call(ws.assets.find, kind="image", limit=LIBRARY_LIMIT)
+    return sorted([*videos.items, *images.items], key=lambda a: a.created_at, reverse=True)
+
+
+async def build(state: ProjectState) -> None:
+    ws = state.ws
+    library: dict[str, AssetOut] = {}
+
+    async def save_background(**changes: Any) -> bool:
+        settings = state.project.background.model_copy(update=changes)
+        return await state.save(background=BackgroundSettings.model_validate(settings.model_dump()))
+
+    async def reload_library() -> None:
+        try:
+            found = await visual_assets(ws)
+        except Failed:
+            return
+        library.clear()
+        library.update({asset.id: asset for asset in found})
+
+    async def use_for_scene(index: int, asset: AssetOut) -> None:
+        """Scene ``index`` shows ``asset``. Backgrounds are used in scene order, so scenes before
+        it that have none yet take it too until they get their own."""
+        if asset.kind not in ("video", "image"):
+            ui.notify(f"{asset.filename} is {asset.kind}: a background is a video or a picture")
+            return
+        chosen = list(state.project.background.assets)
+        filled = range(len(chosen), index)
+        if index < len(chosen):
+            chosen[index] = asset.id
+        else:
+            chosen.extend([asset.id] * (index + 1 - len(chosen)))
+        library.setdefault(asset.id, asset)
+        if await save_background(assets=chosen):
+            if len(filled):
+                first, last = filled[0] + 1, filled[-1] + 1
+                which = (
+                    f"scene {first} shows" if first == last else f"scenes {first} to {last} show"
+                )
+                ui.notify(
+                    f"Scene {index + 1} shows {asset.filename}. Backgrounds are used in scene "
+                    f"order, so {which} it too until you choose theirs.",
+                    multi_line=True,
+                )
+            else:
+                ui.notify(f"Scene {index + 1} shows {asset.filename}", type="positive")
+            await redraw()
+
+    async def generated_from(index: int) -> None:
+        """Scene ``index`` (and, the list being in scene order, every scene after it) gets a
+        generated moving background."""
+        chosen = list(state.project.background.assets)
+        if index >= len(chosen):
+            return
+        if await save_background(assets=chosen[:index]):
+            ui.notify(
+                "All scenes use generated backgrounds"
+                if index == 0
+                else f"Scene {index + 1} uses a generated background",
+                type="positive",
+            )
+            await redraw()
+
+    async def ask_generated(index: int) -> None:
+        chosen = state.project.background.assets
+        later = len(chosen) - index - 1
+        if later <= 0:
+            await generated_from(index)
+            return
+        with ui.dialog() as dialog, ui.card().classes("max-w-lg"):
+            ui.label(f"A generated background for scene {index + 1}").classes("text-h6")
+            ui.label(
+                "Backgrounds are used in scene order, so the scenes after it "
+                f"({later} more) switch to generated backgrounds too."
+            ).classes("text-body1")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Keep as it is", on_click=dialog.close).props("flat no-caps")
+
+                async def confirm() -> None:
+                    dialog.close()
+                    await generated_from(index)
+
+                ui.button("Use generated backgrounds", on_click=confirm).props("no-caps")
+        dialog.open()
+
+    # --- how scenes move ------------------------------------------------------------------
+
+    @ui.refreshable
+    def motion_part() -> None:
+        background = state.project.background
+        with ui.row().classes("w-full items-center gap-6"):
+            ui.switch(
+                "Slow zoom and pan on pictures (Ken Burns)",
+                value=background.ken_burns,
+                on_change=lambda e: save_background(ken_burns=bool(e.value)),
+            ).classes("ken-burns").mark("ken-burns")
+            ui.select(
+                TRANSITIONS,
+                value=background.transition,
+                label="Transition between scenes",
+                on_change=lambda e: save_background(transition=e.value),
+            ).classes("w-56 transition-select").mark("transition")
+
+    # --- one background per scene ----------------------------------------------------------
+
+    @ui.refreshable
+    async def scenes_part() -> None:
+        script = state.project.script
+        chosen = state.project.background.assets
+        if script is None:
+            with ui.card().classes("w-full bg-blue-1"):
+                ui.label(
+                    "Write or generate the script first (Story & Script tab): then choose a "
+                    "background for each scene here. Until then every scene gets a generated, "
+                    "moving background; the library below is ready for your clips."
+                ).classes("text-body1")
+            return
+        missing = [a for a in chosen if a not in library]
+        if missing:
+            await reload_library()
+        with ui.row().classes("w-full items-center"):
+            ui.label(
+                "Each scene shows the clip or picture you choose, or a generated moving "
+                "background. Hover over a clip to preview it."
+            ).classes("text-body2 text-grey-8")
+            ui.space()
+            if chosen:
+                ui.button(
+                    "Generated backgrounds for all scenes",
+                    icon="auto_awesome",
+                    on_click=lambda: generated_from(0),
+                ).props("flat no-caps")
+        with ui.element("div").classes(
+            "w-full grid gap-3 grid-cols-2 sm:grid-cols-4 lg:grid-cols-6"
+        ):
+            for index, scene in enumerate(script.scenes):
+                asset = library.get(chosen[index]) if index < len(chosen) else None
+                with (
+                    ui.card()
+                    .classes("p-2 gap-2 scene-background")
+                    .props(f'role="group" aria-label="Scene {index + 1} background"') as tile
+                ):
+                    with ui.element("div").classes(
+                        "w-full aspect-[9/16] overflow-hidden rounded relative"
+                    ):
+                        if asset is not None:
+                            thumbnail(asset)
+                        elif index < len(chosen):
+                            ui.label("This asset was deleted").classes("p-4 text-negative")
+                        else:
+                            _generated_placeholder(index)
+                    if asset is not None and asset.kind == "video":
+                        hover_preview(tile)
+                    ui.label(f"Scene {index + 1}").classes("text-subtitle2")
+                    ui.label(_short(scene.narration, 90)).classes("text-caption text-grey-8")
+                    ui.label(
+                        asset.filename if asset is not None else "Generated background"
+                    ).classes("text-caption text-weight-medium ellipsis scene-choice")
+                    with ui.row().classes("gap-1"):
+                        ui.button(
+                            "Choose…",
+                            icon="photo_library",
+                            on_click=lambda i=index: picker(i),
+                        ).props(
+                            f'dense no-caps outline aria-label="Choose a background for scene '
+                            f'{index + 1}"'
+                        ).mark(f"choose-scene-{index + 1}")
+                        if index < len(chosen):
+                            ui.button(
+                                icon="auto_awesome", on_click=lambda i=index: ask_generated(i)
+                            ).props(
+                                f'dense flat round aria-label="Generated background for scene '
+                                f'{index + 1}"'
+                            ).tooltip("Use a generated background").mark(
+                                f"generated-scene-{index + 1}"
+                            )
+        if len(chosen) > len(script.scenes):
+            ui.label(
+                f"{len(chosen) - len(script.scenes)} chosen background(s) are not used: the "
+                "script has fewer scenes."
+            ).classes("text-caption text-grey-7")
+
+    def picker(index: int) -> None:
+        with (
+            ui.dialog().props("maximized=false") as dialog,
+            ui.card().classes("w-full max-w-4xl"),
+        ):
+            with ui.row().classes("w-full items-center"):
+                ui.label(f"Background for scene {index + 1}").classes("text-h6")
+                ui.space()
+                ui.button(icon="close", on_click=dialog.close).props(
+                    'flat round aria-label="Close"'
+                )
+
+            async def chosen(asset: AssetOut, _created: bool = False) -> None:
+                dialog.close()
+                await use_for_scene(index, asset)
+
+            async def generated() -> None:
+                dialog.close()
+                await ask_generated(index)
+
+            upload_area(
+                ws,
+                label="Drop a clip or picture for this scene",
+                wanted={"video", "image"},
+                on_added=chosen,
+                mark="scene-upload",
+            )
+            with ui.row().classes("w-full items-center"):
+                ui.label(
+                    "Pick one of your clips or pictures, or drop a new one above."
+                    if library
+                    else "The library is empty: upload a clip or picture above."
+                ).classes("text-body2")
+                ui.space()
+                if index < len(state.project.background.assets):
+                    ui.button(
+                        "Use a generated background", icon="auto_awesome", on_click=generated
+                    ).props("flat no-caps")
+            with ui.element("div").classes(
+                "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-5"
+            ):
+                for asset in library.values():
+                    _asset_tile(
+                        asset,
+                        action=f"Use for scene {index + 1}",
+                        on_click=lambda a=asset: chosen(a),
+                    )
+        dialog.on("hide", dialog.delete)  # a fresh one is made for each scene
+        dialog.open()
+
+    # --- the library -------------------------------------------------------------------------
+
+    @ui.refreshable
+    def library_part() -> None:
+        if not library:
+            ui.label("No clips or pictures yet.").classes("text-body2 text-grey-7")
+            return
+        ui.label(f"{len(library)} clips and pictures").classes("text-caption text-grey-7")
+        script = state.project.script
+        with ui.element("div").classes(
+            "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-6"
+        ):
+            for asset in library.values():
+                if script is None:
+                    _asset_tile(asset)
+                    continue
+                with (
+                    _asset_tile(asset),
+                    ui.button("Use for…", icon="arrow_upward").props(
+                        f'dense flat no-caps aria-label="Use {asset.filename} for a scene"'
+                    ),
+                    ui.menu(),
+                ):
+                    for index in range(len(script.scenes)):
+                        ui.menu_item(
+                            f"Scene {index + 1}",
+                            on_click=lambda i=index, a=asset: use_for_scene(i, a),
+                        )
+
+    async def redraw() -> None:
+        await reload_library()
+        await scenes_part.refresh()
+        library_part.refresh()
+
+    # --- stock footage -----------------------------------------------------------------------
+
+    def stock_part() -> None:
+        names = stock_names(ws)
+        if not names:
+            with ui.row().classes("items-center gap-2 stock-missing"):
+                ui.icon("key", size="sm").props('aria-hidden="true"')
+                ui.label(NO_STOCK).classes("text-body2")
+                ui.link("Open Settings", "/settings")
+            return
+        script = state.project.script
+        first_words = (
+            " ".join(script.scenes[0].keywords[:3]) if script and script.scenes else ""
+        ) or state.project.topic
+        form: dict[str, Any] = {"query": first_words, "kind": "video", "provider": names[0]}
+        with ui.row().classes("w-full items-center gap-2"):
+            query = (
+                ui.input("Search stock footage", value=form["query"])
+                .props("dense outlined clearable")
+                .classes("grow min-w-[14rem] stock-query")
+                .mark("stock-query")
+            )
+            query.bind_value_to(form, "query")
+            ui.toggle({"video": "Videos", "photo": "Photos"}, value="video").bind_value_to(
+                form, "kind"
+            ).props('aria-label="Videos or photos"')
+            if len(names) > 1:
+                ui.select(
+                    {n: n.capitalize() for n in names}, value=names[0], label="Provider"
+                ).bind_value_to(form, "provider").classes("w-36")
+            search_button = ui.button("Search", icon="search").props("no-caps").mark("stock-search")
+            busy = ui.spinner(size="md").props('aria-label="Searching"')
+            busy.set_visibility(False)
+        results = ui.element("div").classes(
+            "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-6 stock-results"
+        )
+
+        async def search() -> None:
+            text = (form["query"] or "").strip()
+            if not text:
+                ui.notify("Type a few words to search for, e.g. ocean waves", type="warning")
+                return
+            busy.set_visibility(True)
+            search_button.disable()
+            try:
+                items, notices = await call(
+                    ws.ideas.stock_search,
+                    text,
+                    kind=form["kind"],
+                    provider=form["provider"],
+                    platform=state.project.platforms[0],
+                    limit=STOCK_RESULTS,
+                )
+            except Failed:
+                return
+            finally:
+                busy.set_visibility(False)
+                search_button.enable()
+            for notice in notices:
+                ui.notify(notice, type="warning", multi_line=True)
+            results.clear()
+            with results:
+                if not items:
+                    ui.label(f"Nothing found for “{text}”: try other words.").classes("text-body2")
+                for item in items:
+                    _stock_tile(item, text, form["kind"])
+
+        async def add(item: dict[str, Any], text: str, kind: str, button: ui.button) -> None:
+            button.disable()
+            button.props("loading")
+            try:
+                asset, created = await call(
+                    ws.ideas.import_stock, ws.assets, item["provider"], item["id"], text, kind
+                )
+            except Failed:
+                return
+            finally:
+                button.props(remove="loading")
+                button.enable()
+            ui.notify(
+                f"{asset.filename} added to the library"
+                if created
+                else f"{asset.filename} was already in the library",
+                type="positive",
+            )
+            await redraw()
+
+        def _stock_tile(item: dict[str, Any], text: str, kind: str) -> None:
+            with ui.card().classes("p-1 gap-1"):
+                if item.get("preview_url"):
+                    ui.image(item["preview_url"]).props(
+                        f'fit=cover alt="{kind} by {item.get("author") or item["provider"]}"'
+                    ).classes("w-full aspect-square rounded")
+                details = [item["provider"].capitalize()]
+                if item.get("duration"):
+                    details.append(duration_text(item["duration"]))
+                details.append(f"{item['width']}×{item['height']}")
+                ui.label(" · ".join(details)).classes("text-caption")
+                if item.get("author"):
+                    ui.label(f"by {item['author']}").classes("text-caption text-grey-7 ellipsis")
+                button = (
+                    ui.button("Add to library", icon="add")
+                    .props(
+                        f'dense no-caps flat aria-label="Add {kind} {item["id"]} from '
+                        f'{item["provider"]} to the library"'
+                    )
+                    .mark("stock-add")
+                )
+                button.on_click(lambda b=button: add(item, text, kind, b))
+
+        search_button.on_click(search)
+        query.on("keydown.enter", search)
+
+    # --- the page ----------------------------------------------------------------------------
+
+    await reload_library()
+    ui.label("Scenes").classes("text-h6")
+    motion_part()
+    await scenes_part()
+    ui.separator()
+    ui.label("Your library").classes("text-h6")
+    upload_area(
+        ws,
+        label="Drop clips and pictures here to add them to the library",
+        wanted={"video", "image"},
+        on_added=lambda _asset, _created: redraw(),
+        mark="library-upload",
+    )
+    library_part()
+    ui.separator()
+    ui.label("Stock footage").classes("text-h6")
+    stock_part()
+
+    def on_reload() -> None:
+        motion_part.refresh()
+        scenes_part.refresh()
+        library_part.refresh()
+
+    state.on_reload(on_reload)
+
+
+def _asset_tile(asset: AssetOut, *, action: str | None = None, on_click: Any = None) -> ui.card:
+    """A library tile: thumbnail (hover to preview a clip), name and details; with a button
+    when ``action`` is given."""
+    with (
+        ui.card()
+        .classes("p-1 gap-1 asset-tile")
+        .props(f'role="group" aria-label="{asset.filename}"') as tile
+    ):
+        with ui.element("div").classes("w-full aspect-square overflow-hidden rounded"):
+            thumbnail(asset)
+        ui.label(asset.filename).classes("text-caption text-weight-medium ellipsis w-full")
+        ui.label(describe(asset)).classes("text-caption text-grey-7")
+        if action is not None:
+            ui.button(action, on_click=on_click).props(
+                f'dense no-caps outline aria-label="{action}: {asset.filename}"'
+            ).classes("w-full")
+    if asset.kind == "video":
+        hover_preview(tile)
+    return tile
+
+
+def _generated_placeholder(index: int) -> None:
+    colours = ("#5B3FD9, #18A0A8", "#E0457B, #5B3FD9", "#134E5E, #71B280", "#232526, #C04848")
+    with (
+        ui.element("div")
+        .classes("w-full h-full flex items-center justify-center text-white")
+        .style(f"background: linear-gradient(160deg, {colours[index % len(colours)]})"),
+        ui.column().classes("items-center gap-1"),
+    ):
+        ui.icon("auto_awesome", size="md").props('aria-hidden="true"')
+        ui.label("Generated").classes("text-caption")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

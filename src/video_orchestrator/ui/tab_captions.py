@@ -1,0 +1,338 @@
+"""Tab 5, Captions: the style (karaoke, pop, clean), size, colours, position and words on
+screen, with a preview frame made by the real renderer and the platform's safe zone drawn
+over it. Each change is saved and previewed once the user pauses (debounced)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+from pydantic import ValidationError
+
+from video_orchestrator.pipeline.build_spec import build_caption_style
+from video_orchestrator.services.projects import CaptionSettings, ProjectOut
+from video_orchestrator.services.studio import CAPTION_STYLES
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.media import preview_url
+
+if TYPE_CHECKING:
+    from video_orchestrator.ui.editor import ProjectState
+
+#: Seconds without a change before the settings are saved and the preview is made again.
+DEBOUNCE = 0.4
+STYLE_NAMES = {"karaoke": "Karaoke", "pop": "Pop", "clean": "Clean"}
+ANCHORS = {"top": "Top", "middle": "Middle", "bottom": "Bottom"}
+PREVIEW_WORDS = 24
+HEX6 = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+HEX3 = re.compile(r"^#?([0-9A-Fa-f]{3})$")
+DEFAULT_STYLE = build_caption_style()
+
+
+def colour_of(text: str | None) -> str | None:
+    """``#RRGGBB`` (upper case) from what a colour field holds; None when it is no colour."""
+    value = (text or "").strip()
+    if match := HEX6.match(value):
+        return "#" + match.group(1).upper()
+    if match := HEX3.match(value):
+        return "#" + "".join(c * 2 for c in match.group(1)).upper()
+    return None
+
+
+def preview_text(project: ProjectOut) -> str | None:
+    """The first words the project's narration speaks (None: a sample sentence)."""
+    script = project.script
+    if script is None:
+        return None
+    words = " ".join([script.hook, *(s.narration for s in script.scenes)]).split()
+    return " ".join(words[:PREVIEW_WORDS]) or None
+
+
+async def build(state: ProjectState) -> None:
+    ws: Workspace = state.ws
+    presets = ws.ctx.presets
+
+    @ui.refreshable
+    async def panel() -> None:
+        project = state.project
+        draft: dict[str, Any] = project.captions.model_dump()
+        seen: dict[str, Any] = {"platform": project.platforms[0], "safe": True}
+        pending = {"n": 0}
+
+        async def changed() -> None:
+            """A control changed: after a pause, save once and make the preview again."""
+            pending["n"] += 1
+            ticket = pending["n"]
+            busy.set_visibility(True)
+            await asyncio.sleep(DEBOUNCE)
+            if ticket != pending["n"]:
+                return  # a newer change will do it
+            try:
+                settings = CaptionSettings.model_validate(draft)
+            except ValidationError as exc:
+                busy.set_visibility(False)
+                ui.notify(f"Not saved: {exc.errors()[0]['msg']}", type="warning")
+                return
+            if settings != state.project.captions:
+                await state.save(captions=settings)
+            await render_preview(ticket)
+
+        async def render_preview(ticket: int | None = None) -> None:
+            busy.set_visibility(True)
+            problem.set_visibility(False)
+            try:
+                path = await call(
+                    ws.studio.caption_preview,
+                    draft["style"],
+                    seen["platform"],
+                    preview_text(state.project),
+                    size=draft["size"],
+                    colour=draft["colour"],
+                    highlight_colour=draft["highlight_colour"],
+                    anchor=draft["anchor"],
+                    max_words=draft["max_words"],
+                )
+            except Failed:
+                if ticket is None or ticket == pending["n"]:
+                    busy.set_visibility(False)
+                    problem.set_visibility(True)
+                return
+            if path is None or (ticket is not None and ticket != pending["n"]):
+                return  # the page is closing, or outdated: a newer preview is on its way
+            image.set_source(preview_url(path))
+            busy.set_visibility(False)
+
+        with ui.row().classes("w-full items-start gap-10 no-wrap max-md:flex-wrap"):
+            with ui.column().classes("gap-4 w-[26rem] max-w-full captions-controls"):
+                ui.label("Style").classes("text-subtitle1")
+
+                def show_style(value: str) -> None:
+                    words_switch.set_enabled(value != "pop")
+                    words.set_enabled(value != "pop" and draft["max_words"] is not None)
+                    highlight.set_enabled(value == "karaoke")
+                    words_note.set_visibility(value == "pop")
+                    highlight_note.set_visibility(value != "karaoke")
+
+                async def pick_style(value: str) -> None:
+                    draft["style"] = value
+                    show_style(value)
+                    await changed()
+
+                ui.radio(
+                    {k: f"{STYLE_NAMES[k]}: {v}" for k, v in CAPTION_STYLES.items()},
+                    value=draft["style"],
+                    on_change=lambda e: pick_style(e.value),
+                ).props('aria-label="Caption style"').classes("caption-style").mark("caption-style")
+
+                # -- size
+                default_size = DEFAULT_STYLE.size
+                size_label = ui.label().classes("text-subtitle1")
+
+                def show_size() -> None:
+                    size_label.text = (
+                        f"Font size: the style's default ({default_size} px)"
+                        if draft["size"] is None
+                        else f"Font size: {draft['size']} px"
+                    )
+
+                async def size_default(on: bool) -> None:
+                    draft["size"] = None if on else int(size.value)
+                    size.set_enabled(not on)
+                    show_size()
+                    await changed()
+
+                async def size_moved(value: float) -> None:
+                    if draft["size"] is not None and draft["size"] != int(value):
+                        draft["size"] = int(value)
+                        show_size()
+                        await changed()
+
+                ui.switch(
+                    "The style's default size",
+                    value=draft["size"] is None,
+                    on_change=lambda e: size_default(bool(e.value)),
+                ).classes("caption-size-default")
+                size = (
+                    ui.slider(
+                        min=40,
+                        max=200,
+                        step=2,
+                        value=draft["size"] or default_size,
+                        on_change=lambda e: size_moved(e.value),
+                    )
+                    .props('label aria-label="Font size in pixels"')
+                    .classes("caption-size")
+                )
+                size.set_enabled(draft["size"] is not None)
+                show_size()
+
+                # -- colours
+                ui.label("Colours").classes("text-subtitle1")
+
+                def colour_field(label: str, key: str, marker: str) -> ui.color_input:
+                    def typed(value: str | None) -> bool:
+                        colour = colour_of(value)
+                        if colour is None:
+                            field.props(
+                                'error error-message="A colour is written #RRGGBB, e.g. #FFE14D"'
+                            )
+                            return False
+                        field.props(remove="error error-message")
+                        draft[key] = colour
+                        return True
+
+                    async def on_change(value: str | None) -> None:
+                        if typed(value):
+                            await changed()
+
+                    field = ui.color_input(
+                        label,
+                        value=draft[key],
+                        on_change=lambda e: on_change(e.value),
+                        preview=True,
+                    ).classes(f"w-full {marker}")
+                    field.button.props(f'aria-label="Pick the {label.lower()}"')
+                    return field
+
+                colour_field("Text colour", "colour", "caption-colour")
+                highlight = colour_field(
+                    "Highlight colour (the spoken word)", "highlight_colour", "caption-highlight"
+                )
+                highlight_note = ui.label("Only karaoke captions highlight a word.").classes(
+                    "text-caption text-grey-7 -mt-3"
+                )
+
+                # -- position
+                ui.label("Position in the safe zone").classes("text-subtitle1")
+
+                async def pick_anchor(value: str) -> None:
+                    draft["anchor"] = value
+                    await changed()
+
+                ui.toggle(
+                    ANCHORS,
+                    value=draft["anchor"],
+                    on_change=lambda e: pick_anchor(e.value),
+                ).props('no-caps aria-label="Caption position"').classes("caption-anchor").mark(
+                    "caption-anchor"
+                )
+
+                # -- words on screen
+                words_label = ui.label().classes("text-subtitle1")
+                default_words = DEFAULT_STYLE.max_words
+
+                def show_words() -> None:
+                    words_label.text = (
+                        f"Words on screen at once: the style's default (up to {default_words})"
+                        if draft["max_words"] is None
+                        else f"Words on screen at once: up to {draft['max_words']}"
+                    )
+
+                async def words_default(on: bool) -> None:
+                    draft["max_words"] = None if on else int(words.value)
+                    words.set_enabled(not on and draft["style"] != "pop")
+                    show_words()
+                    await changed()
+
+                async def words_moved(value: float) -> None:
+                    if draft["max_words"] is not None and draft["max_words"] != int(value):
+                        draft["max_words"] = int(value)
+                        show_words()
+                        await changed()
+
+                words_switch = ui.switch(
+                    "The style's default",
+                    value=draft["max_words"] is None,
+                    on_change=lambda e: words_default(bool(e.value)),
+                ).classes("caption-words-default")
+                words = (
+                    ui.slider(
+                        min=1,
+                        max=12,
+                        step=1,
+                        value=draft["max_words"] or default_words,
+                        on_change=lambda e: words_moved(e.value),
+                    )
+                    .props('label markers aria-label="Words on screen at once"')
+                    .classes("caption-words")
+                )
+                words_note = ui.label("Pop captions always show one word at a time.").classes(
+                    "text-caption text-grey-7 -mt-3"
+                )
+                show_words()
+                show_style(draft["style"])
+
+            # -- the preview
+            with ui.column().classes("gap-2 items-start captions-preview-column"):
+                with ui.row().classes("items-center gap-4"):
+                    ui.label("Preview").classes("text-subtitle1")
+
+                    async def pick_platform(value: str) -> None:
+                        seen["platform"] = value
+                        draw_zone()
+                        await render_preview()
+
+                    ui.select(
+                        {p: presets[p].display_name for p in project.platforms if p in presets},
+                        value=seen["platform"],
+                        label="Platform",
+                        on_change=lambda e: pick_platform(e.value),
+                    ).props("dense outlined").classes("w-48 caption-preview-platform")
+                frame = (
+                    ui.element("div")
+                    .classes("relative overflow-hidden rounded-borders bg-grey-9 caption-frame")
+                    .style("width: 18rem")
+                )
+                with frame:
+                    image = (
+                        ui.image("")
+                        .classes("w-full h-full caption-preview")
+                        .mark("caption-preview")
+                        .props('alt="Captions in this style, as the video will show them" fit=fill')
+                    )
+                    zone = ui.element("div").classes("absolute safe-zone pointer-events-none")
+                    with ui.element("div").classes(
+                        "absolute-full flex flex-center bg-black/30"
+                    ) as busy:
+                        ui.spinner(size="xl", color="white").props(
+                            'aria-label="Making the preview"'
+                        )
+                problem = ui.label(
+                    "The preview could not be made; your settings are saved. Change a setting "
+                    "to try again."
+                ).classes("text-caption text-negative w-72")
+                problem.set_visibility(False)
+                legend = ui.label().classes("text-caption text-grey-8 w-72")
+
+                def draw_zone() -> None:
+                    preset = presets[seen["platform"]]
+                    safe = preset.safe_zone
+                    width, height = safe.reference_width, safe.reference_height
+                    frame.style(f"aspect-ratio: {preset.width} / {preset.height}")
+                    zone.style(
+                        f"top: {100 * safe.top / height:.2f}%; "
+                        f"bottom: {100 * safe.bottom / height:.2f}%; "
+                        f"left: {100 * safe.left / width:.2f}%; "
+                        f"right: {100 * safe.right / width:.2f}%; "
+                        "border: 2px dashed rgba(255, 225, 77, 0.95); "
+                        "background: rgba(255, 225, 77, 0.12);"
+                    )
+                    zone.set_visibility(seen["safe"])
+                    legend.text = (
+                        f"Dashed box: {preset.display_name}'s safe zone. Captions stay inside "
+                        "it; outside it the app's buttons and text cover the video."
+                    )
+
+                def show_zone(on: bool) -> None:
+                    seen["safe"] = on
+                    zone.set_visibility(on)
+
+                ui.switch("Show the safe zone", value=True, on_change=lambda e: show_zone(e.value))
+                draw_zone()
+        # the first preview is made once the page is shown (it takes about a second)
+        ui.timer(0.05, render_preview, once=True)
+
+    await panel()
+    state.on_reload(panel.refresh)

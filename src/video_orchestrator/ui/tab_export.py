@@ -1,0 +1,188 @@
+"""Tab 6, Export: the platforms to render for, quality and trimming, the Render button (which
+first says what is missing instead of starting a render that would fail), each render's
+live progress, and the finished video with its downloads and the platform check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nicegui import ui
+
+from video_orchestrator.errors import NotFoundError
+from video_orchestrator.services.jobs import JobOut
+from video_orchestrator.services.projects import ExportSettings, ProjectOut
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.jobs_view import JobList
+
+if TYPE_CHECKING:
+    from video_orchestrator.ui.editor import ProjectState
+
+QUALITIES = {
+    "draft": "Draft: quickest, for checking the cut",
+    "standard": "Standard: good for posting",
+    "high": "High: slower, sharpest",
+}
+PREVIOUS_RENDERS = 30
+
+
+def problems(ws: Workspace, project: ProjectOut, platforms: list[str]) -> list[str]:
+    """Why a render of ``project`` would fail before it starts, each with what to do; an
+    empty list when it can be submitted. Reads the assets (call it off the event loop)."""
+    found: list[str] = []
+    if not platforms:
+        found.append("Choose at least one platform to render for.")
+    if project.script is None and not project.topic.strip():
+        found.append(
+            "The project has no script and no topic: write or generate a script in "
+            "Story & Script first."
+        )
+
+    def missing(asset_id: str) -> bool:
+        try:
+            ws.assets.get(asset_id)
+        except NotFoundError:
+            return True
+        return False
+
+    for index, asset_id in enumerate(project.background.assets, start=1):
+        if missing(asset_id):
+            found.append(
+                f"Background {index} no longer exists (its file was deleted): remove it or "
+                "choose another in the Background tab."
+            )
+    if project.audio.music_asset and missing(project.audio.music_asset):
+        found.append(
+            "The music no longer exists (its file was deleted): choose other music or none "
+            "in the Audio tab."
+        )
+    if project.audio.sfx_asset and missing(project.audio.sfx_asset):
+        found.append(
+            "The sound effect no longer exists (its file was deleted): choose another or none "
+            "in the Audio tab."
+        )
+    return found
+
+
+def newest_per_platform(job: JobOut, jobs: list[JobOut]) -> bool:
+    """Whether ``job`` is the newest finished render of its platform (shown in full)."""
+    if job.status != "succeeded":
+        return False
+    newest = next((j for j in jobs if j.status == "succeeded" and j.platform == job.platform), None)
+    return newest is not None and newest.id == job.id
+
+
+async def build(state: ProjectState) -> None:
+    ws: Workspace = state.ws
+    presets = ws.ctx.presets
+    names = {name: preset.display_name for name, preset in presets.items()}
+    chosen: dict[str, bool] = {}
+
+    @ui.refreshable
+    def settings_part() -> None:
+        project = state.project
+        chosen.clear()
+        chosen.update({name: name in project.platforms for name in presets})
+        with ui.row().classes("w-full items-start gap-8"):
+            with ui.column().classes("gap-1").props('role="group" aria-label="Render for"'):
+                ui.label("Render for").classes("text-subtitle1")
+                for name, label in names.items():
+                    ui.checkbox(label).bind_value(chosen, name).classes(f"platform-{name}").mark(
+                        f"platform-{name}"
+                    )
+                ui.label("One video per platform, each in its own format.").classes(
+                    "text-caption text-grey-7"
+                )
+            with ui.column().classes("gap-1"):
+                ui.label("Quality").classes("text-subtitle1")
+
+                async def set_quality(value: str) -> None:
+                    if value != state.project.export.quality:
+                        await state.save(
+                            export=ExportSettings.model_validate(
+                                {**state.project.export.model_dump(), "quality": value}
+                            )
+                        )
+
+                ui.radio(
+                    QUALITIES,
+                    value=project.export.quality,
+                    on_change=lambda e: set_quality(e.value),
+                ).props('aria-label="Quality"').classes("export-quality").mark("export-quality")
+            with ui.column().classes("gap-1 max-w-sm"):
+                ui.label("Length").classes("text-subtitle1")
+
+                async def set_trim(value: bool) -> None:
+                    if value != state.project.export.trim:
+                        await state.save(
+                            export=ExportSettings.model_validate(
+                                {**state.project.export.model_dump(), "trim": value}
+                            )
+                        )
+
+                ui.switch(
+                    "Trim to fit the platform's time limit",
+                    value=project.export.trim,
+                    on_change=lambda e: set_trim(bool(e.value)),
+                ).classes("export-trim").mark("export-trim")
+                ui.label(
+                    "When the narration runs longer than the platform allows, scenes are "
+                    "dropped from the end. Off: a too-long video fails with a message instead."
+                ).classes("text-caption text-grey-7")
+
+    settings_part()
+    state.on_reload(settings_part.refresh)
+
+    notice = ui.column().classes("w-full render-problems").props('role="alert"')
+    notice.set_visibility(False)
+
+    async def render() -> None:
+        platforms = [name for name, on in chosen.items() if on]
+        button.disable()
+        try:
+            found = await call(problems, ws, state.project, platforms)
+            notice.clear()
+            notice.set_visibility(bool(found))
+            if found:
+                with notice, ui.card().classes("w-full bg-orange-1 text-black"):
+                    ui.label("Not rendered yet:").classes("text-subtitle1")
+                    for text in found:
+                        ui.label("• " + text).classes("text-body2 render-problem").mark(
+                            "render-problem"
+                        )
+                ui.notify(found[0], type="warning", multi_line=True)
+                return
+            jobs = await call(ws.jobs.submit_project, state.project.id, platforms)
+        except Failed:
+            return
+        finally:
+            button.enable()
+        ui.notify(
+            "Rendering for "
+            + ", ".join(names.get(j.platform or "", "?") for j in jobs)
+            + ": the progress is shown below.",
+            type="positive",
+        )
+        await renders.refresh()
+
+    with ui.row().classes("w-full items-center gap-4"):
+        button = (
+            ui.button("Render", icon="movie_creation", on_click=render)
+            .props("no-caps size=lg")
+            .classes("render-button")
+            .mark("render-button")
+        )
+        ui.label(
+            "Renders run in the background: you can keep editing, or leave and follow them "
+            "in the Queue."
+        ).classes("text-body2 text-grey-8")
+
+    ui.label("Renders of this project").classes("text-h6 mt-4")
+    renders = JobList(
+        ws,
+        lambda: ws.jobs.find(project_id=state.project.id, limit=PREVIOUS_RENDERS),
+        platforms=names,
+        empty="No renders yet: press Render.",
+        full=newest_per_platform,
+    )
+    await renders.refresh()

@@ -1,0 +1,313 @@
+"""Tab 1, Story & Script: the idea, the generated or pasted script scene by scene, the text
+that goes with the post, and a live word count and duration against the platform's limit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+from pydantic import ValidationError
+
+from video_orchestrator.domain.script import GENRES, Script
+from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.ui.common import SECONDS_PER_WORD, Failed, call, duration_text
+
+if TYPE_CHECKING:
+    from video_orchestrator.ui.editor import ProjectState
+
+LANGUAGES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "sv": "Swedish",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "vi": "Vietnamese",
+    "id": "Indonesian",
+}
+
+
+def _draft_of(script: Script | None) -> dict[str, Any] | None:
+    if script is None:
+        return None
+    data = script.model_dump(mode="json")
+    data["hashtags_text"] = " ".join(f"#{t}" for t in script.hashtags)
+    for scene in data["scenes"]:
+        scene["keywords_text"] = ", ".join(scene["keywords"])
+    return data
+
+
+def _script_of(draft: dict[str, Any]) -> Script:
+    data = {k: v for k, v in draft.items() if k != "hashtags_text"}
+    data["hashtags"] = [t for t in draft.get("hashtags_text", "").replace(",", " ").split() if t]
+    data["scenes"] = [
+        {
+            "narration": scene["narration"],
+            "keywords": [k.strip() for k in scene.get("keywords_text", "").split(",") if k.strip()],
+        }
+        for scene in draft["scenes"]
+    ]
+    return Script.model_validate(data)
+
+
+def spoken_words(draft: dict[str, Any]) -> int:
+    parts = [draft.get("hook", ""), *(s["narration"] for s in draft["scenes"])]
+    parts.append(draft.get("call_to_action", ""))
+    return sum(len(part.split()) for part in parts)
+
+
+async def build(state: ProjectState) -> None:
+    ws = state.ws
+    presets = ws.ctx.presets
+    platforms = {name: preset.display_name for name, preset in presets.items()}
+
+    @ui.refreshable
+    def settings_row() -> None:
+        project = state.project
+        with ui.row().classes("w-full items-start gap-4"):
+            topic = ui.input("Topic", value=project.topic).classes("grow min-w-[16rem] topic")
+            topic.mark("topic")
+            topic.props("counter maxlength=300")
+            topic.on("blur", lambda: _save_if_changed(state, "topic", topic.value.strip()))
+            ui.select(
+                list(GENRES),
+                value=project.genre,
+                label="Genre",
+                on_change=lambda e: state.save(genre=e.value),
+            ).classes("w-36")
+            ui.select(
+                platforms,
+                value=list(project.platforms),
+                label="Platforms",
+                multiple=True,
+                on_change=lambda e: _save_platforms(state, e.value),
+            ).classes("w-64").props("use-chips")
+            language_options = dict(LANGUAGES)
+            language_options.setdefault(project.language, project.language)
+            ui.select(
+                language_options,
+                value=project.language,
+                label="Language",
+                with_input=True,
+                on_change=lambda e: state.save(language=e.value),
+            ).classes("w-40")
+            length = (
+                ui.number(
+                    "Target length (s)",
+                    value=project.target_seconds,
+                    min=5,
+                    max=600,
+                    step=5,
+                    format="%.0f",
+                )
+                .classes("w-40")
+                .props('hint="empty: the platform\'s ideal length"')
+            )
+            length.on(
+                "blur",
+                lambda: state.save(target_seconds=int(length.value) if length.value else None),
+            )
+
+    settings_row()
+    state.on_reload(settings_row.refresh)
+
+    @ui.refreshable
+    async def script_part() -> None:
+        project = state.project
+        draft = _draft_of(project.script)
+        with ui.row().classes("w-full items-center gap-2"):
+            busy = ui.spinner(size="md").props('aria-label="Working"')
+            busy.set_visibility(False)
+
+            async def generate() -> None:
+                busy.set_visibility(True)
+                button.disable()
+                try:
+                    outcome = await call(
+                        ws.studio.generate_script, project.id, state.project.version
+                    )
+                except Failed:
+                    return
+                finally:
+                    busy.set_visibility(False)
+                    button.enable()
+                state.project = outcome.project
+                ui.notify(
+                    outcome.notice or f"Script written ({outcome.source})",
+                    type="warning" if outcome.notice else "positive",
+                )
+                state.show_status(
+                    f"All changes saved · version {outcome.project.version}", "text-positive"
+                )
+                state.redraw()
+
+            button = (
+                ui.button(
+                    "Regenerate the whole script" if draft else "Generate script",
+                    icon="auto_awesome",
+                    on_click=generate,
+                )
+                .props("no-caps")
+                .classes("generate-script")
+            )
+        if draft is None:
+            _paste_box(state)
+            return
+        stats = ui.label().classes("text-body2 script-stats").props('aria-live="polite"')
+        chosen = [presets[p] for p in project.platforms if p in presets]
+        limit = min(p.max_seconds for p in chosen)
+        ideal_low = max(p.script.ideal_min_s for p in chosen)
+        ideal_high = min(p.script.ideal_max_s for p in chosen)
+        shortest = min(chosen, key=lambda p: p.max_seconds).display_name
+
+        def update_stats() -> None:
+            words = spoken_words(draft)
+            seconds = words * SECONDS_PER_WORD / max(project.voice.speed, 0.5)
+            over = seconds > limit
+            advice = ""
+            if over:
+                advice = f" — too long for {shortest}: cut some words"
+            elif ideal_low <= ideal_high and not ideal_low <= seconds <= ideal_high:
+                advice = f" (ideal {ideal_low:.0f}–{ideal_high:.0f} s)"
+            stats.text = (
+                f"{words} words · about {duration_text(seconds)} spoken · "
+                f"limit {duration_text(limit)}{advice}"
+            )
+            stats.classes(replace="text-body2 script-stats " + ("text-negative" if over else ""))
+
+        update_stats()
+
+        async def save_script() -> None:
+            try:
+                script = _script_of(draft)
+            except ValidationError as exc:
+                from video_orchestrator.ui.editor import condense
+
+                state.show_status(f"Not saved: {condense(exc)}", "text-negative")
+                ui.notify(f"Not saved: {condense(exc)}", type="warning")
+                return
+            if script != state.project.script:
+                await state.save(script=script)
+
+        def field(
+            label: str, key: str, target: dict[str, Any], *, area: bool = False, **props: Any
+        ) -> None:
+            element = (ui.textarea if area else ui.input)(label).classes("w-full").mark(key)
+            element.bind_value(target, key)
+            element.props(" ".join(k if v == "" else f"{k}={v}" for k, v in props.items()))
+            element.on_value_change(update_stats)
+            element.on("blur", save_script)
+
+        field("Title", "title", draft, maxlength=100, counter="")
+        field(
+            "Hook: the first line, said at once",
+            "hook",
+            draft,
+            area=True,
+            autogrow="",
+            maxlength=300,
+        )
+        for index, scene in enumerate(draft["scenes"]):
+            with ui.card().classes("w-full scene-card").props(f'aria-label="Scene {index + 1}"'):
+                with ui.row().classes("w-full items-center"):
+                    ui.label(f"Scene {index + 1}").classes("text-subtitle1")
+                    ui.space()
+
+                    async def rewrite(i: int = index) -> None:
+                        await save_script()
+                        try:
+                            outcome = await call(
+                                ws.studio.regenerate_scene, project.id, i, state.project.version
+                            )
+                        except Failed:
+                            return
+                        state.project = outcome.project
+                        ui.notify(outcome.notice or f"Scene {i + 1} rewritten")
+                        state.redraw()
+
+                    async def remove(i: int = index) -> None:
+                        if len(draft["scenes"]) == 1:
+                            ui.notify("A script needs at least one scene", type="warning")
+                            return
+                        del draft["scenes"][i]
+                        await save_script()
+                        state.redraw()
+
+                    ui.button("Rewrite", icon="refresh", on_click=rewrite).props(
+                        f'flat dense no-caps aria-label="Rewrite scene {index + 1}"'
+                    )
+                    ui.button(icon="delete", on_click=remove).props(
+                        f'flat dense round aria-label="Delete scene {index + 1}"'
+                    )
+                field("Narration", "narration", scene, area=True, autogrow="", maxlength=2000)
+                field("Visual keywords (comma separated)", "keywords_text", scene)
+
+        async def add_scene() -> None:
+            if len(draft["scenes"]) >= 12:
+                ui.notify("A script has at most 12 scenes", type="warning")
+                return
+            draft["scenes"].append({"narration": "A new scene.", "keywords_text": ""})
+            await save_script()
+            state.redraw()
+
+        ui.button("Add a scene", icon="add", on_click=add_scene).props("flat no-caps")
+        field("Call to action", "call_to_action", draft, maxlength=300)
+        field(
+            "Description (posted with the video)", "description", draft, area=True, maxlength=2200
+        )
+        field("Hashtags", "hashtags_text", draft)
+
+    await script_part()
+    state.on_reload(script_part.refresh)
+
+
+def _paste_box(state: ProjectState) -> None:
+    with ui.card().classes("w-full"):
+        ui.label("No script yet: generate one from the topic, or paste your own.").classes(
+            "text-body1"
+        )
+        text = (
+            ui.textarea(
+                "Your script", placeholder="First line: the hook. Then one paragraph per scene."
+            )
+            .classes("w-full")
+            .props("autogrow")
+        )
+
+        async def use() -> None:
+            try:
+                script = script_from_text(
+                    text.value or "",
+                    topic=state.project.topic or None,
+                    language=state.project.language,
+                )
+            except Exception as exc:  # ScriptError carries the sentence to show
+                ui.notify(str(exc), type="warning")
+                return
+            if await state.save(script=script):
+                state.redraw()
+
+        ui.button("Use this script", on_click=use).props("no-caps")
+
+
+async def _save_if_changed(state: ProjectState, key: str, value: Any) -> None:
+    if getattr(state.project, key) != value:
+        await state.save(**{key: value})
+
+
+async def _save_platforms(state: ProjectState, value: list[str]) -> None:
+    if not value:
+        ui.notify("Choose at least one platform", type="warning")
+        return
+    await state.save(platforms=value)

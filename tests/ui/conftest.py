@@ -1,0 +1,176 @@
+"""Browser tests: a real ``vo serve`` per test module, driven by Playwright through Debian's
+headless Chromium (never a downloaded browser). Without a Chromium the tests that need one
+skip, and the report header says so."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
+
+from tests.ui.chromium import chromium, skip_reason
+
+WAIT_MS = 20_000  # every Playwright wait is bounded (pytest-timeout is 300 s per test)
+START_SECONDS = 60
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Without Chromium, skip (with a plain reason) every test that needs the browser."""
+    if chromium() is not None:
+        return
+    skip = pytest.mark.skip(reason=skip_reason())
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    found = chromium()
+    if found is None:
+        pytest.skip(skip_reason())
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def ui_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for every server of the session."""
+    return tmp_path_factory.mktemp("vo-ui-cache")
+
+
+@pytest.fixture(scope="module")
+def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory (database, projects, outputs) of this module's server."""
+    return tmp_path_factory.mktemp("vo-ui") / "data"
+
+
+@pytest.fixture(scope="module")
+def ui_server(ui_data_dir: Path, ui_cache: Path) -> Iterator[str]:
+    """A real ``vo serve`` (API, web UI, one local worker) on a free port; yields its base URL,
+    e.g. ``http://127.0.0.1:41234``. Stopped with SIGTERM (then SIGKILL) after the module."""
+    port = free_port()
+    home = ui_data_dir.parent
+    env = {
+        **os.environ,
+        "VO_DATA_DIR": str(ui_data_dir),
+        "VO_CACHE_DIR": str(ui_cache),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    env.pop("VO_LLM_BASE_URL", None)
+    env.pop("VO_DEBUG", None)
+    log = home / "server-stderr.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "video_orchestrator",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            env=env,
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(server, url, log)
+        yield url
+    finally:
+        _stop(server)
+
+
+def _wait_until_ready(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    with httpx.Client(base_url=url, timeout=5) as http:
+        while True:
+            try:
+                if http.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                pytest.fail(
+                    f"vo serve exited with {server.returncode} before answering:\n"
+                    + log.read_text(errors="replace"),
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"vo serve did not answer {url}/health within {START_SECONDS} s:\n"
+                    + log.read_text(errors="replace"),
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(chromium_path),
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page (own cookies and storage) 1280×900. ``page.errors`` (a list of strings)
+    collects console errors and uncaught page errors, to assert on."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    opened = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"page error: {error.message}")
+
+    opened.on("console", on_console)
+    opened.on("pageerror", on_page_error)
+    opened.errors = errors  # type: ignore[attr-defined]
+    try:
+        yield opened
+    finally:
+        context.close()

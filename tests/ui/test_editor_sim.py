@@ -1,0 +1,129 @@
+"""The project editor's saving rules, driven through NiceGUI's simulated user (no browser):
+autosave, undo of the last change, and a later save refused when another tab saved first."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User, user_simulation
+
+from video_orchestrator.config import Settings
+from video_orchestrator.jobs.executor import ThreadExecutor
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.projects import ProjectCreate, ProjectUpdate
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import shell
+from video_orchestrator.ui.env import UiEnv
+
+pytestmark = pytest.mark.asyncio
+
+
+async def eventually(check: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
+    """Wait (bounded) until ``check()`` holds: saves run in a worker thread."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    config = Settings(
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+        default_voice="fake:fake-en",
+    )
+    ctx = AppContext(config)
+    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+    yield workspace
+    ctx.db.dispose()
+
+
+def page_for(ws: Workspace) -> object:
+    env = UiEnv(services=lambda: ws)
+    return lambda: shell.root(env)
+
+
+async def test_a_field_saves_on_leaving_it_and_undo_restores_it(ws: Workspace) -> None:
+    project = ws.projects.create(ProjectCreate(topic="bees"))
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("Story & Script")
+        topic = user.find(marker="topic")
+        topic.clear().type("wasps").trigger("blur")
+        await eventually(lambda: ws.projects.get(project.id).topic == "wasps", "topic saved")
+        await user.should_see("All changes saved")
+
+        user.find("Undo").click()
+        await eventually(lambda: ws.projects.get(project.id).topic == "bees", "undone")
+        await user.should_see("Undone")
+
+
+async def test_a_later_save_is_told_about_the_conflict_and_overwrites_nothing(
+    ws: Workspace,
+) -> None:
+    project = ws.projects.create(ProjectCreate(topic="bees"))
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("Story & Script")
+        # another tab saves first
+        ws.projects.update(project.id, ProjectUpdate(version=project.version, topic="ants"))
+
+        user.find(marker="topic").clear().type("wasps").trigger("blur")
+        await user.should_see("Not saved: changed elsewhere", retries=100)
+        assert ws.projects.get(project.id).topic == "ants"  # the other tab's save stands
+
+        user.find("Load the newer version").click()
+        await user.should_see("Reloaded")
+        await user.should_see(marker="topic", content="ants")
+
+
+async def test_generate_script_then_the_word_count_follows_the_edit(ws: Workspace) -> None:
+    project = ws.projects.create(ProjectCreate(topic="the deep ocean"))
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("No script yet")
+        user.find("Generate script").click()
+        await user.should_see("Scene 1", retries=100)
+        saved = ws.projects.get(project.id)
+        assert saved.script is not None
+        words = saved.script.word_count()
+        await user.should_see(f"{words} words")
+
+        hook = user.find(marker="hook")
+        hook.clear().type("One two three.")
+        expected = words - len(saved.script.hook.split()) + 3
+        await user.should_see(f"{expected} words")
+        hook.trigger("blur")
+
+        def saved_hook() -> bool:
+            script = ws.projects.get(project.id).script
+            return script is not None and script.hook == "One two three."
+
+        await eventually(saved_hook, "the new hook is saved")
+
+
+async def test_an_empty_narration_is_refused_with_a_message_and_not_saved(
+    ws: Workspace,
+) -> None:
+    project = ws.projects.create(ProjectCreate(topic="the deep ocean"))
+    ws.studio.generate_script(project.id, project.version)
+    before = ws.projects.get(project.id)
+    assert before.script is not None
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        scene = user.find(marker="narration", content=before.script.scenes[0].narration)
+        scene.clear().trigger("blur")
+        await user.should_see("Not saved", retries=100)
+    assert ws.projects.get(project.id).version == before.version
+
+
+async def test_an_unknown_project_says_so(ws: Workspace) -> None:
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open("/projects/nope")
+        await user.should_see("This project cannot be opened.")
