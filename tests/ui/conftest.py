@@ -137,8 +137,12 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[Browser]:
+    """Chromium for one test module. Not for the whole session: while Playwright's sync API
+    is started, its event loop counts as running in this thread, so asyncio tests (NiceGUI's
+    simulated user) in later modules would fail. Keep browser and asyncio tests in separate
+    modules."""
     expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(

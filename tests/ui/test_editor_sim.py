@@ -53,7 +53,7 @@ async def test_a_field_saves_on_leaving_it_and_undo_restores_it(ws: Workspace) -
     project = ws.projects.create(ProjectCreate(topic="bees"))
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Story & Script")
+        await user.should_see(marker="topic", retries=100)
         topic = user.find(marker="topic")
         topic.clear().type("wasps").trigger("blur")
         await eventually(lambda: ws.projects.get(project.id).topic == "wasps", "topic saved")
@@ -70,7 +70,7 @@ async def test_a_later_save_is_told_about_the_conflict_and_overwrites_nothing(
     project = ws.projects.create(ProjectCreate(topic="bees"))
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Story & Script")
+        await user.should_see(marker="topic", retries=100)
         # another tab saves first
         ws.projects.update(project.id, ProjectUpdate(version=project.version, topic="ants"))
 
@@ -117,6 +117,7 @@ async def test_an_empty_narration_is_refused_with_a_message_and_not_saved(
     assert before.script is not None
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
+        await user.should_see("Scene 1", retries=100)
         scene = user.find(marker="narration", content=before.script.scenes[0].narration)
         scene.clear().trigger("blur")
         await user.should_see("Not saved", retries=100)

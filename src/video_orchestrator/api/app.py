@@ -118,5 +118,10 @@ def create_app(
         from video_orchestrator.ui import mount_ui
 
         storage_secret = hashlib.sha256(b"vo-ui-session:" + secret_key(resolved)).hexdigest()
-        mount_ui(app, storage_secret=storage_secret, require_login=app.state.require_api_key)
+        mount_ui(
+            app,
+            storage_secret=storage_secret,
+            require_login=app.state.require_api_key,
+            state_dir=resolved.data_dir / "ui-state",
+        )
     return app

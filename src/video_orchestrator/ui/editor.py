@@ -8,7 +8,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import app, ui
+from nicegui.events import ValueChangeEventArguments
 from pydantic import ValidationError
 
 from video_orchestrator.errors import NotFoundError, StaleVersionError
@@ -194,10 +195,19 @@ async def show(env: UiEnv, project_id: str) -> None:
     banner.set_visibility(False)
     state.conflict = banner
 
+    # the tab last open on this project, kept per browser (it survives a reload or restart)
+    remembered = f"tab:{project_id}"
+    opened = app.storage.user.get(remembered, "script")
+    if opened not in {key for key, *_ in TABS}:
+        opened = "script"
+
+    def remember(event: ValueChangeEventArguments[Any]) -> None:
+        app.storage.user[remembered] = event.value
+
     with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
         tab_elements = {key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS}
     with (
-        ui.tab_panels(tabs, value=tab_elements["script"])
+        ui.tab_panels(tabs, value=tab_elements[opened], on_change=remember)
         .classes("w-full")
         .props("keep-alive animated=false")
     ):

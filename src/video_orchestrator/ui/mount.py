@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
@@ -10,14 +12,17 @@ from video_orchestrator.ui.env import UiEnv
 UI_PATH = "/ui"
 
 
-def mount_ui(api: FastAPI, *, storage_secret: str, require_login: bool) -> UiEnv:
+def mount_ui(api: FastAPI, *, storage_secret: str, require_login: bool, state_dir: Path) -> UiEnv:
     """Serve the web UI at ``/ui`` (and redirect ``/`` there). NiceGUI keeps one application
-    per process, so call this once per process."""
+    per process, so call this once per process. Per-browser UI state (theme, sign-in) is kept
+    in ``state_dir``, not in the working directory."""
     from nicegui import app as nicegui_app
     from nicegui import ui
+    from nicegui.storage import Storage
 
     from video_orchestrator.ui import media, shell
 
+    Storage.path = state_dir  # NiceGUI reads it as a class attribute
     env = UiEnv(services=lambda: api.state.services, require_login=require_login)
     media.register(nicegui_app, env)
 
@@ -33,5 +38,6 @@ def mount_ui(api: FastAPI, *, storage_secret: str, require_login: bool) -> UiEnv
         storage_secret=storage_secret,
         show_welcome_message=False,
         reconnect_timeout=30.0,
+        language="en-US",
     )
     return env

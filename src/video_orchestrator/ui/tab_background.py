@@ -49,6 +49,7 @@ async def visual_assets(ws: Workspace) -> list[AssetOut]:
 async def build(state: ProjectState) -> None:
     ws = state.ws
     library: dict[str, AssetOut] = {}
+    dialogs = ui.element("div")  # dialogs live here, outside the parts that are redrawn
 
     async def save_background(**changes: Any) -> bool:
         settings = state.project.background.model_copy(update=changes)
@@ -111,7 +112,7 @@ async def build(state: ProjectState) -> None:
         if later <= 0:
             await generated_from(index)
             return
-        with ui.dialog() as dialog, ui.card().classes("max-w-lg"):
+        with dialogs, ui.dialog() as dialog, ui.card().classes("max-w-lg"):
             ui.label(f"A generated background for scene {index + 1}").classes("text-h6")
             ui.label(
                 "Backgrounds are used in scene order, so the scenes after it "
@@ -125,6 +126,7 @@ async def build(state: ProjectState) -> None:
                     await generated_from(index)
 
                 ui.button("Use generated backgrounds", on_click=confirm).props("no-caps")
+        dialog.on("hide", dialog.delete)
         dialog.open()
 
     # --- how scenes move ------------------------------------------------------------------
@@ -226,7 +228,8 @@ async def build(state: ProjectState) -> None:
 
     def picker(index: int) -> None:
         with (
-            ui.dialog().props("maximized=false") as dialog,
+            dialogs,
+            ui.dialog() as dialog,
             ui.card().classes("w-full max-w-4xl"),
         ):
             with ui.row().classes("w-full items-center"):
