@@ -4,6 +4,7 @@ saved, stored or made, not only what is shown."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def incoming_files(ws: Workspace) -> list[str]:
 
 async def upload(user: User, marker: str, name: str, data: bytes, kind: str) -> None:
     """Drop one file on the upload box marked ``marker``, as the browser would send it."""
+    await user.should_see(marker=marker, retries=WAIT)  # the tab is drawn
     (element,) = user.find(marker=marker).elements
     assert isinstance(element, ui.upload)
     with user.client:
@@ -103,7 +105,7 @@ async def test_voices_of_the_project_language_play_a_sample_and_the_choice_is_sa
     project = with_script(ws)
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Fake English tones")
+        await user.should_see("Fake English tones", retries=WAIT)
         await user.should_not_see("Fake Japanese tones")
         user.find(marker="all-languages").click()
         await user.should_see("Fake Japanese tones")
@@ -121,7 +123,7 @@ async def test_voices_of_the_project_language_play_a_sample_and_the_choice_is_sa
         assert ws.projects.get(project.id).voice.voice == "fake:fake-ja"
 
         user.find(marker="voice-speed").trigger("change", 1.5)
-        await user.should_see("All changes saved")
+        await user.should_see("version 4")
         saved = ws.projects.get(project.id).voice
         assert (saved.voice, saved.speed) == ("fake:fake-ja", 1.5)
 
@@ -132,7 +134,7 @@ async def test_the_whole_script_is_heard_cut_to_the_preview_limit_with_a_note(
     project = with_script(ws, scenes=[LONG_SCENE, "Squid glow."])
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Hear it in this voice")
+        await user.should_see("Hear it in this voice", retries=WAIT)
         user.find(marker="script-part").click()
         user.find("The whole script").click()
         user.find(marker="hear-script").click()
@@ -140,10 +142,40 @@ async def test_the_whole_script_is_heard_cut_to_the_preview_limit_with_a_note(
         await user.should_see("A preview speaks at most 400 characters")
 
         user.find(marker="script-part").click()
-        user.find("Scene 2").click()
+        user.find("The call to action").click()
         user.find(marker="hear-script").click()
-        await user.should_see("Playing: Scene 2", retries=WAIT)
+        await user.should_see("Playing: The call to action", retries=WAIT)
         await user.should_not_see("A preview speaks at most 400 characters")
+
+
+async def test_piper_voices_not_installed_are_listed_as_such_from_the_saved_catalogue(
+    make_ws: WorkspaceFactory, tmp_path: Path
+) -> None:
+    """Offline (the catalogue's server does not answer) the saved copy is shown, with a note."""
+    ws = make_ws(piper_voices_url="http://127.0.0.1:9", tts_max_retries=0)
+    entry = {
+        "key": "en_GB-alan-low",
+        "name": "alan",
+        "language": {"code": "en_GB", "name_english": "English"},
+        "quality": "low",
+        "num_speakers": 1,
+        "files": {
+            "en/en_GB/alan/low/en_GB-alan-low.onnx": {"size_bytes": 63_000_000, "md5_digest": "0"},
+            "en/en_GB/alan/low/en_GB-alan-low.onnx.json": {"size_bytes": 5000, "md5_digest": "0"},
+        },
+    }
+    saved = ws.ctx.settings.cache_dir / "piper-voices.json"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps({"en_GB-alan-low": entry}), encoding="utf-8")
+    project = with_script(ws)
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("List the voices I can download", retries=WAIT)
+        user.find("List the voices I can download").click()
+        await user.should_see("alan (low)", retries=WAIT)
+        await user.should_see("not installed")
+        await user.should_see("The voice list may be old")
+        await user.should_see(marker="download-en_GB-alan-low")
 
 
 # --- Background -----------------------------------------------------------------------------
@@ -156,7 +188,7 @@ async def test_an_uploaded_clip_joins_the_library_and_becomes_the_scene_backgrou
     clip = make_video(tmp_path / "ocean-waves.mp4", width=180, height=320, seconds=1.0)
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("No clips or pictures yet.")
+        await user.should_see("No clips or pictures yet.", retries=WAIT)
         user.find(marker="choose-scene-1").click()
         await upload(user, "scene-upload", "ocean-waves.mp4", clip.read_bytes(), "video/mp4")
         await user.should_see("Scene 1 shows ocean-waves.mp4", retries=WAIT)
@@ -196,7 +228,7 @@ async def test_motion_settings_save_and_without_a_script_the_tab_says_what_to_do
     project = ws.projects.create(ProjectCreate(topic="bees"))
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Write or generate the script first")
+        await user.should_see("Write or generate the script first", retries=WAIT)
         await user.should_see("Stock footage: add a Pexels or Pixabay key in Settings")
         user.find(marker="ken-burns").click()
         await user.should_see("All changes saved")
@@ -220,6 +252,7 @@ async def test_a_stock_result_is_imported_into_the_library(
         project = with_script(ws)
         async with user_simulation(root=page_for(ws)) as user:
             await user.open(f"/projects/{project.id}")
+            await user.should_see(marker="stock-query", retries=WAIT)
             user.find(marker="stock-query").clear().type("ocean waves")
             user.find(marker="stock-search").click()
             await user.should_see("Add to library", retries=WAIT)
@@ -240,7 +273,7 @@ async def test_music_and_effect_uploads_levels_and_the_rendered_mix(
     click = make_click(tmp_path / "click.wav").read_bytes()
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see("Platform default (−14 LUFS for TikTok)")
+        await user.should_see("Platform default (−14 LUFS for TikTok)", retries=WAIT)
         await upload(user, "music-upload", "bed.wav", bed, "audio/wav")
         await user.should_see("bed.wav is the music now", retries=WAIT)
         await upload(user, "sfx-upload", "click.wav", click, "audio/wav")

@@ -3,6 +3,7 @@ search and filter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nicegui import ui
@@ -76,7 +77,7 @@ async def show(env: UiEnv) -> None:
     state = {"query": "", "platform": ""}
 
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Projects").classes("text-h5")
+        ui.label("Projects").classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
         search = ui.input("Search projects", on_change=lambda: listing.refresh()).props(
             'clearable dense outlined type=search aria-label="Search projects"'
@@ -123,7 +124,14 @@ async def show(env: UiEnv) -> None:
             .style("grid-template-columns: repeat(auto-fill, minmax(240px, 1fr))")
         ):
             for project in items:
-                _card(env, project, platforms, latest.get(project.id), shown.get(project.id))
+                _card(
+                    env,
+                    project,
+                    platforms,
+                    latest.get(project.id),
+                    shown.get(project.id),
+                    listing.refresh,
+                )
 
     await listing()
 
@@ -134,13 +142,15 @@ def _card(
     platforms: dict[str, str],
     latest: JobOut | None,
     shown: JobOut | None,
+    changed: Callable[[], object],
 ) -> None:
     ws = env.ws
-    with ui.card().classes("project-card p-0 gap-0").props(f'aria-label="Project {project.name}"'):
+    with ui.card().classes("project-card p-0 gap-0") as card:
+        card.props["aria-label"] = f"Project {project.name}"  # quotes in a name are safe here
         if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
-            ui.image(output_url(shown.id, "thumbnail")).classes("h-40 w-full").props(
-                f'fit=cover alt="Thumbnail of {project.name}"'
-            )
+            thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("h-40 w-full")
+            thumbnail.props("fit=cover")
+            thumbnail.props["alt"] = f"Thumbnail of {project.name}"
         else:
             with ui.element("div").classes(
                 "h-40 w-full flex items-center justify-center bg-grey-3 text-grey-8"
@@ -148,7 +158,7 @@ def _card(
                 ui.icon("movie", size="xl").props('aria-hidden="true"')
         with ui.column().classes("p-3 gap-1 w-full"):
             ui.link(project.name, f"/projects/{project.id}").classes(
-                "text-subtitle1 font-medium project-link"
+                "text-subtitle1 font-medium project-link text-primary"
             )
             ui.label(project.title or "no script yet").classes("text-caption text-grey-8")
             with ui.row().classes("gap-1"):
@@ -171,12 +181,12 @@ def _card(
                     ui.navigate.to(f"/projects/{copy.id}")
 
                 ui.button("Duplicate", on_click=duplicate).props("flat dense no-caps")
-                ui.button("Delete", on_click=lambda: _delete_dialog(env, project)).props(
+                ui.button("Delete", on_click=lambda: _delete_dialog(env, project, changed)).props(
                     "flat dense no-caps color=negative"
                 )
 
 
-def _delete_dialog(env: UiEnv, project: ProjectSummary) -> None:
+def _delete_dialog(env: UiEnv, project: ProjectSummary, changed: Callable[[], object]) -> None:
     with ui.dialog() as dialog, ui.card():
         dialog.props["aria-label"] = f"Delete {project.name}"  # any quotes in the name are safe
         ui.label(f"Delete “{project.name}”?").classes("text-h6")
@@ -189,7 +199,7 @@ def _delete_dialog(env: UiEnv, project: ProjectSummary) -> None:
                 return
             dialog.close()
             ui.notify(f"Deleted “{project.name}”")
-            ui.navigate.to("/")
+            changed()
 
         with ui.row():
             ui.button("Cancel", on_click=dialog.close).props("flat no-caps")

@@ -18,12 +18,12 @@ NAV = (
 
 def root(env: UiEnv) -> None:
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
-    ui.colors(primary="#5B3FD9", secondary="#E0457B", accent="#18A0A8")
+    ui.colors(primary="#5B3FD9", secondary="#E0457B", accent="#127A80")
     ui.add_head_html(
         '<meta name="description" content="Video Orchestrator: make short vertical videos">'
     )
     with ui.header().classes("items-center gap-4 px-4 py-2"):
-        ui.label("Video Orchestrator").classes("text-h6 font-bold").props('role="banner"')
+        ui.label("Video Orchestrator").classes("text-h6 font-bold")
         with ui.row().classes("gap-1").props('role="navigation" aria-label="Main"'):
             for label, path, icon in NAV:
                 ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
@@ -42,7 +42,7 @@ def root(env: UiEnv) -> None:
     if env.require_login and not app.storage.user.get("signed_in"):
         _sign_in(env)
         return
-    with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4").props('role="main"'):
+    with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
         ui.sub_pages(
             {
                 "/": lambda: projects_page.show(env),
@@ -55,7 +55,7 @@ def root(env: UiEnv) -> None:
 
 def _sign_in(env: UiEnv) -> None:
     """This server asks for an API key (it listens beyond this machine)."""
-    with ui.card().classes("mx-auto mt-16 w-96").props('role="main"'):
+    with ui.card().classes("mx-auto mt-16 w-96"):
         ui.label("Sign in").classes("text-h6")
         ui.label(
             "This server is shared: paste an API key (made with `vo apikey create NAME`)."

@@ -4,6 +4,7 @@ preview of the whole mix made by the real renderer."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import TYPE_CHECKING, Any
 
@@ -49,9 +50,14 @@ async def build(state: ProjectState) -> None:
             options[asset.id] = asset.filename + length
         return options
 
+    saving = asyncio.Lock()
+
     async def save_audio(**changes: Any) -> bool:
-        merged = {**state.project.audio.model_dump(), **changes}
-        return await state.save(audio=AudioSettings.model_validate(merged))
+        """The audio settings are saved whole: one change at a time, each applied to what the
+        last one saved, so quick changes (a slider, then a switch) never undo each other."""
+        async with saving:
+            merged = {**state.project.audio.model_dump(), **changes}
+            return await state.save(audio=AudioSettings.model_validate(merged))
 
     def labelled_slider(
         label: str,
@@ -89,6 +95,7 @@ async def build(state: ProjectState) -> None:
 
             async def released(e: Any) -> None:
                 new = round(float(e.args if e.args is not None else slider.value), 2)
+                show(new)
                 if new != getattr(state.project.audio, key):
                     await save_audio(**{key: new})
 

@@ -4,6 +4,8 @@ move (Ken Burns zoom on pictures, the transition between scenes)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
@@ -51,9 +53,20 @@ async def build(state: ProjectState) -> None:
     library: dict[str, AssetOut] = {}
     dialogs = ui.element("div")  # dialogs live here, outside the parts that are redrawn
 
-    async def save_background(**changes: Any) -> bool:
-        settings = state.project.background.model_copy(update=changes)
-        return await state.save(background=BackgroundSettings.model_validate(settings.model_dump()))
+    saving = asyncio.Lock()
+
+    async def save_background(
+        change: Callable[[list[str]], list[str]] | None = None, **fields: Any
+    ) -> bool:
+        """Save the background settings with ``fields`` (and the scene list through ``change``)
+        applied. The settings are saved whole, so one change at a time, each applied to what
+        the last one saved: quick changes never undo each other."""
+        async with saving:
+            current = state.project.background
+            if change is not None:
+                fields["assets"] = change(list(current.assets))
+            settings = BackgroundSettings.model_validate({**current.model_dump(), **fields})
+            return await state.save(background=settings)
 
     async def reload_library() -> None:
         try:
@@ -69,15 +82,19 @@ async def build(state: ProjectState) -> None:
         if asset.kind not in ("video", "image"):
             ui.notify(f"{asset.filename} is {asset.kind}: a background is a video or a picture")
             return
-        chosen = list(state.project.background.assets)
-        filled = range(len(chosen), index)
-        if index < len(chosen):
-            chosen[index] = asset.id
-        else:
-            chosen.extend([asset.id] * (index + 1 - len(chosen)))
+        filled: list[int] = []
+
+        def place(chosen: list[str]) -> list[str]:
+            filled[:] = range(len(chosen), index)
+            if index < len(chosen):
+                chosen[index] = asset.id
+            else:
+                chosen.extend([asset.id] * (index + 1 - len(chosen)))
+            return chosen
+
         library.setdefault(asset.id, asset)
-        if await save_background(assets=chosen):
-            if len(filled):
+        if await save_background(place):
+            if filled:
                 first, last = filled[0] + 1, filled[-1] + 1
                 which = (
                     f"scene {first} shows" if first == last else f"scenes {first} to {last} show"
@@ -94,10 +111,9 @@ async def build(state: ProjectState) -> None:
     async def generated_from(index: int) -> None:
         """Scene ``index`` (and, the list being in scene order, every scene after it) gets a
         generated moving background."""
-        chosen = list(state.project.background.assets)
-        if index >= len(chosen):
+        if index >= len(state.project.background.assets):
             return
-        if await save_background(assets=chosen[:index]):
+        if await save_background(lambda chosen: chosen[:index]):
             ui.notify(
                 "All scenes use generated backgrounds"
                 if index == 0

@@ -4,6 +4,7 @@ voices not installed yet can be listed from the catalogue and downloaded."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,15 @@ async def build(state: ProjectState) -> None:
         voices: list[VoiceInfo] = await call(ws.ctx.all_voices)
     except Failed:
         voices = []
+
+    saving = asyncio.Lock()
+
+    async def save_voice(**changes: Any) -> bool:
+        """Voice and speed are saved together: one change at a time, each applied to what the
+        last one saved, so a quick second change never undoes the first."""
+        async with saving:
+            merged = {**state.project.voice.model_dump(), **changes}
+            return await state.save(voice=VoiceSettings.model_validate(merged))
 
     def current_value() -> str:
         return state.project.voice.voice or ws.ctx.settings.default_voice
@@ -163,10 +173,9 @@ async def build(state: ProjectState) -> None:
 
                 async def save_speed(e: Any) -> None:
                     speed = round(float(e.args if e.args is not None else slider.value), 2)
+                    show_speed(speed)
                     if speed != state.project.voice.speed:
-                        await state.save(
-                            voice=VoiceSettings(voice=state.project.voice.voice, speed=speed)
-                        )
+                        await save_voice(speed=speed)
 
                 slider.on("change", save_speed)
 
@@ -175,7 +184,7 @@ async def build(state: ProjectState) -> None:
         if not voice.installed:
             ui.notify(f"{voice.name} is not installed: download it first", type="warning")
             return
-        if await state.save(voice=VoiceSettings(voice=value, speed=state.project.voice.speed)):
+        if await save_voice(voice=value):
             ui.notify(f"The project now speaks with {voice.name}", type="positive")
             chosen_part.refresh()
             voice_list.refresh()
@@ -310,8 +319,10 @@ async def build(state: ProjectState) -> None:
                             ).props("caption")
                         with ui.item_section().props("side"), ui.row().classes("items-center"):
                             ui.badge("not installed", color="grey-6")
-                            button = ui.button("Download", icon="download").props(
-                                f'dense flat no-caps aria-label="Download {entry.id}"'
+                            button = (
+                                ui.button("Download", icon="download")
+                                .props(f'dense flat no-caps aria-label="Download {entry.id}"')
+                                .mark(f"download-{entry.id}")
                             )
                             bar = ui.linear_progress(value=0, show_value=False).classes("w-24")
                             bar.set_visibility(False)
