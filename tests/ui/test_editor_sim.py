@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from nicegui import ui
-from nicegui.testing import User, user_simulation
+from nicegui.testing import user_simulation
 
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor

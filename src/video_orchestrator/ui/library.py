@@ -4,6 +4,7 @@ one-line description of an asset."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable, Callable
 
 from nicegui import events, ui
@@ -28,6 +29,26 @@ STOP_JS = (
 )
 
 Added = Callable[[AssetOut, bool], Awaitable[None] | None]
+
+#: The upload box's header: its title and progress, without Quasar's own "+" button (an
+#: unnamed button wrapping an unlabelled file input); a named button below picks files.
+UPLOAD_HEADER = """
+<div class="q-uploader__header-content column items-start q-pa-sm">
+  <div class="q-uploader__title">{label}</div>
+  <div class="q-uploader__subtitle" aria-live="polite">
+    {{{{ props.isUploading ? 'Sending… ' + props.uploadProgressLabel : '' }}}}
+  </div>
+</div>
+"""
+#: Runs in the click itself (a browser opens a file chooser only in answer to a gesture):
+#: a detached file input hands the chosen files to the upload box, which sends them at once.
+PICK_JS = """() => {{
+  const box = getElement({id}).$refs.qRef;
+  const input = document.createElement('input');
+  input.type = 'file'; input.multiple = true; input.accept = '{accept}';
+  input.onchange = () => box.addFiles(input.files);
+  input.click();
+}}"""
 
 
 def length_text(seconds: float) -> str:
@@ -150,15 +171,20 @@ def upload_area(
             .classes("w-full")
             .mark(mark)
         )
+        upload.add_slot("header", UPLOAD_HEADER.format(label=html.escape(label)))
         # the sent files leave the list once all are sent: a message says how each went
         upload.on("finish", lambda: upload.reset())
-        with ui.row().classes("items-center gap-2") as busy:
-            ui.spinner(size="sm").props('aria-label="Storing the upload"')
-            ui.label("Checking and storing the file…").classes("text-caption")
-        busy.set_visibility(False)
-        ui.label(
-            f"Drag files onto the box, or press + to choose them; up to {size_text(limit)} each."
-        ).classes("text-caption text-grey-7")
+        with ui.row().classes("w-full items-center gap-3"):
+            ui.button("Choose files…", icon="upload_file").props(
+                f'outline no-caps dense aria-label="{html.escape(label)}: choose files"'
+            ).on("click", js_handler=PICK_JS.format(id=upload.id, accept=accept))
+            ui.label(f"or drag them onto the box; up to {size_text(limit)} each.").classes(
+                "text-caption text-grey-7"
+            )
+            with ui.row().classes("items-center gap-2") as busy:
+                ui.spinner(size="sm").props('aria-label="Storing the upload"')
+                ui.label("Checking and storing the file…").classes("text-caption")
+            busy.set_visibility(False)
     return upload
 
 

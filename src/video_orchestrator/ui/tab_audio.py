@@ -167,7 +167,9 @@ async def build(state: ProjectState) -> None:
 
     async def use_upload(asset: AssetOut, key: str) -> None:
         sounds[asset.id] = asset
-        if await save_audio(**{key: asset.id}):
+        if getattr(state.project.audio, key) == asset.id:
+            ui.notify(f"{asset.filename} is already chosen")
+        elif await save_audio(**{key: asset.id}):
             what = "the music" if key == "music_asset" else "the sound effect"
             ui.notify(f"{asset.filename} is {what} now", type="positive")
         music_choice.refresh()

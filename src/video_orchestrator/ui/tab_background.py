@@ -128,7 +128,13 @@ async def build(state: ProjectState) -> None:
         if later <= 0:
             await generated_from(index)
             return
-        with dialogs, ui.dialog() as dialog, ui.card().classes("max-w-lg"):
+        with (
+            dialogs,
+            ui.dialog().props(
+                f'aria-label="A generated background for scene {index + 1}"'
+            ) as dialog,
+            ui.card().classes("max-w-lg"),
+        ):
             ui.label(f"A generated background for scene {index + 1}").classes("text-h6")
             ui.label(
                 "Backgrounds are used in scene order, so the scenes after it "
@@ -245,7 +251,7 @@ async def build(state: ProjectState) -> None:
     def picker(index: int) -> None:
         with (
             dialogs,
-            ui.dialog() as dialog,
+            ui.dialog().props(f'aria-label="Background for scene {index + 1}"') as dialog,
             ui.card().classes("w-full max-w-4xl"),
         ):
             with ui.row().classes("w-full items-center"):
@@ -335,7 +341,7 @@ async def build(state: ProjectState) -> None:
             with ui.row().classes("items-center gap-2 stock-missing"):
                 ui.icon("key", size="sm").props('aria-hidden="true"')
                 ui.label(NO_STOCK).classes("text-body2")
-                ui.link("Open Settings", "/settings")
+                ui.link("Open Settings", "/settings").classes("text-primary")
             return
         script = state.project.script
         first_words = (

@@ -258,7 +258,7 @@ async def build(state: ProjectState) -> None:
                         ui.item_label(
                             f"{voice.language} · {GENDERS.get(voice.gender, voice.gender)} · "
                             f"{PROVIDERS.get(voice.provider, voice.provider)}"
-                        ).props("caption")
+                        ).props("caption").classes("text-grey-9")
                     with (
                         ui.item_section().props("side"),
                         ui.row().classes("items-center gap-1 no-wrap"),
@@ -316,7 +316,7 @@ async def build(state: ProjectState) -> None:
                             ui.item_label(
                                 f"{entry.language} · {entry.language_name} · "
                                 f"{size_text(entry.size)}"
-                            ).props("caption")
+                            ).props("caption").classes("text-grey-9")
                         with ui.item_section().props("side"), ui.row().classes("items-center"):
                             ui.badge("not installed", color="grey-6")
                             button = (
