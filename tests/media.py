@@ -42,6 +42,17 @@ def make_video(
     return path
 
 
+def make_colour_video(
+    path: Path, colour: str, *, width: int = 360, height: int = 640, seconds: float = 1.0
+) -> Path:
+    """A clip of one solid colour (an FFmpeg colour name or 0xRRGGBB), H.264, no sound."""
+    _run(
+        "-f", "lavfi", "-i", f"color=c={colour}:s={width}x{height}:r=25:d={seconds}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path),
+    )  # fmt: skip
+    return path
+
+
 def make_image(path: Path, *, width: int = 800, height: int = 600) -> Path:
     """A detailed still (one testsrc2 frame) as PNG or JPEG by extension."""
     _run("-f", "lavfi", "-i", f"testsrc2=s={width}x{height}:r=1:d=1", "-frames:v", "1", str(path))

@@ -247,3 +247,45 @@ def test_a_sound_effect_must_be_an_audio_asset(client: TestClient, clip: Path, t
     )
     assert fine.status_code == 200, fine.text
     assert fine.json()["audio"]["sfx_asset"] == sound.json()["id"]
+
+
+def test_each_scene_has_its_own_background_and_null_is_a_generated_one(
+    client: TestClient, clip: Path, tone: Path
+) -> None:
+    project = create(client)
+    video = client.post("/assets", params={"filename": "reef.mp4"}, content=clip.read_bytes())
+    reef = video.json()["id"]
+    patched = client.patch(
+        f"/projects/{project['id']}", json={"version": 1, "background": {"assets": [None, reef]}}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["background"]["assets"] == [None, reef]
+    assert client.get(f"/projects/{project['id']}").json()["background"]["assets"] == [None, reef]
+    copy = client.post(f"/projects/{project['id']}/duplicate", json={}).json()
+    assert copy["background"]["assets"] == [None, reef]
+
+    missing = problem_of(
+        client.patch(
+            f"/projects/{project['id']}",
+            json={"version": 2, "background": {"assets": [None, "nope"]}},
+        )
+    )
+    assert missing["status"] == 404 and "nope" in str(missing["detail"])
+    sound = client.post("/assets", params={"filename": "bed.wav"}, content=tone.read_bytes())
+    not_visual = problem_of(
+        client.patch(
+            f"/projects/{project['id']}",
+            json={"version": 2, "background": {"assets": [sound.json()["id"], None]}},
+        )
+    )
+    assert not_visual["status"] == 422 and "background" in str(not_visual["detail"])
+    too_many = problem_of(
+        client.patch(
+            f"/projects/{project['id']}",
+            json={"version": 2, "background": {"assets": [None] * 51}},
+        )
+    )
+    assert too_many["status"] == 422 and "background.assets" in str(too_many["detail"])
+    assert client.get(f"/projects/{project['id']}").json()["version"] == 2  # nothing changed
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["BackgroundSettings"]
+    assert {"type": "null"} in schema["properties"]["assets"]["items"]["anyOf"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import time
@@ -13,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FAKE_VOICE, ClientFactory, problem_of
-from tests.media import ffmpeg_exe
+from tests.media import ffmpeg_exe, make_colour_video
 from video_orchestrator.render.measure import measure_loudness
 from video_orchestrator.render.probe import probe
 
@@ -91,8 +92,6 @@ def test_a_project_renders_with_progress_streamed_and_a_downloadable_checked_mp4
     assert info.video is not None and (info.video.width, info.video.height) == (1080, 1920)
     assert info.duration is not None and 2 < info.duration < 15
     (output,) = [o for o in done["outputs"] if o["kind"] == "video"]
-    import hashlib
-
     assert hashlib.sha256(video.content).hexdigest() == output["sha256"]
 
     metadata = client.get(f"/renders/{job['id']}/outputs/metadata").json()
@@ -280,3 +279,59 @@ def test_a_projects_render_settings_shape_the_real_render(
     safe_top = spec["captions"]["position"]["safe"]["top"]
     assert ys.min() >= safe_top - 20  # inside the safe zone …
     assert ys.max() < height * 0.4  # … and at its top, far from the default bottom place
+
+
+THREE_SCENES = {
+    "topic": "tide pools",
+    "title": "Tide pools",
+    "hook": "Tide pools.",
+    "scenes": [
+        {"narration": "Crabs guard every rock.", "keywords": ["red"]},
+        {"narration": "Anemones wave all day.", "keywords": ["anemone"]},
+        {"narration": "Stars cling to stone.", "keywords": ["red"]},
+    ],
+}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_each_scene_shows_exactly_the_background_chosen_for_it(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Assets [None, red clip, None]: scene 2 shows the red clip and scenes 1 and 3 generated
+    backgrounds, though the clip's name matches their keywords and not scene 2's (name
+    matching would have put it on scene 1, reuse on scene 3)."""
+    red = make_colour_video(tmp_path / "red.mp4", "red", seconds=1.0)
+    client = make_client(workers=1)
+    asset = client.post("/assets", params={"filename": "red.mp4"}, content=red.read_bytes())
+    assert asset.status_code == 201, asset.text
+    made = project(
+        client,
+        script=THREE_SCENES,
+        background={"assets": [None, asset.json()["id"], None]},
+        export={"quality": "draft"},
+    )
+    (job,) = client.post("/renders", json={"project_id": made["id"]}).json()
+    done = wait(client, job["id"], {"succeeded", "failed"})
+    assert done["status"] == "succeeded", done["error"]
+    saved = tmp_path / "out.mp4"
+    saved.write_bytes(client.get(f"/renders/{job['id']}/outputs/video").content)
+    spec = client.get(f"/renders/{job['id']}/outputs/spec").json()
+
+    clips = spec["clips"]
+    assert [clip["kind"] for clip in clips] == ["generated", "video", "generated"]
+    shown = hashlib.sha256(Path(clips[1]["path"]).read_bytes()).hexdigest()
+    assert shown == asset.json()["sha256"]  # the chosen asset's own file
+    info = probe(saved)
+    assert info.video is not None
+    width, height = info.video.width, info.video.height
+    start, colours = 0, []
+    for clip in clips:  # each clip starts where the one before hands over to it
+        middle = start + clip["duration"] // 2
+        frame = _frame(saved, middle, width, height)[height // 10 : height * 4 // 10]
+        colours.append(frame.reshape(-1, 3).mean(axis=0))
+        start += clip["duration"] - clip["transition"]["frames"]
+    first, second, third = colours
+    assert second[0] > 200 and second[1] < 50 and second[2] < 50, second
+    for other in (first, third):
+        assert other[0] - max(other[1], other[2]) < 60, other  # not red
+        assert abs(other - second).sum() > 150, other

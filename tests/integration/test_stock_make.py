@@ -120,6 +120,26 @@ def test_pexels_refusing_falls_back_to_the_users_media(
     assert len(server.api_requests()) == 1, "a refusing provider is not asked for every scene"
 
 
+def test_with_each_scene_chosen_stock_fills_only_the_open_scenes(
+    server: StockServer, files: Path, tmp_path: Path
+) -> None:
+    """A project's choices (``scene_media``): scene 1 keeps the user's clip though its name
+    matches scene 2; stock is searched for scene 2 only."""
+    mine = shutil.copyfile(files / "waves.mp4", tmp_path / "forest.mp4")
+    result = MakeVideo(context(tmp_path, server))(
+        MakeRequest(
+            script_text=SCRIPT, voice="fake-en", scene_media=(mine, None), out=tmp_path / "f"
+        ),
+        SilentReporter(),
+    )
+    spec = json.loads(result.spec.read_text())
+    stock_dir = tmp_path / "cache" / "stock" / "pexels"
+    assert [clip["path"] for clip in spec["clips"]] == [str(mine), str(stock_dir / "3.mp4")]
+    assert [r.params["query"] for r in server.api_requests()] == ["forest trees grow"]
+    credits = json.loads(result.metadata.read_text())["credits"]
+    assert [(c["scene"], c["id"]) for c in credits] == [(2, "3")]
+
+
 def test_no_stock_option_and_a_misconfigured_stock_option(
     server: StockServer, tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sy
 
 from tests.ui.chromium import chromium, skip_reason
 
+SERVE = (sys.executable, "-m", "video_orchestrator", "serve")
 WAIT_MS = 20_000  # every Playwright wait is bounded (pytest-timeout is 300 s per test)
 START_SECONDS = 60
 
@@ -59,33 +60,22 @@ def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("vo-ui") / "data"
 
 
-@pytest.fixture(scope="module")
-def ui_server(ui_data_dir: Path, ui_cache: Path) -> Iterator[str]:
-    """A real ``vo serve`` (API, web UI, one local worker) on a free port; yields its base URL,
-    e.g. ``http://127.0.0.1:41234``. Stopped with SIGTERM (then SIGKILL) after the module."""
-    port = free_port()
-    home = ui_data_dir.parent
+def launch(data_dir: Path, cache: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``vo serve`` (API, web UI, one local worker) on ``port`` over ``data_dir`` and wait
+    until it answers; its process and base URL. Stop it with :func:`stop`."""
+    home = data_dir.parent
     env = {
         **os.environ,
-        "VO_DATA_DIR": str(ui_data_dir),
-        "VO_CACHE_DIR": str(ui_cache),
+        "VO_DATA_DIR": str(data_dir),
+        "VO_CACHE_DIR": str(cache),
         "XDG_CONFIG_HOME": str(home / "config"),
     }
     env.pop("VO_LLM_BASE_URL", None)
     env.pop("VO_DEBUG", None)
-    log = home / "server-stderr.log"
-    with log.open("wb") as stderr:
+    log = home / f"server-{port}-stderr.log"
+    with log.open("ab") as stderr:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "video_orchestrator",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-            ],
+            [*SERVE, "--port", str(port), "--workers", "1"],
             env=env,
             cwd=home,
             stdout=subprocess.DEVNULL,
@@ -95,9 +85,21 @@ def ui_server(ui_data_dir: Path, ui_cache: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(server, url, log)
+    except BaseException:
+        stop(server)
+        raise
+    return server, url
+
+
+@pytest.fixture(scope="module")
+def ui_server(ui_data_dir: Path, ui_cache: Path) -> Iterator[str]:
+    """A real ``vo serve`` (API, web UI, one local worker) on a free port; yields its base URL,
+    e.g. ``http://127.0.0.1:41234``. Stopped with SIGTERM (then SIGKILL) after the module."""
+    server, url = launch(ui_data_dir, ui_cache, free_port())
+    try:
         yield url
     finally:
-        _stop(server)
+        stop(server)
 
 
 def _wait_until_ready(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
@@ -124,7 +126,7 @@ def _wait_until_ready(server: subprocess.Popen[bytes], url: str, log: Path) -> N
             time.sleep(0.2)
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is not None:
         return
     try:

@@ -18,7 +18,13 @@ def shoot(page: Page, name: str) -> Path:
     """Save a full-page PNG of ``page`` as ``<name>.png``; return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True, animations="disabled")
+    page.evaluate("window.scrollTo(0, 0)")  # the fixed header is drawn where the page scrolled
+    page.screenshot(
+        path=path,
+        full_page=True,
+        animations="disabled",
+        style=".q-notifications { display: none !important; }",  # toasts would hide the page
+    )
     if os.environ.get("VO_UPDATE_SCREENSHOTS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS / path.name)

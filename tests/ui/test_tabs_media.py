@@ -209,6 +209,57 @@ async def test_an_uploaded_clip_joins_the_library_and_becomes_the_scene_backgrou
         assert ws.projects.get(project.id).background.assets == [videos[0].id]
 
 
+def scene_choices(user: User) -> list[str]:
+    """What each scene tile says it shows, in scene order."""
+    with user.client:
+        labels = user.find(kind=ui.label).elements
+    tiles = [label for label in labels if "scene-choice" in label.classes]
+    return [label.text for label in sorted(tiles, key=lambda label: label.id)]
+
+
+async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Choosing for scene 3 leaves scenes 1 and 2 generated; scene 2 can be generated while
+    scenes 1 and 3 show clips; trailing generated scenes are simply left out of the list."""
+    project = with_script(ws, scenes=["Whales sing.", "Squid glow.", "Crabs dig."])
+    clip = make_video(tmp_path / "reef.mp4", width=180, height=320, seconds=1.0)
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await upload(user, "library-upload", "reef.mp4", clip.read_bytes(), "video/mp4")
+        await user.should_see("1 clips and pictures", retries=WAIT)
+        (reef,) = ws.assets.find(kind="video").items
+
+        user.find(marker="choose-scene-3").click()
+        user.find("Use for scene 3").click()
+        await user.should_see("Scene 3 shows reef.mp4")
+        assert ws.projects.get(project.id).background.assets == [None, None, reef.id]
+        assert scene_choices(user) == ["Generated background"] * 2 + ["reef.mp4"]
+        await user.should_not_see(marker="generated-scene-1")
+
+        user.find(marker="choose-scene-2").click()
+        user.find("Use for scene 2").click()
+        await user.should_see("Scene 2 shows reef.mp4")
+        user.find(marker="choose-scene-1").click()
+        user.find("Use for scene 1").click()
+        await user.should_see("Scene 1 shows reef.mp4")
+        assert ws.projects.get(project.id).background.assets == [reef.id] * 3
+
+        user.find(marker="generated-scene-2").click()
+        await user.should_see("Scene 2 uses a generated background")
+        assert ws.projects.get(project.id).background.assets == [reef.id, None, reef.id]
+        assert scene_choices(user) == ["reef.mp4", "Generated background", "reef.mp4"]
+
+        user.find(marker="generated-scene-3").click()
+        await user.should_see("Scene 3 uses a generated background")
+        assert ws.projects.get(project.id).background.assets == [reef.id]
+
+        user.find("Generated backgrounds for all scenes").click()
+        await user.should_see("All scenes use generated backgrounds")
+        assert ws.projects.get(project.id).background.assets == []
+        assert scene_choices(user) == ["Generated background"] * 3
+
+
 async def test_a_file_that_is_not_media_is_refused_with_a_message_and_leaves_nothing(
     ws: Workspace,
 ) -> None:

@@ -25,6 +25,7 @@ from video_orchestrator.pipeline.stock import (
     query_texts,
     rank,
     stock_backgrounds,
+    stock_for_open_scenes,
     visual_keywords,
 )
 from video_orchestrator.ports.media import MediaProvider, StockItem, StockQuery
@@ -362,6 +363,27 @@ def test_when_stock_fails_the_users_other_files_then_generated(tmp_path: Path) -
         library(tmp_path, down), [["ocean"]], ["n"], [], seconds=[3.0], width=1080, height=1920
     )
     assert nothing.media == [None]
+
+
+def test_stock_fills_only_the_scenes_without_a_chosen_background(tmp_path: Path) -> None:
+    """A project's own choices stay where they are, even the scene whose words match the
+    user's file better than its own; stock fills the open scenes; the user's file is never
+    reused for them."""
+    provider = MemoryProvider("mem", [item("a", "forest")])
+    mine = user_file("forest-walk.mp4")
+    found = stock_for_open_scenes(
+        library(tmp_path, provider),
+        [["forest"], ["forest"], ["ocean"]],
+        ["n1", "n2", "n3"],
+        [None, mine, None],
+        seconds=[3.0, 3.0, 3.0],
+        width=1080,
+        height=1920,
+    )
+    assert found.media[1] == mine
+    assert found.media[0] is not None and found.media[0].path.name == "a.mp4"
+    assert found.media[2] is None, "nothing in stock for it: generated, not the user's file"
+    assert [c["scene"] for c in found.credits] == [1]
 
 
 def test_memory_provider_is_a_media_provider() -> None:

@@ -200,18 +200,7 @@ class JobRunner:
         job_id: str,
     ) -> dict[str, Path]:
         project = self.projects.get(workload.project_id)
-        media_dir = None
-        if project.background.assets:
-            media_dir = workdir / "media"
-            media_dir.mkdir()
-            for index, asset_id in enumerate(project.background.assets):
-                asset, key = self.assets.get_with_key(asset_id)
-                source = self.ctx.files.local_path(key)
-                link = media_dir / f"{index:02d}-{safe_filename(asset.filename)}"
-                try:
-                    os.symlink(source, link)
-                except OSError:
-                    shutil.copyfile(source, link)
+        backgrounds = self._scene_backgrounds(project.background.assets, workdir / "media")
         audio, captions = project.audio, project.captions
         music = self.assets.local_path(audio.music_asset) if audio.music_asset else None
         sfx = self.assets.local_path(audio.sfx_asset) if audio.sfx_asset else None
@@ -222,7 +211,7 @@ class JobRunner:
             platform=workload.platform,
             voice=project.voice.voice,
             speed=project.voice.speed,
-            media_dir=media_dir,
+            scene_media=backgrounds,
             music=music,
             music_gain_db=audio.music_gain_db,
             music_ducking=audio.ducking,
@@ -257,6 +246,25 @@ class JobRunner:
             "metadata": result.metadata,
             "spec": result.spec,
         }
+
+    def _scene_backgrounds(self, assets: list[str | None], folder: Path) -> tuple[Path | None, ...]:
+        """Each scene's chosen background as a file under ``folder`` named after the asset
+        (so notices name the user's file), in scene order; None where the scene has none."""
+        paths: list[Path | None] = []
+        for index, asset_id in enumerate(assets):
+            if asset_id is None:
+                paths.append(None)
+                continue
+            asset, key = self.assets.get_with_key(asset_id)
+            source = self.ctx.files.local_path(key)
+            folder.mkdir(exist_ok=True)
+            link = folder / f"scene-{index + 1:02d}-{safe_filename(asset.filename)}"
+            try:
+                os.symlink(source, link)
+            except OSError:
+                shutil.copyfile(source, link)
+            paths.append(link)
+        return tuple(paths)
 
     def _render_spec(
         self,

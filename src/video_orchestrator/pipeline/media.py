@@ -4,6 +4,9 @@ A file's keywords come from its name (``ocean-waves_01.mp4`` → ocean, wave). E
 the unused file sharing the most keywords with its visual keywords, then files in name order;
 with no usable file the scene gets a generated motion background. Files that are not media or
 cannot be read are skipped with a warning, never a crash.
+
+A stored project names each scene's background itself: :func:`scene_media` measures those
+files, one per scene, with no matching and no reuse.
 """
 
 from __future__ import annotations
@@ -54,30 +57,50 @@ def scan_media(folder: Path, probe: Callable[[Path], MediaInfo]) -> MediaScan:
             skipped.append((path, "not a video or image file"))
             continue
         try:
-            info = probe(path)
+            items.append(media_item(path, probe))
         except MediaError as exc:
             skipped.append((path, str(exc)))
-            continue
-        if info.video is None or info.video.width <= 0 or info.video.height <= 0:
-            skipped.append((path, "has no picture"))
-            continue
-        kind = "image" if info.kind == "image" else "video"
-        if kind == "video" and not (info.duration and info.duration > 0.1):
-            skipped.append((path, "is too short to use"))
-            continue
-        items.append(
-            MediaItem(
-                path=path.resolve(),
-                kind=kind,
-                duration=info.duration if kind == "video" else None,
-                width=info.video.width,
-                height=info.video.height,
-                keywords=keywords_of(path.stem),
-            )
-        )
     for path, reason in skipped:
         log.warning("skipped %s: %s", path.name, reason)
     return MediaScan(tuple(items), tuple(skipped))
+
+
+def media_item(path: Path, probe: Callable[[Path], MediaInfo]) -> MediaItem:
+    """``path`` measured as a background, with the keywords of its name. Raises
+    :class:`MediaError` saying why it cannot be one (unreadable, no picture, too short)."""
+    info = probe(path)
+    if info.video is None or info.video.width <= 0 or info.video.height <= 0:
+        raise MediaError("has no picture")
+    kind = "image" if info.kind == "image" else "video"
+    if kind == "video" and not (info.duration and info.duration > 0.1):
+        raise MediaError("is too short to use")
+    return MediaItem(
+        path=path.resolve(),
+        kind=kind,
+        duration=info.duration if kind == "video" else None,
+        width=info.video.width,
+        height=info.video.height,
+        keywords=keywords_of(path.stem),
+    )
+
+
+def scene_media(
+    paths: Sequence[Path | None], probe: Callable[[Path], MediaInfo]
+) -> tuple[list[MediaItem | None], list[tuple[int, Path, str]]]:
+    """One item per entry of ``paths``, in the same order: entry i is scene i's background
+    exactly as chosen (None: a generated one). A file that cannot be a background becomes
+    None too, and is listed as (scene index, file, reason)."""
+    chosen: list[MediaItem | None] = []
+    problems: list[tuple[int, Path, str]] = []
+    for index, path in enumerate(paths):
+        item = None
+        if path is not None:
+            try:
+                item = media_item(path, probe)
+            except MediaError as exc:
+                problems.append((index, path, str(exc)))
+        chosen.append(item)
+    return chosen, problems
 
 
 def assign_media(

@@ -458,7 +458,42 @@ def stock_backgrounds(
         items,
         fill=False,
     )
-    open_scenes = [index for index, item in enumerate(chosen) if item is None]
+    found = stock_for_open_scenes(
+        library,
+        scene_keywords,
+        narrations,
+        chosen,
+        seconds=seconds,
+        width=width,
+        height=height,
+        on_scene=on_scene,
+    )
+    chosen = found.media  # filled in place below
+    rest = [index for index, item in enumerate(chosen) if item is None]
+    if rest and items:
+        unused = [item for item in items if item not in chosen] or list(items)
+        filled = assign_media([list(scene_keywords[i]) or [] for i in rest], unused)
+        for index, item in zip(rest, filled, strict=True):
+            chosen[index] = item
+    return found
+
+
+def stock_for_open_scenes(
+    library: StockLibrary,
+    scene_keywords: Sequence[Sequence[str]],
+    narrations: Sequence[str],
+    chosen: Sequence[MediaItem | None],
+    *,
+    seconds: Sequence[float],
+    width: int,
+    height: int,
+    on_scene: Callable[[int, int], None] | None = None,
+) -> Backgrounds:
+    """``chosen`` (one entry per scene) with stock footage in the scenes that have no
+    background (None); the others keep theirs, and scenes stock cannot fill stay None
+    (a generated background)."""
+    media = list(chosen)
+    open_scenes = [index for index, item in enumerate(media) if item is None]
     needs = [
         SceneNeed(
             keywords=visual_keywords(scene_keywords[i], narrations[i]),
@@ -470,12 +505,6 @@ def stock_backgrounds(
     credits: list[dict[str, object]] = []
     for index, clip in zip(open_scenes, match.clips, strict=True):
         if clip is not None:
-            chosen[index] = clip.media_item(clip.item.tags)
+            media[index] = clip.media_item(clip.item.tags)
             credits.append({"scene": index + 1, **clip.item.credit()})
-    rest = [index for index, item in enumerate(chosen) if item is None]
-    if rest and items:
-        unused = [item for item in items if item not in chosen] or list(items)
-        filled = assign_media([list(scene_keywords[i]) or [] for i in rest], unused)
-        for index, item in zip(rest, filled, strict=True):
-            chosen[index] = item
-    return Backgrounds(media=chosen, credits=credits, notices=match.notices)
+    return Backgrounds(media=media, credits=credits, notices=match.notices)

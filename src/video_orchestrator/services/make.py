@@ -35,10 +35,21 @@ from video_orchestrator.pipeline.build_spec import (
     thumbnail_spec,
 )
 from video_orchestrator.pipeline.cache import cache_key
-from video_orchestrator.pipeline.media import MediaItem, assign_media, prepare_image, scan_media
+from video_orchestrator.pipeline.media import (
+    MediaItem,
+    assign_media,
+    prepare_image,
+    scan_media,
+    scene_media,
+)
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
-from video_orchestrator.pipeline.stock import scene_seconds, stock_backgrounds
+from video_orchestrator.pipeline.stock import (
+    Backgrounds,
+    scene_seconds,
+    stock_backgrounds,
+    stock_for_open_scenes,
+)
 from video_orchestrator.pipeline.voice import Narration, narrate
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.tts import TTSProvider
@@ -69,6 +80,11 @@ class MakeRequest:
     voice: str | None = None
     speed: float = 1.0
     media_dir: Path | None = None
+    # Each scene's background exactly, in scene order (a stored project's choice): entry i
+    # is scene i's clip or picture; None, or no entry, is a generated background, or stock
+    # footage when stock is on (stock fills only those scenes). No matching by name, no
+    # reuse; media_dir is then not used. None: media_dir's files matched to the scenes.
+    scene_media: tuple[Path | None, ...] | None = None
     music: Path | None = None
     music_gain_db: float = -14.0
     music_ducking: bool = True
@@ -344,37 +360,77 @@ class MakeVideo:
         credits: list[dict[str, object]] | None = None,
     ) -> list[MediaItem | None]:
         reporter.step("media", "Choosing backgrounds")
-        items: tuple[MediaItem, ...] = ()
-        if request.media_dir is not None:
-            scan = scan_media(request.media_dir, probe)
-            for path, reason in scan.skipped:
-                reporter.notice(f"skipped {path.name}: {reason}")
-            items = scan.items
-            if not items:
-                reporter.notice(
-                    f"no usable clips or images in {request.media_dir}; using generated backgrounds"
-                )
-        keywords = [scene.keywords or scene.narration.split() for scene in script.scenes]
         fmt = video_format(self.ctx.preset(request.platform))
+        stock = narration is not None and self._stock_wanted(request)
+        scene_keywords = [scene.keywords for scene in script.scenes]
+        narrations = [scene.narration for scene in script.scenes]
+        seconds = (
+            scene_seconds(narration, len(script.scenes), fmt.fps)
+            if stock and narration is not None
+            else []
+        )
+
+        def on_scene(scene: int, total: int) -> None:
+            reporter.progress("media", 0.9 * scene / total)
+
+        chosen: list[MediaItem | None] = []
+        found: Backgrounds | None = None
+        if request.scene_media is not None:  # each scene's own choice: no matching, no reuse
+            wanted = list(request.scene_media[: len(script.scenes)])
+            wanted += [None] * (len(script.scenes) - len(wanted))
+            chosen, problems = scene_media(wanted, probe)
+            for index, path, reason in problems:
+                reporter.notice(
+                    f"the background chosen for scene {index + 1} cannot be used ({path.name}: "
+                    f"{reason}); the scene gets a generated background"
+                )
+            if stock and any(item is None for item in chosen):
+                found = stock_for_open_scenes(
+                    self.ctx.stock,
+                    scene_keywords,
+                    narrations,
+                    chosen,
+                    seconds=seconds,
+                    width=fmt.width,
+                    height=fmt.height,
+                    on_scene=on_scene,
+                )
+        else:
+            items: tuple[MediaItem, ...] = ()
+            if request.media_dir is not None:
+                scan = scan_media(request.media_dir, probe)
+                for path, reason in scan.skipped:
+                    reporter.notice(f"skipped {path.name}: {reason}")
+                items = scan.items
+                if not items:
+                    reporter.notice(
+                        f"no usable clips or images in {request.media_dir}; "
+                        "using generated backgrounds"
+                    )
+            if stock:
+                found = stock_backgrounds(
+                    self.ctx.stock,
+                    scene_keywords,
+                    narrations,
+                    items,
+                    seconds=seconds,
+                    width=fmt.width,
+                    height=fmt.height,
+                    on_scene=on_scene,
+                )
+            else:
+                keywords = [
+                    kws or text.split()
+                    for kws, text in zip(scene_keywords, narrations, strict=True)
+                ]
+                chosen = assign_media(keywords, items)
         done = 0.0  # the share of the media step's progress already reported
-        if narration is not None and self._stock_wanted(request):
-            found = stock_backgrounds(
-                self.ctx.stock,
-                [scene.keywords for scene in script.scenes],
-                [scene.narration for scene in script.scenes],
-                items,
-                seconds=scene_seconds(narration, len(script.scenes), fmt.fps),
-                width=fmt.width,
-                height=fmt.height,
-                on_scene=lambda scene, total: reporter.progress("media", 0.9 * scene / total),
-            )
+        if found is not None:
             for notice in found.notices:
                 reporter.notice(notice)
             chosen, done = found.media, 0.9
             if credits is not None:
                 credits.extend(found.credits)
-        else:
-            chosen = assign_media(keywords, items)
         prepared: list[MediaItem | None] = []
         for index, item in enumerate(chosen):
             if item is not None:

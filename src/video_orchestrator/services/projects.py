@@ -37,10 +37,16 @@ class VoiceSettings(_Strict):
 
 
 class BackgroundSettings(_Strict):
-    assets: list[str] = Field(
+    assets: list[str | None] = Field(
         default_factory=list,
         max_length=50,
-        description="asset ids used as backgrounds in order; empty: generated backgrounds",
+        description=(
+            "one entry per scene, in scene order: entry i is the video or image asset id that "
+            "scene i shows, exactly (no matching by name, never reused for another scene); "
+            "null, or no entry (a list shorter than the script), gives that scene a generated "
+            "moving background, or stock footage when the server has stock providers set; "
+            "entries past the last scene are not used; empty: every scene is generated (or stock)"
+        ),
     )
     ken_burns: bool = Field(True, description="slow zoom and pan over still images")
     transition: TransitionName = Field("fade", description="how one scene hands over to the next")
@@ -188,8 +194,10 @@ def platform_names(platforms: list[str]) -> list[str]:
     return list(dict.fromkeys(get_preset(name, presets).name for name in platforms))
 
 
-def _check_assets(session: Session, ids: list[str], kinds: set[str], what: str) -> None:
+def _check_assets(session: Session, ids: list[str | None], kinds: set[str], what: str) -> None:
     for asset_id in ids:
+        if asset_id is None:  # a scene without a chosen background
+            continue
         row = session.get(Asset, asset_id)
         if row is None:
             raise NotFoundError(f"{what}: the asset {asset_id} does not exist")

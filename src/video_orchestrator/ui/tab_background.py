@@ -56,7 +56,7 @@ async def build(state: ProjectState) -> None:
     saving = asyncio.Lock()
 
     async def save_background(
-        change: Callable[[list[str]], list[str]] | None = None, **fields: Any
+        change: Callable[[list[str | None]], list[str | None]] | None = None, **fields: Any
     ) -> bool:
         """Save the background settings with ``fields`` (and the scene list through ``change``)
         applied. The settings are saved whole, so one change at a time, each applied to what
@@ -77,79 +77,41 @@ async def build(state: ProjectState) -> None:
         library.update({asset.id: asset for asset in found})
 
     async def use_for_scene(index: int, asset: AssetOut) -> None:
-        """Scene ``index`` shows ``asset``. Backgrounds are used in scene order, so scenes before
-        it that have none yet take it too until they get their own."""
+        """Scene ``index`` shows ``asset``; no other scene changes."""
         if asset.kind not in ("video", "image"):
             ui.notify(f"{asset.filename} is {asset.kind}: a background is a video or a picture")
             return
-        filled: list[int] = []
 
-        def place(chosen: list[str]) -> list[str]:
-            filled[:] = range(len(chosen), index)
-            if index < len(chosen):
-                chosen[index] = asset.id
-            else:
-                chosen.extend([asset.id] * (index + 1 - len(chosen)))
+        def place(chosen: list[str | None]) -> list[str | None]:
+            chosen += [None] * (index + 1 - len(chosen))
+            chosen[index] = asset.id
             return chosen
 
         library.setdefault(asset.id, asset)
         if await save_background(place):
-            if filled:
-                first, last = filled[0] + 1, filled[-1] + 1
-                which = (
-                    f"scene {first} shows" if first == last else f"scenes {first} to {last} show"
-                )
-                ui.notify(
-                    f"Scene {index + 1} shows {asset.filename}. Backgrounds are used in scene "
-                    f"order, so {which} it too until you choose theirs.",
-                    multi_line=True,
-                )
-            else:
-                ui.notify(f"Scene {index + 1} shows {asset.filename}", type="positive")
+            ui.notify(f"Scene {index + 1} shows {asset.filename}", type="positive")
             await redraw()
 
-    async def generated_from(index: int) -> None:
-        """Scene ``index`` (and, the list being in scene order, every scene after it) gets a
-        generated moving background."""
-        if index >= len(state.project.background.assets):
-            return
-        if await save_background(lambda chosen: chosen[:index]):
+    async def use_generated(index: int | None) -> None:
+        """Scene ``index`` (None: every scene) gets a generated moving background."""
+
+        def clear(chosen: list[str | None]) -> list[str | None]:
+            if index is None:
+                return []
+            if index < len(chosen):
+                chosen[index] = None
+            while chosen and chosen[-1] is None:  # no entry means generated too
+                chosen.pop()
+            return chosen
+
+        if await save_background(clear):
             ui.notify(
                 "All scenes use generated backgrounds"
-                if index == 0
+                if index is None
                 else f"Scene {index + 1} uses a generated background",
                 type="positive",
             )
             await redraw()
-
-    async def ask_generated(index: int) -> None:
-        chosen = state.project.background.assets
-        later = len(chosen) - index - 1
-        if later <= 0:
-            await generated_from(index)
-            return
-        with (
-            dialogs,
-            ui.dialog().props(
-                f'aria-label="A generated background for scene {index + 1}"'
-            ) as dialog,
-            ui.card().classes("max-w-lg"),
-        ):
-            ui.label(f"A generated background for scene {index + 1}").classes("text-h6")
-            ui.label(
-                "Backgrounds are used in scene order, so the scenes after it "
-                f"({later} more) switch to generated backgrounds too."
-            ).classes("text-body1")
-            with ui.row().classes("w-full justify-end"):
-                ui.button("Keep as it is", on_click=dialog.close).props("flat no-caps")
-
-                async def confirm() -> None:
-                    dialog.close()
-                    await generated_from(index)
-
-                ui.button("Use generated backgrounds", on_click=confirm).props("no-caps")
-        dialog.on("hide", dialog.delete)
-        dialog.open()
 
     # --- how scenes move ------------------------------------------------------------------
 
@@ -183,26 +145,33 @@ async def build(state: ProjectState) -> None:
                     "moving background; the library below is ready for your clips."
                 ).classes("text-body1")
             return
-        missing = [a for a in chosen if a not in library]
+        missing = [a for a in chosen if a is not None and a not in library]
         if missing:
             await reload_library()
         with ui.row().classes("w-full items-center"):
             ui.label(
                 "Each scene shows the clip or picture you choose, or a generated moving "
-                "background. Hover over a clip to preview it."
+                "background"
+                + (
+                    " (stock footage matching its words when the render finds some)"
+                    if ws.ctx.settings.stock_providers
+                    else ""
+                )
+                + ". Hover over a clip to preview it."
             ).classes("text-body2 text-grey-8")
             ui.space()
-            if chosen:
+            if any(chosen):
                 ui.button(
                     "Generated backgrounds for all scenes",
                     icon="auto_awesome",
-                    on_click=lambda: generated_from(0),
+                    on_click=lambda: use_generated(None),
                 ).props("flat no-caps")
         with ui.element("div").classes(
             "w-full grid gap-3 grid-cols-2 sm:grid-cols-4 lg:grid-cols-6"
         ):
             for index, scene in enumerate(script.scenes):
-                asset = library.get(chosen[index]) if index < len(chosen) else None
+                entry = chosen[index] if index < len(chosen) else None
+                asset = library.get(entry) if entry is not None else None
                 with (
                     ui.card()
                     .classes("p-2 gap-2 scene-background")
@@ -213,7 +182,7 @@ async def build(state: ProjectState) -> None:
                     ):
                         if asset is not None:
                             thumbnail(asset)
-                        elif index < len(chosen):
+                        elif entry is not None:
                             ui.label("This asset was deleted").classes("p-4 text-negative")
                         else:
                             _generated_placeholder(index)
@@ -233,19 +202,19 @@ async def build(state: ProjectState) -> None:
                             f'dense no-caps outline aria-label="Choose a background for scene '
                             f'{index + 1}"'
                         ).mark(f"choose-scene-{index + 1}")
-                        if index < len(chosen):
+                        if entry is not None:
                             ui.button(
-                                icon="auto_awesome", on_click=lambda i=index: ask_generated(i)
+                                icon="auto_awesome", on_click=lambda i=index: use_generated(i)
                             ).props(
                                 f'dense flat round aria-label="Generated background for scene '
                                 f'{index + 1}"'
                             ).tooltip("Use a generated background").mark(
                                 f"generated-scene-{index + 1}"
                             )
-        if len(chosen) > len(script.scenes):
+        unused = [a for a in chosen[len(script.scenes) :] if a is not None]
+        if unused:
             ui.label(
-                f"{len(chosen) - len(script.scenes)} chosen background(s) are not used: the "
-                "script has fewer scenes."
+                f"{len(unused)} chosen background(s) are not used: the script has fewer scenes."
             ).classes("text-caption text-grey-7")
 
     def picker(index: int) -> None:
@@ -267,7 +236,7 @@ async def build(state: ProjectState) -> None:
 
             async def generated() -> None:
                 dialog.close()
-                await ask_generated(index)
+                await use_generated(index)
 
             upload_area(
                 ws,
@@ -283,7 +252,8 @@ async def build(state: ProjectState) -> None:
                     else "The library is empty: upload a clip or picture above."
                 ).classes("text-body2")
                 ui.space()
-                if index < len(state.project.background.assets):
+                assets = state.project.background.assets
+                if index < len(assets) and assets[index] is not None:
                     ui.button(
                         "Use a generated background", icon="auto_awesome", on_click=generated
                     ).props("flat no-caps")

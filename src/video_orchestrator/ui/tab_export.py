@@ -46,10 +46,10 @@ def problems(ws: Workspace, project: ProjectOut, platforms: list[str]) -> list[s
         return False
 
     for index, asset_id in enumerate(project.background.assets, start=1):
-        if missing(asset_id):
+        if asset_id is not None and missing(asset_id):
             found.append(
-                f"Background {index} no longer exists (its file was deleted): remove it or "
-                "choose another in the Background tab."
+                f"The background of scene {index} no longer exists (its file was deleted): "
+                "choose another or a generated one in the Background tab."
             )
     if project.audio.music_asset and missing(project.audio.music_asset):
         found.append(

@@ -69,13 +69,21 @@ def part_names(script: Script | None) -> dict[str, str]:
     return names
 
 
+#: Natural-sounding voices first; the robotic last-resort voice last.
+PROVIDER_ORDER = {"piper": 0, "elevenlabs": 1, "openai-speech": 2, "edge-tts": 3, "espeak-ng": 9}
+
+
+def voice_order(voice: VoiceInfo) -> tuple[int, str]:
+    return PROVIDER_ORDER.get(voice.provider, 5), voice.name.lower()
+
+
 async def build(state: ProjectState) -> None:
     ws = state.ws
     view: dict[str, Any] = {"all_languages": False, "search": ""}
     plays = itertools.count(1)
 
     try:
-        voices: list[VoiceInfo] = await call(ws.ctx.all_voices)
+        voices: list[VoiceInfo] = sorted(await call(ws.ctx.all_voices), key=voice_order)
     except Failed:
         voices = []
 

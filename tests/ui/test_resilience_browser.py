@@ -1,0 +1,91 @@
+"""Bad days in a real browser: the server dies in the middle of a render and comes back (the
+page reconnects and shows the job's true state), and two tabs edit the same project (the later
+save is told about the conflict instead of overwriting)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page, expect
+
+from tests.ui.conftest import free_port, launch, stop
+from tests.ui.shots import shoot
+
+RENDER_MS = 180_000
+
+
+def make_project(base: str, topic: str) -> str:
+    with httpx.Client(base_url=base, timeout=30) as http:
+        made = http.post("/projects", json={"topic": topic, "target_seconds": 10})
+        assert made.status_code == 201, made.text
+        project = made.json()
+        written = http.post(
+            f"/projects/{project['id']}/script/generate", json={"version": project["version"]}
+        )
+        assert written.status_code == 200, written.text
+        return str(project["id"])
+
+
+def test_the_page_shows_the_true_state_after_the_server_dies_mid_render(
+    page: Page, tmp_path: Path, ui_cache: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    port = free_port()
+    server, base = launch(data_dir, ui_cache, port)
+    try:
+        project_id = make_project(base, "the deep ocean")
+        page.goto(f"{base}/ui/projects/{project_id}")
+        page.get_by_role("tab", name="Export").click()
+        page.get_by_role("button", name=re.compile(r"^Render")).click()
+        expect(page.locator(".job-step").first).to_contain_text(re.compile(r"\d+ ?%"))
+
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its render worker, at once
+        server.wait(timeout=10)
+        shoot(page, "server-gone")
+
+        server, _ = launch(data_dir, ui_cache, port)  # the same address, the same database
+        # the page reconnects by itself and shows what the database says: the job, requeued
+        # because its worker died, runs again and finishes
+        expect(page.locator(".job-card.job-succeeded").first).to_be_visible(timeout=RENDER_MS)
+        job = httpx.get(f"{base}/renders", params={"project_id": project_id}).json()["items"]
+        assert [(j["status"], j["attempts"]) for j in job] == [("succeeded", 2)]
+        expect(page.locator(".job-card.job-succeeded video")).to_be_visible()
+    finally:
+        stop(server)
+
+
+def test_two_tabs_editing_one_project_the_later_save_is_told(
+    browser: Browser, tmp_path: Path, ui_cache: Path
+) -> None:
+    server, base = launch(tmp_path / "data", ui_cache, free_port())
+    try:
+        project_id = make_project(base, "volcanoes")
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        first, second = context.new_page(), context.new_page()
+        for tab in (first, second):
+            tab.goto(f"{base}/ui/projects/{project_id}")
+            expect(tab.get_by_label("Topic")).to_have_value("volcanoes")
+
+        first.get_by_label("Topic").fill("volcanoes of Iceland")
+        first.get_by_label("Topic").press("Tab")
+        expect(first.locator(".save-status")).to_contain_text("saved")
+
+        second.get_by_label("Topic").fill("volcanoes of Japan")
+        second.get_by_label("Topic").press("Tab")
+        banner = second.locator(".conflict-banner")
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("your last change was not saved")
+        shoot(second, "conflict")
+        stored = httpx.get(f"{base}/projects/{project_id}").json()
+        assert stored["topic"] == "volcanoes of Iceland"  # the first save stands
+
+        banner.get_by_role("button", name="Load the newer version").click()
+        expect(second.get_by_label("Topic")).to_have_value("volcanoes of Iceland")
+        expect(banner).to_be_hidden()
+        context.close()
+    finally:
+        stop(server)
