@@ -60,15 +60,19 @@ def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("vo-ui") / "data"
 
 
-def launch(data_dir: Path, cache: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
+def launch(
+    data_dir: Path, cache: Path, port: int, **settings: str
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``vo serve`` (API, web UI, one local worker) on ``port`` over ``data_dir`` and wait
-    until it answers; its process and base URL. Stop it with :func:`stop`."""
+    until it answers; its process and base URL. ``settings``: more environment, e.g.
+    ``VO_UPLOAD_MAX_BYTES="1000000"``. Stop it with :func:`stop`."""
     home = data_dir.parent
     env = {
         **os.environ,
         "VO_DATA_DIR": str(data_dir),
         "VO_CACHE_DIR": str(cache),
         "XDG_CONFIG_HOME": str(home / "config"),
+        **settings,
     }
     env.pop("VO_LLM_BASE_URL", None)
     env.pop("VO_DEBUG", None)

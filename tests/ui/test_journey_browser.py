@@ -62,7 +62,7 @@ def test_a_first_time_user_makes_and_downloads_a_video(
     page: Page, ui_server: str, clip: Path, tmp_path: Path
 ) -> None:
     page.goto(ui_server + "/")
-    shoot(page, "0-projects-empty")
+    shoot(page, "projects-empty")
 
     # -- a project from a topic
     page.get_by_role("button", name="New project").click()
@@ -161,6 +161,19 @@ def test_a_first_time_user_makes_and_downloads_a_video(
     measured = probe(saved)
     assert (measured["width"], measured["height"]) == (1080, 1920)
     assert 5 <= measured["duration"] <= 40
+
+    # the queue and the settings, as the person finds them afterwards
+    page.locator(".nav-queue").click()
+    expect(page.locator(".job-card.job-succeeded").first).to_be_visible()
+    shoot(page, "7-queue")
+    assert_accessible(page, "Queue")
+    page.locator(".nav-settings").click()
+    expect(page.get_by_text("Status").first).to_be_visible()
+    shoot(page, "8-settings")
+    assert_accessible(page, "Settings")
+    page.locator(".nav-projects").click()
+    expect(page.locator(".project-card img").first).to_be_visible()  # the render's thumbnail
+    shoot(page, "0-projects")
 
     # the project the UI edited is the one the API serves, with every choice in it
     project = json.loads(page.request.get(f"{ui_server}/projects/{project_id}").text())

@@ -89,3 +89,34 @@ def test_two_tabs_editing_one_project_the_later_save_is_told(
         context.close()
     finally:
         stop(server)
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_a_message_and_nothing_stored(
+    page: Page, tmp_path: Path, ui_cache: Path
+) -> None:
+    server, base = launch(tmp_path / "data", ui_cache, free_port(), VO_UPLOAD_MAX_BYTES="1000000")
+    try:
+        project_id = make_project(base, "tide pools")
+        big = tmp_path / "holiday.mp4"
+        big.write_bytes(os.urandom(1_500_000))
+        page.goto(f"{base}/ui/projects/{project_id}")
+        page.get_by_role("tab", name="Background").click()
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role(
+                "button", name=re.compile(r"add them to the library: choose files$")
+            ).click()
+        chooser.value.set_files(big)
+        expect(page.get_by_text("That file was not taken")).to_be_visible()
+
+        # a client that skips the page's check is stopped by the server before it reads
+        refused = httpx.post(
+            f"{base}/ui/_nicegui/client/any/upload/any",
+            content=b"x" * 1_200_000,
+            headers={"content-type": "multipart/form-data; boundary=x"},
+        )
+        assert refused.status_code == 413
+        assert "too big" in refused.json()["detail"]
+        assets = httpx.get(f"{base}/assets").json()
+        assert assets["total"] == 0
+    finally:
+        stop(server)

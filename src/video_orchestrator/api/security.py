@@ -15,7 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from video_orchestrator.api.limits import MemoryStore
 from video_orchestrator.api.problems import problem, status_of
-from video_orchestrator.errors import AccessError, InputError, RateLimitedError, VoError
+from video_orchestrator.errors import (
+    AccessError,
+    InputError,
+    PayloadTooLarge,
+    RateLimitedError,
+    VoError,
+)
 
 #: Paths that never need a key: liveness and readiness probes, and the API's own description.
 OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
@@ -37,6 +43,7 @@ SECURITY_HEADERS = {
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 MAX_CHECKED_JSON = 2_000_000
+MULTIPART_OVERHEAD = 64_000  # the form's boundaries and part headers around one file
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 not preceded by an odd "\"
 
 
@@ -53,6 +60,25 @@ def is_open(path: str) -> bool:
 
 def is_ui(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in UI_PATHS)
+
+
+def is_ui_upload(scope: Scope) -> bool:
+    path: str = scope.get("path", "")
+    return scope.get("method") == "POST" and is_ui(path) and "/upload/" in path
+
+
+def check_ui_upload(headers: Headers, limit: int) -> None:
+    """The UI's uploads (NiceGUI's multipart route) are refused before a byte is read when they
+    declare more than the upload limit, or declare nothing (only a hand-made client does)."""
+    length = headers.get("content-length", "")
+    if not length.isdigit():
+        raise PayloadTooLarge("an upload must say its size (Content-Length); send it again")
+    if int(length) > limit + MULTIPART_OVERHEAD:
+        raise PayloadTooLarge(
+            f"the file is too big: at most {limit // 1_000_000} MB per upload"
+            if limit >= 1_000_000
+            else f"the file is too big: at most {limit} bytes per upload"
+        )
 
 
 def refuse_nul_in_url(scope: Scope) -> None:
@@ -77,6 +103,8 @@ class Guard:
         try:
             refuse_nul_in_url(scope)
             receive = await self._checked_body(headers, receive)
+            if is_ui_upload(scope):
+                check_ui_upload(headers, state.services.ctx.settings.upload_max_bytes)
             if not is_open(path):
                 client = scope["client"][0] if scope.get("client") else "unknown"
                 if state.require_api_key:
