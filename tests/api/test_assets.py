@@ -166,6 +166,13 @@ def test_delete_refuses_an_asset_a_project_uses(client: TestClient, clip: Path) 
     assert problem_of(client.get(f"/assets/{asset['id']}"))["status"] == 404
 
 
+def test_delete_refuses_a_sound_effect_a_project_uses(client: TestClient, tone: Path) -> None:
+    sound = client.post("/music", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    asset = sound.json()
+    client.post("/projects", json={"topic": "sea", "audio": {"sfx_asset": asset["id"]}})
+    assert "used by the project" in problem_of(client.delete(f"/assets/{asset['id']}"))["detail"]
+
+
 def test_background_search_finds_local_assets_by_name(client: TestClient, clip: Path) -> None:
     upload(client, clip)
     found = client.get("/backgrounds/search", params={"q": "stormy ocean"}).json()

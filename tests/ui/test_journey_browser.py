@@ -82,8 +82,11 @@ def test_a_first_time_user_makes_and_downloads_a_video(
     shoot(page, "1-script")
     assert_accessible(page, "Story & Script")
 
-    # -- 2. Voice: hear a sample, then choose that voice
-    open_tab(page, "Voice")
+    # -- 2. Voice (reached by keyboard: the tab bar moves with the arrow keys, Enter opens)
+    page.get_by_role("tab", name="Story & Script").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("tab", name="Voice")).to_have_attribute("aria-selected", "true")
     joe = page.locator(".voice-row", has_text="Joe (en-US, medium)")
     expect(joe).to_contain_text("In use")  # the default neural voice, listed first
     page.get_by_role("button", name="Play a sample of Joe (en-US, medium)").click()

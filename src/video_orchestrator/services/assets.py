@@ -244,7 +244,8 @@ class AssetService:
                 p.name
                 for p in session.scalars(select(Project)).all()
                 if asset_id in (p.background or {}).get("assets", [])
-                or (p.audio or {}).get("music_asset") == asset_id
+                or asset_id
+                in ((p.audio or {}).get("music_asset"), (p.audio or {}).get("sfx_asset"))
             ]
             if users:
                 raise InvalidStateError(
