@@ -18,9 +18,7 @@ NAV = (
 
 def root(env: UiEnv) -> None:
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
-    ui.colors(
-        primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32"
-    )
+    ui.colors(primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32")
     ui.add_head_html(
         '<meta name="description" content="Video Orchestrator: make short vertical videos">'
     )
