@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
-from tests.ui.conftest import free_port, launch, stop
+from tests.ui.conftest import SERVE, free_port, launch, stop
 from tests.ui.shots import shoot
 
 RENDER_MS = 180_000
@@ -118,5 +119,40 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message_and_nothing_stor
         assert "too big" in refused.json()["detail"]
         assets = httpx.get(f"{base}/assets").json()
         assert assets["total"] == 0
+    finally:
+        stop(server)
+
+
+def test_a_shared_server_asks_for_an_api_key_before_showing_anything(
+    page: Page, tmp_path: Path, ui_cache: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    made = subprocess.run(
+        [*SERVE[:-1], "apikey", "create", "studio"],
+        env={**os.environ, "VO_DATA_DIR": str(data_dir), "VO_CACHE_DIR": str(ui_cache)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    server, base = launch(data_dir, ui_cache, free_port(), VO_REQUIRE_API_KEY="true")
+    try:
+        page.goto(base + "/")
+        expect(page.get_by_text("Sign in").first).to_be_visible()
+        expect(page.get_by_role("button", name="New project")).to_have_count(0)
+        # files the UI shows are not served to a browser that has not signed in
+        assert httpx.get(f"{base}/ui/media/asset/anything").status_code == 401
+
+        page.get_by_label("API key").fill("vo_wrong")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator(".text-negative")).to_contain_text("not valid")
+        expect(page.get_by_role("button", name="New project")).to_have_count(0)
+
+        page.get_by_label("API key").fill(key)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="New project")).to_be_visible()
+        # the REST API still wants the key itself
+        assert httpx.get(f"{base}/projects").status_code == 401
     finally:
         stop(server)

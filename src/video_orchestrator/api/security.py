@@ -24,7 +24,7 @@ from video_orchestrator.errors import (
 )
 
 #: Paths that never need a key: liveness and readiness probes, and the API's own description.
-OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+OPEN_PATHS = ("/", "/health", "/docs", "/openapi.json", "/redoc")  # "/": a redirect to /ui
 #: The web UI signs its users in itself (a session cookie), loads many small files and keeps a
 #: websocket open: it gets its own policy, and neither API keys nor the API's rate limit.
 UI_PATHS = ("/ui",)
