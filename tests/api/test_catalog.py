@@ -33,6 +33,21 @@ def test_voices_list_and_a_preview_that_is_real_audio(client: TestClient) -> Non
 
 
 @pytest.mark.render
+def test_caption_preview_takes_a_projects_caption_settings(client: TestClient) -> None:
+    frame = client.get(
+        "/caption-styles/clean/preview",
+        params={"text": "Green words up top", "colour": "#00FF00", "anchor": "top"},
+    )
+    assert frame.status_code == 200, frame.text
+    image = np.asarray(Image.open(io.BytesIO(frame.content)).convert("RGB")).astype(int)
+    green = (image[:, :, 1] > 200) & (image[:, :, 0] < 80) & (image[:, :, 2] < 80)
+    rows = np.nonzero(green.sum(axis=1) > 10)[0]
+    assert rows.size > 0, "no green caption drawn"
+    assert rows.max() < 1920 // 2, "a top caption sits in the upper half"
+    bad = client.get("/caption-styles/clean/preview", params={"colour": "green"})
+    assert problem_of(bad)["status"] == 422
+
+
 def test_caption_preview_is_a_frame_with_the_caption_in_the_safe_zone(client: TestClient) -> None:
     styles = [s["id"] for s in client.get("/caption-styles").json()]
     assert styles == ["karaoke", "pop", "clean"]

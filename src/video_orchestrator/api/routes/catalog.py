@@ -3,7 +3,7 @@ from the real renderer), platform presets."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, Response
@@ -142,10 +142,24 @@ def caption_preview(
     platform: str = Query("tiktok", max_length=40),
     text: str | None = Query(None, max_length=400),
     size: int | None = Query(None, ge=24, le=200),
+    colour: str = Query("#FFFFFF", pattern=r"^#[0-9A-Fa-f]{6}$"),
+    highlight_colour: str = Query("#FFE14D", pattern=r"^#[0-9A-Fa-f]{6}$"),
+    anchor: Literal["top", "middle", "bottom"] = "bottom",
+    max_words: int | None = Query(None, ge=1, le=12),
 ) -> FileResponse:
+    """A frame drawn by the real renderer with a project's caption settings."""
     if style not in CAPTION_STYLES:
         raise NotFoundError(f"no caption style {style!r}; there are: {', '.join(CAPTION_STYLES)}")
-    path = ws.studio.caption_preview(style, platform, text, size=size)
+    path = ws.studio.caption_preview(
+        style,
+        platform,
+        text,
+        size=size,
+        colour=colour,
+        highlight_colour=highlight_colour,
+        anchor=anchor,
+        max_words=max_words,
+    )
     return FileResponse(path, media_type="image/jpeg")
 
 
