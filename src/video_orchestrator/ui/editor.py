@@ -157,6 +157,7 @@ async def show(env: UiEnv, project_id: str) -> None:
         return
     state = ProjectState(env, project)
 
+    ui.label(f"Project: {project.name}").classes("sr-only").props('role="heading" aria-level="1"')
     with ui.row().classes("w-full items-center gap-2"):
         ui.button(icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
             'flat round aria-label="Back to the projects"'

@@ -55,7 +55,7 @@ async def show(env: UiEnv) -> None:
 
     jobs: JobList
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Queue").classes("text-h5")
+        ui.label("Queue").classes("text-h5").props('role="heading" aria-level="1"')
         counts = ui.label("").classes("text-body2 text-grey-8 queue-count")
         ui.space()
 

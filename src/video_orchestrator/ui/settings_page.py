@@ -71,7 +71,7 @@ def _theme_of(value: Any) -> str:
 
 async def show(env: UiEnv) -> None:
     ws = env.ws
-    ui.label("Settings").classes("text-h5")
+    ui.label("Settings").classes("text-h5").props('role="heading" aria-level="1"')
     await _providers(ws)
     _defaults(ws.base_ctx.settings)
     await _status(ws)
