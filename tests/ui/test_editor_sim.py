@@ -127,3 +127,24 @@ async def test_an_unknown_project_says_so(ws: Workspace) -> None:
     async with user_simulation(root=page_for(ws)) as user:
         await user.open("/projects/nope")
         await user.should_see("This project cannot be opened.")
+
+
+async def test_my_defaults_for_new_projects_are_used_by_new_project(ws: Workspace) -> None:
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open("/settings")
+        await user.should_see("Defaults for your new projects", retries=100)
+        (platform,) = user.find(marker="default-platform").elements
+        platform.value = "youtube-shorts"  # as if picked in the list
+        (language,) = user.find(marker="default-language").elements
+        language.value = "de"
+        await user.should_see("Saved: new projects in this browser start with these")
+
+        await user.open("/")
+        await user.should_see("New project", retries=100)
+        user.find("New project").click()
+        await user.should_see("From a topic")
+        user.find(marker="new-topic").type("Vulkane")
+        user.find("Create").click()
+        await eventually(lambda: ws.projects.find().total == 1, "the project is created")
+    (made,) = ws.projects.find().items
+    assert made.platforms == ["youtube-shorts"] and made.language == "de"

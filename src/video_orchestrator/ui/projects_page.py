@@ -12,6 +12,7 @@ from video_orchestrator.domain.script import GENRES
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.projects import ProjectCreate, ProjectSummary
+from video_orchestrator.ui import preferences
 from video_orchestrator.ui.common import STATUS_COLOURS, Failed, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.media import output_url
@@ -226,6 +227,7 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                         placeholder="e.g. the deep ocean",
                     )
                     .classes("w-full new-topic")
+                    .mark("new-topic")
                     .props("autofocus counter maxlength=300")
                 )
                 genre = ui.select(list(GENRES), value="facts", label="Genre").classes("w-full")
@@ -244,12 +246,18 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                     {t.name: f"{t.name}: {t.description}" for t in TEMPLATES},
                     value=TEMPLATES[0].name,
                 ).props('aria-label="Templates"')
-        platform = ui.select(platforms, value="tiktok", label="Platform").classes("w-full")
+        defaults = preferences.load(ws.ctx.settings, list(platforms))
+        platform = ui.select(platforms, value=defaults.platform, label="Platform").classes("w-full")
         message = ui.label("").classes("text-negative")
 
         async def create() -> None:
             message.text = ""
-            data: dict[str, object] = {"platforms": [platform.value]}
+            data: dict[str, object] = {
+                "platforms": [platform.value],
+                "language": defaults.language,
+            }
+            if defaults.voice != ws.ctx.settings.default_voice:
+                data["voice"] = {"voice": defaults.voice}
             if tabs.value == by_topic or tabs.value == "From a topic":
                 if not topic.value.strip():
                     message.text = "Type a topic first: what is the video about?"

@@ -13,8 +13,11 @@ from nicegui.elements.dark_mode import DarkMode
 from video_orchestrator.config import Settings, default_config_file
 from video_orchestrator.services.secrets_store import SECRET_NAMES, SecretOut
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import preferences
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.tab_script import LANGUAGES
+from video_orchestrator.ui.tab_voice import voice_order, voice_value
 
 #: What each stored provider setting is for.
 PROVIDERS: dict[str, tuple[str, str]] = {
@@ -73,6 +76,7 @@ async def show(env: UiEnv) -> None:
     ws = env.ws
     ui.label("Settings").classes("text-h5").props('role="heading" aria-level="1"')
     await _providers(ws)
+    await _my_defaults(ws)
     _defaults(ws.base_ctx.settings)
     await _status(ws)
     _theme()
@@ -168,18 +172,52 @@ def _provider_row(
             ).classes("provider-remove").mark(f"provider-remove-{name}")
 
 
+async def _my_defaults(ws: Workspace) -> None:
+    """Voice, language and platform for the projects this browser creates."""
+    platforms = {name: preset.display_name for name, preset in ws.ctx.presets.items()}
+    current = preferences.load(ws.ctx.settings, list(platforms))
+    try:
+        voices = sorted(await call(ws.ctx.all_voices), key=voice_order)
+    except Failed:
+        voices = []
+    voice_options = {voice_value(v): f"{v.name} ({v.language})" for v in voices if v.installed}
+    voice_options.setdefault(current.voice, current.voice)
+    languages = dict(LANGUAGES)
+    languages.setdefault(current.language, current.language)
+    chosen = {"voice": current.voice, "language": current.language, "platform": current.platform}
+
+    def changed() -> None:
+        preferences.save(preferences.NewProjectDefaults(**chosen))
+        ui.notify("Saved: new projects in this browser start with these", type="positive")
+
+    with ui.card().classes("w-full my-defaults").props('aria-label="Defaults for new projects"'):
+        ui.label("Defaults for your new projects").classes("text-h6")
+        ui.label(
+            "Used by “New project” in this browser; each project can still choose its own."
+        ).classes("text-body2 text-grey-8")
+        with ui.row().classes("w-full gap-4"):
+            ui.select(voice_options, label="Voice", with_input=True, on_change=changed).bind_value(
+                chosen, "voice"
+            ).classes("w-80").mark("default-voice")
+            ui.select(languages, label="Language", with_input=True, on_change=changed).bind_value(
+                chosen, "language"
+            ).classes("w-48").mark("default-language")
+            ui.select(platforms, label="Platform", on_change=changed).bind_value(
+                chosen, "platform"
+            ).classes("w-56").mark("default-platform")
+
+
 def _defaults(settings: Settings) -> None:
-    with ui.card().classes("w-full settings-defaults").props('aria-label="Defaults"'):
-        ui.label("Defaults for new videos").classes("text-h6")
+    with ui.card().classes("w-full settings-defaults").props('aria-label="Server settings"'):
+        ui.label("Server settings").classes("text-h6")
         ui.label(
             "These come from the server's configuration and are read-only here: set the "
             f"environment variable (or the same name, without VO_, in {default_config_file()}) "
-            "and restart `vo serve`. Each project can choose its own in the editor."
+            "and restart `vo serve`."
         ).classes("text-body2 text-grey-8")
         rows = [
             ("Voice", settings.default_voice, "VO_DEFAULT_VOICE"),
             ("Platform", settings.default_platform, "VO_DEFAULT_PLATFORM"),
-            ("Language", "en (English)", "no server setting: choose it per project"),
             ("Language model", settings.llm_model, "VO_LLM_MODEL"),
             (
                 "Script writers tried",
