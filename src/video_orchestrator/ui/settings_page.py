@@ -180,7 +180,11 @@ async def _my_defaults(ws: Workspace) -> None:
         voices = sorted(await call(ws.ctx.all_voices), key=voice_order)
     except Failed:
         voices = []
-    voice_options = {voice_value(v): f"{v.name} ({v.language})" for v in voices if v.installed}
+    voice_options = {
+        voice_value(v): v.name if v.language in v.name else f"{v.name} ({v.language})"
+        for v in voices
+        if v.installed
+    }
     voice_options.setdefault(current.voice, current.voice)
     languages = dict(LANGUAGES)
     languages.setdefault(current.language, current.language)
