@@ -54,5 +54,10 @@ bench: $(VENV)/.installed-bench
 bench-api: $(VENV)/.installed-bench
 	$(BIN)/python bench/api.py
 
+## bench-ui: the web UI in Debian's Chromium: page opening, memory per tab, render via UI vs API (~2 min)
+.PHONY: bench-ui
+bench-ui: $(VENV)/.installed-bench
+	$(BIN)/python bench/ui.py
+
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
