@@ -13,6 +13,7 @@ from nicegui.events import ValueChangeEventArguments
 from pydantic import ValidationError
 
 from video_orchestrator.errors import NotFoundError, StaleVersionError
+from video_orchestrator.pipeline.script_import import condense
 from video_orchestrator.services.projects import ProjectOut, ProjectUpdate
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import (
@@ -34,12 +35,6 @@ TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None
     ("captions", "Captions", "subtitles", tab_captions.build),
     ("export", "Export", "file_download", tab_export.build),
 )
-
-
-def condense(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"] if not isinstance(p, int)) or "value"
-    return f"{where}: {first['msg']}"
 
 
 class ProjectState:
@@ -69,17 +64,38 @@ class ProjectState:
             self.status.text = text
             self.status.classes(replace=f"save-status text-caption {colour}")
 
+    def refuse(self, exc: ValidationError) -> None:
+        """Say why a change cannot be saved (its first problem), and save nothing."""
+        text = f"Not saved: {condense(exc, limit=1)}"
+        self.show_status(text, "text-negative")
+        ui.notify(text, type="warning")
+
     async def save(self, **changes: Any) -> bool:
         """Save ``changes`` (ProjectUpdate fields) now; ``False`` when it was refused."""
         async with self._saving:
             return await self._save(changes)
 
+    async def save_part(
+        self,
+        section: str,
+        edit: Callable[[dict[str, Any]], None] | None = None,
+        **fields: Any,
+    ) -> bool:
+        """Change ``fields`` of one settings section (``voice``, ``background``, ``audio`` …),
+        which is saved whole. The change is applied to the section as last saved, under the
+        same lock as every save, so quick changes (a slider, then a switch) never undo each
+        other. ``edit`` may change the merged section further (e.g. one scene's entry)."""
+        async with self._saving:
+            merged = {**getattr(self.project, section).model_dump(mode="json"), **fields}
+            if edit is not None:
+                edit(merged)
+            return await self._save({section: merged})
+
     async def _save(self, changes: dict[str, Any]) -> bool:
         try:
             patch = ProjectUpdate(version=self.project.version, **changes)
         except ValidationError as exc:
-            self.show_status(f"Not saved: {condense(exc)}", "text-negative")
-            ui.notify(f"Not saved: {condense(exc)}", type="warning")
+            self.refuse(exc)
             return False
         before = self.project.model_dump(mode="json", include=set(changes))
         self.show_status("Saving…")

@@ -414,21 +414,26 @@ class JobList:
         if self.counted is not None:
             self.counted(self.total, len(jobs))
 
-    async def refresh(self) -> None:
-        """Read the jobs now and draw them all."""
+    async def _read(self) -> tuple[list[JobOut], dict[str, str] | None] | None:
+        """The jobs (and project names), read in a worker thread; ``None`` when they could not
+        be read (the trouble line says so) or the server is shutting down."""
         self._busy = True
         try:
             loaded = await run.io_bound(self._load)
         except Exception as exc:  # the database is away: say so, keep the cards, try again
             self._lost(exc)
-            return
+            return None
         finally:
             self._busy = False
-        if loaded is None:  # the server is shutting down
-            return
-        jobs, names = loaded
-        self._loaded(jobs)
-        self._draw(jobs, names)
+        if loaded is not None:
+            self._loaded(loaded[0])
+        return loaded
+
+    async def refresh(self) -> None:
+        """Read the jobs now and draw them all."""
+        loaded = await self._read()
+        if loaded is not None:
+            self._draw(*loaded)
 
     def _lost(self, exc: Exception) -> None:
         self.trouble.text = (
@@ -464,18 +469,10 @@ class JobList:
         self._idle = 0 if active else self._idle + 1
         if not active and self._idle % self.IDLE_TICKS:
             return
-        self._busy = True
-        try:
-            loaded = await run.io_bound(self._load)
-        except Exception as exc:
-            self._lost(exc)
-            return
-        finally:
-            self._busy = False
-        if loaded is None:  # the server is shutting down
+        loaded = await self._read()
+        if loaded is None:
             return
         jobs, names = loaded
-        self._loaded(jobs)
         if [j.id for j in jobs] != [j.id for j in self.jobs] or names != self.ctx.project_names:
             self._draw(jobs, names)
             return

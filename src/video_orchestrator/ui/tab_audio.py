@@ -4,14 +4,13 @@ preview of the whole mix made by the real renderer."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import background_tasks, ui
 
 from video_orchestrator.services.assets import AssetOut
-from video_orchestrator.services.projects import AudioSettings
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
 from video_orchestrator.ui.media import asset_url, preview_url
@@ -50,14 +49,8 @@ async def build(state: ProjectState) -> None:
             options[asset.id] = asset.filename + length
         return options
 
-    saving = asyncio.Lock()
-
     async def save_audio(**changes: Any) -> bool:
-        """The audio settings are saved whole: one change at a time, each applied to what the
-        last one saved, so quick changes (a slider, then a switch) never undo each other."""
-        async with saving:
-            merged = {**state.project.audio.model_dump(), **changes}
-            return await state.save(audio=AudioSettings.model_validate(merged))
+        return await state.save_part("audio", **changes)
 
     def labelled_slider(
         label: str,
@@ -286,38 +279,41 @@ async def build(state: ProjectState) -> None:
     # --- the page -------------------------------------------------------------------------------
 
     await reload_sounds()
-    with ui.card().classes("w-full"):
-        ui.label("Music").classes("text-h6")
+
+    def sound_card(
+        title: str, intro: str | None, choice: Callable[[], object], key: str, drop: str, mark: str
+    ) -> None:
+        """A card: the sound chosen from the library beside an upload box for a new one."""
+        ui.label(title).classes("text-h6")
+        if intro:
+            ui.label(intro).classes("text-body2 text-grey-8")
         with ui.row().classes("w-full items-start gap-6"):
             with ui.column().classes("gap-2 grow min-w-[18rem]"):
-                music_choice()
+                choice()
             with ui.column().classes("gap-1 w-80"):
                 upload_area(
                     ws,
-                    label="Drop a music file here",
+                    label=drop,
                     accept=ACCEPT_AUDIO,
                     wanted={"audio"},
-                    on_added=lambda asset, _created: use_upload(asset, "music_asset"),
-                    mark="music-upload",
+                    on_added=lambda asset, _created: use_upload(asset, key),
+                    mark=mark,
                 )
+
+    with ui.card().classes("w-full"):
+        sound_card(
+            "Music", None, music_choice, "music_asset", "Drop a music file here", "music-upload"
+        )
         music_levels()
     with ui.card().classes("w-full"):
-        ui.label("Sound effect").classes("text-h6")
-        ui.label(
-            "Played as each scene after the first begins: a whoosh, a click, a soft hit."
-        ).classes("text-body2 text-grey-8")
-        with ui.row().classes("w-full items-start gap-6"):
-            with ui.column().classes("gap-2 grow min-w-[18rem]"):
-                effect_choice()
-            with ui.column().classes("gap-1 w-80"):
-                upload_area(
-                    ws,
-                    label="Drop a sound effect here",
-                    accept=ACCEPT_AUDIO,
-                    wanted={"audio"},
-                    on_added=lambda asset, _created: use_upload(asset, "sfx_asset"),
-                    mark="sfx-upload",
-                )
+        sound_card(
+            "Sound effect",
+            "Played as each scene after the first begins: a whoosh, a click, a soft hit.",
+            effect_choice,
+            "sfx_asset",
+            "Drop a sound effect here",
+            "sfx-upload",
+        )
     with ui.card().classes("w-full"):
         ui.label("Loudness").classes("text-h6")
         loudness_part()

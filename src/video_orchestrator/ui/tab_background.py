@@ -4,14 +4,12 @@ move (Ken Burns zoom on pictures, the transition between scenes)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
 from video_orchestrator.services.assets import AssetOut
-from video_orchestrator.services.projects import BackgroundSettings
 from video_orchestrator.ui.common import Failed, call, duration_text
 from video_orchestrator.ui.library import describe, hover_preview, thumbnail, upload_area
 
@@ -53,20 +51,17 @@ async def build(state: ProjectState) -> None:
     library: dict[str, AssetOut] = {}
     dialogs = ui.element("div")  # dialogs live here, outside the parts that are redrawn
 
-    saving = asyncio.Lock()
-
     async def save_background(
         change: Callable[[list[str | None]], list[str | None]] | None = None, **fields: Any
     ) -> bool:
-        """Save the background settings with ``fields`` (and the scene list through ``change``)
-        applied. The settings are saved whole, so one change at a time, each applied to what
-        the last one saved: quick changes never undo each other."""
-        async with saving:
-            current = state.project.background
+        """Save ``fields`` of the background settings, and the scene list through ``change``
+        (applied to the list as last saved)."""
+
+        def edit(merged: dict[str, Any]) -> None:
             if change is not None:
-                fields["assets"] = change(list(current.assets))
-            settings = BackgroundSettings.model_validate({**current.model_dump(), **fields})
-            return await state.save(background=settings)
+                merged["assets"] = change(list(merged["assets"]))
+
+        return await state.save_part("background", edit, **fields)
 
     async def reload_library() -> None:
         try:

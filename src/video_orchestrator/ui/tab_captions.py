@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
@@ -50,6 +51,61 @@ def preview_text(project: ProjectOut) -> str | None:
     return " ".join(words[:PREVIEW_WORDS]) or None
 
 
+def optional_number(
+    draft: dict[str, Any],
+    key: str,
+    *,
+    describe: Callable[[int | None], str],
+    switch_label: str,
+    default: int,
+    bounds: tuple[int, int, int],
+    props: str,
+    css: str,
+    changed: Callable[[], Awaitable[None]],
+    usable: Callable[[], bool] = lambda: True,
+) -> Callable[[], None]:
+    """A setting that is the style's default (``None``) or a number: a heading saying which, a
+    "default" switch and a slider. Returns what enables the controls again (``usable``)."""
+    heading = ui.label().classes("text-subtitle1")
+
+    def show() -> None:
+        heading.text = describe(draft[key])
+
+    def enable() -> None:
+        switch.set_enabled(usable())
+        slider.set_enabled(usable() and draft[key] is not None)
+
+    async def use_default(on: bool) -> None:
+        draft[key] = None if on else int(slider.value)
+        enable()
+        show()
+        await changed()
+
+    async def moved(value: float) -> None:
+        if draft[key] is not None and draft[key] != int(value):
+            draft[key] = int(value)
+            show()
+            await changed()
+
+    switch = ui.switch(
+        switch_label, value=draft[key] is None, on_change=lambda e: use_default(bool(e.value))
+    ).classes(f"{css}-default")
+    low, high, step = bounds
+    slider = (
+        ui.slider(
+            min=low,
+            max=high,
+            step=step,
+            value=draft[key] or default,
+            on_change=lambda e: moved(e.value),
+        )
+        .props(props)
+        .classes(css)
+    )
+    show()
+    return enable
+
+
 async def build(state: ProjectState) -> None:
     ws: Workspace = state.ws
     presets = ws.ctx.presets
@@ -73,7 +129,7 @@ async def build(state: ProjectState) -> None:
                 settings = CaptionSettings.model_validate(draft)
             except ValidationError as exc:
                 busy.set_visibility(False)
-                ui.notify(f"Not saved: {exc.errors()[0]['msg']}", type="warning")
+                state.refuse(exc)
                 return
             if settings != state.project.captions:
                 await state.save(captions=settings)
@@ -109,8 +165,7 @@ async def build(state: ProjectState) -> None:
                 ui.label("Style").classes("text-subtitle1")
 
                 def show_style(value: str) -> None:
-                    words_switch.set_enabled(value != "pop")
-                    words.set_enabled(value != "pop" and draft["max_words"] is not None)
+                    enable_words()
                     highlight.set_enabled(value == "karaoke")
                     words_note.set_visibility(value == "pop")
                     highlight_note.set_visibility(value != "karaoke")
@@ -127,46 +182,22 @@ async def build(state: ProjectState) -> None:
                 ).props('aria-label="Caption style"').classes("caption-style").mark("caption-style")
 
                 # -- size
-                default_size = DEFAULT_STYLE.size
-                size_label = ui.label().classes("text-subtitle1")
-
-                def show_size() -> None:
-                    size_label.text = (
-                        f"Font size: the style's default ({default_size} px)"
-                        if draft["size"] is None
-                        else f"Font size: {draft['size']} px"
-                    )
-
-                async def size_default(on: bool) -> None:
-                    draft["size"] = None if on else int(size.value)
-                    size.set_enabled(not on)
-                    show_size()
-                    await changed()
-
-                async def size_moved(value: float) -> None:
-                    if draft["size"] is not None and draft["size"] != int(value):
-                        draft["size"] = int(value)
-                        show_size()
-                        await changed()
-
-                ui.switch(
-                    "The style's default size",
-                    value=draft["size"] is None,
-                    on_change=lambda e: size_default(bool(e.value)),
-                ).classes("caption-size-default")
-                size = (
-                    ui.slider(
-                        min=40,
-                        max=200,
-                        step=2,
-                        value=draft["size"] or default_size,
-                        on_change=lambda e: size_moved(e.value),
-                    )
-                    .props('label aria-label="Font size in pixels"')
-                    .classes("caption-size")
+                enable_size = optional_number(
+                    draft,
+                    "size",
+                    describe=lambda v: (
+                        f"Font size: the style's default ({DEFAULT_STYLE.size} px)"
+                        if v is None
+                        else f"Font size: {v} px"
+                    ),
+                    switch_label="The style's default size",
+                    default=DEFAULT_STYLE.size,
+                    bounds=(40, 200, 2),
+                    props='label aria-label="Font size in pixels"',
+                    css="caption-size",
+                    changed=changed,
                 )
-                size.set_enabled(draft["size"] is not None)
-                show_size()
+                enable_size()
 
                 # -- colours
                 ui.label("Colours").classes("text-subtitle1")
@@ -220,48 +251,26 @@ async def build(state: ProjectState) -> None:
                 )
 
                 # -- words on screen
-                words_label = ui.label().classes("text-subtitle1")
-                default_words = DEFAULT_STYLE.max_words
-
-                def show_words() -> None:
-                    words_label.text = (
-                        f"Words on screen at once: the style's default (up to {default_words})"
-                        if draft["max_words"] is None
-                        else f"Words on screen at once: up to {draft['max_words']}"
-                    )
-
-                async def words_default(on: bool) -> None:
-                    draft["max_words"] = None if on else int(words.value)
-                    words.set_enabled(not on and draft["style"] != "pop")
-                    show_words()
-                    await changed()
-
-                async def words_moved(value: float) -> None:
-                    if draft["max_words"] is not None and draft["max_words"] != int(value):
-                        draft["max_words"] = int(value)
-                        show_words()
-                        await changed()
-
-                words_switch = ui.switch(
-                    "The style's default",
-                    value=draft["max_words"] is None,
-                    on_change=lambda e: words_default(bool(e.value)),
-                ).classes("caption-words-default")
-                words = (
-                    ui.slider(
-                        min=1,
-                        max=12,
-                        step=1,
-                        value=draft["max_words"] or default_words,
-                        on_change=lambda e: words_moved(e.value),
-                    )
-                    .props('label markers aria-label="Words on screen at once"')
-                    .classes("caption-words")
+                enable_words = optional_number(
+                    draft,
+                    "max_words",
+                    describe=lambda v: (
+                        "Words on screen at once: the style's default "
+                        f"(up to {DEFAULT_STYLE.max_words})"
+                        if v is None
+                        else f"Words on screen at once: up to {v}"
+                    ),
+                    switch_label="The style's default",
+                    default=DEFAULT_STYLE.max_words,
+                    bounds=(1, 12, 1),
+                    props='label markers aria-label="Words on screen at once"',
+                    css="caption-words",
+                    changed=changed,
+                    usable=lambda: draft["style"] != "pop",
                 )
                 words_note = ui.label("Pop captions always show one word at a time.").classes(
                     "text-caption text-grey-7 -mt-3"
                 )
-                show_words()
                 show_style(draft["style"])
 
             # -- the preview

@@ -192,10 +192,7 @@ async def build(state: ProjectState) -> None:
             try:
                 script = _script_of(draft)
             except ValidationError as exc:
-                from video_orchestrator.ui.editor import condense
-
-                state.show_status(f"Not saved: {condense(exc)}", "text-negative")
-                ui.notify(f"Not saved: {condense(exc)}", type="warning")
+                state.refuse(exc)
                 return
             if script != state.project.script:
                 await state.save(script=script)

@@ -4,7 +4,6 @@ voices not installed yet can be listed from the catalogue and downloaded."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,6 @@ from nicegui import ui
 
 from video_orchestrator.ports.tts import VoiceInfo
 from video_orchestrator.services.api import download_voice, voice_catalogue
-from video_orchestrator.services.projects import VoiceSettings
 from video_orchestrator.services.studio import MAX_PREVIEW_CHARS, cut_text
 from video_orchestrator.ui.common import Failed, call, size_text
 from video_orchestrator.ui.media import preview_url
@@ -87,14 +85,8 @@ async def build(state: ProjectState) -> None:
     except Failed:
         voices = []
 
-    saving = asyncio.Lock()
-
     async def save_voice(**changes: Any) -> bool:
-        """Voice and speed are saved together: one change at a time, each applied to what the
-        last one saved, so a quick second change never undoes the first."""
-        async with saving:
-            merged = {**state.project.voice.model_dump(), **changes}
-            return await state.save(voice=VoiceSettings.model_validate(merged))
+        return await state.save_part("voice", **changes)
 
     def current_value() -> str:
         return state.project.voice.voice or ws.ctx.settings.default_voice
