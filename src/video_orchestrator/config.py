@@ -227,6 +227,17 @@ class Settings(BaseSettings):
         default=None, description="Redis for the API's rate limits and response cache"
     )
     cors_origins: list[str] = Field(default_factory=list)
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="host names the server answers to besides localhost (e.g. its name behind a "
+        "proxy; '*' for any); without API keys only loopback names are answered",
+    )
+    json_max_bytes: int = Field(
+        default=2_000_000, gt=0, description="largest request body other than a file upload"
+    )
+    auth_failures_per_minute: int = Field(
+        default=20, ge=1, description="wrong API keys from one address a minute before a wait"
+    )
     allow_private_urls: bool = Field(
         default=False, description="let URL imports reach private addresses (tests only)"
     )
@@ -240,6 +251,12 @@ class Settings(BaseSettings):
         default=None,
         description="default: required whenever the server listens beyond localhost",
     )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: Any) -> Any:
+        """``a.example,b.example`` or a JSON list, like the other lists."""
+        return cls._comma_list(value)
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'vo.db'}"

@@ -19,6 +19,7 @@ nothing else should reach a user.
     │   ├── StaleVersionError      an edit based on an old version of a record
     │   └── InvalidStateError      e.g. cancel a finished job, retry a running one
     ├── AccessError                a missing or wrong API key
+    │   └── ForbiddenError         a request this server must not answer (foreign page, name)
     ├── RateLimitedError           a client sent too many requests (``retry_after`` s)
     ├── ConfigError                settings are wrong (unknown voice, bad URL …)
     │   └── VoiceNotFoundError     a voice / language that is not installed
@@ -88,6 +89,11 @@ class InvalidStateError(ConflictError):
 
 class AccessError(VoError):
     """A missing or wrong API key."""
+
+
+class ForbiddenError(AccessError):
+    """A request the server refuses whoever sends it: a page of another site, a host name
+    it does not answer to."""
 
 
 class RateLimitedError(VoError):

@@ -31,6 +31,10 @@ from video_orchestrator.services.workspace import Workspace
 PG_ADMIN = os.environ.get("VO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = "outputs, jobs, llm_usage, assets, projects, api_keys, provider_secrets"
 FAKE_VOICE = "fake:fake-en"
+#: A raw upload's headers: its media type (the server refuses an upload without one).
+RAW = {"content-type": "application/octet-stream"}
+#: The name TestClient puts in Host; a keyless server answers only loopback names otherwise.
+TEST_HOSTS = ["testserver"]
 
 ClientFactory = Callable[..., TestClient]
 
@@ -79,6 +83,7 @@ def settings(tmp_path: Path, database_url: str, shared_cache: Path) -> Settings:
         default_voice=FAKE_VOICE,
         job_stale_seconds=5,
         rate_limit_per_minute=10_000,
+        allowed_hosts=TEST_HOSTS,
     )
 
 

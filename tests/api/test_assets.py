@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import ClientFactory, problem_of
+from tests.api.conftest import RAW, ClientFactory, problem_of
 
 
 def upload(client: TestClient, path: Path, name: str | None = None) -> object:
@@ -123,7 +123,7 @@ def test_an_upload_over_the_limit_is_413_and_leaves_nothing(
         for start in range(0, len(data), 4096):
             yield data[start : start + 4096]
 
-    streamed = client.post("/assets", params={"filename": "x.mp4"}, content=chunks())
+    streamed = client.post("/assets", params={"filename": "x.mp4"}, content=chunks(), headers=RAW)
     assert problem_of(streamed)["status"] == 413
     incoming = client.app.state.services.ctx.settings.data_dir / "incoming"  # type: ignore[attr-defined]
     assert list(incoming.iterdir()) == []
@@ -143,14 +143,18 @@ def test_path_traversal_in_a_file_name_never_reaches_the_file_system(
 
 
 def test_empty_upload_is_refused(client: TestClient) -> None:
-    response = client.post("/assets", params={"filename": "x.mp4"}, content=b"")
+    response = client.post("/assets", params={"filename": "x.mp4"}, content=b"", headers=RAW)
     assert problem_of(response)["status"] == 415
 
 
 def test_music_accepts_audio_only(client: TestClient, clip: Path, tone: Path) -> None:
-    ok = client.post("/music", params={"filename": "bed.wav"}, content=tone.read_bytes())
+    ok = client.post(
+        "/music", params={"filename": "bed.wav"}, content=tone.read_bytes(), headers=RAW
+    )
     assert ok.status_code == 201 and ok.json()["kind"] == "audio"
-    video = client.post("/music", params={"filename": "clip.mp4"}, content=clip.read_bytes())
+    video = client.post(
+        "/music", params={"filename": "clip.mp4"}, content=clip.read_bytes(), headers=RAW
+    )
     assert problem_of(video)["status"] == 415
     assert [a["kind"] for a in client.get("/music").json()["items"]] == ["audio"]
 
@@ -167,7 +171,9 @@ def test_delete_refuses_an_asset_a_project_uses(client: TestClient, clip: Path) 
 
 
 def test_delete_refuses_a_sound_effect_a_project_uses(client: TestClient, tone: Path) -> None:
-    sound = client.post("/music", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    sound = client.post(
+        "/music", params={"filename": "whoosh.wav"}, content=tone.read_bytes(), headers=RAW
+    )
     asset = sound.json()
     client.post("/projects", json={"topic": "sea", "audio": {"sfx_asset": asset["id"]}})
     assert "used by the project" in problem_of(client.delete(f"/assets/{asset['id']}"))["detail"]
@@ -269,7 +275,7 @@ def test_a_chunked_multipart_upload_over_the_limit_is_answered_before_it_ends(
     ).encode()
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(
-            b"POST /assets HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n"
+            b"POST /assets HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
             + f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n".encode()
         )
         sock.sendall(b"%x\r\n%s\r\n" % (len(head), head))

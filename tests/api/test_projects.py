@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import problem_of
+from tests.api.conftest import RAW, problem_of
 
 
 def create(client: TestClient, **fields: object) -> dict[str, object]:
@@ -234,12 +234,16 @@ def test_a_sound_effect_must_be_an_audio_asset(client: TestClient, clip: Path, t
         )
     )
     assert missing["status"] == 404 and "sound effect" in str(missing["detail"])
-    video = client.post("/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes())
+    video = client.post(
+        "/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes(), headers=RAW
+    )
     wrong = problem_of(
         client.post("/projects", json={"topic": "x", "audio": {"sfx_asset": video.json()["id"]}})
     )
     assert wrong["status"] == 422 and "not audio" in str(wrong["detail"])
-    sound = client.post("/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    sound = client.post(
+        "/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes(), headers=RAW
+    )
     assert sound.status_code == 201, sound.text
     fine = client.patch(
         f"/projects/{project['id']}",
@@ -253,7 +257,9 @@ def test_each_scene_has_its_own_background_and_null_is_a_generated_one(
     client: TestClient, clip: Path, tone: Path
 ) -> None:
     project = create(client)
-    video = client.post("/assets", params={"filename": "reef.mp4"}, content=clip.read_bytes())
+    video = client.post(
+        "/assets", params={"filename": "reef.mp4"}, content=clip.read_bytes(), headers=RAW
+    )
     reef = video.json()["id"]
     patched = client.patch(
         f"/projects/{project['id']}", json={"version": 1, "background": {"assets": [None, reef]}}
@@ -271,7 +277,9 @@ def test_each_scene_has_its_own_background_and_null_is_a_generated_one(
         )
     )
     assert missing["status"] == 404 and "nope" in str(missing["detail"])
-    sound = client.post("/assets", params={"filename": "bed.wav"}, content=tone.read_bytes())
+    sound = client.post(
+        "/assets", params={"filename": "bed.wav"}, content=tone.read_bytes(), headers=RAW
+    )
     not_visual = problem_of(
         client.patch(
             f"/projects/{project['id']}",

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import FAKE_VOICE, ClientFactory, problem_of
+from tests.api.conftest import FAKE_VOICE, RAW, ClientFactory, problem_of
 from tests.media import ffmpeg_exe, make_colour_video
 from video_orchestrator.render.measure import measure_loudness
 from video_orchestrator.render.probe import probe
@@ -62,7 +62,9 @@ def test_a_project_renders_with_progress_streamed_and_a_downloadable_checked_mp4
     make_client: ClientFactory, clip: Path, tmp_path: Path
 ) -> None:
     client = make_client(workers=1)
-    asset = client.post("/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes())
+    asset = client.post(
+        "/assets", params={"filename": "ocean.mp4"}, content=clip.read_bytes(), headers=RAW
+    )
     made = project(client, background={"assets": [asset.json()["id"]]})
     submitted = client.post("/renders", json={"project_id": made["id"]})
     assert submitted.status_code == 202, submitted.text
@@ -188,7 +190,9 @@ def test_spec_api_validates_asset_references_and_renders(
     make_client: ClientFactory, clip: Path
 ) -> None:
     client = make_client(workers=1)
-    asset = client.post("/assets", params={"filename": "a.mp4"}, content=clip.read_bytes()).json()
+    asset = client.post(
+        "/assets", params={"filename": "a.mp4"}, content=clip.read_bytes(), headers=RAW
+    ).json()
     spec = {
         "output": {"width": 360, "height": 640, "fps": 25},
         "clips": [{"kind": "video", "path": f"asset:{asset['id']}", "duration": 50}],
@@ -240,7 +244,9 @@ def test_a_projects_render_settings_shape_the_real_render(
     """Captions at the top in green, -20 LUFS, cuts, a sound at the second scene, draft
     quality: each measured in the rendered file (or read from the spec it was made from)."""
     client = make_client(workers=1)
-    sound = client.post("/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes())
+    sound = client.post(
+        "/assets", params={"filename": "whoosh.wav"}, content=tone.read_bytes(), headers=RAW
+    )
     made = project(
         client,
         script=TWO_SCENES,
@@ -302,7 +308,9 @@ def test_each_scene_shows_exactly_the_background_chosen_for_it(
     matching would have put it on scene 1, reuse on scene 3)."""
     red = make_colour_video(tmp_path / "red.mp4", "red", seconds=1.0)
     client = make_client(workers=1)
-    asset = client.post("/assets", params={"filename": "red.mp4"}, content=red.read_bytes())
+    asset = client.post(
+        "/assets", params={"filename": "red.mp4"}, content=red.read_bytes(), headers=RAW
+    )
     assert asset.status_code == 201, asset.text
     made = project(
         client,

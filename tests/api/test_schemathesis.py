@@ -51,7 +51,7 @@ from schemathesis.core.failures import Failure
 from schemathesis.python import asgi as schemathesis_asgi
 from schemathesis.schemas import BaseSchema
 
-from tests.api.conftest import FAKE_VOICE
+from tests.api.conftest import FAKE_VOICE, TEST_HOSTS
 from video_orchestrator.api import create_app
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor
@@ -165,6 +165,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path, tone: Path
         database_url=f"sqlite:///{root / 'vo.db'}",
         default_voice=FAKE_VOICE,
         rate_limit_per_minute=1_000_000_000,
+        allowed_hosts=TEST_HOSTS,
     )
     ctx = AppContext(config)
     ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))

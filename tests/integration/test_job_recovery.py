@@ -152,7 +152,7 @@ def test_queued_jobs_survive_a_server_restart(settings: Settings) -> None:
 
     first_ctx = AppContext(settings)
     idle = Workspace(first_ctx, executor=ThreadExecutor(settings, first_ctx.db, workers=0))
-    with TestClient(create_app(settings, workspace=idle)) as client:
+    with TestClient(create_app(settings, workspace=idle), base_url="http://127.0.0.1") as client:
         project = client.post(
             "/projects",
             json={"topic": "waves", "script": long_script(1), "voice": {"voice": FAKE_VOICE}},
@@ -163,7 +163,9 @@ def test_queued_jobs_survive_a_server_restart(settings: Settings) -> None:
     first_ctx.db.dispose()
 
     # a new server process on the same database, with the default local executor
-    with TestClient(create_app(settings.model_copy(update={"workers": 1}))) as client:
+    with TestClient(
+        create_app(settings.model_copy(update={"workers": 1})), base_url="http://127.0.0.1"
+    ) as client:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             states = {client.get(f"/renders/{i}").json()["status"] for i in ids}

@@ -16,8 +16,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from video_orchestrator import __version__
-from video_orchestrator.api import problems
-from video_orchestrator.api.limits import CounterStore, MemoryStore, RateLimiter, RedisStore
+from video_orchestrator.api import docs, problems
+from video_orchestrator.api.boundary import BrowserPolicy
+from video_orchestrator.api.limits import (
+    CounterStore,
+    FailureThrottle,
+    FallbackStore,
+    MemoryStore,
+    RateLimiter,
+    RedisStore,
+)
 from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
 from video_orchestrator.api.security import Guard
 from video_orchestrator.config import Settings
@@ -48,7 +56,7 @@ def key_required(settings: Settings) -> bool:
 
 
 def counter_store(settings: Settings) -> CounterStore:
-    return RedisStore(settings.redis_url) if settings.redis_url else MemoryStore()
+    return FallbackStore(RedisStore(settings.redis_url)) if settings.redis_url else MemoryStore()
 
 
 def create_app(
@@ -82,15 +90,24 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by docs.install from the installed package, not a CDN
+        redoc_url=None,
     )
     store = counter_store(resolved)
     app.state.require_api_key = key_required(resolved)
+    app.state.browser_policy = BrowserPolicy.of(
+        allowed_hosts=resolved.allowed_hosts,
+        key_required=app.state.require_api_key,
+        cors_origins=resolved.cors_origins,
+    )
     app.state.limiter = RateLimiter(store, resolved.rate_limit_per_minute)
+    app.state.auth_failures = FailureThrottle(store, resolved.auth_failures_per_minute)
     app.state.cache = store
     if workspace is not None:
         app.state.services = workspace
 
     problems.install(app)
+    docs.install(app, title=app.title)
 
     app.add_middleware(Guard)
     if resolved.cors_origins:

@@ -32,6 +32,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.StaleVersionError, 409, "stale-version"),
     (e.InvalidStateError, 409, "invalid-state"),
     (e.ConflictError, 409, "conflict"),
+    (e.ForbiddenError, 403, "forbidden"),
     (e.AccessError, 401, "unauthorized"),
     (e.RateLimitedError, 429, "rate-limited"),
     (e.VoiceNotFoundError, 422, "voice-not-found"),

@@ -1,4 +1,5 @@
-"""API keys, rate limits, NUL refusal and security headers: what every request passes through.
+"""API keys, rate limits, body limits, NUL refusal, the browser rules (``boundary.py``) and
+security headers: what every request passes through.
 
 A plain ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which costs a task and a
 stream per request): it checks the request, then adds the headers as the response starts.
@@ -13,18 +14,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from video_orchestrator.api.boundary import BrowserPolicy
 from video_orchestrator.api.limits import MemoryStore
 from video_orchestrator.api.problems import problem, status_of
 from video_orchestrator.errors import (
     AccessError,
+    ForbiddenError,
     InputError,
     PayloadTooLarge,
     RateLimitedError,
     VoError,
 )
 
-#: Paths that never need a key: liveness and readiness probes, and the API's own description.
-OPEN_PATHS = ("/", "/health", "/docs", "/openapi.json", "/redoc")  # "/": a redirect to /ui
+#: Paths that never need a key: liveness and readiness probes, and the API's own description
+#: (each with what lies below it); "/" itself (a redirect to /ui) is open, nothing under it.
+OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+#: Routes that take a file (streamed to disk under their own size limit, ``upload_max_bytes``);
+#: every other request body is held to ``json_max_bytes``.
+UPLOAD_PATHS = ("/assets", "/music")
 #: The web UI signs its users in itself (a session cookie), loads many small files and keeps a
 #: websocket open: it gets its own policy, and neither API keys nor the API's rate limit.
 UI_PATHS = ("/ui",)
@@ -42,7 +49,6 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-MAX_CHECKED_JSON = 2_000_000
 MULTIPART_OVERHEAD = 64_000  # the form's boundaries and part headers around one file
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 not preceded by an odd "\"
 
@@ -55,7 +61,13 @@ def bearer_key(headers: Headers) -> str | None:
 
 
 def is_open(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in OPEN_PATHS + UI_PATHS)
+    return path == "/" or any(path == p or path.startswith(p + "/") for p in OPEN_PATHS + UI_PATHS)
+
+
+def is_upload(scope: Scope) -> bool:
+    return scope.get("method") == "POST" and (
+        scope.get("path", "") in UPLOAD_PATHS or is_ui_upload(scope)
+    )
 
 
 def is_ui(path: str) -> bool:
@@ -81,6 +93,10 @@ def check_ui_upload(headers: Headers, limit: int) -> None:
         )
 
 
+def _too_large(limit: int) -> str:
+    return f"the request body is over the {limit:,}-byte limit of this server (VO_JSON_MAX_BYTES)"
+
+
 def refuse_nul_in_url(scope: Scope) -> None:
     query = scope.get("query_string", b"")
     if "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query:
@@ -101,15 +117,19 @@ class Guard:
         headers = Headers(scope=scope)
         state: Any = scope["app"].state
         try:
+            policy: BrowserPolicy = state.browser_policy
+            policy.check(scope.get("method", "GET"), headers)
             refuse_nul_in_url(scope)
-            receive = await self._checked_body(headers, receive)
-            if is_ui_upload(scope):
-                check_ui_upload(headers, state.services.ctx.settings.upload_max_bytes)
+            settings = state.services.ctx.settings
+            if is_upload(scope):
+                if is_ui_upload(scope):
+                    check_ui_upload(headers, settings.upload_max_bytes)
+            else:
+                receive = await self._checked_body(headers, receive, settings.json_max_bytes)
             if not is_open(path):
                 client = scope["client"][0] if scope.get("client") else "unknown"
                 if state.require_api_key:
-                    verify = state.services.apikeys.verify
-                    info = await run_in_threadpool(verify, bearer_key(headers))
+                    info = await self._verified(state, client, bearer_key(headers))
                     client = f"key:{info.id}"
                 limiter = state.limiter
                 if isinstance(limiter.store, MemoryStore):
@@ -119,7 +139,7 @@ class Guard:
         except VoError as exc:
             status, slug = status_of(exc)
             extra: dict[str, str] = {}
-            if isinstance(exc, AccessError):
+            if isinstance(exc, AccessError) and not isinstance(exc, ForbiddenError):
                 extra["WWW-Authenticate"] = "Bearer"
             if isinstance(exc, RateLimitedError):
                 extra["Retry-After"] = str(max(1, round(exc.retry_after)))
@@ -129,15 +149,25 @@ class Guard:
         await self.app(scope, receive, self._with_headers(send, path))
 
     @staticmethod
-    async def _checked_body(headers: Headers, receive: Receive) -> Receive:
-        """For a JSON body of reasonable size: read it, refuse a NUL, and replay it."""
+    async def _verified(state: Any, address: str, key: str | None) -> Any:
+        """The key's record; a client address that keeps sending wrong keys must wait."""
+        failures = state.auth_failures
+        failures.refuse_if_over(address)
+        try:
+            return await run_in_threadpool(state.services.apikeys.verify, key)
+        except AccessError:
+            failures.count(address)
+            raise
+
+    @staticmethod
+    async def _checked_body(headers: Headers, receive: Receive, limit: int) -> Receive:
+        """Read a request's body (JSON, CSV …: anything but an upload) up to ``limit`` bytes,
+        refuse a bigger one (413) before parsing, refuse a NUL in JSON, and replay it."""
         length = headers.get("content-length", "")
-        if not (
-            headers.get("content-type", "").startswith("application/json")
-            and length.isdigit()
-            and int(length) <= MAX_CHECKED_JSON
-        ):
-            return receive
+        if length.isdigit() and int(length) > limit:
+            raise PayloadTooLarge(_too_large(limit))
+        if not (length.isdigit() and int(length) > 0) and "transfer-encoding" not in headers:
+            return receive  # no body
         messages: list[Message] = []
         body = b""
         while True:
@@ -146,9 +176,13 @@ class Guard:
             if message["type"] != "http.request":
                 break
             body += message.get("body", b"")
+            if len(body) > limit:
+                raise PayloadTooLarge(_too_large(limit))
             if not message.get("more_body", False):
                 break
-        if _JSON_NUL.search(body):
+        if headers.get("content-type", "").startswith("application/json") and _JSON_NUL.search(
+            body
+        ):
             raise InputError(
                 "the JSON body contains a NUL character (\\u0000), which no field accepts"
             )

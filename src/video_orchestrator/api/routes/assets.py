@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message
 
+from video_orchestrator.api.boundary import is_media_type
 from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
 from video_orchestrator.errors import InputError, MediaError, PayloadTooLarge
@@ -94,6 +95,12 @@ async def _receive(ws: Workspace, request: Request) -> tuple[Path, str | None]:
                     handle.write(block)
             await form.close()
         else:
+            if not is_media_type(content_type):
+                raise MediaError(
+                    f"an upload's Content-Type must be its media type (video/…, image/…, "
+                    f"audio/… or application/octet-stream), not {content_type or 'missing'!r}; "
+                    "or send a multipart form with a 'file' field"
+                )
             size = 0
             with target.open("wb") as handle:
                 async for block in request.stream():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from video_orchestrator import __version__
 from video_orchestrator.api.deps import WS
+from video_orchestrator.api.limits import FallbackStore
 from video_orchestrator.services.secrets_store import SECRET_NAMES, SecretOut
 
 router = APIRouter()
@@ -45,11 +46,17 @@ def health() -> Health:
     tags=["health"],
     responses={503: {"model": Ready, "description": "something the server needs is not ready"}},
 )
-def ready(ws: WS) -> JSONResponse:
-    """Readiness: database, file storage, executor workers and FFmpeg."""
+def ready(ws: WS, request: Request) -> JSONResponse:
+    """Readiness: database, file storage, executor workers, FFmpeg, and Redis when the API's
+    rate limits live there."""
     result = ws.readiness()
-    body = Ready(ready=result.ready, checks=result.checks).model_dump()
-    return JSONResponse(body, status_code=200 if result.ready else 503)
+    checks = dict(result.checks)
+    store = request.app.state.cache
+    if isinstance(store, FallbackStore):
+        checks["redis"] = store.health()
+    ok = result.ready and checks.get("redis", "ok") == "ok"
+    body = Ready(ready=ok, checks=checks).model_dump()
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 @router.get("/settings/providers", response_model=ProvidersOut, tags=["settings"])
