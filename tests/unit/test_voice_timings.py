@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from video_orchestrator.errors import ProviderError, ScriptError
-from video_orchestrator.ports.text import tokenize
 from video_orchestrator.ports.tts import SpeechRequest, VoiceInfo
 from video_orchestrator.providers._speech import (
     CharTiming,
@@ -27,6 +26,7 @@ from video_orchestrator.providers._speech import (
 )
 from video_orchestrator.providers._speech_http import retry_after
 from video_orchestrator.providers.fake.tts import FakeTTS
+from video_orchestrator.text import tokenize
 
 RATE = 16000
 

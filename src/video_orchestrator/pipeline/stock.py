@@ -52,9 +52,9 @@ from video_orchestrator.ports.media import (
     StockKind,
     StockQuery,
 )
-from video_orchestrator.ports.text import normalise_keyword
 from video_orchestrator.render.probe import MediaInfo
 from video_orchestrator.spec.timeline import Timebase
+from video_orchestrator.text import normalise_keyword
 
 log = logging.getLogger(__name__)
 

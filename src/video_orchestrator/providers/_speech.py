@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from video_orchestrator.errors import ConfigError, ProviderError, ScriptError
-from video_orchestrator.ports.text import (
+from video_orchestrator.ports.tts import Speech, SpeechRequest, WordTiming
+from video_orchestrator.text import (
     distribute,
     sentence_end_flags,
     sentence_ranges,
@@ -27,7 +28,6 @@ from video_orchestrator.ports.text import (
     token_spans,
     word_weight,
 )
-from video_orchestrator.ports.tts import Speech, SpeechRequest, WordTiming
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from video_orchestrator.errors import MediaError, NotFoundError, PayloadTooLarge
 from video_orchestrator.ports.media import StockItem, StockKind, StockQuery
-from video_orchestrator.ports.text import keywords_of
+from video_orchestrator.text import keywords_of
 
 log = logging.getLogger(__name__)
 
