@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import (
     ProviderError,
     ProviderRateLimited,
@@ -154,7 +154,7 @@ class PiperCatalogue:
         if self._cache_file is None:
             return
         try:
-            _atomic_bytes(self._cache_file, raw)
+            atomic.write_bytes(self._cache_file, raw)
         except OSError as error:  # a cache that cannot be written is not a failure
             _LOGGER.info("could not save the voice catalogue: %s", error)
 
@@ -355,15 +355,3 @@ def _md5(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
