@@ -24,8 +24,8 @@ from video_orchestrator.providers._speech import (
     tokens_from_char_timings,
     voiced_segments,
 )
-from video_orchestrator.providers._speech_http import retry_after
 from video_orchestrator.providers.fake.tts import FakeTTS
+from video_orchestrator.providers.transport import advised_wait as retry_after
 from video_orchestrator.text import tokenize
 
 RATE = 16000
