@@ -54,7 +54,6 @@ logger = logging.getLogger(__name__)
 
 #: Statuses worth another try: timeout, rate limited, server errors, Anthropic's 529.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 529})
-CHUNK = 64 * 1024
 
 # --------------------------------------------------------------------------- retries
 
@@ -369,7 +368,7 @@ def copy_limited(
     declared = declared_length(response)
     if written == 0 and declared is not None and declared > max_bytes:
         raise PayloadTooLarge(too_large(declared))
-    for chunk in response.iter_bytes(CHUNK):
+    for chunk in response.iter_bytes():  # as received: an interrupted body keeps its part
         if written + len(chunk) > max_bytes:
             raise PayloadTooLarge(too_large(None))
         handle.write(chunk)
