@@ -37,7 +37,6 @@ from video_orchestrator.errors import (
     ScriptError,
     VoiceNotFoundError,
 )
-from video_orchestrator.ports.text import split_sentences, tokenize
 from video_orchestrator.ports.tts import Speech, SpeechRequest, TTSProvider
 from video_orchestrator.providers.edge_tts.tts import EdgeTTS
 from video_orchestrator.providers.elevenlabs.tts import ElevenLabsTTS
@@ -46,6 +45,7 @@ from video_orchestrator.providers.fake.tts import FakeTTS
 from video_orchestrator.providers.openai_speech.tts import OpenAISpeechTTS
 from video_orchestrator.providers.piper import tts as piper_tts
 from video_orchestrator.providers.piper.tts import PiperTTS
+from video_orchestrator.text import split_sentences, tokenize
 
 
 @dataclass(frozen=True)

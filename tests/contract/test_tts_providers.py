@@ -30,11 +30,11 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
     VoiceNotFoundError,
 )
-from video_orchestrator.ports.text import tokenize
 from video_orchestrator.ports.tts import SpeechRequest
 from video_orchestrator.providers.edge_tts.tts import EdgeTTS
 from video_orchestrator.providers.elevenlabs.tts import ElevenLabsTTS
 from video_orchestrator.providers.openai_speech.tts import OpenAISpeechTTS
+from video_orchestrator.text import tokenize
 
 ELEVEN_VOICE = "21m00Tcm4TlvDq8ikWAM"
 TEXT = "Hello there. Second sentence!"

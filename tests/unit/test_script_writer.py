@@ -12,9 +12,9 @@ from video_orchestrator.domain.script import GENRES, Genre, Script
 from video_orchestrator.errors import ScriptError
 from video_orchestrator.pipeline.script_writer import (
     TemplateWriter,
-    content_words,
     template_placeholders,
 )
+from video_orchestrator.text import content_words
 
 HOSTILE = '{\\b1}"x"; a:b [c] 🙂 שלום'
 TOPICS = ["black holes", "how to cook rice", "the Roman Empire", "iPhone photography", "sleep"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from video_orchestrator.ports.text import (
+from video_orchestrator.text import (
     distribute,
     ends_sentence,
     primary_language,
@@ -203,7 +203,7 @@ def test_distribute_is_contiguous_and_exact(words: list[str], start: float, leng
 
 
 def test_speakable_drops_emoji_and_keeps_every_other_character() -> None:
-    from video_orchestrator.ports.text import speakable
+    from video_orchestrator.text import speakable
 
     assert speakable("Hot 🔥 take 👍🏽! 30°C, ©2026 ❤️").split() == [
         "Hot",

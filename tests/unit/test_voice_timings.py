@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from video_orchestrator.errors import ProviderError, ScriptError
-from video_orchestrator.ports.text import tokenize
 from video_orchestrator.ports.tts import SpeechRequest, VoiceInfo
 from video_orchestrator.providers._speech import (
     CharTiming,
@@ -25,8 +24,9 @@ from video_orchestrator.providers._speech import (
     tokens_from_char_timings,
     voiced_segments,
 )
-from video_orchestrator.providers._speech_http import retry_after
 from video_orchestrator.providers.fake.tts import FakeTTS
+from video_orchestrator.providers.transport import advised_wait as retry_after
+from video_orchestrator.text import tokenize
 
 RATE = 16000
 

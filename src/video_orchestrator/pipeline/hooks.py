@@ -36,18 +36,20 @@ from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import ConfigError, ProviderError, ScriptError
 from video_orchestrator.pipeline.prompts import prompt_sections
 from video_orchestrator.pipeline.script import provider_label
-from video_orchestrator.pipeline.script_import import split_sentences
 from video_orchestrator.pipeline.script_writer import (
     TemplateLibrary,
     capitalise,
+)
+from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.ports.llm import JsonRequest, LLMProvider
+from video_orchestrator.text import (
     keyword_terms,
     one_line,
+    sentences_by_punctuation,
     shorten,
     singular,
     words_of,
 )
-from video_orchestrator.platforms import PlatformPreset
-from video_orchestrator.ports.llm import JsonRequest, LLMProvider
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +322,7 @@ def hook_context(
         for scene in script.scenes:
             for keyword in scene.keywords:
                 subject.update(keyword_terms(keyword, stop_words))
-            for sentence in split_sentences(scene.narration):
+            for sentence in sentences_by_punctuation(scene.narration):
                 bare = sentence.strip().rstrip(".!?…;:,").strip()
                 count = len(bare.split())
                 if not FACT_MIN_WORDS <= count <= FACT_MAX_WORDS or '"' in bare:

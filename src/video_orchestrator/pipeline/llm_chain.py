@@ -24,7 +24,6 @@ from video_orchestrator.errors import ConfigError, ProviderError
 from video_orchestrator.pipeline.cache import ContentCache, cache_key
 from video_orchestrator.pipeline.llm_usage import PriceTable
 from video_orchestrator.pipeline.script_import import condense
-from video_orchestrator.pipeline.script_writer import one_line
 from video_orchestrator.ports.llm import (
     Failure,
     JsonRequest,
@@ -35,6 +34,7 @@ from video_orchestrator.ports.llm import (
     complete_metered,
     provider_model,
 )
+from video_orchestrator.text import one_line
 
 logger = logging.getLogger(__name__)
 

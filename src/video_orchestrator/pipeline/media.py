@@ -20,8 +20,8 @@ from PIL import Image, ImageOps
 
 from video_orchestrator.errors import MediaError
 from video_orchestrator.pipeline.cache import ContentCache, file_digest
-from video_orchestrator.ports.text import keywords_of
 from video_orchestrator.render.probe import MediaInfo
+from video_orchestrator.text import keywords_of
 
 log = logging.getLogger(__name__)
 

@@ -23,16 +23,18 @@ from video_orchestrator.pipeline.hooks import (
     short_topic,
     template_hooks,
 )
-from video_orchestrator.pipeline.script_import import split_sentences
 from video_orchestrator.pipeline.script_writer import (
-    content_words,
-    keyword_terms,
-    one_line,
-    shorten,
-    singular,
     stop_words_for,
 )
 from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.text import (
+    content_words,
+    keyword_terms,
+    one_line,
+    sentences_by_punctuation,
+    shorten,
+    singular,
+)
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -453,7 +455,7 @@ def rule_description(inp: OptimiseInput) -> list[Suggestion]:
 
 
 def default_description(script: Script) -> str:
-    sentences = split_sentences(script.scenes[0].narration)
+    sentences = sentences_by_punctuation(script.scenes[0].narration)
     first = sentences[0] if sentences else script.scenes[0].narration
     return shorten(one_line(f"{script.hook} {first}"), 200)
 

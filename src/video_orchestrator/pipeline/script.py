@@ -22,8 +22,6 @@ from video_orchestrator.pipeline.script_writer import (
     TITLE_MAX_CHARS,
     TemplateWriter,
     clean_topic,
-    one_line,
-    shorten,
 )
 from video_orchestrator.ports.llm import (
     Failure,
@@ -33,6 +31,7 @@ from video_orchestrator.ports.llm import (
     Usage,
     complete_metered,
 )
+from video_orchestrator.text import one_line, shorten
 
 logger = logging.getLogger(__name__)
 

@@ -21,11 +21,15 @@ from video_orchestrator.pipeline.script_writer import (
     NARRATION_MAX_CHARS,
     TITLE_MAX_CHARS,
     TOPIC_MAX_CHARS,
+    stop_words_for,
+)
+from video_orchestrator.text import (
     content_words,
     keyword_terms,
     one_line,
+    sentences_by_punctuation,
     shorten,
-    stop_words_for,
+    words_of,
 )
 
 #: Scenes a long text is split into at most (more paragraphs than this stay separate).
@@ -38,11 +42,9 @@ MAX_SCENE_KEYWORDS = 8
 
 # A sentence ends after . ! ? … (with closing quotes/brackets) before whitespace, or after
 # the full-width marks of CJK text, which need no space.
-_SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]»])\s+|(?<=[.!?…])\s+|(?<=[。！？])\s*")
 _CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
 _JSON_START = re.compile(r"\A\{\s*(\"|\})")
 _HEADING = re.compile(r"\A#{1,6}\s+")
-_WORD = r"[^\W_]+(?:['’][^\W_]+)*"
 
 
 def script_from_text(text: str, *, topic: str | None = None, language: str = "en") -> Script:
@@ -102,7 +104,7 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
     if len(paragraphs) > 1 and _is_hashtag_line(paragraphs[-1]):
         hashtags = [word.lstrip("#") for word in paragraphs.pop().split()]
 
-    sentences_per_paragraph = [split_sentences(p) for p in paragraphs]
+    sentences_per_paragraph = [sentences_by_punctuation(p) for p in paragraphs]
     total_sentences = sum(len(s) for s in sentences_per_paragraph)
     all_words = " ".join(paragraphs).split()
     if total_sentences >= 2:
@@ -137,7 +139,7 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
     given_topic = topic.strip() if topic else ""
     title_source = given_topic or _HEADING.sub("", first_line)
     if not given_topic:
-        title_source = split_sentences(title_source)[0]
+        title_source = sentences_by_punctuation(title_source)[0]
     title = shorten(one_line(title_source).rstrip(" .:;,"), TITLE_MAX_CHARS) or shorten(
         one_line(hook), TITLE_MAX_CHARS
     )
@@ -176,11 +178,6 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def _is_hashtag_line(paragraph: str) -> bool:
     words = paragraph.split()
     return bool(words) and all(w.startswith("#") and len(w) > 1 for w in words)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph, in order, with nothing dropped."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
 
 
 def _split_single(sentence: str) -> tuple[str, str]:
@@ -281,7 +278,7 @@ def _keywords(text: str, stop_words: frozenset[str]) -> list[str]:
     """Content words of a scene, the most frequent first (ties in order of appearance), each
     followed by its singular when it has one."""
     words = [w for w in content_words(text, stop_words) if not any(c.isdigit() for c in w)]
-    counts = Counter(w.casefold().replace("’", "'") for w in re.findall(_WORD, text))
+    counts = Counter(w.casefold().replace("’", "'") for w in words_of(text))
     ranked = sorted(words, key=lambda w: -counts[w])  # stable: ties keep their order
     return keyword_terms(" ".join(ranked), frozenset())
 
@@ -289,9 +286,7 @@ def _keywords(text: str, stop_words: frozenset[str]) -> list[str]:
 def _frequent_words(text: str, stop_words: frozenset[str], count: int = 5) -> list[str]:
     """Hashtags: the most frequent content words of at least four letters (3–5 of them)."""
     words = [
-        word.replace("'", "")
-        for word in re.findall(_WORD, text)
-        if not any(ch.isdigit() for ch in word)
+        word.replace("'", "") for word in words_of(text) if not any(ch.isdigit() for ch in word)
     ]
     folded = [w.casefold() for w in words]
     allowed = set(content_words(" ".join(folded), stop_words))

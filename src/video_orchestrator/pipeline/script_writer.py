@@ -5,8 +5,8 @@ templates (deterministically, from a seed), fills in the topic and fits the narr
 target length at about 150 spoken words per minute. The topic is the user's text and is
 inserted literally, never interpreted.
 
-The text helpers at the bottom (:func:`clean_topic`, :func:`content_words`, …) are shared
-with :mod:`video_orchestrator.pipeline.script_import`.
+The word helpers it uses (:func:`~video_orchestrator.text.content_words`, …) live in
+:mod:`video_orchestrator.text`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import random
-import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from video_orchestrator.domain.script import GENRES, Genre, Scene, Script
 from video_orchestrator.errors import ConfigError, ScriptError
+from video_orchestrator.text import content_words, keyword_terms, one_line, shorten
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,6 @@ MAX_KEYWORDS = 8
 #: above it the templates run out of fresh sentences.
 MIN_TARGET_SECONDS = 15
 MAX_TARGET_SECONDS = 90
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 # --------------------------------------------------------------------------- template data
@@ -394,74 +392,6 @@ def capitalise(text: str) -> str:
     if any(ch.isupper() for ch in first_word):
         return text
     return text[0].upper() + text[1:]
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def one_line(text: str) -> str:
-    """``text`` with every run of whitespace (newlines included) collapsed to one space."""
-    return " ".join(text.split())
-
-
-def words_of(text: str) -> list[str]:
-    """The words of ``text`` (letters and digits of any script, inner apostrophes kept)."""
-    return _WORD.findall(text)
-
-
-def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list[str]:
-    """Case-folded words of ``text`` that carry meaning, in order of first appearance.
-
-    Stop words, single characters and repeated words are dropped.
-    """
-    stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words)
-    seen: set[str] = set()
-    result: list[str] = []
-    for raw in words_of(text):
-        word = raw.casefold().replace("’", "'")
-        if len(word) < 2 or word in stops or word in seen:
-            continue
-        seen.add(word)
-        result.append(word)
-    return result
-
-
-def singular(word: str) -> str | None:
-    """A naive English singular (``holes`` → ``hole``), or None when there is none."""
-    if not word.isascii() or len(word) <= 3 or not word.endswith("s"):
-        return None
-    if word.endswith(("ss", "us", "is")):
-        return None
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")) or (
-        word.endswith("oes") and len(word) > 5
-    ):
-        return word[:-2]
-    return word[:-1]
-
-
-def keyword_terms(text: str, stop_words: Sequence[str] | frozenset[str]) -> list[str]:
-    """Content words of ``text`` usable for matching media file names, with singulars."""
-    terms: list[str] = []
-    for word in content_words(text, stop_words):
-        if word.isdigit():
-            continue
-        for term in (word, singular(word)):
-            term = term.replace("'", "") if term else None
-            if term and term not in terms:
-                terms.append(term)
-    return terms
 
 
 def stop_words_for(language: str, library: TemplateLibrary | None = None) -> frozenset[str]:

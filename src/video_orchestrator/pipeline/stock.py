@@ -17,14 +17,13 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import os
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import (
     ConfigError,
     MediaError,
@@ -52,9 +51,9 @@ from video_orchestrator.ports.media import (
     StockKind,
     StockQuery,
 )
-from video_orchestrator.ports.text import normalise_keyword
 from video_orchestrator.render.probe import MediaInfo
 from video_orchestrator.spec.timeline import Timebase
+from video_orchestrator.text import normalise_keyword
 
 log = logging.getLogger(__name__)
 
@@ -222,13 +221,9 @@ class StockLibrary:
         final = self.cache_path(item)
         if not final.is_file():
             provider = self.provider(item.provider)
-            staging = final.with_name(f".{final.stem}.{secrets.token_hex(4)}{final.suffix}")
-            try:
+            with atomic.replacing(final, suffix=final.suffix, create=False) as staging:
                 provider.download(item, staging, max_bytes=self.max_bytes)
                 self._check(item, staging)
-                os.replace(staging, final)
-            finally:
-                staging.unlink(missing_ok=True)
             self.downloads += 1
         info = self._check(item, final)
         assert info.video is not None  # checked

@@ -8,7 +8,6 @@ The parts are then joined into one WAV with a short gap, and their word timings 
 from __future__ import annotations
 
 import json
-import os
 import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import ProviderError
 from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.ports.tts import Speech, SpeechRequest, TTSProvider, WordTiming
@@ -108,14 +108,11 @@ def join_parts(speeches: Sequence[Speech], out_path: Path, *, gap: float = 0.35)
             chunks.append(np.zeros(gap_samples, dtype="<i2"))
             offset_samples += gap_samples
     audio = np.concatenate(chunks)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    with wave.open(str(tmp), "wb") as handle:
+    with atomic.replacing(out_path, suffix=".tmp") as tmp, wave.open(str(tmp), "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
         handle.setframerate(rate)
         handle.writeframes(audio.astype("<i2").tobytes())
-    os.replace(tmp, out_path)
     return Narration(
         audio_path=out_path,
         sample_rate=rate,

@@ -1,7 +1,8 @@
-"""What every HTTP language-model adapter shares: one POST with a timeout, bounded retries
-with exponential backoff on 429/5xx that honour ``Retry-After``, translation of every failure
-into our error tree, secret redaction, and turning a model's text into a JSON object
-(strict, then fenced or amid prose, then repaired with ``json_repair``).
+"""What every HTTP language-model adapter shares: one JSON POST through the provider
+transport (:mod:`video_orchestrator.providers.transport`: timeouts, retries honouring
+``Retry-After``, the error map, redaction), the language-model wording of every failure,
+and turning a model's text into a JSON object (strict, then fenced or amid prose, then
+repaired with ``json_repair``).
 
 Adapters (``anthropic``, ``gemini``, ``openai_compat``) subclass :class:`HttpLLM` and write
 only their protocol: the request body, the headers, and where the answer and the token
@@ -13,11 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,11 +30,13 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
 )
 from video_orchestrator.ports.llm import JsonRequest, JsonResult, Usage
+from video_orchestrator.providers import transport
+from video_orchestrator.providers.transport import (
+    RetryPolicy as RetryPolicy,  # the adapters' retries
+)
 
 logger = logging.getLogger(__name__)
 
-#: Statuses worth another try: rate limited, server errors, Anthropic's 529 "overloaded".
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 529})
 _FENCED = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
@@ -106,43 +106,6 @@ def mapping(value: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- retries
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """``max_retries`` more tries after the first on a retryable status; waits of
-    ``base_delay · 2^(n-1)`` seconds unless the provider advises one, never over ``max_delay``."""
-
-    max_retries: int = 1
-    base_delay: float = 1.0
-    max_delay: float = 5.0
-
-    def delay(self, retry: int, advised: float | None) -> float:
-        wait = advised if advised is not None else self.base_delay * 2 ** (retry - 1)
-        return min(max(wait, 0.0), max(self.max_delay, 0.0))
-
-
-def retry_after(
-    headers: Mapping[str, str], *, now: Callable[[], float] = time.time
-) -> float | None:
-    """Seconds from ``retry-after-ms``, or ``Retry-After`` (seconds or an HTTP date)."""
-    millis = headers.get("retry-after-ms", "").strip()
-    if millis:
-        try:
-            return float(millis) / 1000
-        except ValueError:
-            pass
-    header = headers.get("retry-after", "").strip()
-    if not header:
-        return None
-    try:
-        return float(header)
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(header).timestamp() - now()
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def parse_duration(text: Any) -> float | None:
@@ -251,55 +214,49 @@ class HttpLLM:
     def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
         """POST ``body``; the parsed JSON response. Retries 429/5xx as the policy says."""
         headers = {"Content-Type": "application/json", "Accept": "application/json", **headers}
-        retries = max(0, self._retry.max_retries)
-        for attempt in range(retries + 1):
-            with self._transport_errors():
-                response = self._send(url, body, headers)
-            status = response.status_code
-            if status in RETRY_STATUSES and attempt < retries:
-                wait = self._retry.delay(attempt + 1, self._advised_wait(response))
-                logger.info("%s answered HTTP %s; retrying in %.1fs", self.host, status, wait)
-                if wait > 0:
-                    self._sleep(wait)
-                continue
-            if status >= 400:
-                raise self._http_error(response)
-            try:
-                return response.json()
-            except ValueError as exc:
-                raise HttpProviderError(
-                    f"{self.label} sent a response that is not JSON; {self.not_json_advice}",
-                    reason="the response was not JSON",
-                    status=status,
-                ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _send(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
-        if self._client is not None:
-            return self._client.post(url, json=body, headers=headers, timeout=self.timeout)
-        with httpx.Client(timeout=self.timeout) as client:
-            return client.post(url, json=body, headers=headers)
-
-    @contextmanager
-    def _transport_errors(self) -> Iterator[None]:
+        response = transport.send(
+            self._client,
+            "POST",
+            url,
+            json=body,
+            headers=headers,
+            retry=self._retry,
+            timeout=self.timeout,
+            label=self.host,
+            sleep=self._sleep,
+            advised=self._advised_wait,
+            on_timeout=self._timed_out,
+            on_unreachable=self._unreachable,
+        )
+        status = response.status_code
+        if status >= 400:
+            raise self._http_error(response)
         try:
-            yield
-        except httpx.TimeoutException as exc:
-            raise HttpUnavailable(
-                f"{self.label} did not answer within {self.timeout:g}s; "
-                "try again, raise VO_LLM_TIMEOUT or use a smaller model",
-                reason=f"no answer within {self.timeout:g}s",
+            return response.json()
+        except ValueError as exc:
+            raise HttpProviderError(
+                f"{self.label} sent a response that is not JSON; {self.not_json_advice}",
+                reason="the response was not JSON",
+                status=status,
             ) from exc
-        except httpx.TransportError as exc:
-            detail = self.redact(str(exc)) or type(exc).__name__
-            raise HttpUnavailable(
-                f"cannot reach {self.label} ({detail}); check that it is running and that "
-                f"{self.url_setting} is right",
-                reason=f"cannot connect: {detail}",
-            ) from exc
+
+    def _timed_out(self, exc: Exception) -> ProviderError:
+        return HttpUnavailable(
+            f"{self.label} did not answer within {self.timeout:g}s; "
+            "try again, raise VO_LLM_TIMEOUT or use a smaller model",
+            reason=f"no answer within {self.timeout:g}s",
+        )
+
+    def _unreachable(self, exc: Exception) -> ProviderError:
+        detail = self.redact(str(exc)) or type(exc).__name__
+        return HttpUnavailable(
+            f"cannot reach {self.label} ({detail}); check that it is running and that "
+            f"{self.url_setting} is right",
+            reason=f"cannot connect: {detail}",
+        )
 
     def _advised_wait(self, response: httpx.Response) -> float | None:
-        advised = retry_after(response.headers)
+        advised = transport.retry_after(response.headers)
         if advised is None:
             try:
                 advised = self.retry_after_from_body(response.json())
@@ -312,17 +269,8 @@ class HttpLLM:
         return None
 
     def error_detail(self, body: Any) -> str:
-        """The provider's error message in an error body (OpenAI style by default)."""
-        if isinstance(body, dict):
-            error = body.get("error")
-            if isinstance(error, dict) and error.get("message"):
-                return str(error["message"])
-            if isinstance(error, str):
-                return error
-            for key in ("message", "detail"):
-                if body.get(key):
-                    return str(body[key])
-        return ""
+        """The provider's error message in an error body (see :func:`transport.error_detail`)."""
+        return transport.error_detail(body)
 
     def _http_error(self, response: httpx.Response) -> ProviderError:
         try:
@@ -359,10 +307,7 @@ class HttpLLM:
         )
 
     def redact(self, text: str) -> str:
-        text = " ".join(text.split())
-        if self._api_key:
-            text = text.replace(self._api_key, "***")
-        return text[:300]
+        return transport.redact(text, (self._api_key,), limit=300)
 
     # ------------------------------------------------------------------ the answer
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import os
-import tempfile
 import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,8 +16,10 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import ConfigError, ProviderError, ScriptError
-from video_orchestrator.ports.text import (
+from video_orchestrator.ports.tts import Speech, SpeechRequest, WordTiming
+from video_orchestrator.text import (
     distribute,
     sentence_end_flags,
     sentence_ranges,
@@ -27,7 +27,6 @@ from video_orchestrator.ports.text import (
     token_spans,
     word_weight,
 )
-from video_orchestrator.ports.tts import Speech, SpeechRequest, WordTiming
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
@@ -50,27 +49,20 @@ def check_request(request: SpeechRequest) -> None:
 
 def write_wav(out_path: Path, samples: NDArray[np.int16], sample_rate: int) -> None:
     """Write mono 16-bit PCM to a temporary file beside ``out_path``, then rename it."""
-    tmp_name: str | None = None
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(
-            dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".part"
-        )
-        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+        with (
+            atomic.replacing(out_path, suffix=".part") as temporary,
+            wave.open(str(temporary), "wb") as wav,
+        ):
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(sample_rate)
             wav.writeframes(samples.astype("<i2").tobytes())
-        os.replace(tmp_name, out_path)
-        tmp_name = None
     except OSError as error:
         raise ProviderError(
             f"Could not write the speech audio to {out_path} ({error}); check that the "
             "folder is writable and the path is not a directory."
         ) from error
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 # --- sentence-by-sentence synthesis for cloud and command-line voices --------------------

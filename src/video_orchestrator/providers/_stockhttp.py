@@ -4,9 +4,11 @@
   reached 0, rests until its reset time; a key refused with 401/403 is not used again in
   this process. When no key is usable the ring raises ``ProviderRateLimited`` (with the wait
   until the first key is free) or ``ProviderAuthError``.
-* :class:`StockHTTP` sends the search requests through the ring, honours the rate-limit
-  headers and maps every failure onto the product's errors, never showing a key.
-* :meth:`StockHTTP.download` streams a file to disk atomically with a size limit.
+* :class:`StockHTTP` sends the search requests through the ring and the provider transport
+  (:mod:`video_orchestrator.providers.transport`), honours the rate-limit headers and words
+  every failure for a stock library, never showing a key.
+* :meth:`StockHTTP.download` streams a file to disk atomically with a size limit (through
+  :func:`video_orchestrator.providers.transport.download`).
 * :func:`choose_rendition` picks the rendition of a video closest to the output frame.
 """
 
@@ -14,9 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,14 +29,13 @@ import httpx
 
 from video_orchestrator.errors import (
     ConfigError,
-    PayloadTooLarge,
     ProviderAuthError,
     ProviderError,
     ProviderRateLimited,
     ProviderUnavailable,
 )
 from video_orchestrator.ports.media import StockQuery
-from video_orchestrator.providers._http import retry_after
+from video_orchestrator.providers import transport
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ DEFAULT_REST_SECONDS = 60.0
 MIN_REST_SECONDS = 1.0
 #: A reset header above this is a UNIX timestamp (Pexels), below it seconds to wait (Pixabay).
 _EPOCH_THRESHOLD = 1_000_000_000
-_CHUNK = 64 * 1024
+_NO_RETRY = transport.RetryPolicy(max_retries=0)
 
 
 class KeyRing:
@@ -230,11 +229,19 @@ class StockHTTP:
                 ) from exc
 
     def _get(self, url: str, params: dict[str, str], headers: dict[str, str]) -> httpx.Response:
-        headers = {"Accept": "application/json", **headers}
-        if self._client is not None:
-            return self._client.get(url, params=params, headers=headers, timeout=self.timeout)
-        with httpx.Client(timeout=self.timeout) as client:
-            return client.get(url, params=params, headers=headers)
+        # no retries here: a 429 moves on to the next key in get_json
+        return transport.send(
+            self._client,
+            "GET",
+            url,
+            params=params,
+            headers={"Accept": "application/json", **headers},
+            retry=_NO_RETRY,
+            timeout=self.timeout,
+            label=self.label,
+            on_timeout=self._timed_out,
+            on_unreachable=self._unreachable,
+        )
 
     def _note_limits(self, key: str, response: httpx.Response) -> float | None:
         """Remember the rate-limit headers; a key with none left rests until the reset."""
@@ -251,7 +258,7 @@ class StockHTTP:
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         """When (on this library's clock) the provider said to come back, if it said."""
-        seconds = retry_after(response.headers, now=self._clock)
+        seconds = transport.retry_after(response.headers, now=self._clock)
         return None if seconds is None else self._clock() + max(seconds, 0.0)
 
     def _detail(self, response: httpx.Response) -> str:
@@ -260,31 +267,26 @@ class StockHTTP:
         except ValueError:
             text = response.text
         else:
-            text = ""
-            if isinstance(body, dict):
-                for field in ("error", "message", "detail", "code"):
-                    if isinstance(body.get(field), str):
-                        text = body[field]
-                        break
-        text = self.redact(" ".join(text.split()))[:200]
+            text = transport.error_detail(body)
+        text = self.redact(text, limit=200)
         return f": {text}" if text else ""
 
-    def redact(self, text: str) -> str:
-        for secret in self.keys.secrets:
-            text = text.replace(secret, "***")
-        return text
+    def redact(self, text: str, *, limit: int | None = None) -> str:
+        return transport.redact(text, self.keys.secrets, limit=limit)
+
+    def _timed_out(self, exc: Exception) -> ProviderError:
+        return ProviderUnavailable(
+            f"{self.label} did not answer within {self.timeout:g}s; try again later"
+        )
+
+    def _unreachable(self, exc: Exception) -> ProviderError:
+        detail = self.redact(str(exc)) or type(exc).__name__
+        return ProviderUnavailable(f"cannot reach {self.label} ({detail})")
 
     @contextmanager
     def transport_errors(self) -> Iterator[None]:
-        try:
+        with transport.transport_errors(timeout=self._timed_out, unreachable=self._unreachable):
             yield
-        except httpx.TimeoutException as exc:
-            raise ProviderUnavailable(
-                f"{self.label} did not answer within {self.timeout:g}s; try again later"
-            ) from exc
-        except httpx.TransportError as exc:
-            detail = self.redact(str(exc)) or type(exc).__name__
-            raise ProviderUnavailable(f"cannot reach {self.label} ({detail})") from exc
 
     # ------------------------------------------------------------------ downloads
 
@@ -293,52 +295,39 @@ class StockHTTP:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ProviderError(f"{self.label} gave a download link that is not http(s)")
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle, self.transport_errors():
-                if self._client is not None:
-                    self._stream_into(self._client, url, handle, max_bytes)
-                else:
-                    with httpx.Client(timeout=self.timeout) as client:
-                        self._stream_into(client, url, handle, max_bytes)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return out_path
 
-    def _stream_into(self, client: httpx.Client, url: str, handle: Any, max_bytes: int) -> None:
-        with client.stream("GET", url, follow_redirects=True, timeout=self.timeout) as response:
-            status = response.status_code
-            if status >= 400:
-                response.read()
-                where = f"downloading from {self.label}"
-                if status == 429:
-                    wait = self._retry_after(response)
-                    raise ProviderRateLimited(
-                        f"{where}: HTTP 429, too many requests",
-                        retry_after=None if wait is None else max(wait - self._clock(), 0.0),
-                    )
-                if status >= 500:
-                    raise ProviderUnavailable(f"{where}: HTTP {status}; try again later")
-                raise ProviderError(f"{where}: HTTP {status}")
-            declared = _number(response.headers.get("content-length"))
-            if declared is not None and declared > max_bytes:
-                raise PayloadTooLarge(
+        def too_large(declared: int | None) -> str:
+            if declared is not None:
+                return (
                     f"the {self.label} file is {_megabytes(declared)}, over the "
                     f"{_megabytes(max_bytes)} download limit"
                 )
-            received = 0
-            for chunk in response.iter_bytes(_CHUNK):
-                received += len(chunk)
-                if received > max_bytes:
-                    raise PayloadTooLarge(
-                        f"the {self.label} file is over the {_megabytes(max_bytes)} download limit"
-                    )
-                handle.write(chunk)
+            return f"the {self.label} file is over the {_megabytes(max_bytes)} download limit"
+
+        return transport.download(
+            self._client,
+            url,
+            out_path,
+            max_bytes=max_bytes,
+            timeout=self.timeout,
+            too_large=too_large,
+            status_failure=self._download_failure,
+            on_timeout=self._timed_out,
+            on_unreachable=self._unreachable,
+        )
+
+    def _download_failure(self, response: httpx.Response) -> ProviderError:
+        status = response.status_code
+        where = f"downloading from {self.label}"
+        if status == 429:
+            wait = self._retry_after(response)
+            return ProviderRateLimited(
+                f"{where}: HTTP 429, too many requests",
+                retry_after=None if wait is None else max(wait - self._clock(), 0.0),
+            )
+        if status >= 500:
+            return ProviderUnavailable(f"{where}: HTTP {status}; try again later")
+        return ProviderError(f"{where}: HTTP {status}")
 
 
 def _megabytes(size: float) -> str:
@@ -393,23 +382,3 @@ def slug_words(url: str) -> tuple[str, ...]:
     """Words of a page URL's last path segment: ``…/video/ocean-waves-123/`` → ocean, waves."""
     segment = urlsplit(url).path.rstrip("/").rpartition("/")[2]
     return tuple(w for w in re.split(r"[-_]+", segment) if w.isalpha())
-
-
-class KeyQueryFilter(logging.Filter):
-    """Redacts ``key=…`` query values from log records (httpx logs request URLs at INFO)."""
-
-    _KEY = re.compile(r"([?&]key=)[^&\s\"']+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "key=" in message:
-            record.msg = self._KEY.sub(r"\1***", message)
-            record.args = ()
-        return True
-
-
-def redact_key_queries_in_httpx_logs() -> None:
-    """Install :class:`KeyQueryFilter` on the ``httpx`` logger once."""
-    logger = logging.getLogger("httpx")
-    if not any(isinstance(f, KeyQueryFilter) for f in logger.filters):
-        logger.addFilter(KeyQueryFilter())

@@ -13,15 +13,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import os
 import shutil
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import RenderError
 from video_orchestrator.render.compiler import (
     CompiledRender,
@@ -68,16 +67,11 @@ def _workdir() -> Iterator[Path]:
 @contextlib.contextmanager
 def _atomic(output: Path) -> Iterator[Path]:
     """A temporary path beside ``output``, renamed onto it only if the block succeeds."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
-    try:
+    # FFmpeg creates the file itself and picks the container from its extension.
+    with atomic.replacing(output, suffix=f".partial{output.suffix}", create=False) as temporary:
         yield temporary
         if not temporary.is_file():
             raise RenderError(f"FFmpeg wrote no file for {output}; check the render spec.")
-        os.replace(temporary, output)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
 
 
 def gain_for(measured_lufs: float, target_lufs: float) -> float:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
+from video_orchestrator.atomic import write_text as atomic_write
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import InputError
 from video_orchestrator.pipeline.optimise import (
@@ -23,7 +24,7 @@ from video_orchestrator.pipeline.optimise import (
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import CaptionPreset, atomic_write
+from video_orchestrator.services.make import CaptionPreset
 
 
 @dataclass(frozen=True)

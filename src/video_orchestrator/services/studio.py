@@ -17,7 +17,6 @@ from video_orchestrator.errors import InputError, NotFoundError
 from video_orchestrator.pipeline.build_spec import build_caption_style
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.script import generate_script
-from video_orchestrator.ports.text import distribute, tokenize
 from video_orchestrator.ports.tts import SpeechRequest
 from video_orchestrator.render.ffmpeg import run_ffmpeg
 from video_orchestrator.render.probe import probe
@@ -45,6 +44,7 @@ from video_orchestrator.spec.model import (
     VoiceTrack,
     Word,
 )
+from video_orchestrator.text import distribute, tokenize
 
 CAPTION_STYLES = {
     "karaoke": "the spoken word lights up in the highlight colour",

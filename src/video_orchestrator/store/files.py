@@ -8,10 +8,7 @@ store :meth:`FileStorage.local_path` downloads into a local cache first.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +16,7 @@ from typing import IO, Any
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import NotFoundError, StorageError
 
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
@@ -62,15 +60,7 @@ class FileStorage:
         target = self._path(key)
         try:
             if self.is_local:
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=Path(target).parent, prefix=".part-")
-                os.close(fd)
-                try:
-                    shutil.copyfile(source, tmp)
-                    os.replace(tmp, target)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                atomic.copy_file(source, Path(target))
             else:  # object stores publish an object only when its upload completes
                 self.fs.put_file(str(source), target)
         except OSError as exc:
@@ -116,18 +106,13 @@ class FileStorage:
         target = self.cache_dir / "storage" / check_key(key)
         if target.is_file():
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-        os.close(fd)
         try:
-            self.fs.get_file(self._path(key), tmp)
-            os.replace(tmp, target)
+            with atomic.replacing(target) as tmp:
+                self.fs.get_file(self._path(key), str(tmp))
         except FileNotFoundError as exc:
             raise NotFoundError(f"the stored file {key} does not exist") from exc
         except OSError as exc:
             raise StorageError(f"cannot fetch {key}: {exc}") from exc
-        finally:
-            Path(tmp).unlink(missing_ok=True)
         return target
 
     def delete(self, key: str) -> None:

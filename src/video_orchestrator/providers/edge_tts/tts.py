@@ -40,7 +40,6 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
     VoiceNotFoundError,
 )
-from video_orchestrator.ports.text import primary_language
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
 from video_orchestrator.providers._speech import (
     CharTiming,
@@ -49,6 +48,7 @@ from video_orchestrator.providers._speech import (
     decode_audio,
     speak_by_sentence,
 )
+from video_orchestrator.text import primary_language
 
 __all__ = ["EdgeTTS", "sec_ms_gec"]
 

@@ -25,7 +25,7 @@ from video_orchestrator.errors import (
     VoiceNotFoundError,
 )
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
-from video_orchestrator.providers import _speech_http
+from video_orchestrator.providers import transport
 from video_orchestrator.providers._speech import (
     CharTiming,
     SentenceAudio,
@@ -142,7 +142,7 @@ class ElevenLabsTTS:
         with self._lock:
             if self._voices is None:
                 with self._client() as client:
-                    response = _speech_http.request(
+                    response = transport.request(
                         client,
                         "GET",
                         f"{self._base_url}/v1/voices",
@@ -150,7 +150,7 @@ class ElevenLabsTTS:
                         max_retries=self._max_retries,
                         backoff=self._backoff,
                     )
-                self._voices = self._parse_voices(_speech_http.json_body(response, _PROVIDER))
+                self._voices = self._parse_voices(transport.json_body(response, _PROVIDER))
             return self._voices
 
     def _parse_voices(self, body: Any) -> list[VoiceInfo]:
@@ -218,7 +218,7 @@ class ElevenLabsTTS:
         with self._client() as client:
 
             def speak(sentence: str) -> SentenceAudio:
-                response = _speech_http.request(
+                response = transport.request(
                     client,
                     "POST",
                     f"{self._base_url}/v1/text-to-speech/{request.voice}/with-timestamps",
@@ -228,7 +228,7 @@ class ElevenLabsTTS:
                     params={"output_format": OUTPUT_FORMAT},
                     json={**body, "text": sentence},
                 )
-                return _sentence_audio(_speech_http.json_body(response, _PROVIDER), sentence)
+                return _sentence_audio(transport.json_body(response, _PROVIDER), sentence)
 
             return speak_by_sentence(request, out_path, self.name, speak)
 

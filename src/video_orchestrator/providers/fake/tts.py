@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from video_orchestrator.errors import ScriptError, VoiceNotFoundError
-from video_orchestrator.ports.text import primary_language, sentence_end_flags, tokenize
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
 from video_orchestrator.providers._speech import (
     check_request,
     write_wav,
 )
+from video_orchestrator.text import primary_language, sentence_end_flags, tokenize
 
 __all__ = ["FakeTTS"]
 

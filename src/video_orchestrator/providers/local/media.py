@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import MediaError, NotFoundError, PayloadTooLarge
 from video_orchestrator.ports.media import StockItem, StockKind, StockQuery
-from video_orchestrator.ports.text import keywords_of
+from video_orchestrator.text import keywords_of
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +99,7 @@ class LocalMedia:
             raise PayloadTooLarge(
                 f"{source.name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit"
             )
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            tmp.unlink()
-            try:
-                os.link(source, tmp)
-            except OSError:
-                shutil.copyfile(source, tmp)
-            os.replace(tmp, out_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        atomic.copy_file(source, out_path, link=True)
         return out_path
 
     # ------------------------------------------------------------------ helpers

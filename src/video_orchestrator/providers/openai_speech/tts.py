@@ -17,7 +17,7 @@ import httpx
 
 from video_orchestrator.errors import ConfigError, ProviderError, VoiceNotFoundError
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
-from video_orchestrator.providers import _speech_http
+from video_orchestrator.providers import transport
 from video_orchestrator.providers._speech import (
     SentenceAudio,
     check_request,
@@ -193,7 +193,7 @@ class OpenAISpeechTTS:
         with httpx.Client(timeout=self._timeout, headers=headers) as client:
 
             def speak(sentence: str) -> SentenceAudio:
-                response = _speech_http.request(
+                response = transport.request(
                     client,
                     "POST",
                     f"{self._base_url}/v1/audio/speech",
@@ -228,6 +228,6 @@ def _audio(response: httpx.Response) -> SentenceAudio:
     if content_type.startswith(("application/json", "text/")):
         raise ProviderError(
             f"OpenAI speech answered {content_type} instead of audio "
-            f"({_speech_http.error_message(response)}); try again later."
+            f"({transport.response_detail(response)}); try again later."
         )
     return SentenceAudio(pcm16(data, "OpenAI speech"), PCM_RATE)

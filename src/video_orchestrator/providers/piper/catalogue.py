@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +29,15 @@ from typing import Any
 
 import httpx
 
+from video_orchestrator import atomic
 from video_orchestrator.errors import (
+    PayloadTooLarge,
     ProviderError,
     ProviderRateLimited,
     ProviderUnavailable,
     VoiceNotFoundError,
 )
-from video_orchestrator.providers import _speech_http
+from video_orchestrator.providers import transport
 
 __all__ = ["CatalogueFile", "CatalogueVoice", "PiperCatalogue"]
 
@@ -120,7 +121,7 @@ class PiperCatalogue:
         self.notice = None
         try:
             with httpx.Client(timeout=self._timeout, follow_redirects=True) as client:
-                response = _speech_http.request(
+                response = transport.request(
                     client,
                     "GET",
                     f"{self._base_url}/voices.json",
@@ -128,7 +129,7 @@ class PiperCatalogue:
                     max_retries=self._max_retries,
                     backoff=self._backoff,
                 )
-            body = _speech_http.json_body(response, _PROVIDER)
+            body = transport.json_body(response, _PROVIDER)
             if not isinstance(body, dict):
                 raise ProviderError(f"{_PROVIDER} is malformed (not a JSON object).")
         except ProviderError as error:
@@ -154,7 +155,7 @@ class PiperCatalogue:
         if self._cache_file is None:
             return
         try:
-            _atomic_bytes(self._cache_file, raw)
+            atomic.write_bytes(self._cache_file, raw)
         except OSError as error:  # a cache that cannot be written is not a failure
             _LOGGER.info("could not save the voice catalogue: %s", error)
 
@@ -292,17 +293,18 @@ class PiperCatalogue:
                 if have and not resumed:
                     _LOGGER.info("%s: the server ignored the range; downloading from 0", name)
                     have = 0
-                written = have
                 with part.open("ab" if have else "wb") as handle:
-                    for chunk in response.iter_bytes():
-                        if written + len(chunk) > item.size:
-                            raise _TooBig()
-                        handle.write(chunk)
-                        written += len(chunk)
-                        progress(written)
+                    transport.copy_limited(
+                        response,
+                        handle,
+                        max_bytes=item.size,
+                        too_large=lambda _declared: name,
+                        written=have,
+                        progress=progress,
+                    )
                     handle.flush()
                     os.fsync(handle.fileno())
-        except _TooBig:
+        except PayloadTooLarge:
             part.unlink(missing_ok=True)
             raise ProviderError(
                 f"{name} is larger than the catalogue says ({item.size} bytes); nothing was "
@@ -325,10 +327,6 @@ class PiperCatalogue:
         return None
 
 
-class _TooBig(Exception):
-    pass
-
-
 def _raise_for(response: httpx.Response, name: str) -> None:
     if response.status_code == 404:
         raise ProviderError(
@@ -336,11 +334,11 @@ def _raise_for(response: httpx.Response, name: str) -> None:
         )
     # reuse the mapping of the speech providers (429, 5xx, 401/403)
     status = response.status_code
-    message = _speech_http.error_message(response)
+    message = transport.response_detail(response)
     if status == 429:
         raise ProviderRateLimited(
             f"{_PROVIDER} is rate limiting downloads (HTTP 429); try again later.",
-            retry_after=_speech_http.retry_after(response),
+            retry_after=transport.advised_wait(response),
         )
     if status >= 500:
         raise ProviderUnavailable(
@@ -355,15 +353,3 @@ def _md5(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

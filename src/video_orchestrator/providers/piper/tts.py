@@ -40,19 +40,19 @@ from video_orchestrator.errors import (
     VoError,
     VoiceNotFoundError,
 )
-from video_orchestrator.ports.text import (
-    distribute,
-    primary_language,
-    sentence_end_flags,
-    speakable,
-    tokenize,
-)
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
 from video_orchestrator.providers._speech import (
     MAX_SPEED,
     MIN_SPEED,
     check_request,
     write_wav,
+)
+from video_orchestrator.text import (
+    distribute,
+    primary_language,
+    sentence_end_flags,
+    speakable,
+    tokenize,
 )
 
 __all__ = ["MAX_SPEED", "MIN_SPEED", "PACKAGED_VOICE_ID", "PiperTTS"]

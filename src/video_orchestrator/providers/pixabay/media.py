@@ -32,8 +32,8 @@ from video_orchestrator.providers._stockhttp import (
     as_int,
     choose_rendition,
     fits_orientation,
-    redact_key_queries_in_httpx_logs,
 )
+from video_orchestrator.providers.transport import redact_key_queries_in_httpx_logs
 
 DEFAULT_BASE_URL = "https://pixabay.com"
 LICENCE = "Pixabay Content License"

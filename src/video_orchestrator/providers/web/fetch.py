@@ -1,6 +1,7 @@
 """Download a file from a URL a user gave, safely: http(s) only, public addresses only (no
 localhost, private, link-local or metadata addresses — checked for every redirect hop), a size
-limit enforced while streaming, a timeout, and an atomic write.
+limit enforced while streaming (:func:`video_orchestrator.providers.transport.copy_limited`),
+a timeout, and a private temporary file that only a complete download leaves behind.
 
 Known limit: the address is checked when resolved, and httpx resolves again when it connects;
 a DNS server that answers differently the second time (rebinding) is not stopped here.
@@ -25,6 +26,7 @@ from video_orchestrator.errors import (
     ProviderError,
     ProviderUnavailable,
 )
+from video_orchestrator.providers import transport
 
 MAX_REDIRECTS = 5
 
@@ -105,23 +107,19 @@ def download(
                         raise ProviderError(
                             f"{urlsplit(current).hostname} answered HTTP {response.status_code}"
                         )
-                    length = response.headers.get("content-length")
-                    if length and length.isdigit() and int(length) > max_bytes:
-                        raise PayloadTooLarge(
-                            f"the file is {int(length):,} bytes; the limit is {max_bytes:,}"
-                        )
+                    declared = transport.declared_length(response)
+                    if declared is not None and declared > max_bytes:
+                        raise PayloadTooLarge(_too_large(declared, max_bytes))
                     name = Path(urlsplit(current).path).name or "download"
                     fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=".download-")
                     try:
-                        size = 0
                         with os.fdopen(fd, "wb") as handle:
-                            for chunk in response.iter_bytes(1 << 16):
-                                size += len(chunk)
-                                if size > max_bytes:
-                                    raise PayloadTooLarge(
-                                        f"the file is over the {max_bytes:,}-byte limit"
-                                    )
-                                handle.write(chunk)
+                            size = transport.copy_limited(
+                                response,
+                                handle,
+                                max_bytes=max_bytes,
+                                too_large=lambda n: _too_large(n, max_bytes),
+                            )
                         if size == 0:
                             raise InputError(f"{current} returned an empty file")
                     except BaseException:
@@ -133,3 +131,9 @@ def download(
             except httpx.HTTPError as exc:
                 raise ProviderUnavailable(f"cannot fetch {current}: {exc}") from exc
     raise ProviderError(f"{url} redirects more than {MAX_REDIRECTS} times")
+
+
+def _too_large(declared: int | None, max_bytes: int) -> str:
+    if declared is not None:
+        return f"the file is {declared:,} bytes; the limit is {max_bytes:,}"
+    return f"the file is over the {max_bytes:,}-byte limit"

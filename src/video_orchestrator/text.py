@@ -1,6 +1,8 @@
-"""Pure text helpers shared by speech providers and the caption pipeline.
+"""Pure text helpers shared by speech providers, the caption pipeline and the script
+tools: tokenising, sentence splitting, word weights, emoji, keywords, shortening.
 
-Everything here is a function of its arguments: no I/O, no state.
+Everything here is a function of its arguments: no I/O, no state. It is a utility module,
+not a port: nothing here is implemented by an adapter.
 
 * :func:`tokenize` cuts a text into the tokens captions show and timings are given for.
   For languages written with spaces a token is a whitespace-separated word with its
@@ -14,6 +16,11 @@ Everything here is a function of its arguments: no I/O, no state.
   tokens of every sentence gives back ``tokenize(text)``.
 * :func:`distribute` spreads a time span over words by character weight, the fallback
   when a synthesiser gives no word-level timings.
+* :func:`keywords_of`, :func:`content_words` and :func:`keyword_terms` find the words that
+  match footage to scenes (stop words are passed in; each language's list is in the script
+  templates, read by :func:`video_orchestrator.pipeline.script_writer.stop_words_for`).
+* :func:`sentences_by_punctuation`, :func:`one_line` and :func:`shorten` serve script import
+  and editing, where no language is known and no tokens need to line up.
 """
 
 from __future__ import annotations
@@ -259,3 +266,87 @@ def normalise_keyword(word: str) -> str:
 def keywords_of(text: str) -> frozenset[str]:
     """The keywords of a file name or a scene's words, for matching footage to scenes."""
     return frozenset(normalise_keyword(w) for w in _KEYWORD.findall(text) if len(w) > 1)
+
+
+# --- words, sentences and shortening for scripts (any language) -------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PUNCTUATION_SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]»])\s+|(?<=[.!?…])\s+|(?<=[。！？])\s*")
+
+
+def sentences_by_punctuation(text: str) -> list[str]:
+    """Sentences of one paragraph, in order, with nothing dropped, for any language.
+
+    Unlike :func:`split_sentences` this needs no language and does not follow the tokens:
+    a sentence ends at ``.!?…`` (and one closing quote or bracket) followed by whitespace,
+    or at ``。！？``. Script import and editing use it.
+    """
+    return [part.strip() for part in _PUNCTUATION_SENTENCE_END.split(text) if part and part.strip()]
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) collapsed to one space."""
+    return " ".join(text.split())
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` (letters and digits of any script, inner apostrophes kept)."""
+    return _WORD.findall(text)
+
+
+def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list[str]:
+    """Case-folded words of ``text`` that carry meaning, in order of first appearance.
+
+    Stop words, single characters and repeated words are dropped.
+    """
+    stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words)
+    seen: set[str] = set()
+    result: list[str] = []
+    for raw in words_of(text):
+        word = raw.casefold().replace("’", "'")
+        if len(word) < 2 or word in stops or word in seen:
+            continue
+        seen.add(word)
+        result.append(word)
+    return result
+
+
+def singular(word: str) -> str | None:
+    """A naive English singular (``holes`` → ``hole``), or None when there is none."""
+    if not word.isascii() or len(word) <= 3 or not word.endswith("s"):
+        return None
+    if word.endswith(("ss", "us", "is")):
+        return None
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")) or (
+        word.endswith("oes") and len(word) > 5
+    ):
+        return word[:-2]
+    return word[:-1]
+
+
+def keyword_terms(text: str, stop_words: Sequence[str] | frozenset[str]) -> list[str]:
+    """Content words of ``text`` usable for matching media file names, with singulars."""
+    terms: list[str] = []
+    for word in content_words(text, stop_words):
+        if word.isdigit():
+            continue
+        for term in (word, singular(word)):
+            term = term.replace("'", "") if term else None
+            if term and term not in terms:
+                terms.append(term)
+    return terms
