@@ -150,3 +150,10 @@ class RenderCancelled(RenderError):
 
 class CheckFailed(VoError):
     """A file failed one or more platform rules."""
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong in an ``OSError``, without the server's file paths it names
+    (``[Errno 28] No space left on device: '/srv/…'`` reads "no space left on device")."""
+    reason = exc.strerror or type(exc).__name__
+    return reason[:1].lower() + reason[1:]

@@ -13,6 +13,7 @@ from tests.api.conftest import FAKE_VOICE, RAW, ClientFactory, problem_of
 from video_orchestrator.api.boundary import BrowserPolicy, host_name
 from video_orchestrator.api.security import is_open
 from video_orchestrator.config import Settings
+from video_orchestrator.errors import os_reason
 
 EVIL = "https://evil.example"
 
@@ -232,3 +233,29 @@ def test_the_api_docs_load_nothing_from_another_host(client: object) -> None:
             asset = client.get(source)  # type: ignore[attr-defined]
             assert asset.status_code == 200, source
             assert len(asset.content) > 1000, source
+
+
+def test_a_server_disk_error_names_no_server_path(make_client: ClientFactory, tone: object) -> None:
+    """The upload folder cannot be made (a file sits where it should be): the answer says
+    what is wrong with the server, without its paths, and nothing is stored."""
+    client = make_client()
+    data_dir = client.app.state.services.ctx.settings.data_dir  # type: ignore[attr-defined]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "incoming").write_text("not a folder")
+    response = client.post(
+        "/assets",
+        params={"filename": "bed.wav"},
+        content=tone.read_bytes(),  # type: ignore[attr-defined]
+        headers=RAW,
+    )
+    body = problem_of(response)
+    assert body["status"] == 503
+    assert "cannot receive files" in str(body["detail"])
+    assert str(data_dir) not in response.text and "/incoming" not in response.text
+    assert "database" not in str(body["detail"])
+
+
+def test_os_errors_read_without_paths() -> None:
+    error = OSError(28, "No space left on device", "/srv/vo/files/outputs/x/video.mp4")
+    assert "/srv" in str(error)
+    assert os_reason(error) == "no space left on device"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from video_orchestrator.errors import InputError, VoError
+from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, make_executor
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
@@ -157,7 +157,10 @@ class Workspace:
     def incoming_file(self) -> Path:
         """A fresh temporary file for an upload being received."""
         incoming = self.ctx.settings.data_dir / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=incoming, prefix=".upload-")
+        try:
+            incoming.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=incoming, prefix=".upload-")
+        except OSError as exc:
+            raise StorageError(f"the server cannot receive files: {os_reason(exc)}") from exc
         os.close(fd)
         return Path(name)

@@ -17,7 +17,7 @@ import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from video_orchestrator import atomic
-from video_orchestrator.errors import NotFoundError, StorageError
+from video_orchestrator.errors import NotFoundError, StorageError, os_reason
 
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 
@@ -64,7 +64,7 @@ class FileStorage:
             else:  # object stores publish an object only when its upload completes
                 self.fs.put_file(str(source), target)
         except OSError as exc:
-            raise StorageError(f"cannot store {key}: {exc}") from exc
+            raise StorageError(f"cannot store {key}: {os_reason(exc)}") from exc
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self._path(key)))
@@ -112,7 +112,7 @@ class FileStorage:
         except FileNotFoundError as exc:
             raise NotFoundError(f"the stored file {key} does not exist") from exc
         except OSError as exc:
-            raise StorageError(f"cannot fetch {key}: {exc}") from exc
+            raise StorageError(f"cannot fetch {key}: {os_reason(exc)}") from exc
         return target
 
     def delete(self, key: str) -> None:
@@ -121,7 +121,7 @@ class FileStorage:
             if self.fs.exists(path):
                 self.fs.rm(path, recursive=True)
         except OSError as exc:
-            raise StorageError(f"cannot delete {key}: {exc}") from exc
+            raise StorageError(f"cannot delete {key}: {os_reason(exc)}") from exc
         cached = self.cache_dir / "storage" / key
         if cached.is_file():
             cached.unlink()

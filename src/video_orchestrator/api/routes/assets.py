@@ -14,7 +14,13 @@ from starlette.types import Message
 from video_orchestrator.api.boundary import is_media_type
 from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
-from video_orchestrator.errors import InputError, MediaError, PayloadTooLarge
+from video_orchestrator.errors import (
+    InputError,
+    MediaError,
+    PayloadTooLarge,
+    StorageError,
+    os_reason,
+)
 from video_orchestrator.services.assets import AssetKind, AssetOut, AssetPage
 from video_orchestrator.services.workspace import Workspace
 
@@ -110,6 +116,9 @@ async def _receive(ws: Workspace, request: Request) -> tuple[Path, str | None]:
                     handle.write(block)
         if size == 0:
             raise MediaError("the upload is empty")
+    except OSError as exc:  # the server's disk, not the client's file
+        target.unlink(missing_ok=True)
+        raise StorageError(f"the server cannot store the upload: {os_reason(exc)}") from exc
     except BaseException:
         target.unlink(missing_ok=True)
         raise
