@@ -235,6 +235,9 @@ class Settings(BaseSettings):
     json_max_bytes: int = Field(
         default=2_000_000, gt=0, description="largest request body other than a file upload"
     )
+    streams_per_client: int = Field(
+        default=10, ge=1, description="progress streams (SSE) one key or address may hold open"
+    )
     auth_failures_per_minute: int = Field(
         default=20, ge=1, description="wrong API keys from one address a minute before a wait"
     )

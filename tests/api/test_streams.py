@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import httpx
 
@@ -11,8 +12,10 @@ from tests.api.conftest import FAKE_VOICE
 STREAMS = 60  # more than the 40 threads of the server's pool
 
 
-def test_sixty_open_progress_streams_leave_the_api_responsive(live_server: str) -> None:
-    server = live_server
+def test_sixty_open_progress_streams_leave_the_api_responsive(
+    make_live_server: Callable[..., str],
+) -> None:
+    server = make_live_server(streams_per_client=STREAMS)  # one address holds them all here
     with httpx.Client(base_url=server, timeout=10) as http:
         project = http.post(
             "/projects", json={"topic": "tides", "voice": {"voice": FAKE_VOICE}}
@@ -53,3 +56,31 @@ def test_sixty_open_progress_streams_leave_the_api_responsive(live_server: str) 
             for watcher in watchers:
                 watcher.join(timeout=30)
         assert errors == []
+
+
+def test_one_client_holds_a_bounded_number_of_streams(
+    make_live_server: Callable[..., str],
+) -> None:
+    server = make_live_server(streams_per_client=2)
+    with httpx.Client(base_url=server, timeout=10) as http:
+        project = http.post("/projects", json={"topic": "tides", "voice": {"voice": FAKE_VOICE}})
+        (job,) = http.post("/renders", json={"project_id": project.json()["id"]}).json()
+        url = f"/renders/{job['id']}/events"
+        with (
+            httpx.Client(base_url=server, timeout=10) as a,
+            httpx.Client(base_url=server, timeout=10) as b,
+        ):
+            with a.stream("GET", url) as first, b.stream("GET", url) as second:
+                assert first.status_code == second.status_code == 200
+                third = http.get(url)
+                assert third.status_code == 429
+                assert "progress streams" in third.json()["detail"]
+            # both closed: their slots are free again (the server notices within a poll)
+            deadline = threading.Event()
+            for _ in range(50):
+                with a.stream("GET", url) as again:
+                    if again.status_code == 200:
+                        break
+                deadline.wait(0.2)
+            assert again.status_code == 200
+        assert http.get("/health").status_code == 200

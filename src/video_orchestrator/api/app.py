@@ -25,6 +25,7 @@ from video_orchestrator.api.limits import (
     MemoryStore,
     RateLimiter,
     RedisStore,
+    StreamSlots,
 )
 from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
 from video_orchestrator.api.security import Guard
@@ -102,6 +103,7 @@ def create_app(
     )
     app.state.limiter = RateLimiter(store, resolved.rate_limit_per_minute)
     app.state.auth_failures = FailureThrottle(store, resolved.auth_failures_per_minute)
+    app.state.stream_slots = StreamSlots(resolved.streams_per_client)
     app.state.cache = store
     if workspace is not None:
         app.state.services = workspace

@@ -186,3 +186,31 @@ class FailureThrottle:
 
     def count(self, address: str) -> None:
         self.store.hit(f"authfail:{address}", 60)
+
+
+class StreamSlots:
+    """Progress streams open at once, per client (key or address), in this process: each
+    open stream polls the job, so one client cannot open hundreds and slow everyone."""
+
+    def __init__(self, per_client: int) -> None:
+        self.per_client = per_client
+        self._lock = threading.Lock()
+        self._open: dict[str, int] = {}
+
+    def take(self, client: str) -> None:
+        with self._lock:
+            if self._open.get(client, 0) >= self.per_client:
+                raise RateLimitedError(
+                    f"{self.per_client} progress streams are already open for this client: "
+                    "close one (or watch several jobs with GET /renders)",
+                    retry_after=5,
+                )
+            self._open[client] = self._open.get(client, 0) + 1
+
+    def give_back(self, client: str) -> None:
+        with self._lock:
+            left = self._open.get(client, 0) - 1
+            if left > 0:
+                self._open[client] = left
+            else:
+                self._open.pop(client, None)

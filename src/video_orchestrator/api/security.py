@@ -131,6 +131,7 @@ class Guard:
                 if state.require_api_key:
                     info = await self._verified(state, client, bearer_key(headers))
                     client = f"key:{info.id}"
+                scope.setdefault("state", {})["client"] = client  # who, for per-client caps
                 limiter = state.limiter
                 if isinstance(limiter.store, MemoryStore):
                     limiter.check(client)  # in memory: no I/O, no thread hop
