@@ -15,6 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, OperationalError, SQLAlchemyError
@@ -23,6 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from video_orchestrator.errors import ConfigError, InputError, StorageError
 
 logger = logging.getLogger(__name__)
+
+#: The PostgreSQL advisory lock key every process takes while it migrates ("vo-migr").
+MIGRATION_LOCK_KEY = 0x766F2D6D69677200 >> 8
+MIGRATION_WAIT_SECONDS = 120
 
 
 def sqlite_url(path: Path) -> str:
@@ -92,14 +97,36 @@ class Database:
             session.close()
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (idempotent)."""
+        """Bring the schema to the newest revision (idempotent). Processes starting together
+        take turns: PostgreSQL through an advisory lock held for the migration's transaction,
+        SQLite through a lock file beside the database; the second finds the schema done."""
         config = alembic_config()
         try:
-            with self.engine.begin() as connection:
+            with self._migration_file_lock(), self.engine.begin() as connection:
+                if self.engine.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot prepare the database {self!r}: {exc}") from exc
+
+    @contextmanager
+    def _migration_file_lock(self) -> Iterator[None]:
+        database = self.url.database or ""
+        if not self.is_sqlite or not database or database == ":memory:":
+            yield
+            return
+        lock = FileLock(f"{database}.migrate.lock", timeout=MIGRATION_WAIT_SECONDS)
+        try:
+            with lock:
+                yield
+        except Timeout as exc:
+            raise StorageError(
+                f"another process has been migrating {self!r} for over "
+                f"{MIGRATION_WAIT_SECONDS} s: wait for it to finish, then start again"
+            ) from exc
 
     def ping(self) -> None:
         """Raise ``StorageError`` unless the database answers and is migrated."""

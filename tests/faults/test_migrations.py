@@ -1,0 +1,83 @@
+"""Servers starting together on a fresh database take turns migrating it (issue 11: two API
+processes on a fresh PostgreSQL database, one crashed in the migrations)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.api.conftest import PG_ADMIN
+from video_orchestrator.store import Database
+from video_orchestrator.store.db import MIGRATION_LOCK_KEY
+
+MIGRATE = (
+    "import sys; from video_orchestrator.store import Database; Database(sys.argv[1]).migrate()"
+)
+
+
+def _start(url: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", MIGRATE, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def _race(url: str, processes: int = 3) -> None:
+    started = [_start(url) for _ in range(processes)]
+    for process in started:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()[-2000:]
+    database = Database(url)
+    try:
+        database.ping()  # migrated: the tables are there
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    name = f"vo_race_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc}".splitlines()[0])
+    yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_migration_waits_for_the_one_already_running(fresh_postgres: str) -> None:
+    """Deterministic: while this test holds the migration lock, a starting server waits on
+    it (PostgreSQL shows its lock request as not granted), then completes."""
+    with psycopg.connect(fresh_postgres, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        process = _start(fresh_postgres)
+        deadline = time.monotonic() + 60
+        waiting = 0
+        while time.monotonic() < deadline and not waiting:
+            row = holder.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+            waiting = int(row[0]) if row else 0
+            time.sleep(0.1)
+        assert waiting == 1, "the migration did not wait for the lock"
+        assert process.poll() is None
+        holder.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()[-2000:]
+
+
+def test_servers_racing_on_a_fresh_postgres_database_all_start(fresh_postgres: str) -> None:
+    _race(fresh_postgres)
+
+
+def test_servers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path) -> None:
+    for attempt in range(3):
+        _race(f"sqlite:///{tmp_path / f'vo-{attempt}.db'}")
