@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from video_orchestrator.errors import ConfigError
 
 APP_NAME = "video-orchestrator"
+
+SectionT = TypeVar("SectionT", bound=BaseModel)
 
 
 def default_config_file() -> Path:
@@ -62,6 +64,11 @@ class Settings(BaseSettings):
         default=None,
         description="Base URL preset of the OpenAI-compatible provider: openai, ollama, "
         "lmstudio, llamacpp, vllm, groq, openrouter, deepseek (VO_LLM_BASE_URL wins).",
+    )
+    llm_fallback_order: str = Field(
+        default="anthropic,gemini,openai-compatible",
+        description="The chain's order when VO_LLM_PROVIDERS is not set (each provider only "
+        "when it is configured).",
     )
     llm_cache: bool = Field(
         default=True, description="Reuse the answer to an identical language-model request."
@@ -137,6 +144,22 @@ class Settings(BaseSettings):
     piper_voices_url: str = Field(
         default="https://huggingface.co/rhasspy/piper-voices/resolve/main",
         description="Base URL of the Piper voice catalogue (voices.json and the voice files).",
+    )
+
+    local_voice_provider: str = Field(
+        default="piper",
+        description="The offline voice provider a cloud voice falls back to when it cannot "
+        "serve; listed first.",
+    )
+    unlisted_voice_providers: list[str] = Field(
+        default_factory=lambda: ["fake"],
+        description="Registered voice providers left out of voice lists (test voices).",
+    )
+    provider_settings: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        repr=False,
+        description="Settings of providers by name, for fields these settings do not have "
+        '(plugins), as JSON or a TOML table, e.g. {"my-voice": {"url": "http://…"}}.',
     )
 
     # --- stock media (Pexels, Pixabay) ---
@@ -260,6 +283,26 @@ class Settings(BaseSettings):
     def _host_list(cls, value: Any) -> Any:
         """``a.example,b.example`` or a JSON list, like the other lists."""
         return cls._comma_list(value)
+
+    def section(self, model: type[SectionT], provider: str = "") -> SectionT:
+        """A provider's settings section (``ports.provider.ProviderSettings``): each field
+        from the setting of the same name, then ``provider_settings[provider]``; ``explicit``
+        (when the model has it) names the fields the user set."""
+        fields = set(model.model_fields)
+        values: dict[str, Any] = self.model_dump(include=fields & set(type(self).model_fields))
+        own = self.provider_settings.get(provider, {})
+        values.update(own)
+        if "explicit" in fields:
+            values["explicit"] = frozenset(fields & (self.model_fields_set | set(own)))
+        try:
+            return model.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = ".".join(str(p) for p in error["loc"])
+            raise ConfigError(
+                f"the setting {name} of the provider {provider or model.__name__} is invalid: "
+                f"{error['msg']}"
+            ) from exc
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'vo.db'}"

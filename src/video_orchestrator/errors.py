@@ -26,7 +26,8 @@ nothing else should reach a user.
     ├── ProviderError              an external provider failed (LLM, TTS, stock …)
     │   ├── ProviderUnavailable    could not reach it / timed out / 5xx
     │   ├── ProviderRateLimited    it answered 429 (``retry_after`` s when it said)
-    │   └── ProviderAuthError      it refused the credentials (401/403)
+    │   ├── ProviderAuthError      it refused the credentials (401/403)
+    │   └── AllProvidersFailed     every provider of a fallback chain failed
     ├── StorageError               the database or file storage failed
     ├── RenderError                FFmpeg failed or was cancelled
     │   └── RenderCancelled
@@ -34,6 +35,12 @@ nothing else should reach a user.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # value types of the ports; errors.py itself depends on nothing
+    from video_orchestrator.ports.llm import Failure, Usage
 
 
 class VoError(Exception):
@@ -121,7 +128,23 @@ class VoiceNotFoundError(ConfigError):
 
 
 class ProviderError(VoError):
-    """An external provider returned an error."""
+    """An external provider returned an error.
+
+    What a use case may read from any provider error (adapters set what they know):
+
+    - ``reason``: a short phrase saying why, for one-line notices ("" when unknown);
+    - ``usage``: the billed call that failed (a language model that answered unusably);
+    - ``retry_same_provider``: True when asking the same provider once more may help
+      (an answer that was not JSON);
+    - ``failures`` / ``calls``: for a fallback chain, each provider that failed and every
+      billed call made (empty for a single provider).
+    """
+
+    reason: str = ""
+    usage: Usage | None = None
+    retry_same_provider: bool = False
+    failures: tuple[Failure, ...] = ()
+    calls: tuple[Usage, ...] = ()
 
 
 class ProviderUnavailable(ProviderError):
@@ -138,6 +161,17 @@ class ProviderRateLimited(ProviderError):
 
 class ProviderAuthError(ProviderError):
     """The provider refused the credentials (401/403)."""
+
+
+class AllProvidersFailed(ProviderError):
+    """Every provider of a fallback chain failed; ``failures`` says how, ``calls`` what was
+    billed."""
+
+    def __init__(self, failures: Sequence[Failure], calls: Sequence[Usage] = ()) -> None:
+        self.failures = tuple(failures)
+        self.calls = tuple(calls)
+        self.reason = "; ".join(f"{f.provider}: {f.reason}" for f in self.failures)
+        super().__init__(f"no language model answered ({self.reason})")
 
 
 class RenderError(VoError):

@@ -408,8 +408,11 @@ def test_harmless_excess_in_the_answer_is_trimmed() -> None:
 
 
 def test_any_exception_from_a_plugin_falls_back() -> None:
-    class Broken:
+    class Broken:  # the LLMProvider port, and nothing else
         name = "broken"
+        model = "broken-1"
+        host = ""
+        base_url = ""
 
         def complete_json(self, request: JsonRequest) -> dict[str, Any]:
             raise KeyError("boom")

@@ -236,7 +236,7 @@ class JobRunner:
         use_case = MakeVideo(self.ctx)
         result = use_case(request, reporter, cancel)
         UsageService(self.ctx.db).record(
-            project.id, getattr(use_case, "llm_usage", None), purpose="render", job_id=job_id
+            project.id, result.llm_usage, purpose="render", job_id=job_id
         )
         return {
             "video": result.video,

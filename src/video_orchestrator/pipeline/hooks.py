@@ -835,18 +835,15 @@ def hooks_from_answer(answer: Mapping[str, Any], types: Sequence[str]) -> list[t
 
 def model_failure(llm: LLMProvider, exc: BaseException) -> str:
     """One phrase saying which model failed and why (every provider of a fallback chain)."""
-    failures = [
-        (str(getattr(f, "provider", "?")), one_line(str(getattr(f, "reason", ""))))
-        for f in getattr(exc, "failures", ()) or ()
-    ]
+    known = exc if isinstance(exc, ProviderError) else None
+    failures = [(f.provider, one_line(f.reason)) for f in (known.failures if known else ())]
     if len(failures) > 1:
         listed = "; ".join(f"{provider}: {reason}" for provider, reason in failures)
         return f"the language models failed ({listed})"
-    said = getattr(exc, "reason", None)
     if failures:
         reason = failures[0][1]
-    elif isinstance(said, str) and said.strip():
-        reason = one_line(said)
+    elif known is not None and known.reason.strip():
+        reason = one_line(known.reason)
     elif isinstance(exc, ValidationError):
         reason = "its answer was not valid"
     else:

@@ -20,7 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from video_orchestrator.errors import ConfigError, ProviderError
+from video_orchestrator.config import Settings
+from video_orchestrator.errors import AllProvidersFailed, ConfigError, ProviderError
 from video_orchestrator.pipeline.cache import ContentCache, cache_key
 from video_orchestrator.pipeline.llm_usage import PriceTable
 from video_orchestrator.pipeline.script_import import condense
@@ -34,21 +35,14 @@ from video_orchestrator.ports.llm import (
     complete_metered,
     provider_model,
 )
+from video_orchestrator.ports.provider import Provider
 from video_orchestrator.text import one_line
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["AllProvidersFailed", "LLMChain", "chain_from_settings", "failure_reason", "label"]
+
 CACHE_STEP = "llm-v1"
-
-
-class AllProvidersFailed(ProviderError):
-    """Every provider of the chain failed; ``failures`` says how, ``calls`` what was billed."""
-
-    def __init__(self, failures: Sequence[Failure], calls: Sequence[Usage] = ()) -> None:
-        self.failures = tuple(failures)
-        self.calls = tuple(calls)
-        self.reason = "; ".join(f"{f.provider}: {f.reason}" for f in self.failures)
-        super().__init__(f"no language model answered ({self.reason})")
 
 
 class LLMChain:
@@ -81,6 +75,10 @@ class LLMChain:
         return provider_model(self.providers[0])
 
     @property
+    def base_url(self) -> str:
+        return ""
+
+    @property
     def host(self) -> str:
         """For messages: the one provider's host, or the providers' names."""
         if len(self.providers) == 1:
@@ -104,10 +102,14 @@ class LLMChain:
                 try:
                     result = complete_metered(provider, request)
                 except Exception as exc:  # any failure of a (possibly third-party) provider
-                    billed = getattr(exc, "usage", None)
-                    if isinstance(billed, Usage):
-                        calls.append(self._record(billed, request, project_id))
-                    if getattr(exc, "retry_same_provider", False) and attempt < self.json_retries:
+                    known = exc if isinstance(exc, ProviderError) else None
+                    if known is not None and known.usage is not None:
+                        calls.append(self._record(known.usage, request, project_id))
+                    if (
+                        known is not None
+                        and known.retry_same_provider
+                        and attempt < self.json_retries
+                    ):
                         logger.info("%s gave an unusable answer; asking once more", label(provider))
                         continue
                     logger.info("%s failed: %s", label(provider), failure_reason(exc))
@@ -190,8 +192,7 @@ class LLMChain:
 
 
 def provider_host(llm: LLMProvider) -> str:
-    host = getattr(llm, "host", None)
-    return host if isinstance(host, str) and host else ""
+    return llm.host
 
 
 def label(llm: LLMProvider) -> str:
@@ -202,47 +203,48 @@ def label(llm: LLMProvider) -> str:
 
 def failure_reason(exc: BaseException) -> str:
     """A short phrase saying why a model failed, for one-line notices."""
-    reason = getattr(exc, "reason", None)
-    if isinstance(reason, str) and reason.strip():
-        return one_line(reason)
+    if isinstance(exc, ProviderError) and exc.reason.strip():
+        return one_line(exc.reason)
     if isinstance(exc, ValidationError):
         return f"its answer was not a valid script: {condense(exc, limit=2)}"
     return one_line(str(exc)) or type(exc).__name__
 
 
-#: The chain's order when ``VO_LLM_PROVIDERS`` is not set (each only when configured).
-DEFAULT_ORDER = ("anthropic", "gemini", "openai-compatible")
+def _names(setting: str | None) -> list[str]:
+    return list(dict.fromkeys(n.strip().lower() for n in (setting or "").split(",") if n.strip()))
 
 
 def chain_from_settings(
-    settings: Any,
-    provider_class: Callable[[str], type],
+    settings: Settings,
+    provider_class: Callable[[str], type[Provider[Any]]],
     *,
     cache: ContentCache | None,
     ledger: UsageSink | None = None,
 ) -> LLMChain | None:
     """The chain the settings describe, or None when no language model is configured.
 
-    ``provider_class`` finds a registered adapter by name; an adapter's ``from_settings``
-    returns None when its settings (a key, a URL) are missing. A provider named explicitly in
-    ``VO_LLM_PROVIDERS`` but not configured is a ``ConfigError``.
+    ``provider_class`` finds a registered adapter by name; it is built from its settings
+    section (``settings_model``) and its ``from_settings`` returns None when that section
+    lacks what it needs (a key, a URL; ``settings_model.required`` says what). The order is
+    ``VO_LLM_PROVIDERS``, else ``VO_LLM_FALLBACK_ORDER`` (each only when configured); a
+    provider named in ``VO_LLM_PROVIDERS`` but not configured is a ``ConfigError``.
     """
-    explicit = [n.strip().lower() for n in (settings.llm_providers or "").split(",") if n.strip()]
-    names = list(dict.fromkeys(explicit)) or list(DEFAULT_ORDER)
+    explicit = _names(settings.llm_providers)
+    names = explicit or _names(settings.llm_fallback_order)
     providers: list[LLMProvider] = []
     for name in names:
         cls = provider_class(name)
-        factory = getattr(cls, "from_settings", None)
+        section = settings.section(cls.settings_model, name)
         try:
-            provider = factory(settings) if callable(factory) else cls()
+            provider = cls.from_settings(section)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"the {name} language model settings are invalid: {exc}") from exc
         if provider is not None:
+            if not isinstance(provider, LLMProvider):
+                raise ConfigError(f"the provider {name!r} is not a language model")
             providers.append(provider)
         elif explicit:
-            needs = getattr(cls, "key_setting", None) or "its settings"
-            if name == "openai-compatible":
-                needs = "VO_LLM_BASE_URL or VO_LLM_PRESET"
+            needs = cls.settings_model.required
             raise ConfigError(f"VO_LLM_PROVIDERS lists {name!r}, but {needs} is not set")
     if not providers:
         return None

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from video_orchestrator.domain.script import GENRES, Genre, Script
-from video_orchestrator.errors import ScriptError
+from video_orchestrator.errors import ProviderError, ScriptError
 from video_orchestrator.pipeline.llm_chain import failure_reason as failure_reason
 from video_orchestrator.pipeline.llm_usage import summarize
 from video_orchestrator.pipeline.prompts import prompt_sections
@@ -83,7 +83,7 @@ def generate_script(
         result = complete_metered(llm, request)
         script = script_from_answer(result.data, topic=topic, genre=genre, language=language)
     except Exception as exc:  # any failure of a (possibly third-party) model → offline writer
-        failures: tuple[Failure, ...] = tuple(getattr(exc, "failures", ()))
+        failures = exc.failures if isinstance(exc, ProviderError) else ()
         if result is not None:  # it answered, but not with a script
             failures = (*result.failures, Failure(result.usage.provider, failure_reason(exc)))
         where = provider_label(llm)
@@ -96,7 +96,9 @@ def generate_script(
             what = f"the language model at {where} failed ({reason})"
         logger.warning("%s", what)
         logger.debug("language model failure", exc_info=True)
-        calls = result.calls if result is not None else tuple(getattr(exc, "calls", ()))
+        calls = result.calls if result is not None else ()
+        if result is None and isinstance(exc, ProviderError):
+            calls = exc.calls
         report = llm_report(None, calls, failures or (Failure(where, failure_reason(exc)),))
         try:
             script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
@@ -244,12 +246,7 @@ def script_from_answer(
 
 def provider_label(llm: LLMProvider) -> str:
     """Where the model lives, for messages: its host when it has a URL, else its name."""
-    host = getattr(llm, "host", None)
-    if isinstance(host, str) and host:
-        return host
-    base_url = getattr(llm, "base_url", None)
-    if isinstance(base_url, str) and base_url:
-        netloc = urlsplit(base_url).netloc.rpartition("@")[2]
-        if netloc:
-            return netloc
-    return str(getattr(llm, "name", "unknown"))
+    if llm.host:
+        return llm.host
+    netloc = urlsplit(llm.base_url).netloc.rpartition("@")[2] if llm.base_url else ""
+    return netloc or llm.name or "unknown"

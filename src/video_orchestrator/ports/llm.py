@@ -76,9 +76,26 @@ class JsonResult:
 @runtime_checkable
 class LLMProvider(Protocol):
     """Structured generation. Raises ``ProviderUnavailable`` when unreachable and
-    ``ProviderError`` when the answer is unusable (not JSON, wrong shape, HTTP error)."""
+    ``ProviderError`` when the answer is unusable (not JSON, wrong shape, HTTP error); the
+    error's typed fields (``reason``, ``usage``, ``retry_same_provider``) say what happened.
+
+    ``model`` is the model it asks ("" when unknown), ``host`` the server it talks to, for
+    messages and the response cache, ``base_url`` its API's address ("" for a provider
+    without one). A provider that is not
+    configured is never built (its ``from_settings`` gives None), so there is no
+    ``configured`` here. Adapters subclass ``ports.provider.Provider``.
+    """
 
     name: str
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
 
     def complete_json(self, request: JsonRequest) -> dict[str, Any]: ...
 
@@ -97,8 +114,7 @@ class UsageSink(Protocol):
 
 
 def provider_model(llm: LLMProvider) -> str:
-    model = getattr(llm, "model", None)
-    return model if isinstance(model, str) and model else "unknown"
+    return llm.model or "unknown"
 
 
 def complete_metered(llm: LLMProvider, request: JsonRequest) -> JsonResult:

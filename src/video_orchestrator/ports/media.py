@@ -104,6 +104,7 @@ class MediaProvider(Protocol):
 
     ``download`` streams to ``out_path`` atomically (a temporary file, then a rename) and
     refuses more than ``max_bytes`` with ``PayloadTooLarge``, leaving no file behind.
+    Registered adapters subclass ``ports.provider.Provider`` (settings section, kind).
     """
 
     name: str

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
+from video_orchestrator.ports.provider import ProviderKind
+
 
 @dataclass(frozen=True, slots=True)
 class VoiceInfo:
@@ -77,9 +79,24 @@ class Speech:
 @runtime_checkable
 class TTSProvider(Protocol):
     """A speech synthesiser. Implementations raise ``VoiceNotFoundError`` for unknown voices
-    and ``ProviderError`` for failures; they write the WAV atomically to ``out_path``."""
+    and ``ProviderError`` for failures; they write the WAV atomically to ``out_path``.
+
+    ``kind`` is ``"local"`` for voices that work offline (the settings' ``local_voice_provider``
+    is the one a cloud voice falls back to), ``configured`` is False when the provider cannot
+    serve as configured (no key), and ``last_error`` says why listing its voices last failed.
+    Adapters subclass ``ports.provider.Provider``, which gives these their defaults.
+    """
 
     name: str
+
+    @property
+    def kind(self) -> ProviderKind: ...
+
+    @property
+    def configured(self) -> bool: ...
+
+    @property
+    def last_error(self) -> str | None: ...
 
     def voices(self) -> list[VoiceInfo]: ...
 

@@ -185,11 +185,11 @@ def voice_catalogue(ctx: AppContext, language: str | None = None) -> tuple[list[
 
     from video_orchestrator.providers.piper.catalogue import PiperCatalogue
 
-    catalogue = PiperCatalogue.from_settings(ctx.settings)
+    catalogue = PiperCatalogue.from_settings(ctx.settings.section(PiperCatalogue.settings_model))
     voices = catalogue.voices(language)
     if language and not voices:
         raise InputError(f"the Piper catalogue has no voice for {language!r}")
-    installed = {voice.id for voice in ctx.tts("piper").voices()}
+    installed = {voice.id for voice in ctx.local_voice().voices()}
     return [replace(v, installed=v.installed or v.id in installed) for v in voices], (
         catalogue.notice
     )
@@ -204,7 +204,8 @@ def download_voice(
 
     if not voice_id.strip():
         raise InputError("give the id of a voice, e.g. vo voices download de_DE-thorsten-medium")
-    return PiperCatalogue.from_settings(ctx.settings).download(voice_id.strip(), on_progress)
+    catalogue = PiperCatalogue.from_settings(ctx.settings.section(PiperCatalogue.settings_model))
+    return catalogue.download(voice_id.strip(), on_progress)
 
 
 def spec_schema() -> dict[str, object]:
@@ -223,7 +224,7 @@ def stock_search(
 ) -> tuple[list[StockItem], list[str]]:
     """Stock footage for ``text`` fitting the platform's frame, and notices about providers
     that failed. ``provider`` asks only that one (``local`` searches the ``media`` folder)."""
-    from video_orchestrator.services.stock import build_stock_library, local_media
+    from video_orchestrator.services.stock import LOCAL, build_stock_library, local_media
 
     if not text.strip():
         raise InputError('give a few words to search for, e.g. vo stock search "ocean waves"')
@@ -233,11 +234,11 @@ def stock_search(
         raise InputError("--limit must be between 1 and 80")
     preset = ctx.preset(platform or ctx.settings.default_platform)
     name = provider.strip().lower() if provider else None
-    if name == "local" or (name is None and media is not None):
+    if name == LOCAL or (name is None and media is not None):
         if media is None:
             raise InputError("searching the local library needs --media DIR")
         library = build_stock_library(ctx.settings, names=[], extra=[local_media(media)])
-        name = "local"
+        name = LOCAL
     elif name is not None and name not in ctx.stock.names:
         library = build_stock_library(ctx.settings, names=[name])
     else:

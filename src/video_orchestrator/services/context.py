@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from video_orchestrator.config import Settings
+from video_orchestrator.errors import ConfigError
 from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.pipeline.script_writer import TemplateWriter
 from video_orchestrator.pipeline.stock import StockLibrary
@@ -23,7 +24,7 @@ from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
-from video_orchestrator.services.registry import provider_class, provider_classes
+from video_orchestrator.services.registry import build_provider, provider_class, provider_classes
 from video_orchestrator.store import Database, FileStorage
 
 
@@ -122,10 +123,16 @@ class AppContext:
         """The TTS provider registered as ``name`` (one instance per context)."""
         with self._lock:
             if name not in self._tts:
-                cls = provider_class(TTS_ENTRY_POINTS, name)
-                factory = getattr(cls, "from_settings", None)
-                self._tts[name] = factory(self.settings) if callable(factory) else cls()
+                built = build_provider(provider_class(TTS_ENTRY_POINTS, name), name, self.settings)
+                if not isinstance(built, TTSProvider):
+                    raise ConfigError(f"the voice provider {name!r} is not a TTS provider")
+                self._tts[name] = built
             return self._tts[name]
+
+    def local_voice(self) -> TTSProvider:
+        """The offline voice provider (``VO_LOCAL_VOICE_PROVIDER``): the one a cloud voice
+        falls back to, and the one ``vo voices download`` installs voices for."""
+        return self.tts(self.settings.local_voice_provider)
 
     def tts_names(self) -> list[str]:
         if self._injected_tts:
@@ -133,14 +140,20 @@ class AppContext:
         return sorted(provider_classes(TTS_ENTRY_POINTS))
 
     def all_voices(self) -> list[VoiceInfo]:
-        """Every voice: the offline neural voices first, cloud voices next, espeak-ng (the
-        last resort) at the end."""
+        """Every voice: the local voice provider's first, cloud voices next, other local
+        voices (espeak-ng, the last resort) at the end; unlisted providers (test voices) only
+        when they were handed in."""
+        unlisted = set() if self._injected_tts else set(self.settings.unlisted_voice_providers)
+        providers = {name: self.tts(name) for name in self.tts_names() if name not in unlisted}
+
+        def rank(name: str) -> tuple[int, str]:
+            if name == self.settings.local_voice_provider:
+                return 0, name
+            return (1 if providers[name].kind == "cloud" else 2), name
+
         voices: list[VoiceInfo] = []
-        rank = {"piper": 0, "espeak-ng": 2}
-        for name in sorted(self.tts_names(), key=lambda n: (rank.get(n, 1), n)):
-            if name == "fake" and not self._injected_tts:
-                continue
-            voices.extend(self.tts(name).voices())
+        for name in sorted(providers, key=rank):
+            voices.extend(providers[name].voices())
         return voices
 
     def tts_for_voice(self, voice: str) -> TTSProvider:
@@ -153,7 +166,8 @@ class AppContext:
             if any(v.id == voice for v in provider_obj.voices()):
                 return provider_obj
         names = self.tts_names()
-        return self.tts("piper" if "piper" in names else names[0])
+        local = self.settings.local_voice_provider
+        return self.tts(local if local in names else names[0])
 
     @cached_property
     def llm(self) -> LLMProvider | None:

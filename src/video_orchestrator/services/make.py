@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from video_orchestrator.atomic import write_text as atomic_write
 from video_orchestrator.domain.script import Genre, Script
@@ -110,6 +110,8 @@ class MakeRequest:
 
 @dataclass(frozen=True)
 class MakeResult:
+    """Everything a run produced: its files, and what it used and reported on the way."""
+
     video: Path
     thumbnail: Path
     metadata: Path
@@ -118,8 +120,41 @@ class MakeResult:
     spec: Path
     duration: float
     script_source: str
-    notices: tuple[str, ...] = field(default_factory=tuple)
+    notices: tuple[str, ...] = field(default_factory=tuple)  # every notice of the run, in order
     credits: tuple[str, ...] = field(default_factory=tuple)  # one line per stock clip used
+    llm_usage: dict[str, Any] | None = None  # which language model wrote, tokens, cost
+    voice: dict[str, str] | None = None  # which provider and voice spoke
+    voice_fallback: str | None = None  # why the requested voice was replaced, when it was
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """The provider and voice a run speaks with; ``fallback`` says why the requested voice
+    was replaced by the local one (None when it was not), ``notice`` what is still to be told
+    at the voice step."""
+
+    tts: TTSProvider
+    voice_id: str
+    fallback: str | None = None
+    notice: str | None = None
+
+
+class _Recording:
+    """A reporter that passes everything on and keeps the notices for the result."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self._reporter = reporter
+        self.notices: list[str] = []
+
+    def step(self, key: str, label: str) -> None:
+        self._reporter.step(key, label)
+
+    def progress(self, key: str, fraction: float) -> None:
+        self._reporter.progress(key, fraction)
+
+    def notice(self, message: str) -> None:
+        self.notices.append(message)
+        self._reporter.notice(message)
 
 
 def _slug(text: str) -> str:
@@ -154,23 +189,36 @@ def video_format(preset: PlatformPreset) -> VideoFormat:
     )
 
 
-_LOCAL_TTS = frozenset({"piper", "fake"})  # voices that do not fall back (they are the fallback)
+def _last_resort(tts: TTSProvider) -> bool:
+    """A configured local voice does not fall back: it is what others fall back to."""
+    return tts.kind == "local" and tts.configured
 
 
 def _cloud_problem(tts: TTSProvider) -> str | None:
     """Why a cloud/optional voice provider cannot serve (not configured, unreachable)."""
-    if tts.name in _LOCAL_TTS:
+    if _last_resort(tts):
         return None
-    if getattr(tts, "configured", True) is False:
+    if not tts.configured:
         return f"{tts.name} is not configured (see README, Voices)"
-    error = getattr(tts, "last_error", None)
-    if error:
-        return f"{tts.name} voices are unavailable ({error})"
+    if tts.last_error:
+        return f"{tts.name} voices are unavailable ({tts.last_error})"
     return None
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What a run used on the way to its files, carried to the export step."""
+
+    source: str
+    llm_usage: dict[str, Any] | None
+    voice: dict[str, str]
+    voice_fallback: str | None
+    credits: tuple[dict[str, object], ...]
+
+
 class MakeVideo:
-    """The ``vo make`` use case."""
+    """The ``vo make`` use case; it keeps nothing of a run (one object can serve many runs,
+    at once too): everything a run produced is in its ``MakeResult``."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -179,13 +227,14 @@ class MakeVideo:
 
     def _script(
         self, request: MakeRequest, preset: PlatformPreset, reporter: Reporter
-    ) -> tuple[Script, str]:
+    ) -> tuple[Script, str, dict[str, Any] | None]:
+        """The script, where it came from, and the language model's usage (metadata "llm")."""
         reporter.step("script", "Writing the script")
         if request.script_text is not None:
             script = script_from_text(
                 request.script_text, topic=request.topic, language=request.language
             )
-            return script, "user"
+            return script, "user", None
         topic = (request.topic or "").strip()
         if not topic:
             raise ScriptError("the topic is empty: give --topic TEXT or --script FILE")
@@ -200,9 +249,8 @@ class MakeVideo:
         )
         if result.notice:
             reporter.notice(result.notice)
-        self.llm_usage = result.llm  # which language model served, tokens, cost: metadata "llm"
         reporter.progress("script", 1.0)
-        return result.script, result.source
+        return result.script, result.source, result.llm
 
     def _check_length_estimate(
         self, script: Script, request: MakeRequest, preset: PlatformPreset
@@ -219,11 +267,8 @@ class MakeVideo:
         """Every character shown (captions are upper-cased) has a glyph in an installed font."""
         check_coverage(f"{text} {text.upper()}", self.ctx.fonts)
 
-    def _resolve_voice(self, request: MakeRequest) -> tuple[TTSProvider, str]:
+    def _resolve_voice(self, request: MakeRequest) -> VoiceChoice:
         """The provider and voice id to speak with, checked before any work is done."""
-        # a fallback chosen in an earlier run of this instance does not carry over
-        self.voice_fallback: tuple[TTSProvider, str] | None = None
-        self.voice_notice: str | None = None
         voice_id = request.voice or self.ctx.settings.default_voice
         tts = self.ctx.tts_for_voice(voice_id)
         voice_id = voice_id.partition(":")[2] if ":" in voice_id else voice_id
@@ -248,32 +293,31 @@ class MakeVideo:
                 f"the voice {voice_id!r} speaks {voices[voice_id].language}, not "
                 f"{request.language!r}: {hint}"
             )
-        return tts, voice_id
+        return VoiceChoice(tts, voice_id)
 
     def _voice(
         self,
         script: Script,
         request: MakeRequest,
-        voice: tuple[TTSProvider, str],
+        voice: VoiceChoice,
         reporter: Reporter,
-    ) -> Narration:
+    ) -> tuple[Narration, VoiceChoice]:
+        """The narration and the voice that spoke it (the local one when the requested voice
+        failed: it is used for the rest of the run)."""
         reporter.step("voice", "Synthesising the voice")
-        notice = getattr(self, "voice_notice", None)
-        if notice:  # set by _resolve_voice when a cloud voice could not be used
-            reporter.notice(notice)
-            self.voice_notice = None
-        tts, voice_id = getattr(self, "voice_fallback", None) or voice
+        if voice.notice:  # from _resolve_voice when a cloud voice could not be used
+            reporter.notice(voice.notice)
+            voice = replace(voice, notice=None)
         try:
-            narration = self._narrate(script, request, tts, voice_id, reporter)
+            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
         except ProviderError as exc:
-            if tts.name in _LOCAL_TTS:
+            if _last_resort(voice.tts):
                 raise
-            tts, voice_id = self._fallback_voice(request, f"the {tts.name} voice failed ({exc})")
-            reporter.notice(self.voice_notice or "")
-            self.voice_notice = None
-            narration = self._narrate(script, request, tts, voice_id, reporter)
-        self.voice_used = {"provider": narration.provider, "voice": voice_id}
-        return narration
+            voice = self._fallback_voice(request, f"the {voice.tts.name} voice failed ({exc})")
+            reporter.notice(voice.notice or "")
+            voice = replace(voice, notice=None)
+            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
+        return narration, voice
 
     def _narrate(
         self,
@@ -294,11 +338,11 @@ class MakeVideo:
             on_part=lambda done, total: reporter.progress("voice", done / total),
         )
 
-    def _fallback_voice(self, request: MakeRequest, problem: str) -> tuple[TTSProvider, str]:
-        """A Piper voice of the request's language instead of a cloud voice that cannot be
-        used; remembered for the rest of the run, with a one-line notice."""
-        piper = self.ctx.tts("piper")
-        voices = [v for v in piper.voices() if v.speaks(request.language)]
+    def _fallback_voice(self, request: MakeRequest, problem: str) -> VoiceChoice:
+        """A voice of the local voice provider (Piper) in the request's language instead of a
+        cloud voice that cannot be used, with a one-line notice to give."""
+        local = self.ctx.local_voice()
+        voices = [v for v in local.voices() if v.speaks(request.language)]
         if not voices:
             raise VoiceNotFoundError(
                 f"{problem}, and no installed Piper voice speaks {request.language!r}: see "
@@ -306,9 +350,8 @@ class MakeVideo:
             )
         default = self.ctx.settings.default_voice
         chosen = next((v for v in voices if v.id == default), voices[0])
-        self.voice_notice = f"{problem}; speaking with the Piper voice {chosen.id} instead"
-        self.voice_fallback = (piper, chosen.id)
-        return piper, chosen.id
+        notice = f"{problem}; speaking with the Piper voice {chosen.id} instead"
+        return VoiceChoice(local, chosen.id, fallback=notice, notice=notice)
 
     def _narration_path(self, script: Script, voice_id: str, request: MakeRequest) -> Path:
         """Where the joined narration lives: in the cache, so a saved spec can be re-rendered."""
@@ -468,9 +511,9 @@ class MakeVideo:
         narration: Narration,
         request: MakeRequest,
         preset: PlatformPreset,
-        voice: tuple[TTSProvider, str],
+        voice: VoiceChoice,
         reporter: Reporter,
-    ) -> tuple[Script, Narration]:
+    ) -> tuple[Script, Narration, VoiceChoice]:
         while narration.duration > preset.max_seconds:
             if not request.trim:
                 raise ScriptError(
@@ -487,8 +530,8 @@ class MakeVideo:
                 f"--trim: dropped the last scene to fit {preset.name}'s "
                 f"{preset.max_seconds:.0f} s limit"
             )
-            narration = self._voice(script, request, voice, reporter)
-        return script, narration
+            narration, voice = self._voice(script, request, voice, reporter)
+        return script, narration, voice
 
     # -- the use case ---------------------------------------------------------------------------
 
@@ -497,6 +540,7 @@ class MakeVideo:
     ) -> MakeResult:
         if not 0.5 <= request.speed <= 2.0:
             raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
+        recording = _Recording(reporter)
         preset = self.ctx.preset(request.platform)
         if request.script_text is not None:  # the user's own text: fonts first, it is known
             self._check_fonts(request.script_text)
@@ -504,14 +548,16 @@ class MakeVideo:
         music = self._music(request)
         effect = self._effect(request)
         self._stock_wanted(request)  # a misconfigured --stock fails before any work
-        script, source = self._script(request, preset, reporter)
+        script, source, llm_usage = self._script(request, preset, recording)
         script = self._check_length_estimate(script, request, preset)
         if request.script_text is None:  # a user's text was checked above, before any work
             self._check_fonts(" ".join(script.spoken_parts()))
-        narration = self._voice(script, request, voice, reporter)
-        script, narration = self._fit_length(script, narration, request, preset, voice, reporter)
+        narration, voice = self._voice(script, request, voice, recording)
+        script, narration, voice = self._fit_length(
+            script, narration, request, preset, voice, recording
+        )
         credits: list[dict[str, object]] = []
-        media = self._media(script, request, reporter, narration, credits)
+        media = self._media(script, request, recording, narration, credits)
         spec = build_spec(
             script,
             narration,
@@ -532,17 +578,23 @@ class MakeVideo:
             effect=effect,
             quality=request.quality,
         )
-        return self._render_and_export(spec, script, source, request, reporter, cancel, credits)
+        run = _Run(
+            source=source,
+            llm_usage=llm_usage,
+            voice={"provider": narration.provider, "voice": voice.voice_id},
+            voice_fallback=voice.fallback,
+            credits=tuple(credits),
+        )
+        return self._render_and_export(spec, script, run, request, recording, cancel)
 
     def _render_and_export(
         self,
         spec: RenderSpec,
         script: Script,
-        source: str,
+        run: _Run,
         request: MakeRequest,
-        reporter: Reporter,
+        reporter: _Recording,
         cancel: threading.Event | None,
-        credits: list[dict[str, object]] | None = None,
     ) -> MakeResult:
         paths = output_paths(request.out, script.title)
         reporter.step("render", "Rendering the video")
@@ -572,11 +624,11 @@ class MakeVideo:
             "platform": spec.metadata.platform,
             "language": script.language,
             "hook": script.hook,
-            "script_source": source,
-            "llm": getattr(self, "llm_usage", None),
-            "voice": getattr(self, "voice_used", None),  # which provider and voice spoke
+            "script_source": run.source,
+            "llm": run.llm_usage,
+            "voice": run.voice,  # which provider and voice spoke
             "files": {key: path.name for key, path in paths.items() if key != "metadata"},
-            "credits": credits or [],
+            "credits": list(run.credits),
         }
         atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
         atomic_write(paths["spec"], spec.model_dump_json(indent=2))
@@ -589,6 +641,10 @@ class MakeVideo:
             vtt=paths["vtt"],
             spec=paths["spec"],
             duration=result.duration,
-            script_source=source,
-            credits=tuple(str(credit["attribution"]) for credit in credits or []),
+            script_source=run.source,
+            notices=tuple(reporter.notices),
+            credits=tuple(str(credit["attribution"]) for credit in run.credits),
+            llm_usage=run.llm_usage,
+            voice=run.voice,
+            voice_fallback=run.voice_fallback,
         )

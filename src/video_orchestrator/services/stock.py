@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import MediaError
+from video_orchestrator.errors import ConfigError, MediaError
 from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.ports import MEDIA_ENTRY_POINTS
 from video_orchestrator.ports.media import MediaProvider
 from video_orchestrator.providers.local.media import LocalFile, LocalMedia
 from video_orchestrator.render.probe import probe
-from video_orchestrator.services.registry import provider_class
+from video_orchestrator.services.registry import build_provider, provider_class
 
-LOCAL = "local"
+#: The name under which the user's own media folder is searched like a stock provider.
+LOCAL = LocalMedia.name
 
 
 def inspect_local(path: Path) -> LocalFile | None:
@@ -38,10 +39,10 @@ def local_media(folder: Path) -> LocalMedia:
 
 def media_provider(settings: Settings, name: str) -> MediaProvider:
     """The stock provider registered as ``name`` under ``video_orchestrator.media``."""
-    cls = provider_class(MEDIA_ENTRY_POINTS, name)
-    factory = getattr(cls, "from_settings", None)
-    provider: MediaProvider = factory(settings) if callable(factory) else cls()
-    return provider
+    built = build_provider(provider_class(MEDIA_ENTRY_POINTS, name), name, settings)
+    if not isinstance(built, MediaProvider):
+        raise ConfigError(f"the stock provider {name!r} is not configured or not a media provider")
+    return built
 
 
 def build_stock_library(

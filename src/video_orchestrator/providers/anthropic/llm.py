@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from video_orchestrator.errors import ConfigError
 from video_orchestrator.ports.llm import JsonRequest
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.providers._http import (
     Answer,
     HttpLLM,
@@ -33,10 +34,24 @@ DEFAULT_MODEL = "claude-haiku-4-5"
 _TOOL_NAME = re.compile(r"[^a-zA-Z0-9_-]")
 
 
-class AnthropicLLM(HttpLLM):
+class AnthropicSettings(ProviderSettings):
+    """``VO_ANTHROPIC_*`` and the language models' timeout and retries."""
+
+    required: ClassVar[str] = "VO_ANTHROPIC_API_KEY"
+
+    anthropic_api_key: str | None
+    anthropic_base_url: str
+    anthropic_model: str
+    llm_timeout: float
+    llm_retries: int
+    llm_max_retry_wait: float
+
+
+class AnthropicLLM(HttpLLM, Provider[AnthropicSettings]):
     """Claude models through the Messages API."""
 
     name = "anthropic"
+    settings_model = AnthropicSettings
     key_setting = "VO_ANTHROPIC_API_KEY"
     url_setting = "VO_ANTHROPIC_BASE_URL"
     model_setting = "VO_ANTHROPIC_MODEL"
@@ -69,10 +84,9 @@ class AnthropicLLM(HttpLLM):
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> AnthropicLLM | None:
+    def from_settings(cls, settings: AnthropicSettings) -> AnthropicLLM | None:
         """Built by the composition root; None when no key is set."""
         key = settings.anthropic_api_key
-        key = key.get_secret_value() if hasattr(key, "get_secret_value") else key
         if not key:
             return None
         return cls(

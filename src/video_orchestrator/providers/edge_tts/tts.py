@@ -40,6 +40,7 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
     VoiceNotFoundError,
 )
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
 from video_orchestrator.providers._speech import (
     CharTiming,
@@ -85,13 +86,23 @@ def sec_ms_gec(now: float) -> str:
     return hashlib.sha256(f"{ticks}{TRUSTED_CLIENT_TOKEN}".encode("ascii")).hexdigest().upper()
 
 
-class EdgeTTS:
+class EdgeTTSSettings(ProviderSettings):
+    """``VO_EDGE_TTS_*`` and ``VO_TTS_TIMEOUT``."""
+
+    edge_tts_enabled: bool
+    edge_tts_url: str
+    edge_tts_voices_url: str
+    tts_timeout: float
+
+
+class EdgeTTS(Provider[EdgeTTSSettings]):
     """Edge's online voices (no key). Off unless ``VO_EDGE_TTS_ENABLED=1``."""
 
     name = "edge-tts"
+    settings_model = EdgeTTSSettings
 
     @classmethod
-    def from_settings(cls, settings: Any) -> EdgeTTS:
+    def from_settings(cls, settings: EdgeTTSSettings) -> EdgeTTS:
         return cls(
             enabled=settings.edge_tts_enabled,
             url=settings.edge_tts_url,

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import httpx
 
@@ -24,6 +24,7 @@ from video_orchestrator.errors import (
     ProviderError,
     VoiceNotFoundError,
 )
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._speech import (
@@ -82,13 +83,26 @@ MULTILINGUAL = tuple(
 Gender = Literal["female", "male", "neutral", "unknown"]
 
 
-class ElevenLabsTTS:
+class ElevenLabsSettings(ProviderSettings):
+    """``VO_ELEVENLABS_*`` and the cloud-voice timeout and retries."""
+
+    required: ClassVar[str] = "VO_ELEVENLABS_API_KEY"
+
+    elevenlabs_api_key: str | None
+    elevenlabs_base_url: str
+    elevenlabs_model: str
+    tts_timeout: float
+    tts_max_retries: int
+
+
+class ElevenLabsTTS(Provider[ElevenLabsSettings]):
     """ElevenLabs voices with character timestamps. Configured by an API key."""
 
     name = "elevenlabs"
+    settings_model = ElevenLabsSettings
 
     @classmethod
-    def from_settings(cls, settings: Any) -> ElevenLabsTTS:
+    def from_settings(cls, settings: ElevenLabsSettings) -> ElevenLabsTTS:
         return cls(
             api_key=settings.elevenlabs_api_key,
             base_url=settings.elevenlabs_base_url,

@@ -15,11 +15,12 @@ import tempfile
 import threading
 import wave
 from pathlib import Path
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
 from video_orchestrator.errors import ConfigError, ProviderError, VoiceNotFoundError
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
 from video_orchestrator.providers._speech import (
     SentenceAudio,
@@ -35,13 +36,24 @@ BASE_WPM = 175  # espeak-ng's default speaking rate, words per minute
 Gender = Literal["female", "male", "neutral", "unknown"]
 
 
-class EspeakTTS:
+class EspeakSettings(ProviderSettings):
+    """``VO_ESPEAK_NG`` (the binary) and ``VO_TTS_TIMEOUT``."""
+
+    required: ClassVar[str] = "espeak-ng on PATH or VO_ESPEAK_NG"
+
+    espeak_ng: str | None
+    tts_timeout: float
+
+
+class EspeakTTS(Provider[EspeakSettings]):
     """The ``espeak-ng`` voices, one per language it knows (ids such as ``en-us``, ``de``)."""
 
     name = "espeak-ng"
+    kind = "local"
+    settings_model = EspeakSettings
 
     @classmethod
-    def from_settings(cls, settings: Any) -> EspeakTTS:
+    def from_settings(cls, settings: EspeakSettings) -> EspeakTTS:
         return cls(binary=settings.espeak_ng, timeout=settings.tts_timeout)
 
     def __init__(self, binary: str | None = None, timeout: float = 60.0) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 
 from video_orchestrator.errors import VoError
 from video_orchestrator.ports.llm import JsonRequest, JsonResult, Usage
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 
 
-class FakeLLM:
+class FakeLLM(Provider[ProviderSettings]):
     """Answers every request without a network.
 
     - ``FakeLLM()``: an object that satisfies the request's schema (required properties,
@@ -24,7 +25,10 @@ class FakeLLM:
     """
 
     name = "fake"
+    kind = "local"
+    settings_model = ProviderSettings
     vendor = "fake"
+    host = ""  # no server: messages name it by its base URL
 
     def __init__(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from video_orchestrator.errors import ScriptError, VoiceNotFoundError
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
 from video_orchestrator.providers._speech import (
     check_request,
@@ -29,7 +30,7 @@ _TONE_SHARE = 0.8  # share of each token's slot that is sound; the rest is silen
 _FADE = 0.005  # seconds of fade in and out of each burst, so it does not click
 
 
-class FakeTTS:
+class FakeTTS(Provider[ProviderSettings]):
     """Deterministic tone-burst voices ``fake-en`` (en-US) and ``fake-ja`` (ja-JP).
 
     :param words_per_second: pace at speed 1.0, in tokens per second.
@@ -37,6 +38,8 @@ class FakeTTS:
     """
 
     name = "fake"
+    kind = "local"
+    settings_model = ProviderSettings
 
     def __init__(self, words_per_second: float = 2.5, sample_rate: int = 16000) -> None:
         if words_per_second <= 0 or sample_rate <= 0:

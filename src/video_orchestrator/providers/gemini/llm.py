@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
 
 from video_orchestrator.errors import ConfigError, ProviderError
 from video_orchestrator.ports.llm import JsonRequest
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.providers._http import (
     Answer,
     HttpAuthError,
@@ -61,10 +62,24 @@ _FORMATS = {"STRING": {"enum", "date-time"}, "INTEGER": {"int32", "int64"},
 _BLOCKED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "LANGUAGE"}
 
 
-class GeminiLLM(HttpLLM):
+class GeminiSettings(ProviderSettings):
+    """``VO_GEMINI_*`` and the language models' timeout and retries."""
+
+    required: ClassVar[str] = "VO_GEMINI_API_KEY"
+
+    gemini_api_key: str | None
+    gemini_base_url: str
+    gemini_model: str
+    llm_timeout: float
+    llm_retries: int
+    llm_max_retry_wait: float
+
+
+class GeminiLLM(HttpLLM, Provider[GeminiSettings]):
     """Gemini models through the Generative Language REST API."""
 
     name = "gemini"
+    settings_model = GeminiSettings
     key_setting = "VO_GEMINI_API_KEY"
     url_setting = "VO_GEMINI_BASE_URL"
     model_setting = "VO_GEMINI_MODEL"
@@ -97,10 +112,9 @@ class GeminiLLM(HttpLLM):
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> GeminiLLM | None:
+    def from_settings(cls, settings: GeminiSettings) -> GeminiLLM | None:
         """Built by the composition root; None when no key is set."""
         key = settings.gemini_api_key
-        key = key.get_secret_value() if hasattr(key, "get_secret_value") else key
         if not key:
             return None
         return cls(

@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from video_orchestrator.errors import ConfigError
 from video_orchestrator.ports.llm import JsonRequest
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.providers._http import (
     Answer,
     HttpLLM,
@@ -90,10 +91,25 @@ def vendor_for(base_url: str) -> str:
     return "openai-compatible"
 
 
-class OpenAICompatibleLLM(HttpLLM):
+class OpenAICompatibleSettings(ProviderSettings):
+    """``VO_LLM_BASE_URL`` or ``VO_LLM_PRESET``, key, model, timeout and retries."""
+
+    required: ClassVar[str] = "VO_LLM_BASE_URL or VO_LLM_PRESET"
+
+    llm_base_url: str | None
+    llm_preset: str | None
+    llm_api_key: str | None
+    llm_model: str
+    llm_timeout: float
+    llm_retries: int
+    llm_max_retry_wait: float
+
+
+class OpenAICompatibleLLM(HttpLLM, Provider[OpenAICompatibleSettings]):
     """Structured JSON generation over ``POST {base_url}/chat/completions``."""
 
     name = "openai-compatible"
+    settings_model = OpenAICompatibleSettings
     not_json_advice = (
         "check that VO_LLM_BASE_URL points at an OpenAI-compatible API (often ending in /v1)"
     )
@@ -126,15 +142,14 @@ class OpenAICompatibleLLM(HttpLLM):
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> OpenAICompatibleLLM | None:
+    def from_settings(cls, settings: OpenAICompatibleSettings) -> OpenAICompatibleLLM | None:
         """Built by the composition root; None when neither a base URL nor a preset is set."""
         if not settings.llm_base_url and not settings.llm_preset:
             return None
-        model = settings.llm_model if "llm_model" in settings.model_fields_set else None
-        key = settings.llm_api_key
+        model = settings.llm_model if "llm_model" in settings.explicit else None
         return cls(
             base_url=settings.llm_base_url or None,
-            api_key=key.get_secret_value() if hasattr(key, "get_secret_value") else key,
+            api_key=settings.llm_api_key,
             model=model,
             timeout=settings.llm_timeout,
             max_retries=settings.llm_retries,

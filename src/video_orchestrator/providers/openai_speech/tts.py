@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 import httpx
 
 from video_orchestrator.errors import ConfigError, ProviderError, VoiceNotFoundError
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._speech import (
@@ -110,7 +111,20 @@ LANGUAGES = tuple(
 _AUDIO_MAGIC = (b"RIFF", b"ID3", b"OggS", b"fLaC", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
 
 
-class OpenAISpeechTTS:
+class OpenAISpeechSettings(ProviderSettings):
+    """``VO_OPENAI_SPEECH_*`` and the cloud-voice timeout and retries."""
+
+    required: ClassVar[str] = "VO_OPENAI_SPEECH_API_KEY"
+
+    openai_speech_api_key: str | None
+    openai_speech_base_url: str | None
+    openai_speech_model: str
+    openai_speech_voices: list[str]
+    tts_timeout: float
+    tts_max_retries: int
+
+
+class OpenAISpeechTTS(Provider[OpenAISpeechSettings]):
     """OpenAI's speech voices (or a compatible server's).
 
     Configured when an API key or a base URL is given; otherwise it lists no voices and
@@ -118,9 +132,10 @@ class OpenAISpeechTTS:
     """
 
     name = "openai-speech"
+    settings_model = OpenAISpeechSettings
 
     @classmethod
-    def from_settings(cls, settings: Any) -> OpenAISpeechTTS:
+    def from_settings(cls, settings: OpenAISpeechSettings) -> OpenAISpeechTTS:
         return cls(
             api_key=settings.openai_speech_api_key,
             base_url=settings.openai_speech_base_url,

@@ -21,13 +21,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from video_orchestrator.errors import ProviderError
 from video_orchestrator.ports.media import StockItem, StockQuery
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.providers._stockhttp import (
     RateHeaders,
     StockHTTP,
@@ -43,10 +44,21 @@ LICENCE_URL = "https://www.pexels.com/license/"
 MAX_PER_PAGE = 80
 
 
-class PexelsMedia:
+class PexelsSettings(ProviderSettings):
+    """``VO_PEXELS_*`` and ``VO_STOCK_TIMEOUT``."""
+
+    required: ClassVar[str] = "VO_PEXELS_API_KEYS"
+
+    pexels_api_keys: list[str]
+    pexels_base_url: str
+    stock_timeout: float
+
+
+class PexelsMedia(Provider[PexelsSettings]):
     """Search Pexels videos and photos; download one rendition."""
 
     name = "pexels"
+    settings_model = PexelsSettings
 
     def __init__(
         self,
@@ -75,7 +87,7 @@ class PexelsMedia:
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PexelsMedia:
+    def from_settings(cls, settings: PexelsSettings) -> PexelsMedia:
         return cls(
             api_keys=settings.pexels_api_keys,
             base_url=settings.pexels_base_url,

@@ -37,6 +37,7 @@ from video_orchestrator.errors import (
     ProviderUnavailable,
     VoiceNotFoundError,
 )
+from video_orchestrator.ports.provider import ProviderSettings
 from video_orchestrator.providers import transport
 
 __all__ = ["CatalogueFile", "CatalogueVoice", "PiperCatalogue"]
@@ -71,15 +72,27 @@ class CatalogueVoice:
         return self.model.size + self.config.size
 
 
+class PiperCatalogueSettings(ProviderSettings):
+    """``VO_PIPER_VOICES_URL``; voices go to ``<VO_DATA_DIR>/voices``."""
+
+    piper_voices_url: str
+    data_dir: Path
+    cache_dir: Path
+    tts_timeout: float
+    tts_max_retries: int
+
+
 class PiperCatalogue:
     """Lists the official Piper voices and installs them into ``voices_dir``."""
 
+    settings_model = PiperCatalogueSettings
+
     @classmethod
-    def from_settings(cls, settings: Any) -> PiperCatalogue:
+    def from_settings(cls, settings: PiperCatalogueSettings) -> PiperCatalogue:
         return cls(
             base_url=settings.piper_voices_url,
-            voices_dir=Path(settings.data_dir) / "voices",
-            cache_dir=Path(settings.cache_dir),
+            voices_dir=settings.data_dir / "voices",
+            cache_dir=settings.cache_dir,
             timeout=settings.tts_timeout,
             max_retries=settings.tts_max_retries,
         )

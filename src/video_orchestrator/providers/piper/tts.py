@@ -40,6 +40,7 @@ from video_orchestrator.errors import (
     VoError,
     VoiceNotFoundError,
 )
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.tts import Speech, SpeechRequest, VoiceInfo, WordTiming
 from video_orchestrator.providers._speech import (
     MAX_SPEED,
@@ -112,7 +113,13 @@ class _Spoken:
     owner: int | None = None  # token index
 
 
-class PiperTTS:
+class PiperSettings(ProviderSettings):
+    """Downloaded voices live in ``<VO_DATA_DIR>/voices``."""
+
+    data_dir: Path
+
+
+class PiperTTS(Provider[PiperSettings]):
     """Offline neural voices through ``piper-tts``.
 
     :param voices_dirs: extra directories holding downloaded Piper voices (``<id>.onnx`` and
@@ -121,11 +128,13 @@ class PiperTTS:
     """
 
     name = "piper"
+    kind = "local"
+    settings_model = PiperSettings
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PiperTTS:
+    def from_settings(cls, settings: PiperSettings) -> PiperTTS:
         """Built by the composition root: downloaded voices live in ``<data_dir>/voices``."""
-        return cls(voices_dirs=[Path(settings.data_dir) / "voices"])
+        return cls(voices_dirs=[settings.data_dir / "voices"])
 
     def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
         self._voices_dirs = tuple(Path(directory) for directory in voices_dirs)

@@ -20,12 +20,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from video_orchestrator.errors import ProviderError
 from video_orchestrator.ports.media import StockItem, StockQuery
+from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.providers._stockhttp import (
     RateHeaders,
     StockHTTP,
@@ -46,10 +47,21 @@ def _is_key_error(response: httpx.Response) -> bool:
     return "key" in response.text.lower()
 
 
-class PixabayMedia:
+class PixabaySettings(ProviderSettings):
+    """``VO_PIXABAY_*`` and ``VO_STOCK_TIMEOUT``."""
+
+    required: ClassVar[str] = "VO_PIXABAY_API_KEYS"
+
+    pixabay_api_keys: list[str]
+    pixabay_base_url: str
+    stock_timeout: float
+
+
+class PixabayMedia(Provider[PixabaySettings]):
     """Search Pixabay videos and photos; download one rendition."""
 
     name = "pixabay"
+    settings_model = PixabaySettings
 
     def __init__(
         self,
@@ -80,7 +92,7 @@ class PixabayMedia:
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PixabayMedia:
+    def from_settings(cls, settings: PixabaySettings) -> PixabayMedia:
         return cls(
             api_keys=settings.pixabay_api_keys,
             base_url=settings.pixabay_base_url,
