@@ -27,7 +27,7 @@ from video_orchestrator.errors import (
 )
 from video_orchestrator.providers.piper.catalogue import PiperCatalogue
 from video_orchestrator.providers.piper.tts import PiperTTS
-from video_orchestrator.services import api
+from video_orchestrator.services import facade
 from video_orchestrator.services.context import AppContext
 
 MODEL = bytes(range(256)) * 400  # 102 400 bytes of "model"
@@ -285,11 +285,11 @@ def test_service_facade_marks_installed_voices(repo: VoiceRepo, tmp_path: Path) 
         data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", piper_voices_url=repo.base_url
     )
     ctx = AppContext(settings)
-    voices, notice = api.voice_catalogue(ctx, "de")
+    voices, notice = facade.voice_catalogue(ctx, "de")
     assert [v.installed for v in voices] == [False] and notice is None
-    api.download_voice(ctx, "de_DE-thorsten-medium")
-    voices, _ = api.voice_catalogue(ctx, "de")
+    facade.download_voice(ctx, "de_DE-thorsten-medium")
+    voices, _ = facade.voice_catalogue(ctx, "de")
     assert [v.installed for v in voices] == [True]
-    assert "de_DE-thorsten-medium" in {v.id for v in api.list_voices(AppContext(settings))}
+    assert "de_DE-thorsten-medium" in {v.id for v in facade.list_voices(AppContext(settings))}
     with pytest.raises(InputError, match="no voice for 'xx'"):
-        api.voice_catalogue(ctx, "xx")
+        facade.voice_catalogue(ctx, "xx")

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from video_orchestrator.config import Settings
-from video_orchestrator.services import api as services
+from video_orchestrator.services import facade as services
 
 
 def register_hooks(

@@ -28,7 +28,7 @@ from video_orchestrator.cli.stock import register_stock
 from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
-from video_orchestrator.services import api as services
+from video_orchestrator.services import facade as services
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from video_orchestrator.config import Settings
-from video_orchestrator.services import api as services
+from video_orchestrator.services import facade as services
 
 
 def _duration(seconds: float | None) -> str:

@@ -22,9 +22,9 @@ from pydantic import ValidationError
 from video_orchestrator.errors import NotFoundError, RenderCancelled, SpecError, VoError
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload, parse_workload
 from video_orchestrator.render.ffmpeg import Progress
-from video_orchestrator.services.api import one_line
 from video_orchestrator.services.assets import AssetService, safe_filename, sha256_of
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.facade import one_line
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.projects import ProjectService, new_id
 from video_orchestrator.services.usage import UsageService

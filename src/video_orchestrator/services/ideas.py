@@ -1,5 +1,5 @@
 """Hooks, platform optimisation and stock search for a stored project: what the API and the
-UI call (the CLI uses the file-based functions in ``services.api``)."""
+UI call (the CLI uses the file-based functions in ``services.facade``)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ class Ideas:
     def stock_search(
         self, text: str, *, kind: str, provider: str | None, platform: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], list[str]]:
-        from video_orchestrator.services.api import stock_search
+        from video_orchestrator.services.facade import stock_search
 
         if not self.ctx.settings.stock_providers and provider is None:
             return [], []

@@ -20,7 +20,7 @@ from video_orchestrator.domain.script import Genre
 from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError, SpecError
 from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
-from video_orchestrator.services.api import one_line
+from video_orchestrator.services.facade import one_line
 from video_orchestrator.services.projects import (
     LANGUAGE_PATTERN,
     CaptionStyleName,

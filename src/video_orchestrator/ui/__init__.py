@@ -5,6 +5,7 @@
 The UI never starts FFmpeg or touches the database: it calls the :class:`Workspace`.
 """
 
-from video_orchestrator.ui.mount import UI_PATH, mount_ui
+from video_orchestrator.ui.env import UI_PATH
+from video_orchestrator.ui.mount import mount_ui
 
 __all__ = ["UI_PATH", "mount_ui"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from video_orchestrator.services.workspace import Workspace
 
+UI_PATH = "/ui"  # where the UI is mounted on the API app
 MEDIA_PATH = "/media"  # inside the UI mount: /ui/media/...
 
 

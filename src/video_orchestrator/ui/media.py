@@ -13,8 +13,7 @@ from nicegui import app as nicegui_app
 from starlette.concurrency import run_in_threadpool
 
 from video_orchestrator.errors import VoError
-from video_orchestrator.ui.env import MEDIA_PATH, UiEnv
-from video_orchestrator.ui.mount import UI_PATH
+from video_orchestrator.ui.env import MEDIA_PATH, UI_PATH, UiEnv
 
 PREVIEW_NAME = re.compile(r"^[0-9a-f]{16,128}\.(wav|jpg|png|mp3|m4a)$")
 PREVIEW_TYPES = {

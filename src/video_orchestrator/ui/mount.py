@@ -7,9 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from video_orchestrator.ui.env import UiEnv
-
-UI_PATH = "/ui"
+from video_orchestrator.ui.env import UI_PATH, UiEnv
 
 
 def mount_ui(api: FastAPI, *, storage_secret: str, require_login: bool, state_dir: Path) -> UiEnv:

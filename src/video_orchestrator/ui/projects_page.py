@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from video_orchestrator.domain.script import GENRES
-from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.services.facade import script_from_text
 from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.projects import ProjectCreate, ProjectSummary
 from video_orchestrator.ui import preferences

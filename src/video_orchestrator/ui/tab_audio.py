@@ -16,7 +16,7 @@ from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
 from video_orchestrator.ui.media import asset_url, preview_url
 
 if TYPE_CHECKING:
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 NONE = ""  # the select's value for "no music" / "no sound effect"
 PLATFORM = "platform"  # the select's value for the platform's loudness target

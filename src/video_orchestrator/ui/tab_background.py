@@ -15,7 +15,7 @@ from video_orchestrator.ui.library import describe, hover_preview, thumbnail, up
 
 if TYPE_CHECKING:
     from video_orchestrator.services.workspace import Workspace
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 TRANSITIONS = {
     "fade": "Fade through",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 from pydantic import ValidationError
 
-from video_orchestrator.pipeline.build_spec import build_caption_style
+from video_orchestrator.services.facade import build_caption_style
 from video_orchestrator.services.projects import CaptionSettings, ProjectOut
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
@@ -20,7 +20,7 @@ from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.media import preview_url
 
 if TYPE_CHECKING:
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 #: Seconds without a change before the settings are saved and the preview is made again.
 DEBOUNCE = 0.4

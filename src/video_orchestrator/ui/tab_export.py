@@ -16,7 +16,7 @@ from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.jobs_view import JobList
 
 if TYPE_CHECKING:
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 QUALITIES = {
     "draft": "Draft: quickest, for checking the cut",

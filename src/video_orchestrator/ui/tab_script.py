@@ -9,11 +9,11 @@ from nicegui import ui
 from pydantic import ValidationError
 
 from video_orchestrator.domain.script import GENRES, Script
-from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.services.facade import script_from_text
 from video_orchestrator.ui.common import SECONDS_PER_WORD, Failed, call, duration_text
 
 if TYPE_CHECKING:
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 LANGUAGES = {
     "en": "English",

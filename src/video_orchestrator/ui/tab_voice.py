@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from video_orchestrator.ports.tts import VoiceInfo
-from video_orchestrator.services.api import download_voice, voice_catalogue
+from video_orchestrator.services.facade import VoiceInfo, download_voice, voice_catalogue
 from video_orchestrator.services.studio import MAX_PREVIEW_CHARS, cut_text
 from video_orchestrator.ui.common import Failed, call, size_text
 from video_orchestrator.ui.media import preview_url
 
 if TYPE_CHECKING:
     from video_orchestrator.domain.script import Script
-    from video_orchestrator.ui.editor import ProjectState
+    from video_orchestrator.ui.project_state import ProjectState
 
 GENDERS = {"female": "female", "male": "male", "neutral": "neutral", "unknown": "—"}
 PROVIDERS = {

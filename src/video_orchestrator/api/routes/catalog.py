@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from video_orchestrator.api.cache import cached_json
 from video_orchestrator.api.deps import WS
 from video_orchestrator.errors import NotFoundError
-from video_orchestrator.services.api import download_voice as download_voice_of
-from video_orchestrator.services.api import voice_catalogue as voice_catalogue_of
+from video_orchestrator.services.facade import download_voice as download_voice_of
+from video_orchestrator.services.facade import voice_catalogue as voice_catalogue_of
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
 

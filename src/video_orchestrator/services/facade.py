@@ -1,7 +1,9 @@
 """The service facade: what every interface (CLI, API, UI, workers) calls.
 
 Functions here validate loose interface input into domain requests and run use cases; no
-interface reaches past this module into ``render`` or ``providers``.
+interface reaches past this module into ``pipeline``, ``ports``, ``render`` or ``providers``:
+what an interface needs from below (a script read from text, a pydantic error in one line, a
+caption style's defaults, a voice's description) is re-exported here (``X as X``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from pydantic import ValidationError
 from video_orchestrator.config import Settings
 from video_orchestrator.domain.script import GENRES
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
+from video_orchestrator.pipeline.build_spec import build_caption_style as build_caption_style
+from video_orchestrator.pipeline.script_import import condense as condense
+from video_orchestrator.pipeline.script_import import script_from_text as script_from_text
 from video_orchestrator.ports.media import StockItem
-from video_orchestrator.ports.tts import VoiceInfo
+from video_orchestrator.ports.tts import VoiceInfo as VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
