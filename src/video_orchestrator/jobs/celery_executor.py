@@ -46,14 +46,14 @@ def make_celery(settings: Settings) -> Celery:
 
 @cache
 def _runner(settings_json: str) -> object:
-    from video_orchestrator.jobs.runner import JobRunner
     from video_orchestrator.services.context import AppContext
+    from video_orchestrator.services.job_runner import JobRunner
 
     return JobRunner(AppContext(Settings.model_validate_json(settings_json)).with_stored_secrets())
 
 
 def _run_in_worker(settings_json: str, job_id: str) -> str:
-    from video_orchestrator.jobs.runner import JobRunner
+    from video_orchestrator.services.job_runner import JobRunner
 
     runner = _runner(settings_json)
     assert isinstance(runner, JobRunner)

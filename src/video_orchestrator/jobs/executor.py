@@ -46,8 +46,8 @@ def worker_loop(
     tag: str = "local",
 ) -> None:
     """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set."""
-    from video_orchestrator.jobs.runner import JobRunner
     from video_orchestrator.services.context import AppContext
+    from video_orchestrator.services.job_runner import JobRunner
     from video_orchestrator.services.secrets_store import SecretStore, secret_key
 
     settings = Settings.model_validate_json(settings_json)
