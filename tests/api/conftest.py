@@ -26,6 +26,7 @@ from video_orchestrator.api import create_app
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 
 PG_ADMIN = os.environ.get("VO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -96,7 +97,7 @@ def make_client(settings: Settings) -> Iterator[ClientFactory]:
     def factory(workers: int = 0, **overrides: object) -> TestClient:
         config = settings.model_copy(update=overrides)
         ctx = AppContext(config)
-        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=workers))
+        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=workers))
         client = TestClient(create_app(config, workspace=ws), raise_server_exceptions=False)
         client.__enter__()
         made.append(client)
@@ -144,7 +145,7 @@ def make_live_server(settings: Settings) -> Iterator[Callable[..., str]]:
     def start(**overrides: object) -> str:
         config = settings.model_copy(update=overrides)
         ctx = AppContext(config)
-        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

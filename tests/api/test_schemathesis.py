@@ -58,6 +58,7 @@ from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.projects import ProjectCreate
 from video_orchestrator.services.secrets_store import SECRET_NAMES
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 
 ASGIApp = Any
@@ -168,7 +169,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path, tone: Path
         allowed_hosts=TEST_HOSTS,
     )
     ctx = AppContext(config)
-    ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+    ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
     ws.start()
     app = ServerBehaviour(create_app(config, workspace=ws, start_executor=False))
     try:

@@ -148,10 +148,13 @@ def test_queued_jobs_survive_a_server_restart(settings: Settings) -> None:
 
     from video_orchestrator.api import create_app
     from video_orchestrator.jobs.executor import ThreadExecutor
+    from video_orchestrator.services.worker import worker_runner
     from video_orchestrator.services.workspace import Workspace
 
     first_ctx = AppContext(settings)
-    idle = Workspace(first_ctx, executor=ThreadExecutor(settings, first_ctx.db, workers=0))
+    idle = Workspace(
+        first_ctx, executor=ThreadExecutor(settings, first_ctx.db, worker_runner, workers=0)
+    )
     with TestClient(create_app(settings, workspace=idle), base_url="http://127.0.0.1") as client:
         project = client.post(
             "/projects",

@@ -14,6 +14,7 @@ from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.projects import ProjectCreate, ProjectUpdate
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import shell
 from video_orchestrator.ui.env import UiEnv
@@ -38,7 +39,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
         default_voice="fake:fake-en",
     )
     ctx = AppContext(config)
-    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
     yield workspace
     ctx.db.dispose()
 

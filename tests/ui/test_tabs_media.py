@@ -21,6 +21,7 @@ from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.providers.fake.tts import FakeTTS
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.projects import ProjectCreate, ProjectOut, ProjectUpdate
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import shell
 from video_orchestrator.ui.env import UiEnv
@@ -53,7 +54,7 @@ def make_ws(tmp_path: Path) -> Iterator[WorkspaceFactory]:
         )
         ctx = AppContext(config, tts={"fake": FakeTTS()})
         made.append(ctx)
-        return Workspace(ctx, executor=ThreadExecutor(config, ctx.db, workers=0))
+        return Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
 
     yield factory
     for ctx in made:

@@ -29,6 +29,7 @@ from video_orchestrator.services.projects import (
     ProjectOut,
     VoiceSettings,
 )
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.store.tables import Asset
 from video_orchestrator.ui import media, shell
@@ -65,7 +66,9 @@ def make_ws(tmp_path: Path, shared_cache: Path) -> Iterator[WorkspaceFactory]:
             job_stale_seconds=5,
         )
         ctx = AppContext(settings)
-        ws = Workspace(ctx, executor=ThreadExecutor(settings, ctx.db, workers=workers))
+        ws = Workspace(
+            ctx, executor=ThreadExecutor(settings, ctx.db, worker_runner, workers=workers)
+        )
         ws.start(sync_seconds=1.0)
         made.append(ws)
         return ws

@@ -13,6 +13,7 @@ from functools import cache
 from celery import Celery
 
 from video_orchestrator.config import Settings
+from video_orchestrator.jobs.work import MakeRunner, Runner
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import JobQueue, Recovered, worker_name
 
@@ -22,7 +23,9 @@ TASK_NAME = "video_orchestrator.run_job"
 QUEUE = "vo-render"
 
 
-def make_celery(settings: Settings) -> Celery:
+def make_celery(settings: Settings, make_runner: MakeRunner | None = None) -> Celery:
+    """The Celery app; with ``make_runner`` (a worker) it also has the task that runs a job,
+    without it (a server that only sends jobs) it has none."""
     app = Celery("video_orchestrator", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,
@@ -36,30 +39,25 @@ def make_celery(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": max(60, settings.job_stale_seconds * 4)},
         worker_hijack_root_logger=False,
     )
+    if make_runner is None:
+        return app
+    build: MakeRunner = make_runner
+
+    @cache
+    def runner() -> Runner:  # one per worker process, made on its first task
+        return build(settings)
 
     @app.task(name=TASK_NAME, bind=True, acks_late=True)  # type: ignore[untyped-decorator]
     def run_job(task: object, job_id: str) -> str:
-        return _run_in_worker(settings.model_dump_json(), job_id)
+        return run_claimed(runner(), job_id, stale_after=settings.job_stale_seconds)
 
     return app
 
 
-@cache
-def _runner(settings_json: str) -> object:
-    from video_orchestrator.jobs.runner import JobRunner
-    from video_orchestrator.services.context import AppContext
-
-    return JobRunner(AppContext(Settings.model_validate_json(settings_json)).with_stored_secrets())
-
-
-def _run_in_worker(settings_json: str, job_id: str) -> str:
-    from video_orchestrator.jobs.runner import JobRunner
-
-    runner = _runner(settings_json)
-    assert isinstance(runner, JobRunner)
+def run_claimed(runner: Runner, job_id: str, *, stale_after: float) -> str:
+    """Take the job over (unless it is done, cancelled or another live worker has it), run it."""
     me = worker_name("celery")
-    stale = runner.ctx.settings.job_stale_seconds
-    if not runner.queue.claim(job_id, me, stale_after=stale):
+    if not runner.queue.claim(job_id, me, stale_after=stale_after):
         logger.info("job %s is not waiting (done, cancelled or taken): skipped", job_id)
         return "skipped"
     return runner.run(job_id, me)
@@ -68,10 +66,14 @@ def _run_in_worker(settings_json: str, job_id: str) -> str:
 class CeleryExecutor:
     name = "celery"
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, make_runner: MakeRunner | None = None
+    ) -> None:
+        """Without ``make_runner`` the executor only sends jobs (a server whose Celery
+        workers run elsewhere); ``vo worker`` gives it the runner its tasks call."""
         self.settings = settings
         self.queue = JobQueue(db)
-        self.app = make_celery(settings)
+        self.app = make_celery(settings, make_runner)
 
     def start(self) -> Recovered:
         recovered = self.queue.recover(stale_after=self.settings.job_stale_seconds)

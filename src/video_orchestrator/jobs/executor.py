@@ -4,6 +4,9 @@
 job over; ``sync`` is the heartbeat (restarts dead workers, requeues their jobs); ``cancel``
 asks a running job to stop; ``end`` stops the workers. The queue itself lives in the database,
 so nothing is lost when the process dies: the next ``start`` finds the queued jobs again.
+
+Executors do not import the work: the composition root hands each one a
+:data:`~video_orchestrator.jobs.work.MakeRunner` (see ``jobs/work.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import threading
 from typing import Protocol
 
 from video_orchestrator.config import Settings
+from video_orchestrator.jobs.work import MakeRunner
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import JobQueue, Recovered, worker_name
 
@@ -40,29 +44,18 @@ class Executor(Protocol):
 
 def worker_loop(
     settings_json: str,
+    make_runner: MakeRunner,
     wake: multiprocessing.synchronize.Semaphore | threading.Semaphore | None,
     stop: multiprocessing.synchronize.Event | threading.Event,
     poll_seconds: float = 1.0,
     tag: str = "local",
 ) -> None:
     """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set."""
-    from video_orchestrator.jobs.runner import JobRunner
-    from video_orchestrator.services.context import AppContext
-    from video_orchestrator.services.secrets_store import SecretStore, secret_key
-
-    settings = Settings.model_validate_json(settings_json)
-    base = AppContext(settings)
-    secrets = SecretStore(base.db, secret_key(settings))
-    seen = secrets.fingerprint()
-    runner = JobRunner(base.with_stored_secrets())
-    queue = JobQueue(base.db)
+    runner = make_runner(Settings.model_validate_json(settings_json))
     me = worker_name(tag)
     logger.info("worker %s ready", me)
     while not stop.is_set():
-        job_id = queue.claim_next(me)
-        if job_id is not None and secrets.fingerprint() != seen:  # keys saved in the UI/API
-            seen = secrets.fingerprint()
-            runner = JobRunner(AppContext(settings, db=base.db).with_stored_secrets())
+        job_id = runner.queue.claim_next(me)
         if job_id is None:
             if wake is not None:
                 wake.acquire(timeout=poll_seconds)
@@ -78,8 +71,17 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, settings: Settings, db: Database, *, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        make_runner: MakeRunner,
+        *,
+        workers: int | None = None,
+    ) -> None:
+        """``make_runner`` must be a module-level function: it is sent to spawned processes."""
         self.settings = settings
+        self.make_runner = make_runner
         self.queue = JobQueue(db)
         self.count = workers or settings.workers
         self._mp = multiprocessing.get_context("spawn")
@@ -90,7 +92,7 @@ class LocalExecutor:
     def _spawn(self) -> multiprocessing.process.BaseProcess:
         process = self._mp.Process(
             target=worker_loop,
-            args=(self.settings.model_dump_json(), self._wake, self._stop),
+            args=(self.settings.model_dump_json(), self.make_runner, self._wake, self._stop),
             name="vo-worker",
             daemon=True,
         )
@@ -150,8 +152,11 @@ class ThreadExecutor:
 
     name = "threads"
 
-    def __init__(self, settings: Settings, db: Database, *, workers: int = 1) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, make_runner: MakeRunner, *, workers: int = 1
+    ) -> None:
         self.settings = settings
+        self.make_runner = make_runner
         self.queue = JobQueue(db)
         self.count = workers
         self._wake = threading.Semaphore(0)
@@ -165,6 +170,7 @@ class ThreadExecutor:
                 target=worker_loop,
                 args=(
                     self.settings.model_dump_json(),
+                    self.make_runner,
                     self._wake,
                     self._stop,
                     1.0,
@@ -199,9 +205,10 @@ class ThreadExecutor:
         self._threads = []
 
 
-def make_executor(settings: Settings, db: Database) -> Executor:
+def make_executor(settings: Settings, db: Database, make_runner: MakeRunner) -> Executor:
+    """The executor the settings name, handed the work its workers run."""
     if settings.executor == "celery":
         from video_orchestrator.jobs.celery_executor import CeleryExecutor
 
-        return CeleryExecutor(settings, db)
-    return LocalExecutor(settings, db)
+        return CeleryExecutor(settings, db, make_runner)
+    return LocalExecutor(settings, db, make_runner)

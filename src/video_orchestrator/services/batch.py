@@ -13,6 +13,7 @@ from video_orchestrator.errors import InputError
 from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import BatchOut, JobOut, JobService, parse_batch
+from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.store.job_queue import FINISHED
 
 MAX_BATCH_FILE = 1_000_000
@@ -50,7 +51,7 @@ def run_batch(
     """Run the batch's jobs with ``workers`` threads until all end; copy each finished job's
     files into ``out_dir``. Interrupted (Ctrl-C): the jobs not finished are cancelled."""
     ctx = AppContext(settings).with_stored_secrets()
-    executor = ThreadExecutor(ctx.settings, ctx.db, workers=workers)
+    executor = ThreadExecutor(ctx.settings, ctx.db, worker_runner, workers=workers)
     jobs = JobService(ctx.db, executor)
     ids = [job.id for job in batch.jobs]
     executor.start()

@@ -24,6 +24,7 @@ from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
 from video_orchestrator.services.usage import UsageService
+from video_orchestrator.services.worker import worker_runner
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ class Workspace:
         self.base_ctx = ctx
         self.ctx = ctx
         settings = ctx.settings
-        self.executor = executor if executor is not None else make_executor(settings, ctx.db)
+        self.executor = (
+            executor if executor is not None else make_executor(settings, ctx.db, worker_runner)
+        )
         self.projects = ProjectService(ctx.db)
         self.assets = AssetService(ctx.db, ctx.files)
         self.jobs = JobService(ctx.db, self.executor, max_attempts=settings.job_max_attempts)
