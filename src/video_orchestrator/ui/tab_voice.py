@@ -12,6 +12,7 @@ from nicegui import ui
 from video_orchestrator.ports.tts import VoiceInfo
 from video_orchestrator.services.api import download_voice, voice_catalogue
 from video_orchestrator.services.studio import MAX_PREVIEW_CHARS, cut_text
+from video_orchestrator.spec.vocabulary import SPEED
 from video_orchestrator.ui.common import Failed, call, size_text
 from video_orchestrator.ui.media import preview_url
 
@@ -160,9 +161,9 @@ async def build(state: ProjectState) -> None:
                 show_speed(state.project.voice.speed)
                 slider = (
                     ui.slider(
-                        min=0.5,
-                        max=2.0,
-                        step=0.05,
+                        min=SPEED.low,
+                        max=SPEED.high,
+                        step=SPEED.step,
                         value=state.project.voice.speed,
                         on_change=lambda e: show_speed(float(e.value or 1.0)),
                     )

@@ -3,7 +3,7 @@ from the real renderer), platform presets."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, Response
@@ -16,6 +16,14 @@ from video_orchestrator.services.api import download_voice as download_voice_of
 from video_orchestrator.services.api import voice_catalogue as voice_catalogue_of
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.spec.options import CaptionSettings
+from video_orchestrator.spec.vocabulary import (
+    CAPTION_MAX_WORDS,
+    CAPTION_SIZE,
+    RGB_PATTERN,
+    SPEED,
+    CaptionAnchor,
+)
 
 router = APIRouter(tags=["catalog"])
 
@@ -111,7 +119,7 @@ def voice_preview(
     ws: WS,
     voice: str,
     text: str | None = Query(None, max_length=400),
-    speed: float = Query(1.0, ge=0.5, le=2.0),
+    speed: float = Query(1.0, ge=SPEED.low, le=SPEED.high),
     lang: str = Query("en", max_length=16),
 ) -> FileResponse:
     if voice not in {v.id for v in ws.ctx.all_voices()} and ":" not in voice:
@@ -141,25 +149,26 @@ def caption_preview(
     style: str,
     platform: str = Query("tiktok", max_length=40),
     text: str | None = Query(None, max_length=400),
-    size: int | None = Query(None, ge=24, le=200),
-    colour: str = Query("#FFFFFF", pattern=r"^#[0-9A-Fa-f]{6}$"),
-    highlight_colour: str = Query("#FFE14D", pattern=r"^#[0-9A-Fa-f]{6}$"),
-    anchor: Literal["top", "middle", "bottom"] = "bottom",
-    max_words: int | None = Query(None, ge=1, le=12),
+    size: int | None = Query(None, ge=CAPTION_SIZE.low, le=CAPTION_SIZE.high),
+    colour: str = Query("#FFFFFF", pattern=RGB_PATTERN),
+    highlight_colour: str = Query("#FFE14D", pattern=RGB_PATTERN),
+    anchor: CaptionAnchor = "bottom",
+    max_words: int | None = Query(None, ge=CAPTION_MAX_WORDS.low, le=CAPTION_MAX_WORDS.high),
 ) -> FileResponse:
     """A frame drawn by the real renderer with a project's caption settings."""
     if style not in CAPTION_STYLES:
         raise NotFoundError(f"no caption style {style!r}; there are: {', '.join(CAPTION_STYLES)}")
-    path = ws.studio.caption_preview(
-        style,
-        platform,
-        text,
-        size=size,
-        colour=colour,
-        highlight_colour=highlight_colour,
-        anchor=anchor,
-        max_words=max_words,
+    captions = CaptionSettings.model_validate(
+        {
+            "style": style,
+            "size": size,
+            "colour": colour,
+            "highlight_colour": highlight_colour,
+            "anchor": anchor,
+            "max_words": max_words,
+        }
     )
+    path = ws.studio.caption_preview(captions, platform, text)
     return FileResponse(path, media_type="image/jpeg")
 
 
