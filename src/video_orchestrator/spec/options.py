@@ -81,8 +81,9 @@ class AudioSettings(_Options):
     sfx_gain_db: float = Field(-8.0, ge=SFX_GAIN_DB.low, le=SFX_GAIN_DB.high)
 
 
-class CaptionSettings(_Options):
-    style: CaptionPreset = "karaoke"
+class CaptionLook(_Options):
+    """How captions look, whichever the style (a caption preview's query takes these)."""
+
     size: int | None = Field(
         None,
         ge=CAPTION_SIZE.low,
@@ -100,6 +101,10 @@ class CaptionSettings(_Options):
         le=CAPTION_MAX_WORDS.high,
         description="words shown at once (pop: always one); null: the style's default",
     )
+
+
+class CaptionSettings(CaptionLook):
+    style: CaptionPreset = "karaoke"
 
 
 class ExportSettings(_Options):
