@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from video_orchestrator.errors import ConfigError, InputError
+from video_orchestrator.spec.vocabulary import CaptionPreset
 
 __all__ = [
     "AspectRule",
@@ -372,7 +373,7 @@ class PostText(_Model):
 class CaptionAdvice(_Model):
     """The burned-in caption style we recommend (one of the renderer's presets)."""
 
-    style: Literal["karaoke", "pop", "clean"]
+    style: CaptionPreset
     source: str = Source
 
 

@@ -15,6 +15,7 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.progress import SilentReporter
+from video_orchestrator.spec.options import CaptionSettings, VideoOptions, VoiceSettings
 
 pytestmark = pytest.mark.render
 
@@ -46,14 +47,24 @@ def test_changing_only_the_caption_style_does_not_synthesise_again(
     make = MakeVideo(context)
     first = make(
         MakeRequest(
-            script_text=SCRIPT, voice="fake-en", caption_style="karaoke", out=tmp_path / "a"
+            script_text=SCRIPT,
+            options=VideoOptions(
+                voice=VoiceSettings(voice="fake-en"), captions=CaptionSettings(style="karaoke")
+            ),
+            out=tmp_path / "a",
         ),
         SilentReporter(),
     )
     calls_after_first = tts.calls
     assert calls_after_first >= 3  # one per spoken part
     second = make(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", caption_style="pop", out=tmp_path / "b"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(
+                voice=VoiceSettings(voice="fake-en"), captions=CaptionSettings(style="pop")
+            ),
+            out=tmp_path / "b",
+        ),
         SilentReporter(),
     )
     assert tts.calls == calls_after_first
@@ -63,7 +74,9 @@ def test_changing_only_the_caption_style_does_not_synthesise_again(
     # an edited scene re-synthesises that scene only
     make(
         MakeRequest(
-            script_text=SCRIPT.replace("Second", "Another"), voice="fake-en", out=tmp_path / "c"
+            script_text=SCRIPT.replace("Second", "Another"),
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "c",
         ),
         SilentReporter(),
     )
@@ -76,7 +89,11 @@ def test_hostile_text_is_kept_literally(
     context, _ = ctx
     hostile = 'Hi {\\b1}bold{\\b0} "quoted", [brackets]; a:b c\\d 🙂 שלום.\n\nEnd, really.'
     result = MakeVideo(context)(
-        MakeRequest(script_text=hostile, voice="fake-en", out=tmp_path / "h"),
+        MakeRequest(
+            script_text=hostile,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "h",
+        ),
         SilentReporter(),
     )
     srt = result.srt.read_text(encoding="utf-8")
@@ -98,7 +115,11 @@ def test_cancel_leaves_no_output(ctx: tuple[AppContext, CountingTTS], tmp_path: 
 
     with pytest.raises(RenderCancelled):
         MakeVideo(context)(
-            MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "x"),
+            MakeRequest(
+                script_text=SCRIPT,
+                options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+                out=tmp_path / "x",
+            ),
             CancelOnRender(),
             cancel,
         )
@@ -115,7 +136,11 @@ def test_video_lasts_exactly_the_voice_plus_lead_in_and_tail(
 
     context, _ = ctx
     result = MakeVideo(context)(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "d.mp4"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "d.mp4",
+        ),
         SilentReporter(),
     )
     spec = json.loads(result.spec.read_text())

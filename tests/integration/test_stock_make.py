@@ -18,6 +18,7 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.progress import SilentReporter
+from video_orchestrator.spec.options import CaptionSettings, VideoOptions, VoiceSettings
 
 pytestmark = pytest.mark.render
 
@@ -62,7 +63,12 @@ def context(tmp_path: Path, server: StockServer, **settings: object) -> AppConte
 def test_make_uses_two_stock_clips_and_credits_them(server: StockServer, tmp_path: Path) -> None:
     ctx = context(tmp_path, server)
     result = MakeVideo(ctx)(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "a"), SilentReporter()
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "a",
+        ),
+        SilentReporter(),
     )
     spec = json.loads(result.spec.read_text())
     paths = [clip["path"] for clip in spec["clips"]]
@@ -91,7 +97,13 @@ def test_make_uses_two_stock_clips_and_credits_them(server: StockServer, tmp_pat
 
     # a second video from the same script downloads nothing again
     again = MakeVideo(ctx)(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", caption_style="pop", out=tmp_path / "b"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(
+                voice=VoiceSettings(voice="fake-en"), captions=CaptionSettings(style="pop")
+            ),
+            out=tmp_path / "b",
+        ),
         SilentReporter(),
     )
     assert len(server.downloads()) == 2
@@ -107,7 +119,12 @@ def test_pexels_refusing_falls_back_to_the_users_media(
     shutil.copyfile(files / "waves.mp4", mine / "sunrise.mp4")
     notes = Notes()
     result = MakeVideo(context(tmp_path, server))(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", media_dir=mine, out=tmp_path / "c"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            media_dir=mine,
+            out=tmp_path / "c",
+        ),
         notes,
     )
     assert result.video.is_file()
@@ -128,7 +145,10 @@ def test_with_each_scene_chosen_stock_fills_only_the_open_scenes(
     mine = shutil.copyfile(files / "waves.mp4", tmp_path / "forest.mp4")
     result = MakeVideo(context(tmp_path, server))(
         MakeRequest(
-            script_text=SCRIPT, voice="fake-en", scene_media=(mine, None), out=tmp_path / "f"
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            scene_media=(mine, None),
+            out=tmp_path / "f",
         ),
         SilentReporter(),
     )
@@ -145,14 +165,24 @@ def test_no_stock_option_and_a_misconfigured_stock_option(
 ) -> None:
     ctx = context(tmp_path, server)
     MakeVideo(ctx)(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", stock=False, out=tmp_path / "d"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            stock=False,
+            out=tmp_path / "d",
+        ),
         SilentReporter(),
     )
     assert server.requests == []
     bare = context(tmp_path, server, stock_providers=[])
     with pytest.raises(ConfigError, match="VO_STOCK_PROVIDERS=pexels"):
         MakeVideo(bare)(
-            MakeRequest(script_text=SCRIPT, voice="fake-en", stock=True, out=tmp_path / "e"),
+            MakeRequest(
+                script_text=SCRIPT,
+                options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+                stock=True,
+                out=tmp_path / "e",
+            ),
             SilentReporter(),
         )
     assert not (tmp_path / "e").exists()
@@ -162,7 +192,12 @@ def test_a_download_that_is_not_a_video_is_skipped(server: StockServer, tmp_path
     server.entries[0].file = "broken.mp4"  # the best ocean clip serves an HTML page
     notes = Notes()
     result = MakeVideo(context(tmp_path, server))(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "f"), notes
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "f",
+        ),
+        notes,
     )
     ids = [c["id"] for c in json.loads(result.metadata.read_text())["credits"]]
     assert ids == ["2", "3"]
@@ -176,7 +211,12 @@ def test_a_server_error_mid_video_still_finishes(server: StockServer, tmp_path: 
     server.script("/v1/search", Reply(503, {"error": "down"}))  # photo fallback: down
     notes = Notes()
     result = MakeVideo(context(tmp_path, server))(
-        MakeRequest(script_text=SCRIPT, voice="fake-en", out=tmp_path / "g"), notes
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            out=tmp_path / "g",
+        ),
+        notes,
     )
     spec = json.loads(result.spec.read_text())
     assert [c["kind"] for c in spec["clips"]] == ["generated", "generated"]

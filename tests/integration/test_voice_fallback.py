@@ -19,6 +19,7 @@ from video_orchestrator.providers.openai_speech.tts import OpenAISpeechTTS
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.progress import SilentReporter
+from video_orchestrator.spec.options import VideoOptions, VoiceSettings
 
 pytestmark = pytest.mark.render
 
@@ -43,7 +44,11 @@ def test_a_failing_cloud_voice_falls_back_and_the_video_is_made(
     reporter = SilentReporter()
     make = MakeVideo(ctx)
     result = make(
-        MakeRequest(script_text=SCRIPT, voice="openai-speech:alloy", out=tmp_path / "out"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="openai-speech:alloy")),
+            out=tmp_path / "out",
+        ),
         reporter,
     )
     assert result.video.is_file() and result.duration > 1
@@ -56,7 +61,11 @@ def test_a_failing_cloud_voice_falls_back_and_the_video_is_made(
     # the next video with the same use case object tries the cloud voice again
     server.default = openai_speech_handler
     again = make(
-        MakeRequest(script_text=SCRIPT, voice="openai-speech:alloy", out=tmp_path / "again"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="openai-speech:alloy")),
+            out=tmp_path / "again",
+        ),
         SilentReporter(),
     )
     voice = json.loads(again.metadata.read_text(encoding="utf-8"))["voice"]
@@ -71,7 +80,11 @@ def test_a_working_cloud_voice_is_used_and_recorded(server: HTTPTestServer, tmp_
     )
     reporter = SilentReporter()
     result = MakeVideo(ctx)(
-        MakeRequest(script_text=SCRIPT, voice="openai-speech:alloy", out=tmp_path / "out"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="openai-speech:alloy")),
+            out=tmp_path / "out",
+        ),
         reporter,
     )
     assert not [n for n in reporter.notices if "instead" in n]
@@ -86,7 +99,11 @@ def test_an_unconfigured_cloud_voice_falls_back_before_any_work(tmp_path: Path) 
     )
     reporter = SilentReporter()
     result = MakeVideo(ctx)(
-        MakeRequest(script_text=SCRIPT, voice="elevenlabs:Rachel", out=tmp_path / "out"),
+        MakeRequest(
+            script_text=SCRIPT,
+            options=VideoOptions(voice=VoiceSettings(voice="elevenlabs:Rachel")),
+            out=tmp_path / "out",
+        ),
         reporter,
     )
     assert any("elevenlabs is not configured" in n and "fake-en" in n for n in reporter.notices)
@@ -101,7 +118,9 @@ def test_no_fallback_voice_for_the_language_is_a_clear_error(tmp_path: Path) -> 
     with pytest.raises(VoiceNotFoundError, match="vo voices download"):
         MakeVideo(ctx)(
             MakeRequest(
-                script_text="Hallo Welt.", voice="elevenlabs:x", language="de", out=tmp_path / "o"
+                script_text="Hallo Welt.",
+                options=VideoOptions(language="de", voice=VoiceSettings(voice="elevenlabs:x")),
+                out=tmp_path / "o",
             ),
             SilentReporter(),
         )

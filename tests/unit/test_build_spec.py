@@ -7,6 +7,14 @@ from video_orchestrator.pipeline.media import MediaItem
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.ports.tts import WordTiming
 from video_orchestrator.spec import CaptionStyle, GeneratedClip, ImageClip, VideoClip
+from video_orchestrator.spec.options import (
+    AudioSettings,
+    BackgroundSettings,
+    CaptionSettings,
+    ExportSettings,
+    VideoOptions,
+    caption_style,
+)
 
 
 def narration(parts: list[tuple[float, float]], words_per_part: int = 3) -> Narration:
@@ -53,7 +61,6 @@ def test_video_lasts_the_narration_plus_a_tail_and_cuts_fall_in_the_gaps() -> No
         narration(PARTS),
         [None, None, None],
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
     )
     fps = spec.output.fps
     assert spec.duration / fps >= 8.0
@@ -74,7 +81,7 @@ def test_captions_are_the_narration_words_in_frames() -> None:
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(preset="pop"),
+        options=VideoOptions(captions=CaptionSettings(style="pop")),
     )
     assert spec.captions is not None
     words = spec.captions.words
@@ -92,7 +99,6 @@ def test_media_kinds_become_the_right_clips() -> None:
         narration(PARTS),
         [video, image, None],
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
     )
     assert isinstance(spec.clips[0], VideoClip)
     assert isinstance(spec.clips[1], ImageClip)
@@ -101,9 +107,7 @@ def test_media_kinds_become_the_right_clips() -> None:
 
 
 def test_thumbnail_is_one_clip_with_the_hook_and_no_audio() -> None:
-    spec = build_spec(
-        SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat(), caption_style=CaptionStyle()
-    )
+    spec = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat())
     thumb = thumbnail_spec(spec, "Did you know?")
     assert len(thumb.clips) == 1
     assert thumb.captions is None
@@ -116,7 +120,7 @@ def test_platform_figures_reach_the_render_spec() -> None:
     from video_orchestrator.services.make import video_format
 
     reels = video_format(get_preset("instagram-reels"))
-    spec = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=reels, caption_style=CaptionStyle())
+    spec = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=reels)
     assert spec.output.audio_bitrate_kbps == 128  # Instagram's published AAC bitrate
     assert spec.captions is not None
     assert spec.captions.position.safe.bottom == get_preset("instagram-reels").safe_zone.bottom
@@ -128,45 +132,45 @@ def test_platform_figures_reach_the_render_spec() -> None:
 
 
 def test_default_settings_build_the_same_spec_as_before() -> None:
-    from video_orchestrator.pipeline.build_spec import build_caption_style
     from video_orchestrator.spec import Output
 
     media = [None, MediaItem(Path("/m/b.jpg"), "image", None, 800, 600, frozenset()), None]
-    plain = build_spec(
-        SCRIPT, narration(PARTS), media, fmt=VideoFormat(), caption_style=CaptionStyle()
-    )
+    plain = build_spec(SCRIPT, narration(PARTS), media, fmt=VideoFormat())
     explicit = build_spec(
         SCRIPT,
         narration(PARTS),
         media,
         fmt=VideoFormat(),
-        caption_style=build_caption_style("karaoke"),
-        caption_anchor="bottom",
-        transition="fade",
-        ken_burns=True,
+        options=VideoOptions(
+            captions=CaptionSettings(style="karaoke", anchor="bottom"),
+            background=BackgroundSettings(transition="fade", ken_burns=True),
+            export=ExportSettings(quality="standard"),
+        ),
         effect=None,
-        quality="standard",
     )
     assert explicit == plain
+    assert plain.captions is not None and plain.captions.style == CaptionStyle()
     assert (plain.output.preset, plain.output.crf) == (Output().preset, Output().crf)
     assert [c.transition.kind for c in plain.clips[:-1]] == ["fade", "fade"]
     assert plain.audio.effects == []
-    assert build_caption_style("pop") == CaptionStyle(preset="pop")
+    assert caption_style(CaptionSettings(style="pop")) == CaptionStyle(preset="pop")
 
 
 def test_caption_settings_reach_the_caption_track() -> None:
-    from video_orchestrator.pipeline.build_spec import build_caption_style
-
-    style = build_caption_style(
-        "clean", size=184, colour="#00FF00", highlight_colour="#FF00FF", max_words=3
+    captions = CaptionSettings(
+        style="clean",
+        size=184,
+        colour="#00FF00",
+        highlight_colour="#FF00FF",
+        max_words=3,
+        anchor="top",
     )
     spec = build_spec(
         SCRIPT,
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=style,
-        caption_anchor="top",
+        options=VideoOptions(captions=captions),
     )
     assert spec.captions is not None
     got = spec.captions.style
@@ -179,7 +183,8 @@ def test_caption_settings_reach_the_caption_track() -> None:
     )
     # twice the default size: half the characters per line, so a line is no wider
     assert got.max_chars_per_line == CaptionStyle().max_chars_per_line // 2
-    assert build_caption_style(size=40).max_chars_per_line == CaptionStyle().max_chars_per_line
+    smallest = caption_style(CaptionSettings(size=40))
+    assert smallest.max_chars_per_line == CaptionStyle().max_chars_per_line
     assert spec.captions.position.anchor == "top"
     assert spec.captions.position.safe == VideoFormat().safe  # still the platform's safe zone
 
@@ -190,8 +195,7 @@ def test_a_cut_has_no_overlap_and_falls_in_the_middle_of_the_silence() -> None:
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
-        transition="cut",
+        options=VideoOptions(background=BackgroundSettings(transition="cut")),
     )
     assert [(c.transition.kind, c.transition.frames) for c in spec.clips] == [("cut", 0)] * 3
     fps = spec.output.fps
@@ -200,23 +204,18 @@ def test_a_cut_has_no_overlap_and_falls_in_the_middle_of_the_silence() -> None:
     # the silences between the scenes are 3.0–3.3 s and 5.0–5.3 s (after the lead-in)
     assert abs(starts[1] / fps - 0.15 - 3.15) <= 1 / fps
     assert abs(starts[2] / fps - 0.15 - 5.15) <= 1 / fps
-    faded = build_spec(
-        SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat(), caption_style=CaptionStyle()
-    )
+    faded = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat())
     assert faded.duration == spec.duration  # the narration decides the length either way
 
 
 def test_other_transitions_keep_the_crossfade_timing() -> None:
-    faded = build_spec(
-        SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat(), caption_style=CaptionStyle()
-    )
+    faded = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat())
     slid = build_spec(
         SCRIPT,
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
-        transition="slideleft",
+        options=VideoOptions(background=BackgroundSettings(transition="slideleft")),
     )
     assert [c.transition.kind for c in slid.clips[:-1]] == ["slideleft", "slideleft"]
     assert slid.clip_starts() == faded.clip_starts()
@@ -230,23 +229,20 @@ def test_ken_burns_off_leaves_images_still() -> None:
         narration(PARTS),
         [image, image, None],
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
-        ken_burns=False,
+        options=VideoOptions(background=BackgroundSettings(ken_burns=False)),
     )
     images = [c for c in spec.clips if isinstance(c, ImageClip)]
     assert len(images) == 2 and all(c.ken_burns is None for c in images)
 
 
 def test_a_sound_effect_marks_every_scene_after_the_first() -> None:
-    from video_orchestrator.pipeline.build_spec import SoundEffectChoice
-
     spec = build_spec(
         SCRIPT,
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
-        effect=SoundEffectChoice(path="/s/whoosh.wav", gain_db=-12.0),
+        options=VideoOptions(audio=AudioSettings(sfx_gain_db=-12.0)),
+        effect="/s/whoosh.wav",
     )
     effects = spec.audio.effects
     assert [e.at for e in effects] == spec.clip_starts()[1:]
@@ -254,18 +250,18 @@ def test_a_sound_effect_marks_every_scene_after_the_first() -> None:
 
 
 def test_ducking_strength_loudness_and_quality_reach_the_spec() -> None:
-    from dataclasses import replace
-
-    from video_orchestrator.pipeline.build_spec import QUALITY, MusicChoice
+    from video_orchestrator.spec.vocabulary import QUALITY
 
     spec = build_spec(
         SCRIPT,
         narration(PARTS),
         [None] * 3,
-        fmt=replace(VideoFormat(), loudness_lufs=-20.0),
-        caption_style=CaptionStyle(),
-        music=MusicChoice(path="/m/bed.wav", ducking_ratio=15.0),
-        quality="draft",
+        fmt=VideoFormat(),
+        options=VideoOptions(
+            audio=AudioSettings(ducking_strength=15.0, loudness_lufs=-20.0),
+            export=ExportSettings(quality="draft"),
+        ),
+        music="/m/bed.wav",
     )
     assert spec.audio.music is not None and spec.audio.music.ducking.ratio == 15.0
     assert spec.output.loudness.integrated == -20.0
@@ -275,8 +271,7 @@ def test_ducking_strength_loudness_and_quality_reach_the_spec() -> None:
         narration(PARTS),
         [None] * 3,
         fmt=VideoFormat(),
-        caption_style=CaptionStyle(),
-        quality="high",
+        options=VideoOptions(export=ExportSettings(quality="high")),
     )
     order = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
     assert order.index(high.output.preset) > order.index(spec.output.preset)
@@ -286,15 +281,15 @@ def test_ducking_strength_loudness_and_quality_reach_the_spec() -> None:
 def test_the_project_settings_offer_exactly_what_the_spec_can_do() -> None:
     from typing import get_args
 
-    from video_orchestrator.pipeline.build_spec import QUALITY, Quality, TransitionKind
-    from video_orchestrator.services.make import SPEC_ANCHORS, CaptionAnchor
-    from video_orchestrator.services.projects import (
-        BackgroundSettings,
-        CaptionSettings,
-        ExportSettings,
-    )
     from video_orchestrator.spec import Transition
-    from video_orchestrator.spec.model import Anchor
+    from video_orchestrator.spec.vocabulary import (
+        QUALITY,
+        SPEC_ANCHORS,
+        Anchor,
+        CaptionAnchor,
+        Quality,
+        TransitionKind,
+    )
 
     def options(model: type, name: str) -> tuple[object, ...]:
         return get_args(model.model_fields[name].annotation)  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
 from video_orchestrator.services import facade as services
+from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, SPEED, choice_text
 
 T = TypeVar("T")
 
@@ -110,12 +111,14 @@ def make(
         str, typer.Option(help="tiktok, youtube-shorts, instagram-reels, facebook-reels")
     ] = "tiktok",
     voice: Annotated[str | None, typer.Option(help="Voice id (see `vo voices`).")] = None,
-    speed: Annotated[float, typer.Option(help="Speaking speed, 0.5–2.0.")] = 1.0,
+    speed: Annotated[float, typer.Option(help=f"Speaking speed, {SPEED.low}–{SPEED.high}.")] = 1.0,
     media: Annotated[
         Path | None, typer.Option("--media", help="Folder of your clips and images.")
     ] = None,
     music: Annotated[Path | None, typer.Option(help="Music bed, ducked under the voice.")] = None,
-    caption_style: Annotated[str, typer.Option(help="karaoke, pop or clean.")] = "karaoke",
+    caption_style: Annotated[
+        str, typer.Option(help=f"{choice_text(CAPTION_PRESETS)}.")
+    ] = "karaoke",
     lang: Annotated[str, typer.Option(help="Language of script and voice.")] = "en",
     trim: Annotated[
         bool, typer.Option(help="Drop scenes from the end when over the platform's limit.")

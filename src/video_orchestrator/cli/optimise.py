@@ -13,6 +13,7 @@ from rich.table import Table
 
 from video_orchestrator.config import Settings
 from video_orchestrator.services import facade as services
+from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 
 _COLOURS = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -35,7 +36,8 @@ def register_optimise(
         ] = None,
         speed: Annotated[float, typer.Option(help="The voice speed you would make it at.")] = 1.0,
         caption_style: Annotated[
-            str, typer.Option(help="The caption style you would use: karaoke, pop, clean.")
+            str,
+            typer.Option(help=f"The caption style you would use: {', '.join(CAPTION_PRESETS)}."),
         ] = "karaoke",
         topic: Annotated[
             str | None, typer.Option(help="The topic, when the script text does not say it.")

@@ -19,12 +19,13 @@ from video_orchestrator.spec import (
     AudioTracks,
     Box,
     CaptionPosition,
-    CaptionStyle,
     CaptionTrack,
     Clip,
+    Ducking,
     GeneratedClip,
     ImageClip,
     KenBurns,
+    Loudness,
     Metadata,
     MusicBed,
     Output,
@@ -36,21 +37,14 @@ from video_orchestrator.spec import (
     VoiceTrack,
     Word,
 )
-from video_orchestrator.spec.model import Anchor
+from video_orchestrator.spec.options import (
+    AudioSettings,
+    CaptionSettings,
+    VideoOptions,
+    caption_style,
+)
 from video_orchestrator.spec.timeline import Timebase
-
-TransitionKind = Literal[
-    "cut", "fade", "slideleft", "slideup", "wipeleft", "circleopen", "dissolve"
-]
-Quality = Literal["draft", "standard", "high"]
-#: x264 preset and CRF of each quality; "standard" is the spec's own default (Output()).
-QUALITY: dict[Quality, tuple[Literal["superfast", "veryfast", "slow"], int]] = {
-    # superfast, not ultrafast: ultrafast turns off the 8x8 transform and CABAC, and the
-    # stream would no longer be H.264 High, which the platforms' checks expect.
-    "draft": ("superfast", 28),
-    "standard": ("veryfast", 21),
-    "high": ("slow", 18),
-}
+from video_orchestrator.spec.vocabulary import QUALITY, SPEC_ANCHORS
 
 PALETTES: tuple[tuple[str, ...], ...] = (
     ("#0F2027", "#203A43", "#2C5364", "#00B4DB"),
@@ -76,48 +70,6 @@ class VideoFormat:
     loudness_lufs: float = -14.0
     true_peak_db: float = -1.0
     audio_bitrate_kbps: int = 192
-
-
-@dataclass(frozen=True)
-class MusicChoice:
-    path: str
-    gain_db: float = -14.0
-    ducking: bool = True
-    ducking_ratio: float = 8.0  # how hard the voice pushes the music down (1 = not at all)
-
-
-@dataclass(frozen=True)
-class SoundEffectChoice:
-    """A sound played as each scene after the first begins."""
-
-    path: str
-    gain_db: float = -8.0
-
-
-def build_caption_style(
-    preset: Literal["karaoke", "pop", "clean"] = "karaoke",
-    *,
-    size: int | None = None,
-    colour: str = "#FFFFFF",
-    highlight_colour: str = "#FFE14D",
-    max_words: int | None = None,
-) -> CaptionStyle:
-    """A caption style; ``None`` keeps the default. A larger ``size`` allows proportionally
-    fewer characters per line, so lines are never wider than at the default size (libass
-    does not re-wrap captions)."""
-    base = CaptionStyle(preset=preset)
-    fields: dict[str, object] = {
-        **base.model_dump(),
-        "colour": colour,
-        "highlight_colour": highlight_colour,
-    }
-    if size is not None:
-        fields["size"] = size
-        chars = base.max_chars_per_line * base.size // max(size, 1)
-        fields["max_chars_per_line"] = max(4, min(base.max_chars_per_line, chars))
-    if max_words is not None:
-        fields["max_words"] = max_words
-    return CaptionStyle.model_validate(fields)
 
 
 LEAD_IN_SECONDS = 0.15
@@ -192,33 +144,66 @@ def caption_words(narration: Narration, tb: Timebase, lead_in: int, total: int) 
     return words
 
 
+def caption_track(
+    words: list[Word], captions: CaptionSettings, fmt: VideoFormat, language: str
+) -> CaptionTrack:
+    """The captions of a video (or a preview): ``words`` drawn as ``captions`` say, placed in
+    the platform's safe zone."""
+    return CaptionTrack(
+        words=words,
+        style=caption_style(captions),
+        position=CaptionPosition(safe=fmt.safe, anchor=SPEC_ANCHORS[captions.anchor]),
+        language=language,
+    )
+
+
+def music_bed(path: str, audio: AudioSettings, **fades: int) -> MusicBed:
+    """The music bed at ``path`` as ``audio`` sets it (``fades``: frames, default the spec's)."""
+    return MusicBed(
+        path=path,
+        gain_db=audio.music_gain_db,
+        ducking=Ducking(enabled=audio.ducking, ratio=audio.ducking_strength),
+        **fades,
+    )
+
+
+def sound_effect(path: str, at: int, audio: AudioSettings) -> SoundEffect:
+    return SoundEffect(path=path, at=at, gain_db=audio.sfx_gain_db)
+
+
+def loudness(fmt: VideoFormat, audio: AudioSettings) -> Loudness:
+    """The loudness target: the user's, else the platform's."""
+    integrated = audio.loudness_lufs if audio.loudness_lufs is not None else fmt.loudness_lufs
+    return Loudness(integrated=integrated, true_peak=fmt.true_peak_db)
+
+
 def build_spec(
     script: Script,
     narration: Narration,
     media: Sequence[MediaItem | None],
     *,
     fmt: VideoFormat,
-    caption_style: CaptionStyle,
-    music: MusicChoice | None = None,
+    options: VideoOptions | None = None,
+    music: str | None = None,
+    effect: str | None = None,
     platform: str | None = None,
-    caption_anchor: Anchor = "bottom",
-    transition: TransitionKind = "fade",
-    ken_burns: bool = True,
-    effect: SoundEffectChoice | None = None,
-    quality: Quality = "standard",
 ) -> RenderSpec:
     """The whole video as a render spec (no I/O).
 
-    ``caption_anchor`` places the captions at the top, centre or bottom of the platform's
-    safe zone; ``transition`` joins the scenes (a cut has no overlap); ``ken_burns`` zooms
-    and pans still images; ``effect`` sounds as each scene after the first begins;
-    ``quality`` picks the encoder's preset and CRF (see ``QUALITY``).
+    ``options`` are the user's settings (default: ``VideoOptions()``): the captions' style and
+    place in the platform's safe zone, the transition joining the scenes (a cut has no
+    overlap), Ken Burns on still images, the music's level and ducking, the sound effect's
+    level, the loudness target and the encoder's quality (see ``QUALITY``). ``music`` and
+    ``effect`` are the files of the music bed and of the sound that marks each scene after the
+    first; ``platform`` is the preset's name, for the metadata.
     """
+    options = options or VideoOptions()
+    background, audio = options.background, options.audio
     tb = Timebase.of(fmt.fps)
     lead_in = tb.to_frames(LEAD_IN_SECONDS)
     total = lead_in + tb.ceil_frames(narration.duration + TAIL_SECONDS)
     scenes = max(len(script.scenes), 1)
-    frames = 0 if transition == "cut" else TRANSITION_FRAMES
+    frames = 0 if background.transition == "cut" else TRANSITION_FRAMES
     cuts = scene_boundaries(narration, scenes, tb, lead_in, total, frames)
     # Scenes too short to carry the transition (a very short narration part) are cut to.
     lengths = [b - a for a, b in itertools.pairwise(cuts)]
@@ -227,13 +212,15 @@ def build_spec(
         last = index == len(lengths) - 1
         overlap = 0 if last else min(frames, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
         into_next = (
-            Transition(kind=transition, frames=overlap)
+            Transition(kind=background.transition, frames=overlap)
             if overlap
             else Transition(kind="cut", frames=0)
         )
         item = media[index] if index < len(media) else None
-        clips.append(_clip_for(item, index, length + overlap, into_next, ken_burns=ken_burns))
-    preset, crf = QUALITY[quality]
+        clips.append(
+            _clip_for(item, index, length + overlap, into_next, ken_burns=background.ken_burns)
+        )
+    preset, crf = QUALITY[options.export.quality]
     output = Output(
         width=fmt.width,
         height=fmt.height,
@@ -242,40 +229,24 @@ def build_spec(
         crf=crf,
         max_bitrate_kbps=fmt.max_bitrate_kbps,
         audio_bitrate_kbps=fmt.audio_bitrate_kbps,
-        loudness={"integrated": fmt.loudness_lufs, "true_peak": fmt.true_peak_db},
+        loudness=loudness(fmt, audio),
     )
-    audio = AudioTracks(
+    tracks = AudioTracks(
         voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
-        music=(
-            MusicBed(
-                path=music.path,
-                gain_db=music.gain_db,
-                ducking={"enabled": music.ducking, "ratio": music.ducking_ratio},
-            )
-            if music
-            else None
-        ),
+        music=music_bed(music, audio) if music else None,
         effects=(
-            [
-                SoundEffect(path=effect.path, at=start, gain_db=effect.gain_db)
-                for start in cuts[1:-1]
-                if start < total
-            ]
+            [sound_effect(effect, start, audio) for start in cuts[1:-1] if start < total]
             if effect
             else []
         ),
     )
-    captions = CaptionTrack(
-        words=caption_words(narration, tb, lead_in, total),
-        style=caption_style,
-        position=CaptionPosition(safe=fmt.safe, anchor=caption_anchor),
-        language=script.language,
-    )
     return RenderSpec(
         output=output,
         clips=clips,
-        captions=captions,
-        audio=audio,
+        captions=caption_track(
+            caption_words(narration, tb, lead_in, total), options.captions, fmt, script.language
+        ),
+        audio=tracks,
         metadata=Metadata(
             title=script.title,
             description=script.description,

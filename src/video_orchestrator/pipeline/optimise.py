@@ -27,6 +27,7 @@ from video_orchestrator.pipeline.script_writer import (
     stop_words_for,
 )
 from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.spec.vocabulary import SPEED
 from video_orchestrator.text import (
     content_words,
     keyword_terms,
@@ -38,12 +39,11 @@ from video_orchestrator.text import (
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-CaptionStyle = Literal["karaoke", "pop", "clean"]
 
 #: The voice's pace at speed 1.0 when the caller does not say (the offline writer's figure).
 DEFAULT_BASE_WPM = 150
-MIN_SPEED = 0.5
-MAX_SPEED = 2.0
+MIN_SPEED = SPEED.low
+MAX_SPEED = SPEED.high
 MIN_HOOK_WORDS = 3
 _CLAUSE_MARKS = (",", ";", ":", "—", "–", ".", "!", "?")
 

@@ -12,14 +12,13 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
 from video_orchestrator.config import Settings
 from video_orchestrator.domain.script import GENRES
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
-from video_orchestrator.pipeline.build_spec import build_caption_style as build_caption_style
 from video_orchestrator.pipeline.script_import import condense as condense
 from video_orchestrator.pipeline.script_import import script_from_text as script_from_text
 from video_orchestrator.ports.media import StockItem
@@ -29,11 +28,13 @@ from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
-from video_orchestrator.services.make import CaptionPreset, MakeRequest, MakeResult, MakeVideo
+from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.spec import RenderSpec, json_schema
+from video_orchestrator.spec.options import VideoOptions
+from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS
 
 MAX_SCRIPT_BYTES = 200_000
 
@@ -76,32 +77,40 @@ def make_request(
         raise ScriptError("the topic is empty: give --topic a few words")
     if genre not in GENRES:
         raise InputError(f"unknown genre {genre!r}; choose one of: {', '.join(GENRES)}")
-    styles = get_args(CaptionPreset)
-    if caption_style not in styles:
+    if caption_style not in CAPTION_PRESETS:
         raise InputError(
-            f"unknown caption style {caption_style!r}; choose one of: {', '.join(styles)}"
+            f"unknown caption style {caption_style!r}; choose one of: {', '.join(CAPTION_PRESETS)}"
         )
-    if seconds is not None and not 5 <= seconds <= 600:
-        raise InputError("--seconds must be between 5 and 600")
+    if seconds is not None and seconds not in TARGET_SECONDS:
+        raise InputError(
+            f"--seconds must be between {TARGET_SECONDS.low:g} and {TARGET_SECONDS.high:g}"
+        )
     script_text = None
     if script is not None:
         script_text = read_script_file(script)
     if media is not None and not media.is_dir():
         raise MediaError(f"the media folder {media} does not exist or is not a folder")
+    try:
+        options = VideoOptions.model_validate(
+            {
+                "platform": platform,
+                "language": lang,
+                "voice": {"voice": voice, "speed": speed},
+                "captions": {"style": caption_style},
+                "export": {"trim": trim},
+            }
+        )
+    except ValidationError as exc:
+        raise InputError(f"the settings are not valid: {one_line(exc)}") from exc
     return MakeRequest(
         topic=topic,
         script_text=script_text,
         genre=genre,
-        platform=platform,
-        voice=voice,
-        speed=speed,
+        target_seconds=seconds,
+        options=options,
         media_dir=media,
         music=music,
-        caption_style=cast(CaptionPreset, caption_style),
-        language=lang,
         out=output,
-        trim=trim,
-        target_seconds=seconds,
         stock=stock,
     )
 

@@ -14,13 +14,8 @@ from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, generate_hooks
 from video_orchestrator.services.optimise import OptimiseRequest, optimise
-from video_orchestrator.services.projects import (
-    CaptionSettings,
-    ProjectOut,
-    ProjectService,
-    ProjectUpdate,
-    VoiceSettings,
-)
+from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
+from video_orchestrator.spec.options import CaptionSettings, VoiceSettings
 
 RECENT_ITEMS = 2000
 

@@ -22,15 +22,14 @@ from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
 from video_orchestrator.services.facade import one_line
 from video_orchestrator.services.projects import (
-    LANGUAGE_PATTERN,
-    CaptionStyleName,
     ProjectCreate,
     ProjectService,
-    VoiceSettings,
     new_id,
     platform_names,
 )
 from video_orchestrator.spec import RenderSpec
+from video_orchestrator.spec.options import VoiceSettings
+from video_orchestrator.spec.vocabulary import LANGUAGE_PATTERN, TARGET_SECONDS, CaptionPreset
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import ACTIVE, FINISHED
 from video_orchestrator.store.tables import Asset, Job, utcnow
@@ -86,8 +85,8 @@ class BatchItem(BaseModel):
     platform: str = "tiktok"
     language: str = Field("en", pattern=LANGUAGE_PATTERN)
     voice: str | None = Field(None, max_length=200)
-    caption_style: CaptionStyleName = "karaoke"
-    target_seconds: int | None = Field(None, ge=5, le=600)
+    caption_style: CaptionPreset = "karaoke"
+    target_seconds: int | None = Field(None, ge=TARGET_SECONDS.low, le=TARGET_SECONDS.high)
 
 
 class BatchOut(BaseModel):

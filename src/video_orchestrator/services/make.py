@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from video_orchestrator.atomic import write_text as atomic_write
 from video_orchestrator.domain.script import Genre, Script
@@ -23,16 +23,7 @@ from video_orchestrator.errors import (
     ScriptError,
     VoiceNotFoundError,
 )
-from video_orchestrator.pipeline.build_spec import (
-    MusicChoice,
-    Quality,
-    SoundEffectChoice,
-    TransitionKind,
-    VideoFormat,
-    build_caption_style,
-    build_spec,
-    thumbnail_spec,
-)
+from video_orchestrator.pipeline.build_spec import VideoFormat, build_spec, thumbnail_spec
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.media import (
     MediaItem,
@@ -60,52 +51,55 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
-from video_orchestrator.spec.model import Anchor
+from video_orchestrator.spec.options import VideoOptions
+from video_orchestrator.spec.vocabulary import SPEED
 
 WORDS_PER_SECOND = 2.5  # a typical narration pace, only for the early length estimate
-
-CaptionPreset = Literal["karaoke", "pop", "clean"]
-CaptionAnchor = Literal["top", "middle", "bottom"]
-#: Where captions sit in the platform's safe zone, in the spec's words.
-SPEC_ANCHORS: dict[CaptionAnchor, Anchor] = {"top": "top", "middle": "center", "bottom": "bottom"}
 
 
 @dataclass(frozen=True)
 class MakeRequest:
+    """One run: what the video is about, where its files are, and the user's settings."""
+
     topic: str | None = None
     script_text: str | None = None
     genre: Genre = "facts"
-    platform: str = "tiktok"
-    voice: str | None = None
-    speed: float = 1.0
+    target_seconds: int | None = None
+    #: Everything the user set about the video (voice, captions, background, audio, export,
+    #: platform, language); the asset ids in it are not read here: the caller resolves them
+    #: to the files below.
+    options: VideoOptions = field(default_factory=VideoOptions)
     media_dir: Path | None = None
     # Each scene's background exactly, in scene order (a stored project's choice): entry i
     # is scene i's clip or picture; None, or no entry, is a generated background, or stock
     # footage when stock is on (stock fills only those scenes). No matching by name, no
     # reuse; media_dir is then not used. None: media_dir's files matched to the scenes.
     scene_media: tuple[Path | None, ...] | None = None
-    music: Path | None = None
-    music_gain_db: float = -14.0
-    music_ducking: bool = True
-    caption_style: CaptionPreset = "karaoke"
-    language: str = "en"
-    out: Path = Path("out")
-    trim: bool = False
-    target_seconds: int | None = None
-    stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
-    # The look and sound of the render; every default is what `vo make` has always done.
-    caption_size: int | None = None  # font px at output height; None: the style's default
-    caption_colour: str = "#FFFFFF"
-    caption_highlight_colour: str = "#FFE14D"
-    caption_anchor: CaptionAnchor = "bottom"  # always inside the platform's safe zone
-    caption_max_words: int | None = None  # words shown at once; None: the style's default
-    ken_burns: bool = True  # slow zoom and pan over still images
-    transition: TransitionKind = "fade"
-    ducking_strength: float = 8.0  # the ducking compressor's ratio
-    loudness_lufs: float | None = None  # None: the platform's target
+    music: Path | None = None  # the music bed's file
     sfx: Path | None = None  # a sound played as each scene after the first begins
-    sfx_gain_db: float = -8.0
-    quality: Quality = "standard"
+    out: Path = Path("out")
+    stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
+
+    # the settings the steps read most, by their short names
+    @property
+    def platform(self) -> str:
+        return self.options.platform
+
+    @property
+    def language(self) -> str:
+        return self.options.language
+
+    @property
+    def voice(self) -> str | None:
+        return self.options.voice.voice
+
+    @property
+    def speed(self) -> float:
+        return self.options.voice.speed
+
+    @property
+    def trim(self) -> bool:
+        return self.options.export.trim
 
 
 @dataclass(frozen=True)
@@ -481,29 +475,11 @@ class MakeVideo:
             raise MediaError(f"the {what} file {path.name} has no audio stream")
         return str(path.resolve())
 
-    def _music(self, request: MakeRequest) -> MusicChoice | None:
-        if request.music is None:
-            return None
-        return MusicChoice(
-            path=self._audio_file(request.music, "music"),
-            gain_db=request.music_gain_db,
-            ducking=request.music_ducking,
-            ducking_ratio=request.ducking_strength,
-        )
+    def _music(self, request: MakeRequest) -> str | None:
+        return None if request.music is None else self._audio_file(request.music, "music")
 
-    def _effect(self, request: MakeRequest) -> SoundEffectChoice | None:
-        if request.sfx is None:
-            return None
-        return SoundEffectChoice(
-            path=self._audio_file(request.sfx, "sound effect"), gain_db=request.sfx_gain_db
-        )
-
-    @staticmethod
-    def _format(request: MakeRequest, preset: PlatformPreset) -> VideoFormat:
-        fmt = video_format(preset)
-        if request.loudness_lufs is not None:
-            fmt = replace(fmt, loudness_lufs=request.loudness_lufs)
-        return fmt
+    def _effect(self, request: MakeRequest) -> str | None:
+        return None if request.sfx is None else self._audio_file(request.sfx, "sound effect")
 
     def _fit_length(
         self,
@@ -538,8 +514,10 @@ class MakeVideo:
     def __call__(
         self, request: MakeRequest, reporter: Reporter, cancel: threading.Event | None = None
     ) -> MakeResult:
-        if not 0.5 <= request.speed <= 2.0:
-            raise ScriptError(f"speed {request.speed} is out of range: use 0.5 to 2.0")
+        if request.speed not in SPEED:
+            raise ScriptError(
+                f"speed {request.speed} is out of range: use {SPEED.low} to {SPEED.high}"
+            )
         recording = _Recording(reporter)
         preset = self.ctx.preset(request.platform)
         if request.script_text is not None:  # the user's own text: fonts first, it is known
@@ -562,21 +540,11 @@ class MakeVideo:
             script,
             narration,
             media,
-            fmt=self._format(request, preset),
-            caption_style=build_caption_style(
-                request.caption_style,
-                size=request.caption_size,
-                colour=request.caption_colour,
-                highlight_colour=request.caption_highlight_colour,
-                max_words=request.caption_max_words,
-            ),
+            fmt=video_format(preset),
+            options=request.options,
             music=music,
-            platform=preset.name,
-            caption_anchor=SPEC_ANCHORS[request.caption_anchor],
-            transition=request.transition,
-            ken_burns=request.ken_burns,
             effect=effect,
-            quality=request.quality,
+            platform=preset.name,
         )
         run = _Run(
             source=source,

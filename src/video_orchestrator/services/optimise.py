@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from video_orchestrator.atomic import write_text as atomic_write
 from video_orchestrator.domain.script import Script
@@ -24,7 +24,7 @@ from video_orchestrator.pipeline.optimise import (
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import CaptionPreset
+from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def check_request(request: OptimiseRequest) -> None:
         raise InputError(
             f"--speed {request.speed:g} is out of range: use {MIN_SPEED} to {MAX_SPEED}"
         )
-    styles = get_args(CaptionPreset)
+    styles = CAPTION_PRESETS
     if request.caption_style not in styles:
         raise InputError(
             f"unknown caption style {request.caption_style!r}; choose one of: {', '.join(styles)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, or_, select
@@ -15,85 +15,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from video_orchestrator.domain.script import Genre, Script
 from video_orchestrator.errors import InputError, NotFoundError, StaleVersionError
 from video_orchestrator.platforms import get_preset, load_presets
+from video_orchestrator.spec.options import (
+    AudioSettings,
+    BackgroundSettings,
+    CaptionSettings,
+    ExportSettings,
+    VideoOptions,
+    VoiceSettings,
+)
+from video_orchestrator.spec.vocabulary import LANGUAGE_PATTERN, TARGET_SECONDS
 from video_orchestrator.store import Database
 from video_orchestrator.store.tables import Asset, Project, utcnow
 
-CaptionStyleName = Literal["karaoke", "pop", "clean"]
-LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB")]
-TransitionName = Literal[
-    "cut", "fade", "slideleft", "slideup", "wipeleft", "circleopen", "dissolve"
-]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class VoiceSettings(_Strict):
-    voice: str | None = Field(None, max_length=200, description="a voice id from /voices")
-    speed: float = Field(1.0, ge=0.5, le=2.0)
-
-
-class BackgroundSettings(_Strict):
-    assets: list[str | None] = Field(
-        default_factory=list,
-        max_length=50,
-        description=(
-            "one entry per scene, in scene order: entry i is the video or image asset id that "
-            "scene i shows, exactly (no matching by name, never reused for another scene); "
-            "null, or no entry (a list shorter than the script), gives that scene a generated "
-            "moving background, or stock footage when the server has stock providers set; "
-            "entries past the last scene are not used; empty: every scene is generated (or stock)"
-        ),
-    )
-    ken_burns: bool = Field(True, description="slow zoom and pan over still images")
-    transition: TransitionName = Field("fade", description="how one scene hands over to the next")
-
-
-class AudioSettings(_Strict):
-    music_asset: str | None = Field(None, description="an audio asset id for the music bed")
-    music_gain_db: float = Field(-14.0, ge=-40, le=0)
-    ducking: bool = True
-    ducking_strength: float = Field(
-        8.0, ge=1, le=20, description="how hard the voice pushes the music down (1: not at all)"
-    )
-    loudness_lufs: float | None = Field(
-        None, ge=-30, le=-8, description="integrated loudness in LUFS; null: the platform's target"
-    )
-    sfx_asset: str | None = Field(
-        None, description="an audio asset id played as each scene after the first begins"
-    )
-    sfx_gain_db: float = Field(-8.0, ge=-40, le=6)
-
-
-class CaptionSettings(_Strict):
-    style: CaptionStyleName = "karaoke"
-    size: int | None = Field(
-        None,
-        ge=40,
-        le=200,
-        description="font size in px at output height; null: the style's default",
-    )
-    colour: Colour = "#FFFFFF"
-    highlight_colour: Colour = Field("#FFE14D", description="the spoken word (karaoke)")
-    anchor: Literal["top", "middle", "bottom"] = Field(
-        "bottom", description="where captions sit inside the platform's safe zone"
-    )
-    max_words: int | None = Field(
-        None,
-        ge=1,
-        le=12,
-        description="words shown at once (pop: always one); null: the style's default",
-    )
-
-
-class ExportSettings(_Strict):
-    trim: bool = Field(False, description="drop scenes from the end to fit the platform limit")
-    quality: Literal["draft", "standard", "high"] = Field(
-        "standard", description="draft: quick to render, larger artefacts; high: slower, sharper"
-    )
 
 
 class ProjectFields(_Strict):
@@ -101,13 +39,26 @@ class ProjectFields(_Strict):
     genre: Genre = "facts"
     language: str = Field("en", pattern=LANGUAGE_PATTERN)
     platforms: list[str] = Field(default_factory=lambda: ["tiktok"], min_length=1, max_length=8)
-    target_seconds: int | None = Field(None, ge=5, le=600)
+    target_seconds: int | None = Field(None, ge=TARGET_SECONDS.low, le=TARGET_SECONDS.high)
     script: Script | None = None
+    # the video's settings: the sections of the options model, stored as they are
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     background: BackgroundSettings = Field(default_factory=BackgroundSettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
     captions: CaptionSettings = Field(default_factory=CaptionSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+
+    def video_options(self, platform: str) -> VideoOptions:
+        """The project's settings for a render on ``platform``."""
+        return VideoOptions(
+            platform=platform,
+            language=self.language,
+            voice=self.voice,
+            background=self.background,
+            audio=self.audio,
+            captions=self.captions,
+            export=self.export,
+        )
 
 
 class ProjectCreate(ProjectFields):
@@ -123,7 +74,7 @@ class ProjectUpdate(_Strict):
     genre: Genre | None = None
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN)
     platforms: list[str] | None = Field(None, min_length=1, max_length=8)
-    target_seconds: int | None = Field(None, ge=5, le=600)
+    target_seconds: int | None = Field(None, ge=TARGET_SECONDS.low, le=TARGET_SECONDS.high)
     script: Script | None = None
     voice: VoiceSettings | None = None
     background: BackgroundSettings | None = None

@@ -6,15 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import InputError, NotFoundError
-from video_orchestrator.pipeline.build_spec import build_caption_style
+from video_orchestrator.pipeline.build_spec import caption_track, loudness, music_bed, sound_effect
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.ports.tts import SpeechRequest
@@ -22,31 +20,23 @@ from video_orchestrator.render.ffmpeg import run_ffmpeg
 from video_orchestrator.render.probe import probe
 from video_orchestrator.services.assets import AssetService
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import (
-    SPEC_ANCHORS,
-    CaptionPreset,
-    video_format,
-)
+from video_orchestrator.services.make import video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.spec.model import (
     AudioTracks,
-    CaptionPosition,
-    CaptionTrack,
     ColourClip,
-    Ducking,
     GeneratedClip,
-    Loudness,
-    MusicBed,
     Output,
-    SoundEffect,
     VoiceTrack,
     Word,
 )
+from video_orchestrator.spec.options import CaptionSettings
+from video_orchestrator.spec.vocabulary import SPEED, CaptionPreset
 from video_orchestrator.text import distribute, tokenize
 
-CAPTION_STYLES = {
+CAPTION_STYLES: dict[CaptionPreset, str] = {
     "karaoke": "the spoken word lights up in the highlight colour",
     "pop": "one word at a time, popping in",
     "clean": "two plain lines, no animation",
@@ -70,9 +60,6 @@ def cut_text(text: str, limit: int = MAX_PREVIEW_CHARS) -> tuple[str, bool]:
     head = text[: limit + 1]
     cut = head.rsplit(" ", 1)[0] if " " in head else head[:limit]
     return cut[:limit].rstrip(" ,;:-"), True
-
-
-COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -151,8 +138,8 @@ class Studio:
             raise InputError("give some text to speak")
         if len(text) > MAX_PREVIEW_CHARS:
             raise InputError(f"a preview speaks at most {MAX_PREVIEW_CHARS} characters")
-        if not 0.5 <= speed <= 2.0:
-            raise InputError("speed must be between 0.5 and 2.0")
+        if speed not in SPEED:
+            raise InputError(f"speed must be between {SPEED.low} and {SPEED.high}")
         provider = voice.partition(":")[0] if ":" in voice else None
         if provider is not None and provider not in self.ctx.tts_names():
             raise NotFoundError(
@@ -169,63 +156,33 @@ class Studio:
         return target
 
     def caption_preview(
-        self,
-        style: str,
-        platform: str,
-        text: str | None = None,
-        *,
-        size: int | None = None,
-        colour: str = "#FFFFFF",
-        highlight_colour: str = "#FFE14D",
-        anchor: str = "bottom",
-        max_words: int | None = None,
+        self, captions: CaptionSettings, platform: str, text: str | None = None
     ) -> Path:
-        """A JPEG frame of ``style`` captions over a generated background, made by the real
-        renderer, at the moment the third word is spoken. The other settings are a project's
-        caption settings (``CaptionSettings``), styled exactly as a render styles them."""
-        if style not in CAPTION_STYLES:
-            raise InputError(
-                f"unknown caption style {style!r}; choose one of: {', '.join(CAPTION_STYLES)}"
-            )
-        for what, value in (("colour", colour), ("highlight colour", highlight_colour)):
-            if not COLOUR.fullmatch(value):
-                raise InputError(f"the {what} {value!r} is not a colour: write it as #RRGGBB")
-        if anchor not in SPEC_ANCHORS:
-            raise InputError(f"captions sit at the top, middle or bottom, not {anchor!r}")
-        if max_words is not None and not 1 <= max_words <= 12:
-            raise InputError("words on screen at once must be between 1 and 12")
+        """A JPEG frame of a project's ``captions`` over a generated background, made by the
+        real renderer with the captions a render builds (``caption_track``), at the moment the
+        third word is spoken."""
         text = (text or PREVIEW_TEXT).strip()[:MAX_PREVIEW_CHARS]
         if not text:
             raise InputError("give some caption text")
         preset = self.ctx.preset(platform)
         fmt = video_format(preset)
         fps = fmt.fps
-        words = tokenize(text, "en")
-        timings = distribute(words, 0.2, 0.2 + 0.4 * len(words))
+        tokens = tokenize(text, "en")
+        timings = distribute(tokens, 0.2, 0.2 + 0.4 * len(tokens))
         duration = int((timings[-1].end + 0.5) * fps) + 1
-        caption_style = build_caption_style(
-            cast(CaptionPreset, style),
-            size=size or None,
-            colour=colour,
-            highlight_colour=highlight_colour,
-            max_words=max_words,
-        )
+        words = [
+            Word(
+                text=t.text,
+                start=round(t.start * fps),
+                end=max(round(t.end * fps), round(t.start * fps) + 1),
+                sentence_end=t.sentence_end,
+            )
+            for t in timings
+        ]
         spec = RenderSpec(
             output=Output(width=fmt.width, height=fmt.height, fps=fps),
             clips=[GeneratedClip(duration=duration, pattern="aurora")],
-            captions=CaptionTrack(
-                words=[
-                    Word(
-                        text=t.text,
-                        start=round(t.start * fps),
-                        end=max(round(t.end * fps), round(t.start * fps) + 1),
-                        sentence_end=t.sentence_end,
-                    )
-                    for t in timings
-                ],
-                style=caption_style,
-                position=CaptionPosition(safe=fmt.safe, anchor=SPEC_ANCHORS[anchor]),
-            ),
+            captions=caption_track(words, captions, fmt, "en"),
         )
         at = round((timings[min(2, len(timings) - 1)].start + 0.05) * fps)
         key = cache_key("caption-preview", {"spec": spec.model_dump(mode="json"), "at": at})
@@ -258,27 +215,20 @@ class Studio:
         frames = round(seconds * fps)
         audio = project.audio
         preset = self.ctx.preset(project.platforms[0])
-        target = audio.loudness_lufs if audio.loudness_lufs is not None else preset.loudness_lufs
+        fmt = video_format(preset)
         music = (
-            MusicBed(
-                path=str(self.assets.local_path(audio.music_asset)),
-                gain_db=audio.music_gain_db,
+            music_bed(
+                str(self.assets.local_path(audio.music_asset)),
+                audio,
                 fade_in=round(0.3 * fps),
                 fade_out=round(1.0 * fps),
-                ducking=Ducking(enabled=audio.ducking, ratio=audio.ducking_strength),
             )
             if audio.music_asset
             else None
         )
         effect_at = min(round((MIX_LEAD_IN + voice_seconds + 0.3) * fps), frames - round(fps))
         effects = (
-            [
-                SoundEffect(
-                    path=str(self.assets.local_path(audio.sfx_asset)),
-                    at=max(effect_at, 0),
-                    gain_db=audio.sfx_gain_db,
-                )
-            ]
+            [sound_effect(str(self.assets.local_path(audio.sfx_asset)), max(effect_at, 0), audio)]
             if audio.sfx_asset
             else []
         )
@@ -290,8 +240,8 @@ class Studio:
                 preset="ultrafast",
                 crf=40,
                 max_bitrate_kbps=None,
-                audio_bitrate_kbps=preset.audio.bitrate_kbps or 192,
-                loudness=Loudness(integrated=target, true_peak=preset.true_peak_db),
+                audio_bitrate_kbps=fmt.audio_bitrate_kbps,
+                loudness=loudness(fmt, audio),
             ),
             clips=[ColourClip(duration=frames)],
             audio=AudioTracks(

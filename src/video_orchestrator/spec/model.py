@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from video_orchestrator.spec.timeline import Timebase, clip_starts, sequence_length
+from video_orchestrator.spec.vocabulary import Anchor, CaptionPreset, EncoderPreset, TransitionKind
 
 SPEC_VERSION = 1
 
@@ -42,9 +43,7 @@ class Output(_Model):
     video_codec: Literal["libx264"] = "libx264"
     profile: Literal["high", "main", "baseline"] = "high"
     pix_fmt: Literal["yuv420p"] = "yuv420p"
-    preset: Literal[
-        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"
-    ] = "veryfast"
+    preset: EncoderPreset = "veryfast"
     crf: int = Field(21, ge=0, le=51)
     max_bitrate_kbps: int | None = Field(
         8000, ge=100, description="VBV cap so platform bitrate limits hold; None for pure CRF"
@@ -76,9 +75,7 @@ class KenBurns(_Model):
 class Transition(_Model):
     """How a clip hands over to the next one. ``frames`` of both clips overlap."""
 
-    kind: Literal["cut", "fade", "slideleft", "slideup", "wipeleft", "circleopen", "dissolve"] = (
-        "fade"
-    )
+    kind: TransitionKind = "fade"
     frames: Frames = 9
 
     @model_validator(mode="after")
@@ -150,7 +147,6 @@ class Box(_Model):
     right: int = Field(0, ge=0)
 
 
-Anchor = Literal["top", "center", "bottom"]
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right", "center"]
 
 
@@ -204,7 +200,7 @@ class Word(_Model):
 
 
 class CaptionStyle(_Model):
-    preset: Literal["karaoke", "pop", "clean"] = "karaoke"
+    preset: CaptionPreset = "karaoke"
     font: str = "Anton"
     size: int = Field(92, ge=8, le=400, description="font size in px at output height")
     colour: Colour = "#FFFFFF"

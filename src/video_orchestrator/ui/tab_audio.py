@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import background_tasks, ui
 
 from video_orchestrator.services.assets import AssetOut
+from video_orchestrator.spec.vocabulary import DUCKING_STRENGTH, MUSIC_GAIN_DB, SFX_GAIN_DB, Limits
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
 from video_orchestrator.ui.media import asset_url, preview_url
@@ -56,9 +57,7 @@ async def build(state: ProjectState) -> None:
         label: str,
         *,
         key: str,
-        low: float,
-        high: float,
-        step: float,
+        limits: Limits,
         unit: str,
         hint: str = "",
         enabled: bool = True,
@@ -75,9 +74,9 @@ async def build(state: ProjectState) -> None:
             show(value)
             slider = (
                 ui.slider(
-                    min=low,
-                    max=high,
-                    step=step,
+                    min=limits.low,
+                    max=limits.high,
+                    step=limits.step,
                     value=value,
                     on_change=lambda e: show(float(e.value if e.value is not None else value)),
                 )
@@ -127,9 +126,7 @@ async def build(state: ProjectState) -> None:
             labelled_slider(
                 "Music volume (dB)",
                 key="music_gain_db",
-                low=-40,
-                high=0,
-                step=1,
+                limits=MUSIC_GAIN_DB,
                 unit=" dB",
                 hint="0 dB: as loud as the file; −14 dB sits well under a voice.",
             )
@@ -141,9 +138,7 @@ async def build(state: ProjectState) -> None:
             labelled_slider(
                 "How far the music dips under the voice",
                 key="ducking_strength",
-                low=1,
-                high=20,
-                step=1,
+                limits=DUCKING_STRENGTH,
                 unit="×",
                 hint="1×: no dip; 8×: clearly under the voice; 20×: almost silent.",
                 enabled=audio.ducking,
@@ -183,9 +178,7 @@ async def build(state: ProjectState) -> None:
         labelled_slider(
             "Sound effect volume (dB)",
             key="sfx_gain_db",
-            low=-40,
-            high=6,
-            step=1,
+            limits=SFX_GAIN_DB,
             unit=" dB",
             enabled=audio.sfx_asset is not None,
         )

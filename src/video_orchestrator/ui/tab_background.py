@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from video_orchestrator.services.assets import AssetOut
+from video_orchestrator.spec.vocabulary import TRANSITIONS as KINDS
+from video_orchestrator.spec.vocabulary import TransitionKind
 from video_orchestrator.ui.common import Failed, call, duration_text
 from video_orchestrator.ui.library import describe, hover_preview, thumbnail, upload_area
 
@@ -17,7 +19,9 @@ if TYPE_CHECKING:
     from video_orchestrator.services.workspace import Workspace
     from video_orchestrator.ui.project_state import ProjectState
 
-TRANSITIONS = {
+#: Names for the transitions, in the order offered; one the vocabulary adds without a name
+#: here is offered under its own name.
+TRANSITION_NAMES: dict[TransitionKind, str] = {
     "fade": "Fade through",
     "dissolve": "Dissolve",
     "cut": "Hard cut",
@@ -26,6 +30,7 @@ TRANSITIONS = {
     "wipeleft": "Wipe left",
     "circleopen": "Circle open",
 }
+TRANSITIONS = {kind: TRANSITION_NAMES.get(kind, kind) for kind in (*TRANSITION_NAMES, *KINDS)}
 LIBRARY_LIMIT = 200
 STOCK_RESULTS = 12
 NO_STOCK = "Stock footage: add a Pexels or Pixabay key in Settings"

@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 from pydantic import ValidationError
 
-from video_orchestrator.services.facade import build_caption_style
-from video_orchestrator.services.projects import CaptionSettings, ProjectOut
+from video_orchestrator.services.projects import ProjectOut
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.spec.options import CaptionSettings, caption_style
+from video_orchestrator.spec.vocabulary import (
+    CAPTION_ANCHORS,
+    CAPTION_MAX_WORDS,
+    CAPTION_PRESETS,
+    CAPTION_SIZE,
+    Limits,
+)
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.media import preview_url
 
@@ -24,12 +31,12 @@ if TYPE_CHECKING:
 
 #: Seconds without a change before the settings are saved and the preview is made again.
 DEBOUNCE = 0.4
-STYLE_NAMES = {"karaoke": "Karaoke", "pop": "Pop", "clean": "Clean"}
-ANCHORS = {"top": "Top", "middle": "Middle", "bottom": "Bottom"}
+STYLES = {style: f"{style.capitalize()}: {CAPTION_STYLES[style]}" for style in CAPTION_PRESETS}
+ANCHORS = {anchor: anchor.capitalize() for anchor in CAPTION_ANCHORS}
 PREVIEW_WORDS = 24
 HEX6 = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 HEX3 = re.compile(r"^#?([0-9A-Fa-f]{3})$")
-DEFAULT_STYLE = build_caption_style()
+DEFAULT_STYLE = caption_style(CaptionSettings())
 
 
 def colour_of(text: str | None) -> str | None:
@@ -58,7 +65,7 @@ def optional_number(
     describe: Callable[[int | None], str],
     switch_label: str,
     default: int,
-    bounds: tuple[int, int, int],
+    bounds: Limits,
     props: str,
     css: str,
     changed: Callable[[], Awaitable[None]],
@@ -90,12 +97,11 @@ def optional_number(
     switch = ui.switch(
         switch_label, value=draft[key] is None, on_change=lambda e: use_default(bool(e.value))
     ).classes(f"{css}-default")
-    low, high, step = bounds
     slider = (
         ui.slider(
-            min=low,
-            max=high,
-            step=step,
+            min=bounds.low,
+            max=bounds.high,
+            step=bounds.step,
             value=draft[key] or default,
             on_change=lambda e: moved(e.value),
         )
@@ -141,16 +147,11 @@ async def build(state: ProjectState) -> None:
             try:
                 path = await call(
                     ws.studio.caption_preview,
-                    draft["style"],
+                    CaptionSettings.model_validate(draft),
                     seen["platform"],
                     preview_text(state.project),
-                    size=draft["size"],
-                    colour=draft["colour"],
-                    highlight_colour=draft["highlight_colour"],
-                    anchor=draft["anchor"],
-                    max_words=draft["max_words"],
                 )
-            except Failed:
+            except (Failed, ValidationError):
                 if ticket is None or ticket == pending["n"]:
                     busy.set_visibility(False)
                     problem.set_visibility(True)
@@ -176,7 +177,7 @@ async def build(state: ProjectState) -> None:
                     await changed()
 
                 ui.radio(
-                    {k: f"{STYLE_NAMES[k]}: {v}" for k, v in CAPTION_STYLES.items()},
+                    STYLES,
                     value=draft["style"],
                     on_change=lambda e: pick_style(e.value),
                 ).props('aria-label="Caption style"').classes("caption-style").mark("caption-style")
@@ -192,7 +193,7 @@ async def build(state: ProjectState) -> None:
                     ),
                     switch_label="The style's default size",
                     default=DEFAULT_STYLE.size,
-                    bounds=(40, 200, 2),
+                    bounds=CAPTION_SIZE,
                     props='label aria-label="Font size in pixels"',
                     css="caption-size",
                     changed=changed,
@@ -262,7 +263,7 @@ async def build(state: ProjectState) -> None:
                     ),
                     switch_label="The style's default",
                     default=DEFAULT_STYLE.max_words,
-                    bounds=(1, 12, 1),
+                    bounds=CAPTION_MAX_WORDS,
                     props='label markers aria-label="Words on screen at once"',
                     css="caption-words",
                     changed=changed,

@@ -10,19 +10,22 @@ from nicegui import ui
 
 from video_orchestrator.errors import NotFoundError
 from video_orchestrator.services.jobs import JobOut
-from video_orchestrator.services.projects import ExportSettings, ProjectOut
+from video_orchestrator.services.projects import ProjectOut
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.spec.options import ExportSettings
+from video_orchestrator.spec.vocabulary import QUALITIES, Quality
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.jobs_view import JobList
 
 if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
 
-QUALITIES = {
+QUALITY_NAMES: dict[Quality, str] = {
     "draft": "Draft: quickest, for checking the cut",
     "standard": "Standard: good for posting",
     "high": "High: slower, sharpest",
 }
+CHOICES = {quality: QUALITY_NAMES.get(quality, quality) for quality in QUALITIES}
 PREVIOUS_RENDERS = 30
 
 
@@ -105,7 +108,7 @@ async def build(state: ProjectState) -> None:
                         )
 
                 ui.radio(
-                    QUALITIES,
+                    CHOICES,
                     value=project.export.quality,
                     on_change=lambda e: set_quality(e.value),
                 ).props('aria-label="Quality"').classes("export-quality").mark("export-quality")

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.services.facade import script_from_text
+from video_orchestrator.spec.vocabulary import TARGET_SECONDS
 from video_orchestrator.ui.common import SECONDS_PER_WORD, Failed, call, duration_text
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ async def build(state: ProjectState) -> None:
                 ui.number(
                     "Target length (s)",
                     value=project.target_seconds,
-                    min=5,
-                    max=600,
+                    min=TARGET_SECONDS.low,
+                    max=TARGET_SECONDS.high,
                     step=5,
                     format="%.0f",
                 )

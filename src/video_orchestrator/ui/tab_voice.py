@@ -11,6 +11,7 @@ from nicegui import ui
 
 from video_orchestrator.services.facade import VoiceInfo, download_voice, voice_catalogue
 from video_orchestrator.services.studio import MAX_PREVIEW_CHARS, cut_text
+from video_orchestrator.spec.vocabulary import SPEED
 from video_orchestrator.ui.common import Failed, call, size_text
 from video_orchestrator.ui.media import preview_url
 
@@ -159,9 +160,9 @@ async def build(state: ProjectState) -> None:
                 show_speed(state.project.voice.speed)
                 slider = (
                     ui.slider(
-                        min=0.5,
-                        max=2.0,
-                        step=0.05,
+                        min=SPEED.low,
+                        max=SPEED.high,
+                        step=SPEED.step,
                         value=state.project.voice.speed,
                         on_change=lambda e: show_speed(float(e.value or 1.0)),
                     )

@@ -3,11 +3,11 @@ from the real renderer), platform presets."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from video_orchestrator.api.cache import cached_json
 from video_orchestrator.api.deps import WS
@@ -16,6 +16,8 @@ from video_orchestrator.services.facade import download_voice as download_voice_
 from video_orchestrator.services.facade import voice_catalogue as voice_catalogue_of
 from video_orchestrator.services.studio import CAPTION_STYLES
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.spec.options import CaptionLook, CaptionSettings
+from video_orchestrator.spec.vocabulary import SPEED
 
 router = APIRouter(tags=["catalog"])
 
@@ -111,7 +113,7 @@ def voice_preview(
     ws: WS,
     voice: str,
     text: str | None = Query(None, max_length=400),
-    speed: float = Query(1.0, ge=0.5, le=2.0),
+    speed: float = Query(1.0, ge=SPEED.low, le=SPEED.high),
     lang: str = Query("en", max_length=16),
 ) -> FileResponse:
     if voice not in {v.id for v in ws.ctx.all_voices()} and ":" not in voice:
@@ -131,35 +133,30 @@ def caption_styles(request: Request) -> Response:
     )
 
 
+class CaptionPreviewQuery(CaptionLook):
+    """A project's caption settings (the style is the path's) and what the frame shows."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    platform: str = Field("tiktok", max_length=40)
+    text: str | None = Field(None, max_length=400)
+
+
 @router.get(
     "/caption-styles/{style}/preview",
     response_class=FileResponse,
     responses={200: {"content": {"image/jpeg": {}}}},
 )
 def caption_preview(
-    ws: WS,
-    style: str,
-    platform: str = Query("tiktok", max_length=40),
-    text: str | None = Query(None, max_length=400),
-    size: int | None = Query(None, ge=24, le=200),
-    colour: str = Query("#FFFFFF", pattern=r"^#[0-9A-Fa-f]{6}$"),
-    highlight_colour: str = Query("#FFE14D", pattern=r"^#[0-9A-Fa-f]{6}$"),
-    anchor: Literal["top", "middle", "bottom"] = "bottom",
-    max_words: int | None = Query(None, ge=1, le=12),
+    ws: WS, style: str, query: Annotated[CaptionPreviewQuery, Query()]
 ) -> FileResponse:
     """A frame drawn by the real renderer with a project's caption settings."""
     if style not in CAPTION_STYLES:
         raise NotFoundError(f"no caption style {style!r}; there are: {', '.join(CAPTION_STYLES)}")
-    path = ws.studio.caption_preview(
-        style,
-        platform,
-        text,
-        size=size,
-        colour=colour,
-        highlight_colour=highlight_colour,
-        anchor=anchor,
-        max_words=max_words,
+    captions = CaptionSettings.model_validate(
+        {**query.model_dump(include=set(CaptionLook.model_fields)), "style": style}
     )
+    path = ws.studio.caption_preview(captions, query.platform, query.text)
     return FileResponse(path, media_type="image/jpeg")
 
 

@@ -1,0 +1,51 @@
+"""The options model: one vocabulary and one set of limits, used by every layer."""
+
+from typing import get_args
+
+from video_orchestrator.spec import CaptionStyle, Transition
+from video_orchestrator.spec.options import CaptionSettings, VideoOptions, caption_style
+from video_orchestrator.spec.vocabulary import (
+    CAPTION_MAX_WORDS,
+    CAPTION_PRESETS,
+    CAPTION_SIZE,
+    TRANSITIONS,
+    Limits,
+    choice_text,
+)
+
+
+def bounds(model: type, name: str) -> tuple[object, object]:
+    """The ``ge``/``le`` of a model field, read from its metadata."""
+    meta = model.model_fields[name].metadata  # type: ignore[attr-defined]
+    low = next(m.ge for m in meta if hasattr(m, "ge"))
+    high = next(m.le for m in meta if hasattr(m, "le"))
+    return low, high
+
+
+def test_the_options_limits_are_the_vocabularys_and_inside_the_specs() -> None:
+    assert bounds(CaptionSettings, "size") == (CAPTION_SIZE.low, CAPTION_SIZE.high)
+    assert bounds(CaptionSettings, "max_words") == (CAPTION_MAX_WORDS.low, CAPTION_MAX_WORDS.high)
+    spec_low, spec_high = bounds(CaptionStyle, "size")
+    assert spec_low <= CAPTION_SIZE.low and CAPTION_SIZE.high <= spec_high  # type: ignore[operator]
+    assert 40 in CAPTION_SIZE and 39 not in CAPTION_SIZE and "40" not in CAPTION_SIZE
+    assert isinstance(CAPTION_SIZE, Limits)
+
+
+def test_the_spec_speaks_the_same_vocabulary() -> None:
+    assert get_args(CaptionStyle.model_fields["preset"].annotation) == CAPTION_PRESETS
+    assert get_args(Transition.model_fields["kind"].annotation) == TRANSITIONS
+
+
+def test_default_options_give_the_specs_default_caption_style() -> None:
+    assert caption_style(VideoOptions().captions) == CaptionStyle()
+    assert choice_text(CAPTION_PRESETS) == "karaoke, pop or clean"
+
+
+def test_the_ui_offers_every_choice_of_the_vocabulary() -> None:
+    from video_orchestrator.spec.vocabulary import CAPTION_ANCHORS, QUALITIES
+    from video_orchestrator.ui import tab_background, tab_captions, tab_export
+
+    assert set(tab_background.TRANSITIONS) == set(TRANSITIONS)
+    assert set(tab_captions.STYLES) == set(CAPTION_PRESETS)
+    assert set(tab_captions.ANCHORS) == set(CAPTION_ANCHORS)
+    assert set(tab_export.CHOICES) == set(QUALITIES)
