@@ -258,6 +258,20 @@ class Settings(BaseSettings):
     json_max_bytes: int = Field(
         default=2_000_000, gt=0, description="largest request body other than a file upload"
     )
+    imports_per_client: int = Field(
+        default=2, ge=1, description="URL imports one key or address may run at once"
+    )
+    imports_at_once: int = Field(
+        default=8, ge=1, description="URL imports the server runs at once, for all clients"
+    )
+    import_deadline_seconds: float = Field(
+        default=600.0, gt=0, description="longest a URL import may take, start to end"
+    )
+    import_min_bytes_per_second: int = Field(
+        default=20_000,
+        ge=0,
+        description="slowest transfer a URL import accepts (after its first 10 s)",
+    )
     streams_per_client: int = Field(
         default=10, ge=1, description="progress streams (SSE) one key or address may hold open"
     )

@@ -19,13 +19,13 @@ from video_orchestrator import __version__
 from video_orchestrator.api import docs, problems
 from video_orchestrator.api.boundary import BrowserPolicy
 from video_orchestrator.api.limits import (
+    ClientSlots,
     CounterStore,
     FailureThrottle,
     FallbackStore,
     MemoryStore,
     RateLimiter,
     RedisStore,
-    StreamSlots,
 )
 from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
 from video_orchestrator.api.security import Guard
@@ -103,7 +103,10 @@ def create_app(
     )
     app.state.limiter = RateLimiter(store, resolved.rate_limit_per_minute)
     app.state.auth_failures = FailureThrottle(store, resolved.auth_failures_per_minute)
-    app.state.stream_slots = StreamSlots(resolved.streams_per_client)
+    app.state.stream_slots = ClientSlots("progress streams", per_client=resolved.streams_per_client)
+    app.state.import_slots = ClientSlots(
+        "URL imports", per_client=resolved.imports_per_client, total=resolved.imports_at_once
+    )
     app.state.cache = store
     if workspace is not None:
         app.state.services = workspace

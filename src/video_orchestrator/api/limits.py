@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import redis
@@ -188,12 +190,15 @@ class FailureThrottle:
         self.store.hit(f"authfail:{address}", 60)
 
 
-class StreamSlots:
-    """Progress streams open at once, per client (key or address), in this process: each
-    open stream polls the job, so one client cannot open hundreds and slow everyone."""
+class ClientSlots:
+    """Work of one kind in progress at once, per client (key or address) and in all, in this
+    process: progress streams (each polls its job) and URL imports (each holds a thread while
+    it downloads), so one client cannot take what every other client needs."""
 
-    def __init__(self, per_client: int) -> None:
+    def __init__(self, what: str, *, per_client: int, total: int | None = None) -> None:
+        self.what = what
         self.per_client = per_client
+        self.total = total
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}
 
@@ -201,8 +206,13 @@ class StreamSlots:
         with self._lock:
             if self._open.get(client, 0) >= self.per_client:
                 raise RateLimitedError(
-                    f"{self.per_client} progress streams are already open for this client: "
-                    "close one (or watch several jobs with GET /renders)",
+                    f"{self.per_client} {self.what} are already in progress for this client: "
+                    "wait for one to end",
+                    retry_after=5,
+                )
+            if self.total is not None and sum(self._open.values()) >= self.total:
+                raise RateLimitedError(
+                    f"the server is busy with {self.total} {self.what}: try again shortly",
                     retry_after=5,
                 )
             self._open[client] = self._open.get(client, 0) + 1
@@ -214,3 +224,11 @@ class StreamSlots:
                 self._open[client] = left
             else:
                 self._open.pop(client, None)
+
+    @contextmanager
+    def held(self, client: str) -> Iterator[None]:
+        self.take(client)
+        try:
+            yield
+        finally:
+            self.give_back(client)

@@ -151,6 +151,8 @@ class Workspace:
             incoming,
             max_bytes=settings.upload_max_bytes,
             allow_private=settings.allow_private_urls,
+            deadline_seconds=settings.import_deadline_seconds,
+            min_bytes_per_second=settings.import_min_bytes_per_second,
         )
         try:
             return self.assets.add_file(path, name, source="url", source_url=url)

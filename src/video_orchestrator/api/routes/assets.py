@@ -14,6 +14,7 @@ from starlette.types import Message
 from video_orchestrator.api.boundary import is_media_type
 from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
+from video_orchestrator.api.limits import ClientSlots
 from video_orchestrator.errors import (
     InputError,
     MediaError,
@@ -157,9 +158,13 @@ async def upload(
 
 
 @router.post("/assets/import", response_model=AssetOut, status_code=status.HTTP_201_CREATED)
-def import_url(ws: WS, body: ImportIn, response: Response) -> AssetOut:
-    """Fetch a public http(s) URL into the library (local and private addresses are refused)."""
-    asset, created = ws.import_url(body.url)
+def import_url(ws: WS, body: ImportIn, request: Request, response: Response) -> AssetOut:
+    """Fetch a public http(s) URL into the library (local and private addresses are refused).
+    A few imports run at once per client and in all (429 beyond), each within a deadline and
+    above a minimum transfer rate, so no import holds the server for long."""
+    slots: ClientSlots = request.app.state.import_slots
+    with slots.held(str(getattr(request.state, "client", "unknown"))):
+        asset, created = ws.import_url(body.url)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return asset
 

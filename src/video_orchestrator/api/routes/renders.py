@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
-from video_orchestrator.api.limits import StreamSlots
+from video_orchestrator.api.limits import ClientSlots
 from video_orchestrator.errors import InputError, VoError
 from video_orchestrator.services.jobs import BatchOut, JobOut, JobPage, JobStatus, parse_batch
 
@@ -121,7 +121,7 @@ async def events(ws: WS, job_id: str, request: Request) -> StreamingResponse:
     """Server-Sent Events: a ``progress`` event each time the job changes, then ``end``.
     Waiting holds no thread, so any number of clients can watch."""
     await run_in_threadpool(ws.jobs.get, job_id)  # 404 before the stream starts
-    slots: StreamSlots = request.app.state.stream_slots
+    slots: ClientSlots = request.app.state.stream_slots
     client = str(getattr(request.state, "client", "unknown"))
     slots.take(client)  # 429 when this client has too many open
 

@@ -13,6 +13,7 @@ import ipaddress
 import os
 import socket
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -29,6 +30,7 @@ from video_orchestrator.errors import (
 from video_orchestrator.providers import transport
 
 MAX_REDIRECTS = 5
+GRACE_SECONDS = 10.0  # a download may start slowly (TLS, a cold CDN) before its pace counts
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -115,8 +117,16 @@ def download(
     timeout: float = 30.0,
     allow_private: bool = False,
     resolver: Resolver = resolve,
+    deadline_seconds: float | None = None,
+    min_bytes_per_second: int = 0,
+    grace_seconds: float = GRACE_SECONDS,
 ) -> tuple[Path, str]:
-    """Fetch ``url`` into a new file in ``dest_dir``; returns ``(path, file name)``."""
+    """Fetch ``url`` into a new file in ``dest_dir``; returns ``(path, file name)``.
+
+    The whole download (redirects included) must end within ``deadline_seconds``, and after
+    ``grace_seconds`` it must have averaged at least ``min_bytes_per_second``: a server that
+    trickles a byte at a time is cut off instead of holding a thread for ever."""
+    pace = _Pace(url, deadline_seconds, min_bytes_per_second, grace_seconds)
     current = url
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
@@ -145,6 +155,7 @@ def download(
                                 handle,
                                 max_bytes=max_bytes,
                                 too_large=lambda n: _too_large(n, max_bytes),
+                                progress=pace.check,
                             )
                         if size == 0:
                             raise InputError(f"{current} returned an empty file")
@@ -157,6 +168,28 @@ def download(
             except httpx.HTTPError as exc:
                 raise ProviderUnavailable(f"cannot fetch {current}: {exc}") from exc
     raise ProviderError(f"{url} redirects more than {MAX_REDIRECTS} times")
+
+
+class _Pace:
+    """The deadline and the slowest transfer a download accepts, checked as bytes arrive."""
+
+    def __init__(self, url: str, deadline: float | None, min_rate: int, grace: float) -> None:
+        self.host = urlsplit(url).hostname or url
+        self.deadline, self.min_rate, self.grace = deadline, min_rate, grace
+        self.started = time.monotonic()
+
+    def check(self, received: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if self.deadline is not None and elapsed > self.deadline:
+            raise ProviderUnavailable(
+                f"{self.host} took longer than {self.deadline:.0f} s to send the file: "
+                "import it from a faster source, or upload it"
+            )
+        if self.min_rate and elapsed > self.grace and received / elapsed < self.min_rate:
+            raise ProviderUnavailable(
+                f"{self.host} sends the file too slowly ({received / elapsed:,.0f} bytes/s, "
+                f"under {self.min_rate:,}): import it from a faster source, or upload it"
+            )
 
 
 def _too_large(declared: int | None, max_bytes: int) -> str:
