@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from video_orchestrator.domain.script import Genre, Script
-from video_orchestrator.errors import InputError, NotFoundError, StaleVersionError
+from video_orchestrator.errors import (
+    InputError,
+    InvalidStateError,
+    NotFoundError,
+    StaleVersionError,
+)
 from video_orchestrator.platforms import get_preset, load_presets
 from video_orchestrator.spec.options import (
     AudioSettings,
@@ -25,7 +30,8 @@ from video_orchestrator.spec.options import (
 )
 from video_orchestrator.spec.vocabulary import LANGUAGE_PATTERN, TARGET_SECONDS
 from video_orchestrator.store import Database
-from video_orchestrator.store.tables import Asset, Project, utcnow
+from video_orchestrator.store.job_queue import ACTIVE
+from video_orchestrator.store.tables import Asset, Job, Project, utcnow
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -256,9 +262,25 @@ class ProjectService:
             session.flush()
             return _out(copy)
 
-    def delete(self, project_id: str) -> None:
+    def delete(self, project_id: str) -> list[str]:
+        """Delete a project with its renders (their job records and output records), in one
+        transaction; the storage keys of those outputs, for the caller to remove, so nothing
+        of a deleted project stays downloadable. Refused while one of its renders is queued
+        or running (cancel it first): a render never outlives its project half-way."""
         with self.db.session() as session:
-            session.delete(self._row(session, project_id))
+            row = self._row(session, project_id)
+            jobs = session.scalars(select(Job).where(Job.project_id == project_id)).all()
+            active = [job for job in jobs if job.status in ACTIVE]
+            if active:
+                raise InvalidStateError(
+                    f"the project has {len(active)} render(s) queued or running: cancel them "
+                    "(or wait for them to end), then delete the project"
+                )
+            keys = [output.storage_key for job in jobs for output in job.outputs]
+            for job in jobs:
+                session.delete(job)
+            session.delete(row)
+        return keys
 
     @staticmethod
     def _row(session: Session, project_id: str) -> Project:

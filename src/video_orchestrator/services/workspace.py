@@ -126,6 +126,11 @@ class Workspace:
         """Bytes ``start``..``end`` of a stored file (a key from ``jobs.output`` or an asset)."""
         return self.ctx.files.iter_bytes(key, start, end)
 
+    def delete_project(self, project_id: str) -> None:
+        """A project, its renders and their files (refused while one of them is active)."""
+        for key in self.projects.delete(project_id):
+            self.ctx.files.delete(key)
+
     def delete_job(self, job_id: str) -> None:
         """A finished job and its files."""
         for key in self.jobs.delete(job_id):

@@ -195,7 +195,7 @@ def _delete_dialog(env: UiEnv, project: ProjectSummary, changed: Callable[[], ob
 
         async def delete() -> None:
             try:
-                await call(env.ws.projects.delete, project.id)
+                await call(env.ws.delete_project, project.id)
             except Failed:
                 return
             dialog.close()

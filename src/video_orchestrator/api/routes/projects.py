@@ -76,7 +76,7 @@ def update_project(ws: WS, project_id: ProjectId, body: ProjectUpdate) -> Projec
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_project(ws: WS, project_id: ProjectId) -> Response:
-    ws.projects.delete(project_id)
+    ws.delete_project(project_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
