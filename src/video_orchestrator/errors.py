@@ -17,7 +17,8 @@ nothing else should reach a user.
     │   └── BlockedUrlError        a URL that points at this machine or a private network
     ├── ConflictError              the request clashes with the current state
     │   ├── StaleVersionError      an edit based on an old version of a record
-    │   └── InvalidStateError      e.g. cancel a finished job, retry a running one
+    │   ├── InvalidStateError      e.g. cancel a finished job, retry a running one
+    │   └── JobSuperseded          a worker's attempt at a job was taken over by another
     ├── AccessError                a missing or wrong API key
     │   └── ForbiddenError         a request this server must not answer (foreign page, name)
     ├── RateLimitedError           a client sent too many requests (``retry_after`` s)
@@ -92,6 +93,11 @@ class StaleVersionError(ConflictError):
 
 class InvalidStateError(ConflictError):
     """The action is not possible in the record's current state."""
+
+
+class JobSuperseded(ConflictError):
+    """A worker's attempt at a job no longer owns it (recovery gave the job to another
+    attempt): the attempt must stop and write nothing more."""
 
 
 class AccessError(VoError):

@@ -110,9 +110,9 @@ def test_a_project_renders_with_progress_streamed_and_a_downloadable_checked_mp4
 
     # deleting it removes the record and its files
     files = client.app.state.services.ctx.files  # type: ignore[attr-defined]
-    assert files.exists(f"outputs/{job['id']}/video.mp4")
+    assert files.exists(f"outputs/{job['id']}/1/video.mp4")
     assert client.delete(f"/renders/{job['id']}").status_code == 204
-    assert not files.exists(f"outputs/{job['id']}/video.mp4")
+    assert not files.exists(f"outputs/{job['id']}/1/video.mp4")
     assert problem_of(client.get(f"/renders/{job['id']}"))["status"] == 404
 
 

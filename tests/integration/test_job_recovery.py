@@ -134,11 +134,11 @@ def test_a_worker_killed_mid_render_leaves_no_output_and_the_job_completes_after
     assert done.attempts == 2
     assert "stopped during attempt 1" in done.log_tail
     (video,) = [o for o in done.outputs if o.kind == "video"]
-    info = probe(settings.data_dir / "files" / "outputs" / job_id / "video.mp4")
+    info = probe(settings.data_dir / "files" / "outputs" / job_id / "2" / "video.mp4")
     assert info.video is not None and info.duration is not None and info.duration > 5
     assert (
         video.size
-        == (settings.data_dir / "files" / "outputs" / job_id / "video.mp4").stat().st_size
+        == (settings.data_dir / "files" / "outputs" / job_id / "2" / "video.mp4").stat().st_size
     )
     assert not (settings.data_dir / "work" / job_id).exists()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from video_orchestrator.jobs.work import MakeRunner
 from video_orchestrator.services.jobs import JobService
 from video_orchestrator.services.projects import ProjectCreate, ProjectService
 from video_orchestrator.store import Database
-from video_orchestrator.store.job_queue import JobQueue
+from video_orchestrator.store.job_queue import JobQueue, Lease
 
 
 class RecordingRunner:
@@ -22,9 +23,9 @@ class RecordingRunner:
         self.queue = JobQueue(db)
         self.ran = ran
 
-    def run(self, job_id: str, worker: str) -> str:
-        self.ran.append((job_id, worker))
-        self.queue.finish(job_id, "succeeded", log_line="finished")
+    def run(self, lease: Lease, abandon: threading.Event | None = None) -> str:
+        self.ran.append((lease.job_id, lease.worker))
+        self.queue.finish(lease, "succeeded", log_line="finished")
         return "succeeded"
 
 

@@ -57,10 +57,11 @@ def make_celery(settings: Settings, make_runner: MakeRunner | None = None) -> Ce
 def run_claimed(runner: Runner, job_id: str, *, stale_after: float) -> str:
     """Take the job over (unless it is done, cancelled or another live worker has it), run it."""
     me = worker_name("celery")
-    if not runner.queue.claim(job_id, me, stale_after=stale_after):
+    lease = runner.queue.claim(job_id, me, stale_after=stale_after)
+    if lease is None:
         logger.info("job %s is not waiting (done, cancelled or taken): skipped", job_id)
         return "skipped"
-    return runner.run(job_id, me)
+    return runner.run(lease)
 
 
 class CeleryExecutor:

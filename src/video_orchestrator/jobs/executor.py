@@ -15,6 +15,7 @@ import gc
 import logging
 import multiprocessing
 import multiprocessing.synchronize
+import os
 import threading
 from typing import Protocol
 
@@ -42,6 +43,30 @@ class Executor(Protocol):
     def alive_workers(self) -> int: ...
 
 
+#: How often a worker process checks that its parent is alive, and how long it lets the job
+#: it was running stop (FFmpeg terminated, nothing written) before it exits anyway.
+PARENT_CHECK_SECONDS = 0.5
+ORPHAN_GRACE_SECONDS = 10.0
+
+
+def _watch_parent(
+    parent_pid: int,
+    orphaned: threading.Event,
+    done: threading.Event,
+) -> None:
+    """In a worker process: when the parent (``vo serve``, ``vo worker``) is gone, set
+    ``orphaned`` (the running attempt stops its FFmpeg and writes nothing: recovery, seeing
+    this process gone, queues the job again) and exit once the loop has ended, or after
+    :data:`ORPHAN_GRACE_SECONDS` in any case."""
+    while not done.wait(PARENT_CHECK_SECONDS):
+        if os.getppid() == parent_pid:
+            continue
+        logger.warning("worker %d: its parent %d is gone; stopping", os.getpid(), parent_pid)
+        orphaned.set()
+        done.wait(ORPHAN_GRACE_SECONDS)
+        os._exit(0 if done.is_set() else 1)
+
+
 def worker_loop(
     settings_json: str,
     make_runner: MakeRunner,
@@ -49,21 +74,38 @@ def worker_loop(
     stop: multiprocessing.synchronize.Event | threading.Event,
     poll_seconds: float = 1.0,
     tag: str = "local",
+    parent_pid: int | None = None,
 ) -> None:
-    """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set."""
-    runner = make_runner(Settings.model_validate_json(settings_json))
-    me = worker_name(tag)
-    logger.info("worker %s ready", me)
-    while not stop.is_set():
-        job_id = runner.queue.claim_next(me)
-        if job_id is None:
-            if wake is not None:
-                wake.acquire(timeout=poll_seconds)
-            else:
-                stop.wait(poll_seconds)
-            continue
-        logger.info("worker %s runs job %s", me, job_id)
-        runner.run(job_id, me)
+    """A worker: claim the oldest queued job, run it, repeat until ``stop`` is set. With
+    ``parent_pid`` (a worker process) it also ends when that process is gone: it claims
+    nothing more and abandons the running attempt (ADR 0017)."""
+    orphaned = threading.Event()
+    done = threading.Event()
+    if parent_pid is not None:
+        if os.getppid() != parent_pid:
+            return  # the parent died while this process was starting
+        threading.Thread(
+            target=_watch_parent,
+            args=(parent_pid, orphaned, done),
+            name="parent-watch",
+            daemon=True,
+        ).start()
+    try:
+        runner = make_runner(Settings.model_validate_json(settings_json))
+        me = worker_name(tag)
+        logger.info("worker %s ready", me)
+        while not stop.is_set() and not orphaned.is_set():
+            lease = runner.queue.claim_next(me)
+            if lease is None:
+                if wake is not None:
+                    wake.acquire(timeout=poll_seconds)
+                else:
+                    stop.wait(poll_seconds)
+                continue
+            logger.info("worker %s runs attempt %d of job %s", me, lease.attempt, lease.job_id)
+            runner.run(lease, orphaned if parent_pid is not None else None)
+    finally:
+        done.set()
 
 
 class LocalExecutor:
@@ -92,7 +134,15 @@ class LocalExecutor:
     def _spawn(self) -> multiprocessing.process.BaseProcess:
         process = self._mp.Process(
             target=worker_loop,
-            args=(self.settings.model_dump_json(), self.make_runner, self._wake, self._stop),
+            args=(
+                self.settings.model_dump_json(),
+                self.make_runner,
+                self._wake,
+                self._stop,
+                1.0,
+                "local",
+                os.getpid(),  # the worker ends when this process is gone
+            ),
             name="vo-worker",
             daemon=True,
         )

@@ -12,11 +12,12 @@ its module and name, and is imported there (a lambda or a closure cannot cross).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Protocol
 
 from video_orchestrator.config import Settings
-from video_orchestrator.store.job_queue import JobQueue
+from video_orchestrator.store.job_queue import JobQueue, Lease
 
 
 class Runner(Protocol):
@@ -27,8 +28,10 @@ class Runner(Protocol):
         """The queue the worker claims jobs from (the runner's own database)."""
         ...
 
-    def run(self, job_id: str, worker: str) -> str:
-        """Do the job ``worker`` has claimed; returns its final status."""
+    def run(self, lease: Lease, abandon: threading.Event | None = None) -> str:
+        """Do the attempt ``lease`` names (a claim's result); returns its final status, or
+        "superseded" / "abandoned" when it stopped without writing (ADR 0017): another
+        attempt owns the job now, or ``abandon`` was set because the worker is going away."""
         ...
 
 

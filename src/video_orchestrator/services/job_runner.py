@@ -1,13 +1,17 @@
-"""Runs one job, whichever executor delivered it: load the workload, do the work in a private
-folder, store the outputs, record the result. The same code runs in a local worker process
-and in a Celery worker.
+"""Runs one attempt at a job, whichever executor delivered it: load the workload, do the work
+in the attempt's own folder, store the outputs, record the result. The same code runs in a
+local worker process and in a Celery worker.
 
-Outputs become visible only once complete: each file is stored atomically, and the output
-rows are committed with the job's success, so a crash leaves nothing half-made to download.
+Outputs become visible only once complete: each file is stored atomically under a key of its
+attempt, and the output rows are committed with the job's success, so a crash leaves nothing
+half-made to download. Every write to the job is fenced on the attempt's lease (ADR 0017): an
+attempt that recovery gave to another worker notices it (heartbeat, progress or finish), stops
+its FFmpeg, removes what it stored and writes nothing more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -19,7 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from video_orchestrator.errors import NotFoundError, RenderCancelled, SpecError, VoError
+from video_orchestrator.errors import (
+    JobSuperseded,
+    NotFoundError,
+    RenderCancelled,
+    SpecError,
+    VoError,
+)
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload, parse_workload
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.assets import AssetService, safe_filename, sha256_of
@@ -29,7 +39,7 @@ from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.projects import ProjectService, new_id
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
-from video_orchestrator.store.job_queue import JobQueue
+from video_orchestrator.store.job_queue import JobQueue, Lease
 from video_orchestrator.store.tables import Job, Output
 
 logger = logging.getLogger(__name__)
@@ -45,13 +55,44 @@ MEDIA_TYPES = {
 }
 
 
+class Attempt:
+    """What the threads of one attempt share: its lease, the event that stops its FFmpeg, and
+    why it must stop writing (superseded by another attempt, or its worker abandoning it)."""
+
+    def __init__(self, lease: Lease, abandon: threading.Event | None = None) -> None:
+        self.lease = lease
+        self.cancel = threading.Event()
+        self.superseded = threading.Event()
+        self.abandon = abandon if abandon is not None else threading.Event()
+
+    def supersede(self) -> None:
+        if not self.superseded.is_set():
+            logger.warning(
+                "attempt %d of job %s was taken over by another worker: stopping it",
+                self.lease.attempt,
+                self.lease.job_id,
+            )
+        self.superseded.set()
+        self.cancel.set()
+
+    def stopped(self) -> str | None:
+        """ "superseded" or "abandoned" when this attempt must write nothing more."""
+        if self.superseded.is_set():
+            return "superseded"
+        if self.abandon.is_set():
+            self.cancel.set()
+            return "abandoned"
+        return None
+
+
 class JobReporter:
     """A :class:`~video_orchestrator.services.progress.Reporter` that writes to the job record
-    (at most a few times a second) with an overall percentage and an ETA."""
+    (at most a few times a second) with an overall percentage and an ETA, while the attempt
+    still owns the job."""
 
-    def __init__(self, queue: JobQueue, job_id: str, *, min_interval: float = 0.25) -> None:
+    def __init__(self, queue: JobQueue, attempt: Attempt, *, min_interval: float = 0.25) -> None:
         self.queue = queue
-        self.job_id = job_id
+        self.attempt = attempt
         self.min_interval = min_interval
         self.started = time.monotonic()
         self._step = "starting"
@@ -66,13 +107,22 @@ class JobReporter:
         now = time.monotonic()
         if not force and now - self._last_write < self.min_interval:
             return
+        if self.attempt.stopped():
+            return
         self._last_write = now
         overall = self._overall()
         elapsed = now - self.started
         eta = elapsed / overall * (1 - overall) if overall >= 0.05 else None
-        self.queue.progress(
-            self.job_id, step=self._step, progress=overall, eta_seconds=eta, log_line=log_line
-        )
+        try:
+            self.queue.progress(
+                self.attempt.lease,
+                step=self._step,
+                progress=overall,
+                eta_seconds=eta,
+                log_line=log_line,
+            )
+        except JobSuperseded:
+            self.attempt.supersede()
 
     def step(self, key: str, label: str) -> None:
         if self._step in STEP_WEIGHTS:
@@ -90,13 +140,16 @@ class JobReporter:
 
 
 class Heartbeat:
-    """Refreshes the job's heartbeat and turns a cancel request into ``cancel.set()``."""
+    """Refreshes the attempt's heartbeat and turns a cancel request, a takeover by another
+    attempt or the worker abandoning the attempt into ``cancel.set()`` (FFmpeg stops)."""
 
-    def __init__(self, queue: JobQueue, job_id: str, worker: str, interval: float) -> None:
-        self.queue, self.job_id, self.worker, self.interval = queue, job_id, worker, interval
-        self.cancel = threading.Event()
+    def __init__(self, queue: JobQueue, attempt: Attempt, interval: float) -> None:
+        self.queue, self.attempt, self.interval = queue, attempt, interval
+        self.cancel = attempt.cancel
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{attempt.lease.job_id}", daemon=True
+        )
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
@@ -108,11 +161,18 @@ class Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
+            if self.attempt.stopped():
+                return
             try:
-                if self.queue.heartbeat(self.job_id, self.worker):
+                if self.queue.heartbeat(self.attempt.lease):
                     self.cancel.set()
+            except JobSuperseded:
+                self.attempt.supersede()
+                return
             except VoError:
-                logger.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+                logger.warning(
+                    "heartbeat of job %s failed", self.attempt.lease.job_id, exc_info=True
+                )
 
 
 def resolve_asset_refs(data: Any, assets: AssetService) -> Any:
@@ -144,50 +204,97 @@ class JobRunner:
         self.projects = ProjectService(ctx.db)
         self.heartbeat_seconds = heartbeat_seconds
 
-    def workdir(self, job_id: str) -> Path:
-        return self.ctx.settings.data_dir / "work" / job_id
+    def workdir(self, lease: Lease) -> Path:
+        """The attempt's own folder: ``work/<job>/<attempt>``."""
+        return self.ctx.settings.data_dir / "work" / lease.job_id / str(lease.attempt)
 
-    def run(self, job_id: str, worker: str) -> str:
-        """Do the job ``worker`` has claimed; returns its final status."""
+    def run(self, lease: Lease, abandon: threading.Event | None = None) -> str:
+        """Do the attempt ``lease`` names; its final status, or "superseded" (another attempt
+        owns the job now) or "abandoned" (``abandon`` was set: the worker is going away and
+        leaves the job to recovery), in which cases it wrote nothing to the job."""
         with self.ctx.db.session() as session:
-            job = session.get(Job, job_id)
+            job = session.get(Job, lease.job_id)
             if job is None:
-                raise NotFoundError(f"the job {job_id} does not exist")
+                raise NotFoundError(f"the job {lease.job_id} does not exist")
             raw = dict(job.workload)
-        workdir = self.workdir(job_id)
-        shutil.rmtree(workdir, ignore_errors=True)
-        workdir.mkdir(parents=True)
-        reporter = JobReporter(self.queue, job_id)
+        attempt = Attempt(lease, abandon)
+        workdir = self.workdir(lease)
+        stored: list[str] = []
         status = "failed"
         try:
-            with Heartbeat(self.queue, job_id, worker, self.heartbeat_seconds) as beat:
+            _fresh_dir(workdir)
+            reporter = JobReporter(self.queue, attempt)
+            with Heartbeat(self.queue, attempt, self.heartbeat_seconds) as beat:
                 try:
                     workload = parse_workload(raw)
                 except ValidationError as exc:
                     raise SpecError(f"the job's workload is not valid: {one_line(exc)}") from exc
                 if isinstance(workload, MakeWorkload):
-                    files = self._make(workload, workdir, reporter, beat.cancel, job_id)
+                    files = self._make(workload, workdir, reporter, beat.cancel, lease.job_id)
                 else:
                     files = self._render_spec(workload, workdir, reporter, beat.cancel)
-                outputs = [self._store(job_id, kind, path) for kind, path in files.items()]
-            self.queue.finish(job_id, "succeeded", outputs=outputs, log_line="finished")
-            status = "succeeded"
+                outputs = []
+                for kind, path in files.items():
+                    if attempt.stopped():
+                        break
+                    outputs.append(self._store(lease, kind, path))
+                    stored.append(outputs[-1].storage_key)
+            status = self._conclude(
+                attempt, "succeeded", stored, outputs=outputs, log_line="finished"
+            )
         except RenderCancelled:
-            self.queue.finish(job_id, "cancelled", log_line="cancelled")
-            status = "cancelled"
+            status = self._conclude(attempt, "cancelled", stored, log_line="cancelled")
         except VoError as exc:
-            self.queue.finish(job_id, "failed", error=str(exc), log_line=f"failed: {exc}")
+            status = self._conclude(
+                attempt, "failed", stored, error=str(exc), log_line=f"failed: {exc}"
+            )
         except Exception as exc:  # a bug: record it for the user, keep the worker alive
-            logger.exception("job %s failed unexpectedly", job_id)
-            self.queue.finish(
-                job_id,
+            logger.exception("job %s failed unexpectedly", lease.job_id)
+            status = self._conclude(
+                attempt,
                 "failed",
+                stored,
                 error=f"internal error ({type(exc).__name__}: {exc}); the log has details",
                 log_line=f"internal error: {type(exc).__name__}: {exc}",
             )
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            _clear_work(workdir, owner=status not in ("superseded", "abandoned"))
         return status
+
+    def _conclude(
+        self,
+        attempt: Attempt,
+        status: str,
+        stored: list[str],
+        *,
+        error: str | None = None,
+        outputs: list[Output] | None = None,
+        log_line: str | None = None,
+    ) -> str:
+        """Record the end of the attempt if it still owns the job; else remove what it
+        stored and say why it wrote nothing."""
+        stopped = attempt.stopped()
+        if stopped is None:
+            try:
+                self.queue.finish(
+                    attempt.lease, status, error=error, outputs=outputs, log_line=log_line
+                )
+                return status
+            except JobSuperseded:
+                attempt.supersede()
+                stopped = "superseded"
+        for key in stored:
+            try:
+                self.ctx.files.delete(key)
+            except VoError:
+                logger.warning("could not remove %s of a stopped attempt", key, exc_info=True)
+        logger.info(
+            "attempt %d of job %s %s: nothing recorded",
+            attempt.lease.attempt,
+            attempt.lease.job_id,
+            stopped,
+        )
+        return stopped
 
     # -- the two kinds of work -------------------------------------------------------------
 
@@ -273,9 +380,11 @@ class JobRunner:
         spec_file.write_text(json.dumps(workload.spec, indent=2), encoding="utf-8")
         return {"video": result.path, "spec": spec_file}
 
-    def _store(self, job_id: str, kind: str, path: Path) -> Output:
+    def _store(self, lease: Lease, kind: str, path: Path) -> Output:
         suffix = ".json" if path.name.endswith(".json") else path.suffix.lower()
-        key = f"outputs/{job_id}/{kind}{suffix}"  # the display name is kept in the record
+        # one folder per attempt: an attempt that lost the job never overwrites the files of
+        # the one that replaced it (the display name is kept in the record)
+        key = f"outputs/{lease.job_id}/{lease.attempt}/{kind}{suffix}"
         self.ctx.files.put_file(path, key)
         return Output(
             id=new_id(),
@@ -286,3 +395,30 @@ class JobRunner:
             sha256=sha256_of(path),
             media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
         )
+
+
+def _fresh_dir(path: Path) -> None:
+    """An empty ``path``. Retried: an attempt ending at the same moment may remove the empty
+    job folder between the creation of the parent and of ``path``."""
+    shutil.rmtree(path, ignore_errors=True)
+    for _ in range(5):
+        try:
+            path.mkdir(parents=True)
+            return
+        except FileNotFoundError:
+            continue
+    path.mkdir(parents=True)
+
+
+def _clear_work(workdir: Path, *, owner: bool) -> None:
+    """Remove the attempt's folder. The attempt that ended the job (``owner``) also removes
+    the folders earlier attempts left (a crashed worker's); a superseded attempt removes only
+    its own, never that of the attempt that replaced it. The job's folder goes when empty."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    job_dir = workdir.parent
+    if owner and workdir.name.isdigit():
+        for sibling in job_dir.glob("*"):
+            if sibling.name.isdigit() and int(sibling.name) < int(workdir.name):
+                shutil.rmtree(sibling, ignore_errors=True)
+    with contextlib.suppress(OSError):  # another attempt's folder is in it, or it is gone
+        job_dir.rmdir()

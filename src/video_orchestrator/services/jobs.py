@@ -334,7 +334,10 @@ class JobService:
             for output in list(job.outputs):
                 session.delete(output)
             job.status, job.step, job.progress = "queued", "queued", 0.0
-            job.error, job.cancel_requested, job.attempts = None, False, 0
+            # the attempt counter only grows (it fences each attempt's writes and names its
+            # folders, ADR 0017): a retry grants fresh attempts instead of counting from 0
+            job.error, job.cancel_requested = None, False
+            job.max_attempts = job.attempts + self.max_attempts
             job.worker, job.started_at, job.finished_at = None, None, None
             job.updated_at = utcnow()
             job.log_tail += "retry requested\n"

@@ -14,7 +14,7 @@ from video_orchestrator.jobs.executor import LocalExecutor, worker_loop
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.job_runner import JobRunner
 from video_orchestrator.services.secrets_store import SecretStore, secret_key
-from video_orchestrator.store.job_queue import JobQueue
+from video_orchestrator.store.job_queue import JobQueue, Lease
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ class WorkerRunner:
         self._seen = self._secrets.fingerprint()
         self._runner = JobRunner(base.with_stored_secrets())
 
-    def run(self, job_id: str, worker: str) -> str:
+    def run(self, lease: Lease, abandon: threading.Event | None = None) -> str:
         if self._secrets.fingerprint() != self._seen:
             self._seen = self._secrets.fingerprint()
             self._runner = JobRunner(AppContext(self.settings, db=self.db).with_stored_secrets())
-        return self._runner.run(job_id, worker)
+        return self._runner.run(lease, abandon)
 
 
 def worker_runner(settings: Settings) -> WorkerRunner:

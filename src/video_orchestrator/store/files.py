@@ -1,9 +1,9 @@
 """File storage: a local directory by default, any fsspec URL (``s3://bucket/prefix``,
 ``gcs://…``, ``memory://…``) when configured.
 
-Keys are made by the product (``assets/<sha256>.mp4``, ``outputs/<job>/<name>``), never taken
-from a request; :func:`check_key` refuses anything else. FFmpeg needs local files: for a remote
-store :meth:`FileStorage.local_path` downloads into a local cache first.
+Keys are made by the product (``assets/<sha256>.mp4``, ``outputs/<job>/<attempt>/<name>``),
+never taken from a request; :func:`check_key` refuses anything else. FFmpeg needs local files:
+for a remote store :meth:`FileStorage.local_path` downloads into a local cache first.
 """
 
 from __future__ import annotations

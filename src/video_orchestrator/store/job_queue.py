@@ -2,7 +2,11 @@
 
 Every state change is one short transaction, so the API process, local worker processes and
 Celery workers on other machines can share it. A claim is a single conditional ``UPDATE``:
-of two workers racing for a job, exactly one gets it.
+of two workers racing for a job, exactly one gets it, and gets a :class:`Lease` (the job, the
+worker, the attempt number). Every later change the worker makes (heartbeat, progress,
+finish with its outputs) is one conditional ``UPDATE … WHERE id AND worker AND attempts AND
+status='running'`` on that lease (ADR 0017): when recovery has given the job to another
+attempt, it matches no row, writes nothing and raises :class:`JobSuperseded`.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
+from video_orchestrator.errors import JobSuperseded
 from video_orchestrator.store.db import Database
 from video_orchestrator.store.tables import Job, Output, utcnow
 
@@ -54,6 +59,32 @@ def worker_is_dead(worker: str | None) -> bool:
 
 
 @dataclass(frozen=True)
+class Lease:
+    """One attempt's ownership of a job: what every state change of that attempt is fenced
+    on. ``attempt`` is the job's ``attempts`` counter as the claim left it; it only grows."""
+
+    job_id: str
+    worker: str
+    attempt: int
+
+
+def _owned(lease: Lease) -> ColumnElement[bool]:
+    return (
+        (Job.id == lease.job_id)
+        & (Job.worker == lease.worker)
+        & (Job.attempts == lease.attempt)
+        & (Job.status == "running")
+    )
+
+
+def _superseded(lease: Lease) -> JobSuperseded:
+    return JobSuperseded(
+        f"attempt {lease.attempt} of the job {lease.job_id} was taken over by another worker "
+        "and stopped without writing anything"
+    )
+
+
+@dataclass(frozen=True)
 class Recovered:
     requeued: list[str]
     failed: list[str]
@@ -63,8 +94,8 @@ class JobQueue:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def claim_next(self, worker: str) -> str | None:
-        """Take the oldest queued job; its id, or None when the queue is empty."""
+    def claim_next(self, worker: str) -> Lease | None:
+        """Take the oldest queued job; its lease, or None when the queue is empty."""
         for _ in range(5):
             with self.db.session() as session:
                 candidate = session.scalar(
@@ -75,13 +106,15 @@ class JobQueue:
                 )
                 if candidate is None:
                     return None
-            if self.claim(candidate, worker):
-                return candidate
+            lease = self.claim(candidate, worker)
+            if lease is not None:
+                return lease
         return None
 
-    def claim(self, job_id: str, worker: str, *, stale_after: float | None = None) -> bool:
+    def claim(self, job_id: str, worker: str, *, stale_after: float | None = None) -> Lease | None:
         """Mark ``job_id`` running for ``worker`` if it is queued (or, with ``stale_after``,
-        running on a worker silent for that many seconds). True when this worker got it."""
+        running on a worker silent for that many seconds): the new attempt's lease, or None
+        when this worker did not get it."""
         now = utcnow()
         condition = Job.status == "queued"
         if stale_after is not None:
@@ -106,64 +139,102 @@ class JobQueue:
                 )
                 .execution_options(synchronize_session=False)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            if not result.rowcount:  # type: ignore[attr-defined]
+                return None
+            # the row is ours until this transaction ends: the counter read is this claim's
+            attempt = session.scalar(select(Job.attempts).where(Job.id == job_id))
+            return Lease(job_id, worker, int(attempt or 0))
 
-    def heartbeat(self, job_id: str, worker: str) -> bool:
-        """Refresh the heartbeat; returns True when a cancel was requested."""
+    def _fenced(self, lease: Lease, values: dict[str, object], log_line: str | None) -> None:
+        """One conditional UPDATE on the lease (then the log line, on the row it now holds
+        locked); raises :class:`JobSuperseded` when the lease no longer owns the job."""
         with self.db.session() as session:
-            now = utcnow()
-            session.execute(
+            result = session.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.worker == worker, Job.status == "running")
-                .values(heartbeat_at=now)
+                .where(_owned(lease))
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
-            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise _superseded(lease)
+            if log_line:
+                tail = session.scalar(select(Job.log_tail).where(Job.id == lease.job_id)) or ""
+                session.execute(
+                    update(Job)
+                    .where(Job.id == lease.job_id)
+                    .values(log_tail=(tail + log_line.rstrip() + "\n")[-LOG_TAIL_CHARS:])
+                    .execution_options(synchronize_session=False)
+                )
+
+    def heartbeat(self, lease: Lease) -> bool:
+        """Refresh the heartbeat; True when a cancel was requested. Raises
+        :class:`JobSuperseded` when the attempt no longer owns the job."""
+        with self.db.session() as session:
+            result = session.execute(
+                update(Job)
+                .where(_owned(lease))
+                .values(heartbeat_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise _superseded(lease)
+            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == lease.job_id)))
 
     def progress(
         self,
-        job_id: str,
+        lease: Lease,
         *,
         step: str,
         progress: float,
         eta_seconds: float | None,
         log_line: str | None = None,
     ) -> None:
-        with self.db.session() as session:
-            job = session.get(Job, job_id)
-            if job is None or job.status != "running":
-                return
-            job.step = step
-            job.progress = max(0.0, min(1.0, progress))
-            job.eta_seconds = eta_seconds
-            now = utcnow()
-            job.heartbeat_at = now
-            job.updated_at = now
-            if log_line:
-                job.log_tail = (job.log_tail + log_line.rstrip() + "\n")[-LOG_TAIL_CHARS:]
+        """Record the attempt's progress (and refresh its heartbeat); raises
+        :class:`JobSuperseded` when the attempt no longer owns the job."""
+        now = utcnow()
+        values: dict[str, object] = {
+            "step": step,
+            "progress": max(0.0, min(1.0, progress)),
+            "eta_seconds": eta_seconds,
+            "heartbeat_at": now,
+            "updated_at": now,
+        }
+        self._fenced(lease, values, log_line)
 
     def finish(
         self,
-        job_id: str,
+        lease: Lease,
         status: str,
         *,
         error: str | None = None,
         outputs: list[Output] | None = None,
         log_line: str | None = None,
     ) -> None:
+        """End the attempt with ``status``; the output rows are committed with it, or, when
+        the attempt no longer owns the job, nothing is written and :class:`JobSuperseded`
+        is raised."""
+        now = utcnow()
+        values: dict[str, object] = {
+            "status": status,
+            "error": error,
+            "finished_at": now,
+            "updated_at": now,
+            "eta_seconds": None,
+        }
+        if status == "succeeded":
+            values |= {"progress": 1.0, "step": "done"}
         with self.db.session() as session:
-            job = session.get(Job, job_id)
-            if job is None:
-                return
-            now = utcnow()
-            job.status = status
-            job.error = error
-            job.finished_at = now
-            job.updated_at = now
-            job.eta_seconds = None
-            if status == "succeeded":
-                job.progress = 1.0
-                job.step = "done"
+            result = session.execute(
+                update(Job)
+                .where(_owned(lease))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise _superseded(lease)
+            job = session.get(Job, lease.job_id, populate_existing=True)
+            if job is None:  # pragma: no cover - the UPDATE above matched it
+                raise _superseded(lease)
             if log_line:
                 job.log_tail = (job.log_tail + log_line.rstrip() + "\n")[-LOG_TAIL_CHARS:]
             for output in outputs or []:
@@ -173,35 +244,67 @@ class JobQueue:
         """Jobs left 'running' by a worker that died: queued again while attempts remain,
         failed after that. A worker counts as dead when it ran on this host and its process
         is gone, or (unless ``only_dead_local``) when its heartbeat is older than
-        ``stale_after`` seconds."""
+        ``stale_after`` seconds. Each job is changed by one conditional UPDATE on the attempt
+        that was seen, so a job its worker finished (or heartbeated) meanwhile is left alone."""
         requeued: list[str] = []
         failed: list[str] = []
         cutoff: datetime = utcnow() - timedelta(seconds=stale_after)
         with self.db.session() as session:
-            rows = session.scalars(select(Job).where(Job.status == "running")).all()
-            for job in rows:
-                dead = worker_is_dead(job.worker)
-                stale = job.heartbeat_at is None or job.heartbeat_at < cutoff
-                if not (dead or (stale and not only_dead_local)):
+            rows = session.execute(
+                select(
+                    Job.id,
+                    Job.worker,
+                    Job.attempts,
+                    Job.max_attempts,
+                    Job.heartbeat_at,
+                    Job.cancel_requested,
+                ).where(Job.status == "running")
+            ).all()
+        for job_id, worker, attempts, max_attempts, heartbeat_at, cancel in rows:
+            dead = worker_is_dead(worker)
+            stale = heartbeat_at is None or heartbeat_at < cutoff
+            if not (dead or (stale and not only_dead_local)):
+                continue
+            now = utcnow()
+            note = f"the worker {worker} stopped during attempt {attempts}"
+            values: dict[str, object] = {"updated_at": now, "worker": None}
+            if cancel:
+                values |= {"status": "cancelled", "finished_at": now}
+                note, ended = note + "; cancelled", failed
+            elif attempts < max_attempts:
+                values |= {"status": "queued", "step": "queued", "progress": 0.0}
+                note, ended = note + "; queued again", requeued
+            else:
+                values |= {
+                    "status": "failed",
+                    "finished_at": now,
+                    "error": f"the worker stopped {attempts} times while rendering this job; "
+                    "see the log, then retry",
+                }
+                note, ended = note + "; giving up", failed
+            seen = (
+                (Job.id == job_id)
+                & (Job.status == "running")
+                & (Job.worker.is_(None) if worker is None else Job.worker == worker)
+                & (Job.attempts == attempts)
+            )
+            if not dead:  # only while still silent: a heartbeat since then keeps it running
+                seen = seen & (Job.heartbeat_at.is_(None) | (Job.heartbeat_at < cutoff))
+            with self.db.session() as session:
+                result = session.execute(
+                    update(Job)
+                    .where(seen)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                if not result.rowcount:  # type: ignore[attr-defined]
                     continue
-                now = utcnow()
-                note = f"the worker {job.worker} stopped during attempt {job.attempts}"
-                job.updated_at = now
-                job.worker = None
-                if job.cancel_requested:
-                    job.status, job.finished_at = "cancelled", now
-                    job.log_tail = (job.log_tail + note + "; cancelled\n")[-LOG_TAIL_CHARS:]
-                    failed.append(job.id)
-                elif job.attempts < job.max_attempts:
-                    job.status, job.step, job.progress = "queued", "queued", 0.0
-                    job.log_tail = (job.log_tail + note + "; queued again\n")[-LOG_TAIL_CHARS:]
-                    requeued.append(job.id)
-                else:
-                    job.status, job.finished_at = "failed", now
-                    job.error = (
-                        f"the worker stopped {job.attempts} times while rendering this job; "
-                        "see the log, then retry"
-                    )
-                    job.log_tail = (job.log_tail + note + "; giving up\n")[-LOG_TAIL_CHARS:]
-                    failed.append(job.id)
+                tail = session.scalar(select(Job.log_tail).where(Job.id == job_id)) or ""
+                session.execute(
+                    update(Job)
+                    .where(Job.id == job_id)
+                    .values(log_tail=(tail + note + "\n")[-LOG_TAIL_CHARS:])
+                    .execution_options(synchronize_session=False)
+                )
+            ended.append(job_id)
         return Recovered(requeued=requeued, failed=failed)
