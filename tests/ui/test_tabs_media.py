@@ -205,6 +205,7 @@ async def test_an_uploaded_clip_joins_the_library_and_becomes_the_scene_backgrou
         user.find("Use for scene 2").click()
         await user.should_see("Scene 2 shows ocean-waves.mp4")
         assert ws.projects.get(project.id).background.assets == [videos[0].id] * 2
+        await user.should_see(marker="generated-scene-2", retries=WAIT)  # the redrawn tile
         user.find(marker="generated-scene-2").click()
         await user.should_see("Scene 2 uses a generated background")
         assert ws.projects.get(project.id).background.assets == [videos[0].id]
