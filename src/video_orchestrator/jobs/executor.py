@@ -16,7 +16,7 @@ import logging
 import multiprocessing
 import multiprocessing.synchronize
 import threading
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.work import MakeRunner
@@ -40,6 +40,15 @@ class Executor(Protocol):
     def end(self) -> None: ...
 
     def alive_workers(self) -> int: ...
+
+
+@runtime_checkable
+class HasBroker(Protocol):
+    """An executor that moves jobs through a broker (Celery): readiness reports the broker."""
+
+    def broker_status(self) -> str:
+        """``ok`` when the broker answers, else one sentence saying what is wrong."""
+        ...
 
 
 def worker_loop(
