@@ -249,3 +249,78 @@ def test_a_job_delivered_twice_runs_once(settings: Settings, broker: PrivateRedi
     assert done.attempts == 1
     kinds = [output.kind for output in done.outputs]
     assert len(kinds) == len(set(kinds))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'outbox.db'}"
+        return
+    import uuid
+
+    import psycopg
+
+    from tests.api.conftest import PG_ADMIN
+
+    name = f"vo_outbox_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc}".splitlines()[0])
+    yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_outbox_sends_each_queuing_once(
+    settings: Settings, broker: PrivateRedis, database_url: str
+) -> None:
+    """No worker: what reaches the broker is counted in its queue. A job submitted while the
+    broker is down is sent by the sweep once it is back, and only once; a job queued again
+    (its worker died) needs, and gets, a send of its own; a cancelled job is never sent."""
+    import redis
+
+    from video_orchestrator.store import Database
+    from video_orchestrator.store.job_queue import JobQueue
+
+    settings = settings.model_copy(update={"database_url": database_url})
+    db = Database(database_url)
+    db.migrate()
+    executor = CeleryExecutor(settings, db)
+    jobs = JobService(db, executor)
+    queue = JobQueue(db)
+    messages = redis.Redis.from_url(broker.url)
+    try:
+        project = ProjectService(db).create(ProjectCreate(topic="tides"))
+        broker.stop()
+        (job,) = jobs.submit_project(project.id)  # no error: the job waits in the database
+        (cancelled,) = jobs.submit_project(project.id)
+        jobs.cancel(cancelled.id)
+        assert [job_id for job_id, _ in queue.unsent(older_than=0)] == [job.id]
+        assert executor.send_unsent(older_than=0) == 0  # still down: nothing sent, no error
+        assert "does not answer" in executor.broker_status()
+
+        broker.start()  # empty
+        assert executor.broker_status() == "ok"
+        assert executor.send_unsent(older_than=0) == 1
+        assert messages.llen(QUEUE) == 1
+        assert executor.send_unsent(older_than=0) == 0  # sent and marked: never twice
+        executor.sync()
+        assert messages.llen(QUEUE) == 1 and queue.unsent(older_than=0) == []
+
+        # a worker takes it and dies (a pid that is not running); the broker is down when the
+        # sync queues the job again, so its new send fails: it is unsent again
+        assert queue.claim(job.id, f"{socket.gethostname()}:999999999:celery")
+        broker.stop()
+        executor.sync()
+        assert jobs.get(job.id).status == "queued"
+        assert [job_id for job_id, _ in queue.unsent(older_than=0)] == [job.id]
+        broker.start()
+        assert executor.send_unsent(older_than=0) == 1
+        assert messages.llen(QUEUE) == 1
+        assert executor.send_unsent(older_than=0) == 0
+    finally:
+        messages.close()
+        executor.end()
+        db.dispose()

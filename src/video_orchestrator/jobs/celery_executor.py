@@ -118,11 +118,12 @@ class CeleryExecutor:
             self._send(job_id)
         self.send_unsent()
 
-    def send_unsent(self) -> int:
-        """Send the queued jobs the broker was not handed (the outbox sweep); how many were
-        sent. Stops at the first failure: the broker is down, the next sync tries again."""
+    def send_unsent(self, older_than: float = SEND_GRACE_SECONDS) -> int:
+        """Send the queued jobs the broker was not handed (the outbox sweep), queued at least
+        ``older_than`` seconds ago; how many were sent. Stops at the first failure: the
+        broker is down, the next sync tries again."""
         sent = 0
-        for job_id, since in self.queue.unsent(older_than=SEND_GRACE_SECONDS):
+        for job_id, since in self.queue.unsent(older_than=older_than):
             with self._lock:
                 if job_id in self._sending:
                     continue
