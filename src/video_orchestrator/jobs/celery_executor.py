@@ -22,6 +22,7 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from video_orchestrator.config import Settings
+from video_orchestrator.errors import VoError
 from video_orchestrator.jobs.work import MakeRunner, Runner
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import JobQueue, Recovered, worker_name
@@ -181,10 +182,13 @@ class CeleryExecutor:
                     timeout=CONNECT_TIMEOUT_SECONDS,
                 )
         except (OperationalError, OSError) as exc:
-            waiting = len(self.queue.unsent(older_than=0))
+            try:
+                waiting = f"{len(self.queue.unsent(older_than=0))} queued jobs wait"
+            except VoError:  # the database check says why
+                waiting = "queued jobs wait"
             return (
                 f"the broker {self.broker_name} does not answer ({exc}); "
-                f"{waiting} queued jobs wait in the database to be sent"
+                f"{waiting} in the database to be sent"
             )
         return "ok"
 

@@ -373,7 +373,7 @@ class JobService:
                     ),
                 )
                 session.flush()  # the project row first: the jobs refer to it
-                job_ids += self._project_jobs(session, project.id, [item.platform], batch_id)
+                job_ids += self._project_jobs(session, project.id, project.platforms, batch_id)
             return {"batch_id": batch_id, "jobs": job_ids}
 
         result = self._create(build, idempotency, fingerprint)
