@@ -30,7 +30,7 @@ from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 
 PG_ADMIN = os.environ.get("VO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = "outputs, jobs, llm_usage, assets, projects, api_keys, provider_secrets"
+TABLES = "outputs, jobs, llm_usage, assets, projects, api_keys, provider_secrets, idempotency_keys"
 FAKE_VOICE = "fake:fake-en"
 #: A raw upload's headers: its media type (the server refuses an upload without one).
 RAW = {"content-type": "application/octet-stream"}

@@ -3,16 +3,26 @@
 Tasks carry only a job id. ``acks_late`` with ``reject_on_worker_lost`` means a job whose worker
 dies is delivered again; the new worker may take it over once the old heartbeat is stale.
 ``vo worker`` (with ``VO_EXECUTOR=celery``) starts a worker.
+
+The job row is the outbox (ADR 0018): it is committed ``queued`` before anything is sent, a
+successful send marks it (``sent_at``), and every ``sync`` sends the queued jobs that carry no
+mark — those submitted while the broker was down, or queued again since. A job may so be
+delivered twice; the worker's conditional claim runs it once.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from datetime import datetime
 from functools import cache
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 from video_orchestrator.config import Settings
+from video_orchestrator.errors import VoError
 from video_orchestrator.jobs.work import MakeRunner, Runner
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import JobQueue, Recovered, worker_name
@@ -21,6 +31,15 @@ logger = logging.getLogger(__name__)
 
 TASK_NAME = "video_orchestrator.run_job"
 QUEUE = "vo-render"
+#: A queued job younger than this is left to the request that queued it; the sweep sends it
+#: after (a request's send is bounded by ``SEND_RETRY`` and the connect timeout below).
+SEND_GRACE_SECONDS = 5.0
+#: After a failed send, requests skip sending (the sweep does it) for this long: a client
+#: is answered at once while the broker is down, not after a connection attempt each.
+BROKER_DOWN_SECONDS = 2.0
+#: One send: a few quick attempts, then the job waits for the sweep.
+SEND_RETRY = {"max_retries": 2, "interval_start": 0.0, "interval_step": 0.2, "interval_max": 0.5}
+CONNECT_TIMEOUT_SECONDS = 2.0
 
 
 def make_celery(settings: Settings, make_runner: MakeRunner | None = None) -> Celery:
@@ -36,7 +55,10 @@ def make_celery(settings: Settings, make_runner: MakeRunner | None = None) -> Ce
         task_ignore_result=True,
         task_default_queue=QUEUE,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": max(60, settings.job_stale_seconds * 4)},
+        broker_transport_options={
+            "visibility_timeout": max(60, settings.job_stale_seconds * 4),
+            "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        },
         worker_hijack_root_logger=False,
     )
     if make_runner is None:
@@ -75,19 +97,101 @@ class CeleryExecutor:
         self.settings = settings
         self.queue = JobQueue(db)
         self.app = make_celery(settings, make_runner)
+        self._lock = threading.Lock()
+        self._sending: set[str] = set()  # being sent by this process now: the sweep skips them
+        self._down_at: float | None = None  # when a send last failed; None once one succeeds
 
     def start(self) -> Recovered:
         recovered = self.queue.recover(stale_after=self.settings.job_stale_seconds)
         for job_id in recovered.requeued:
-            self.submit(job_id)
+            self._send(job_id)
+        self.send_unsent()
         return recovered
 
     def submit(self, job_id: str) -> None:
-        self.app.send_task(TASK_NAME, args=[job_id], queue=QUEUE)
+        """Hand a committed queued job to the broker. While the broker is down the job stays
+        in the database unsent, and a later ``sync`` sends it: no error reaches the caller."""
+        if self._down_at is not None and time.monotonic() - self._down_at < BROKER_DOWN_SECONDS:
+            return
+        self._send(job_id)
 
     def sync(self) -> None:
         for job_id in self.queue.recover(stale_after=self.settings.job_stale_seconds).requeued:
-            self.submit(job_id)
+            self._send(job_id)
+        self.send_unsent()
+
+    def send_unsent(self, older_than: float = SEND_GRACE_SECONDS) -> int:
+        """Send the queued jobs the broker was not handed (the outbox sweep), queued at least
+        ``older_than`` seconds ago; how many were sent. Stops at the first failure: the
+        broker is down, the next sync tries again."""
+        sent = 0
+        for job_id, since in self.queue.unsent(older_than=older_than):
+            with self._lock:
+                if job_id in self._sending:
+                    continue
+            if not self._send(job_id, since):
+                break
+            sent += 1
+        if sent:
+            logger.info("sent %d queued jobs the broker had not received", sent)
+        return sent
+
+    def _send(self, job_id: str, since: datetime | None = None) -> bool:
+        """Send one job and mark it sent; False when the broker cannot be reached."""
+        since = since or self.queue.waiting_since(job_id)
+        if since is None:
+            return True  # not queued any more (taken, cancelled, finished): nothing to send
+        with self._lock:
+            self._sending.add(job_id)
+        try:
+            self.app.send_task(
+                TASK_NAME, args=[job_id], queue=QUEUE, retry=True, retry_policy=SEND_RETRY
+            )
+        except (OperationalError, OSError) as exc:
+            if self._down_at is None:
+                logger.warning(
+                    "the broker %s cannot be reached (%s): queued jobs wait in the database "
+                    "and are sent once it is back",
+                    self.broker_name,
+                    exc,
+                )
+            self._down_at = time.monotonic()
+            return False
+        finally:
+            with self._lock:
+                self._sending.discard(job_id)
+        if self._down_at is not None:
+            logger.warning("the broker %s is reachable again", self.broker_name)
+            self._down_at = None
+        self.queue.mark_sent(job_id, since)
+        return True
+
+    @property
+    def broker_name(self) -> str:
+        """The broker's URL without its password."""
+        with self.app.connection_for_write() as connection:
+            return str(connection.as_uri())
+
+    def broker_status(self) -> str:
+        """``ok`` when the broker answers, else one sentence for a readiness report."""
+        try:
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(
+                    max_retries=1,
+                    interval_start=0,
+                    interval_step=0,
+                    timeout=CONNECT_TIMEOUT_SECONDS,
+                )
+        except (OperationalError, OSError) as exc:
+            try:
+                waiting = f"{len(self.queue.unsent(older_than=0))} queued jobs wait"
+            except VoError:  # the database check says why
+                waiting = "queued jobs wait"
+            return (
+                f"the broker {self.broker_name} does not answer ({exc}); "
+                f"{waiting} in the database to be sent"
+            )
+        return "ok"
 
     def cancel(self, job_id: str) -> None:
         """Running jobs stop through the database flag; queued tasks find the job cancelled."""

@@ -17,7 +17,7 @@ import multiprocessing
 import multiprocessing.synchronize
 import os
 import threading
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.work import MakeRunner
@@ -65,6 +65,15 @@ def _watch_parent(
         orphaned.set()
         done.wait(ORPHAN_GRACE_SECONDS)
         os._exit(0 if done.is_set() else 1)
+
+
+@runtime_checkable
+class HasBroker(Protocol):
+    """An executor that moves jobs through a broker (Celery): readiness reports the broker."""
+
+    def broker_status(self) -> str:
+        """``ok`` when the broker answers, else one sentence saying what is wrong."""
+        ...
 
 
 def worker_loop(

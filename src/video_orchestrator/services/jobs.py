@@ -4,20 +4,30 @@ retry, watch progress, find outputs. The executor only moves work; the record is
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from video_orchestrator.domain.script import Genre
-from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError, SpecError
+from video_orchestrator.errors import (
+    ConflictError,
+    InputError,
+    InvalidStateError,
+    NotFoundError,
+    SpecError,
+)
 from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
 from video_orchestrator.services.facade import one_line
@@ -32,10 +42,35 @@ from video_orchestrator.spec.options import VoiceSettings
 from video_orchestrator.spec.vocabulary import LANGUAGE_PATTERN, TARGET_SECONDS, CaptionPreset
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import ACTIVE, FINISHED
-from video_orchestrator.store.tables import Asset, Job, utcnow
+from video_orchestrator.store.tables import Asset, IdempotentRequest, Job, utcnow
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 MAX_BATCH = 200
+#: How long an Idempotency-Key is remembered (per client): a retry within it gets the jobs
+#: the first request created; after it the key is forgotten and may be used again.
+IDEMPOTENCY_KEEP = timedelta(hours=24)
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")  # visible ASCII, as the header's schema says
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An ``Idempotency-Key`` sent with a submit (ADR 0018). ``client`` is who sent it (an API
+    key id, or the address without keys): keys of different clients never meet."""
+
+    client: str
+    key: str
+
+    def __post_init__(self) -> None:
+        if not IDEMPOTENCY_KEY.fullmatch(self.key):
+            raise InputError(
+                "the Idempotency-Key header must be 1 to 255 visible ASCII characters "
+                "(a UUID is a good key)"
+            )
+
+    def fingerprint(self, what: str, request: Any) -> str:
+        """A digest of the request the key was sent with: what it asked, canonically."""
+        text = json.dumps([what, request], sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class OutputOut(BaseModel):
@@ -150,34 +185,85 @@ class JobService:
         self.max_attempts = max_attempts
         self.projects = ProjectService(db)
 
-    def _add(self, kind: str, workload: dict[str, Any], **fields: Any) -> str:
-        job_id = new_id()
+    def _job(self, kind: str, workload: dict[str, Any], **fields: Any) -> Job:
+        return Job(
+            id=new_id(),
+            kind=kind,
+            workload=workload,
+            max_attempts=self.max_attempts,
+            step="queued",
+            **fields,
+        )
+
+    def _create(
+        self,
+        build: Callable[[Session], dict[str, Any]],
+        idempotency: Idempotency | None = None,
+        fingerprint: str = "",
+    ) -> dict[str, Any]:
+        """Add what ``build`` adds (it returns ``{"jobs": [ids], …}``) in ONE transaction with
+        the record of the idempotency key, then hand the jobs to the executor. A key this
+        client already used for the same request returns that request's result instead,
+        creating nothing; for another request it is a conflict."""
+        if idempotency is not None:
+            earlier = self._earlier(idempotency, fingerprint)
+            if earlier is not None:
+                return earlier
+        try:
+            with self.db.session() as session:
+                result = build(session)
+                if idempotency is not None:
+                    session.execute(
+                        delete(IdempotentRequest).where(
+                            IdempotentRequest.created_at < utcnow() - IDEMPOTENCY_KEEP
+                        )
+                    )
+                    session.add(
+                        IdempotentRequest(
+                            client=idempotency.client,
+                            key=idempotency.key,
+                            fingerprint=fingerprint,
+                            result=result,
+                        )
+                    )
+        except IntegrityError:
+            if idempotency is None:
+                raise
+            earlier = self._earlier(idempotency, fingerprint)  # a twin request came first
+            if earlier is None:
+                raise
+            return earlier
+        self._dispatch(list(result["jobs"]))
+        return result
+
+    def _earlier(self, idempotency: Idempotency, fingerprint: str) -> dict[str, Any] | None:
         with self.db.session() as session:
-            session.add(
-                Job(
-                    id=job_id,
-                    kind=kind,
-                    workload=workload,
-                    max_attempts=self.max_attempts,
-                    step="queued",
-                    **fields,
+            row = session.get(IdempotentRequest, (idempotency.client, idempotency.key))
+            if row is None or row.created_at < utcnow() - IDEMPOTENCY_KEEP:
+                return None
+            if row.fingerprint != fingerprint:
+                raise ConflictError(
+                    f"the Idempotency-Key {idempotency.key!r} was already used for a different "
+                    "request: send a new key with a new request"
                 )
-            )
-        return job_id
+            return dict(row.result)
 
     def _dispatch(self, job_ids: list[str]) -> None:
         if self.executor is not None:
             for job_id in job_ids:
                 self.executor.submit(job_id)
 
-    def submit_project(
-        self, project_id: str, platforms: list[str] | None = None, *, batch_id: str | None = None
-    ) -> list[JobOut]:
-        """One job per platform (default: the project's platforms)."""
-        project = self.projects.get(project_id)
-        names = platform_names(platforms or project.platforms)
-        ids = [
-            self._add(
+    def _jobs(self, job_ids: list[str]) -> list[JobOut]:
+        """The jobs by id, in that order (any deleted since are left out)."""
+        with self.db.session() as session:
+            rows = {row.id: row for row in session.scalars(select(Job).where(Job.id.in_(job_ids)))}
+            return [_out(rows[job_id]) for job_id in job_ids if job_id in rows]
+
+    def _project_jobs(
+        self, session: Session, project_id: str, names: list[str], batch_id: str | None
+    ) -> list[str]:
+        jobs = [
+            self._job(
                 "make",
                 MakeWorkload(project_id=project_id, platform=name).model_dump(),
                 project_id=project_id,
@@ -185,16 +271,43 @@ class JobService:
             )
             for name in names
         ]
-        self._dispatch(ids)
-        return [self.get(job_id) for job_id in ids]
+        session.add_all(jobs)
+        return [job.id for job in jobs]
+
+    def submit_project(
+        self,
+        project_id: str,
+        platforms: list[str] | None = None,
+        *,
+        idempotency: Idempotency | None = None,
+    ) -> list[JobOut]:
+        """One job per platform (default: the project's platforms), all or none."""
+        fingerprint = (
+            idempotency.fingerprint("renders", {"project_id": project_id, "platforms": platforms})
+            if idempotency is not None
+            else ""
+        )
+
+        def build(session: Session) -> dict[str, Any]:
+            project = self.projects.get(project_id)
+            names = platform_names(platforms or project.platforms)
+            return {"jobs": self._project_jobs(session, project_id, names, None)}
+
+        result = self._create(build, idempotency, fingerprint)
+        return self._jobs(list(result["jobs"]))
 
     def submit_spec(self, spec: dict[str, Any], filename: str = "video") -> JobOut:
         """A raw render spec whose media are ``asset:<id>`` references, checked now."""
         self.validate_spec(spec)
         workload = RenderSpecWorkload(spec=spec, filename=filename)
-        job_id = self._add("render_spec", workload.model_dump())
-        self._dispatch([job_id])
-        return self.get(job_id)
+
+        def build(session: Session) -> dict[str, Any]:
+            job = self._job("render_spec", workload.model_dump())
+            session.add(job)
+            return {"jobs": [job.id]}
+
+        (job_id,) = self._create(build)["jobs"]
+        return self.get(str(job_id))
 
     def validate_spec(self, spec: dict[str, Any]) -> RenderSpec:
         """Validate a spec given through the API: shape, and every ``asset:<id>`` exists."""
@@ -232,24 +345,39 @@ class JobService:
                     )
         return parsed
 
-    def submit_batch(self, items: list[BatchItem]) -> BatchOut:
-        batch_id = new_id()
+    def submit_batch(
+        self, items: list[BatchItem], *, idempotency: Idempotency | None = None
+    ) -> BatchOut:
+        """A project and a job per item, all in one transaction (all or none)."""
         platform_names([item.platform for item in items])  # check all before creating any
-        jobs: list[JobOut] = []
-        for item in items:
-            project = self.projects.create(
-                ProjectCreate(
-                    topic=item.topic,
-                    genre=item.genre,
-                    language=item.language,
-                    platforms=[item.platform],
-                    target_seconds=item.target_seconds,
-                    voice=VoiceSettings(voice=item.voice),
-                    captions={"style": item.caption_style},
+        fingerprint = (
+            idempotency.fingerprint("renders/batch", [item.model_dump() for item in items])
+            if idempotency is not None
+            else ""
+        )
+
+        def build(session: Session) -> dict[str, Any]:
+            batch_id = new_id()
+            job_ids: list[str] = []
+            for item in items:
+                project = self.projects.add(
+                    session,
+                    ProjectCreate(
+                        topic=item.topic,
+                        genre=item.genre,
+                        language=item.language,
+                        platforms=[item.platform],
+                        target_seconds=item.target_seconds,
+                        voice=VoiceSettings(voice=item.voice),
+                        captions={"style": item.caption_style},
+                    ),
                 )
-            )
-            jobs.extend(self.submit_project(project.id, batch_id=batch_id))
-        return BatchOut(batch_id=batch_id, jobs=jobs)
+                session.flush()  # the project row first: the jobs refer to it
+                job_ids += self._project_jobs(session, project.id, project.platforms, batch_id)
+            return {"batch_id": batch_id, "jobs": job_ids}
+
+        result = self._create(build, idempotency, fingerprint)
+        return BatchOut(batch_id=str(result["batch_id"]), jobs=self._jobs(list(result["jobs"])))
 
     def get(self, job_id: str) -> JobOut:
         with self.db.session() as session:

@@ -182,17 +182,23 @@ class ProjectService:
         self.db = db
 
     def create(self, data: ProjectCreate) -> ProjectOut:
+        with self.db.session() as session:
+            row = self.add(session, data)
+            session.flush()
+            return _out(row)
+
+    @staticmethod
+    def add(session: Session, data: ProjectCreate) -> Project:
+        """A new project in ``session`` (the caller's transaction): checked, not flushed."""
         fields = data.model_dump(mode="json", exclude={"name"})
         fields["platforms"] = platform_names(data.platforms)
         name = data.name or (data.topic.strip()[:200] if data.topic.strip() else None)
         if name is None and data.script is not None:
             name = data.script.title
-        with self.db.session() as session:
-            _check_references(session, fields)
-            row = Project(id=new_id(), name=name or "Untitled", **fields)
-            session.add(row)
-            session.flush()
-            return _out(row)
+        _check_references(session, fields)
+        row = Project(id=new_id(), name=name or "Untitled", **fields)
+        session.add(row)
+        return row
 
     def get(self, project_id: str) -> ProjectOut:
         with self.db.session() as session:

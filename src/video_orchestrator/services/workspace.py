@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
-from video_orchestrator.jobs.executor import Executor, make_executor
+from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -108,6 +108,8 @@ class Workspace:
             checks["ffmpeg"] = "ok"
         except VoError as exc:
             checks["ffmpeg"] = str(exc)
+        if isinstance(self.executor, HasBroker):
+            checks["broker"] = self.executor.broker_status()
         workers = self.executor.alive_workers()
         checks["executor"] = (
             f"ok ({self.executor.name}, {workers} workers)"

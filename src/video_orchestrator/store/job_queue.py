@@ -308,3 +308,45 @@ class JobQueue:
                 )
             ended.append(job_id)
         return Recovered(requeued=requeued, failed=failed)
+
+    # -- the outbox (ADR 0018): queued jobs the broker has not been handed ------------------
+
+    def waiting_since(self, job_id: str) -> datetime | None:
+        """When ``job_id`` was (last) queued, while it waits to be sent; None when it is not
+        queued (running, finished, cancelled) or gone: nothing to send."""
+        with self.db.session() as session:
+            return session.scalar(
+                select(Job.updated_at).where(
+                    Job.id == job_id, Job.status == "queued", Job.cancel_requested.is_(False)
+                )
+            )
+
+    def unsent(self, *, older_than: float, limit: int = 100) -> list[tuple[str, datetime]]:
+        """Queued jobs not handed to the broker since they were (last) queued, at least
+        ``older_than`` seconds ago (younger ones are still being sent by their request): each
+        with the ``updated_at`` to give :meth:`mark_sent`. Oldest first."""
+        cutoff = utcnow() - timedelta(seconds=older_than)
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Job.id, Job.updated_at)
+                .where(
+                    Job.status == "queued",
+                    Job.cancel_requested.is_(False),
+                    or_(Job.sent_at.is_(None), Job.sent_at != Job.updated_at),
+                    Job.updated_at < cutoff,
+                )
+                .order_by(Job.created_at, Job.id)
+                .limit(limit)
+            ).all()
+            return [(job_id, since) for job_id, since in rows]
+
+    def mark_sent(self, job_id: str, since: datetime) -> None:
+        """Record that the job queued at ``since`` was handed to the broker. Does nothing when
+        it has been queued again since (that queuing needs a send of its own)."""
+        with self.db.session() as session:
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.updated_at == since)
+                .values(sent_at=since)
+                .execution_options(synchronize_session=False)
+            )

@@ -123,12 +123,28 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The outbox mark (ADR 0018): the ``updated_at`` of the queued job the broker was last
+    #: handed. A queued job whose mark differs (never sent, or queued again since) is unsent.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     outputs: Mapped[list[Output]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="Output.kind"
     )
 
     __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),)
+
+
+class IdempotentRequest(Base):
+    """A request sent with an ``Idempotency-Key`` (ADR 0018): who sent it, a digest of what it
+    asked, and what it created; written in the transaction that created it."""
+
+    __tablename__ = "idempotency_keys"
+
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Output(Base):

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -15,11 +15,39 @@ from video_orchestrator.api.deps import WS
 from video_orchestrator.api.files import send_file
 from video_orchestrator.api.limits import ClientSlots
 from video_orchestrator.errors import InputError, VoError
-from video_orchestrator.services.jobs import BatchOut, JobOut, JobPage, JobStatus, parse_batch
+from video_orchestrator.services.jobs import (
+    BatchOut,
+    Idempotency,
+    JobOut,
+    JobPage,
+    JobStatus,
+    parse_batch,
+)
 
 router = APIRouter(prefix="/renders", tags=["renders"])
 
 MAX_BATCH_BYTES = 1_000_000
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]+$",
+        description=(
+            "Send the same key again (within 24 h) to get the jobs the first request created "
+            "instead of new ones; the same key with a different body is refused (409)."
+        ),
+    ),
+]
+
+
+def _idempotency(request: Request, key: str | None) -> Idempotency | None:
+    """The key, scoped to who sent it (the API key's id, or the address without keys)."""
+    if key is None:
+        return None
+    return Idempotency(client=str(getattr(request.state, "client", "unknown")), key=key)
 
 
 class SubmitIn(BaseModel):
@@ -42,8 +70,14 @@ class CheckOut(BaseModel):
 
 
 @router.post("", response_model=list[JobOut], status_code=status.HTTP_202_ACCEPTED)
-def submit(ws: WS, body: SubmitIn) -> list[JobOut]:
-    return ws.jobs.submit_project(body.project_id, body.platforms)
+def submit(
+    ws: WS, body: SubmitIn, request: Request, idempotency_key: IdempotencyKey = None
+) -> list[JobOut]:
+    """Queue one job per platform. 202 once the jobs are stored, even while the job broker
+    is unreachable: they are sent when it is back."""
+    return ws.jobs.submit_project(
+        body.project_id, body.platforms, idempotency=_idempotency(request, idempotency_key)
+    )
 
 
 @router.post(
@@ -65,7 +99,9 @@ def submit(ws: WS, body: SubmitIn) -> list[JobOut]:
         }
     },
 )
-async def submit_batch(ws: WS, request: Request) -> BatchOut:
+async def submit_batch(
+    ws: WS, request: Request, idempotency_key: IdempotencyKey = None
+) -> BatchOut:
     raw = await request.body()
     if len(raw) > MAX_BATCH_BYTES:
         raise InputError(f"a batch is at most {MAX_BATCH_BYTES // 1000} kB")
@@ -74,7 +110,8 @@ async def submit_batch(ws: WS, request: Request) -> BatchOut:
     except UnicodeDecodeError as exc:
         raise InputError("the batch is not UTF-8 text") from exc
     items = parse_batch(text, request.headers.get("content-type", "application/json"))
-    return await run_in_threadpool(ws.jobs.submit_batch, items)
+    idempotency = _idempotency(request, idempotency_key)
+    return await run_in_threadpool(lambda: ws.jobs.submit_batch(items, idempotency=idempotency))
 
 
 @router.get("", response_model=JobPage)

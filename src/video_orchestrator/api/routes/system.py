@@ -47,8 +47,8 @@ def health() -> Health:
     responses={503: {"model": Ready, "description": "something the server needs is not ready"}},
 )
 def ready(ws: WS, request: Request) -> JSONResponse:
-    """Readiness: database, file storage, executor workers, FFmpeg, and Redis when the API's
-    rate limits live there."""
+    """Readiness: database, file storage, executor workers, FFmpeg, the Celery broker when
+    jobs go through one, and Redis when the API's rate limits live there."""
     result = ws.readiness()
     checks = dict(result.checks)
     store = request.app.state.cache
