@@ -123,6 +123,7 @@ def sign_in_form(env: UiEnv) -> None:
                 return
             except VoError as exc:
                 message.text = f"{str(exc).rstrip('.')}."
+                key.value = ""
                 return
             app.storage.user[TOKEN] = token
             ui.navigate.reload()
