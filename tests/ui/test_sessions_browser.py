@@ -109,7 +109,6 @@ def test_revoking_the_key_ends_the_session_at_once(page: Page, keyed: Server) ->
     assert page.request.get(keyed.media).status == 401  # no session yet
     sign_in(page, keyed.url, key)
     assert page.request.get(keyed.media).status == 200
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     keyed.vo("apikey", "revoke", key_id)
     assert page.request.get(keyed.media).status == 401  # the next media request
