@@ -278,6 +278,12 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(
         default=20, ge=1, description="wrong API keys from one address a minute before a wait"
     )
+    ui_session_idle_minutes: float = Field(
+        default=60.0, gt=0, description="a web UI sign-in unused this long ends (minutes)"
+    )
+    ui_session_max_hours: float = Field(
+        default=12.0, gt=0, description="a web UI sign-in ends this long after it began (hours)"
+    )
     allow_private_urls: bool = Field(
         default=False, description="let URL imports reach private addresses (tests only)"
     )

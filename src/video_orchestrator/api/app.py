@@ -145,5 +145,9 @@ def create_app(
             storage_secret=storage_secret,
             require_login=app.state.require_api_key,
             state_dir=resolved.data_dir / "ui-state",
+            auth_failures=app.state.auth_failures,
+            cookie_max_age=(
+                round(resolved.ui_session_max_hours * 3600) if app.state.require_api_key else None
+            ),
         )
     return app

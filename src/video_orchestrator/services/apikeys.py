@@ -8,12 +8,12 @@ import secrets
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from video_orchestrator.errors import AccessError, InputError, NotFoundError
 from video_orchestrator.services.projects import new_id
 from video_orchestrator.store import Database
-from video_orchestrator.store.tables import ApiKey, utcnow
+from video_orchestrator.store.tables import ApiKey, UiSession, utcnow
 
 PREFIX = "vo_"
 
@@ -82,3 +82,5 @@ class ApiKeyService:
             if row is None:
                 raise NotFoundError(f"no API key {key_id}")
             row.revoked = True
+            # its web UI sessions end with it (ADR 0019); they re-check the key anyway
+            session.execute(delete(UiSession).where(UiSession.key_id == row.id))

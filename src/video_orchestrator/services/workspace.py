@@ -9,6 +9,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
@@ -23,6 +24,7 @@ from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
+from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.services.worker import worker_runner
 
@@ -47,6 +49,12 @@ class Workspace:
         self.assets = AssetService(ctx.db, ctx.files)
         self.jobs = JobService(ctx.db, self.executor, max_attempts=settings.job_max_attempts)
         self.apikeys = ApiKeyService(ctx.db)
+        self.ui_sessions = UiSessionService(
+            ctx.db,
+            self.apikeys,
+            idle=timedelta(minutes=settings.ui_session_idle_minutes),
+            lifetime=timedelta(hours=settings.ui_session_max_hours),
+        )
         self.usage = UsageService(ctx.db)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()

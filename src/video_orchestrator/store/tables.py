@@ -195,6 +195,21 @@ class ApiKey(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class UiSession(Base):
+    """A web UI sign-in: the key that opened it and when it started and was last used. The
+    browser holds the token (in NiceGUI's per-browser storage); only its SHA-256 is kept here,
+    so a copy of this table signs no one in. Ending a session deletes its row."""
+
+    __tablename__ = "ui_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ProviderSecret(Base):
     """A provider setting (API key …), encrypted with the installation's key (Fernet)."""
 

@@ -1,5 +1,5 @@
 """Files the UI shows or offers for download, served under ``/ui/media`` to a signed-in
-session: stored assets, render outputs and the preview files the studio makes."""
+session (ADR 0019): stored assets, render outputs and the preview files the studio makes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from video_orchestrator.errors import VoError
 from video_orchestrator.ui.env import MEDIA_PATH, UI_PATH, UiEnv
+from video_orchestrator.ui.session import TOKEN
 
 PREVIEW_NAME = re.compile(r"^[0-9a-f]{16,128}\.(wav|jpg|png|mp3|m4a)$")
 PREVIEW_TYPES = {
@@ -50,13 +51,19 @@ def in_page(url: str) -> str:
 
 
 def register(app: FastAPI, env: UiEnv) -> None:
-    def allowed() -> None:
-        if env.require_login and not nicegui_app.storage.user.get("signed_in"):
-            raise HTTPException(401, "sign in first")
+    async def allowed() -> None:
+        """Only to a live session (its key valid, not signed out nor expired): 401 otherwise."""
+        if not env.require_login:
+            return
+        token = nicegui_app.storage.user.get(TOKEN)
+        try:
+            await run_in_threadpool(env.ws.ui_sessions.check, token)
+        except VoError as exc:
+            raise HTTPException(401, "sign in first") from exc
 
     @app.get(MEDIA_PATH + "/asset/{asset_id}", include_in_schema=False)
     async def asset(asset_id: str) -> FileResponse:
-        allowed()
+        await allowed()
         try:
             info, key = await run_in_threadpool(env.ws.assets.get_with_key, asset_id)
             path = await run_in_threadpool(env.ws.ctx.files.local_path, key)
@@ -66,7 +73,7 @@ def register(app: FastAPI, env: UiEnv) -> None:
 
     @app.get(MEDIA_PATH + "/render/{job_id}/{output}", include_in_schema=False)
     async def render_output(job_id: str, output: str, download: bool = False) -> FileResponse:
-        allowed()
+        await allowed()
         try:
             info, path = await run_in_threadpool(env.ws.output_path, job_id, output)
         except VoError as exc:
@@ -80,7 +87,7 @@ def register(app: FastAPI, env: UiEnv) -> None:
 
     @app.get(MEDIA_PATH + "/preview/{name}", include_in_schema=False)
     async def preview(name: str) -> FileResponse:
-        allowed()
+        await allowed()
         if not PREVIEW_NAME.match(name):
             raise HTTPException(404, "no such preview")
         path = env.ws.ctx.settings.cache_dir / "previews" / name

@@ -1,12 +1,14 @@
-"""The page frame: header with navigation and theme, the sign-in gate, and the routes."""
+"""The page frame: header with navigation, theme and sign-out, the sign-in gate (``session``),
+and the routes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from nicegui import app, ui
 
-from video_orchestrator.errors import VoError
-from video_orchestrator.ui import editor, projects_page, queue_page, settings_page
-from video_orchestrator.ui.common import advice
+from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
 from video_orchestrator.ui.env import UiEnv
 
 NAV = (
@@ -16,7 +18,8 @@ NAV = (
 )
 
 
-def root(env: UiEnv) -> None:
+async def root(env: UiEnv) -> None:
+    signed_in = not env.require_login or await session.verified(env) is not None
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
     ui.colors(primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32")
     ui.add_head_html(
@@ -38,39 +41,41 @@ def root(env: UiEnv) -> None:
         ui.button(icon="dark_mode", on_click=toggle).props(
             'flat round color=white aria-label="Switch light or dark theme"'
         ).tooltip("Light or dark theme")
+        if env.require_login and signed_in:
+            ui.button("Sign out", icon="logout", on_click=lambda: session.sign_out(env)).props(
+                "flat color=white no-caps"
+            ).classes("sign-out")
 
-    if env.require_login and not app.storage.user.get("signed_in"):
-        _sign_in(env)
+    if not signed_in:
+        session.sign_in_form(env)
         return
+    if env.require_login:
+        session.watch(env)
+
+    async def gate() -> bool:
+        """A sub-page (navigated to without a page load) checks the session too."""
+        if not env.require_login or await session.verified(env) is not None:
+            return True
+        ui.navigate.reload()
+        return False
+
+    async def projects() -> None:
+        if await gate():
+            await projects_page.show(env)
+
+    async def project(project_id: str) -> None:
+        if await gate():
+            await editor.show(env, project_id)
+
+    async def queue() -> None:
+        if await gate():
+            await queue_page.show(env)
+
+    async def settings() -> None:
+        if await gate():
+            await settings_page.show(env)
+
     with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
-        ui.sub_pages(
-            {
-                "/": lambda: projects_page.show(env),
-                "/projects/{project_id}": lambda project_id: editor.show(env, project_id),
-                "/queue": lambda: queue_page.show(env),
-                "/settings": lambda: settings_page.show(env),
-            }
-        ).classes("w-full")
-
-
-def _sign_in(env: UiEnv) -> None:
-    """This server asks for an API key (it listens beyond this machine)."""
-    with ui.card().classes("mx-auto mt-16 w-96"):
-        ui.label("Sign in").classes("text-h6")
-        ui.label(
-            "This server is shared: paste an API key (made with `vo apikey create NAME`)."
-        ).classes("text-body2")
-        key = ui.input("API key", password=True, password_toggle_button=True).classes("w-full")
-        message = ui.label("").classes("text-negative")
-
-        def check() -> None:
-            try:
-                env.ws.apikeys.verify(key.value.strip() or None)
-            except VoError as exc:
-                message.text = advice(exc)
-                return
-            app.storage.user["signed_in"] = True
-            ui.navigate.reload()
-
-        key.on("keydown.enter", check)
-        ui.button("Sign in", on_click=check).props("no-caps")
+        pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
+        pages.update({"/projects/{project_id}": project, "/settings": settings})
+        ui.sub_pages(pages).classes("w-full")
