@@ -30,6 +30,28 @@ DEFAULT_HOLD_SECONDS = 0.6
 
 _ZWJ = "\u200d"
 
+#: Words that lean on the next one (articles, prepositions, conjunctions, auxiliaries) in the
+#: languages the voices speak most; a line or cue never ends on one when it can be avoided.
+FUNCTION_WORDS = frozenset(
+    # English
+    "a an the of to in on at by for from with into onto over under about as and or but nor "
+    "so if than that this these those my your his her its our their is are was were be "
+    "not no very "
+    # Romanian
+    "un o niște al ai ale a pe la de în din cu pentru spre prin lângă după fără sub peste "
+    "și sau dar ci că să nu mai cel cea cei cele ca "
+    # Spanish, Portuguese, Italian
+    "el la los las lo un una unos unas del al de en con por para sin sobre y e o u ni que "
+    "se su sus mi tu o os as um uma do da dos das no na nos nas em com pelo pela il lo gli "
+    "le uno di da in su per tra fra e ed che non "
+    # French
+    "le la les un une des du de au aux à en dans sur sous avec pour par sans et ou mais "
+    "que qui ne se ce cette ces son sa ses mon ma mes "
+    # German
+    "der die das den dem des ein eine einen einem einer eines zu im am vom zum zur mit "
+    "von für auf aus bei nach über unter und oder aber dass nicht kein keine".split()
+)
+
 
 @dataclass(frozen=True)
 class CaptionCue:
@@ -267,3 +289,43 @@ def highlight_spans(cue: CaptionCue) -> list[tuple[int, int, int]]:
         if end > start:
             spans.append((index, start, end))
     return spans
+
+
+# ---------------------------------------------------------------- emphasis
+
+#: A key word has at least this many letters (shorter ones are rarely the point of a sentence).
+KEYWORD_MIN_LETTERS = 5
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in display_text(text) if ch.isalpha())
+
+
+def emphasised_words(words: Sequence[Word]) -> list[int]:
+    """Indexes of the words an emphasis style colours: every word with a digit, and each
+    sentence's key word (its longest word of ``KEYWORD_MIN_LETTERS`` letters or more that is
+    no function word; the first of equals). Language-blind and deterministic."""
+    chosen: list[int] = []
+    sentence: list[int] = []
+
+    def close() -> None:
+        best: int | None = None
+        for index in sentence:
+            letters = _letters(words[index].text)
+            if len(letters) < KEYWORD_MIN_LETTERS or letters.casefold() in FUNCTION_WORDS:
+                continue
+            if best is None or len(letters) > len(_letters(words[best].text)):
+                best = index
+        if best is not None:
+            chosen.append(best)
+        sentence.clear()
+
+    for index, word in enumerate(words):
+        if any(ch.isdigit() for ch in word.text):
+            chosen.append(index)
+        else:
+            sentence.append(index)
+        if word.sentence_end:
+            close()
+    close()
+    return sorted(chosen)
