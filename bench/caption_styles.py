@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from tests.golden.test_caption_styles import sample_spec  # noqa: E402
+
 from video_orchestrator.render.fonts import font_environment  # noqa: E402
 from video_orchestrator.render.renderer import Renderer  # noqa: E402
 from video_orchestrator.spec.model import GeneratedClip  # noqa: E402

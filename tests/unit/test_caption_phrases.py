@@ -29,14 +29,14 @@ def _line_ends(track: CaptionTrack) -> list[str]:
 
 
 def test_the_preposition_stays_with_its_word() -> None:
-    track = _track("eu trec pe lângă noi".split(), "ro", max_chars_per_line=8, max_lines=2)
+    track = _track(["eu", "trec", "pe", "lângă", "noi"], "ro", max_chars_per_line=8, max_lines=2)
     lines = [[w.text for w in line] for cue in group_words(track, 1000) for line in cue.lines]
     assert ["pe", "lângă"] in [line[i : i + 2] for line in lines for i in range(len(line))]
     assert all(line[-1] != "pe" for line in lines)
 
 
 def test_a_break_after_a_comma_is_preferred() -> None:
-    track = _track("Octopuses have three, blue blood and".split(), max_chars_per_line=22)
+    track = _track(["Octopuses", "have", "three,", "blue", "blood", "and"], max_chars_per_line=22)
     cue = group_words(track, 1000)[0]
     assert [w.text for w in cue.lines[0]][-1] == "three,"
 
@@ -72,6 +72,8 @@ def test_no_line_ends_on_a_word_that_leans_on_the_next(
 def test_emphasis_picks_numbers_and_each_sentences_key_word() -> None:
     words = [
         Word(text=t, start=i, end=i + 1, sentence_end=t.endswith("."))
-        for i, t in enumerate("Octopuses have 3 hearts. They swim with flippers.".split())
+        for i, t in enumerate(
+            ["Octopuses", "have", "3", "hearts.", "They", "swim", "with", "flippers."]
+        )
     ]
     assert [words[i].text for i in emphasised_words(words)] == ["Octopuses", "3", "flippers."]

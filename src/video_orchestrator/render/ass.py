@@ -387,7 +387,9 @@ def _caption_events(
             add(start, end, f"{{{position}{arrive}}}{text}")
             if design.active == "box":
                 box = _box_text(cue, style.uppercase, word_index)
-                add(start, end, f"{{{position}{arrive}}}{box}", CAPTION_LAYER - 1, CAPTION_BOX_STYLE)
+                add(
+                    start, end, f"{{{position}{arrive}}}{box}", CAPTION_LAYER - 1, CAPTION_BOX_STYLE
+                )
             covered = end
         if covered < cue.end:
             add(covered, cue.end, f"{{{position}}}" + plain())

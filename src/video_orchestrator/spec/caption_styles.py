@@ -118,10 +118,10 @@ CAPTION_DESIGNS: Mapping[CaptionPreset, CaptionDesign] = {
         weight=900,
     ),
     "shadow": CaptionDesign(
-        "a hard coloured drop shadow, like a sticker",
+        "a hard indigo drop shadow, like a sticker",
         look={**_MONTSERRAT_HEAVY, "outline": 4, "shadow": 9},
         entrance="settle",
-        shadow_colour="#E0245E",
+        shadow_colour="#1B1464",
         weight=900,
     ),
 }

@@ -37,7 +37,7 @@ PUNCTUATION_BONUS = 0.25
 
 #: Words that lean on the next one (articles, prepositions, conjunctions, auxiliaries) in the
 #: languages the voices speak most; a line or cue never ends on one when it can be avoided.
-FUNCTION_WORDS = frozenset(
+_FUNCTION_WORD_TEXT = (
     # English
     "a an the of to in on at by for from with into onto over under about as and or but nor "
     "so if than that this these those my your his her its our their is are was were be "
@@ -54,8 +54,9 @@ FUNCTION_WORDS = frozenset(
     "que qui ne se ce cette ces son sa ses mon ma mes "
     # German
     "der die das den dem des ein eine einen einem einer eines zu im am vom zum zur mit "
-    "von für auf aus bei nach über unter und oder aber dass nicht kein keine".split()
+    "von für auf aus bei nach über unter und oder aber dass nicht kein keine"
 )
+FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -299,9 +300,7 @@ def group_words(
     # it, so no line or cue ends between "pe" and "lângă" (unless a phrase has too many words).
     groups: list[list[list[int]]] = []
     for segment in _segments(words, pause_frames):
-        phrases = _phrases(
-            segment, words, (style.max_words, limit), widths, joiner_width
-        )
+        phrases = _phrases(segment, words, (style.max_words, limit), widths, joiner_width)
         seg_widths = [_phrase_width(p, widths, joiner_width) for p in phrases]
         seg_breaks = [breaks[p[-1]] for p in phrases]
         for a, b in _partition(
