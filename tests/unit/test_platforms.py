@@ -376,6 +376,8 @@ def test_override_changes_the_pace(tmp_path: Path) -> None:
 
 
 def test_invalid_caption_style_is_rejected(tmp_path: Path) -> None:
-    extra = _write(tmp_path / "c.json", {"presets": {"tiktok": {"captions": {"style": "neon"}}}})
+    extra = _write(
+        tmp_path / "c.json", {"presets": {"tiktok": {"captions": {"style": "comic-sans"}}}}
+    )
     with pytest.raises(ConfigError, match=r"captions\.style"):
         load_presets(extra)

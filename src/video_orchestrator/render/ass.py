@@ -16,24 +16,31 @@ with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from video_orchestrator.render.ass_escape import escape_text, style_name_field
+from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.captions import (
     CaptionCue,
     display_text,
+    emphasised_words,
     group_words,
     highlight_spans,
 )
-from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay
+from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay, Word
 
 CAPTION_STYLE = "Caption"
+CAPTION_BOX_STYLE = "CaptionBox"
 CAPTION_LAYER = 10
 OVERLAY_LAYER = 5
 POP_GROW_MS = 70
 POP_SETTLE_MS = 70
 POP_SCALE = 125  # percent: a single word on screen is drawn larger than a cue
+ACTIVE_SCALE = 115  # percent: the spoken word of a bouncing style, once it has grown
+SLAM_SCALE = 165  # percent: a slammed word starts this large …
+SLAM_MS = 110  # … and lands at its size after this long
 _STYLE_FORMAT = (
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
     "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
@@ -124,6 +131,7 @@ def _style_line(
     shadow: float,
     alignment: int,
     margins: tuple[int, int, int],
+    weight: int | None = None,
 ) -> str:
     fields = [
         name,
@@ -133,7 +141,8 @@ def _style_line(
         secondary,
         outline_colour,
         back,
-        "-1",  # bold: heavy fallback glyphs (Noto Bold) next to display fonts
+        # bold: heavy fallback glyphs (Noto Bold) next to display fonts; or a weight (900)
+        "-1" if weight is None else str(weight),
         "0",
         "0",
         "0",
@@ -157,24 +166,44 @@ def _ass_size(size: int, font: str, heights: Mapping[str, float]) -> float:
     return size * heights.get(font.strip().casefold(), 1.0)
 
 
-def _caption_style(track: CaptionTrack, heights: Mapping[str, float]) -> str:
+def _caption_style(
+    track: CaptionTrack, heights: Mapping[str, float], *, name: str = CAPTION_STYLE
+) -> str:
+    """The caption style line; ``name`` ``CAPTION_BOX_STYLE``: the same text as an opaque box
+    in ``box_colour`` (drawn under the spoken word by the "box" marking)."""
     style = track.style
+    design = caption_design(style.preset)
     safe = track.position.safe
     anchor = track.position.anchor
     margin_v = safe.bottom if anchor == "bottom" else safe.top
+    primary = ass_colour(style.colour)
+    edge, back = style.outline_colour, ass_colour(style.outline_colour, opacity=0.55)
+    border_style, outline, shadow = 1, style.outline, style.shadow
+    if design.shadow_colour is not None:
+        back = ass_colour(design.shadow_colour)
+    box = style.box_colour if style.box_colour is not None else style.outline_colour
+    if name == CAPTION_BOX_STYLE:
+        # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
+        edge, back, border_style = box, ass_colour(box), 3
+        outline, shadow = max(round(style.size * 0.12), 4), 0
+    elif design.border == "box":
+        edge, back, border_style, shadow = box, ass_colour(box), 3, 0
+    elif design.border == "hollow":
+        primary = ass_colour(style.colour, opacity=0)
     return _style_line(
-        CAPTION_STYLE,
+        name,
         font=style_name_field(style.font, "caption font"),
         size=_ass_size(style.size, style.font, heights),
-        primary=ass_colour(style.colour),
+        primary=primary,
         secondary=ass_colour(style.highlight_colour),
-        outline_colour=ass_colour(style.outline_colour),
-        back=ass_colour(style.outline_colour, opacity=0.55),
-        border_style=1,
-        outline=style.outline,
-        shadow=style.shadow,
+        outline_colour=ass_colour(edge),
+        back=back,
+        border_style=border_style,
+        outline=outline,
+        shadow=shadow,
         alignment=_ALIGN[anchor],
         margins=(safe.left, safe.right, margin_v),
+        weight=design.weight,
     )
 
 
@@ -231,11 +260,19 @@ def _word_text(text: str, uppercase: bool) -> str:
     return escape_text(shown, newlines="space")
 
 
-def _cue_text(
-    cue: CaptionCue, uppercase: bool, highlight: int | None, colours: tuple[str, str]
-) -> str:
-    """Lines joined with ``\\N``; word number ``highlight`` wrapped in colour tags."""
-    normal, bright = colours
+@dataclass(frozen=True)
+class _Marks:
+    """Override tags of one style: the normal text, the spoken word, emphasised words."""
+
+    normal: str
+    active: str
+    active_end: str
+    emphasis: str | None
+    keywords: frozenset[int]  # ids of the emphasised words
+
+
+def _cue_text(cue: CaptionCue, uppercase: bool, highlight: int | None, marks: _Marks) -> str:
+    """Lines joined with ``\\N``; word number ``highlight`` (and emphasised words) in tags."""
     parts: list[str] = []
     index = 0
     for line in cue.lines:
@@ -243,75 +280,119 @@ def _cue_text(
         for word in line:
             text = _word_text(word.text, uppercase)
             if index == highlight:
-                text = f"{{{bright}}}{text}{{{normal}}}"
+                text = f"{{{marks.active}}}{text}{{{marks.active_end}}}"
+            elif marks.emphasis is not None and id(word) in marks.keywords:
+                text = f"{{{marks.emphasis}}}{text}{{{marks.normal}}}"
             pieces.append(text)
             index += 1
         parts.append(escape_text(cue.joiner, newlines="space").join(pieces))
     return "\\N".join(parts)
 
 
+_HIDDEN = "\\alpha&HFF&"
+_BOX_SHOWN = "\\3a&H00&"
+
+
+def _box_text(cue: CaptionCue, uppercase: bool, highlight: int) -> str:
+    """The cue as invisible text except the box behind word number ``highlight``: laid out
+    exactly as the text drawn over it, so the box sits under that word."""
+    parts: list[str] = []
+    index = 0
+    for line in cue.lines:
+        pieces: list[str] = []
+        for word in line:
+            text = _word_text(word.text, uppercase)
+            if index == highlight:
+                text = f"{{{_BOX_SHOWN}}}{text}{{{_HIDDEN}}}"
+            pieces.append(text)
+            index += 1
+        parts.append(escape_text(cue.joiner, newlines="space").join(pieces))
+    return f"{{{_HIDDEN}}}" + "\\N".join(parts)
+
+
+def _marks(track: CaptionTrack, words: Sequence[Word]) -> _Marks:
+    style = track.style
+    design = caption_design(style.preset)
+    normal = _colour_tag(style.colour)
+    if design.border == "hollow":
+        normal = _colour_tag(style.colour).replace("\\1a&H00&", "\\1a&HFF&")
+    active, active_end = _colour_tag(style.highlight_colour), normal
+    if design.active == "scale":
+        grow, settle = ACTIVE_SCALE * 11 // 10, ACTIVE_SCALE
+        active += (
+            f"\\t(0,{POP_GROW_MS},\\fscx{grow}\\fscy{grow})"
+            f"\\t({POP_GROW_MS},{POP_GROW_MS + POP_SETTLE_MS},\\fscx{settle}\\fscy{settle})"
+        )
+        active_end += "\\fscx100\\fscy100"
+    emphasis = None
+    keywords: frozenset[int] = frozenset()
+    if design.emphasis:
+        emphasis = _colour_tag(style.emphasis_colour or style.colour)
+        keywords = frozenset(id(words[i]) for i in emphasised_words(words))
+    return _Marks(normal, active, active_end, emphasis, keywords)
+
+
+_ENTRANCES: Mapping[str, str] = {
+    "none": "",
+    "settle": "\\fscx92\\fscy92\\t(0,90,\\fscx100\\fscy100)",
+    "pop": (
+        f"\\fscx{POP_SCALE * 3 // 4}\\fscy{POP_SCALE * 3 // 4}"
+        f"\\t(0,{POP_GROW_MS},\\fscx{POP_SCALE * 11 // 10}\\fscy{POP_SCALE * 11 // 10})"
+        f"\\t({POP_GROW_MS},{POP_GROW_MS + POP_SETTLE_MS},\\fscx{POP_SCALE}\\fscy{POP_SCALE})"
+    ),
+    "slam": f"\\fscx{SLAM_SCALE}\\fscy{SLAM_SCALE}\\t(0,{SLAM_MS},\\fscx100\\fscy100)",
+}
+
+
 def _caption_events(
     track: CaptionTrack, width: int, height: int, total: int, fps: int
 ) -> list[tuple[int, str]]:
     style = track.style
+    design = caption_design(style.preset)
     position = _caption_anchor(track, width, height)
-    normal, bright = _colour_tag(style.colour), _colour_tag(style.highlight_colour)
+    if design.glow:
+        position += f"\\blur{_num(design.glow)}"
+    entrance = _ENTRANCES[design.entrance]
     events: list[tuple[int, str]] = []
 
-    def add(start: int, end: int, text: str) -> None:
+    def add(start: int, end: int, text: str, layer: int = CAPTION_LAYER, name: str = "") -> None:
         if end <= start:
             return
         line = _dialogue(
-            CAPTION_LAYER, ass_time(start, fps), ass_time(end, fps), CAPTION_STYLE, text
+            layer, ass_time(start, fps), ass_time(end, fps), name or CAPTION_STYLE, text
         )
         events.append((start, line))
 
-    if style.preset == "pop":
-        single = track.model_copy(
+    if design.one_word:
+        track = track.model_copy(
             update={"style": style.model_copy(update={"max_words": 1, "max_lines": 1})}
         )
-        small, big, final = POP_SCALE * 3 // 4, POP_SCALE * 11 // 10, POP_SCALE
-        grow = f"\\fscx{small}\\fscy{small}"
-        animate = (
-            f"\\t(0,{POP_GROW_MS},\\fscx{big}\\fscy{big})"
-            f"\\t({POP_GROW_MS},{POP_GROW_MS + POP_SETTLE_MS},\\fscx{final}\\fscy{final})"
-        )
-        for cue in group_words(single, total, fps=fps):
-            text = _cue_text(cue, style.uppercase, None, (normal, bright))
-            add(cue.start, cue.end, f"{{{position}{grow}{animate}}}{text}")
-        return events
-
+    marks = _marks(track, track.words)
     cues = group_words(track, total, fps=fps)
     for cue in cues:
-        if style.preset == "clean":
-            add(
-                cue.start,
-                cue.end,
-                f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
-            )
+
+        def plain(cue: CaptionCue = cue) -> str:
+            return _cue_text(cue, style.uppercase, None, marks)
+
+        if design.active == "none" or design.one_word:
+            add(cue.start, cue.end, f"{{{position}{entrance}}}" + plain())
             continue
-        # karaoke: one event per spoken word, the whole cue shown, that word highlighted.
-        spans = highlight_spans(cue)
+        # One event per spoken word: the whole cue shown, that word marked.
         covered = cue.start
-        for word_index, start, end in spans:
+        for word_index, start, end in highlight_spans(cue):
             if start > covered:  # before the first highlight (never, but keep the cue shown)
+                add(covered, start, f"{{{position}}}" + plain())
+            arrive = entrance if start == cue.start else ""
+            text = _cue_text(cue, style.uppercase, word_index, marks)
+            add(start, end, f"{{{position}{arrive}}}{text}")
+            if design.active == "box":
+                box = _box_text(cue, style.uppercase, word_index)
                 add(
-                    covered,
-                    start,
-                    f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
+                    start, end, f"{{{position}{arrive}}}{box}", CAPTION_LAYER - 1, CAPTION_BOX_STYLE
                 )
-            entrance = ""
-            if start == cue.start:
-                entrance = "\\fscx92\\fscy92\\t(0,90,\\fscx100\\fscy100)"
-            text = _cue_text(cue, style.uppercase, word_index, (normal, bright))
-            add(start, end, f"{{{position}{entrance}}}{text}")
             covered = end
         if covered < cue.end:
-            add(
-                covered,
-                cue.end,
-                f"{{{position}}}" + _cue_text(cue, style.uppercase, None, (normal, bright)),
-            )
+            add(covered, cue.end, f"{{{position}}}" + plain())
     return events
 
 
@@ -370,6 +451,8 @@ def build_ass(spec: RenderSpec, *, font_heights: Mapping[str, float] | None = No
             events.append(_overlay_event(name, overlay, width, height, total, fps))
     if track is not None:
         styles.insert(0, _caption_style(track, heights))
+        if caption_design(track.style.preset).active == "box":
+            styles.insert(1, _caption_style(track, heights, name=CAPTION_BOX_STYLE))
         events.extend(_caption_events(track, width, height, total, fps))
     events.sort(key=lambda item: item[0])
 

@@ -7,6 +7,7 @@ import contextlib
 import os
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from video_orchestrator.services.make import video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
+from video_orchestrator.spec.caption_styles import CAPTION_STYLE_DESCRIPTIONS
 from video_orchestrator.spec.model import (
     AudioTracks,
     ColourClip,
@@ -36,11 +38,8 @@ from video_orchestrator.spec.options import CaptionSettings
 from video_orchestrator.spec.vocabulary import SPEED, CaptionPreset
 from video_orchestrator.text import distribute, tokenize
 
-CAPTION_STYLES: dict[CaptionPreset, str] = {
-    "karaoke": "the spoken word lights up in the highlight colour",
-    "pop": "one word at a time, popping in",
-    "clean": "two plain lines, no animation",
-}
+#: Every caption style and its description, from the one style table (ADR 0022).
+CAPTION_STYLES: Mapping[CaptionPreset, str] = CAPTION_STYLE_DESCRIPTIONS
 PREVIEW_TEXT = "Did you know octopuses have three hearts?"
 MAX_PREVIEW_CHARS = 400
 #: The mixed-audio preview: music alone for a moment, the hook over it, the sound effect after.

@@ -30,6 +30,34 @@ DEFAULT_HOLD_SECONDS = 0.6
 
 _ZWJ = "\u200d"
 
+#: Characters that end a clause: a line or cue ending after one reads well.
+CLAUSE_PUNCTUATION = frozenset(",;:.!?…—–)»\"'”’")
+#: How much a break after punctuation may cost in evenness, as a share of the line length.
+PUNCTUATION_BONUS = 0.25
+
+#: Words that lean on the next one (articles, prepositions, conjunctions, auxiliaries) in the
+#: languages the voices speak most; a line or cue never ends on one when it can be avoided.
+_FUNCTION_WORD_TEXT = (
+    # English
+    "a an the of to in on at by for from with into onto over under about as and or but nor "
+    "so if than that this these those my your his her its our their is are was were be "
+    "not no very "
+    # Romanian
+    "un o niște al ai ale a pe la de în din cu pentru spre prin lângă după fără sub peste "
+    "și sau dar ci că să nu mai cel cea cei cele ca "
+    # Spanish, Portuguese, Italian
+    "el la los las lo un una unos unas del al de en con por para sin sobre y e o u ni que "
+    "se su sus mi tu o os as um uma do da dos das no na nos nas em com pelo pela il lo gli "
+    "le uno di da in su per tra fra e ed che non "
+    # French
+    "le la les un une des du de au aux à en dans sur sous avec pour par sans et ou mais "
+    "que qui ne se ce cette ces son sa ses mon ma mes "
+    # German
+    "der die das den dem des ein eine einen einem einer eines zu im am vom zum zur mit "
+    "von für auf aus bei nach über unter und oder aber dass nicht kein keine"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
+
 
 @dataclass(frozen=True)
 class CaptionCue:
@@ -125,12 +153,20 @@ def _line_count(widths: Sequence[int], joiner_width: int, limit: int) -> int:
     return lines
 
 
-def _balance(widths: Sequence[int], joiner_width: int, limit: int, lines: int) -> list[int]:
-    """Cut points splitting words into ``lines`` lines with the most even widths."""
+def _balance(
+    widths: Sequence[int],
+    joiner_width: int,
+    limit: int,
+    lines: int,
+    breaks: Sequence[int] | None = None,
+) -> list[int]:
+    """Cut points splitting words into ``lines`` lines: never after a word that leans on the
+    next when avoidable, after punctuation where it costs little, otherwise most even."""
     count = len(widths)
     if lines <= 1 or count <= 1:
         return []
-    best: tuple[int, int] | None = None
+    quality = breaks if breaks is not None else [0] * count
+    best: tuple[int, float, int] | None = None
     best_cuts: list[int] = []
     for cuts in itertools.combinations(range(1, count), lines - 1):
         bounds = (0, *cuts, count)
@@ -144,8 +180,10 @@ def _balance(widths: Sequence[int], joiner_width: int, limit: int, lines: int) -
             line_widths.append(width)
         if not valid:
             continue
+        bad = sum(1 for cut in cuts if quality[cut - 1] < 0)
+        bonus = sum(PUNCTUATION_BONUS * limit for cut in cuts if quality[cut - 1] > 0)
         # Most even first, then prefer a longer lower line (reads like a pyramid).
-        score = (max(line_widths), sum(w * w for w in line_widths[:-1]))
+        score = (bad, max(line_widths) - bonus, sum(w * w for w in line_widths[:-1]))
         if best is None or score < best:
             best, best_cuts = score, list(cuts)
     return best_cuts
@@ -168,21 +206,38 @@ def _segments(words: Sequence[Word], pause_frames: int) -> list[list[int]]:
 
 
 def _partition(
-    widths: Sequence[int], joiner_width: int, limit: int, max_lines: int, max_words: int
+    widths: Sequence[int],
+    joiner_width: int,
+    limit: int,
+    max_lines: int,
+    max_words: int,
+    breaks: Sequence[int] | None = None,
+    sizes: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
-    """Split one segment into the fewest cues, as evenly as possible: (start, end) pairs."""
+    """Split one segment into the fewest cues, as evenly as possible: (start, end) pairs.
+    Among splits into as few cues, none ends on a word that leans on the next if that can be
+    avoided, and cues ending after punctuation are preferred (``breaks``: see ``break_quality``).
+    ``sizes``: words in each item (a phrase counts its words against ``max_words``)."""
     count = len(widths)
-    inf = (math.inf, math.inf)
-    best: list[tuple[float, float]] = [(0, 0)] + [inf] * count
+    quality = breaks if breaks is not None else [0] * count
+    inf = (math.inf, math.inf, math.inf, math.inf)
+    best: list[tuple[float, float, float, float]] = [(0, 0, 0, 0)] + [inf] * count
     back = [0] * (count + 1)
+    counts = sizes if sizes is not None else [1] * count
     for end in range(1, count + 1):
-        for start in range(max(0, end - max_words), end):
+        cut = quality[end - 1] if end < count else 0
+        taken = 0
+        for start in range(end - 1, -1, -1):
+            taken += counts[start]
+            if taken > max_words and start < end - 1:
+                break
             if best[start] == inf:
                 continue
             if _line_count(widths[start:end], joiner_width, limit) > max_lines:
                 continue
-            size = end - start
-            candidate = (best[start][0] + 1, best[start][1] + size * size)
+            size = taken
+            cues, bad, good, squares = best[start]
+            candidate = (cues + 1, bad + (cut < 0), good - (cut > 0), squares + size * size)
             if candidate < best[end]:
                 best[end], back[end] = candidate, start
     bounds: list[tuple[int, int]] = []
@@ -191,6 +246,27 @@ def _partition(
         bounds.append((back[end], end))
         end = back[end]
     return bounds[::-1]
+
+
+def leans_on_next(text: str) -> bool:
+    """Whether a line or cue must not end on this word: an article, preposition, conjunction
+    (``FUNCTION_WORDS``) or any word of one or two letters, unless punctuation follows it."""
+    shown = display_text(text)
+    if not shown or not shown[-1].isalnum():
+        return False
+    letters = "".join(ch for ch in shown if ch.isalpha())
+    if not letters or any(ch.isdigit() for ch in shown):
+        return False
+    return letters.casefold() in FUNCTION_WORDS or len(letters) <= 2
+
+
+def break_quality(text: str) -> int:
+    """After this word a break is bad (-1: it leans on the next), good (1: a comma, colon,
+    semicolon or dash ends it) or neutral (0)."""
+    shown = display_text(text)
+    if shown and shown[-1] in CLAUSE_PUNCTUATION:
+        return 1
+    return -1 if leans_on_next(text) else 0
 
 
 def group_words(
@@ -218,16 +294,29 @@ def group_words(
     pause_frames = max(1, round(pause_seconds * fps))
     hold_frames = max(0, round(hold_seconds * fps))
     widths = [text_width(display_text(w.text)) for w in words]
+    breaks = [break_quality(w.text) for w in words]
 
-    groups: list[list[int]] = []
+    # Layout works on phrases: a word that leans on the next (``leans_on_next``) is glued to
+    # it, so no line or cue ends between "pe" and "lângă" (unless a phrase has too many words).
+    groups: list[list[list[int]]] = []
     for segment in _segments(words, pause_frames):
-        seg_widths = [widths[i] for i in segment]
-        for a, b in _partition(seg_widths, joiner_width, limit, style.max_lines, style.max_words):
-            groups.append(segment[a:b])
+        phrases = _phrases(segment, words, (style.max_words, limit), widths, joiner_width)
+        seg_widths = [_phrase_width(p, widths, joiner_width) for p in phrases]
+        seg_breaks = [breaks[p[-1]] for p in phrases]
+        for a, b in _partition(
+            seg_widths,
+            joiner_width,
+            limit,
+            style.max_lines,
+            style.max_words,
+            seg_breaks,
+            [len(p) for p in phrases],
+        ):
+            groups.append(phrases[a:b])
 
     starts: list[int] = []
     for group in groups:
-        start = words[group[0]].start
+        start = words[group[0][0]].start
         if starts:
             start = max(start, starts[-1] + 1)
         starts.append(start)
@@ -237,19 +326,55 @@ def group_words(
     for position, index in enumerate(kept):
         group = groups[index]
         start = starts[index]
-        last_end = max(max(words[i].end for i in group), start + 1)
+        last_end = max(max(words[i].end for phrase in group for i in phrase), start + 1)
         end = min(last_end + hold_frames, total_frames)
         if position + 1 < len(kept):
             end = min(end, starts[kept[position + 1]])
-        group_widths = [widths[i] for i in group]
+        group_widths = [_phrase_width(p, widths, joiner_width) for p in group]
         line_total = _line_count(group_widths, joiner_width, limit)
-        cuts = _balance(group_widths, joiner_width, limit, line_total)
+        cuts = _balance(
+            group_widths, joiner_width, limit, line_total, [breaks[p[-1]] for p in group]
+        )
         bounds = (0, *cuts, len(group))
         lines = tuple(
-            tuple(words[group[i]] for i in range(a, b)) for a, b in itertools.pairwise(bounds)
+            tuple(words[i] for phrase in group[a:b] for i in phrase)
+            for a, b in itertools.pairwise(bounds)
         )
         cues.append(CaptionCue(lines=lines, start=start, end=end, joiner=joiner))
     return cues
+
+
+def _phrases(
+    segment: Sequence[int],
+    words: Sequence[Word],
+    limits: tuple[int, int],
+    widths: Sequence[int],
+    joiner_width: int,
+) -> list[list[int]]:
+    """The segment's word indexes as phrases: a word that leans on the next joins it, while
+    the phrase stays within ``limits`` (words, display cells) and the language puts spaces
+    between words (the tokens of spaceless scripts are not words of a phrase)."""
+    max_words, limit = limits
+    phrases: list[list[int]] = []
+    current: list[int] = []
+    for position, index in enumerate(segment):
+        current.append(index)
+        following = segment[position + 1] if position + 1 < len(segment) else None
+        glue = (
+            following is not None
+            and joiner_width > 0
+            and len(current) < max_words
+            and leans_on_next(words[index].text)
+            and _phrase_width([*current, following], widths, joiner_width) <= limit
+        )
+        if not glue:
+            phrases.append(current)
+            current = []
+    return phrases
+
+
+def _phrase_width(phrase: Sequence[int], widths: Sequence[int], joiner_width: int) -> int:
+    return sum(widths[i] for i in phrase) + joiner_width * (len(phrase) - 1)
 
 
 def highlight_spans(cue: CaptionCue) -> list[tuple[int, int, int]]:
@@ -267,3 +392,43 @@ def highlight_spans(cue: CaptionCue) -> list[tuple[int, int, int]]:
         if end > start:
             spans.append((index, start, end))
     return spans
+
+
+# ---------------------------------------------------------------- emphasis
+
+#: A key word has at least this many letters (shorter ones are rarely the point of a sentence).
+KEYWORD_MIN_LETTERS = 5
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in display_text(text) if ch.isalpha())
+
+
+def emphasised_words(words: Sequence[Word]) -> list[int]:
+    """Indexes of the words an emphasis style colours: every word with a digit, and each
+    sentence's key word (its longest word of ``KEYWORD_MIN_LETTERS`` letters or more that is
+    no function word; the first of equals). Language-blind and deterministic."""
+    chosen: list[int] = []
+    sentence: list[int] = []
+
+    def close() -> None:
+        best: int | None = None
+        for index in sentence:
+            letters = _letters(words[index].text)
+            if len(letters) < KEYWORD_MIN_LETTERS or letters.casefold() in FUNCTION_WORDS:
+                continue
+            if best is None or len(letters) > len(_letters(words[best].text)):
+                best = index
+        if best is not None:
+            chosen.append(best)
+        sentence.clear()
+
+    for index, word in enumerate(words):
+        if any(ch.isdigit() for ch in word.text):
+            chosen.append(index)
+        else:
+            sentence.append(index)
+        if word.sentence_end:
+            close()
+    close()
+    return sorted(chosen)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from video_orchestrator.spec.caption_styles import CAPTION_DESIGNS
 from video_orchestrator.spec.timeline import Timebase, clip_starts, sequence_length
 from video_orchestrator.spec.vocabulary import Anchor, CaptionPreset, EncoderPreset, TransitionKind
 
@@ -200,6 +201,9 @@ class Word(_Model):
 
 
 class CaptionStyle(_Model):
+    """How captions look. Fields a spec leaves out take the preset's look
+    (``spec/caption_styles.py``), then the defaults below (karaoke's)."""
+
     preset: CaptionPreset = "karaoke"
     font: str = "Anton"
     size: int = Field(92, ge=8, le=400, description="font size in px at output height")
@@ -212,6 +216,22 @@ class CaptionStyle(_Model):
     max_chars_per_line: int = Field(18, ge=4, le=80)
     max_lines: int = Field(2, ge=1, le=4)
     max_words: int = Field(6, ge=1, le=30, description="words shown at once, at most")
+    emphasis_colour: Colour | None = Field(
+        None, description="numbers and key words (styles with emphasis); null: the text colour"
+    )
+    box_colour: Colour | None = Field(
+        None, description="the box behind the spoken word or the lines (boxed styles)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset_look(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        preset = data.get("preset", "karaoke")
+        if preset not in CAPTION_DESIGNS:
+            return data  # the Literal reports it
+        return {**CAPTION_DESIGNS[preset].look, **data}
 
 
 class CaptionPosition(_Model):

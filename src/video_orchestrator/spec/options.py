@@ -127,15 +127,18 @@ class VideoOptions(_Options):
 
 
 def caption_style(captions: CaptionSettings) -> CaptionStyle:
-    """The spec's caption style for ``captions``; ``None`` keeps the style's default. A larger
+    """The spec's caption style for ``captions``; ``None`` (or a colour left at its default)
+    keeps the style's own. A larger
     ``size`` allows proportionally fewer characters per line, so lines are never wider than at
     the default size (libass does not re-wrap captions)."""
     base = CaptionStyle(preset=captions.style)
-    fields: dict[str, object] = {
-        **base.model_dump(),
-        "colour": captions.colour,
-        "highlight_colour": captions.highlight_colour,
-    }
+    fields: dict[str, object] = base.model_dump()
+    # A colour left at the settings' default keeps the style's own (highlight's white word on
+    # its box, bounce's green); one the user picked wins.
+    for name in ("colour", "highlight_colour"):
+        chosen = getattr(captions, name)
+        if chosen != CaptionLook.model_fields[name].default:
+            fields[name] = chosen
     if captions.size is not None:
         fields["size"] = captions.size
         chars = base.max_chars_per_line * base.size // max(captions.size, 1)

@@ -11,9 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-#: How captions are drawn: karaoke lights up the spoken word, pop shows one word at a time,
-#: clean shows plain lines.
-CaptionPreset = Literal["karaoke", "pop", "clean"]
+#: How captions are drawn (each style's look and description: ``spec/caption_styles.py``).
+CaptionPreset = Literal[
+    "karaoke",
+    "pop",
+    "clean",
+    "bounce",
+    "highlight",
+    "emphasis",
+    "punch",
+    "subtitles",
+    "boxed",
+    "outline",
+    "neon",
+    "shadow",
+]
 #: Where captions sit inside the platform's safe zone, in the user's words.
 CaptionAnchor = Literal["top", "middle", "bottom"]
 #: Where a box of text sits, in the spec's words (``CaptionAnchor`` "middle" is "center").
