@@ -72,7 +72,7 @@ class AudioSettings(_Options):
             "the mood from the genre, none is no music (made from code, CC0)"
         ),
     )
-    music_gain_db: float = Field(-14.0, ge=MUSIC_GAIN_DB.low, le=MUSIC_GAIN_DB.high)
+    music_gain_db: float = Field(-8.0, ge=MUSIC_GAIN_DB.low, le=MUSIC_GAIN_DB.high)
     ducking: bool = True
     ducking_strength: float = Field(
         8.0,
