@@ -151,6 +151,11 @@ class Settings(BaseSettings):
         description="The offline voice provider a cloud voice falls back to when it cannot "
         "serve; listed first.",
     )
+    sound_library: str = Field(
+        default="synth",
+        description="The sound library music beds and sound effects come from (entry point "
+        "group video_orchestrator.sounds); the built-in one synthesises them from code.",
+    )
     unlisted_voice_providers: list[str] = Field(
         default_factory=lambda: ["fake"],
         description="Registered voice providers left out of voice lists (test voices).",

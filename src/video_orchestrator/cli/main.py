@@ -29,7 +29,13 @@ from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
 from video_orchestrator.services import facade as services
-from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, SPEED, choice_text
+from video_orchestrator.spec.vocabulary import (
+    CAPTION_PRESETS,
+    MUSIC_CHOICES,
+    SOUND_EFFECTS,
+    SPEED,
+    choice_text,
+)
 
 T = TypeVar("T")
 
@@ -115,7 +121,21 @@ def make(
     media: Annotated[
         Path | None, typer.Option("--media", help="Folder of your clips and images.")
     ] = None,
-    music: Annotated[Path | None, typer.Option(help="Music bed, ducked under the voice.")] = None,
+    music: Annotated[
+        Path | None, typer.Option(help="Your own music bed (a file), ducked under the voice.")
+    ] = None,
+    mood: Annotated[
+        str,
+        typer.Option(
+            help=f"The music the project makes (CC0) when no --music file is given: "
+            f"{choice_text(MUSIC_CHOICES)}; auto picks by genre."
+        ),
+    ] = "auto",
+    no_music: Annotated[bool, typer.Option("--no-music", help="No music at all.")] = False,
+    sfx: Annotated[
+        str | None,
+        typer.Option(help=f"A sound at each scene change: {choice_text(SOUND_EFFECTS)}."),
+    ] = None,
     caption_style: Annotated[
         str, typer.Option(help=f"{choice_text(CAPTION_PRESETS)}.")
     ] = "karaoke",
@@ -148,13 +168,15 @@ def make(
             voice=voice,
             speed=speed,
             media=media,
-            music=music,
+            music=None if no_music else music,
             caption_style=caption_style,
             lang=lang,
             trim=trim,
             seconds=seconds,
             output=output,
             stock=stock,
+            music_choice="none" if no_music else mood,
+            sfx=sfx,
         )
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:

@@ -177,6 +177,13 @@ def loudness(fmt: VideoFormat, audio: AudioSettings) -> Loudness:
     return Loudness(integrated=integrated, true_peak=fmt.true_peak_db)
 
 
+def _effect_at(cut: int, transition_frames: int, onset: float | None, tb: Timebase) -> int:
+    """The frame an effect starts on: at the cut, or with its onset on the change's middle."""
+    if onset is None:
+        return cut
+    return max(cut + transition_frames // 2 - tb.to_frames(onset), 0)
+
+
 def build_spec(
     script: Script,
     narration: Narration,
@@ -186,6 +193,7 @@ def build_spec(
     options: VideoOptions | None = None,
     music: str | None = None,
     effect: str | None = None,
+    effect_onset: float | None = None,
     platform: str | None = None,
 ) -> RenderSpec:
     """The whole video as a render spec (no I/O).
@@ -195,7 +203,10 @@ def build_spec(
     overlap), Ken Burns on still images, the music's level and ducking, the sound effect's
     level, the loudness target and the encoder's quality (see ``QUALITY``). ``music`` and
     ``effect`` are the files of the music bed and of the sound that marks each scene after the
-    first; ``platform`` is the preset's name, for the metadata.
+    first; ``effect_onset`` (seconds into the effect: a whoosh's loudest point, a riser's end)
+    places each effect so that moment falls on the middle of the scene change (None: the
+    effect starts where the change starts); ``platform`` is the preset's name, for the
+    metadata.
     """
     options = options or VideoOptions()
     background, audio = options.background, options.audio
@@ -235,7 +246,11 @@ def build_spec(
         voice=VoiceTrack(path=str(narration.audio_path), start=lead_in),
         music=music_bed(music, audio) if music else None,
         effects=(
-            [sound_effect(effect, start, audio) for start in cuts[1:-1] if start < total]
+            [
+                sound_effect(effect, _effect_at(start, frames, effect_onset, tb), audio)
+                for start in cuts[1:-1]
+                if start < total
+            ]
             if effect
             else []
         ),

@@ -7,3 +7,4 @@ below, so third-party packages plug in exactly like the built-in ones.
 TTS_ENTRY_POINTS = "video_orchestrator.tts"
 LLM_ENTRY_POINTS = "video_orchestrator.llm"
 MEDIA_ENTRY_POINTS = "video_orchestrator.media"
+SOUND_ENTRY_POINTS = "video_orchestrator.sounds"

@@ -17,8 +17,9 @@ from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.pipeline.script_writer import TemplateWriter
 from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
-from video_orchestrator.ports import LLM_ENTRY_POINTS, TTS_ENTRY_POINTS
+from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_ENTRY_POINTS
 from video_orchestrator.ports.llm import LLMProvider
+from video_orchestrator.ports.music import SoundLibrary
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
 from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
@@ -111,6 +112,16 @@ class AppContext:
         from video_orchestrator.services.stock import build_stock_library
 
         return build_stock_library(self.settings)
+
+    @cached_property
+    def sounds(self) -> SoundLibrary:
+        """The sound library music beds and effects come from (``VO_SOUND_LIBRARY``, default
+        the built-in synthesiser)."""
+        name = self.settings.sound_library
+        built = build_provider(provider_class(SOUND_ENTRY_POINTS, name), name, self.settings)
+        if not isinstance(built, SoundLibrary):
+            raise ConfigError(f"the sound library {name!r} is not a sound library")
+        return built
 
     @cached_property
     def presets(self) -> dict[str, PlatformPreset]:

@@ -69,8 +69,13 @@ def make_request(
     seconds: int | None,
     output: Path,
     stock: bool | None = None,
+    music_choice: str = "auto",
+    sfx: str | None = None,
 ) -> MakeRequest:
-    """Check loose interface input and build a ``MakeRequest``."""
+    """Check loose interface input and build a ``MakeRequest``.
+
+    ``music`` is the user's own bed; without it ``music_choice`` says which bed the project
+    makes ("auto": by genre, a mood, or "none"); ``sfx`` names a made scene-change effect."""
     if topic is None and script is None:
         raise ScriptError("say what the video is about: --topic TEXT or --script FILE")
     if topic is not None and script is None and not topic.strip():
@@ -98,6 +103,7 @@ def make_request(
                 "voice": {"voice": voice, "speed": speed},
                 "captions": {"style": caption_style},
                 "export": {"trim": trim},
+                "audio": {"music": music_choice, "sfx": sfx},
             }
         )
     except ValidationError as exc:

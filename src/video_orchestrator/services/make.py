@@ -34,6 +34,7 @@ from video_orchestrator.pipeline.media import (
 )
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
+from video_orchestrator.pipeline.sounds import SoundFile, find_bed, find_effect, sound_file
 from video_orchestrator.pipeline.stock import (
     Backgrounds,
     scene_seconds,
@@ -51,8 +52,8 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
-from video_orchestrator.spec.options import VideoOptions
-from video_orchestrator.spec.vocabulary import SPEED
+from video_orchestrator.spec.options import AudioSettings, VideoOptions
+from video_orchestrator.spec.vocabulary import SPEED, mood_for
 
 WORDS_PER_SECOND = 2.5  # a typical narration pace, only for the early length estimate
 
@@ -75,8 +76,12 @@ class MakeRequest:
     # footage when stock is on (stock fills only those scenes). No matching by name, no
     # reuse; media_dir is then not used. None: media_dir's files matched to the scenes.
     scene_media: tuple[Path | None, ...] | None = None
-    music: Path | None = None  # the music bed's file
-    sfx: Path | None = None  # a sound played as each scene after the first begins
+    # The user's own music bed's file; None: the bed ``options.audio.music`` says (made by
+    # the sound library, picked by genre for "auto"), or none.
+    music: Path | None = None
+    # The user's own sound played as each scene after the first begins; None: the made
+    # effect ``options.audio.sfx`` names, or none.
+    sfx: Path | None = None
     out: Path = Path("out")
     stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
 
@@ -181,6 +186,24 @@ def video_format(preset: PlatformPreset) -> VideoFormat:
         true_peak_db=preset.true_peak_db,
         audio_bitrate_kbps=preset.audio.bitrate_kbps or 192,
     )
+
+
+def made_music(ctx: AppContext, audio: AudioSettings, genre: str) -> SoundFile | None:
+    """The music bed the sound library makes for ``audio`` (its mood, or the genre's for
+    "auto"), as a cached file; None for "none" or when the user's own music is chosen."""
+    if audio.music_asset is not None:
+        return None
+    mood = mood_for(audio.music, genre)
+    if mood is None:
+        return None
+    return sound_file(ctx.sounds, find_bed(ctx.sounds, mood), ctx.cache)
+
+
+def made_effect(ctx: AppContext, audio: AudioSettings) -> SoundFile | None:
+    """The scene-change effect the sound library makes for ``audio.sfx``, or None."""
+    if audio.sfx_asset is not None or audio.sfx is None:
+        return None
+    return sound_file(ctx.sounds, find_effect(ctx.sounds, audio.sfx), ctx.cache)
 
 
 def _last_resort(tts: TTSProvider) -> bool:
@@ -481,6 +504,18 @@ class MakeVideo:
     def _effect(self, request: MakeRequest) -> str | None:
         return None if request.sfx is None else self._audio_file(request.sfx, "sound effect")
 
+    def _made_sounds(
+        self, request: MakeRequest, music: str | None, effect: str | None
+    ) -> tuple[SoundFile | None, SoundFile | None]:
+        """The music bed and scene-change effect the sound library makes, where the user
+        gave no file of their own."""
+        audio = request.options.audio
+        if music is not None:
+            audio = audio.model_copy(update={"music": "none"})
+        bed = made_music(self.ctx, audio, request.genre)
+        made = None if effect is not None else made_effect(self.ctx, audio)
+        return bed, made
+
     def _fit_length(
         self,
         script: Script,
@@ -536,14 +571,17 @@ class MakeVideo:
         )
         credits: list[dict[str, object]] = []
         media = self._media(script, request, recording, narration, credits)
+        bed, made = self._made_sounds(request, music, effect)
+        credits.extend(sound.sound.credit() for sound in (bed, made) if sound is not None)
         spec = build_spec(
             script,
             narration,
             media,
             fmt=video_format(preset),
             options=request.options,
-            music=music,
-            effect=effect,
+            music=str(bed.path) if bed is not None else music,
+            effect=str(made.path) if made is not None else effect,
+            effect_onset=made.sound.onset if made is not None else None,
             platform=preset.name,
         )
         run = _Run(

@@ -21,7 +21,7 @@ from video_orchestrator.render.ffmpeg import run_ffmpeg
 from video_orchestrator.render.probe import probe
 from video_orchestrator.services.assets import AssetService
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.make import video_format
+from video_orchestrator.services.make import made_effect, made_music, video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
@@ -215,22 +215,25 @@ class Studio:
         audio = project.audio
         preset = self.ctx.preset(project.platforms[0])
         fmt = video_format(preset)
-        music = (
-            music_bed(
-                str(self.assets.local_path(audio.music_asset)),
-                audio,
-                fade_in=round(0.3 * fps),
-                fade_out=round(1.0 * fps),
-            )
+        made = made_music(self.ctx, audio, project.genre)  # the project's own bed, if any
+        bed_path = (
+            str(self.assets.local_path(audio.music_asset))
             if audio.music_asset
+            else (str(made.path) if made is not None else None)
+        )
+        music = (
+            music_bed(bed_path, audio, fade_in=round(0.3 * fps), fade_out=round(1.0 * fps))
+            if bed_path
             else None
         )
         effect_at = min(round((MIX_LEAD_IN + voice_seconds + 0.3) * fps), frames - round(fps))
-        effects = (
-            [sound_effect(str(self.assets.local_path(audio.sfx_asset)), max(effect_at, 0), audio)]
+        made_sfx = made_effect(self.ctx, audio)
+        sfx_path = (
+            str(self.assets.local_path(audio.sfx_asset))
             if audio.sfx_asset
-            else []
+            else (str(made_sfx.path) if made_sfx is not None else None)
         )
+        effects = [sound_effect(sfx_path, max(effect_at, 0), audio)] if sfx_path else []
         spec = RenderSpec(
             output=Output(
                 width=144,

@@ -27,7 +27,9 @@ from video_orchestrator.spec.vocabulary import (
     SPEED,
     CaptionAnchor,
     CaptionPreset,
+    MusicChoice,
     Quality,
+    SoundEffectName,
     TransitionKind,
 )
 
@@ -60,8 +62,17 @@ class BackgroundSettings(_Options):
 
 
 class AudioSettings(_Options):
-    music_asset: str | None = Field(None, description="an audio asset id for the music bed")
-    music_gain_db: float = Field(-14.0, ge=MUSIC_GAIN_DB.low, le=MUSIC_GAIN_DB.high)
+    music_asset: str | None = Field(
+        None, description="an audio asset id for the music bed (wins over `music`)"
+    )
+    music: MusicChoice = Field(
+        "auto",
+        description=(
+            "the music bed the project makes itself when no music asset is chosen: auto picks "
+            "the mood from the genre, none is no music (made from code, CC0)"
+        ),
+    )
+    music_gain_db: float = Field(-8.0, ge=MUSIC_GAIN_DB.low, le=MUSIC_GAIN_DB.high)
     ducking: bool = True
     ducking_strength: float = Field(
         8.0,
@@ -77,6 +88,13 @@ class AudioSettings(_Options):
     )
     sfx_asset: str | None = Field(
         None, description="an audio asset id played as each scene after the first begins"
+    )
+    sfx: SoundEffectName | None = Field(
+        None,
+        description=(
+            "a sound effect the project makes itself, played at each scene change when no "
+            "sfx asset is chosen; null: none"
+        ),
     )
     sfx_gain_db: float = Field(-8.0, ge=SFX_GAIN_DB.low, le=SFX_GAIN_DB.high)
 

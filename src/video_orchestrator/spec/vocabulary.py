@@ -41,7 +41,18 @@ EncoderPreset = Literal[
     "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"
 ]
 
+#: The character of a music bed the project makes itself (``providers/synth``).
+MusicMood = Literal["calm", "upbeat", "dramatic", "inspiring"]
+#: Which made music bed a video gets when the user gave no music of their own: ``auto`` picks
+#: the mood from the genre (``GENRE_MOODS``), ``none`` is no music at all.
+MusicChoice = Literal["auto", "none", "calm", "upbeat", "dramatic", "inspiring"]
+#: A sound effect the project makes itself, played at each scene change when chosen.
+SoundEffectName = Literal["whoosh", "pop", "riser", "click"]
+
 CAPTION_PRESETS: tuple[CaptionPreset, ...] = get_args(CaptionPreset)
+MUSIC_MOODS: tuple[MusicMood, ...] = get_args(MusicMood)
+MUSIC_CHOICES: tuple[MusicChoice, ...] = get_args(MusicChoice)
+SOUND_EFFECTS: tuple[SoundEffectName, ...] = get_args(SoundEffectName)
 CAPTION_ANCHORS: tuple[CaptionAnchor, ...] = get_args(CaptionAnchor)
 TRANSITIONS: tuple[TransitionKind, ...] = get_args(TransitionKind)
 QUALITIES: tuple[Quality, ...] = get_args(Quality)
@@ -57,6 +68,27 @@ QUALITY: dict[Quality, tuple[EncoderPreset, int]] = {
     "standard": ("veryfast", 21),
     "high": ("slow", 18),
 }
+
+#: The mood of the music bed ``auto`` picks for each genre of script (data: a genre not listed
+#: gets ``DEFAULT_MOOD``).
+GENRE_MOODS: dict[str, MusicMood] = {
+    "facts": "upbeat",
+    "listicle": "upbeat",
+    "story": "dramatic",
+    "motivational": "inspiring",
+    "how-to": "calm",
+}
+DEFAULT_MOOD: MusicMood = "calm"
+
+
+def mood_for(choice: MusicChoice, genre: str) -> MusicMood | None:
+    """The mood of the bed a video gets: the chosen one, the genre's for ``auto``, or None."""
+    if choice == "none":
+        return None
+    if choice == "auto":
+        return GENRE_MOODS.get(genre, DEFAULT_MOOD)
+    return choice
+
 
 #: A language tag: ``en``, ``pt-BR``, ``zh_Hant``.
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from nicegui import background_tasks, ui
 
 from video_orchestrator.services.assets import AssetOut
-from video_orchestrator.spec.vocabulary import DUCKING_STRENGTH, MUSIC_GAIN_DB, SFX_GAIN_DB, Limits
+from video_orchestrator.spec.vocabulary import (
+    DUCKING_STRENGTH,
+    MUSIC_CHOICES,
+    MUSIC_GAIN_DB,
+    SFX_GAIN_DB,
+    SOUND_EFFECTS,
+    Limits,
+)
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
 from video_orchestrator.ui.media import asset_url, preview_url
@@ -20,6 +27,8 @@ if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
 
 NONE = ""  # the select's value for "no music" / "no sound effect"
+#: How the made-music choices read in the select (the rest: the mood's name).
+MADE_MUSIC = {"auto": "Automatic: by the genre", "none": "No music"}
 PLATFORM = "platform"  # the select's value for the platform's loudness target
 LOUDNESS_CHOICES = {-16.0: "quieter", -14.0: "the usual target", -12.0: "louder"}
 
@@ -110,7 +119,7 @@ async def build(state: ProjectState) -> None:
     def music_choice() -> None:
         audio = state.project.audio
         ui.select(
-            sound_options("No music"),
+            sound_options("None from the library"),
             value=audio.music_asset if audio.music_asset in sounds else NONE,
             label="Music from the library",
             on_change=lambda e: choose_music(e.value),
@@ -118,6 +127,14 @@ async def build(state: ProjectState) -> None:
         player_for(audio.music_asset, "music")
         if audio.music_asset and audio.music_asset not in sounds:
             ui.label("The chosen music was deleted from the library.").classes("text-negative")
+        if not audio.music_asset:  # the bed the project makes itself (CC0), by genre or mood
+            made = {c: MADE_MUSIC.get(c, c.capitalize()) for c in MUSIC_CHOICES}
+            ui.select(
+                made,
+                value=audio.music,
+                label="Music made by the project (used when none is chosen above)",
+                on_change=lambda e: choose_made_music(e.value),
+            ).classes("w-full max-w-md made-music-select").mark("made-music-select")
 
     @ui.refreshable
     def music_levels() -> None:
@@ -128,7 +145,7 @@ async def build(state: ProjectState) -> None:
                 key="music_gain_db",
                 limits=MUSIC_GAIN_DB,
                 unit=" dB",
-                hint="0 dB: as loud as the file; −14 dB sits well under a voice.",
+                hint="0 dB: as loud as the file; −8 dB: the made music clearly under a voice.",
             )
             ui.switch(
                 "Lower the music while the voice speaks (ducking)",
@@ -147,6 +164,10 @@ async def build(state: ProjectState) -> None:
     async def choose_music(value: str | None) -> None:
         music = value or None
         if music != state.project.audio.music_asset and await save_audio(music_asset=music):
+            music_choice.refresh()
+
+    async def choose_made_music(value: str) -> None:
+        if value != state.project.audio.music and await save_audio(music=value):
             music_choice.refresh()
 
     async def toggle_ducking(on: bool) -> None:
@@ -169,19 +190,33 @@ async def build(state: ProjectState) -> None:
     def effect_choice() -> None:
         audio = state.project.audio
         ui.select(
-            sound_options("No sound effect"),
+            sound_options("None from the library"),
             value=audio.sfx_asset if audio.sfx_asset in sounds else NONE,
             label="Sound at each scene change",
             on_change=lambda e: choose_effect(e.value),
         ).classes("w-full max-w-md sfx-select").mark("sfx-select")
         player_for(audio.sfx_asset, "sound effect")
+        if not audio.sfx_asset:
+            made_effects: dict[str, str] = {NONE: "None"}
+            made_effects.update({name: name.capitalize() for name in SOUND_EFFECTS})
+            ui.select(
+                made_effects,
+                value=audio.sfx or NONE,
+                label="Or a sound made by the project",
+                on_change=lambda e: choose_made_effect(e.value),
+            ).classes("w-full max-w-md made-sfx-select").mark("made-sfx-select")
         labelled_slider(
             "Sound effect volume (dB)",
             key="sfx_gain_db",
             limits=SFX_GAIN_DB,
             unit=" dB",
-            enabled=audio.sfx_asset is not None,
+            enabled=audio.sfx_asset is not None or audio.sfx is not None,
         )
+
+    async def choose_made_effect(value: str | None) -> None:
+        effect = value or None
+        if effect != state.project.audio.sfx and await save_audio(sfx=effect):
+            effect_choice.refresh()
 
     async def choose_effect(value: str | None) -> None:
         effect = value or None
