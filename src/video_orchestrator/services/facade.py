@@ -69,11 +69,19 @@ def make_request(
     seconds: int | None,
     output: Path,
     stock: bool | None = None,
+    source: str | None = None,
 ) -> MakeRequest:
     """Check loose interface input and build a ``MakeRequest``."""
-    if topic is None and script is None:
-        raise ScriptError("say what the video is about: --topic TEXT or --script FILE")
-    if topic is not None and script is None and not topic.strip():
+    if topic is None and script is None and source is None:
+        raise ScriptError(
+            "say what the video is about: --from FILE_OR_URL (your material), --script FILE "
+            "or --topic TEXT (with a language model)"
+        )
+    if script is not None and source is not None:
+        raise InputError("--script and --from both give the script: choose one")
+    if source is not None and not source.strip():
+        raise ScriptError("--from needs a file or a URL: an article, notes or a transcript")
+    if topic is not None and script is None and source is None and not topic.strip():
         raise ScriptError("the topic is empty: give --topic a few words")
     if genre not in GENRES:
         raise InputError(f"unknown genre {genre!r}; choose one of: {', '.join(GENRES)}")
@@ -105,6 +113,7 @@ def make_request(
     return MakeRequest(
         topic=topic,
         script_text=script_text,
+        source=source.strip() if source is not None else None,
         genre=genre,
         target_seconds=seconds,
         options=options,
