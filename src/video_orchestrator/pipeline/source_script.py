@@ -139,6 +139,32 @@ _NUMBER_WORDS = frozenset(
 )
 
 
+#: Words that make a sentence worth opening with.
+_STRIKING = frozenset(
+    [
+        "only",
+        "never",
+        "every",
+        "most",
+        "least",
+        "first",
+        "largest",
+        "smallest",
+        "deepest",
+        "highest",
+        "fastest",
+        "oldest",
+        "whole",
+        "entire",
+        "single",
+        "nobody",
+        "nothing",
+        "secret",
+        "surprising",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """The readable text of the user's material: paragraphs separated by blank lines, its
@@ -363,6 +389,11 @@ def _scores(sentences: Sequence[_Sentence], title: str | None, language: str) ->
     return scores
 
 
+def _hook_score(sentence: _Sentence, score: float) -> float:
+    striking = any(w.casefold() in _STRIKING for w in words_of(sentence.text))
+    return score + 0.8 * _has_number(sentence.text) + 0.5 * striking + 0.3 * (sentence.words <= 15)
+
+
 def _has_number(text: str) -> bool:
     return bool(_NUMBER.search(text)) or any(w.casefold() in _NUMBER_WORDS for w in words_of(text))
 
@@ -394,10 +425,14 @@ def script_from_source(
     ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     budget = target_seconds * words_per_minute / 60
 
+    # the hook: the strongest short sentence, a number or a striking word counting extra
+    hook_ranked = sorted(
+        range(len(sentences)), key=lambda i: (-_hook_score(sentences[i], scores[i]), i)
+    )
     hook_index = next(
         (
             i
-            for i in ranked
+            for i in hook_ranked
             if sentences[i].words <= HOOK_MAX_WORDS
             and len(sentences[i].text) <= HOOK_MAX_CHARS
             and sentences[i].text.split()[0].casefold() not in _DANGLING
