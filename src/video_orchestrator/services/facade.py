@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from video_orchestrator.config import Settings
-from video_orchestrator.domain.script import GENRES
+from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
 from video_orchestrator.pipeline.script_import import condense as condense
 from video_orchestrator.pipeline.script_import import script_from_text as script_from_text
+from video_orchestrator.pipeline.source_script import read_source, script_from_source
 from video_orchestrator.ports.media import StockItem
 from video_orchestrator.ports.tts import VoiceInfo as VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
@@ -122,6 +123,17 @@ def make_request(
         out=output,
         stock=stock,
     )
+
+
+def script_from_material(
+    text: str, *, language: str = "en", target_seconds: int | None = None
+) -> Script:
+    """A script made offline of the sentences of pasted material (an article, notes, a
+    transcript), as ``vo make --from`` makes it (ADR 0020)."""
+    if len(text.encode("utf-8")) > MAX_SCRIPT_BYTES:
+        raise ScriptError(f"the text is over {MAX_SCRIPT_BYTES // 1000} kB: paste a shorter one")
+    source = read_source(text, origin="the pasted text")
+    return script_from_source(source, language=language, target_seconds=target_seconds or 40)
 
 
 def read_script_file(path: Path) -> str:
