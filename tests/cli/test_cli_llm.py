@@ -62,9 +62,9 @@ def test_with_the_model_down_the_user_is_told_what_failed_and_what_to_do(
 ) -> None:
     result = make(tmp_path, shared_cache, f"http://127.0.0.1:{closed_port()}/v1")
     assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: the language model at 127.0.0.1:")
-    assert "--from FILE_OR_URL" in lines[0]
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith("error: the language model at 127.0.0.1:")
+    assert "--from FILE_OR_URL" in error
     assert not (tmp_path / "out").exists()
 
 
