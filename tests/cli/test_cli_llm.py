@@ -57,14 +57,15 @@ def test_the_configured_model_writes_the_script(tmp_path: Path, shared_cache: Pa
     assert "A BLACK HOLE" in video.with_suffix(".srt").read_text().upper()
 
 
-def test_with_the_model_down_the_video_is_still_made_and_the_user_told(
+def test_with_the_model_down_the_user_is_told_what_failed_and_what_to_do(
     tmp_path: Path, shared_cache: Path
 ) -> None:
     result = make(tmp_path, shared_cache, f"http://127.0.0.1:{closed_port()}/v1")
-    assert result.returncode == 0, result.stderr
-    assert "used the offline writer" in result.stderr
-    video = Path(result.stdout.strip().splitlines()[-1])
-    assert json.loads(video.with_suffix(".json").read_text())["script_source"] == "template"
+    assert result.returncode == 2, result.stderr
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith("error: the language model at 127.0.0.1:")
+    assert "--from FILE_OR_URL" in error
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_first_provider_down_the_second_serves_and_the_metadata_says_so(

@@ -48,6 +48,12 @@ def made(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[
     make_clip(media / "ocean-waves.mp4", "640x360")
     (media / "broken-clip.mp4").write_bytes(b"\x00\x01 not a video")
     (media / "readme.txt").write_text("not media")
+    notes = work / "notes.md"  # the user's material: the script is made of its sentences
+    notes.write_text(
+        "# The deep ocean\n\nThe deep ocean is dark below a thousand metres. "
+        "Ocean waves never reach the deep sea floor.\n\nSubscribe for more!\n",
+        encoding="utf-8",
+    )
     import os
 
     env = {
@@ -63,8 +69,8 @@ def made(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[
             "-m",
             "video_orchestrator",
             "make",
-            "--topic",
-            "the deep ocean",
+            "--from",
+            str(notes),
             "--genre",
             "facts",
             "--seconds",
@@ -101,6 +107,11 @@ def test_sidecars_are_written_beside_the_video(made: tuple[Path, str]) -> None:
     video, _ = made
     meta = json.loads(video.with_suffix(".json").read_text())
     assert meta["title"] and meta["hashtags"] and meta["platform"] == "tiktok"
+    assert meta["script_source"] == "source"
+    assert meta["source"] == {"title": "The deep ocean", "from": "notes.md"}
+    assert meta["description"].endswith("Source: The deep ocean")
+    spoken = video.with_suffix(".srt").read_text().upper()
+    assert "THOUSAND" in spoken and "OCEAN WAVES" in spoken and "SUBSCRIBE" not in spoken
     assert abs(meta["duration"] - (probe(video).duration or 0)) < 0.1
     assert video.with_suffix(".srt").read_text().startswith("1\n")
     assert video.with_suffix(".vtt").read_text().startswith("WEBVTT")

@@ -16,14 +16,18 @@ import pytest
 
 from tests.httpserver import ServedInThread
 from video_orchestrator.domain.script import Script
-from video_orchestrator.errors import ProviderError, ProviderUnavailable, ScriptError
+from video_orchestrator.errors import (
+    NoScriptWriter,
+    ProviderError,
+    ProviderUnavailable,
+    ScriptError,
+)
 from video_orchestrator.pipeline.script import (
     ScriptResult,
     generate_script,
     script_request,
     script_schema,
 )
-from video_orchestrator.pipeline.script_writer import TemplateWriter
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider
 from video_orchestrator.providers.fake.llm import FakeLLM
 from video_orchestrator.providers.openai_compat.llm import OpenAICompatibleLLM
@@ -348,7 +352,7 @@ def test_the_fake_is_deterministic_and_can_fail() -> None:
 def generate(llm: LLMProvider | None, topic: str = "black holes", **kw: Any) -> ScriptResult:
     options: dict[str, Any] = {"language": "en", "target_seconds": 40}
     options.update(kw)
-    return generate_script(topic, "facts", llm=llm, writer=TemplateWriter(), **options)
+    return generate_script(topic, "facts", llm=llm, **options)
 
 
 def test_with_a_working_model_the_script_comes_from_it(server: ChatServer) -> None:
@@ -361,35 +365,34 @@ def test_with_a_working_model_the_script_comes_from_it(server: ChatServer) -> No
     assert result.script.hashtags == ["space", "blackholes", "science"]
 
 
-def test_a_server_that_is_down_falls_back_to_the_writer() -> None:
+def test_a_server_that_is_down_says_so_and_what_to_do() -> None:
     port = closed_port()
     llm = OpenAICompatibleLLM(base_url=f"http://127.0.0.1:{port}/v1", timeout=2.0)
-    result = generate(llm)
-    assert result.source == "template"
-    assert result.script == TemplateWriter().write("black holes", "facts", target_seconds=40)
-    assert result.notice is not None
-    assert result.notice.startswith(f"the language model at 127.0.0.1:{port} failed (")
-    assert result.notice.endswith("; used the offline writer instead")
-    assert "\n" not in result.notice
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(llm)
+    message = str(caught.value)
+    assert message.startswith(f"the language model at 127.0.0.1:{port} failed (")
+    assert "--from FILE_OR_URL" in message
+    assert "\n" not in message
 
 
 def test_an_http_error_falls_back_with_the_reason(server: ChatServer) -> None:
     server.replies.append(Reply(401, {"error": {"message": "Incorrect API key provided"}}))
-    result = generate(make_llm(server))
-    assert result.source == "template"
-    assert result.notice == (
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(make_llm(server))
+    assert str(caught.value).startswith(
         f"the language model at 127.0.0.1:{server.port} failed "
-        "(HTTP 401: Incorrect API key provided); used the offline writer instead"
+        "(HTTP 401: Incorrect API key provided), and the offline writer does not make up"
     )
 
 
 def test_an_answer_that_is_not_a_script_falls_back(server: ChatServer) -> None:
     bad = {**VALID_ANSWER, "scenes": []}
     server.replies.append(Reply(200, completion(json.dumps(bad))))
-    result = generate(make_llm(server))
-    assert result.source == "template"
-    assert result.notice is not None and "not a valid script" in result.notice
-    assert "scenes" in result.notice
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(make_llm(server))
+    assert "not a valid script" in str(caught.value)
+    assert "scenes" in str(caught.value)
 
 
 def test_harmless_excess_in_the_answer_is_trimmed() -> None:
@@ -417,14 +420,15 @@ def test_any_exception_from_a_plugin_falls_back() -> None:
         def complete_json(self, request: JsonRequest) -> dict[str, Any]:
             raise KeyError("boom")
 
-    result = generate(Broken())
-    assert result.source == "template"
-    assert result.notice is not None and result.notice.startswith("the language model at broken")
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(Broken())
+    assert str(caught.value).startswith("the language model at broken")
 
 
-def test_without_a_model_the_writer_is_used_silently() -> None:
-    result = generate(None)
-    assert (result.source, result.notice) == ("template", None)
+def test_without_a_model_no_script_is_made_up() -> None:
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(None)
+    assert str(caught.value).startswith("no script writer is configured: ")
 
 
 def test_the_topic_goes_to_the_model_literally() -> None:
@@ -443,9 +447,9 @@ def test_an_empty_topic_never_reaches_the_model() -> None:
     assert fake.requests == []
 
 
-def test_when_both_fail_the_error_names_both() -> None:
+def test_when_the_model_fails_the_error_names_it_and_the_way_out() -> None:
     fake = FakeLLM(error=ProviderUnavailable("down"))
-    with pytest.raises(ScriptError, match="failed \\(down\\), and the offline writer has no"):
+    with pytest.raises(NoScriptWriter, match="failed \\(down\\), and the offline writer does"):
         generate(fake, language="xx")
 
 

@@ -31,12 +31,14 @@ async def eventually(check: Callable[[], bool], what: str, seconds: float = 10.0
     raise AssertionError(f"never happened: {what}")
 
 
-@pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Workspace]:
+@pytest.fixture(params=["fake"])
+def ws(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Workspace]:
+    """A workspace whose language model is the fake one (``llm_providers=None``: none)."""
     config = Settings(
         data_dir=tmp_path / "data",
         cache_dir=tmp_path / "cache",
         default_voice="fake:fake-en",
+        llm_providers=request.param,
     )
     ctx = AppContext(config)
     workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
@@ -81,6 +83,21 @@ async def test_a_later_save_is_told_about_the_conflict_and_overwrites_nothing(
         user.find("Load the newer version").click()
         await user.should_see("Reloaded")
         await user.should_see(marker="topic", content="ants")
+
+
+@pytest.mark.parametrize("ws", [None], indirect=True)
+async def test_without_a_model_the_script_tab_says_so_and_offers_the_ways_out(
+    ws: Workspace,
+) -> None:
+    project = ws.projects.create(ProjectCreate(topic="why are octopuses so smart?"))
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("No script yet", retries=100)
+        user.find("Generate script").click()
+        await user.should_see("No script writer is configured", retries=100)
+        await user.should_see("Open Settings (a local model or a key)")
+        await user.should_see("Make a script from this material")
+    assert ws.projects.get(project.id).script is None
 
 
 async def test_generate_script_then_the_word_count_follows_the_edit(ws: Workspace) -> None:

@@ -13,12 +13,11 @@ from tests.contract.llm_servers import ANTHROPIC, GEMINI, INPUT_TOKENS, OPENAI, 
 from tests.contract.test_llm_openai_compat import VALID_ANSWER, closed_port
 from tests.httpserver import HTTPTestServer
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import ConfigError, ProviderUnavailable
+from video_orchestrator.errors import ConfigError, NoScriptWriter, ProviderUnavailable
 from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.pipeline.llm_chain import AllProvidersFailed, LLMChain, chain_from_settings
 from video_orchestrator.pipeline.llm_usage import UsageLedger
 from video_orchestrator.pipeline.script import generate_script, script_request
-from video_orchestrator.pipeline.script_writer import TemplateWriter
 from video_orchestrator.ports import LLM_ENTRY_POINTS
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider
 from video_orchestrator.providers.anthropic.llm import AnthropicLLM
@@ -133,8 +132,7 @@ def test_an_empty_chain_is_a_config_error() -> None:
 
 def generate(llm: LLMProvider) -> Any:
     return generate_script(
-        "black holes", "facts", language="en", target_seconds=40, llm=llm,
-        writer=TemplateWriter(),
+        "black holes", "facts", language="en", target_seconds=40, llm=llm
     )  # fmt: skip
 
 
@@ -155,27 +153,23 @@ def test_script_from_the_second_provider_with_a_notice(gemini_server: HTTPTestSe
     assert result.llm["failed"][0]["provider"].startswith("anthropic")
 
 
-def test_all_down_uses_the_offline_writer_and_names_each() -> None:
+def test_all_down_names_each_and_says_what_to_do_instead_of_pasting_the_topic() -> None:
     chain = LLMChain([down_anthropic(), FakeLLM(error=ProviderUnavailable("quota"))])
-    result = generate(chain)
-    assert result.source == "template"
-    assert result.script == TemplateWriter().write("black holes", "facts", target_seconds=40)
-    assert result.notice is not None
-    assert result.notice.startswith("the language models failed (anthropic at 127.0.0.1:")
-    assert "fake: quota" in result.notice
-    assert result.notice.endswith("); used the offline writer instead")
-    assert "\n" not in result.notice
-    assert result.llm is not None and result.llm["provider"] is None
-    assert len(result.llm["failed"]) == 2
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(chain)
+    message = str(caught.value)
+    assert message.startswith("the language models failed (anthropic at 127.0.0.1:")
+    assert "fake: quota" in message
+    assert "--from FILE_OR_URL" in message and "VO_LLM_PRESET" in message
+    assert "\n" not in message
 
 
 def test_a_chain_of_one_that_fails_keeps_the_single_notice() -> None:
     port = closed_port()
     chain = LLMChain([OPENAI.make(f"http://127.0.0.1:{port}", timeout=2.0)])
-    result = generate(chain)
-    assert result.source == "template"
-    assert result.notice is not None
-    assert result.notice.startswith(f"the language model at 127.0.0.1:{port} failed (cannot")
+    with pytest.raises(NoScriptWriter) as caught:
+        generate(chain)
+    assert str(caught.value).startswith(f"the language model at 127.0.0.1:{port} failed (cannot")
 
 
 # --------------------------------------------------------------------------- the cache

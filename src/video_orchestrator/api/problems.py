@@ -26,6 +26,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.MediaError, 415, "unsupported-media"),
     (e.BlockedUrlError, 422, "blocked-url"),
     (e.SpecError, 422, "invalid-spec"),
+    (e.NoScriptWriter, 422, "no-script-writer"),
     (e.ScriptError, 422, "invalid-script"),
     (e.FontCoverageError, 422, "font-coverage"),
     (e.InputError, 422, "invalid-input"),

@@ -110,6 +110,15 @@ def make(
     script: Annotated[
         Path | None, typer.Option(help="Your own script: a text file (or a script JSON).")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FILE_OR_URL",
+            help="Your material: an article (HTML, markdown, text), notes or a transcript "
+            "(.srt, .vtt); its sentences become the script, offline.",
+        ),
+    ] = None,
     genre: Annotated[str, typer.Option(help="facts, story, listicle, motivational, how-to")] = (
         "facts"
     ),
@@ -157,7 +166,8 @@ def make(
         ),
     ] = None,
 ) -> None:
-    """Make a video from a topic or a script, offline."""
+    """Make a video from your material (--from), your script (--script) or a topic (with a
+    language model)."""
 
     def action() -> None:
         request = services.make_request(
@@ -177,6 +187,7 @@ def make(
             stock=stock,
             music_choice="none" if no_music else mood,
             sfx=sfx,
+            source=source,
         )
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:

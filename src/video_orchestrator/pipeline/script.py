@@ -1,5 +1,8 @@
-"""The script step: a topic and a genre → a :class:`Script`, from a language model when one
-is configured and from the offline template writer otherwise (or when the model fails)."""
+"""The script step: a topic and a genre → a :class:`Script`, from a language model.
+
+Without a model (none configured, or every configured one failed) a topic alone gives no
+script: :class:`~video_orchestrator.errors.NoScriptWriter` says so, with what the user can do
+(ADR 0020). Nothing is pasted into templates."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from video_orchestrator.domain.script import GENRES, Genre, Script
-from video_orchestrator.errors import ProviderError, ScriptError
+from video_orchestrator.errors import NoScriptWriter, ProviderError, ScriptError
 from video_orchestrator.pipeline.llm_chain import failure_reason as failure_reason
 from video_orchestrator.pipeline.llm_usage import summarize
 from video_orchestrator.pipeline.prompts import prompt_sections
@@ -20,8 +23,8 @@ from video_orchestrator.pipeline.script_writer import (
     MAX_SCENES,
     MIN_SCENES,
     TITLE_MAX_CHARS,
-    TemplateWriter,
     clean_topic,
+    words_per_minute,
 )
 from video_orchestrator.ports.llm import (
     Failure,
@@ -48,10 +51,26 @@ class ScriptResult:
     """A script, where it came from, and one line for the user when something fell back."""
 
     script: Script
-    source: Literal["llm", "template", "user"]
+    source: Literal["llm", "source", "user"]
     notice: str | None = None
     #: What the language models did, for the video's metadata (None when none was asked).
     llm: dict[str, Any] | None = None
+
+
+#: What the user can do when no language model writes a script from a topic: one sentence
+#: every interface shows as it is (the CLI, the API's problem detail, the Script tab).
+NO_WRITER_ADVICE = (
+    "the offline writer does not make up a script from a topic alone: give it your material "
+    "(vo make --from FILE_OR_URL: an article, notes or a transcript; on the Script tab, "
+    "Import text) or your own script (--script FILE), or set up a language model: a local "
+    "one (VO_LLM_PRESET=ollama or llamacpp) or a key (VO_ANTHROPIC_API_KEY, "
+    "VO_GEMINI_API_KEY or VO_LLM_API_KEY; in the studio, Settings)"
+)
+
+
+def no_writer() -> NoScriptWriter:
+    """The error for a topic-only script with no language model configured."""
+    return NoScriptWriter(f"no script writer is configured: {NO_WRITER_ADVICE}")
 
 
 def generate_script(
@@ -61,28 +80,28 @@ def generate_script(
     language: str,
     target_seconds: int,
     llm: LLMProvider | None,
-    writer: TemplateWriter,
+    words_per_minute: int | None = None,
 ) -> ScriptResult:
-    """A script about ``topic``: from ``llm`` when given, else (or when it fails) offline."""
+    """A script about ``topic`` from ``llm``; :class:`NoScriptWriter` when there is no model
+    or it fails (the message names what failed and what the user can do)."""
     topic = clean_topic(topic)
     if genre not in GENRES:
         raise ScriptError(f"unknown genre {genre!r}: choose one of {', '.join(GENRES)}")
     if llm is None:
-        script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
-        return ScriptResult(script=script, source="template")
+        raise no_writer()
 
     request = script_request(
         topic,
         genre,
         language=language,
         target_seconds=target_seconds,
-        words_per_minute=writer.words_per_minute,
+        words_per_minute=words_per_minute or _pace(),
     )
     result: JsonResult | None = None
     try:
         result = complete_metered(llm, request)
         script = script_from_answer(result.data, topic=topic, genre=genre, language=language)
-    except Exception as exc:  # any failure of a (possibly third-party) model → offline writer
+    except Exception as exc:  # any failure of a (possibly third-party) model
         failures = exc.failures if isinstance(exc, ProviderError) else ()
         if result is not None:  # it answered, but not with a script
             failures = (*result.failures, Failure(result.usage.provider, failure_reason(exc)))
@@ -96,16 +115,7 @@ def generate_script(
             what = f"the language model at {where} failed ({reason})"
         logger.warning("%s", what)
         logger.debug("language model failure", exc_info=True)
-        calls = result.calls if result is not None else ()
-        if result is None and isinstance(exc, ProviderError):
-            calls = exc.calls
-        report = llm_report(None, calls, failures or (Failure(where, failure_reason(exc)),))
-        try:
-            script = writer.write(topic, genre, language=language, target_seconds=target_seconds)
-        except ScriptError as writer_exc:
-            raise ScriptError(f"{what}, and {writer_exc}") from writer_exc
-        fallback = f"{what}; used the offline writer instead"
-        return ScriptResult(script=script, source="template", notice=fallback, llm=report)
+        raise NoScriptWriter(f"{what}, and {NO_WRITER_ADVICE}") from exc
     notice: str | None = None
     if result.failures:
         failed = "; ".join(f"{f.provider} failed ({f.reason})" for f in result.failures)
@@ -113,6 +123,10 @@ def generate_script(
         logger.warning("%s", notice)
     report = llm_report(result.usage, result.calls, result.failures)
     return ScriptResult(script=script, source="llm", notice=notice, llm=report)
+
+
+def _pace() -> int:
+    return words_per_minute()
 
 
 def llm_report(

@@ -14,7 +14,7 @@ from functools import cached_property
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import ConfigError
 from video_orchestrator.pipeline.cache import ContentCache
-from video_orchestrator.pipeline.script_writer import TemplateWriter
+from video_orchestrator.pipeline.script_writer import words_per_minute
 from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
 from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_ENTRY_POINTS
@@ -101,9 +101,10 @@ class AppContext:
     def cache(self) -> ContentCache:
         return ContentCache(self.settings.cache_dir / "steps")
 
-    @cached_property
-    def writer(self) -> TemplateWriter:
-        return TemplateWriter()
+    @property
+    def words_per_minute(self) -> int:
+        """The speaking pace scripts are measured at."""
+        return words_per_minute()
 
     @cached_property
     def stock(self) -> StockLibrary:

@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from video_orchestrator.config import Settings
-from video_orchestrator.domain.script import GENRES
+from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
 from video_orchestrator.pipeline.script_import import condense as condense
 from video_orchestrator.pipeline.script_import import script_from_text as script_from_text
+from video_orchestrator.pipeline.source_script import read_source, script_from_source
 from video_orchestrator.ports.media import StockItem
 from video_orchestrator.ports.tts import VoiceInfo as VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
@@ -71,14 +72,23 @@ def make_request(
     stock: bool | None = None,
     music_choice: str = "auto",
     sfx: str | None = None,
+    source: str | None = None,
 ) -> MakeRequest:
     """Check loose interface input and build a ``MakeRequest``.
 
     ``music`` is the user's own bed; without it ``music_choice`` says which bed the project
-    makes ("auto": by genre, a mood, or "none"); ``sfx`` names a made scene-change effect."""
-    if topic is None and script is None:
-        raise ScriptError("say what the video is about: --topic TEXT or --script FILE")
-    if topic is not None and script is None and not topic.strip():
+    makes ("auto": by genre, a mood, or "none"); ``sfx`` names a made scene-change effect;
+    ``source`` is the user's material (a file or URL) the script is made from."""
+    if topic is None and script is None and source is None:
+        raise ScriptError(
+            "say what the video is about: --from FILE_OR_URL (your material), --script FILE "
+            "or --topic TEXT (with a language model)"
+        )
+    if script is not None and source is not None:
+        raise InputError("--script and --from both give the script: choose one")
+    if source is not None and not source.strip():
+        raise ScriptError("--from needs a file or a URL: an article, notes or a transcript")
+    if topic is not None and script is None and source is None and not topic.strip():
         raise ScriptError("the topic is empty: give --topic a few words")
     if genre not in GENRES:
         raise InputError(f"unknown genre {genre!r}; choose one of: {', '.join(GENRES)}")
@@ -111,6 +121,7 @@ def make_request(
     return MakeRequest(
         topic=topic,
         script_text=script_text,
+        source=source.strip() if source is not None else None,
         genre=genre,
         target_seconds=seconds,
         options=options,
@@ -119,6 +130,17 @@ def make_request(
         out=output,
         stock=stock,
     )
+
+
+def script_from_material(
+    text: str, *, language: str = "en", target_seconds: int | None = None
+) -> Script:
+    """A script made offline of the sentences of pasted material (an article, notes, a
+    transcript), as ``vo make --from`` makes it (ADR 0020)."""
+    if len(text.encode("utf-8")) > MAX_SCRIPT_BYTES:
+        raise ScriptError(f"the text is over {MAX_SCRIPT_BYTES // 1000} kB: paste a shorter one")
+    source = read_source(text, origin="the pasted text")
+    return script_from_source(source, language=language, target_seconds=target_seconds or 40)
 
 
 def read_script_file(path: Path) -> str:

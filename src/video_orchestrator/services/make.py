@@ -1,4 +1,4 @@
-"""Use case: topic or script → a platform-ready short with its thumbnail, captions and metadata.
+"""Use case: topic, material or script → a platform-ready short, its thumbnail, captions, metadata.
 
 Steps: script → voice → media → spec → render → export. Each step reports progress; the
 voice and media steps are cached, so a second run that only changes the caption style
@@ -35,6 +35,7 @@ from video_orchestrator.pipeline.media import (
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.pipeline.sounds import SoundFile, find_bed, find_effect, sound_file
+from video_orchestrator.pipeline.source_script import SourceText, script_from_source
 from video_orchestrator.pipeline.stock import (
     Backgrounds,
     scene_seconds,
@@ -50,6 +51,7 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.sources import load_source
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
 from video_orchestrator.spec.options import AudioSettings, VideoOptions
@@ -64,6 +66,9 @@ class MakeRequest:
 
     topic: str | None = None
     script_text: str | None = None
+    #: The user's material (a file path or an http(s) URL): the script is made offline from
+    #: its sentences (ADR 0020).
+    source: str | None = None
     genre: Genre = "facts"
     target_seconds: int | None = None
     #: Everything the user set about the video (voice, captions, background, audio, export,
@@ -231,6 +236,7 @@ class _Run:
     voice: dict[str, str]
     voice_fallback: str | None
     credits: tuple[dict[str, object], ...]
+    source_text: SourceText | None = None  # the material the script was made from
 
 
 class MakeVideo:
@@ -244,30 +250,44 @@ class MakeVideo:
 
     def _script(
         self, request: MakeRequest, preset: PlatformPreset, reporter: Reporter
-    ) -> tuple[Script, str, dict[str, Any] | None]:
-        """The script, where it came from, and the language model's usage (metadata "llm")."""
+    ) -> tuple[Script, str, dict[str, Any] | None, SourceText | None]:
+        """The script, where it came from, the language model's usage (metadata "llm") and
+        the material it was made from."""
         reporter.step("script", "Writing the script")
         if request.script_text is not None:
             script = script_from_text(
                 request.script_text, topic=request.topic, language=request.language
             )
-            return script, "user", None
+            return script, "user", None, None
+        target = request.target_seconds or preset.ideal_seconds
+        if request.source is not None:
+            source = load_source(request.source, self.ctx.settings)
+            script = script_from_source(
+                source,
+                genre=request.genre,
+                language=request.language,
+                target_seconds=target,
+                words_per_minute=self.ctx.words_per_minute,
+            )
+            reporter.progress("script", 1.0)
+            return script, "source", None, source
         topic = (request.topic or "").strip()
         if not topic:
-            raise ScriptError("the topic is empty: give --topic TEXT or --script FILE")
-        target = request.target_seconds or preset.ideal_seconds
+            raise ScriptError(
+                "the topic is empty: give --topic TEXT, --from FILE_OR_URL or --script FILE"
+            )
         result = generate_script(
             topic,
             request.genre,
             language=request.language,
             target_seconds=target,
             llm=self.ctx.llm,
-            writer=self.ctx.writer,
+            words_per_minute=self.ctx.words_per_minute,
         )
         if result.notice:
             reporter.notice(result.notice)
         reporter.progress("script", 1.0)
-        return result.script, result.source, result.llm
+        return result.script, result.source, result.llm, None
 
     def _check_length_estimate(
         self, script: Script, request: MakeRequest, preset: PlatformPreset
@@ -561,7 +581,7 @@ class MakeVideo:
         music = self._music(request)
         effect = self._effect(request)
         self._stock_wanted(request)  # a misconfigured --stock fails before any work
-        script, source, llm_usage = self._script(request, preset, recording)
+        script, source, llm_usage, material = self._script(request, preset, recording)
         script = self._check_length_estimate(script, request, preset)
         if request.script_text is None:  # a user's text was checked above, before any work
             self._check_fonts(" ".join(script.spoken_parts()))
@@ -590,6 +610,7 @@ class MakeVideo:
             voice={"provider": narration.provider, "voice": voice.voice_id},
             voice_fallback=voice.fallback,
             credits=tuple(credits),
+            source_text=material,
         )
         return self._render_and_export(spec, script, run, request, recording, cancel)
 
@@ -636,6 +657,8 @@ class MakeVideo:
             "files": {key: path.name for key, path in paths.items() if key != "metadata"},
             "credits": list(run.credits),
         }
+        if run.source_text is not None:  # the material the script's sentences come from
+            metadata["source"] = {"title": run.source_text.title, "from": run.source_text.origin}
         atomic_write(paths["metadata"], json.dumps(metadata, indent=2, ensure_ascii=False))
         atomic_write(paths["spec"], spec.model_dump_json(indent=2))
         reporter.progress("export", 1.0)

@@ -115,7 +115,7 @@ def optimise(
         script=script,
         preset=preset,
         speed=request.speed,
-        base_wpm=ctx.writer.words_per_minute,
+        base_wpm=ctx.words_per_minute,
         caption_style=request.caption_style,
     )
     return OptimiseReport(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -75,27 +74,19 @@ class Studio:
         self.assets = AssetService(ctx.db, ctx.files)
 
     def _new_script(
-        self, project: ProjectOut, seed: int | None, purpose: str = "script"
+        self, project: ProjectOut, purpose: str = "script"
     ) -> tuple[Script, str, str | None]:
         if not project.topic.strip():
             raise InputError("the project has no topic: set one before generating a script")
         target = project.target_seconds or self.ctx.preset(project.platforms[0]).ideal_seconds
-        if seed is not None and self.ctx.llm is None:
-            script = self.ctx.writer.write(
-                project.topic,
-                project.genre,
-                language=project.language,
-                target_seconds=target,
-                seed=seed,
-            )
-            return script, "template", None
+        # no language model: NoScriptWriter, with what to do (import text, Settings)
         result = generate_script(
             project.topic,
             project.genre,
             language=project.language,
             target_seconds=target,
             llm=self.ctx.llm,
-            writer=self.ctx.writer,
+            words_per_minute=self.ctx.words_per_minute,
         )
         UsageService(self.ctx.db).record(project.id, result.llm, purpose=purpose)
         return result.script, result.source, result.notice
@@ -103,8 +94,7 @@ class Studio:
     def generate_script(self, project_id: str, version: int) -> ScriptOutcome:
         """A new script for the project's topic, saved on the project."""
         project = self.projects.get(project_id)
-        seed = random.randrange(1 << 30) if project.script is not None else None
-        script, source, notice = self._new_script(project, seed)
+        script, source, notice = self._new_script(project)
         saved = self.projects.update(project_id, ProjectUpdate(version=version, script=script))
         return ScriptOutcome(saved, source, notice)
 
@@ -119,7 +109,7 @@ class Studio:
                 f"{len(project.script.scenes) - 1}"
             )
         old = project.script.scenes[index]
-        fresh, source, notice = self._new_script(project, random.randrange(1 << 30), "scene")
+        fresh, source, notice = self._new_script(project, "scene")
         candidates = [s for s in fresh.scenes if s.narration != old.narration] or fresh.scenes
         scene = candidates[min(index, len(candidates) - 1)]
         scenes = list(project.script.scenes)

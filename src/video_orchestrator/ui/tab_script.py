@@ -9,7 +9,8 @@ from nicegui import ui
 from pydantic import ValidationError
 
 from video_orchestrator.domain.script import GENRES, Script
-from video_orchestrator.services.facade import script_from_text
+from video_orchestrator.errors import NoScriptWriter
+from video_orchestrator.services.facade import script_from_material, script_from_text
 from video_orchestrator.spec.vocabulary import TARGET_SECONDS
 from video_orchestrator.ui.common import SECONDS_PER_WORD, Failed, call, duration_text
 
@@ -138,7 +139,9 @@ async def build(state: ProjectState) -> None:
                     outcome = await call(
                         ws.studio.generate_script, project.id, state.project.version
                     )
-                except Failed:
+                except Failed as failed:
+                    if isinstance(failed.__cause__, NoScriptWriter):
+                        _show_no_writer(no_writer, str(failed.__cause__))
                     return
                 finally:
                     busy.set_visibility(False)
@@ -162,6 +165,8 @@ async def build(state: ProjectState) -> None:
                 .props("no-caps")
                 .classes("generate-script")
             )
+        no_writer = ui.column().classes("w-full no-writer")
+        no_writer.set_visibility(False)
         if draft is None:
             _paste_box(state)
             return
@@ -270,11 +275,24 @@ async def build(state: ProjectState) -> None:
     state.on_reload(script_part.refresh)
 
 
+def _show_no_writer(box: ui.column, message: str) -> None:
+    """Why no script came from the topic, plainly, with the ways out one click away."""
+    box.clear()
+    with box, ui.card().classes("w-full bg-orange-1"):
+        ui.label("No script writer is configured").classes("text-subtitle1 text-weight-medium")
+        ui.label(message[:1].upper() + message[1:]).classes("text-body2")
+        with ui.row().classes("gap-4"):
+            ui.link("Open Settings (a local model or a key)", "/settings").classes("text-primary")
+            ui.label("or paste an article, notes or your script below").classes("text-body2")
+    box.set_visibility(True)
+
+
 def _paste_box(state: ProjectState) -> None:
-    with ui.card().classes("w-full"):
-        ui.label("No script yet: generate one from the topic, or paste your own.").classes(
-            "text-body1"
-        )
+    with ui.card().classes("w-full import-text"):
+        ui.label(
+            "No script yet: generate one from the topic (needs a language model), make one "
+            "from your material (an article, notes, a transcript), or paste your own."
+        ).classes("text-body1")
         text = (
             ui.textarea(
                 "Your script", placeholder="First line: the hook. Then one paragraph per scene."
@@ -296,7 +314,24 @@ def _paste_box(state: ProjectState) -> None:
             if await state.save(script=script):
                 state.redraw()
 
-        ui.button("Use this script", on_click=use).props("no-caps")
+        async def summarise() -> None:
+            try:
+                script = script_from_material(
+                    text.value or "",
+                    language=state.project.language,
+                    target_seconds=state.project.target_seconds,
+                )
+            except Exception as exc:  # ScriptError carries the sentence to show
+                ui.notify(str(exc), type="warning")
+                return
+            if await state.save(script=script):
+                state.redraw()
+
+        with ui.row().classes("gap-2"):
+            ui.button("Use this script", on_click=use).props("no-caps")
+            ui.button("Make a script from this material", on_click=summarise).props(
+                "no-caps outline"
+            )
 
 
 async def _save_if_changed(state: ProjectState, key: str, value: Any) -> None:
