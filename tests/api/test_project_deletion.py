@@ -18,7 +18,7 @@ def test_a_deleted_project_leaves_no_render_to_download(make_client: ClientFacto
     wait(client, job["id"], {"succeeded"})
     assert client.get(f"/renders/{job['id']}/outputs/video").status_code == 200
     files = client.app.state.services.ctx.settings.data_dir / "files"  # type: ignore[attr-defined]
-    stored = [p for p in (files / "outputs" / job["id"]).iterdir()]
+    stored = [p for p in (files / "outputs" / job["id"]).rglob("*") if p.is_file()]
     assert stored
 
     assert client.delete(f"/projects/{made['id']}").status_code == 204

@@ -174,7 +174,7 @@ class _Pace:
     """The deadline and the slowest transfer a download accepts, checked as bytes arrive."""
 
     def __init__(self, url: str, deadline: float | None, min_rate: int, grace: float) -> None:
-        self.host = urlsplit(url).hostname or url
+        self.host = url.split("//", 1)[-1].split("/", 1)[0] or url  # for messages only
         self.deadline, self.min_rate, self.grace = deadline, min_rate, grace
         self.started = time.monotonic()
 
