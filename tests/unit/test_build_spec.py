@@ -299,3 +299,63 @@ def test_the_project_settings_offer_exactly_what_the_spec_can_do() -> None:
     assert options(ExportSettings, "quality") == get_args(Quality) == tuple(QUALITY)
     assert options(CaptionSettings, "anchor") == get_args(CaptionAnchor) == tuple(SPEC_ANCHORS)
     assert set(SPEC_ANCHORS.values()) == set(get_args(Anchor))
+
+
+OCEAN = Script(
+    topic="the deep ocean",
+    title="Deep",
+    hook="Hook line.",
+    scenes=[
+        Scene(narration="The sea is dark.", keywords=["ocean", "underwater"]),
+        Scene(narration="Vents pour out hot water.", keywords=["volcano", "heat"]),
+        Scene(narration="Nothing named here.", keywords=["zzxq"]),
+    ],
+    call_to_action="Follow.",
+)
+
+
+def test_generated_scenes_take_the_palette_of_their_keywords() -> None:
+    from video_orchestrator.pipeline.scene_look import palette_for
+
+    spec = build_spec(OCEAN, narration(PARTS), [None] * 3, fmt=VideoFormat())
+    clips = [c for c in spec.clips if isinstance(c, GeneratedClip)]
+    assert clips[0].colours == list(palette_for(["ocean"]))
+    assert clips[1].colours == list(palette_for(["volcano"]))
+    assert clips[0].colours != clips[1].colours
+
+
+def test_illustrations_become_floating_overlays_of_their_generated_scenes() -> None:
+    video = MediaItem(Path("/m/a.mp4"), "video", 9.0, 1920, 1080, frozenset({"a"}))
+    spec = build_spec(
+        OCEAN,
+        narration(PARTS),
+        [None, None, video],
+        fmt=VideoFormat(),
+        illustrations=["/c/wave.png", None, "/c/ignored.png"],
+    )
+    starts = spec.clip_starts()
+    assert len(spec.overlays) == 1  # scene 2 has no picture; scene 3 shows footage
+    overlay = spec.overlays[0]
+    assert overlay.kind == "image" and overlay.path == "/c/wave.png"
+    assert overlay.motion == "float" and overlay.fade > 0 and overlay.corner == "top"
+    assert (overlay.start, overlay.end) == (starts[0], starts[0] + spec.clips[0].duration)
+    assert overlay.width >= 0.5 * spec.output.width
+    off = VideoOptions(background=BackgroundSettings(illustrations=False))
+    plain = build_spec(
+        OCEAN, narration(PARTS), [None] * 3, fmt=VideoFormat(), options=off,
+        illustrations=["/c/wave.png", None, None],
+    )  # fmt: skip
+    assert plain.overlays == []
+
+
+def test_a_short_clip_is_slowed_then_held_never_looped() -> None:
+    from video_orchestrator.pipeline.build_spec import SLOWEST_RATE, fit_video
+
+    assert fit_video(10.0, 90, 30) == (1.0, "freeze")  # long enough: as it is
+    assert fit_video(2.4, 90, 30) == (0.8, "freeze")  # 2.4 s slowed to fill 3 s
+    assert fit_video(0.5, 90, 30) == (SLOWEST_RATE, "freeze")  # then its last frame held
+    short = MediaItem(Path("/m/a.mp4"), "video", 1.0, 1920, 1080, frozenset({"a"}))
+    spec = build_spec(SCRIPT, narration(PARTS), [short] * 3, fmt=VideoFormat())
+    for clip in spec.clips:
+        assert isinstance(clip, VideoClip)
+        assert clip.fit == "freeze" and clip.rate < 1.0

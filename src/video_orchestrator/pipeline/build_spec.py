@@ -14,6 +14,7 @@ from typing import Literal
 
 from video_orchestrator.domain.script import Script
 from video_orchestrator.pipeline.media import MediaItem
+from video_orchestrator.pipeline.scene_look import palette_for
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.spec import (
     AudioTracks,
@@ -24,6 +25,7 @@ from video_orchestrator.spec import (
     Ducking,
     GeneratedClip,
     ImageClip,
+    ImageOverlay,
     KenBurns,
     Loudness,
     Metadata,
@@ -43,17 +45,9 @@ from video_orchestrator.spec.options import (
     VideoOptions,
     caption_style,
 )
-from video_orchestrator.spec.timeline import Timebase
+from video_orchestrator.spec.timeline import Timebase, clip_starts
 from video_orchestrator.spec.vocabulary import QUALITY, SPEC_ANCHORS
 
-PALETTES: tuple[tuple[str, ...], ...] = (
-    ("#0F2027", "#203A43", "#2C5364", "#00B4DB"),
-    ("#41295A", "#2F0743", "#8E2DE2", "#F64F59"),
-    ("#1A2980", "#26D0CE", "#0B486B", "#3B8D99"),
-    ("#FF512F", "#DD2476", "#6A3093", "#A044FF"),
-    ("#134E5E", "#71B280", "#0F3443", "#34E89E"),
-    ("#232526", "#414345", "#C04848", "#480048"),
-)
 PATTERNS: tuple[Literal["aurora", "gradient", "bokeh"], ...] = ("aurora", "gradient", "bokeh")
 PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
 
@@ -75,6 +69,21 @@ class VideoFormat:
 LEAD_IN_SECONDS = 0.15
 TAIL_SECONDS = 0.6
 TRANSITION_FRAMES = 9
+SLOWEST_RATE = 0.5
+"""A clip shorter than its scene is slowed down to this speed at most (then its last frame
+is held): never looped, never slower than half speed, where motion starts to stutter."""
+ILLUSTRATION_WIDTH = 0.56
+"""An illustration's width, as a share of the frame's width."""
+
+
+def fit_video(seconds: float | None, frames: int, fps: int) -> tuple[float, Literal["freeze"]]:
+    """How a video of ``seconds`` fills ``frames``: its playback rate, then its last frame
+    held for what is left. A clip long enough plays at its speed; a short one is slowed
+    just enough to fill the scene, down to :data:`SLOWEST_RATE`. Never a loop."""
+    needed = frames / fps
+    if seconds is None or seconds <= 0 or seconds >= needed:
+        return 1.0, "freeze"
+    return max(SLOWEST_RATE, round(seconds / needed, 3)), "freeze"
 
 
 def scene_boundaries(
@@ -107,6 +116,8 @@ def _clip_for(
     duration: int,
     transition: Transition,
     *,
+    colours: Sequence[str],
+    fps: int,
     ken_burns: bool = True,
 ) -> Clip:
     if item is None:
@@ -114,7 +125,7 @@ def _clip_for(
             duration=duration,
             transition=transition,
             pattern=PATTERNS[index % len(PATTERNS)],
-            colours=list(PALETTES[index % len(PALETTES)]),
+            colours=list(colours),
             seed=index,
         )
     if item.kind == "image":
@@ -128,7 +139,38 @@ def _clip_for(
                 else None
             ),
         )
-    return VideoClip(duration=duration, transition=transition, path=str(item.path), fit="loop")
+    rate, fit = fit_video(item.duration, duration, fps)
+    return VideoClip(
+        duration=duration, transition=transition, path=str(item.path), fit=fit, rate=rate
+    )
+
+
+def illustration_overlay(
+    path: str, start: int, frames: int, fmt: VideoFormat, fade: int
+) -> ImageOverlay:
+    """A scene's illustration: large, centred above the captions, floating, faded in and out
+    over the scene's transitions."""
+    return ImageOverlay(
+        path=path,
+        start=start,
+        end=start + frames,
+        corner="top",
+        margin=fmt.safe.top + round(fmt.height * 0.04),
+        width=illustration_size(fmt.width),
+        opacity=1.0,
+        motion="float",
+        fade=max(fade, 1),
+    )
+
+
+def illustration_size(width: int) -> int:
+    """The side of an illustration, in px, for a frame ``width`` px wide (even)."""
+    return max(8, 2 * round(width * ILLUSTRATION_WIDTH / 2))
+
+
+def sequence_starts(clips: Sequence[Clip]) -> list[int]:
+    """The frame each clip starts on, laid end to end with their transitions' overlaps."""
+    return clip_starts([c.duration for c in clips], [c.transition.frames for c in clips[:-1]])
 
 
 def caption_words(narration: Narration, tb: Timebase, lead_in: int, total: int) -> list[Word]:
@@ -195,6 +237,7 @@ def build_spec(
     effect: str | None = None,
     effect_onset: float | None = None,
     platform: str | None = None,
+    illustrations: Sequence[str | None] = (),
 ) -> RenderSpec:
     """The whole video as a render spec (no I/O).
 
@@ -206,7 +249,8 @@ def build_spec(
     first; ``effect_onset`` (seconds into the effect: a whoosh's loudest point, a riser's end)
     places each effect so that moment falls on the middle of the scene change (None: the
     effect starts where the change starts); ``platform`` is the preset's name, for the
-    metadata.
+    metadata. ``illustrations`` are the pictures (PNG files) of the generated scenes, one
+    entry per scene (None: no picture); a scene with footage or a photo shows none.
     """
     options = options or VideoOptions()
     background, audio = options.background, options.audio
@@ -228,9 +272,26 @@ def build_spec(
             else Transition(kind="cut", frames=0)
         )
         item = media[index] if index < len(media) else None
+        scene = script.scenes[index] if index < len(script.scenes) else None
+        colours = palette_for(scene.keywords, scene.narration) if scene else palette_for([])
         clips.append(
-            _clip_for(item, index, length + overlap, into_next, ken_burns=background.ken_burns)
+            _clip_for(
+                item,
+                index,
+                length + overlap,
+                into_next,
+                colours=colours,
+                fps=fmt.fps,
+                ken_burns=background.ken_burns,
+            )
         )
+    overlays = [
+        illustration_overlay(picture, start, clip.duration, fmt, frames)
+        for clip, start, picture in zip(
+            clips, sequence_starts(clips), list(illustrations) + [None] * len(clips), strict=False
+        )
+        if picture is not None and isinstance(clip, GeneratedClip) and background.illustrations
+    ]
     preset, crf = QUALITY[options.export.quality]
     output = Output(
         width=fmt.width,
@@ -258,6 +319,7 @@ def build_spec(
     return RenderSpec(
         output=output,
         clips=clips,
+        overlays=overlays,
         captions=caption_track(
             caption_words(narration, tb, lead_in, total), options.captions, fmt, script.language
         ),

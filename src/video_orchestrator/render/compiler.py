@@ -258,7 +258,10 @@ class _Builder:
         return self.clip_inputs[index]
 
     def video_clip(self, clip: VideoClip, source_file: Input) -> Stream:
-        stream = source_file.video().filter("fps", fps=self.fps)
+        stream = source_file.video()
+        if clip.rate != 1.0:  # slowed: every source frame shown longer, no loop
+            stream = stream.filter("setpts", f"PTS/{clip.rate:g}")
+        stream = stream.filter("fps", fps=self.fps)
         if clip.fit == "freeze":
             stream = stream.filter("tpad", stop=-1, stop_mode="clone")
         stream = stream.filter(
@@ -392,6 +395,8 @@ class _Builder:
         return one("concat", run, n=len(run), v=1, a=0)
 
     def watermark(self, video: Stream, overlay: ImageOverlay, total: int) -> Stream:
+        if overlay.motion != "none" or overlay.fade > 0:
+            return self.moving_overlay(video, overlay, total)
         logo = Input(overlay.path).video().filter("scale", w=overlay.width, h=-1)
         logo = logo.filter("format", "rgba").filter("colorchannelmixer", aa=overlay.opacity)
         m = overlay.margin
@@ -401,12 +406,48 @@ class _Builder:
             "bottom-left": (f"{m}", f"H-h-{m}"),
             "bottom-right": (f"W-w-{m}", f"H-h-{m}"),
             "center": ("(W-w)/2", "(H-h)/2"),
+            "top": ("(W-w)/2", f"{m}"),
         }[overlay.corner]
         end = overlay.end if overlay.end is not None else total
         if overlay.start == 0 and end >= total:
             return one("overlay", [video, logo], x=x, y=y)
         enable = f"between(n,{overlay.start},{end - 1})"
         return one("overlay", [video, logo], x=x, y=y, enable=enable)
+
+    def moving_overlay(self, video: Stream, overlay: ImageOverlay, total: int) -> Stream:
+        """An image shown from ``start`` to ``end``, faded in and out, drifting if it floats.
+
+        The image is decoded once and held for its frames (as stills are), its timestamps
+        moved to its start, so the overlay shows nothing before it and nothing after it.
+        """
+        end = overlay.end if overlay.end is not None else total
+        frames = end - overlay.start
+        picture = Input(overlay.path).video().filter("scale", w=overlay.width, h=-1)
+        picture = picture.filter("format", "rgba")
+        if overlay.opacity < 1:
+            picture = picture.filter("colorchannelmixer", aa=overlay.opacity)
+        picture = self.hold(picture, frames)
+        fade = min(overlay.fade, frames // 2)
+        if fade > 0:
+            picture = picture.filter("fade", t="in", s=0, n=fade, alpha=1).filter(
+                "fade", t="out", s=frames - fade, n=fade, alpha=1
+            )
+        if overlay.start:
+            picture = picture.filter("setpts", f"PTS+{overlay.start}/({self.fps}*TB)")
+        m = overlay.margin
+        x, y = {
+            "top-left": (f"{m}", f"{m}"),
+            "top-right": (f"W-w-{m}", f"{m}"),
+            "bottom-left": (f"{m}", f"H-h-{m}"),
+            "bottom-right": (f"W-w-{m}", f"H-h-{m}"),
+            "center": ("(W-w)/2", "(H-h)/2"),
+            "top": ("(W-w)/2", f"{m}"),
+        }[overlay.corner]
+        if overlay.motion == "float":
+            # A slow bob (4 s) and sway (7 s), a few percent of the picture's size.
+            x = f"{x}+w*0.03*sin(2*PI*t/7)"
+            y = f"{y}+h*0.04*sin(2*PI*t/4)"
+        return one("overlay", [video, picture], x=x, y=y, eof_action="pass")
 
     # ------------------------------------------------ audio
 

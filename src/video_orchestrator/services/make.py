@@ -23,7 +23,12 @@ from video_orchestrator.errors import (
     ScriptError,
     VoiceNotFoundError,
 )
-from video_orchestrator.pipeline.build_spec import VideoFormat, build_spec, thumbnail_spec
+from video_orchestrator.pipeline.build_spec import (
+    VideoFormat,
+    build_spec,
+    illustration_size,
+    thumbnail_spec,
+)
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.media import (
     MediaItem,
@@ -32,6 +37,7 @@ from video_orchestrator.pipeline.media import (
     scan_media,
     scene_media,
 )
+from video_orchestrator.pipeline.scene_look import OPENMOJI_CREDIT, scene_illustrations
 from video_orchestrator.pipeline.script import generate_script
 from video_orchestrator.pipeline.script_import import script_from_text
 from video_orchestrator.pipeline.sounds import SoundFile, find_bed, find_effect, sound_file
@@ -508,6 +514,27 @@ class MakeVideo:
             reporter.progress("media", done + (1 - done) * (index + 1) / max(len(chosen), 1))
         return prepared
 
+    def _illustrations(
+        self,
+        script: Script,
+        media: list[MediaItem | None],
+        request: MakeRequest,
+        credits: list[dict[str, object]],
+    ) -> list[str | None]:
+        """The pictures of the generated scenes (OpenMoji, credited when one is used)."""
+        if not request.options.background.illustrations:
+            return []
+        fmt = video_format(self.ctx.preset(request.platform))
+        pictures = scene_illustrations(
+            [(scene.keywords, scene.narration) for scene in script.scenes],
+            [index >= len(media) or media[index] is None for index in range(len(script.scenes))],
+            self.ctx.cache,
+            size=illustration_size(fmt.width),
+        )
+        if any(pictures):
+            credits.append(dict(OPENMOJI_CREDIT))
+        return pictures
+
     @staticmethod
     def _audio_file(path: Path, what: str) -> str:
         """``path`` resolved, once it is known to be a file with sound."""
@@ -593,6 +620,7 @@ class MakeVideo:
         media = self._media(script, request, recording, narration, credits)
         bed, made = self._made_sounds(request, music, effect)
         credits.extend(sound.sound.credit() for sound in (bed, made) if sound is not None)
+        pictures = self._illustrations(script, media, request, credits)
         spec = build_spec(
             script,
             narration,
@@ -603,6 +631,7 @@ class MakeVideo:
             effect=str(made.path) if made is not None else effect,
             effect_onset=made.sound.onset if made is not None else None,
             platform=preset.name,
+            illustrations=pictures,
         )
         run = _Run(
             source=source,

@@ -106,6 +106,15 @@ class VideoClip(_ClipBase):
         "loop", description="what to do when the source is shorter than the clip"
     )
     mute: bool = True
+    rate: float = Field(
+        1.0,
+        ge=0.25,
+        le=1.0,
+        description=(
+            "playback speed of the source: below 1 slows it (a short clip fills a longer scene "
+            "without a visible loop); source_in counts frames of the slowed stream"
+        ),
+    )
 
 
 class ImageClip(_ClipBase):
@@ -148,7 +157,7 @@ class Box(_Model):
     right: int = Field(0, ge=0)
 
 
-Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right", "center"]
+Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right", "center", "top"]
 
 
 class TextOverlay(_Model):
@@ -167,7 +176,7 @@ class TextOverlay(_Model):
 
 
 class ImageOverlay(_Model):
-    """A logo or watermark image."""
+    """A logo or watermark image, or a scene's illustration (``motion="float"``)."""
 
     kind: Literal["image"] = "image"
     path: str = Field(min_length=1)
@@ -177,6 +186,10 @@ class ImageOverlay(_Model):
     margin: int = Field(48, ge=0)
     width: int = Field(180, ge=8, le=4096, description="scaled width in px (aspect kept)")
     opacity: float = Field(0.85, ge=0, le=1)
+    motion: Literal["none", "float"] = Field(
+        "none", description="float: a slow drift up and down and side to side (illustrations)"
+    )
+    fade: Frames = Field(0, description="frames of fade in at the start and out at the end")
 
 
 Overlay = Annotated[TextOverlay | ImageOverlay, Field(discriminator="kind")]

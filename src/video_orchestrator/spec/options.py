@@ -58,6 +58,13 @@ class BackgroundSettings(_Options):
         ),
     )
     ken_burns: bool = Field(True, description="slow zoom and pan over still images")
+    illustrations: bool = Field(
+        True,
+        description=(
+            "a large colour emoji (OpenMoji, CC BY-SA 4.0) drawn on each generated scene whose "
+            "keywords name one; a scene whose words name none gets no picture"
+        ),
+    )
     transition: TransitionKind = Field("fade", description="how one scene hands over to the next")
 
 
