@@ -30,12 +30,14 @@ def send(
     provider: str,
     max_retries: int,
     refusal: Callable[[httpx.Response], str | None] = lambda _: None,
+    secret: str = "",
     sleep: Callable[[float], None] = time.sleep,
     **kwargs: Any,
 ) -> httpx.Response:
     """One request with the transport's retries (429 honouring ``Retry-After``, 5xx with
     backoff); a 2xx answer, or :class:`ContentRefused` when ``refusal`` finds the service's
-    content-policy explanation in the error answer, or the transport's error."""
+    content-policy explanation in the error answer, or the transport's error. ``secret`` (the
+    key) is kept out of every message, even when the service echoes it back."""
     response = transport.send(
         client,
         method,
@@ -64,8 +66,11 @@ def send(
         return response
     refused = refusal(response)
     if refused is not None:
-        raise refused_error(provider, refused)
-    raise transport.failure(response, provider)
+        raise refused_error(provider, transport.redact(refused, [secret]))
+    error = transport.failure(response, provider)
+    error.message = transport.redact(error.message, [secret])
+    error.args = (error.message,)
+    raise error
 
 
 def refused_error(provider: str, detail: str) -> ContentRefused:

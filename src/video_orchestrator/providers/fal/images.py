@@ -109,7 +109,7 @@ class FalFlux(Provider[FalSettings]):
     def _get(self, url: str) -> Any:
         response = _images.send(
             self._client, "GET", url, provider=self.name, max_retries=self._max_retries,
-            sleep=self._sleep, headers={"Authorization": f"Key {self._key}"},
+            sleep=self._sleep, secret=self._key, headers={"Authorization": f"Key {self._key}"},
         )  # fmt: skip
         return transport.json_body(response, self.name)
 
@@ -127,6 +127,7 @@ class FalFlux(Provider[FalSettings]):
                 provider=self.name,
                 max_retries=self._max_retries,
                 sleep=self._sleep,
+                secret=self._key,
                 headers={"Authorization": f"Key {self._key}"},
                 json={
                     "prompt": prompt.text(),

@@ -122,6 +122,7 @@ class OpenAIImages(Provider[OpenAIImagesSettings]):
             provider=self.name,
             max_retries=self._max_retries,
             refusal=_refusal,
+            secret=self._key,
             headers={"Authorization": f"Bearer {self._key}"},
             json=body,
         )

@@ -132,6 +132,7 @@ class StabilityImages(Provider[StabilitySettings]):
             provider=self.name,
             max_retries=self._max_retries,
             refusal=_refusal,
+            secret=self._key,
             headers={"Authorization": f"Bearer {self._key}", "Accept": "image/*"},
             files=form,
         )
