@@ -139,8 +139,14 @@ class ImageServer(HTTPTestServer):
 
     def _stability(self, request: Recorded, endpoint: str) -> Reply:
         if request.headers.get("authorization") != f"Bearer {KEY}":
-            return Reply(401, {"id": "e1", "name": "unauthorized",
-                               "errors": ["authorization: invalid or missing API key"]})  # fmt: skip
+            return Reply(
+                401,
+                {
+                    "id": "e1",
+                    "name": "unauthorized",
+                    "errors": ["authorization: invalid or missing API key"],
+                },
+            )
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             return _stability_bad("content-type must be multipart/form-data")
         accept = request.headers.get("accept", "")

@@ -47,8 +47,15 @@ def make(name: str, server: ImageServer, *, key: str = KEY, model: str | None = 
     if name == "stability":
         return StabilityImages(api_key=key, base_url=server.base_url, model=model or "core",
                                max_retries=retries, client=client)  # fmt: skip
-    return FalFlux(api_key=key, queue_url=server.base_url, model=model or "fal-ai/flux/schnell",
-                   poll_interval=0, max_retries=retries, client=client, timeout=timeout)  # fmt: skip
+    return FalFlux(
+        api_key=key,
+        queue_url=server.base_url,
+        model=model or "fal-ai/flux/schnell",
+        poll_interval=0,
+        max_retries=retries,
+        client=client,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(params=ADAPTERS)
@@ -185,7 +192,9 @@ def test_dall_e_3_asks_for_1024x1792_as_base64(server: ImageServer, tmp_path: Pa
 
 
 def test_a_url_answer_is_downloaded_without_the_key(server: ImageServer, tmp_path: Path) -> None:
-    server.replies.append(Reply(200, {"created": 1, "data": [{"url": f"{server.base_url}/files/x.png"}]}))
+    server.replies.append(
+        Reply(200, {"created": 1, "data": [{"url": f"{server.base_url}/files/x.png"}]})
+    )
     from tests.image_servers import picture
 
     server.files["x.png"] = picture(1024, 1792)
