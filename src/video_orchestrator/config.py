@@ -201,7 +201,48 @@ class Settings(BaseSettings):
         description="Smallest usable stock rendition: pixels on its short side (720 = HD).",
     )
 
-    @field_validator("stock_providers", "pexels_api_keys", "pixabay_api_keys", mode="before")
+    # --- image generation (OpenAI Images, Stability AI, FLUX on fal.ai; ADR 0024) ---
+    image_providers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Image generators in the order tried for scenes with no footage of "
+        "their own, e.g. `openai-images,stability,fal`; empty: no generated pictures.",
+    )
+    openai_images_api_key: str | None = Field(
+        default=None, repr=False, description="OpenAI API key for image generation."
+    )
+    openai_images_base_url: str = Field(
+        default="https://api.openai.com", description="OpenAI Images endpoint."
+    )
+    openai_images_model: str = Field(
+        default="gpt-image-1", description="OpenAI image model: gpt-image-1 or dall-e-3."
+    )
+    stability_api_key: str | None = Field(
+        default=None, repr=False, description="Stability AI API key."
+    )
+    stability_base_url: str = Field(
+        default="https://api.stability.ai", description="Stability AI endpoint."
+    )
+    stability_model: str = Field(
+        default="core", description="Stable Image model: core, ultra, or an sd3.5 model."
+    )
+    fal_api_key: str | None = Field(default=None, repr=False, description="fal.ai API key.")
+    fal_queue_url: str = Field(
+        default="https://queue.fal.run", description="fal.ai queue endpoint."
+    )
+    fal_model: str = Field(default="fal-ai/flux/schnell", description="The FLUX model on fal.ai.")
+    fal_poll_interval: float = Field(
+        default=1.0, ge=0, description="Seconds between two looks at a queued fal.ai request."
+    )
+    image_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds one generated picture may take."
+    )
+    image_max_retries: int = Field(
+        default=2, ge=0, description="Retries of an image request answered 429 or 5xx."
+    )
+
+    @field_validator(
+        "stock_providers", "image_providers", "pexels_api_keys", "pixabay_api_keys", mode="before"
+    )
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         """``a,b`` or ``["a", "b"]`` from the environment; lists from TOML as they are."""

@@ -29,6 +29,7 @@ nothing else should reach a user.
     │   ├── ProviderUnavailable    could not reach it / timed out / 5xx
     │   ├── ProviderRateLimited    it answered 429 (``retry_after`` s when it said)
     │   ├── ProviderAuthError      it refused the credentials (401/403)
+    │   ├── ContentRefused         it refused the prompt or its output (content policy)
     │   └── AllProvidersFailed     every provider of a fallback chain failed
     ├── StorageError               the database or file storage failed
     ├── RenderError                FFmpeg failed or was cancelled
@@ -174,6 +175,13 @@ class ProviderRateLimited(ProviderError):
 
 class ProviderAuthError(ProviderError):
     """The provider refused the credentials (401/403)."""
+
+
+class ContentRefused(ProviderError):
+    """The provider refused the request or withheld its output under its content policy
+    (an image generator's moderation); asking again with the same prompt will not help."""
+
+    reason = "refused by its content policy"
 
 
 class AllProvidersFailed(ProviderError):

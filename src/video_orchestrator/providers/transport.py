@@ -300,9 +300,15 @@ def request(
         ),
         **kwargs,
     )
-    status = response.status_code
-    if status < 400:
+    if response.status_code < 400:
         return response
+    raise failure(response, provider)
+
+
+def failure(response: httpx.Response, provider: str) -> ProviderError:
+    """The error of the tree for an error answer of ``provider``, in the words every family
+    uses (what went wrong, the provider's own explanation, what to do)."""
+    status = response.status_code
     message = response_detail(response)
     if status in (401, 403):
         text = (
@@ -313,12 +319,12 @@ def request(
         after = advised_wait(response)
         when = f" after {after:.0f} s" if after is not None else " later"
         text = f"{provider} is rate limiting requests (HTTP 429: {message}); try again{when}."
-        raise status_error(status, text, retry_after=after)
+        return status_error(status, text, retry_after=after)
     elif status >= 500:
         text = f"{provider} failed (HTTP {status}: {message}); try again later."
     else:
         text = f"{provider} rejected the request (HTTP {status}: {message})."
-    raise status_error(status, text)
+    return status_error(status, text)
 
 
 #: seconds; a longer advised wait is reported by :func:`request` instead of slept

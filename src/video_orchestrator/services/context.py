@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 from video_orchestrator.config import Settings
@@ -18,6 +18,7 @@ from video_orchestrator.pipeline.script_writer import words_per_minute
 from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
 from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_ENTRY_POINTS
+from video_orchestrator.ports.images import ImageGenerator
 from video_orchestrator.ports.llm import LLMProvider
 from video_orchestrator.ports.music import SoundLibrary
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
@@ -39,8 +40,10 @@ class AppContext:
         tts: Mapping[str, TTSProvider] | None = None,
         llm: LLMProvider | None = None,
         db: Database | None = None,
+        images: Sequence[ImageGenerator] | None = None,
     ) -> None:
-        """``tts`` and ``llm`` replace the registered providers (tests, embedding)."""
+        """``tts``, ``llm`` and ``images`` replace the registered providers (tests,
+        embedding)."""
         self.settings = settings
         self._lock = threading.Lock()
         self._tts: dict[str, TTSProvider] = dict(tts or {})
@@ -49,6 +52,8 @@ class AppContext:
             self.__dict__["llm"] = llm
         if db is not None:
             self.__dict__["db"] = db
+        if images is not None:
+            self.__dict__["images"] = list(images)
 
     def with_stored_secrets(self) -> AppContext:
         """This context, with provider secrets saved through the API filled into the
@@ -123,6 +128,14 @@ class AppContext:
         if not isinstance(built, SoundLibrary):
             raise ConfigError(f"the sound library {name!r} is not a sound library")
         return built
+
+    @cached_property
+    def images(self) -> list[ImageGenerator]:
+        """The image generators ``VO_IMAGE_PROVIDERS`` names, in the order tried (empty:
+        no generated pictures)."""
+        from video_orchestrator.services.images import build_image_generators
+
+        return build_image_generators(self.settings)
 
     @cached_property
     def presets(self) -> dict[str, PlatformPreset]:

@@ -30,6 +30,7 @@ from video_orchestrator.pipeline.build_spec import (
     thumbnail_spec,
 )
 from video_orchestrator.pipeline.cache import cache_key
+from video_orchestrator.pipeline.images import generated_pictures
 from video_orchestrator.pipeline.media import (
     MediaItem,
     assign_media,
@@ -50,6 +51,7 @@ from video_orchestrator.pipeline.stock import (
 )
 from video_orchestrator.pipeline.voice import Narration, narrate
 from video_orchestrator.platforms import PlatformPreset
+from video_orchestrator.ports.images import ImagePrompt
 from video_orchestrator.ports.tts import TTSProvider
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.render.fonts import check_coverage
@@ -502,6 +504,8 @@ class MakeVideo:
             chosen, done = found.media, 0.9
             if credits is not None:
                 credits.extend(found.credits)
+        if narration is not None:
+            chosen = self._pictures(script, request, chosen, fmt, reporter, credits)
         prepared: list[MediaItem | None] = []
         for index, item in enumerate(chosen):
             if item is not None:
@@ -534,6 +538,32 @@ class MakeVideo:
         if any(pictures):
             credits.append(dict(OPENMOJI_CREDIT))
         return pictures
+
+    def _pictures(
+        self,
+        script: Script,
+        request: MakeRequest,
+        chosen: list[MediaItem | None],
+        fmt: VideoFormat,
+        reporter: Reporter,
+        credits: list[dict[str, object]] | None,
+    ) -> list[MediaItem | None]:
+        """Generated pictures for the scenes still open, when image generators are
+        configured (ADR 0024); a scene none could draw keeps its generated background."""
+        if not self.ctx.images or all(item is not None for item in chosen):
+            return chosen
+        prompts = [
+            ImagePrompt(scene.narration, tuple(scene.keywords), request.genre)
+            for scene in script.scenes
+        ]
+        pictures = generated_pictures(
+            self.ctx.images, chosen, prompts, self.ctx.cache, width=fmt.width, height=fmt.height
+        )
+        for notice in pictures.notices:
+            reporter.notice(notice)
+        if credits is not None:
+            credits.extend(pictures.credits)
+        return pictures.media
 
     @staticmethod
     def _audio_file(path: Path, what: str) -> str:

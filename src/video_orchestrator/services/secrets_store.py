@@ -27,6 +27,9 @@ SECRET_NAMES = (
     "elevenlabs_api_key",
     "pexels_api_keys",
     "pixabay_api_keys",
+    "openai_images_api_key",
+    "stability_api_key",
+    "fal_api_key",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
 

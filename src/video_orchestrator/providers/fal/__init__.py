@@ -1,0 +1,1 @@
+"""FLUX on fal.ai through its queue API."""

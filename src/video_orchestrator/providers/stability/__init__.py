@@ -1,0 +1,1 @@
+"""Stability AI Stable Image (``/v2beta/stable-image/generate``)."""
