@@ -154,10 +154,17 @@ def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: T
         "anchor": "bottom",
         "max_words": None,
     }
-    assert project["background"] == {"assets": [], "ken_burns": True, "transition": "fade"}
+    assert project["background"] == {
+        "assets": [],
+        "ken_burns": True,
+        "transition": "fade",
+        "illustrations": True,
+    }
     assert project["audio"] == {
+        "music": "auto",
+        "sfx": None,
         "music_asset": None,
-        "music_gain_db": -14.0,
+        "music_gain_db": -8.0,
         "ducking": True,
         "ducking_strength": 8.0,
         "loudness_lufs": None,
@@ -181,8 +188,15 @@ def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: T
             "anchor": "middle",
             "max_words": 12,
         },
-        "background": {"assets": [], "ken_burns": False, "transition": "circleopen"},
+        "background": {
+            "assets": [],
+            "ken_burns": False,
+            "transition": "circleopen",
+            "illustrations": False,
+        },
         "audio": {
+            "music": "calm",
+            "sfx": "whoosh",
             "music_asset": None,
             "music_gain_db": -20.0,
             "ducking": True,

@@ -21,13 +21,17 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def vo(tmp_path: Path, shared_cache: Path) -> VoRunner:
     """Run the real ``vo`` command in a subprocess with isolated settings."""
 
-    def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, timeout: float = 240, settings: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """``settings``: more environment for this run, e.g. ``{"VO_LLM_PROVIDERS": "fake"}``."""
         env = {
             **os.environ,
             "VO_CACHE_DIR": str(shared_cache),
             "VO_DATA_DIR": str(tmp_path / "data"),
             "XDG_CONFIG_HOME": str(tmp_path / "config"),
             "COLUMNS": "200",
+            **(settings or {}),
         }
         env.pop("VO_LLM_BASE_URL", None)
         env.pop("VO_DEBUG", None)

@@ -19,7 +19,10 @@ def test_a_csv_of_topics_becomes_videos(vo: VoRunner, tmp_path: Path) -> None:
         "the moon,facts,shorts,fake:fake-en,15\n",
         encoding="utf-8",
     )
-    result = vo("batch", str(topics), "-o", str(tmp_path / "out"))
+    # topics need a script writer: the fake language model stands in for a configured one
+    result = vo(
+        "batch", str(topics), "-o", str(tmp_path / "out"), settings={"VO_LLM_PROVIDERS": "fake"}
+    )
     assert result.returncode == 0, result.stderr
     assert "2 jobs queued" in result.stderr
     videos = sorted((tmp_path / "out").glob("*.mp4"))

@@ -18,7 +18,12 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.progress import SilentReporter
-from video_orchestrator.spec.options import CaptionSettings, VideoOptions, VoiceSettings
+from video_orchestrator.spec.options import (
+    AudioSettings,
+    CaptionSettings,
+    VideoOptions,
+    VoiceSettings,
+)
 
 pytestmark = pytest.mark.render
 
@@ -48,6 +53,10 @@ def server(files: Path) -> Iterator[StockServer]:
         yield running
 
 
+#: Stock tests look at the stock credits alone: no made music bed (its credit is tested with it).
+STOCK_ONLY = VideoOptions(voice=VoiceSettings(voice="fake-en"), audio=AudioSettings(music="none"))
+
+
 def context(tmp_path: Path, server: StockServer, **settings: object) -> AppContext:
     options: dict[str, object] = {
         "cache_dir": tmp_path / "cache",
@@ -65,7 +74,7 @@ def test_make_uses_two_stock_clips_and_credits_them(server: StockServer, tmp_pat
     result = MakeVideo(ctx)(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             out=tmp_path / "a",
         ),
         SilentReporter(),
@@ -101,7 +110,9 @@ def test_make_uses_two_stock_clips_and_credits_them(server: StockServer, tmp_pat
         MakeRequest(
             script_text=SCRIPT,
             options=VideoOptions(
-                voice=VoiceSettings(voice="fake-en"), captions=CaptionSettings(style="pop")
+                voice=VoiceSettings(voice="fake-en"),
+                captions=CaptionSettings(style="pop"),
+                audio=AudioSettings(music="none"),
             ),
             out=tmp_path / "b",
         ),
@@ -122,7 +133,7 @@ def test_pexels_refusing_falls_back_to_the_users_media(
     result = MakeVideo(context(tmp_path, server))(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             media_dir=mine,
             out=tmp_path / "c",
         ),
@@ -147,7 +158,7 @@ def test_with_each_scene_chosen_stock_fills_only_the_open_scenes(
     result = MakeVideo(context(tmp_path, server))(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             scene_media=(mine, None),
             out=tmp_path / "f",
         ),
@@ -169,7 +180,7 @@ def test_no_stock_option_and_a_misconfigured_stock_option(
     MakeVideo(ctx)(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             stock=False,
             out=tmp_path / "d",
         ),
@@ -181,7 +192,7 @@ def test_no_stock_option_and_a_misconfigured_stock_option(
         MakeVideo(bare)(
             MakeRequest(
                 script_text=SCRIPT,
-                options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+                options=STOCK_ONLY,
                 stock=True,
                 out=tmp_path / "e",
             ),
@@ -196,7 +207,7 @@ def test_a_download_that_is_not_a_video_is_skipped(server: StockServer, tmp_path
     result = MakeVideo(context(tmp_path, server))(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             out=tmp_path / "f",
         ),
         notes,
@@ -215,7 +226,7 @@ def test_a_server_error_mid_video_still_finishes(server: StockServer, tmp_path: 
     result = MakeVideo(context(tmp_path, server))(
         MakeRequest(
             script_text=SCRIPT,
-            options=VideoOptions(voice=VoiceSettings(voice="fake-en")),
+            options=STOCK_ONLY,
             out=tmp_path / "g",
         ),
         notes,

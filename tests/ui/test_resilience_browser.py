@@ -20,15 +20,20 @@ RENDER_MS = 180_000
 
 
 def make_project(base: str, topic: str) -> str:
+    """A project with a short script of its own (no language model is configured here)."""
+    script = {
+        "topic": topic,
+        "title": topic.capitalize(),
+        "hook": f"Three things about {topic}.",
+        "scenes": [
+            {"narration": "The first thing takes a moment to say.", "keywords": ["first"]},
+            {"narration": "The second one is shorter.", "keywords": ["second"]},
+        ],
+    }
     with httpx.Client(base_url=base, timeout=30) as http:
-        made = http.post("/projects", json={"topic": topic, "target_seconds": 10})
+        made = http.post("/projects", json={"topic": topic, "target_seconds": 10, "script": script})
         assert made.status_code == 201, made.text
-        project = made.json()
-        written = http.post(
-            f"/projects/{project['id']}/script/generate", json={"version": project["version"]}
-        )
-        assert written.status_code == 200, written.text
-        return str(project["id"])
+        return str(made.json()["id"])
 
 
 def test_the_page_shows_the_true_state_after_the_server_dies_mid_render(

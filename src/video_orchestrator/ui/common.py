@@ -71,13 +71,20 @@ def tell(exc: Exception) -> None:
     ui.notify(advice(exc), type="negative", multi_line=True, close_button="OK", timeout=0)
 
 
-async def call(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+async def call(
+    fn: Callable[..., T],
+    *args: object,
+    shown_by_caller: tuple[type[Exception], ...] = (),
+    **kwargs: object,
+) -> T:
     """``fn(*args, **kwargs)`` in a worker thread. On failure the user is told and
-    :class:`Failed` is raised, so a handler can simply stop."""
+    :class:`Failed` is raised, so a handler can simply stop; errors of the types in
+    ``shown_by_caller`` are not told here (the caller shows them in the page instead)."""
     try:
         result: T = await run.io_bound(fn, *args, **kwargs)  # type: ignore[assignment]
     except Exception as exc:
-        tell(exc)
+        if not isinstance(exc, shown_by_caller):
+            tell(exc)
         raise Failed from exc
     return result
 

@@ -137,7 +137,10 @@ async def build(state: ProjectState) -> None:
                 button.disable()
                 try:
                     outcome = await call(
-                        ws.studio.generate_script, project.id, state.project.version
+                        ws.studio.generate_script,
+                        project.id,
+                        state.project.version,
+                        shown_by_caller=(NoScriptWriter,),  # the card below says it
                     )
                 except Failed as failed:
                     if isinstance(failed.__cause__, NoScriptWriter):
