@@ -81,3 +81,28 @@ def test_servers_racing_on_a_fresh_postgres_database_all_start(fresh_postgres: s
 def test_servers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path) -> None:
     for attempt in range(3):
         _race(f"sqlite:///{tmp_path / f'vo-{attempt}.db'}")
+
+
+def test_a_full_disk_is_named_as_such(tmp_path: Path) -> None:
+    """SQLite at its size limit answers "database or disk is full", as on a full disk: the
+    error says the disk is full, not that the database failed, and names no path."""
+    from sqlalchemy import event
+
+    from video_orchestrator.errors import StorageError
+    from video_orchestrator.store.tables import Project
+
+    database = Database(f"sqlite:///{tmp_path / 'small.db'}")
+    database.migrate()
+
+    def tiny(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA max_page_count = 1")  # no room for one more page
+        cursor.close()
+
+    database.engine.dispose()
+    event.listen(database.engine, "connect", tiny)
+    with pytest.raises(StorageError) as caught, database.session() as session:
+        session.add(Project(id="p" * 32, name="x" * 5000, topic="y" * 5000))
+    assert str(caught.value) == "the server's disk is full: free some space, then try again"
+    assert str(tmp_path) not in str(caught.value)
+    database.dispose()

@@ -49,6 +49,19 @@ def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
+#: What a full disk looks like from each database (SQLite, PostgreSQL).
+DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file")
+
+
+def database_problem(exc: OperationalError) -> str:
+    """One sentence for a failed database operation; a full disk is named as such (it is
+    the server's disk, not the database, that needs attention)."""
+    said = str(exc.orig or exc)
+    if any(sign in said.lower() for sign in DISK_FULL):
+        return "the server's disk is full: free some space, then try again"
+    return f"the database failed: {said.splitlines()[0]}"
+
+
 class Database:
     """One engine and its session factory. Made by the composition root, passed down."""
 
@@ -86,7 +99,7 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StorageError(f"the database failed: {exc.orig or exc}") from exc
+            raise StorageError(database_problem(exc)) from exc
         except DataError as exc:  # a value the database cannot hold (NUL byte, huge number)
             session.rollback()
             raise InputError(f"a value cannot be stored: {exc.orig or exc}") from exc
