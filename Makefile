@@ -25,7 +25,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 ## demo: install, then render a sample video offline into out/ and print its path
 demo: $(VENV)/.installed-run
-	$(BIN)/vo make --script examples/scripts/deep-ocean.json --platform tiktok -o $(OUT)/demo
+	$(BIN)/vo make --script examples/scripts/deep-ocean.json --platform tiktok --caption-style bounce -o $(OUT)/demo
 
 ## test: install the test dependencies, then lint, type-check and run the whole suite
 test: $(VENV)/.installed-dev lint typecheck unit
