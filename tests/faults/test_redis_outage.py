@@ -4,69 +4,14 @@ a 500 while /health/ready said ready)."""
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.api.conftest import ClientFactory
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PrivateRedis:
-    """A redis-server of this test's own on a free port (the machine's shared one is never
-    touched), which the test stops and starts."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = _free_port()
-        self.folder = folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                redis.Redis.from_url(self.url, socket_timeout=1).ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise AssertionError("the private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
+from tests.faults.private_redis import PrivateRedis
 
 
 @pytest.fixture
@@ -76,7 +21,7 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("redis-server is not installed")
     server = PrivateRedis(tmp_path)
-    server.start()
+    server.start()  # stopped and started again by the tests
     yield server
     server.stop()
 
