@@ -29,6 +29,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from video_orchestrator.ports.tts import WordTiming
 
 #: Languages written without spaces between words (primary subtags).
@@ -350,3 +352,13 @@ def keyword_terms(text: str, stop_words: Sequence[str] | frozenset[str]) -> list
             if term and term not in terms:
                 terms.append(term)
     return terms
+
+
+def validation_summary(exc: ValidationError) -> str:
+    """A pydantic error as one readable line: where, then what."""
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "value"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - 3
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

@@ -36,22 +36,13 @@ from video_orchestrator.services.progress import Reporter
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS
+from video_orchestrator.text import validation_summary
 
 MAX_SCRIPT_BYTES = 200_000
 
 
 def context(settings: Settings) -> AppContext:
     return AppContext(settings)
-
-
-def one_line(exc: ValidationError) -> str:
-    """A pydantic error as one readable line: where, then what."""
-    parts = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(p) for p in error["loc"]) or "value"
-        parts.append(f"{where}: {error['msg']}")
-    more = exc.error_count() - 3
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def make_request(
@@ -117,7 +108,7 @@ def make_request(
             }
         )
     except ValidationError as exc:
-        raise InputError(f"the settings are not valid: {one_line(exc)}") from exc
+        raise InputError(f"the settings are not valid: {validation_summary(exc)}") from exc
     return MakeRequest(
         topic=topic,
         script_text=script_text,
@@ -178,7 +169,9 @@ def load_spec(path: Path) -> RenderSpec:
     try:
         spec = RenderSpec.model_validate(raw)
     except ValidationError as exc:
-        raise SpecError(f"{path.name} is not a valid render spec: {one_line(exc)}") from exc
+        raise SpecError(
+            f"{path.name} is not a valid render spec: {validation_summary(exc)}"
+        ) from exc
     return spec.resolve_paths(path.resolve().parent)
 
 

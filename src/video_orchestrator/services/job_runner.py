@@ -34,13 +34,13 @@ from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload, p
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.assets import AssetService, safe_filename, sha256_of
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.facade import one_line
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.projects import ProjectService, new_id
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.store.job_queue import JobQueue, Lease
 from video_orchestrator.store.tables import Job, Output
+from video_orchestrator.text import validation_summary
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +228,9 @@ class JobRunner:
                 try:
                     workload = parse_workload(raw)
                 except ValidationError as exc:
-                    raise SpecError(f"the job's workload is not valid: {one_line(exc)}") from exc
+                    raise SpecError(
+                        f"the job's workload is not valid: {validation_summary(exc)}"
+                    ) from exc
                 if isinstance(workload, MakeWorkload):
                     files = self._make(workload, workdir, reporter, beat.cancel, lease.job_id)
                 else:
@@ -366,7 +368,7 @@ class JobRunner:
         try:
             spec = RenderSpec.model_validate(data)
         except ValidationError as exc:
-            raise SpecError(f"the render spec is not valid: {one_line(exc)}") from exc
+            raise SpecError(f"the render spec is not valid: {validation_summary(exc)}") from exc
         reporter.step("render", "Rendering the spec")
 
         def on_progress(progress: Progress) -> None:

@@ -30,7 +30,6 @@ from video_orchestrator.errors import (
 )
 from video_orchestrator.jobs.executor import Executor
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
-from video_orchestrator.services.facade import one_line
 from video_orchestrator.services.projects import (
     ProjectCreate,
     ProjectService,
@@ -43,6 +42,7 @@ from video_orchestrator.spec.vocabulary import LANGUAGE_PATTERN, TARGET_SECONDS,
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import ACTIVE, FINISHED
 from video_orchestrator.store.tables import Asset, IdempotentRequest, Job, utcnow
+from video_orchestrator.text import validation_summary
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 MAX_BATCH = 200
@@ -174,7 +174,7 @@ def parse_batch(text: str, content_type: str) -> list[BatchItem]:
         try:
             items.append(BatchItem.model_validate(row))
         except ValidationError as exc:
-            raise InputError(f"batch item {index}: {one_line(exc)}") from exc
+            raise InputError(f"batch item {index}: {validation_summary(exc)}") from exc
     return items
 
 
@@ -336,7 +336,7 @@ class JobService:
         try:
             parsed = RenderSpec.model_validate(checked)
         except ValidationError as exc:
-            raise SpecError(f"the render spec is not valid: {one_line(exc)}") from exc
+            raise SpecError(f"the render spec is not valid: {validation_summary(exc)}") from exc
         with self.db.session() as session:
             for asset_id in refs:
                 if session.get(Asset, asset_id) is None:
