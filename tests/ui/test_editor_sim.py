@@ -95,6 +95,7 @@ async def test_without_a_model_the_script_tab_says_so_and_offers_the_ways_out(
         await user.should_see("No script yet", retries=100)
         user.find("Generate script").click()
         await user.should_see("No script writer is configured", retries=100)
+        await user.should_see("does not make up a script from a topic alone")
         await user.should_see("Open Settings (a local model or a key)")
         await user.should_see("Make a script from this material")
     assert ws.projects.get(project.id).script is None

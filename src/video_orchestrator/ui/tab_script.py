@@ -144,7 +144,7 @@ async def build(state: ProjectState) -> None:
                     )
                 except Failed as failed:
                     if isinstance(failed.__cause__, NoScriptWriter):
-                        _show_no_writer(no_writer, str(failed.__cause__))
+                        _show_no_writer(no_writer)
                     return
                 finally:
                     busy.set_visibility(False)
@@ -278,12 +278,20 @@ async def build(state: ProjectState) -> None:
     state.on_reload(script_part.refresh)
 
 
-def _show_no_writer(box: ui.column, message: str) -> None:
+#: The studio's words for NoScriptWriter (its own message speaks of CLI flags and settings).
+NO_WRITER = (
+    "The studio does not make up a script from a topic alone. Paste an article, notes or a "
+    "transcript below and choose “Make a script from this material”, paste your own script, "
+    "or connect a language model in Settings: a local one (Ollama, llama.cpp) or a key."
+)
+
+
+def _show_no_writer(box: ui.column) -> None:
     """Why no script came from the topic, plainly, with the ways out one click away."""
     box.clear()
     with box, ui.card().classes("w-full bg-orange-1"):
         ui.label("No script writer is configured").classes("text-subtitle1 text-weight-medium")
-        ui.label(message[:1].upper() + message[1:]).classes("text-body2")
+        ui.label(NO_WRITER).classes("text-body2")
         with ui.row().classes("gap-4"):
             ui.link("Open Settings (a local model or a key)", "/settings").classes("text-primary")
             ui.label("or paste an article, notes or your script below").classes("text-body2")
