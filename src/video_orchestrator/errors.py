@@ -30,7 +30,8 @@ nothing else should reach a user.
     │   ├── ProviderRateLimited    it answered 429 (``retry_after`` s when it said)
     │   ├── ProviderAuthError      it refused the credentials (401/403)
     │   ├── ContentRefused         it refused the prompt or its output (content policy)
-    │   └── AllProvidersFailed     every provider of a fallback chain failed
+    │   ├── AllProvidersFailed     every provider of a fallback chain failed
+    │   └── OutcomeUnknown         a request may have taken effect; its answer was lost
     ├── StorageError               the database or file storage failed
     ├── RenderError                FFmpeg failed or was cancelled
     │   └── RenderCancelled
@@ -193,6 +194,12 @@ class AllProvidersFailed(ProviderError):
         self.calls = tuple(calls)
         self.reason = "; ".join(f"{f.provider}: {f.reason}" for f in self.failures)
         super().__init__(f"no language model answered ({self.reason})")
+
+
+class OutcomeUnknown(ProviderError):
+    """A request that changes something (an upload, a publish) may or may not have taken
+    effect: the connection broke or timed out after it was sent. Retrying blindly could do
+    it twice; the platform must be asked first (``ports.publishing``: reconcile)."""
 
 
 class RenderError(VoError):

@@ -40,6 +40,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.ConfigError, 503, "server-misconfigured"),
     (e.ProviderRateLimited, 503, "provider-rate-limited"),
     (e.ProviderUnavailable, 503, "provider-unavailable"),
+    (e.OutcomeUnknown, 502, "outcome-unknown"),
     (e.ProviderError, 502, "provider-error"),
     (e.StorageError, 503, "storage-unavailable"),
     (e.RenderCancelled, 409, "cancelled"),
