@@ -190,7 +190,7 @@ class Checkpoint:
         confirmed = data.get("confirmed_bytes") or 0
         return Checkpoint(
             stage=str(data.get("stage") or "start"),
-            remote={str(k): str(v) for k, v in dict(remote).items()}  # type: ignore[call-overload]
+            remote={str(k): str(v) for k, v in dict(remote).items()}
             if isinstance(remote, Mapping)
             else {},
             confirmed_bytes=int(confirmed) if isinstance(confirmed, int | str) else 0,
