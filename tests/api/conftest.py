@@ -28,9 +28,11 @@ from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.store.tables import Base
 
 PG_ADMIN = os.environ.get("VO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = "outputs, jobs, llm_usage, assets, projects, api_keys, provider_secrets, idempotency_keys"
+#: Every table of the schema, emptied between PostgreSQL tests.
+TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
 FAKE_VOICE = "fake:fake-en"
 #: A raw upload's headers: its media type (the server refuses an upload without one).
 RAW = {"content-type": "application/octet-stream"}

@@ -35,12 +35,25 @@ class RenderSpecWorkload(_Workload):
     filename: str = Field("video", max_length=100)
 
 
-Workload = Annotated[MakeWorkload | RenderSpecWorkload, Field(discriminator="kind")]
+class MaintenanceWorkload(_Workload):
+    """Tidy the store: expired web-UI sessions and forgotten Idempotency-Keys (a task, run on
+    a schedule; ADR 0025)."""
+
+    kind: Literal["maintenance"] = "maintenance"
+
+
+#: The workloads that render a video (the rest are tasks: work without outputs, ADR 0025).
+RenderWorkload = MakeWorkload | RenderSpecWorkload
+#: Tasks: each kind has its handler in ``services/tasks.py`` (HANDLERS).
+TaskWorkload = MaintenanceWorkload
+RENDER_KINDS = ("make", "render_spec")
+
+Workload = Annotated[RenderWorkload | TaskWorkload, Field(discriminator="kind")]
 
 
 class WorkloadEnvelope(BaseModel):
     workload: Workload
 
 
-def parse_workload(data: dict[str, Any]) -> MakeWorkload | RenderSpecWorkload:
+def parse_workload(data: dict[str, Any]) -> RenderWorkload | TaskWorkload:
     return WorkloadEnvelope.model_validate({"workload": data}).workload

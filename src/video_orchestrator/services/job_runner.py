@@ -36,6 +36,7 @@ from video_orchestrator.services.assets import AssetService, safe_filename, sha2
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.make import MakeRequest, MakeVideo
 from video_orchestrator.services.projects import ProjectService, new_id
+from video_orchestrator.services.tasks import HANDLERS
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.store.job_queue import JobQueue, Lease
@@ -233,8 +234,12 @@ class JobRunner:
                     ) from exc
                 if isinstance(workload, MakeWorkload):
                     files = self._make(workload, workdir, reporter, beat.cancel, lease.job_id)
-                else:
+                elif isinstance(workload, RenderSpecWorkload):
                     files = self._render_spec(workload, workdir, reporter, beat.cancel)
+                else:  # a task (ADR 0025): its handler does the work, no outputs
+                    reporter.step("task", f"Running {workload.kind}")
+                    HANDLERS[workload.kind](self.ctx, workload, reporter, beat.cancel)
+                    files = {}
                 outputs = []
                 for kind, path in files.items():
                     if attempt.stopped():
@@ -298,7 +303,7 @@ class JobRunner:
         )
         return stopped
 
-    # -- the two kinds of work -------------------------------------------------------------
+    # -- the two kinds of render -----------------------------------------------------------
 
     def _make(
         self,

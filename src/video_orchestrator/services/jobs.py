@@ -29,7 +29,12 @@ from video_orchestrator.errors import (
     SpecError,
 )
 from video_orchestrator.jobs.executor import Executor
-from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload
+from video_orchestrator.jobs.workload import (
+    RENDER_KINDS,
+    MakeWorkload,
+    RenderSpecWorkload,
+    TaskWorkload,
+)
 from video_orchestrator.services.projects import (
     ProjectCreate,
     ProjectService,
@@ -104,6 +109,9 @@ class JobOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    not_before: datetime | None = Field(
+        None, description="a task that waits for its time is not started before this moment"
+    )
     outputs: list[OutputOut]
 
 
@@ -309,6 +317,42 @@ class JobService:
         (job_id,) = self._create(build)["jobs"]
         return self.get(str(job_id))
 
+    def submit_task(
+        self,
+        workload: TaskWorkload,
+        *,
+        not_before: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> JobOut:
+        """A task job (ADR 0025), started once ``not_before`` has come (now when None). With a
+        ``dedupe_key``, "this job, once": if a job with that key exists it is returned and
+        nothing is created, whoever asks and however often."""
+        if dedupe_key is not None:
+            existing = self._by_dedupe_key(dedupe_key)
+            if existing is not None:
+                return existing
+
+        def build(session: Session) -> dict[str, Any]:
+            job = self._job(
+                workload.kind, workload.model_dump(), not_before=not_before, dedupe_key=dedupe_key
+            )
+            session.add(job)
+            return {"jobs": [job.id]}
+
+        try:
+            (job_id,) = self._create(build)["jobs"]
+        except IntegrityError:
+            existing = self._by_dedupe_key(dedupe_key) if dedupe_key is not None else None
+            if existing is None:
+                raise
+            return existing  # a twin submit came first
+        return self.get(str(job_id))
+
+    def _by_dedupe_key(self, key: str) -> JobOut | None:
+        with self.db.session() as session:
+            row = session.scalar(select(Job).where(Job.dedupe_key == key))
+            return _out(row) if row is not None else None
+
     def validate_spec(self, spec: dict[str, Any]) -> RenderSpec:
         """Validate a spec given through the API: shape, and every ``asset:<id>`` exists."""
         refs: list[str] = []
@@ -389,11 +433,13 @@ class JobService:
         status: JobStatus | None = None,
         project_id: str | None = None,
         batch_id: str | None = None,
+        kinds: tuple[str, ...] = RENDER_KINDS,
         limit: int = 50,
         offset: int = 0,
     ) -> JobPage:
+        """Jobs newest first; renders only unless ``kinds`` names task kinds too."""
         with self.db.session() as session:
-            stmt = select(Job)
+            stmt = select(Job).where(Job.kind.in_(kinds))
             if status:
                 stmt = stmt.where(Job.status == status)
             if project_id:

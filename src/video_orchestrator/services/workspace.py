@@ -14,6 +14,7 @@ from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
+from video_orchestrator.jobs.workload import MaintenanceWorkload
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -22,6 +23,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
+from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
 from video_orchestrator.services.ui_sessions import UiSessionService
@@ -29,6 +31,9 @@ from video_orchestrator.services.usage import UsageService
 from video_orchestrator.services.worker import worker_runner
 
 logger = logging.getLogger(__name__)
+
+#: How often the store is tidied (expired sessions, forgotten idempotency keys).
+MAINTENANCE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Workspace:
             lifetime=timedelta(hours=settings.ui_session_max_hours),
         )
         self.usage = UsageService(ctx.db)
+        self.schedules = ScheduleService(ctx.db, max_attempts=settings.job_max_attempts)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()
         self._stop = threading.Event()
@@ -79,6 +85,7 @@ class Workspace:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self, *, sync_seconds: float = 2.0) -> None:
+        self.schedules.every("maintenance", MaintenanceWorkload(), seconds=MAINTENANCE_SECONDS)
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
@@ -89,10 +96,21 @@ class Workspace:
 
     def _sync_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):
-            try:
-                self.executor.sync()
-            except VoError:
-                logger.warning("executor sync failed", exc_info=True)
+            self.sync()
+
+    def sync(self) -> None:
+        """One beat of the sync thread: scheduled tasks whose slot has come become jobs
+        (ADR 0025), and the executor replaces dead workers, requeues stale jobs and sends
+        the jobs the broker was not handed."""
+        try:
+            for job_id in self.schedules.tick():
+                self.executor.submit(job_id)
+        except VoError:
+            logger.warning("the schedules could not be run", exc_info=True)
+        try:
+            self.executor.sync()
+        except VoError:
+            logger.warning("executor sync failed", exc_info=True)
 
     def stop(self) -> None:
         self._stop.set()

@@ -68,6 +68,11 @@ class Lease:
     attempt: int
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    """A job whose time has come: it has no ``not_before``, or that moment has passed."""
+    return or_(Job.not_before.is_(None), Job.not_before <= now)
+
+
 def _owned(lease: Lease) -> ColumnElement[bool]:
     return (
         (Job.id == lease.job_id)
@@ -100,7 +105,7 @@ class JobQueue:
             with self.db.session() as session:
                 candidate = session.scalar(
                     select(Job.id)
-                    .where(Job.status == "queued")
+                    .where(Job.status == "queued", _due(utcnow()))
                     .order_by(Job.created_at, Job.id)
                     .limit(1)
                 )
@@ -313,11 +318,15 @@ class JobQueue:
 
     def waiting_since(self, job_id: str) -> datetime | None:
         """When ``job_id`` was (last) queued, while it waits to be sent; None when it is not
-        queued (running, finished, cancelled) or gone: nothing to send."""
+        queued (running, finished, cancelled), not due yet (the outbox sweep sends it when its
+        ``not_before`` comes) or gone: nothing to send now."""
         with self.db.session() as session:
             return session.scalar(
                 select(Job.updated_at).where(
-                    Job.id == job_id, Job.status == "queued", Job.cancel_requested.is_(False)
+                    Job.id == job_id,
+                    Job.status == "queued",
+                    Job.cancel_requested.is_(False),
+                    _due(utcnow()),
                 )
             )
 
@@ -334,6 +343,7 @@ class JobQueue:
                     Job.cancel_requested.is_(False),
                     or_(Job.sent_at.is_(None), Job.sent_at != Job.updated_at),
                     Job.updated_at < cutoff,
+                    _due(utcnow()),
                 )
                 .order_by(Job.created_at, Job.id)
                 .limit(limit)

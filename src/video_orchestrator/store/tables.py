@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -106,7 +107,7 @@ class Job(Base):
         ForeignKey("projects.id", ondelete="SET NULL"), nullable=True
     )
     batch_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    kind: Mapped[str] = mapped_column(String(32))  # make | render_spec
+    kind: Mapped[str] = mapped_column(String(32))  # make | render_spec | a task's kind
     workload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     step: Mapped[str] = mapped_column(String(64), default="")
@@ -126,12 +127,37 @@ class Job(Base):
     #: The outbox mark (ADR 0018): the ``updated_at`` of the queued job the broker was last
     #: handed. A queued job whose mark differs (never sent, or queued again since) is unsent.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: A job that waits for its time (ADR 0025): no worker claims it, and the broker is not
+    #: handed it, before ``not_before``.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: A caller's name for "this job, once" (a schedule's slot, a post's next step): a second
+    #: submit with the same key gets the existing job.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     outputs: Mapped[list[Output]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="Output.kind"
     )
 
-    __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_jobs_status_created", "status", "created_at"),
+        UniqueConstraint("dedupe_key", name="uq_jobs_dedupe_key"),
+    )
+
+
+class Schedule(Base):
+    """Work done again and again (ADR 0025): every ``every_seconds`` a job of ``workload`` is
+    created, once per slot whatever the number of servers ticking (``next_run_at`` moves by a
+    conditional UPDATE, and the slot's job carries a dedupe key)."""
+
+    __tablename__ = "schedules"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    workload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class IdempotentRequest(Base):

@@ -1,0 +1,60 @@
+"""Tasks: jobs that do work other than rendering (ADR 0025) — publish a post, poll the trend
+sources, pull metrics, send a report, tidy the store. Each kind of task workload
+(``jobs/workload.py``: ``TaskWorkload``) has ONE handler here; the job runner calls it for a
+claimed job of that kind, in the worker, with the attempt's reporter and cancel event.
+
+A handler does its work through the services and returns nothing: a task has no outputs.
+An error of ``errors.py`` fails the job with its message; the job system's attempts and
+retry apply as for renders. A handler that must come back later (a post still processing)
+submits a new task with ``not_before`` and a ``dedupe_key`` instead of sleeping.
+
+A violating change looks like: a handler that sleeps or loops waiting for a platform, a
+second table of handlers somewhere else, or a task workload carrying a token or a path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete
+
+from video_orchestrator.jobs.workload import MaintenanceWorkload
+from video_orchestrator.services.apikeys import ApiKeyService
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
+from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.ui_sessions import UiSessionService
+from video_orchestrator.store.tables import IdempotentRequest, utcnow
+
+#: ``handler(ctx, workload, reporter, cancel)``; the workload is the kind's own model.
+TaskHandler = Callable[[AppContext, Any, Reporter, threading.Event], None]
+
+
+def maintenance(
+    ctx: AppContext, workload: MaintenanceWorkload, reporter: Reporter, cancel: threading.Event
+) -> None:
+    """Delete expired web-UI sessions and Idempotency-Keys older than they are remembered."""
+    settings = ctx.settings
+    sessions = UiSessionService(
+        ctx.db,
+        ApiKeyService(ctx.db),
+        idle=timedelta(minutes=settings.ui_session_idle_minutes),
+        lifetime=timedelta(hours=settings.ui_session_max_hours),
+    ).sweep()
+    with ctx.db.session() as session:
+        result = session.execute(
+            delete(IdempotentRequest).where(
+                IdempotentRequest.created_at < utcnow() - IDEMPOTENCY_KEEP
+            )
+        )
+        keys = int(getattr(result, "rowcount", 0) or 0)
+    reporter.notice(f"removed {sessions} expired sessions and {keys} old idempotency keys")
+
+
+#: One handler per task kind.
+HANDLERS: dict[str, TaskHandler] = {
+    "maintenance": maintenance,
+}
