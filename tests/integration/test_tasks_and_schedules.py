@@ -23,7 +23,14 @@ from video_orchestrator.services.projects import ProjectCreate, ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.store import Database
 from video_orchestrator.store.job_queue import JobQueue
-from video_orchestrator.store.tables import ApiKey, IdempotentRequest, Job, UiSession, utcnow
+from video_orchestrator.store.tables import (
+    ApiKey,
+    IdempotentRequest,
+    Job,
+    Schedule,
+    UiSession,
+    utcnow,
+)
 
 T0 = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
@@ -152,6 +159,11 @@ def test_a_disabled_schedule_makes_nothing_and_bad_schedules_are_refused(db: Dat
     with pytest.raises(InputError, match="schedule name"):
         schedules.every("Not A Name!", MaintenanceWorkload(), seconds=60)
     assert [s.name for s in schedules.all()] == ["tidy"]
+    # registering again (a server's start) keeps the next slot; a new period moves it
+    schedules.every("tidy", MaintenanceWorkload(), seconds=60, first_at=T0 + timedelta(days=1))
+    assert schedules.get("tidy").next_run_at == T0
+    schedules.every("tidy", MaintenanceWorkload(), seconds=120, first_at=T0 + timedelta(days=1))
+    assert schedules.get("tidy").next_run_at == T0 + timedelta(days=1)
 
 
 def test_the_job_runner_runs_a_task_through_its_handler(tmp_path: Path, db: Database) -> None:
@@ -192,7 +204,13 @@ def test_a_server_runs_its_maintenance_schedule_through_its_workers(
     try:
         (schedule,) = workspace.schedules.all()
         assert schedule.name == "maintenance" and schedule.kind == "maintenance"
-        workspace.sync()  # the first slot is now: one job, run by a worker thread
+        assert schedule.next_run_at > utcnow()  # not at every start: six hours from now
+        assert workspace.schedules.tick() == []
+        with db.session() as session:  # the six hours pass
+            row = session.get(Schedule, "maintenance")
+            assert row is not None
+            row.next_run_at = utcnow() - timedelta(seconds=1)
+        workspace.sync()  # the slot has come: one job, run by a worker thread
         job_id = workspace.schedules.get("maintenance").last_job_id
         assert job_id is not None
         for _ in range(600):

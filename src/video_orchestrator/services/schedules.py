@@ -67,8 +67,9 @@ class ScheduleService:
         enabled: bool = True,
     ) -> ScheduleOut:
         """Create or update the schedule ``name``: ``workload`` every ``seconds``, the first
-        time at ``first_at`` (now when None). Updating keeps the next slot unless
-        ``first_at`` is given or the period changed."""
+        time at ``first_at`` (now when None). Updating keeps the next slot unless the period
+        changed (then the next slot is ``first_at``, or now), so a server that registers its
+        schedules at each start does not move them."""
         if not NAME.fullmatch(name):
             raise InputError(
                 f"the schedule name {name!r} must be 1 to 100 lower-case letters, digits or . _ : -"
@@ -81,7 +82,7 @@ class ScheduleService:
             if row is None:
                 row = Schedule(name=name, next_run_at=first_at or now)
                 session.add(row)
-            elif first_at is not None or row.every_seconds != seconds:
+            elif row.every_seconds != seconds:
                 row.next_run_at = first_at or now
             row.workload = workload.model_dump()
             row.every_seconds = seconds

@@ -29,6 +29,7 @@ from video_orchestrator.services.studio import Studio
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.services.worker import worker_runner
+from video_orchestrator.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,12 @@ class Workspace:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self, *, sync_seconds: float = 2.0) -> None:
-        self.schedules.every("maintenance", MaintenanceWorkload(), seconds=MAINTENANCE_SECONDS)
+        self.schedules.every(
+            "maintenance",
+            MaintenanceWorkload(),
+            seconds=MAINTENANCE_SECONDS,
+            first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
+        )
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
