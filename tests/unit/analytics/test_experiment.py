@@ -63,9 +63,7 @@ def test_b_with_twenty_percent_longer_views_is_named_winner_with_the_stated_prob
     assert b.significant  # the frequentist cross-check agrees
 
 
-def test_heavy_tailed_views_with_twenty_percent_more_are_not_yet_a_winner_and_say_how_many_more() -> (
-    None
-):
+def test_heavy_tailed_views_twenty_percent_up_are_no_winner_yet_and_say_how_many_more() -> None:
     rng = np.random.default_rng(11)
     arms = [
         lognormal_arm(rng, "A", 1000.0, 1.0, 30),
@@ -131,8 +129,9 @@ def test_no_effect_names_no_winner_at_the_configured_rate() -> None:
         default_prior_wins += shrunk.winner == "B"
     low, high = binomial_band(0.05, runs)
     print(
-        f"\nnull: variant named winner {variant_wins / runs:.4f}, control {control_wins / runs:.4f} "
-        f"(flat prior); variant {default_prior_wins / runs:.4f} (prior sd 0.3)"
+        f"\nnull: variant named winner {variant_wins / runs:.4f}, "
+        f"control {control_wins / runs:.4f} (flat prior); "
+        f"variant {default_prior_wins / runs:.4f} (prior sd 0.3)"
     )
     assert low <= variant_wins / runs <= high
     assert low <= control_wins / runs <= high
@@ -210,7 +209,8 @@ def test_over_dispersed_rates_do_not_fool_the_rate_model() -> None:
         z = (s[1] / t[1] - s[0] / t[0]) / math.sqrt(pooled * (1 - pooled) * (1 / t[0] + 1 / t[1]))
         naive_wins += z > 1.645
     print(
-        f"\nover-dispersed null rates: named {wins / runs:.3f}, naive binomial {naive_wins / runs:.3f}"
+        f"\nover-dispersed null rates: named {wins / runs:.3f}, "
+        f"naive binomial {naive_wins / runs:.3f}"
     )
     assert wins / runs <= binomial_band(0.05, runs)[1] + 0.01
     assert naive_wins / runs > 0.25
