@@ -28,7 +28,7 @@ yet, with an estimate of the posts that would settle it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -66,15 +66,15 @@ class Arm:
     planned_share: float = 1.0
 
     @classmethod
-    def of(cls, name: str, values: Sequence[float], planned_share: float = 1.0) -> Arm:
+    def of(cls, name: str, values: Iterable[float], planned_share: float = 1.0) -> Arm:
         return cls(name, values=tuple(float(v) for v in values), planned_share=planned_share)
 
     @classmethod
     def rate(
         cls,
         name: str,
-        successes: Sequence[float],
-        trials: Sequence[float],
+        successes: Iterable[float],
+        trials: Iterable[float],
         planned_share: float = 1.0,
     ) -> Arm:
         return cls(
@@ -233,9 +233,9 @@ def _validate(arms: Sequence[Arm], control: str, kind: str) -> None:
         else:
             if arm.successes or arm.trials:
                 raise InputError(f"{arm.name}: a {kind} takes one value per post, not successes")
-            floor_ok = (lambda v: v > 0) if kind == "duration" else (lambda v: v >= 0)
             for index, value in enumerate(arm.values):
-                if not (math.isfinite(value) and floor_ok(value)):
+                below = value <= 0 if kind == "duration" else value < 0
+                if not math.isfinite(value) or below:
                     need = "positive" if kind == "duration" else "zero or more"
                     raise InputError(
                         f"{arm.name}, post {index + 1}: a {kind} must be {need}, not {value:g}"

@@ -208,16 +208,16 @@ def _cross_validate(
 ) -> tuple[CvError, FloatArray]:
     folds = min(settings.folds, len(rows) // 4)
     splitter = RepeatedKFold(n_splits=folds, n_repeats=settings.repeats, random_state=settings.seed)
-    residuals = np.empty((settings.repeats, len(rows)))
+    table = np.empty((settings.repeats, len(rows)))
     fold_mae = []
     for index, (train, test) in enumerate(splitter.split(np.zeros(len(rows)))):
         repeat = index // folds
         encoder = FeatureEncoder.fit([rows[i] for i in train])
         model = RidgeCV(alphas=ALPHAS).fit(encoder.matrix([rows[i] for i in train]), y[train])
         predicted = model.predict(encoder.matrix([rows[i] for i in test]))
-        residuals[repeat, test] = y[test] - predicted
-        fold_mae.append(float(np.mean(np.abs(residuals[repeat, test]))))
-    residuals = residuals.ravel()
+        table[repeat, test] = y[test] - predicted
+        fold_mae.append(float(np.mean(np.abs(table[repeat, test]))))
+    residuals = table.ravel()
     error = CvError(
         mae_log=float(np.mean(np.abs(residuals))),
         mae_log_fold_sd=float(np.std(fold_mae, ddof=1)),

@@ -1,0 +1,286 @@
+"""Experiment design: a variant matrix from factors (ADR 0028).
+
+Each factor is a list of levels; its first level is the baseline, and the variant with every
+baseline (always variant ``A``) is the control. A factor maps either to a field of the video
+options (``spec/options.py`` ``VideoOptions``, written as a dotted path such as
+``captions.style``; the variant carries it as a nested override) or to content the caller
+applies itself (the hook line, the background clip, the target length, the thumbnail text).
+
+When the full matrix (every combination) is larger than ``max_variants``, a *main-effects
+fraction* is chosen instead: the baseline plus the combinations that keep every level equally
+often and every pair of factors as balanced as possible (greedy, seeded), grown until each
+factor's effect is estimable (the main-effects model matrix has full rank). Interactions are
+then not estimable, and the design says so and how many combinations it dropped. The
+one-factor-at-a-time design (the baseline plus one change at a time) is offered too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from video_orchestrator.errors import InputError
+
+Level = str | int | float
+Strategy = Literal["auto", "full", "fraction", "one_at_a_time"]
+#: The factors the studio offers and where each lands: a VideoOptions path (dotted) or, for
+#: content the caller applies itself, ``None``.
+KNOWN_FACTORS: dict[str, str | None] = {
+    "hook": None,  # the opening line (the script's hook)
+    "caption_style": "captions.style",
+    "caption_position": "captions.anchor",
+    "background": None,  # a clip or picture asset id, or "generated"
+    "music": "audio.music",
+    "transition": "background.transition",
+    "voice": "voice.voice",
+    "voice_speed": "voice.speed",
+    "length": None,  # the target length in seconds (the project's target_seconds)
+    "thumbnail_text": None,
+}
+MAX_VARIANTS = 16
+#: Candidates scored per step when the full matrix is larger (a seeded sample of it).
+MAX_CANDIDATES = 5000
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    levels: tuple[Level, ...]
+    option: str | None  # VideoOptions dotted path, or None: content the caller applies
+
+    @classmethod
+    def of(cls, name: str, levels: Sequence[Level]) -> Factor:
+        """A factor the studio knows (:data:`KNOWN_FACTORS`)."""
+        if name not in KNOWN_FACTORS:
+            raise InputError(f"unknown factor {name!r}; known factors: {', '.join(KNOWN_FACTORS)}")
+        return cls(name, tuple(levels), KNOWN_FACTORS[name])
+
+    def __post_init__(self) -> None:
+        if len(self.levels) < 2:
+            raise InputError(f"factor {self.name!r} needs at least two levels to compare")
+        if len(set(self.levels)) != len(self.levels):
+            raise InputError(f"factor {self.name!r} lists a level twice")
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str  # A, B, … (A is the control)
+    levels: dict[str, Level]  # factor → level
+    options: dict[
+        str, object
+    ]  # a nested VideoOptions override, e.g. {"captions": {"style": "pop"}}
+    content: dict[str, Level]  # factors the caller applies: hook, background, length …
+
+
+@dataclass(frozen=True)
+class Design:
+    strategy: Literal["full", "fraction", "one_at_a_time"]
+    factors: tuple[Factor, ...]
+    variants: tuple[Variant, ...]
+    full_size: int
+    dropped: int
+    note: str  # what was kept and why, in plain words
+
+    @property
+    def control(self) -> Variant:
+        return self.variants[0]
+
+
+def design_variants(
+    factors: Sequence[Factor],
+    *,
+    max_variants: int = MAX_VARIANTS,
+    strategy: Strategy = "auto",
+    seed: int = 0,
+) -> Design:
+    """The variants to render and post (see the module's docstring)."""
+    if not factors:
+        raise InputError("an experiment needs at least one factor")
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise InputError(f"factor names must differ: {', '.join(names)}")
+    if max_variants < 2:
+        raise InputError(f"an experiment needs room for at least 2 variants, not {max_variants}")
+    sizes = [len(f.levels) for f in factors]
+    full = math.prod(sizes)
+    minimum = 1 + sum(s - 1 for s in sizes)
+    if strategy == "full" or (strategy == "auto" and full <= max_variants):
+        if full > max_variants:
+            raise InputError(
+                f"the full matrix has {full} variants, more than the limit of {max_variants}; "
+                f"use a fraction or raise the limit"
+            )
+        rows = list(itertools.product(*(range(s) for s in sizes)))
+        note = f"all {full} combinations (full factorial): every effect and interaction measurable"
+        return _design("full", factors, rows, full, note)
+    if minimum > max_variants:
+        raise InputError(
+            f"measuring each level once needs at least {minimum} variants, more than the limit "
+            f"of {max_variants}; drop some levels or raise the limit"
+        )
+    if strategy == "one_at_a_time":
+        rows = [tuple(0 for _ in sizes)]
+        for index, size in enumerate(sizes):
+            for level in range(1, size):
+                rows.append(tuple(level if i == index else 0 for i in range(len(sizes))))
+        note = (
+            f"{len(rows)} of {full} combinations, one factor changed at a time from the control: "
+            f"each change is measured against the control only; interactions are not measurable "
+            f"({full - len(rows)} combinations dropped)"
+        )
+        return _design("one_at_a_time", factors, rows, full, note)
+    rows = _fraction(sizes, max_variants, seed)
+    note = (
+        f"{len(rows)} of {full} combinations (a main-effects fraction): every level appears "
+        f"about equally often and every pair of factors is balanced as far as possible, so each "
+        f"factor's effect is measurable but not their interactions ({full - len(rows)} "
+        f"combinations dropped to stay within {max_variants} variants)"
+    )
+    return _design("fraction", factors, rows, full, note)
+
+
+#: Greedy runs (with other tie-breaks) tried for a balanced fraction of the smallest size.
+RESTARTS = 8
+
+
+def _fraction(sizes: Sequence[int], max_variants: int, seed: int) -> list[tuple[int, ...]]:
+    """The smallest of a few seeded greedy runs; the first that reaches the balanced size with
+    every main effect estimable wins."""
+    rng = np.random.default_rng(seed)
+    target = _balanced_size(sizes, max_variants)
+    best: list[tuple[int, ...]] | None = None
+    for _ in range(RESTARTS):
+        rows = _greedy(sizes, max_variants, target, rng)
+        if best is None or len(rows) < len(best):
+            best = rows
+        if len(rows) <= target:
+            break
+    assert best is not None
+    return best
+
+
+def _greedy(
+    sizes: Sequence[int], max_variants: int, target: int, rng: np.random.Generator
+) -> list[tuple[int, ...]]:
+    full = math.prod(sizes)
+    if full <= MAX_CANDIDATES:
+        candidates = list(itertools.product(*(range(s) for s in sizes)))
+    else:
+        candidates = list(
+            {tuple(int(rng.integers(0, s)) for s in sizes) for _ in range(MAX_CANDIDATES)}
+        )
+    chosen: list[tuple[int, ...]] = [tuple(0 for _ in sizes)]
+    needed = 1 + sum(s - 1 for s in sizes)
+    pairs = list(itertools.combinations(range(len(sizes)), 2))
+    level_counts: Counter[tuple[int, int]] = Counter((i, 0) for i in range(len(sizes)))
+    pair_counts: Counter[tuple[int, int, int, int]] = Counter((i, 0, j, 0) for i, j in pairs)
+    while len(chosen) < target or (len(chosen) < max_variants and _rank(chosen, sizes) < needed):
+        best: tuple[int, float, float] | None = None
+        pick: tuple[int, ...] | None = None
+        rank = _rank(chosen, sizes)
+        for row in candidates:
+            if row in chosen:
+                continue
+            # while some main effect is not yet estimable, a row that makes one so comes first
+            adds = 0 if rank >= needed or _rank([*chosen, row], sizes) > rank else 1
+            cost = sum(level_counts[(i, row[i])] ** 2 for i in range(len(sizes))) * 100 + sum(
+                pair_counts[(i, row[i], j, row[j])] ** 2 for i, j in pairs
+            )
+            key = (adds, float(cost), float(rng.random()))
+            if best is None or key < best:
+                best, pick = key, row
+        if pick is None:
+            break
+        chosen.append(pick)
+        for i in range(len(sizes)):
+            level_counts[(i, pick[i])] += 1
+        for i, j in pairs:
+            pair_counts[(i, pick[i], j, pick[j])] += 1
+    return chosen
+
+
+def _balanced_size(sizes: Sequence[int], max_variants: int) -> int:
+    """The smallest size ≥ the main-effects minimum that every factor's level count divides
+    (so each level can appear equally often), within the limit; else the minimum."""
+    minimum = 1 + sum(s - 1 for s in sizes)
+    lcm = math.lcm(*sizes)
+    for size in range(minimum, max_variants + 1):
+        if size % lcm == 0:
+            return size
+    return minimum
+
+
+def _rank(rows: Sequence[tuple[int, ...]], sizes: Sequence[int]) -> int:
+    """The rank of the main-effects model matrix (intercept + treatment-coded levels)."""
+    columns = [np.ones(len(rows))]
+    for index, size in enumerate(sizes):
+        for level in range(1, size):
+            columns.append(np.array([1.0 if r[index] == level else 0.0 for r in rows]))
+    return int(np.linalg.matrix_rank(np.column_stack(columns)))
+
+
+def main_effects_estimable(design: Design) -> bool:
+    sizes = [len(f.levels) for f in design.factors]
+    rows = [
+        tuple(f.levels.index(v.levels[f.name]) for f in design.factors) for v in design.variants
+    ]
+    return _rank(rows, sizes) == 1 + sum(s - 1 for s in sizes)
+
+
+def _design(
+    strategy: Literal["full", "fraction", "one_at_a_time"],
+    factors: Sequence[Factor],
+    rows: Sequence[tuple[int, ...]],
+    full: int,
+    note: str,
+) -> Design:
+    variants = []
+    for index, row in enumerate(rows):
+        levels = {f.name: f.levels[i] for f, i in zip(factors, row, strict=True)}
+        options: dict[str, object] = {}
+        content: dict[str, Level] = {}
+        for factor in factors:
+            if factor.option is None:
+                content[factor.name] = levels[factor.name]
+            else:
+                _set(options, factor.option, levels[factor.name])
+        variants.append(Variant(_label(index), levels, options, content))
+    return Design(strategy, tuple(factors), tuple(variants), full, full - len(rows), note)
+
+
+def _set(tree: dict[str, object], path: str, value: Level) -> None:
+    *parents, leaf = path.split(".")
+    node = tree
+    for part in parents:
+        child = node.setdefault(part, {})
+        assert isinstance(child, dict)
+        node = child
+    node[leaf] = value
+
+
+def _label(index: int) -> str:
+    """A, B, …, Z, AA, AB …"""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def merged(base: Mapping[str, object], override: Mapping[str, object]) -> dict[str, object]:
+    """``base`` (a VideoOptions dump) with a variant's nested ``options`` laid over it."""
+    out = dict(base)
+    for key, value in override.items():
+        current = out.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            out[key] = merged(current, value)
+        else:
+            out[key] = value
+    return out
