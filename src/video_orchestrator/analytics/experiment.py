@@ -546,13 +546,20 @@ def _leading(comparison: Comparison) -> tuple[str, str, float, float, tuple[floa
     return c.control, c.variant, 1 - c.chance_to_beat_control, 1 / (1 + c.lift) - 1, flipped
 
 
+#: Below this chance the leading side is "level", not "better".
+LEVEL_BELOW = 0.6
+
+
 def _claim(comparison: Comparison, metric: str, settings: AnalysisSettings) -> str:
     better, worse, chance, lift, (low, high) = _leading(comparison)
     level = round(settings.interval * 100)
-    return (
-        f"{better} is better than {worse} with {percent(chance)} probability "
-        f"({signed(lift)} {metric}, {level} % interval {signed(low)} to {signed(high)})"
-    )
+    figures = f"({signed(lift)} {metric}, {level} % interval {signed(low)} to {signed(high)})"
+    if chance < LEVEL_BELOW:
+        return (
+            f"No clear leader yet: {better} leads {worse} with only {percent(chance)} "
+            f"probability {figures}"
+        )
+    return f"{better} is better than {worse} with {percent(chance)} probability {figures}"
 
 
 def _verdict(
@@ -575,9 +582,13 @@ def _verdict(
         band = round(settings.equivalence * 100)
         names = ", ".join([comparisons[0].control, *(c.variant for c in comparisons)])
         return f"{names} perform alike: every difference in {metric} is within ±{band} %."
-    lead = max(comparisons, key=lambda c: abs(c.chance_to_beat_control - 0.5))
+    # The comparison that keeps a verdict away: the best variant (when it leads, it must
+    # win; when the control leads every variant, this is the one it beats least surely).
+    lead = max(comparisons, key=lambda c: c.chance_to_beat_control)
     more = lead.more_posts
-    if more is None:
+    if more == 0:
+        tail = ""
+    elif more is None:
         tail = (
             f"; the difference is too small for {MAX_MORE_POSTS} more posts per variant to settle"
         )
