@@ -15,8 +15,10 @@ Models (ADR 0028 gives the reasons):
 - ``count`` (``log(1 + x)``) and ``duration`` (``log x``): Normal on the log scale with the
   reference prior, so each arm's log mean is Student-t; the lift is the ratio of geometric
   means (the typical post). Cross-check: Welch's t on the log scale.
-- Both: a Normal(0, ``prior_sd``²) prior on each variant's log-lift over the control, applied
-  by importance weights to seeded Monte Carlo draws (``prior_sd=None``: flat).
+- Both: seeded Monte Carlo draws of each arm's posterior, then a Normal(0, ``prior_sd``²)
+  prior on each variant's log-lift over the control, applied to the draws as the
+  Normal–Normal update (the lift's draws pulled toward 0: their mean × k, their spread × √k,
+  ``k = τ² / (τ² + se²)``; exact for a Normal likelihood; ``prior_sd=None``: flat).
 
 Decision (in this order): sample-ratio mismatch (χ², p < 0.001) → stop; an arm below the
 minimum posts → too few posts; a variant whose Holm-adjusted chance to beat the control
@@ -41,8 +43,6 @@ from video_orchestrator.analytics.stats import (
     holm,
     normal_ppf,
     two_proportion_z,
-    weighted_mean,
-    weighted_quantiles,
     welch,
 )
 from video_orchestrator.errors import InputError
@@ -293,10 +293,8 @@ def effective_trials(successes: Sequence[float], trials: Sequence[float]) -> flo
     return min(total, r * (1 - r) / variance)
 
 
-def _draws(
-    fits: Sequence[_Fit], kind: MetricKind, rng: np.random.Generator, n: int
-) -> tuple[FloatArray, FloatArray]:
-    """Per arm (rows): draws of the log of the typical value, and of the typical value."""
+def _draws(fits: Sequence[_Fit], kind: MetricKind, rng: np.random.Generator, n: int) -> FloatArray:
+    """Per arm (rows): flat-prior posterior draws of the log of the typical value."""
     logs = np.empty((len(fits), n))
     for row, fit in enumerate(fits):
         if kind == "rate":
@@ -304,11 +302,22 @@ def _draws(
             b = 1 + (1 - fit.rate) * fit.effective
             logs[row] = np.log(rng.beta(a, b, size=n))
         else:
-            logs[row] = fit.mean + fit.sd / math.sqrt(fit.posts) * rng.standard_t(
-                fit.posts - 1, size=n
-            )
-    values = np.exp(logs) if kind == "rate" else _typical(kind, logs)
-    return logs, values
+            scale = fit.sd / math.sqrt(fit.posts)
+            logs[row] = fit.mean + scale * rng.standard_t(fit.posts - 1, size=n)
+    return logs
+
+
+def shrink(deltas: FloatArray, prior_sd: float) -> FloatArray:
+    """Each row of log-lift draws updated by a Normal(0, prior_sd²) prior: with the draws'
+    mean d and variance se², the posterior is Normal(k·d, k·se²), ``k = τ²/(τ² + se²)``;
+    the draws keep their shape (Student-t tails) and move to that mean and spread."""
+    out = np.empty_like(deltas)
+    for row, draws in enumerate(deltas):
+        mean = float(draws.mean())
+        variance = float(draws.var())
+        k = prior_sd**2 / (prior_sd**2 + variance)
+        out[row] = k * mean + math.sqrt(k) * (draws - mean)
+    return out
 
 
 def _typical_point(fit: _Fit, kind: MetricKind) -> float:
@@ -420,22 +429,19 @@ def analyse_experiment(
         verdict = _too_few_sentence(short, settings.min_posts)
         return result("too_few_posts", None, verdict, plain, posts_needed=short)
     rng = np.random.default_rng(settings.seed)
-    logs, values = _draws(fits, kind, rng, settings.draws)
+    logs = _draws(fits, kind, rng, settings.draws)
     deltas = logs[1:] - logs[0]
-    if settings.prior_sd is None:
-        weights = np.ones(settings.draws)
-    else:
-        log_w = -np.sum(deltas**2, axis=0) / (2 * settings.prior_sd**2)
-        weights = np.exp(log_w - log_w.max())
+    if settings.prior_sd is not None:
+        deltas = shrink(deltas, settings.prior_sd)
+        logs = np.vstack([logs[:1], logs[0] + deltas])
+    values = np.minimum(np.exp(logs), 1.0) if kind == "rate" else _typical(kind, logs)
     best = np.argmax(values, axis=0)
-    chance_best = [
-        weighted_mean((best == row).astype(np.float64), weights) for row in range(len(fits))
-    ]
+    chance_best = [float(np.mean(best == row)) for row in range(len(fits))]
     summaries = tuple(
         ArmSummary(f.name, f.posts, _typical_point(f, kind), chance_best[row])
         for row, f in enumerate(fits)
     )
-    comparisons = _comparisons(fits, kind, deltas, values, weights, settings)
+    comparisons = _comparisons(fits, kind, deltas, values, settings)
     decision, winner = _decide(comparisons, settings, control, chance_best, fits)
     verdict = _verdict(decision, winner, comparisons, metric, settings, len(fits))
     return result(decision, winner, verdict, summaries, comparisons)
@@ -453,7 +459,6 @@ def _comparisons(
     kind: MetricKind,
     deltas: FloatArray,
     values: FloatArray,
-    weights: FloatArray,
     settings: AnalysisSettings,
 ) -> tuple[Comparison, ...]:
     control = fits[0]
@@ -462,7 +467,7 @@ def _comparisons(
     chances: list[float] = []
     tests: list[TestResult] = []
     for row, fit in enumerate(variants):
-        chances.append(weighted_mean((deltas[row] > 0).astype(np.float64), weights))
+        chances.append(float(np.mean(deltas[row] > 0)))
         if kind == "rate":
             tests.append(two_proportion_z(control.rate, control.effective, fit.rate, fit.effective))
         else:
@@ -476,7 +481,7 @@ def _comparisons(
     result: list[Comparison] = []
     for row, fit in enumerate(variants):
         lifts = np.expm1(deltas[row])
-        median, low, high = weighted_quantiles(lifts, weights, (0.5, tail, 1 - tail))
+        median, low, high = (float(q) for q in np.quantile(lifts, (0.5, tail, 1 - tail)))
         target = variant_target if chances[row] >= 0.5 else settings.threshold
         result.append(
             Comparison(
@@ -486,8 +491,8 @@ def _comparisons(
                 adjusted_chance=1 - adjusted_errors[row],
                 lift=median,
                 lift_interval=(low, high),
-                risk=weighted_mean(np.maximum(values[0] - values[row + 1], 0.0), weights),
-                control_risk=weighted_mean(np.maximum(values[row + 1] - values[0], 0.0), weights),
+                risk=float(np.mean(np.maximum(values[0] - values[row + 1], 0.0))),
+                control_risk=float(np.mean(np.maximum(values[row + 1] - values[0], 0.0))),
                 test=tests[row],
                 p_adjusted=adjusted_p[row],
                 significant=adjusted_p[row] < settings.alpha,
