@@ -16,5 +16,5 @@ Services feed it stored metrics and show its results.
   variants to posting slots, balanced over weekday, hour and account.
 - ``feedback``: :func:`~feedback.propose_hook_weights`, :func:`~feedback.propose_defaults` —
   what the results suggest changing, with the evidence; never applied here.
-- ``stats``: the shared building blocks (Holm, Welch, z, χ², weighted quantiles).
+- ``stats``: the shared building blocks (Holm, Welch, z, χ²).
 """

@@ -1,7 +1,7 @@
-"""Small statistical building blocks shared by the analyses: weighted summaries of Monte Carlo
-draws, Holm's step-down adjustment, Welch's t-test, the two-proportion z-test and the
-sample-ratio chi-square. Pure functions of arrays and numbers; the distribution functions are
-``scipy.special``'s (the values of ``scipy.stats`` at a fraction of the call cost)."""
+"""Small statistical building blocks shared by the analyses: Holm's step-down adjustment,
+Welch's t-test, the two-proportion z-test and the sample-ratio chi-square. Pure functions of
+numbers; the distribution functions are ``scipy.special``'s (the values of ``scipy.stats`` at
+a fraction of the call cost)."""
 
 from __future__ import annotations
 
@@ -13,21 +13,6 @@ from numpy.typing import NDArray
 from scipy import special
 
 FloatArray = NDArray[np.float64]
-
-
-def weighted_quantiles(
-    samples: FloatArray, weights: FloatArray, quantiles: Sequence[float]
-) -> tuple[float, ...]:
-    """Quantiles of weighted draws (weights need not sum to one)."""
-    order = np.argsort(samples)
-    ordered = samples[order]
-    cumulative = np.cumsum(weights[order])
-    cumulative /= cumulative[-1]
-    return tuple(float(np.interp(q, cumulative, ordered)) for q in quantiles)
-
-
-def weighted_mean(values: FloatArray, weights: FloatArray) -> float:
-    return float(np.sum(values * weights) / np.sum(weights))
 
 
 def holm(p_values: Sequence[float]) -> tuple[float, ...]:
@@ -82,10 +67,6 @@ def chi_square_goodness_of_fit(observed: Sequence[int], shares: Sequence[float])
     expected = [total * share / share_sum for share in shares]
     statistic = sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True) if e > 0)
     return float(special.chdtrc(len(observed) - 1, statistic))
-
-
-def normal_cdf(z: float) -> float:
-    return float(special.ndtr(z))
 
 
 def normal_ppf(p: float) -> float:

@@ -19,7 +19,6 @@ from video_orchestrator.analytics.experiment import (
 from video_orchestrator.analytics.stats import (
     chi_square_goodness_of_fit,
     holm,
-    weighted_quantiles,
     welch,
 )
 
@@ -46,12 +45,6 @@ def test_chi_square_matches_scipy() -> None:
     expected = [30, 15, 15]
     mine = chi_square_goodness_of_fit([36, 10, 14], [2, 1, 1])
     assert math.isclose(mine, float(sps.chisquare([36, 10, 14], expected).pvalue), rel_tol=1e-9)
-
-
-def test_weighted_quantiles_with_equal_weights_are_the_quantiles() -> None:
-    x = np.random.default_rng(1).normal(size=20_001)
-    low, mid, high = weighted_quantiles(x, np.ones_like(x), (0.05, 0.5, 0.95))
-    assert np.allclose([low, mid, high], np.quantile(x, [0.05, 0.5, 0.95]), atol=0.01)
 
 
 def test_effective_trials_equal_the_views_for_binomial_posts_and_fall_for_spread_ones() -> None:
