@@ -136,6 +136,8 @@ def design_variants(
         )
         return _design("one_at_a_time", factors, rows, full, note)
     rows = _fraction(sizes, max_variants, seed)
+    if _rank(rows, sizes) < minimum:  # the greedy search fell short: one at a time always fits
+        return design_variants(factors, max_variants=max_variants, strategy="one_at_a_time")
     note = (
         f"{len(rows)} of {full} combinations (a main-effects fraction): every level appears "
         f"about equally often and every pair of factors is balanced as far as possible, so each "

@@ -9,6 +9,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from video_orchestrator.analytics.design import (
     KNOWN_FACTORS,
@@ -230,3 +232,47 @@ def test_full_factorial_rows_are_unique() -> None:
     design = design_variants(SIX[:3])
     seen = [tuple(v.levels.values()) for v in design.variants]
     assert sorted(seen) == sorted(itertools.product(*(f.levels for f in SIX[:3])))
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@given(
+    st.lists(st.integers(2, 4), min_size=1, max_size=6),
+    st.integers(6, 24),
+    st.integers(0, 3),
+)
+@settings(max_examples=25)
+def test_any_design_is_unique_within_its_limit_and_measures_every_main_effect(
+    level_counts: list[int], limit: int, seed: int
+) -> None:
+    factors = [
+        Factor(f"f{i}", tuple(f"l{j}" for j in range(n)), None) for i, n in enumerate(level_counts)
+    ]
+    needed = 1 + sum(n - 1 for n in level_counts)
+    if needed > limit:
+        with pytest.raises(InputError, match=f"at least {needed} variants"):
+            design_variants(factors, max_variants=limit, seed=seed)
+        return
+    design = design_variants(factors, max_variants=limit, seed=seed)
+    rows = [tuple(v.levels.values()) for v in design.variants]
+    assert len(rows) == len(set(rows)) <= limit
+    assert design.control.levels == {f.name: f.levels[0] for f in factors}
+    assert design.dropped == design.full_size - len(rows)
+    assert main_effects_estimable(design)
+
+
+@given(st.integers(2, 6), st.integers(1, 6), st.integers(0, 4), st.integers(0, 3))
+@settings(max_examples=40)
+def test_any_plan_posts_each_variant_its_count_once_per_round(
+    variants: int, posts: int, spare: int, seed: int
+) -> None:
+    names = [chr(ord("A") + i) for i in range(variants)]
+    slots = weekly_slots(weeks=8, weekdays=range(7), hours=[9, 13, 18])[: variants * posts + spare]
+    plan = posting_plan(names, posts, slots, seed=seed)
+    assert Counter(p.variant for p in plan.posts) == dict.fromkeys(names, posts)
+    assert plan.unused_slots == spare
+    assert [p.slot for p in plan.posts] == sorted(p.slot for p in plan.posts)
+    for start in range(0, len(plan.posts), variants):
+        chunk = [p.variant for p in plan.posts[start : start + variants]]
+        assert len(chunk) == len(set(chunk))
