@@ -14,6 +14,7 @@ Services feed it stored metrics and show its results.
 - ``design``: :func:`~design.design_variants` — the variant matrix (full, a balanced
   main-effects fraction, or one factor at a time); ``plan``: :func:`~plan.posting_plan` —
   variants to posting slots, balanced over weekday, hour and account.
+- ``power``: :func:`~power.posts_per_variant` — posts each variant needs to detect a lift.
 - ``feedback``: :func:`~feedback.propose_hook_weights`, :func:`~feedback.propose_defaults` —
   what the results suggest changing, with the evidence; never applied here.
 - ``stats``: the shared building blocks (Holm, Welch, z, χ²).
