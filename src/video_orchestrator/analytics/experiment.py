@@ -329,9 +329,12 @@ def _typical_point(fit: _Fit, kind: MetricKind) -> float:
 def _delta_se(control: _Fit, variant: _Fit, kind: MetricKind, more: int) -> float:
     """Standard error of the log-lift with ``more`` posts added to each arm."""
     if kind != "rate":
-        return math.sqrt(
-            control.sd**2 / (control.posts + more) + variant.sd**2 / (variant.posts + more)
-        )
+        # the variance of a Student-t posterior: scale² · df / (df − 2), as the draws have it
+        total = 0.0
+        for fit in (control, variant):
+            n = fit.posts + more
+            total += fit.sd**2 / n * ((n - 1) / (n - 3) if n > 3 else 3.0)
+        return math.sqrt(total)
     total = 0.0
     for fit in (control, variant):
         p = min(max(fit.rate, 1e-9), 1 - 1e-9)
@@ -340,7 +343,7 @@ def _delta_se(control: _Fit, variant: _Fit, kind: MetricKind, more: int) -> floa
     return math.sqrt(total)
 
 
-def more_posts_needed(
+def _more_posts_needed(
     chance: float,
     target: float,
     control: _Fit,
@@ -496,7 +499,7 @@ def _comparisons(
                 test=tests[row],
                 p_adjusted=adjusted_p[row],
                 significant=adjusted_p[row] < settings.alpha,
-                more_posts=more_posts_needed(
+                more_posts=_more_posts_needed(
                     chances[row], target, control, fit, kind, settings.prior_sd
                 ),
             )
