@@ -6,7 +6,8 @@ Services feed it stored metrics and show its results.
 
 - ``experiment``: :func:`~experiment.analyse_experiment` — an A/B(/n) test at a fixed post
   age: chance to beat the control, expected loss, the lift's interval, the frequentist
-  cross-check with Holm, sample-ratio and minimum-sample checks, a decision and a sentence.
+  cross-check with Holm, sample-ratio and minimum-sample checks, a decision and a sentence;
+  :func:`~experiment.prior_sd_from` learns the prior from a user's past comparisons.
 - ``predict`` (with ``features``): :func:`~predict.train_forecaster` — views and average
   view duration of a draft, each with its cross-validated error; refuses with too little data.
 - ``posting_times``: :func:`~posting_times.best_posting_times` — time cells ranked with
