@@ -64,10 +64,25 @@ class Arm:
     successes: tuple[float, ...] = ()
     trials: tuple[float, ...] = ()
     planned_share: float = 1.0
+    #: Optional, per post (count, duration): the same metric's typical value for the account
+    #: just before the post (e.g. the median of its previous ten posts), in the metric's units.
+    #: It removes the account's ups and downs from the comparison (CUPED).
+    baseline: tuple[float, ...] = ()
 
     @classmethod
-    def of(cls, name: str, values: Iterable[float], planned_share: float = 1.0) -> Arm:
-        return cls(name, values=tuple(float(v) for v in values), planned_share=planned_share)
+    def of(
+        cls,
+        name: str,
+        values: Iterable[float],
+        planned_share: float = 1.0,
+        baseline: Iterable[float] = (),
+    ) -> Arm:
+        return cls(
+            name,
+            values=tuple(float(v) for v in values),
+            planned_share=planned_share,
+            baseline=tuple(float(b) for b in baseline),
+        )
 
     @classmethod
     def rate(
@@ -221,7 +236,7 @@ def _validate(arms: Sequence[Arm], control: str, kind: str) -> None:
         if not (arm.planned_share > 0 and math.isfinite(arm.planned_share)):
             raise InputError(f"{arm.name}: the planned share must be a positive number")
         if kind == "rate":
-            if arm.values:
+            if arm.values or arm.baseline:
                 raise InputError(f"{arm.name}: a rate takes successes and trials, not values")
             if len(arm.successes) != len(arm.trials):
                 raise InputError(
@@ -237,6 +252,14 @@ def _validate(arms: Sequence[Arm], control: str, kind: str) -> None:
         else:
             if arm.successes or arm.trials:
                 raise InputError(f"{arm.name}: a {kind} takes one value per post, not successes")
+            if any(a.baseline for a in arms) and len(arm.baseline) != len(arm.values):
+                raise InputError(
+                    f"{arm.name}: {len(arm.baseline)} baselines for {len(arm.values)} posts "
+                    f"(give one per post for every variant, or none)"
+                )
+            for index, value in enumerate(arm.baseline):
+                if not math.isfinite(value) or (value <= 0 if kind == "duration" else value < 0):
+                    raise InputError(f"{arm.name}, post {index + 1}: a baseline of {value:g}")
             for index, value in enumerate(arm.values):
                 below = value <= 0 if kind == "duration" else value < 0
                 if not math.isfinite(value) or below:
@@ -267,7 +290,7 @@ def _fits(arms: Sequence[Arm], kind: MetricKind) -> list[_Fit]:
             )
             for arm in arms
         ]
-    logs = [_log(kind, arm.values) for arm in arms]
+    logs = _adjusted(kind, arms, [_log(kind, arm.values) for arm in arms])
     sds = [float(np.std(x, ddof=1)) if len(x) > 1 else 0.0 for x in logs]
     pooled = float(np.sqrt(np.mean([s**2 for s in sds]))) if sds else 0.0
     return [
@@ -279,6 +302,25 @@ def _fits(arms: Sequence[Arm], kind: MetricKind) -> list[_Fit]:
         )
         for arm, x, s in zip(arms, logs, sds, strict=True)
     ]
+
+
+def _adjusted(kind: MetricKind, arms: Sequence[Arm], logs: list[FloatArray]) -> list[FloatArray]:
+    """CUPED on the log scale: each post's log value minus θ × (its baseline's log − the mean
+    baseline log), θ the within-arm pooled regression slope (so the treatment cannot leak into
+    it). Unchanged when no arm has baselines."""
+    if not any(arm.baseline for arm in arms):
+        return logs
+    covariates = [_log(kind, arm.baseline) for arm in arms]
+    products = squares = 0.0
+    for x, y in zip(covariates, logs, strict=True):
+        dx = x - x.mean()
+        products += float(np.sum(dx * (y - y.mean())))
+        squares += float(np.sum(dx**2))
+    if squares <= 0:
+        return logs
+    theta = products / squares
+    centre = float(np.mean(np.concatenate(covariates)))
+    return [y - theta * (x - centre) for x, y in zip(covariates, logs, strict=True)]
 
 
 def effective_trials(successes: Sequence[float], trials: Sequence[float]) -> float:
