@@ -14,7 +14,8 @@ Models (ADR 0028 gives the reasons):
   trials. Cross-check: the two-proportion z with the same delta-method variances.
 - ``count`` (``log(1 + x)``) and ``duration`` (``log x``): Normal on the log scale with the
   reference prior, so each arm's log mean is Student-t; the lift is the ratio of geometric
-  means (the typical post). Cross-check: Welch's t on the log scale.
+  means (the typical post). Cross-check: Welch's t on the log scale. Per-post baselines,
+  when given, are taken out first (CUPED on the log scale).
 - Both: seeded Monte Carlo draws of each arm's posterior, then a Normal(0, ``prior_sd``²)
   prior on each variant's log-lift over the control, applied to the draws as the
   Normal–Normal update (the lift's draws pulled toward 0: their mean × k, their spread × √k,
