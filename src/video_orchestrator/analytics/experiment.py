@@ -53,6 +53,8 @@ METRIC_KINDS: tuple[MetricKind, ...] = ("rate", "count", "duration")
 Decision = Literal["winner", "no_winner_yet", "no_difference", "stop_srm", "too_few_posts"]
 #: No "more posts" figure is given past this many per variant: the difference is too small.
 MAX_MORE_POSTS = 1000
+#: Relative size below which a spread on the log scale is rounding noise.
+_NOISE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -292,14 +294,19 @@ def _fits(arms: Sequence[Arm], kind: MetricKind) -> list[_Fit]:
             for arm in arms
         ]
     logs = _adjusted(kind, arms, [_log(kind, arm.values) for arm in arms])
+    # A spread at floating-point noise level (every post the same) counts as none.
     sds = [float(np.std(x, ddof=1)) if len(x) > 1 else 0.0 for x in logs]
+    sds = [
+        s if s > _NOISE * max(1.0, float(np.max(np.abs(x))) if len(x) else 1.0) else 0.0
+        for s, x in zip(sds, logs, strict=True)
+    ]
     pooled = float(np.sqrt(np.mean([s**2 for s in sds]))) if sds else 0.0
     return [
         _Fit(
             arm.name,
             arm.posts,
             mean=float(np.mean(x)) if len(x) else 0.0,
-            sd=(s if s > 0 else (pooled if pooled > 0 else 1e-9)),
+            sd=(s if s > 0 else (pooled if pooled > 0 else _NOISE)),
         )
         for arm, x, s in zip(arms, logs, sds, strict=True)
     ]
