@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from video_orchestrator.errors import InputError
 
@@ -170,41 +170,68 @@ def _fraction(sizes: Sequence[int], max_variants: int, seed: int) -> list[tuple[
 def _greedy(
     sizes: Sequence[int], max_variants: int, target: int, rng: np.random.Generator
 ) -> list[tuple[int, ...]]:
+    """Rows picked one at a time (vectorised over the candidates): while some main effect is
+    not yet estimable, only rows that add to the model's rank; among them the one whose levels
+    and level pairs are least used so far (level balance first), ties broken at random."""
     full = math.prod(sizes)
     if full <= MAX_CANDIDATES:
-        candidates = list(itertools.product(*(range(s) for s in sizes)))
+        grid = np.array(list(itertools.product(*(range(s) for s in sizes))), dtype=np.int64)
     else:
-        candidates = list(
-            {tuple(int(rng.integers(0, s)) for s in sizes) for _ in range(MAX_CANDIDATES)}
+        grid = np.unique(
+            np.column_stack([rng.integers(0, s, MAX_CANDIDATES) for s in sizes]), axis=0
         )
-    chosen: list[tuple[int, ...]] = [tuple(0 for _ in sizes)]
-    needed = 1 + sum(s - 1 for s in sizes)
+        grid = np.vstack([np.zeros((1, len(sizes)), dtype=np.int64), grid])
+    model = _model_rows(grid, sizes)
+    needed = model.shape[1]
     pairs = list(itertools.combinations(range(len(sizes)), 2))
-    level_counts: Counter[tuple[int, int]] = Counter((i, 0) for i in range(len(sizes)))
-    pair_counts: Counter[tuple[int, int, int, int]] = Counter((i, 0, j, 0) for i, j in pairs)
-    while len(chosen) < target or (len(chosen) < max_variants and _rank(chosen, sizes) < needed):
-        best: tuple[int, float, float] | None = None
-        pick: tuple[int, ...] | None = None
-        rank = _rank(chosen, sizes)
-        for row in candidates:
-            if row in chosen:
-                continue
-            # while some main effect is not yet estimable, a row that makes one so comes first
-            adds = 0 if rank >= needed or _rank([*chosen, row], sizes) > rank else 1
-            cost = sum(level_counts[(i, row[i])] ** 2 for i in range(len(sizes))) * 100 + sum(
-                pair_counts[(i, row[i], j, row[j])] ** 2 for i, j in pairs
-            )
-            key = (adds, float(cost), float(rng.random()))
-            if best is None or key < best:
-                best, pick = key, row
-        if pick is None:
-            break
-        chosen.append(pick)
+    level_counts = [np.zeros(s) for s in sizes]
+    pair_counts = {(i, j): np.zeros((sizes[i], sizes[j])) for i, j in pairs}
+    used = np.zeros(len(grid), dtype=bool)
+    chosen: list[int] = []
+
+    def take(index: int) -> None:
+        used[index] = True
+        chosen.append(index)
+        row = grid[index]
         for i in range(len(sizes)):
-            level_counts[(i, pick[i])] += 1
+            level_counts[i][row[i]] += 1
         for i, j in pairs:
-            pair_counts[(i, pick[i], j, pick[j])] += 1
-    return chosen
+            pair_counts[(i, j)][row[i], row[j]] += 1
+
+    take(int(np.flatnonzero((grid == 0).all(axis=1))[0]))  # the control
+    while len(chosen) < max_variants:
+        basis = _row_space(model[chosen])
+        rank = basis.shape[0]
+        if len(chosen) >= target and rank >= needed:
+            break
+        cost = sum(level_counts[i][grid[:, i]] ** 2 for i in range(len(sizes))) * 100.0
+        for i, j in pairs:
+            cost = cost + pair_counts[(i, j)][grid[:, i], grid[:, j]] ** 2
+        if rank < needed:
+            residual = model - (model @ basis.T) @ basis
+            adds = np.linalg.norm(residual, axis=1) > 1e-9
+            cost = cost + np.where(adds, 0.0, 1e12)
+        cost = np.where(used, np.inf, cost + rng.random(len(grid)) * 1e-3)
+        pick = int(np.argmin(cost))
+        if not np.isfinite(cost[pick]):
+            break
+        take(pick)
+    return [tuple(int(v) for v in grid[index]) for index in chosen]
+
+
+def _model_rows(grid: NDArray[np.int64], sizes: Sequence[int]) -> NDArray[np.float64]:
+    """Main-effects model rows: an intercept and treatment-coded levels (level 0 the base)."""
+    columns = [np.ones(len(grid))]
+    for index, size in enumerate(sizes):
+        for level in range(1, size):
+            columns.append((grid[:, index] == level).astype(np.float64))
+    return np.column_stack(columns)
+
+
+def _row_space(rows: NDArray[np.float64]) -> NDArray[np.float64]:
+    """An orthonormal basis (as rows) of the span of ``rows``."""
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
+    return vt[singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))]
 
 
 def _balanced_size(sizes: Sequence[int], max_variants: int) -> int:
@@ -220,11 +247,8 @@ def _balanced_size(sizes: Sequence[int], max_variants: int) -> int:
 
 def _rank(rows: Sequence[tuple[int, ...]], sizes: Sequence[int]) -> int:
     """The rank of the main-effects model matrix (intercept + treatment-coded levels)."""
-    columns = [np.ones(len(rows))]
-    for index, size in enumerate(sizes):
-        for level in range(1, size):
-            columns.append(np.array([1.0 if r[index] == level else 0.0 for r in rows]))
-    return int(np.linalg.matrix_rank(np.column_stack(columns)))
+    grid = np.array(rows, dtype=np.int64).reshape(len(rows), len(sizes))
+    return int(np.linalg.matrix_rank(_model_rows(grid, sizes)))
 
 
 def main_effects_estimable(design: Design) -> bool:

@@ -242,7 +242,7 @@ def test_full_factorial_rows_are_unique() -> None:
     st.integers(6, 24),
     st.integers(0, 3),
 )
-@settings(max_examples=25)
+@settings(max_examples=60)
 def test_any_design_is_unique_within_its_limit_and_measures_every_main_effect(
     level_counts: list[int], limit: int, seed: int
 ) -> None:
