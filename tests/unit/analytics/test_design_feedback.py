@@ -276,3 +276,13 @@ def test_any_plan_posts_each_variant_its_count_once_per_round(
     for start in range(0, len(plan.posts), variants):
         chunk = [p.variant for p in plan.posts[start : start + variants]]
         assert len(chunk) == len(set(chunk))
+
+
+def test_a_matrix_too_big_to_list_is_sampled_and_still_balanced() -> None:
+    factors = [Factor(f"f{i}", tuple(range(5)), None) for i in range(6)]  # 15 625 combinations
+    design = design_variants(factors, max_variants=30)
+    assert design.strategy == "fraction" and design.full_size == 15_625
+    assert len(design.variants) == 25  # 1 + 6 × 4 = 25, which 5 divides
+    assert main_effects_estimable(design)
+    for factor in factors:  # 5 each where the greedy search finds it, never off by more than 1
+        assert set(Counter(v.levels[factor.name] for v in design.variants).values()) <= {4, 5, 6}
