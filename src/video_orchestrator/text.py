@@ -201,6 +201,7 @@ def _segment_phrases(text: str, parser: budoux.Parser) -> list[tuple[int, int]]:
         tidy.append((start, end))
     return tidy
 
+
 _SPACE, _OPEN, _ATTACH, _HAN, _HIRAGANA, _KATAKANA, _OTHER = range(7)
 
 

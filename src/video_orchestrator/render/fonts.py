@@ -6,8 +6,8 @@ under ``cache_dir`` and writes a private ``fonts.conf`` that lists only that dir
 default caption font), Montserrat, the Noto families of ``manimgx_fonts`` (Noto Sans, Noto
 Emoji, Hebrew, Arabic, Devanagari, Thai …), which libass falls back to for glyphs the chosen
 font lacks, and Noto Sans CJK JP Bold (``noto_cjk_sans_jp_bold``), in which Chinese, Japanese
-and Korean text is set (``spec/scripts.py``, ADR 0032). ``check_coverage`` says before a render whether some characters would come out as
-boxes, naming what to install.
+and Korean text is set (``spec/scripts.py``, ADR 0032). ``check_coverage`` says before a
+render whether some characters would come out as boxes, naming what to install.
 """
 
 from __future__ import annotations
