@@ -49,7 +49,9 @@ def test_a_phoneme_said_differently_in_context_still_has_an_owner() -> None:
 
 
 def test_a_phrase_that_says_nothing_gets_no_span() -> None:
-    spans = phrase_spans(["海の", "🐙", "話"], ["ɯmʲi no", "", "hanaɕi"], "ɯmʲi no hanaɕi", [1] * 14)
+    spans = phrase_spans(
+        ["海の", "🐙", "話"], ["ɯmʲi no", "", "hanaɕi"], "ɯmʲi no hanaɕi", [1] * 14
+    )
     assert spans[1] is None
     assert spans[0] == (0, 7) and spans[2] == (8, 14)
 
