@@ -152,3 +152,11 @@ def test_speed_and_refusals(voice: KokoroJaTTS, tmp_path: Path) -> None:
     with pytest.raises(VoiceNotFoundError, match="Japanese"):
         voice.synthesize(SpeechRequest("Hello.", "jf_alpha", language="en"), tmp_path / "d.wav")
     assert not (tmp_path / "c.wav").exists() and not (tmp_path / "d.wav").exists()
+
+
+def test_a_sentence_too_long_for_the_model_is_cut_between_words() -> None:
+    words = [f"w{i:03d}ab" for i in range(200)]  # 200 words of 6 phonemes: 1399 characters
+    chunks = kokoro._chunks(" ".join(words))
+    assert len(chunks) == 3
+    assert all(len(chunk) <= kokoro.MAX_PHONEMES for chunk in chunks)
+    assert " ".join(chunks).split() == words

@@ -99,7 +99,10 @@ def test_ass_sets_japanese_captions_and_overlays_in_the_cjk_face() -> None:
 
 
 def test_lines_and_cues_break_only_between_phrases() -> None:
-    long = "今日は海の話をします。深海には不思議な生き物がたくさんいます。水深二百メートルより深い海です。"
+    long = (
+        "今日は海の話をします。深海には不思議な生き物がたくさんいます。"
+        "水深二百メートルより深い海です。"
+    )
     phrases = tokenize(long, "ja")
     track = CaptionTrack(
         words=_words(phrases, every=6),
