@@ -21,6 +21,7 @@ from tests.integration.test_caption_render import (
     _white,
     _yellow,
 )
+from video_orchestrator.pipeline.build_spec import thumbnail_spec
 from video_orchestrator.render.ass import build_ass
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.spec.captions import group_words
@@ -196,3 +197,18 @@ def test_kana_and_kanji_are_real_glyphs_not_boxes(fonts: FontEnvironment, tmp_pa
     for a in range(len(masks)):
         for b in range(a + 1, len(masks)):
             assert (masks[a] != masks[b]).sum() > 30  # boxes would all look the same
+
+
+@pytest.mark.render
+def test_a_japanese_thumbnail_hook_stays_inside_the_picture(
+    fonts: FontEnvironment, tmp_path: Path
+) -> None:
+    hook = "今日は海の話をします。深海には不思議な生き物がいます。"
+    thumb = thumbnail_spec(_spec("karaoke"), hook)
+    text = thumb.overlays[0].text  # type: ignore[union-attr]
+    assert text.replace("\n", "") == hook and text.count("\n") >= 3
+    frame = _render(thumb, fonts, tmp_path)[0]
+    rows, cols = np.nonzero(_ink(frame))
+    assert cols.min() > 10 and cols.max() < WIDTH - 10  # libass would not wrap it itself
+    assert rows.max() - rows.min() > 4 * 30  # four lines or more
+    _save(frame, "ja-thumbnail-360.png")
