@@ -161,6 +161,14 @@ def _parser_named(name: str) -> budoux.Parser:
     return loaders[name]()
 
 
+#: A sentence and what closes it (terminators, then closing quotes and brackets), or a line.
+_SENTENCE_PIECE = re.compile(
+    "[^\n" + re.escape("".join(sorted(SENTENCE_TERMINATORS))) + "]*"
+    "(?:[" + re.escape("".join(sorted(SENTENCE_TERMINATORS))) + "]+"
+    "[" + re.escape("".join(sorted(_CLOSERS))) + "]*|\n|$)",
+)
+
+
 def _phrase_parser(language: str) -> budoux.Parser | None:
     """BudouX's phrase model for ``language`` (ja, zh, zh-Hant/-TW/-HK, th), or None."""
     primary = primary_language(language)
@@ -178,10 +186,13 @@ def _segment_phrases(text: str, parser: budoux.Parser) -> list[tuple[int, int]]:
     A phrase is never cut, so no caption line or cue breaks inside one."""
     spans: list[tuple[int, int]] = []
     offset = 0
-    for chunk in parser.parse(text):
-        for match in _WHITESPACE_TOKEN.finditer(chunk):
-            spans.append((offset + match.start(), offset + match.end()))
-        offset += len(chunk)
+    # BudouX reads context: each sentence is cut on its own, so that a sentence tokenized
+    # alone gives the tokens it has in the whole text (``split_sentences``).
+    for piece in _SENTENCE_PIECE.findall(text):
+        for chunk in parser.parse(piece):
+            for match in _WHITESPACE_TOKEN.finditer(chunk):
+                spans.append((offset + match.start(), offset + match.end()))
+            offset += len(chunk)
     tidy: list[tuple[int, int]] = []
     for start, end in spans:
         if tidy and tidy[-1][1] == start:
