@@ -1,8 +1,9 @@
 """Pure text helpers shared by speech providers, the caption pipeline and the script
 tools: tokenising, sentence splitting, word weights, emoji, keywords, shortening.
 
-Everything here is a function of its arguments: no I/O, no state. It is a utility module,
-not a port: nothing here is implemented by an adapter.
+Everything here is a function of its arguments: no I/O, no state (BudouX's phrase models are
+read from its package once and kept). It is a utility module, not a port: nothing here is
+implemented by an adapter.
 
 * :func:`tokenize` cuts a text into the tokens captions show and timings are given for:
   the one segmentation every voice, caption layout and caption style goes through.
