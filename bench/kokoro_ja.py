@@ -38,13 +38,14 @@ def main() -> None:
     tts.phonemize("準備")
     print(f"load: {time.perf_counter() - started:.1f} s")
     errors: dict[str, list[float]] = {"sentence": [], "comma": []}
-    synth_seconds = audio_seconds = 0.0
+    synth_seconds = audio_seconds = cpu_seconds = 0.0
     with tempfile.TemporaryDirectory() as folder:
         for number, text in enumerate(TEXTS):
             out = Path(folder) / f"{number}.wav"
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             speech = tts.synthesize(SpeechRequest(text, "jf_alpha", language="ja"), out)
             synth_seconds += time.perf_counter() - began
+            cpu_seconds += time.process_time() - cpu_began
             audio_seconds += speech.duration
             with wave.open(str(out), "rb") as wav:
                 samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
@@ -77,6 +78,8 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rtf = synth_seconds / audio_seconds
     print(f"speech {audio_seconds:.1f} s in {synth_seconds:.1f} s: RTF {rtf:.2f}")
+    # CPU time does not grow when other processes share the cores (wall time does).
+    print(f"CPU time {cpu_seconds:.1f} s: {cpu_seconds / audio_seconds:.2f} CPU-s per s of speech")
     print(f"peak memory (max RSS): {rss:.0f} MB")
     for kind, found in errors.items():
         print(
