@@ -1,17 +1,19 @@
 """Pure text helpers shared by speech providers, the caption pipeline and the script
 tools: tokenising, sentence splitting, word weights, emoji, keywords, shortening.
 
-Everything here is a function of its arguments: no I/O, no state. It is a utility module,
-not a port: nothing here is implemented by an adapter.
+Everything here is a function of its arguments: no I/O, no state (BudouX's phrase models are
+read from its package once and kept). It is a utility module, not a port: nothing here is
+implemented by an adapter.
 
-* :func:`tokenize` cuts a text into the tokens captions show and timings are given for.
+* :func:`tokenize` cuts a text into the tokens captions show and timings are given for:
+  the one segmentation every voice, caption layout and caption style goes through.
   For languages written with spaces a token is a whitespace-separated word with its
   punctuation attached (``"Hello,"``, ``"“quoted”"``, ``"3"``), exactly as displayed.
-  For languages written without spaces (Japanese, Chinese, Thai) :func:`tokenize` uses a
-  character-class segmentation. **That segmentation is a placeholder and the extension
-  point for those languages**: replace :func:`_segment_unspaced` with a morphological
-  analyser (MeCab/fugashi or Sudachi for Japanese, jieba for Chinese, PyThaiNLP for Thai)
-  and every provider and caption style follows, because they all tokenize through here.
+  For Japanese, Chinese and Thai a token is a **phrase** as BudouX cuts it (``"今日は"``,
+  ``"海の"``, ``"話を"``, ``"します。"``: a content word with its particles and
+  punctuation), so captions animate phrases and lines break only between them (ADR 0032).
+  Other languages written without spaces (Lao, Khmer, Burmese …) fall back to a
+  character-class segmentation (:func:`_segment_by_class`).
 * :func:`split_sentences` groups the same tokens into sentences, so that joining the
   tokens of every sentence gives back ``tokenize(text)``.
 * :func:`distribute` spreads a time span over words by character weight, the fallback
@@ -25,10 +27,12 @@ not a port: nothing here is implemented by an adapter.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 
+import budoux
 from pydantic import ValidationError
 
 from video_orchestrator.ports.tts import WordTiming
@@ -57,7 +61,10 @@ def token_spans(text: str, language: str) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets in ``text`` of every token, in order."""
     if uses_spaces(language):
         return [match.span() for match in _WHITESPACE_TOKEN.finditer(text)]
-    return _segment_unspaced(text, primary_language(language))
+    parser = _phrase_parser(language)
+    if parser is None:
+        return _segment_by_class(text, primary_language(language))
+    return _segment_phrases(text, parser)
 
 
 def tokenize(text: str, language: str) -> list[str]:
@@ -141,7 +148,71 @@ def distribute(words: Sequence[str], start: float, end: float) -> list[WordTimin
     return timings
 
 
-# --- segmentation of languages written without spaces (the extension point) -------------
+# --- segmentation of languages written without spaces -----------------------------------
+
+
+@functools.cache
+def _parser_named(name: str) -> budoux.Parser:
+    loaders = {
+        "ja": budoux.load_default_japanese_parser,
+        "zh-hans": budoux.load_default_simplified_chinese_parser,
+        "zh-hant": budoux.load_default_traditional_chinese_parser,
+        "th": budoux.load_default_thai_parser,
+    }
+    return loaders[name]()
+
+
+#: A sentence and what closes it (terminators, then closing quotes and brackets), or a line.
+_SENTENCE_PIECE = re.compile(
+    "[^\n" + re.escape("".join(sorted(SENTENCE_TERMINATORS))) + "]*"
+    "(?:[" + re.escape("".join(sorted(SENTENCE_TERMINATORS))) + "]+"
+    "[" + re.escape("".join(sorted(_CLOSERS))) + "]*|\n|$)",
+)
+
+
+def _phrase_parser(language: str) -> budoux.Parser | None:
+    """BudouX's phrase model for ``language`` (ja, zh, zh-Hant/-TW/-HK, th), or None."""
+    primary = primary_language(language)
+    if primary == "zh":
+        tags = {part.lower() for part in re.split(r"[-_]", language)[1:]}
+        traditional = tags & {"hant", "tw", "hk", "mo"}
+        return _parser_named("zh-hant" if traditional else "zh-hans")
+    return _parser_named(primary) if primary in ("ja", "th") else None
+
+
+def _segment_phrases(text: str, parser: budoux.Parser) -> list[tuple[int, int]]:
+    """Phrases of ``text`` as BudouX cuts them, as character spans, tidied for captions:
+    whitespace separates tokens; a piece that is only punctuation, symbols or emoji joins
+    the token before it; opening brackets and quotes at a phrase's end join the next one.
+    A phrase is never cut, so no caption line or cue breaks inside one."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    # BudouX reads context: each sentence is cut on its own, so that a sentence tokenized
+    # alone gives the tokens it has in the whole text (``split_sentences``).
+    for piece in _SENTENCE_PIECE.findall(text):
+        for chunk in parser.parse(piece):
+            for match in _WHITESPACE_TOKEN.finditer(chunk):
+                spans.append((offset + match.start(), offset + match.end()))
+            offset += len(chunk)
+    tidy: list[tuple[int, int]] = []
+    for start, end in spans:
+        if tidy and tidy[-1][1] == start:
+            prev_start, prev_end = tidy[-1]
+            opening = prev_end
+            while opening > prev_start and _char_class(text[opening - 1]) == _OPEN:
+                opening -= 1
+            if opening == prev_start:  # the previous token is only opening marks
+                tidy[-1] = (prev_start, end)
+                continue
+            if all(_char_class(char) == _ATTACH for char in text[start:end]):
+                tidy[-1] = (prev_start, end)
+                continue
+            if opening < prev_end:
+                tidy[-1] = (prev_start, opening)
+                start = opening
+        tidy.append((start, end))
+    return tidy
+
 
 _SPACE, _OPEN, _ATTACH, _HAN, _HIRAGANA, _KATAKANA, _OTHER = range(7)
 
@@ -170,11 +241,11 @@ def _char_class(char: str) -> int:
     return _OTHER  # letters and digits of other scripts (Latin, Thai …)
 
 
-def _segment_unspaced(text: str, language: str) -> list[tuple[int, int]]:
-    """Character-class segmentation for languages written without spaces.
+def _segment_by_class(text: str, language: str) -> list[tuple[int, int]]:
+    """Character-class segmentation for languages written without spaces that BudouX has no
+    model for.
 
-    Placeholder rules, deliberately simple and documented so a real segmenter can replace
-    them: whitespace separates tokens; a run of Han characters followed by a run of
+    Simple rules: whitespace separates tokens; a run of Han characters followed by a run of
     hiragana is one token (Japanese stem + okurigana/particle), except in Chinese where
     every Han character is a token; runs of hiragana, of katakana and of any other letters
     or digits are tokens; opening brackets and quotes join the next token; other

@@ -115,6 +115,19 @@ def test_thumbnail_is_one_clip_with_the_hook_and_no_audio() -> None:
     assert thumb.overlays[0].text == "Did you know?"  # type: ignore[union-attr]
 
 
+def test_a_japanese_hook_is_broken_into_lines_of_whole_phrases() -> None:
+    spec = build_spec(SCRIPT, narration(PARTS), [None] * 3, fmt=VideoFormat())
+    assert spec.captions is not None
+    japanese = spec.model_copy(
+        update={"captions": spec.captions.model_copy(update={"language": "ja"})}
+    )
+    thumb = thumbnail_spec(japanese, "今日は海の話をします。深海には不思議な生き物がいます。")
+    lines = thumb.overlays[0].text.split("\n")  # type: ignore[union-attr]
+    # 1080 px less the margins, at 105 px a character: 8 full-width characters a line.
+    assert lines == ["今日は海の話を", "します。", "深海には不思議な", "生き物がいます。"]
+    assert thumbnail_spec(spec, "Did you know this?").overlays[0].text == "Did you know this?"  # type: ignore[union-attr]
+
+
 def test_platform_figures_reach_the_render_spec() -> None:
     from video_orchestrator.platforms import get_preset
     from video_orchestrator.services.make import video_format

@@ -48,6 +48,7 @@ def test_families(fonts: FontEnvironment) -> None:
         "Noto Sans Arabic",
         "Noto Sans Devanagari",
         "Noto Sans Thai",
+        "Noto Sans CJK JP",
     ):
         assert family in families
     assert families == sorted(set(families))
@@ -60,13 +61,27 @@ def test_building_again_reuses_the_directory(fonts: FontEnvironment, tmp_path: P
     assert again.env == fonts.env
 
 
-def test_no_cjk_font_is_installed_so_japanese_is_refused(fonts: FontEnvironment) -> None:
-    assert missing_characters("日本語", fonts) == ["日", "本", "語"]
+def test_japanese_chinese_and_korean_are_covered_by_the_packaged_cjk_font(
+    fonts: FontEnvironment,
+) -> None:
+    assert "Noto Sans CJK JP" in list_fonts(fonts)
+    text = "日本語のテキスト、カタカナ！「東京」ｶﾀｶﾅ 한국어 简体中文 𠀋"
+    assert missing_characters(text, fonts) == []
+    check_coverage(text, fonts)
+    conf = Path(fonts.env["FONTCONFIG_FILE"]).read_text(encoding="utf-8")
+    assert "<family>Noto Sans CJK JP</family>" in conf  # a fallback for CJK glyphs
+
+
+def test_ideographs_beyond_the_packaged_cjk_font_are_refused_with_cjk_advice(
+    fonts: FontEnvironment,
+) -> None:
+    rare = "\U00030000"  # CJK Unified Ideographs Extension G
+    assert missing_characters(f"日本{rare}", fonts) == [rare]
     with pytest.raises(FontCoverageError) as caught:
-        check_coverage("Hello 日本語!", fonts)
+        check_coverage(f"Hello 日本{rare}!", fonts)
     message = str(caught.value)
-    assert "日本語" in message and "U+65E5" in message
-    assert "CJK" in message and "fonts-noto-cjk" in message
+    assert "U+30000" in message
+    assert "CJK" in message and "noto-cjk-sans-jp-bold" in message
 
 
 @pytest.mark.parametrize(
@@ -91,6 +106,7 @@ def test_heights_for_em_sizing(fonts: FontEnvironment) -> None:
     heights = font_heights(fonts)
     assert heights["anton"] == pytest.approx(1.7334, abs=1e-3)
     assert 1.0 < heights["noto sans"] < 2.0
+    assert heights["noto sans cjk jp"] == pytest.approx(1.448, abs=1e-3)
 
 
 def test_other_scripts_get_generic_advice(fonts: FontEnvironment) -> None:

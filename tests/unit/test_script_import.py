@@ -147,6 +147,12 @@ def test_text_without_spaces_is_split_at_full_width_stops() -> None:
     assert script.language == "ja"
 
 
+def test_a_one_sentence_japanese_script_is_split_between_phrases() -> None:
+    script = script_from_text("今日は海の話をします。", language="ja")
+    assert (script.hook, script.scenes[0].narration) == ("今日は海の", "話をします。")
+    assert "".join(script.spoken_parts()) == "今日は海の話をします。"
+
+
 def test_a_script_json_file_is_validated() -> None:
     original = Script(
         topic="tides",

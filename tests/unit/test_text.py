@@ -48,23 +48,50 @@ def test_space_languages_split_on_whitespace_and_keep_punctuation() -> None:
     ]
 
 
-def test_japanese_is_segmented_by_character_class() -> None:
+def test_japanese_is_segmented_into_phrases() -> None:
     text = "今日は良い天気ですね。「東京タワー」に行きました！"
     tokens = tokenize(text, "ja")
-    assert tokens == [
-        "今日は",
-        "良い",
-        "天気ですね。",
-        "「東京",
-        "タワー」",
-        "に",
-        "行きました！",
-    ]
+    # BudouX phrases: a compound word (東京タワー) is never cut, particles stay with
+    # their word, brackets and punctuation with their phrase.
+    assert tokens == ["今日は", "良い", "天気ですね。", "「東京タワー」に", "行きました！"]
     assert "".join(tokens) == text
 
 
-def test_chinese_gives_one_token_per_han_character() -> None:
-    assert tokenize("你好，世界！", "zh") == ["你", "好，", "世", "界！"]
+def test_japanese_phrases_keep_emoji_numbers_and_latin_words_whole() -> None:
+    text = "「深海」は、水深200メートルより深い海です🐙！ AIとYouTubeの時代。🎉"
+    tokens = tokenize(text, "ja")
+    assert tokens == [
+        "「深海」は、",
+        "水深200メートルより",
+        "深い",
+        "海です🐙！",
+        "AIと",
+        "YouTubeの",
+        "時代。🎉",
+    ]
+    assert sentence_end_flags(text, "ja") == [False] * 3 + [True, False, False, True]
+
+
+def test_opening_brackets_at_a_phrase_end_join_the_next_phrase() -> None:
+    assert tokenize("（注）これは「本」です。", "ja") == ["（注）", "これは", "「本」です。"]
+
+
+def test_chinese_and_thai_are_segmented_into_words() -> None:
+    assert tokenize("你好，世界！我们今天去北京。", "zh") == [
+        "你",
+        "好，",
+        "世界！",
+        "我们",
+        "今天",
+        "去",
+        "北京。",
+    ]
+    assert tokenize("你好，世界！", "zh-Hant") == ["你", "好，", "世界！"]
+    assert tokenize("สวัสดีครับ วันนี้อากาศดีมาก", "th")[:2] == ["สวัสดี", "ครับ"]
+
+
+def test_other_spaceless_scripts_fall_back_to_character_classes() -> None:
+    assert tokenize("ພາສາລາວ ດີ", "lo") == ["ພາສາລາວ", "ດີ"]
 
 
 def test_punctuation_after_a_token_closes_it() -> None:

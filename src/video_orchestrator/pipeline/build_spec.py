@@ -39,6 +39,7 @@ from video_orchestrator.spec import (
     VoiceTrack,
     Word,
 )
+from video_orchestrator.spec.captions import text_width
 from video_orchestrator.spec.options import (
     AudioSettings,
     CaptionSettings,
@@ -47,6 +48,7 @@ from video_orchestrator.spec.options import (
 )
 from video_orchestrator.spec.timeline import Timebase, clip_starts
 from video_orchestrator.spec.vocabulary import QUALITY, SPEC_ANCHORS
+from video_orchestrator.text import ends_sentence, tokenize, uses_spaces
 
 PATTERNS: tuple[Literal["aurora", "gradient", "bokeh"], ...] = ("aurora", "gradient", "bokeh")
 PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
@@ -337,12 +339,13 @@ def build_spec(
 def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
     """The first scene with the hook in big letters: the cover frame of the video."""
     first = spec.clips[0]
-    overlay = TextOverlay(
-        text=text[:500],
-        anchor="center",
-        margins=Box(left=90, right=90, top=0, bottom=0),
-        size=max(int(spec.output.height * 0.055), 12),
-    )
+    margins = Box(left=90, right=90, top=0, bottom=0)
+    size = max(int(spec.output.height * 0.055), 12)
+    language = spec.captions.language if spec.captions is not None else "en"
+    shown = text[:500]
+    if not uses_spaces(language):
+        shown = phrase_lines(shown, language, (spec.output.width - 180) // size)
+    overlay = TextOverlay(text=shown, anchor="center", margins=margins, size=size)
     return spec.model_copy(
         update={
             "clips": [first.model_copy(update={"transition": Transition(kind="cut", frames=0)})],
@@ -351,3 +354,20 @@ def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
             "audio": AudioTracks(),
         }
     )
+
+
+def phrase_lines(text: str, language: str, ems: int) -> str:
+    """``text`` of a language written without spaces as lines of whole phrases, each at most
+    ``ems`` full-width characters wide (a longer phrase gets a line of its own), a new line
+    after each sentence: libass wraps only at spaces, so a Japanese hook would otherwise run
+    off the picture (ADR 0032)."""
+    limit = max(2 * ems, 2)  # display cells: a full-width character is two
+    lines: list[str] = []
+    open_line = False  # whether the last line may take more phrases (no sentence ended it)
+    for phrase in tokenize(text, language):
+        if open_line and text_width(lines[-1] + phrase) <= limit:
+            lines[-1] += phrase
+        else:
+            lines.append(phrase)
+        open_line = not ends_sentence(phrase)
+    return "\n".join(lines)

@@ -29,6 +29,8 @@ from video_orchestrator.text import (
     one_line,
     sentences_by_punctuation,
     shorten,
+    tokenize,
+    uses_spaces,
     words_of,
 )
 
@@ -106,7 +108,9 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
 
     sentences_per_paragraph = [sentences_by_punctuation(p) for p in paragraphs]
     total_sentences = sum(len(s) for s in sentences_per_paragraph)
-    all_words = " ".join(paragraphs).split()
+    # Words as the captions count them: phrases for Japanese, Chinese, Thai (ADR 0032).
+    all_words = tokenize(" ".join(paragraphs), language)
+    joiner = " " if uses_spaces(language) else ""
     if total_sentences >= 2:
         hook = sentences_per_paragraph[0].pop(0)
         if not sentences_per_paragraph[0]:
@@ -114,9 +118,9 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
     else:
         if len(all_words) < 2:
             raise ScriptError(
-                f"the script is too short ({' '.join(all_words)!r}): write at least a sentence"
+                f"the script is too short ({joiner.join(all_words)!r}): write at least a sentence"
             )
-        hook, rest = _split_single(" ".join(all_words))
+        hook, rest = _split_single(joiner.join(all_words), language)
         sentences_per_paragraph = [[rest]]
     if len(hook) > HOOK_MAX_CHARS:
         hook, overflow = _split_at_chars(hook, HOOK_MAX_CHARS)
@@ -180,15 +184,17 @@ def _is_hashtag_line(paragraph: str) -> bool:
     return bool(words) and all(w.startswith("#") and len(w) > 1 for w in words)
 
 
-def _split_single(sentence: str) -> tuple[str, str]:
+def _split_single(sentence: str, language: str) -> tuple[str, str]:
     """A one-sentence script split into a hook and one scene: at the first clause mark when
-    it leaves words on both sides, otherwise in the middle."""
+    it leaves words on both sides, otherwise in the middle (between phrases for languages
+    written without spaces)."""
     clauses = _CLAUSE_END.split(sentence, maxsplit=1)
     if len(clauses) == 2 and clauses[0].strip() and clauses[1].strip():
         return clauses[0].strip(), clauses[1].strip()
-    words = sentence.split()
+    words = tokenize(sentence, language)
+    joiner = " " if uses_spaces(language) else ""
     half = (len(words) + 1) // 2
-    return " ".join(words[:half]), " ".join(words[half:])
+    return joiner.join(words[:half]), joiner.join(words[half:])
 
 
 def _split_at_chars(text: str, limit: int) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from video_orchestrator.spec.captions import (
     highlight_spans,
 )
 from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay, Word
+from video_orchestrator.spec.scripts import font_for_text
 
 CAPTION_STYLE = "Caption"
 CAPTION_BOX_STYLE = "CaptionBox"
@@ -55,6 +56,7 @@ PACKAGED_FONT_HEIGHTS: Mapping[str, float] = {
     "anton": 1.7334,
     "montserrat": 1.562,
     "noto sans": 1.519,
+    "noto sans cjk jp": 1.448,
 }
 
 
@@ -182,6 +184,8 @@ def _caption_style(
     if design.shadow_colour is not None:
         back = ass_colour(design.shadow_colour)
     box = style.box_colour if style.box_colour is not None else style.outline_colour
+    # Chinese, Japanese and Korean captions are set in the packaged CJK face (ADR 0032).
+    font = font_for_text(style.font, track.language, (word.text for word in track.words))
     if name == CAPTION_BOX_STYLE:
         # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
         edge, back, border_style = box, ass_colour(box), 3
@@ -192,8 +196,8 @@ def _caption_style(
         primary = ass_colour(style.colour, opacity=0)
     return _style_line(
         name,
-        font=style_name_field(style.font, "caption font"),
-        size=_ass_size(style.size, style.font, heights),
+        font=style_name_field(font, "caption font"),
+        size=_ass_size(style.size, font, heights),
         primary=primary,
         secondary=ass_colour(style.highlight_colour),
         outline_colour=ass_colour(edge),
@@ -213,10 +217,11 @@ def _overlay_style(name: str, overlay: TextOverlay, heights: Mapping[str, float]
     boxed = overlay.box_colour is not None
     # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
     edge = overlay.box_colour if overlay.box_colour is not None else overlay.outline_colour
+    font = font_for_text(overlay.font, "", (overlay.text,))
     return _style_line(
         name,
-        font=style_name_field(overlay.font, "text overlay font"),
-        size=_ass_size(overlay.size, overlay.font, heights),
+        font=style_name_field(font, "text overlay font"),
+        size=_ass_size(overlay.size, font, heights),
         primary=ass_colour(overlay.colour),
         secondary=ass_colour(overlay.colour),
         outline_colour=ass_colour(edge),

@@ -3,10 +3,11 @@
 ``font_environment(cache_dir)`` links the font files of the font packages into one directory
 under ``cache_dir`` and writes a private ``fonts.conf`` that lists only that directory. FFmpeg
 (libass through fontconfig) run with ``env`` therefore sees exactly these fonts: Anton (the
-default caption font), Montserrat and the Noto families of ``manimgx_fonts`` (Noto Sans, Noto
+default caption font), Montserrat, the Noto families of ``manimgx_fonts`` (Noto Sans, Noto
 Emoji, Hebrew, Arabic, Devanagari, Thai …), which libass falls back to for glyphs the chosen
-font lacks. ``check_coverage`` says before a render whether some characters would come out as
-boxes, naming what to install.
+font lacks, and Noto Sans CJK JP Bold (``noto_cjk_sans_jp_bold``), in which Chinese, Japanese
+and Korean text is set (``spec/scripts.py``, ADR 0032). ``check_coverage`` says before a
+render whether some characters would come out as boxes, naming what to install.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ from video_orchestrator.errors import FontCoverageError
 log = logging.getLogger(__name__)
 
 #: Packages whose font files are used, in order of preference for fallback.
-FONT_PACKAGES: tuple[str, ...] = ("fontpkg_anton", "fontpkg_montserrat", "manimgx_fonts")
+FONT_PACKAGES: tuple[str, ...] = (
+    "fontpkg_anton",
+    "fontpkg_montserrat",
+    "manimgx_fonts",
+    "noto_cjk_sans_jp_bold",
+)
 DEFAULT_CAPTION_FONT = "Anton"
 #: Families fontconfig prefers for the generic names (sans-serif …) and for fallback.
 FALLBACK_FAMILIES: tuple[str, ...] = (
@@ -47,6 +53,7 @@ FALLBACK_FAMILIES: tuple[str, ...] = (
     "Noto Sans Arabic",
     "Noto Sans Devanagari",
     "Noto Sans Thai",
+    "Noto Sans CJK JP",
 )
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 _LAYOUT_VERSION = "2"
@@ -294,8 +301,9 @@ def _needs_glyph(char: str) -> bool:
 _ADVICE: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH"),
-        "install a CJK font such as Noto Sans CJK (Debian package fonts-noto-cjk, or "
-        "Noto Sans JP / SC / KR) and add its folder to VO_FONT_DIRS",
+        "the packaged Noto Sans CJK JP (package noto-cjk-sans-jp-bold) lacks them or is not "
+        "installed: reinstall video-orchestrator, or install a fuller CJK font (Debian "
+        "package fonts-noto-cjk-extra) and add its folder to VO_FONT_DIRS",
     ),
 )
 _GENERIC_ADVICE = (

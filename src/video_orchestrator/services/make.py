@@ -229,7 +229,9 @@ def _cloud_problem(tts: TTSProvider) -> str | None:
     if _last_resort(tts):
         return None
     if not tts.configured:
-        return f"{tts.name} is not configured (see README, Voices)"
+        # An optional local voice says what to install (the Japanese voice: the ja extra).
+        why = tts.last_error if tts.kind == "local" and tts.last_error else "see README, Voices"
+        return f"{tts.name} is not configured ({why})"
     if tts.last_error:
         return f"{tts.name} voices are unavailable ({tts.last_error})"
     return None
