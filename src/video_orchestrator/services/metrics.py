@@ -277,6 +277,28 @@ class MetricsService:
             video_id = ids[(row.platform, row.remote_id)]
             current = existing.get((video_id, row.start, row.end))
             given = {k: v for k, v in row.values.items() if v is not None}
+            if current is None and not row.is_day:
+                # the same period measured on another day (a lifetime total: from the post
+                # day to the export's day): the later measurement is the one kept
+                same_start = [
+                    v
+                    for (vid, start, end), v in existing.items()
+                    if vid == video_id and start == row.start and end != start
+                ]
+                if same_start:
+                    kept = max(same_start, key=lambda v: v.period_end)
+                    if kept.period_end > row.end:
+                        counts.unchanged += 1
+                        continue
+                    del existing[(video_id, kept.period_start, kept.period_end)]
+                    kept.period_end = row.end
+                    for k, v in given.items():
+                        setattr(kept, k, v)
+                    kept.import_id = import_id
+                    kept.updated_at = now
+                    existing[(video_id, row.start, row.end)] = kept
+                    counts.updated += 1
+                    continue
             if current is None:
                 current = MetricValue(
                     video_id=video_id,
