@@ -73,15 +73,15 @@ def read(text: str, name: str) -> ParsedExport:
         if end < start:
             raise row["date_to"].fail("before the row's date")
         key = (platform, video_id)
-        text = {f: row[f].text.strip() for f in ("title", "account", "url") if table.has(f)}
+        named = {f: row[f].text.strip() for f in ("title", "account", "url") if table.has(f)}
         published = row.get("published_at")
         duration = row.get("duration_seconds")
         video = VideoRecord(
             platform=platform,
             remote_id=video_id,
-            title=text.get("title", ""),
-            account=text.get("account", ""),
-            url=text.get("url") or None,
+            title=named.get("title", ""),
+            account=named.get("account", ""),
+            url=named.get("url") or None,
             published_at=parse_when(published) if published is not None else None,
             duration_seconds=float(d)
             if duration is not None and (d := duration.number()) is not None

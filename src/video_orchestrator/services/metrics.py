@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -386,8 +386,8 @@ class MetricsService:
         for link in stated:
             video = by_key.get((link.platform, link.remote_id))
             if video is not None:
-                target = LinkTarget(link.project_id, link.job_id, link.variant_id)
-                _set_link(session, video, target, "mapping", now)
+                stated_target = LinkTarget(link.project_id, link.job_id, link.variant_id)
+                _set_link(session, video, stated_target, "mapping", now)
         open_videos = [v for v in videos if v.link_rule != "mapping"]
         if not open_videos:
             return
@@ -491,16 +491,6 @@ class MetricsService:
                 .offset(offset)
             )
             return VideoPage(items=[VideoOut.model_validate(r) for r in rows], total=total or 0)
-
-    def video_ids(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        wanted = list(keys)
-        with self.db.session() as session:
-            rows = session.execute(
-                select(MetricVideo.platform, MetricVideo.remote_id, MetricVideo.id).where(
-                    tuple_(MetricVideo.platform, MetricVideo.remote_id).in_(wanted)
-                )
-            )
-            return {(p, r): i for p, r, i in rows}
 
 
 def _import_out(row: MetricImport) -> ImportOut:

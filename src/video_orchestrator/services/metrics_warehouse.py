@@ -131,9 +131,9 @@ class ParquetRunner:
 
     def __init__(self, folder: Path) -> None:
         missing = [
-            m.__tablename__  # type: ignore[attr-defined]
-            for m in (MetricVideo, MetricValue)
-            if not (folder / f"{m.__tablename__}.parquet").is_file()  # type: ignore[attr-defined]
+            name
+            for name in (MetricVideo.__tablename__, MetricValue.__tablename__)
+            if not (folder / f"{name}.parquet").is_file()
         ]
         if missing:
             raise InputError(

@@ -60,7 +60,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_metric_videos_project_id"), ["project_id"], unique=False
         )
-    metric = [
+    metric: list[sa.Column[object]] = [
         sa.Column("views", sa.BigInteger(), nullable=True),
         sa.Column("watch_hours", sa.Float(), nullable=True),
         sa.Column("average_view_duration", sa.Float(), nullable=True),
