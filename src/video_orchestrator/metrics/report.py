@@ -62,14 +62,13 @@ def report_csv(report: ReportData) -> bytes:
     """The report as CSV (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        [KEY_LABELS.get(k, k) for k in report.keys] + [LABELS[m] for m in report.metrics]
-    )
+    keys = list(report.keys) or [""]  # a report of totals only: one column for "Total"
+    writer.writerow([KEY_LABELS.get(k, k) for k in keys] + [LABELS[m] for m in report.metrics])
     for row in report.rows:
         writer.writerow(
-            [row.key.get(k) or "" for k in report.keys]
+            [row.key.get(k) or "" for k in keys]
             + [cell(m, row.values.get(m)) for m in report.metrics]
         )
-    label = ["Total"] + [""] * (len(report.keys) - 1) if report.keys else []
+    label = ["Total"] + [""] * (len(keys) - 1)
     writer.writerow(label + [cell(m, report.total.get(m)) for m in report.metrics])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -19,6 +19,22 @@ RULE = (222, 226, 230)
 #: The widest metric columns a table shows (the CSV has them all).
 TABLE_METRICS = 5
 TABLE_ROWS = 40
+#: Short column titles for the tables (the CSV has the full names).
+SHORT = {
+    "views": "Views",
+    "watch_hours": "Watch h",
+    "average_view_duration": "Avg view",
+    "average_percentage_viewed": "Avg % viewed",
+    "likes": "Likes",
+    "comments": "Comments",
+    "shares": "Shares",
+    "saves": "Saves",
+    "subscribers": "Subscribers",
+    "impressions": "Impressions",
+    "impressions_ctr": "CTR %",
+}
+#: How much of a table's key space each key column takes.
+KEY_WEIGHT = {"title": 4.0, "project_id": 1.5, "remote_id": 1.5}
 
 
 def number(metric: str, value: Number | None) -> str:
@@ -113,6 +129,10 @@ def _chart(pdf: FPDF, font: str, report: ReportData) -> None:
     pdf.set_font(font, size=11)
     pdf.set_text_color(*INK)
     pdf.cell(0, 7, "Views per day", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, size=7)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 4, "from the sources that give days (lifetime totals are not spread over days)",
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     left, top = pdf.l_margin + 14, pdf.get_y() + 2
     width, height = pdf.w - pdf.l_margin - pdf.r_margin - 16, 50
     values = [float(v or 0) for _, v in report.daily]
@@ -154,26 +174,29 @@ def _table(
     rows: Sequence[ReportRow],
 ) -> None:
     shown = list(metrics[:TABLE_METRICS])
+    keys = [k for k in keys if any(row.key.get(k) for row in rows)] or list(keys[:1])
     usable = pdf.w - pdf.l_margin - pdf.r_margin
-    metric_width = 22.0
-    key_width = (usable - metric_width * len(shown)) / max(1, len(keys))
+    metric_width = 18.0
+    weights = [KEY_WEIGHT.get(k, 1.0) for k in keys]
+    space = usable - metric_width * len(shown)
+    widths = [space * w / sum(weights) for w in weights]
     pdf.set_font(font, size=11)
     pdf.set_text_color(*INK)
     pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=7)
     pdf.set_text_color(*MUTED)
-    for key in keys:
-        pdf.cell(key_width, 5, KEY_LABELS.get(key, key), border="B")
+    for key, width in zip(keys, widths, strict=True):
+        pdf.cell(width, 5, KEY_LABELS.get(key, key), border="B")
     for metric in shown:
-        pdf.cell(metric_width, 5, LABELS[metric][:16], border="B", align="R")
+        pdf.cell(metric_width, 5, SHORT[metric], border="B", align="R")
     pdf.ln()
     pdf.set_text_color(*INK)
     for row in rows[:TABLE_ROWS]:
-        for key in keys:
+        for key, width in zip(keys, widths, strict=True):
             text = row.key.get(key) or "–"
-            while text and pdf.get_string_width(text) > key_width - 1:
-                text = text[:-2] + "…" if len(text) > 2 else ""
-            pdf.cell(key_width, 5, text)
+            while len(text) > 1 and pdf.get_string_width(text) > width - 1.5:
+                text = text[:-2] + "…"
+            pdf.cell(width, 5, text)
         for metric in shown:
             pdf.cell(metric_width, 5, number(metric, row.values.get(metric)), align="R")
         pdf.ln()
