@@ -344,6 +344,13 @@ class Settings(BaseSettings):
         description="default: required whenever the server listens beyond localhost",
     )
 
+    # --- analytics ---
+    analytics_engine: Literal["database", "duckdb"] = Field(
+        default="database",
+        description="where the dashboards' aggregates are computed: the database, or DuckDB "
+        "over the Parquet copy in <data_dir>/warehouse (refreshed after each import)",
+    )
+
     # --- e-mail (analytics reports) ---
     smtp_host: str | None = Field(
         default=None, description="SMTP server that sends reports, e.g. smtp.example.com"

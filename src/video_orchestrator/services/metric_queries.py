@@ -48,6 +48,10 @@ class Filters:
     project_id: str | None = None
 
 
+#: No filter: every video.
+ALL = Filters()
+
+
 class Group(BaseModel):
     """One group of a query's answer: what names it and its metrics."""
 
@@ -200,7 +204,7 @@ def _key(row: Mapping[str, Any], keys: Sequence[str]) -> dict[str, str | None]:
 
 
 def totals(
-    runner: Runner, start: date, end: date, dimension: str = "total", filters: Filters = Filters()
+    runner: Runner, start: date, end: date, dimension: str = "total", filters: Filters = ALL
 ) -> list[Group]:
     """Each group's metrics over ``start``..``end`` (see the module's counting rule)."""
     check_window(start, end)
@@ -218,7 +222,7 @@ def series(
     start: date,
     end: date,
     split: str | None = None,
-    filters: Filters = Filters(),
+    filters: Filters = ALL,
 ) -> list[Point]:
     """Per day (and per group of ``split``), from day rows."""
     check_window(start, end)
@@ -243,7 +247,7 @@ def ranked(
     *,
     limit: int = 10,
     bottom: bool = False,
-    filters: Filters = Filters(),
+    filters: Filters = ALL,
 ) -> list[Group]:
     """The videos with the highest (``bottom``: lowest) value of ``metric``; videos without
     it are left out; ties in the video id's order."""

@@ -13,11 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Table, select
 
 from video_orchestrator.atomic import replacing
@@ -31,6 +28,10 @@ from video_orchestrator.store.tables import (
     MetricVideo,
 )
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow and DuckDB are imported where they are used: every `vo` command loads this module.
 Format = Literal["parquet", "csv"]
 #: The tables exported, in order.
 TABLES: tuple[type, ...] = (
@@ -51,6 +52,8 @@ class ExportedFile:
 
 
 def _arrow_type(column: Any) -> pa.DataType:
+    import pyarrow as pa
+
     kind = column.type
     python = getattr(kind, "impl", kind).python_type  # a TypeDecorator: the type it stores
     if python is bool:
@@ -67,6 +70,8 @@ def _arrow_type(column: Any) -> pa.DataType:
 
 
 def _schema(table: Table) -> pa.Schema:
+    import pyarrow as pa
+
     return pa.schema(
         [pa.field(c.name, _arrow_type(c), nullable=bool(c.nullable)) for c in table.columns]
     )
@@ -84,6 +89,9 @@ def _batches(db: Database, table: Table) -> Iterator[list[Mapping[str, Any]]]:
 
 def export_tables(db: Database, out_dir: Path, fmt: Format = "parquet") -> list[ExportedFile]:
     """Write every analytics table to ``out_dir/<table>.<fmt>``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     if fmt not in ("parquet", "csv"):
         raise InputError(f"unknown export format {fmt!r}; choose parquet or csv")
     if out_dir.exists() and not out_dir.is_dir():
@@ -139,6 +147,8 @@ class ParquetRunner:
             raise InputError(
                 f"{folder} has no {', '.join(missing)}.parquet: run vo analytics export first"
             )
+        import duckdb
+
         self.connection = duckdb.connect(":memory:")
         for model in TABLES:
             name = model.__tablename__  # type: ignore[attr-defined]

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from video_orchestrator.errors import ConfigError, ConflictError, InputError, NotFoundError
 from video_orchestrator.metrics.records import METRICS
 from video_orchestrator.metrics.report import ReportData, ReportRow, report_csv
-from video_orchestrator.metrics.report_pdf import report_pdf
 from video_orchestrator.services.mail import Attachment, MailSettings, check_recipients, send_mail
 from video_orchestrator.services.metric_queries import (
     KEYS,
@@ -227,6 +226,8 @@ class ReportService:
     def render(self, report: ReportData, fmt: Literal["csv", "pdf"]) -> bytes:
         if fmt == "csv":
             return report_csv(report)
+        from video_orchestrator.metrics.report_pdf import report_pdf  # fpdf2 loads in a second
+
         return report_pdf(report, font=report_font())
 
     def send(
