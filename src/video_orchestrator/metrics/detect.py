@@ -3,6 +3,7 @@ zipped), a TikTok Studio CSV, or the generic CSV."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date
@@ -54,3 +55,22 @@ def read_export(data: bytes, name: str, *, as_of: date, account: str = "") -> Pa
         "(Overview, Content, FollowerActivity) or the generic CSV (platform, video_id, date, …)",
         row=1,
     )
+
+
+def fingerprint(data: bytes) -> str:
+    """What identifies an export's content: the SHA-256 of the bytes, or for a zip of its
+    members' names and contents (the same export zipped again, with other timestamps, is
+    the same export)."""
+    if data[:4] != b"PK\x03\x04":
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(b"zip-members\n")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                if info.is_dir() or info.file_size > MAX_FILE_BYTES:
+                    continue
+                digest.update(info.filename.rsplit("/", 1)[-1].encode() + b"\0")
+                digest.update(hashlib.sha256(archive.read(info)).digest())
+    except (zipfile.BadZipFile, OSError):
+        return hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()

@@ -41,6 +41,7 @@ from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
 from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
 from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
 from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
+from video_orchestrator.services.metrics_facade import file_stem as file_stem
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter

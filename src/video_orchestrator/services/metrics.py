@@ -3,9 +3,10 @@ each video to the project, render and variant that made it, and listing what is 
 
 The rules (ADR 0029):
 
-- **Idempotent imports.** A file's SHA-256 is kept in the import log; the same bytes
-  imported again change nothing and say so. A different file (a newer export) updates the
-  values it gives for the same video and days and keeps those it does not give.
+- **Idempotent imports.** A file's SHA-256 (a zip's: of its members' names and contents) is
+  kept in the import log; the same export imported again changes nothing and says so. A
+  different file (a newer export) updates the values it gives for the same video and days
+  and keeps those it does not give.
 - **Nothing written on error.** A file is parsed completely (``metrics/``) before the one
   transaction that stores it; a bad row names its row and column and stores nothing.
 - **Linking**, for each video not linked by hand: (1) the publishing posts that record its
@@ -18,7 +19,6 @@ The rules (ADR 0029):
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from video_orchestrator.errors import InputError, NotFoundError
-from video_orchestrator.metrics.detect import read_export
+from video_orchestrator.metrics.detect import fingerprint, read_export
 from video_orchestrator.metrics.records import (
     ACCOUNT_METRICS,
     METRICS,
@@ -131,10 +131,6 @@ class _Counts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class MetricsService:

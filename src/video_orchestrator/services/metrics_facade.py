@@ -40,6 +40,7 @@ from video_orchestrator.services.reports import (
     ReportOut,
     ReportService,
     ReportSpec,
+    file_stem,
 )
 from video_orchestrator.store import Database
 from video_orchestrator.text import validation_summary
@@ -58,6 +59,7 @@ __all__ = [
     "ReportSpec",
     "VideoOut",
     "VideoPage",
+    "file_stem",
 ]
 
 
