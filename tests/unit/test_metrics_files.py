@@ -145,7 +145,7 @@ def test_a_tiktok_zip_reads_its_three_files_and_dates_posts_by_the_overview() ->
             "Content.csv": tiktok_content(videos, "de"),
             "FollowerActivity.csv": tiktok_followers(
                 [(span[-1], h, 10 * h) for h in range(24)], "de"
-            ),  # fmt: skip
+            ),
         }
     )
     # made in March: the posts' year comes from the overview's last day, not from today
