@@ -19,6 +19,7 @@ The rules (ADR 0029):
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -178,6 +179,16 @@ class MetricsService:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def store_pulled(self, parsed: ParsedExport, label: str) -> ImportOut:
+        """Store what a ``MetricsSource`` pulled, like an import: the same figures pulled
+        again change nothing (the fingerprint is that of the values, not of the pull)."""
+        digest = hashlib.sha256(repr((label, parsed.videos, parsed.metrics)).encode()).hexdigest()
+        known = self._import_by_fingerprint(digest)
+        if known is not None:
+            return known.model_copy(update={"already_imported": True})
+        account = next((v.account for v in parsed.videos if v.account), "")
+        return self._store(parsed, label[:255], digest, account)
 
     def _import_by_fingerprint(self, digest: str) -> ImportOut | None:
         with self.db.session() as session:
