@@ -218,3 +218,29 @@ def test_tiktok_files_imported_one_by_one(db: Database) -> None:
     (video,) = service.videos(platform="tiktok").items
     assert video.account == "makerlab"
     assert video.published_at == datetime(2026, 11, 30, tzinfo=UTC)
+
+
+def test_the_same_file_imported_twice_at_once_is_stored_once(db: Database) -> None:
+    import threading
+
+    data = youtube_studio_zip(_videos(), date(2026, 11, 10))
+    results: list[object] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        try:
+            results.append(_service(db).import_file(data, "yt.zip"))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sorted(r.already_imported for r in results) == [False, True]  # type: ignore[attr-defined]
+    assert _count(db, MetricImport) == 1
+    assert _count(db, MetricValue) == 10
+    assert _count(db, MetricVideo) == 2
