@@ -177,3 +177,30 @@ def test_the_csv_export_holds_every_row(db: Database, tmp_path: Path) -> None:
     assert {f.path.suffix for f in files} == {".csv"}
     with pytest.raises(InputError, match="is a file"):
         export_tables(db, tmp_path / "csv" / "metric_values.csv", "csv")
+
+
+def test_with_the_duckdb_engine_the_figures_come_from_the_parquet_copy(
+    db: Database, tmp_path: Path
+) -> None:
+    from video_orchestrator.config import Settings
+    from video_orchestrator.services.metrics_facade import Analytics
+
+    settings = Settings(data_dir=tmp_path / "data", analytics_engine="duckdb")
+    analytics = Analytics(db, settings)
+    analytics.import_bytes(youtube_studio_zip([OCEAN, OCTO], date(2026, 11, 10)), "yt.zip")
+    warehouse = tmp_path / "data" / "warehouse" / "metric_values.parquet"
+    assert pq.read_table(warehouse).num_rows == 10
+    assert isinstance(analytics.runner(), ParquetRunner)
+    (total,) = analytics.totals(START, END)
+    assert total.values["views"] == OCEAN.views + OCTO.views
+    # a later import refreshes the copy: the next query sees it
+    analytics.import_bytes(
+        encoded(
+            tiktok_content([TikTokVideo("7301", "Hearts", date(2026, 11, 20), 9_000, 7, 3, 1)])
+        ),
+        "Content.csv",
+        as_of=date(2026, 11, 25),
+    )
+    (total,) = analytics.totals(START, END)
+    assert total.values["views"] == OCEAN.views + OCTO.views + 9_000
+    assert totals(DatabaseRunner(db), START, END)[0].values == pytest.approx(total.values)

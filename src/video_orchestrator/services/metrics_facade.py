@@ -3,6 +3,7 @@ warehouse and report services. Re-exported by ``services/facade.py``."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -84,6 +85,8 @@ class Analytics:
     def __post_init__(self) -> None:
         self.metrics = MetricsService(self.db)
         self.reports = ReportService(self.db)
+        self._lock = threading.Lock()
+        self._warehouse: ParquetRunner | None = None
 
     @property
     def warehouse_dir(self) -> Path:
@@ -92,18 +95,29 @@ class Analytics:
     def runner(self) -> Runner:
         """DuckDB over the warehouse copy when ``VO_ANALYTICS_ENGINE=duckdb``, else the
         database."""
-        if self.settings.analytics_engine == "duckdb":
-            if not (self.warehouse_dir / "metric_values.parquet").is_file():
-                export_tables(self.db, self.warehouse_dir, "parquet")
-            return ParquetRunner(self.warehouse_dir)
-        return DatabaseRunner(self.db)
+        if self.settings.analytics_engine != "duckdb":
+            return DatabaseRunner(self.db)
+        with self._lock:
+            if self._warehouse is None:
+                if not (self.warehouse_dir / "metric_values.parquet").is_file():
+                    export_tables(self.db, self.warehouse_dir, "parquet")
+                self._warehouse = ParquetRunner(self.warehouse_dir)
+            return self._warehouse
+
+    def refresh_warehouse(self) -> None:
+        """Write the Parquet copy again (after an import); the next query reads it."""
+        with self._lock:
+            export_tables(self.db, self.warehouse_dir, "parquet")
+            if self._warehouse is not None:
+                self._warehouse.close()
+                self._warehouse = None
 
     def import_bytes(
         self, data: bytes, filename: str, *, account: str = "", as_of: date | None = None
     ) -> ImportOut:
         out = self.metrics.import_file(data, filename, account=account, as_of=as_of)
         if self.settings.analytics_engine == "duckdb" and not out.already_imported:
-            export_tables(self.db, self.warehouse_dir, "parquet")
+            self.refresh_warehouse()
         return out
 
     def import_path(self, path: Path, *, account: str = "", as_of: date | None = None) -> ImportOut:

@@ -160,9 +160,13 @@ class ParquetRunner:
                 )
 
     def rows(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        cursor = self.connection.execute(sql, dict(params))
-        names = [d[0] for d in cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor = self.connection.cursor()  # one per query: threads may share the runner
+        try:
+            cursor.execute(sql, dict(params))
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def close(self) -> None:
         self.connection.close()
