@@ -107,3 +107,23 @@ def test_pulled_figures_are_stored_once_and_counted(tmp_path: Path) -> None:
     assert total.values["views"] == 1_500 + 40
     assert total.values["likes"] == 150 + 4
     db.dispose()
+
+
+def test_a_pull_asks_for_the_days_before_the_platforms_lag(tmp_path: Path) -> None:
+    from video_orchestrator.services.metrics_pull import pull_metrics
+
+    db = Database(f"sqlite:///{tmp_path / 'vo.db'}")
+    db.migrate()
+    service = MetricsService(db, clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    with serve(AnalyticsAPI(PLANTED)) as server:
+        source = _source(server.base_url)
+        out = pull_metrics(service, source, Tokens(), account="deepsea",
+                           video_ids=["vidA", "vidA", "vidB"], today=date(2026, 11, 10),
+                           days=7)  # fmt: skip
+        assert len(server.requests) == 2  # each video once
+        assert "startDate=2026-11-01" in server.requests[0].path
+        assert "endDate=2026-11-07" in server.requests[0].path  # 3 days of lag
+    assert out is not None and out.inserted == 6
+    assert pull_metrics(service, source, Tokens(), account="deepsea", video_ids=[],
+                        today=date(2026, 11, 10)) is None  # fmt: skip
+    db.dispose()

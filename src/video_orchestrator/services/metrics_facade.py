@@ -18,7 +18,7 @@ from video_orchestrator.errors import InputError, MetricsFileError, StorageError
 from video_orchestrator.metrics.detect import MAX_FILE_BYTES
 from video_orchestrator.metrics.records import METRICS
 from video_orchestrator.metrics.report import ReportData
-from video_orchestrator.services.mail import mail_settings
+from video_orchestrator.services.mail import check_recipients, mail_settings
 from video_orchestrator.services.metric_queries import (
     ALL,
     DatabaseRunner,
@@ -206,6 +206,8 @@ class Analytics:
         return saved, data, self.reports.render(data, fmt)
 
     def send_report(self, id_or_name: str, recipients: Sequence[str] = ()) -> str:
-        return self.reports.send(
-            id_or_name, mail_settings(self.settings), recipients=list(recipients) or None
-        )
+        """E-mail a saved report: an unknown report or no recipients is the user's error,
+        checked before whether e-mail is set up (the server's)."""
+        saved = self.reports.get(id_or_name)
+        to = check_recipients(list(recipients) or saved.recipients or [""])
+        return self.reports.send(saved.id, mail_settings(self.settings), recipients=to)
