@@ -168,3 +168,22 @@ def test_sending_without_smtp_settings_says_what_to_set(client: TestClient) -> N
     response = client.post("/analytics/reports/R/send", json={})
     assert response.status_code == 503
     assert "VO_SMTP_HOST" in problem_of(response)["detail"]
+
+
+def test_a_report_schedule_through_the_api(client: TestClient) -> None:
+    created = client.post(
+        "/analytics/reports", json={"name": "Weekly", "recipients": ["lead@example.com"]}
+    ).json()
+    plan = client.put(
+        f"/analytics/reports/{created['id']}/schedule",
+        json={"every_days": 7, "first_at": "2026-12-07T07:00:00Z"},
+    )
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["kind"] == "send_report" and plan.json()["every_seconds"] == 604_800
+    assert client.get("/analytics/reports/Weekly/schedule").json()["name"] == (
+        f"report:{created['id']}"
+    )
+    assert client.delete("/analytics/reports/Weekly/schedule").status_code == 204
+    assert client.get("/analytics/reports/Weekly/schedule").status_code == 404
+    bad = client.put("/analytics/reports/Weekly/schedule", json={"every_days": 0})
+    assert bad.status_code == 422

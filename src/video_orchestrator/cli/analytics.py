@@ -195,6 +195,10 @@ def register_analytics(
         send: Annotated[
             bool, typer.Option("--send", help="E-mail the saved report (VO_SMTP_*).")
         ] = False,
+        every_days: Annotated[
+            int | None,
+            typer.Option(help="With --save: e-mail it every N days (a task of `vo serve`)."),
+        ] = None,
     ) -> None:
         """Write a report as PDF and/or CSV; save its definition; e-mail a saved one."""
 
@@ -219,6 +223,13 @@ def register_analytics(
                     services.ReportIn(name=title, spec=spec, recipients=list(to or []))
                 )
                 out.print(f"{'saved' if created else 'replaced'} report {stored.name!r}")
+                if every_days is not None:
+                    plan = analytics.schedule_report(stored.id, every_days=every_days)
+                    out.print(
+                        f"sent every {every_days} days, next {plan.next_run_at:%Y-%m-%d %H:%M} UTC"
+                    )
+            elif every_days is not None:
+                raise InputError("--every-days schedules a saved report: add --save")
             if pdf is not None or csv is not None:
                 data = analytics.build_report(title, spec)
                 for path in analytics.write_report(data, pdf=pdf, csv=csv):
@@ -226,7 +237,7 @@ def register_analytics(
             if send:
                 message = analytics.send_report(saved or title, list(to or []))
                 out.print(f"sent ({message})", highlight=False)
-            if not (save or send or pdf or csv):
+            if not (save or send or pdf or csv or every_days):
                 raise InputError("say what to do: --pdf FILE, --csv FILE, --save or --send")
 
         guard(action)

@@ -39,6 +39,7 @@ from video_orchestrator.services.metrics_facade import Point as Point
 from video_orchestrator.services.metrics_facade import ReportIn as ReportIn
 from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
 from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
+from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
 from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
 from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
 from video_orchestrator.services.metrics_facade import file_stem as file_stem

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +14,14 @@ from pydantic import ValidationError
 
 from video_orchestrator import atomic
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import InputError, MetricsFileError, StorageError, os_reason
+from video_orchestrator.errors import (
+    InputError,
+    MetricsFileError,
+    NotFoundError,
+    StorageError,
+    os_reason,
+)
+from video_orchestrator.jobs.workload import SendReportWorkload
 from video_orchestrator.metrics.detect import MAX_FILE_BYTES
 from video_orchestrator.metrics.records import METRICS
 from video_orchestrator.metrics.report import ReportData
@@ -43,7 +50,9 @@ from video_orchestrator.services.reports import (
     ReportSpec,
     file_stem,
 )
+from video_orchestrator.services.schedules import ScheduleOut, ScheduleService
 from video_orchestrator.store import Database
+from video_orchestrator.store.tables import utcnow
 from video_orchestrator.text import validation_summary
 
 __all__ = [
@@ -58,10 +67,16 @@ __all__ = [
     "ReportIn",
     "ReportOut",
     "ReportSpec",
+    "ScheduleOut",
     "VideoOut",
     "VideoPage",
     "file_stem",
 ]
+
+
+def report_schedule(report_id: str) -> str:
+    """The name of a report's schedule."""
+    return f"report:{report_id}"
 
 
 def read_export_file(path: Path) -> bytes:
@@ -85,6 +100,7 @@ class Analytics:
     def __post_init__(self) -> None:
         self.metrics = MetricsService(self.db)
         self.reports = ReportService(self.db)
+        self.schedules = ScheduleService(self.db)
         self._lock = threading.Lock()
         self._warehouse: ParquetRunner | None = None
 
@@ -204,6 +220,42 @@ class Analytics:
         saved = self.reports.get(id_or_name)
         data = self.build_report(saved.name, saved.spec)
         return saved, data, self.reports.render(data, fmt)
+
+    # -- scheduled sending (ADR 0025: one schedule per report, a send_report task per slot)
+
+    def schedule_report(
+        self, id_or_name: str, *, every_days: int, first_at: datetime | None = None
+    ) -> ScheduleOut:
+        """Send the saved report every ``every_days`` days, the first time at ``first_at``
+        (default: one period from now); the report must have recipients."""
+        if not 1 <= every_days <= 366:
+            raise InputError("a report is sent every 1 to 366 days")
+        saved = self.reports.get(id_or_name)
+        if not saved.recipients:
+            raise InputError(f"the report {saved.name!r} has no recipients to send it to")
+        seconds = every_days * 86_400
+        start = first_at or utcnow() + timedelta(seconds=seconds)
+        return self.schedules.every(
+            report_schedule(saved.id), SendReportWorkload(report_id=saved.id), seconds=seconds,
+            first_at=start,
+        )  # fmt: skip
+
+    def report_schedule(self, id_or_name: str) -> ScheduleOut | None:
+        saved = self.reports.get(id_or_name)
+        try:
+            return self.schedules.get(report_schedule(saved.id))
+        except NotFoundError:
+            return None
+
+    def unschedule_report(self, id_or_name: str) -> None:
+        saved = self.reports.get(id_or_name)
+        if self.report_schedule(saved.id) is not None:
+            self.schedules.remove(report_schedule(saved.id))
+
+    def delete_report(self, id_or_name: str) -> None:
+        """The report and its schedule."""
+        self.unschedule_report(id_or_name)
+        self.reports.delete(id_or_name)
 
     def send_report(self, id_or_name: str, recipients: Sequence[str] = ()) -> str:
         """E-mail a saved report: an unknown report or no recipients is the user's error,

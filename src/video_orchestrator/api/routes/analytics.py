@@ -4,7 +4,7 @@ rendered CSV/PDF, sent by e-mail)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from video_orchestrator.api.deps import WS
-from video_orchestrator.errors import MediaError, MetricsFileError, PayloadTooLarge
+from video_orchestrator.errors import MediaError, MetricsFileError, NotFoundError, PayloadTooLarge
 from video_orchestrator.services.facade import (
     METRICS,
     Filters,
@@ -21,6 +21,7 @@ from video_orchestrator.services.facade import (
     Point,
     ReportIn,
     ReportOut,
+    ScheduleOut,
     VideoOut,
     VideoPage,
     file_stem,
@@ -233,7 +234,38 @@ def get_report(ws: WS, report_id: str) -> ReportOut:
 
 @router.delete("/reports/{report_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_report(ws: WS, report_id: str) -> Response:
-    ws.analytics.reports.delete(report_id)
+    """The report and its schedule."""
+    ws.analytics.delete_report(report_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    every_days: int = Field(ge=1, le=366)
+    first_at: datetime | None = Field(
+        None, description="the first sending (default: one period from now)"
+    )
+
+
+@router.put("/reports/{report_id}/schedule", response_model=ScheduleOut)
+def schedule_report(ws: WS, report_id: str, body: ScheduleIn) -> ScheduleOut:
+    """Send the report by e-mail every ``every_days`` days (a task of the job queue)."""
+    return ws.analytics.schedule_report(
+        report_id, every_days=body.every_days, first_at=body.first_at
+    )
+
+
+@router.get("/reports/{report_id}/schedule", response_model=ScheduleOut)
+def get_report_schedule(ws: WS, report_id: str) -> ScheduleOut:
+    found = ws.analytics.report_schedule(report_id)
+    if found is None:
+        raise NotFoundError(f"the report {report_id!r} is not sent on a schedule")
+    return found
+
+
+@router.delete("/reports/{report_id}/schedule", status_code=status.HTTP_204_NO_CONTENT)
+def unschedule_report(ws: WS, report_id: str) -> Response:
+    ws.analytics.unschedule_report(report_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
