@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.api.conftest import postgres_url  # noqa: F401  (a fixture)
-from video_orchestrator.store import Database
-
-TABLES = (
-    "metric_values, metric_follower_hours, metric_account_days, metric_videos, metric_imports, "
-    "report_definitions, outputs, jobs, projects"
+from tests.api.conftest import (
+    TABLES,
+    postgres_url,  # noqa: F401  (a fixture)
 )
+from video_orchestrator.store import Database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
