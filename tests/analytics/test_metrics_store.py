@@ -135,6 +135,7 @@ def test_videos_link_by_title_to_the_newest_render_for_their_platform(db: Databa
     service = _service(db)
     out = service.import_file(youtube_studio_zip(_videos(), date(2026, 11, 10)), "yt.zip")
     assert out.unlinked == ["youtube:vidOCTO0002 '3 facts about octopus hearts'"]
+    assert out.unlinked_count == 1
     page = service.videos(linked=True)
     (linked,) = page.items
     assert (linked.remote_id, linked.project_id, linked.link_rule) == (

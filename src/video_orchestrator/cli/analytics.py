@@ -17,6 +17,9 @@ from video_orchestrator.config import Settings
 from video_orchestrator.errors import InputError
 from video_orchestrator.services import facade as services
 
+#: Unlinked videos named after an import.
+SHOWN = 10
+
 
 def _day(text: str | None, option: str) -> date | None:
     if text is None:
@@ -84,8 +87,14 @@ def register_analytics(
                     f"updated, {result.unchanged} unchanged",
                     highlight=False,
                 )
-                for video in result.unlinked:
+                for video in result.unlinked[:SHOWN]:
                     err.print(f"[yellow]not linked to a project:[/] {video}", highlight=False)
+                if result.unlinked_count > SHOWN:
+                    err.print(
+                        f"[yellow]… and {result.unlinked_count - SHOWN} more[/] "
+                        "(vo analytics videos --unlinked)",
+                        highlight=False,
+                    )
 
         guard(action)
 

@@ -54,6 +54,8 @@ from video_orchestrator.store.tables import (
 )
 
 LinkRule = Literal["post", "mapping", "title"]
+#: Unlinked videos named in an import's answer (all are listed by ``videos(linked=False)``).
+MAX_LISTED = 100
 #: Which render platform preset a published video's platform comes from.
 RENDER_PLATFORM = {
     "youtube": "youtube-shorts",
@@ -100,8 +102,9 @@ class ImportOut(BaseModel):
     updated: int = 0
     unchanged: int = 0
     unlinked: list[str] = Field(
-        default_factory=list, description="videos of the file linked to no project"
+        default_factory=list, description="videos of the file linked to no project (the first 100)"
     )
+    unlinked_count: int = Field(0, description="how many videos of the file are unlinked")
 
 
 class VideoOut(BaseModel):
@@ -227,7 +230,8 @@ class MetricsService:
                 "inserted": counts.inserted,
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
-                "unlinked": unlinked,
+                "unlinked": unlinked[:MAX_LISTED],
+                "unlinked_count": len(unlinked),
             }
         )
 
