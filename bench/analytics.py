@@ -15,7 +15,9 @@ import io
 import random
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,15 +71,38 @@ def queries(runner: Runner, end: date) -> dict[str, Callable[[], Any]]:
     }
 
 
+@contextmanager
+def own_database(server: str | None) -> Iterator[str | None]:
+    """A fresh PostgreSQL database on ``server`` for the run (None: SQLite)."""
+    if server is None:
+        yield None
+        return
+    import psycopg
+
+    name = f"vo_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=1000)
     parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--postgres", default=None, help="a PostgreSQL URL instead of SQLite")
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        help="a PostgreSQL server's URL (e.g. postgresql://postgres@127.0.0.1:5432/test): a "
+        "database of its own is made there and dropped afterwards; default SQLite",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as work, own_database(args.postgres) as url:
         folder = Path(work)
-        db = Database(args.postgres or f"sqlite:///{folder / 'vo.db'}")
+        db = Database(url or f"sqlite:///{folder / 'vo.db'}")
         db.migrate()
         data = make_csv(args.videos, args.days)
         began = time.perf_counter()
