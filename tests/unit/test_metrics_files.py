@@ -238,3 +238,32 @@ def test_titles_match_exactly_after_normalising_or_by_a_clear_similarity() -> No
     assert match_title("Something else entirely", projects) is None
     assert match_title("Same title", {"a": "Same title", "b": "same TITLE!"}) is None  # a tie
     assert match_title("", projects) is None
+
+
+def test_tiktok_days_written_with_their_year_are_taken_as_they_are() -> None:
+    text = csv_text([["Date", "Video Views", "Profile Views"], ["2025-12-31", "1,200", 3],
+                     ["2026-01-01", 900, 4]])  # fmt: skip
+    parsed = read_export(encoded(text), "Overview.csv", as_of=date(2026, 6, 1))
+    assert [d.day for d in parsed.account_days] == [date(2025, 12, 31), date(2026, 1, 1)]
+
+
+def test_a_zip_made_again_has_the_same_fingerprint() -> None:
+    import io
+    import zipfile
+
+    from video_orchestrator.metrics.detect import fingerprint
+
+    def zipped(when: tuple[int, int, int, int, int, int], body: bytes) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("Table data.csv", date_time=when), body)
+        return buffer.getvalue()
+
+    one = zipped((2026, 11, 1, 10, 0, 0), b"Content,Views\n")
+    two = zipped((2026, 12, 1, 11, 30, 0), b"Content,Views\n")
+    assert one != two
+    assert fingerprint(one) == fingerprint(two)
+    assert fingerprint(zipped((2026, 11, 1, 10, 0, 0), b"Content,Views\nTotal,1\n")) != (
+        fingerprint(one)
+    )
+    assert fingerprint(b"a,b\n") != fingerprint(b"a,b\r\n")

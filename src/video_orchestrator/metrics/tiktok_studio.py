@@ -220,6 +220,15 @@ def dated(month: int, day: int, as_of: date, cell: Cell) -> date:
     raise cell.fail("no such day")
 
 
+def day_of(cell: Cell, language: Language, as_of: date) -> date:
+    """A day as TikTok writes it: without a year (dated by ``as_of``), or, in some exports,
+    as ``YYYY-MM-DD`` (optionally with a time)."""
+    text = cell.text.strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return cell.iso_date()
+    return dated(*month_day(cell, language), as_of, cell)
+
+
 def _overview(
     text: str, name: str, account: str, as_of: date
 ) -> tuple[list[AccountDay], tuple[date, date] | None]:
@@ -228,7 +237,7 @@ def _overview(
     rows: list[AccountDay] = []
     for row in table:
         cell = row["date"]
-        day = dated(*month_day(cell, language), as_of, cell)
+        day = day_of(cell, language, as_of)
         values: dict[str, Number | None] = {
             key: row[key].count(decimal_comma=language.decimal_comma)
             for key in ("views", "profile_views", "likes", "comments", "shares")
@@ -266,7 +275,7 @@ def _content(
             raise link.fail("the same video twice")
         seen.add(video_id)
         posted = row.get("posted")
-        posted_day = dated(*month_day(posted, language), as_of, posted) if posted else None
+        posted_day = day_of(posted, language, as_of) if posted else None
         title = row["title"].text.strip() if table.has("title") else ""
         videos.append(
             VideoRecord(
@@ -296,7 +305,7 @@ def _followers(text: str, name: str, account: str, as_of: date) -> list[Follower
     rows: list[FollowerHour] = []
     for row in table:
         cell = row["date"]
-        day = dated(*month_day(cell, language), as_of, cell)
+        day = day_of(cell, language, as_of)
         hour_cell = row["hour"]
         hour_text = hour_cell.text.strip().split(":")[0]
         if not hour_text.isdigit() or not 0 <= int(hour_text) <= 23:
