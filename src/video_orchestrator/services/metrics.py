@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -128,6 +128,47 @@ class VideoOut(BaseModel):
 class VideoPage(BaseModel):
     items: list[VideoOut]
     total: int
+
+
+class _NewValue:
+    """A metric row to insert, with the attributes of ``MetricValue`` the upsert touches."""
+
+    def __init__(
+        self,
+        video_id: str,
+        period_start: date,
+        period_end: date,
+        import_id: str,
+        updated_at: datetime,
+        values: dict[str, Any],
+    ) -> None:
+        self.video_id = video_id
+        self.period_start = period_start
+        self.period_end = period_end
+        self.import_id = import_id
+        self.updated_at = updated_at
+        self.values = values
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in METRICS:
+            self.values[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in METRICS:
+            return self.__dict__["values"].get(name)
+        raise AttributeError(name)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "video_id": self.video_id,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "import_id": self.import_id,
+            "updated_at": self.updated_at,
+            **{m: self.values.get(m) for m in METRICS},
+        }
 
 
 @dataclass
@@ -277,50 +318,46 @@ class MetricsService:
         now: datetime,
         counts: _Counts,
     ) -> None:
-        existing: dict[tuple[str, date, date], MetricValue] = {}
+        """Rows the database has are updated in place; new rows are inserted together at
+        the end (one executemany, not one ORM object each)."""
+        existing: dict[tuple[str, date, date], MetricValue | _NewValue] = {}
+        periods: dict[tuple[str, date], list[MetricValue | _NewValue]] = {}
         video_ids = sorted(set(ids.values()))
         for chunk in _chunks(video_ids, 500):
             for value in session.scalars(
                 select(MetricValue).where(MetricValue.video_id.in_(chunk))
             ):
                 existing[(value.video_id, value.period_start, value.period_end)] = value
+                if value.period_start != value.period_end:
+                    periods.setdefault((value.video_id, value.period_start), []).append(value)
+        new: list[_NewValue] = []
         for row in parsed.metrics:
             video_id = ids[(row.platform, row.remote_id)]
             current = existing.get((video_id, row.start, row.end))
             given = {k: v for k, v in row.values.items() if v is not None}
-            if current is None and not row.is_day:
+            same_start = periods.get((video_id, row.start), [])
+            if current is None and not row.is_day and same_start:
                 # the same period measured on another day (a lifetime total: from the post
                 # day to the export's day): the later measurement is the one kept
-                same_start = [
-                    v
-                    for (vid, start, end), v in existing.items()
-                    if vid == video_id and start == row.start and end != start
-                ]
-                if same_start:
-                    kept = max(same_start, key=lambda v: v.period_end)
-                    if kept.period_end > row.end:
-                        counts.unchanged += 1
-                        continue
-                    del existing[(video_id, kept.period_start, kept.period_end)]
-                    kept.period_end = row.end
-                    for k, v in given.items():
-                        setattr(kept, k, v)
-                    kept.import_id = import_id
-                    kept.updated_at = now
-                    existing[(video_id, row.start, row.end)] = kept
-                    counts.updated += 1
+                kept = max(same_start, key=lambda v: v.period_end)
+                if kept.period_end > row.end:
+                    counts.unchanged += 1
                     continue
+                del existing[(video_id, kept.period_start, kept.period_end)]
+                kept.period_end = row.end
+                for k, v in given.items():
+                    setattr(kept, k, v)
+                kept.import_id = import_id
+                kept.updated_at = now
+                existing[(video_id, row.start, row.end)] = kept
+                counts.updated += 1
+                continue
             if current is None:
-                current = MetricValue(
-                    video_id=video_id,
-                    period_start=row.start,
-                    period_end=row.end,
-                    import_id=import_id,
-                    updated_at=now,
-                    **given,
-                )
-                session.add(current)
-                existing[(video_id, row.start, row.end)] = current
+                fresh = _NewValue(video_id, row.start, row.end, import_id, now, dict(given))
+                new.append(fresh)
+                existing[(video_id, row.start, row.end)] = fresh
+                if not row.is_day:
+                    periods.setdefault((video_id, row.start), []).append(fresh)
                 counts.inserted += 1
             elif any(_differs(getattr(current, k), v) for k, v in given.items()):
                 for k, v in given.items():
@@ -330,6 +367,9 @@ class MetricsService:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+        session.flush()  # the updates first: a superseded row's new end is then free
+        for start in range(0, len(new), 5_000):
+            session.execute(insert(MetricValue), [v.row() for v in new[start : start + 5_000]])
 
     def _upsert_account_rows(
         self, session: Session, parsed: ParsedExport, import_id: str, counts: _Counts
