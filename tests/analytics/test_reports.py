@@ -153,3 +153,22 @@ def test_a_report_is_mailed_with_its_pdf_and_csv(db: Database) -> None:
     with pytest.raises(InputError, match="no recipients"):
         service.save(ReportIn(name="Nobody", spec=NOVEMBER))
         service.send("Nobody", closed)
+
+
+def test_starttls_is_used_and_the_certificate_checked(tmp_path: Path) -> None:
+    from video_orchestrator.services.mail import Attachment, send_mail
+
+    with smtp_server(tls_dir=tmp_path) as box:
+        mail = MailSettings(host="127.0.0.1", port=box.port, sender="vo@example.com",
+                            security="starttls", timeout=10)  # fmt: skip
+        attachment = Attachment("r.csv", b"a,b\r\n1,2\r\n", "text/csv")
+        send_mail(mail, ["lead@example.com"], "Report", "body", [attachment], tls=box.client_tls)
+        (message,) = box.messages  # the server takes no mail before STARTTLS
+        assert [p.get_filename() for p in message.iter_attachments()] == ["r.csv"]
+        with pytest.raises(ProviderUnavailable, match="certificate this machine does not trust"):
+            send_mail(mail, ["lead@example.com"], "Report", "body")  # the system's trust
+        plain = MailSettings(host="127.0.0.1", port=box.port, sender="vo@example.com",
+                             security="none", timeout=10)  # fmt: skip
+        with pytest.raises(ProviderUnavailable, match="did not take the message"):
+            send_mail(plain, ["lead@example.com"], "Report", "body")
+        assert len(box.messages) == 1

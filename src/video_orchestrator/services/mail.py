@@ -75,8 +75,11 @@ def send_mail(
     subject: str,
     body: str,
     attachments: Sequence[Attachment] = (),
+    *,
+    tls: ssl.SSLContext | None = None,
 ) -> str:
-    """Send one message; returns its Message-ID."""
+    """Send one message; returns its Message-ID. ``tls``: the context that checks the
+    server's certificate (default: the system's trusted authorities)."""
     to = check_recipients(recipients)
     message = EmailMessage()
     message["From"] = mail.sender
@@ -91,15 +94,14 @@ def send_mail(
     where = f"the SMTP server {mail.host}:{mail.port}"
     try:
         client: smtplib.SMTP
+        context = tls or ssl.create_default_context()
         if mail.security == "ssl":
-            client = smtplib.SMTP_SSL(
-                mail.host, mail.port, timeout=mail.timeout, context=ssl.create_default_context()
-            )
+            client = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout, context=context)
         else:
             client = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout)
         with client:
             if mail.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=context)
             if mail.user:
                 client.login(mail.user, mail.password or "")
             client.send_message(message)
@@ -108,6 +110,10 @@ def send_mail(
     except smtplib.SMTPRecipientsRefused as exc:
         refused = ", ".join(sorted(exc.recipients))
         raise InputError(f"{where} refused the recipients {refused}") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise ProviderUnavailable(
+            f"{where} showed a certificate this machine does not trust ({exc.verify_message})"
+        ) from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise ConfigError(
             f"{where} does not offer {mail.security.upper()}: set VO_SMTP_SECURITY"
