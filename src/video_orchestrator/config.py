@@ -344,6 +344,29 @@ class Settings(BaseSettings):
         description="default: required whenever the server listens beyond localhost",
     )
 
+    # --- analytics ---
+    analytics_engine: Literal["database", "duckdb"] = Field(
+        default="database",
+        description="where the dashboards' aggregates are computed: the database, or DuckDB "
+        "over the Parquet copy in <data_dir>/warehouse (refreshed after each import)",
+    )
+
+    # --- e-mail (analytics reports) ---
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends reports, e.g. smtp.example.com"
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port")
+    smtp_user: str | None = Field(default=None, description="SMTP user name (none: no login)")
+    smtp_password: str | None = Field(default=None, repr=False, description="SMTP password")
+    smtp_from: str | None = Field(
+        default=None, description="the sender of reports, e.g. Reports <reports@example.com>"
+    )
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="starttls (port 587), ssl (port 465) or none (a local relay only)",
+    )
+    smtp_timeout: float = Field(default=30.0, gt=0, description="seconds to wait for SMTP")
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _host_list(cls, value: Any) -> Any:

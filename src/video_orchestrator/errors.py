@@ -15,6 +15,7 @@ nothing else should reach a user.
     │   │   └── PayloadTooLarge    an upload or download over its size limit
     │   ├── FontCoverageError      no installed font covers some characters
     │   ├── NotFoundError          a project, asset, job or file that does not exist
+    │   ├── MetricsFileError       an analytics export that cannot be read (names row, column)
     │   └── BlockedUrlError        a URL that points at this machine or a private network
     ├── ConflictError              the request clashes with the current state
     │   ├── StaleVersionError      an edit based on an old version of a record
@@ -86,6 +87,16 @@ class PayloadTooLarge(MediaError):
 
 class NotFoundError(InputError):
     """A project, asset, job or file that does not exist."""
+
+
+class MetricsFileError(InputError):
+    """An analytics export (YouTube Studio, TikTok Studio, the generic CSV) that cannot be
+    read: the message names the file and, where there is one, the row and the column."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
 
 
 class BlockedUrlError(InputError):

@@ -25,6 +25,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.PayloadTooLarge, 413, "payload-too-large"),
     (e.MediaError, 415, "unsupported-media"),
     (e.BlockedUrlError, 422, "blocked-url"),
+    (e.MetricsFileError, 422, "invalid-metrics-file"),
     (e.SpecError, 422, "invalid-spec"),
     (e.NoScriptWriter, 422, "no-script-writer"),
     (e.ScriptError, 422, "invalid-script"),

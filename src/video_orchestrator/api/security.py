@@ -31,7 +31,7 @@ from video_orchestrator.errors import (
 OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
 #: Routes that take a file (streamed to disk under their own size limit, ``upload_max_bytes``);
 #: every other request body is held to ``json_max_bytes``.
-UPLOAD_PATHS = ("/assets", "/music")
+UPLOAD_PATHS = ("/assets", "/music", "/analytics/imports")
 #: The web UI signs its users in itself (a session cookie), loads many small files and keeps a
 #: websocket open: it gets its own policy, and neither API keys nor the API's rate limit.
 UI_PATHS = ("/ui",)

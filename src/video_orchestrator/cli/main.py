@@ -20,6 +20,7 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from video_orchestrator import __version__
+from video_orchestrator.cli.analytics import register_analytics
 from video_orchestrator.cli.hooks import register_hooks
 from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
@@ -273,6 +274,7 @@ register_hooks(app, _guard, _settings, out, err)
 register_optimise(app, _guard, _settings, out, err)
 register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
+register_analytics(app, _guard, _settings, out, err)
 
 
 def run() -> None:

@@ -42,10 +42,19 @@ class MaintenanceWorkload(_Workload):
     kind: Literal["maintenance"] = "maintenance"
 
 
+class SendReportWorkload(_Workload):
+    """Render a saved analytics report and e-mail it to its recipients (a task, usually on a
+    schedule; ADR 0029). Only the report's id: its definition and recipients are read when
+    the task runs, the SMTP settings from the worker's settings."""
+
+    kind: Literal["send_report"] = "send_report"
+    report_id: str = Field(min_length=1, max_length=32)
+
+
 #: The workloads that render a video (the rest are tasks: work without outputs, ADR 0025).
 RenderWorkload = MakeWorkload | RenderSpecWorkload
 #: Tasks: each kind has its handler in ``services/tasks.py`` (HANDLERS).
-TaskWorkload = MaintenanceWorkload
+TaskWorkload = MaintenanceWorkload | SendReportWorkload
 RENDER_KINDS = ("make", "render_spec")
 
 Workload = Annotated[RenderWorkload | TaskWorkload, Field(discriminator="kind")]

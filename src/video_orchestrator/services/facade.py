@@ -30,6 +30,19 @@ from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
 from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
+from video_orchestrator.services.metrics_facade import METRICS as METRICS
+from video_orchestrator.services.metrics_facade import Analytics as Analytics
+from video_orchestrator.services.metrics_facade import Filters as Filters
+from video_orchestrator.services.metrics_facade import Group as Group
+from video_orchestrator.services.metrics_facade import ImportOut as ImportOut
+from video_orchestrator.services.metrics_facade import Point as Point
+from video_orchestrator.services.metrics_facade import ReportIn as ReportIn
+from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
+from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
+from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
+from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
+from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
+from video_orchestrator.services.metrics_facade import file_stem as file_stem
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
@@ -43,6 +56,12 @@ MAX_SCRIPT_BYTES = 200_000
 
 def context(settings: Settings) -> AppContext:
     return AppContext(settings)
+
+
+def analytics(settings: Settings) -> Analytics:
+    """The analytics use cases (imports, queries, exports, reports) on the settings'
+    database."""
+    return Analytics(AppContext(settings).db, settings)
 
 
 def make_request(

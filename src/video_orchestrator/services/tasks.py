@@ -21,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from video_orchestrator.jobs.workload import MaintenanceWorkload
+from video_orchestrator.jobs.workload import MaintenanceWorkload, SendReportWorkload
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
+from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.store.tables import IdempotentRequest, utcnow
@@ -54,7 +55,17 @@ def maintenance(
     reporter.notice(f"removed {sessions} expired sessions and {keys} old idempotency keys")
 
 
+def send_report(
+    ctx: AppContext, workload: SendReportWorkload, reporter: Reporter, cancel: threading.Event
+) -> None:
+    """E-mail a saved analytics report (PDF and CSV) to its recipients (ADR 0029)."""
+    reporter.step("report", "Rendering and sending the report")
+    message_id = Analytics(ctx.db, ctx.settings).send_report(workload.report_id)
+    reporter.notice(f"sent report {workload.report_id} ({message_id})")
+
+
 #: One handler per task kind.
 HANDLERS: dict[str, TaskHandler] = {
     "maintenance": maintenance,
+    "send_report": send_report,
 }

@@ -22,6 +22,7 @@ from video_orchestrator.services.check import RuleResult, check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
+from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
@@ -63,6 +64,7 @@ class Workspace:
         )
         self.usage = UsageService(ctx.db)
         self.schedules = ScheduleService(ctx.db, max_attempts=settings.job_max_attempts)
+        self.analytics = Analytics(ctx.db, settings)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()
         self._stop = threading.Event()

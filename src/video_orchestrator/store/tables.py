@@ -3,13 +3,14 @@ written whole, with the project's ``version`` guarding concurrent edits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -243,4 +244,134 @@ class ProviderSecret(Base):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- analytics: published videos, their metrics, imports and reports (ADR 0029) -----------
+
+
+class MetricVideo(Base):
+    """A published video whose metrics are known: one per platform and remote id, linked to
+    the project, render job and variant that made it when that is known (``link_rule``
+    says how: post, mapping or title)."""
+
+    __tablename__ = "metric_videos"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    remote_id: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True
+    )
+    variant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    link_rule: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    source: Mapped[str] = mapped_column(String(32))  # youtube-studio | tiktok-studio | csv | api
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("platform", "remote_id", name="uq_metric_videos_platform_remote"),
+    )
+
+
+class MetricValue(Base):
+    """A video's metrics over ``period_start``..``period_end`` (inclusive): a day when the
+    two are equal, else a period a source gave only as totals. NULL: the source lacks it."""
+
+    __tablename__ = "metric_values"
+
+    video_id: Mapped[str] = mapped_column(
+        ForeignKey("metric_videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    views: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    watch_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
+    average_view_duration: Mapped[float | None] = mapped_column(Float, nullable=True)
+    average_percentage_viewed: Mapped[float | None] = mapped_column(Float, nullable=True)
+    likes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    comments: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    shares: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    saves: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    subscribers: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    impressions: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    impressions_ctr: Mapped[float | None] = mapped_column(Float, nullable=True)
+    import_id: Mapped[str | None] = mapped_column(
+        ForeignKey("metric_imports.id", ondelete="SET NULL"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_metric_values_period", "period_start", "period_end"),)
+
+
+class MetricAccountDay(Base):
+    """An account's own figures for a day, not split by video (TikTok's Overview.csv)."""
+
+    __tablename__ = "metric_account_days"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    views: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    profile_views: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    likes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    comments: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    shares: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    import_id: Mapped[str | None] = mapped_column(
+        ForeignKey("metric_imports.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class MetricFollowerHour(Base):
+    """Active followers of an account in one hour of a day (TikTok's FollowerActivity.csv)."""
+
+    __tablename__ = "metric_follower_hours"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    active_followers: Mapped[int] = mapped_column(BigInteger)
+    import_id: Mapped[str | None] = mapped_column(
+        ForeignKey("metric_imports.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class MetricImport(Base):
+    """One imported file: its SHA-256 (a second import of the same bytes changes nothing),
+    what it held and when it came."""
+
+    __tablename__ = "metric_imports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(200), default="")
+    videos: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    period_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportDefinition(Base):
+    """A saved report: its metrics, dimension, filters and period (``definition``), and who
+    receives it by e-mail."""
+
+    __tablename__ = "report_definitions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recipients: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
