@@ -318,12 +318,21 @@ def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list
     seen: set[str] = set()
     result: list[str] = []
     for raw in words_of(text):
-        word = raw.casefold().replace("’", "'")
+        word = _without_elision(raw.casefold().replace("’", "'"), stops)
         if len(word) < 2 or word in stops or word in seen:
             continue
         seen.add(word)
         result.append(word)
     return result
+
+
+def _without_elision(word: str, stops: frozenset[str]) -> str:
+    """``l'océan`` → ``océan`` when ``l'`` is a stop word (French and Italian elisions);
+    a word that is a stop word whole (``it's``, ``c'è``) is kept as it is."""
+    mark = word.find("'")
+    if mark <= 0 or word in stops or word[: mark + 1] not in stops:
+        return word
+    return word[mark + 1 :]
 
 
 def singular(word: str) -> str | None:
