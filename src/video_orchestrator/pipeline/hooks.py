@@ -39,6 +39,8 @@ from video_orchestrator.pipeline.script import provider_label
 from video_orchestrator.pipeline.script_writer import (
     TemplateLibrary,
     capitalise,
+    language_data,
+    stop_words_for,
 )
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider
@@ -129,6 +131,10 @@ class HookLanguage(BaseModel):
     sentence_starters: list[str] = Field(default_factory=list)
     task_default: str = Field(min_length=1)
     templates: dict[str, list[str]]
+    calls_to_action: dict[str, str] = Field(
+        default_factory=dict,
+        description="the call to action per platform ({topic}); none: the platform's own",
+    )
 
 
 class HookLibrary(BaseModel):
@@ -415,10 +421,7 @@ def _lower_first(sentence: str, starters: frozenset[str]) -> str:
 
 
 def _stop_words(language: str) -> frozenset[str]:
-    lib = _script_library()
-    primary = language.strip().replace("_", "-").split("-")[0].lower()
-    found = lib.languages.get(primary) or lib.languages.get("en")
-    return frozenset(found.stop_words) if found else frozenset()
+    return stop_words_for(language)
 
 
 # --------------------------------------------------------------------------- templates
@@ -427,16 +430,17 @@ def _stop_words(language: str) -> frozenset[str]:
 def template_values(context: HookContext, library: HookLibrary) -> dict[str, str]:
     """The placeholder values available for this video (missing ones skip templates)."""
     lang = library.language(context.language)
-    script_lang = _script_library().languages.get(
-        context.language.split("-")[0].lower()
-    ) or _script_library().languages.get("en")
+    script_lang = language_data(context.language, _script_library())
     topic = shorten(one_line(context.topic), TEMPLATE_TOPIC_CHARS)
     lowered = topic.casefold()
     first_word = lowered.split()[0] if lowered.split() else ""
-    task_verbs = set(script_lang.task_verbs) if script_lang else set()
+    task_verbs = set(script_lang.task_verbs)
     values: dict[str, str] = {"topic": topic, "Topic": capitalise(topic)}
-    if lowered.startswith("how to ") and topic[7:].strip():
-        values["task"] = topic[7:].strip()
+    how_to = next(
+        (p for p in script_lang.how_to if lowered.startswith(p) and topic[len(p) :].strip()), None
+    )
+    if how_to is not None:
+        values["task"] = topic[len(how_to) :].strip()
     elif first_word in task_verbs:
         values["task"] = topic
     else:
@@ -444,7 +448,7 @@ def template_values(context: HookContext, library: HookLibrary) -> dict[str, str
         values["task"] = default.format_map({"topic": topic})
         values["subject"] = topic
         values["Subject"] = capitalise(topic)
-    numbers = script_lang.numbers if script_lang else []
+    numbers = script_lang.numbers
     n = min(max(context.n, 2), 10)
     values["n"] = str(n)
     if len(numbers) >= n:
