@@ -18,9 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.language_corpus import CORPUS, scripts  # noqa: E402
-from video_orchestrator.languages import SUPPORTED  # noqa: E402
-from video_orchestrator.languages.detect import _detector, detect_language  # noqa: E402
+from tests.language_corpus import CORPUS, scripts
+
+from video_orchestrator.languages import SUPPORTED
+from video_orchestrator.languages.detect import _detector, detect_language
 
 
 def prefixes(language: str) -> list[str]:
