@@ -326,6 +326,18 @@ def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list
     return result
 
 
+def proper_spellings(text: str) -> dict[str, str]:
+    """Words of ``text`` written with a capital inside a sentence (names: ``București``,
+    ``Lisboa``; every German noun), by their case-folded form: hashtags keep that spelling
+    (``#București``), other words stay lower case. Diacritics are kept as written."""
+    spellings: dict[str, str] = {}
+    for sentence in sentences_by_punctuation(one_line(text)):
+        for index, word in enumerate(words_of(sentence)):
+            if index > 0 and word[:1].isupper() and not word.isupper():
+                spellings.setdefault(word.casefold().replace("’", "'"), word)
+    return spellings
+
+
 def _without_elision(word: str, stops: frozenset[str]) -> str:
     """``l'océan`` → ``océan`` when ``l'`` is a stop word (French and Italian elisions);
     a word that is a stop word whole (``it's``, ``c'è``) is kept as it is."""

@@ -19,7 +19,8 @@ from video_orchestrator.pipeline.script_writer import stop_words_for
 from video_orchestrator.pipeline.source_script import SourceText, script_from_source
 from video_orchestrator.platforms import get_preset
 from video_orchestrator.services.facade import recommended_download
-from video_orchestrator.services.make import output_paths, spoken_text
+from video_orchestrator.services.languages import language_for, spoken_text
+from video_orchestrator.services.make import output_paths
 from video_orchestrator.text import content_words
 
 
@@ -45,6 +46,7 @@ def test_no_letters_is_no_answer() -> None:
 def _no_stop_words(words: list[str], language: str) -> None:
     stops = stop_words_for(language)
     assert words, language
+    words = [w.casefold() for w in words]
     found = [w for w in words if w.casefold() in stops]
     assert not found, (language, found)
 
@@ -84,7 +86,7 @@ def test_romanian_filler_words_never_become_hashtags_and_diacritics_stay() -> No
     )
     script = script_from_text(text, language="ro")
     assert "există" not in script.hashtags and "știați" not in script.hashtags
-    assert "bucurești" in script.hashtags and "lacul" in script.hashtags
+    assert "București" in script.hashtags and "lacul" in script.hashtags  # a name keeps its capital
 
 
 def test_romanian_stop_words_match_both_spellings_of_s_and_t() -> None:
@@ -180,3 +182,11 @@ def test_the_download_for_a_language_is_the_recommended_voice_else_the_best_qual
         _Voice("xx_XX-c-high", "high"),
     ]
     assert recommended_download(others, "xx") == "xx_XX-c-high"
+
+
+def test_the_language_given_wins_then_the_script_then_a_sure_topic_then_english() -> None:
+    romanian = "Știați că în București există un lac? Lacul are trei poduri vechi."
+    assert language_for(romanian, None, "de") == "de"
+    assert language_for(romanian, None, None) == "ro"
+    assert language_for(None, "croissant", None) == "en"  # one word: never taken as French
+    assert language_for(None, "los secretos del océano más profundo del mundo", None) == "es"

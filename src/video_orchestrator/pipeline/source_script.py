@@ -46,6 +46,7 @@ from video_orchestrator.text import (
     content_words,
     keyword_terms,
     one_line,
+    proper_spellings,
     sentences_by_punctuation,
     shorten,
     words_of,
@@ -472,4 +473,5 @@ def _hashtags(sentences: Sequence[_Sentence], language: str, count: int = 5) -> 
     counts: Counter[str] = Counter()
     for sentence in sentences:
         counts.update(t for t in sentence.terms if len(t) >= 4 and t.isalpha())
-    return [tag for tag, _ in counts.most_common(count)]
+    names = proper_spellings(" ".join(sentence.text for sentence in sentences))
+    return [names.get(tag, tag) for tag, _ in counts.most_common(count)]

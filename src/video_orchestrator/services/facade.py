@@ -29,6 +29,7 @@ from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
+from video_orchestrator.services.languages import language_for
 from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
@@ -340,7 +341,7 @@ def hooks(
     script: Path | None,
     platform: str,
     count: int,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> HooksResult:
     """Scored alternative hooks for a topic or a script file (text or script JSON)."""
     if topic is None and script is None:
@@ -348,8 +349,9 @@ def hooks(
     if topic is not None and script is None and not topic.strip():
         raise ScriptError("the topic is empty: give --topic a few words")
     script_text = read_script_file(script) if script is not None else None
+    language = language_for(script_text, topic, lang)
     request = HooksRequest(
-        topic=topic, script_text=script_text, platform=platform, count=count, language=lang
+        topic=topic, script_text=script_text, platform=platform, count=count, language=language
     )
     return generate_hooks(ctx, request)
 
@@ -361,7 +363,7 @@ def optimise(
     platform: str,
     speed: float = 1.0,
     caption_style: str = "karaoke",
-    lang: str = "en",
+    lang: str | None = None,
     topic: str | None = None,
     apply: bool = False,
     output: Path | None = None,
@@ -372,13 +374,14 @@ def optimise(
         raise InputError("-o/--output writes the optimised script: add --apply")
     if output is not None and output.suffix.lower() != ".json":
         raise InputError(f"the output must be a .json path, not {output}")
+    script_text = read_script_file(script)
     request = OptimiseRequest(
-        script_text=read_script_file(script),
+        script_text=script_text,
         platform=platform,
         speed=speed,
         caption_style=caption_style,
         topic=topic,
-        language=lang,
+        language=language_for(script_text, None, lang),
     )
     report = _optimise(ctx, request, apply_changes=apply)
     if output is not None and report.applied is not None:

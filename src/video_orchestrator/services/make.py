@@ -24,7 +24,6 @@ from video_orchestrator.errors import (
     VoiceNotFoundError,
 )
 from video_orchestrator.languages import name_of, primary
-from video_orchestrator.languages.detect import detect_language
 from video_orchestrator.languages.slug import slugify
 from video_orchestrator.pipeline.build_spec import (
     VideoFormat,
@@ -61,6 +60,7 @@ from video_orchestrator.render.fonts import check_coverage
 from video_orchestrator.render.probe import probe
 from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.sources import load_source
 from video_orchestrator.services.voices import install_hint, mismatch_message, voice_for_language
@@ -192,31 +192,8 @@ def output_paths(out: Path, title: str) -> dict[str, Path]:
     }
 
 
-#: A topic is a few words: its language is taken from it only when lingua is this sure.
-TOPIC_CONFIDENCE = 0.9
-
-
 def _with_language(request: MakeRequest, language: str) -> MakeRequest:
     return replace(request, options=request.options.model_copy(update={"language": language}))
-
-
-def spoken_text(script_text: str) -> tuple[str | None, str]:
-    """The language a script JSON declares (None for plain text or a JSON without one) and
-    the words the script says (a JSON's keys would read as English)."""
-    stripped = script_text.strip().lstrip("\ufeff")
-    if not stripped.startswith("{"):
-        return None, stripped
-    try:
-        raw = json.loads(stripped)
-    except ValueError:
-        return None, stripped
-    if not isinstance(raw, dict):
-        return None, stripped
-    declared = raw.get("language")
-    parts = [raw.get("hook"), raw.get("title")]
-    parts += [s.get("narration") for s in raw.get("scenes") or [] if isinstance(s, dict)]
-    text = " ".join(p for p in parts if isinstance(p, str))
-    return (declared if isinstance(declared, str) and declared.strip() else None), text
 
 
 def video_format(preset: PlatformPreset) -> VideoFormat:
@@ -303,17 +280,13 @@ class MakeVideo:
         if not request.detect_language:
             return request
         fallback = request.language
+        found: str | None
         if request.script_text is not None:
-            declared, text = spoken_text(request.script_text)
-            if declared is not None:  # a script JSON that names its language
-                return _with_language(request, declared)
-            found = detect_language(text)
+            found = script_language(request.script_text)
         elif material is not None:
-            found = detect_language(material.text)
+            found = script_language(material.text)
         else:  # a few words of a topic: only a sure answer counts
-            found = detect_language(request.topic or "")
-            if found is not None and found.confidence < TOPIC_CONFIDENCE:
-                found = None
+            found = topic_language(request.topic or "")
         if found is None:
             if request.script_text is not None or material is not None:
                 reporter.notice(
@@ -321,11 +294,9 @@ class MakeVideo:
                     "(say which with --lang)"
                 )
             return request
-        if primary(found.language) != primary(fallback) or request.script_text is not None:
-            reporter.notice(
-                f"the script is {name_of(found.language)} (detected; --lang sets another)"
-            )
-        return _with_language(request, found.language)
+        if primary(found) != primary(fallback) or request.script_text is not None:
+            reporter.notice(f"the script is {name_of(found)} (detected; --lang sets another)")
+        return _with_language(request, found)
 
     def _script(
         self,

@@ -54,7 +54,7 @@ class FakeTTS(Provider[ProviderSettings]):
             raise ValueError("words_per_second and sample_rate must be positive")
         self._words_per_second = words_per_second
         self._sample_rate = sample_rate
-        self._voices = (
+        self._voices: tuple[VoiceInfo, ...] = (
             VoiceInfo(
                 id="fake-en",
                 name="Fake English tones",
