@@ -124,3 +124,26 @@ def test_elevenlabs_voices_by_their_model_and_verified_languages(tmp_path: Path)
         )
         with pytest.raises(VoiceNotFoundError, match="Romanian"):
             voice_for_language(english_only, "ro")
+
+
+def test_a_project_made_from_a_script_takes_its_language_unless_one_is_chosen(
+    tmp_path: Path,
+) -> None:
+    from video_orchestrator.domain.script import Scene, Script
+    from video_orchestrator.services.projects import ProjectCreate, ProjectService
+    from video_orchestrator.store import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'vo.db'}")
+    database.migrate()
+    projects = ProjectService(database)
+    script = Script(
+        topic="lacuri",
+        title="Lacurile Bucureștiului",
+        hook="Știați că în București există un lac făcut de mână?",
+        scenes=[Scene(narration="Lacul Herăstrău a fost săpat pe o mlaștină veche.")],
+    )
+    detected = projects.create(ProjectCreate(script=script))
+    assert detected.language == "ro" and detected.script is not None
+    assert detected.script.language == "ro"
+    chosen = projects.create(ProjectCreate(script=script, language="de"))
+    assert chosen.language == "de"  # the setting wins over detection
