@@ -190,3 +190,11 @@ def test_the_language_given_wins_then_the_script_then_a_sure_topic_then_english(
     assert language_for(romanian, None, None) == "ro"
     assert language_for(None, "croissant", None) == "en"  # one word: never taken as French
     assert language_for(None, "los secretos del océano más profundo del mundo", None) == "es"
+
+
+def test_a_voice_of_another_language_is_its_own_api_problem() -> None:
+    from video_orchestrator.api.problems import status_of
+    from video_orchestrator.errors import VoiceLanguageMismatch, VoiceNotFoundError
+
+    assert status_of(VoiceLanguageMismatch("x")) == (422, "voice-language-mismatch")
+    assert status_of(VoiceNotFoundError("x")) == (422, "voice-not-found")

@@ -5,11 +5,14 @@ A run with no ``--voice`` speaks with, in order:
 1. ``VO_DEFAULT_VOICE`` when it speaks the script's language (the user's own choice);
 2. the local voice provider's (Piper's) voice of that language: the recommended one of
    ``data/voices.json`` when it is installed, else the first installed;
-3. a configured cloud provider's voice of that language (its recommended voice in
-   ``data/voices.json`` first: Edge maps each language to a neural voice; OpenAI's voices
-   are multilingual; ElevenLabs' by their verified languages).
+3. another provider's recommended voice of that language in ``data/voices.json`` (Edge maps
+   each language to a neural voice; an offline adapter for one language, such as a Japanese
+   one, is listed there under its provider name);
+4. any configured cloud provider's voice of that language (OpenAI's voices are multilingual;
+   ElevenLabs' by their verified languages or multilingual model).
 
-espeak-ng is never chosen by itself (it is robotic: the user asks for it by name). With no
+espeak-ng is never chosen by itself (it is robotic: the user asks for it by name; it has no
+entry in ``data/voices.json`` and is not a cloud provider). With no
 voice of the language, the run stops before any work with one line naming the command that
 installs one (``vo voices download --lang ro``).
 
@@ -94,15 +97,22 @@ def voice_for_language(ctx: AppContext, language: str) -> ChosenVoice:
     found = _pick(local.voices(), language, recommended_voice(local.name, language))
     if found is not None:
         return ChosenVoice(local, found, f"the installed {local.name} voice of the language")
-    for name in ctx.tts_names():
-        if name == local.name or name in ctx.settings.unlisted_voice_providers:
-            continue
-        tts = ctx.tts(name)
+    others = [
+        ctx.tts(name)
+        for name in ctx.tts_names()
+        if name != local.name and name not in ctx.settings.unlisted_voice_providers
+    ]
+    for tts in others:  # any provider's recommended voice of the language (a local one too)
+        best = recommended_voice(tts.name, language)
+        found = next((v for v in tts.voices() if v.id == best), None) if best else None
+        if found is not None and tts.configured:
+            return ChosenVoice(tts, found, f"the recommended {tts.name} voice of the language")
+    for tts in others:  # then any cloud voice that speaks it
         if tts.kind != "cloud" or not tts.configured:
             continue
-        found = _pick(tts.voices(), language, recommended_voice(name, language))
+        found = _pick(tts.voices(), language, None)
         if found is not None:
-            return ChosenVoice(tts, found, f"the {name} voice of the language")
+            return ChosenVoice(tts, found, f"the {tts.name} voice of the language")
     raise VoiceNotFoundError(
         f"no installed voice speaks {name_of(language)}: {install_hint(language)}, or pick "
         f"one with --voice"
