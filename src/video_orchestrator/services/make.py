@@ -159,6 +159,9 @@ class VoiceChoice:
     voice_id: str
     fallback: str | None = None
     notice: str | None = None
+    #: The language the voice reads the text in, when it is not the script's (a mismatch
+    #: the user allowed): a voice speaks only its own language.
+    speaks: str | None = None
 
 
 class _Recording:
@@ -386,7 +389,7 @@ class MakeVideo:
                     f"the voice {voice_id} speaks {name_of(voice.language)}, not the script's "
                     f"{name_of(request.language)}: used as asked (--allow-voice-language-mismatch)"
                 )
-                return VoiceChoice(tts, voice_id, notice=notice)
+                return VoiceChoice(tts, voice_id, notice=notice, speaks=voice.language)
             try:
                 alternative: str | None = voice_for_language(self.ctx, request.language).voice.id
             except VoiceNotFoundError:
@@ -408,32 +411,27 @@ class MakeVideo:
             reporter.notice(voice.notice)
             voice = replace(voice, notice=None)
         try:
-            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
+            narration = self._narrate(script, request, voice, reporter)
         except ProviderError as exc:
             if _last_resort(voice.tts):
                 raise
             voice = self._fallback_voice(request, f"the {voice.tts.name} voice failed ({exc})")
             reporter.notice(voice.notice or "")
             voice = replace(voice, notice=None)
-            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
+            narration = self._narrate(script, request, voice, reporter)
         return narration, voice
 
     def _narrate(
-        self,
-        script: Script,
-        request: MakeRequest,
-        tts: TTSProvider,
-        voice_id: str,
-        reporter: Reporter,
+        self, script: Script, request: MakeRequest, voice: VoiceChoice, reporter: Reporter
     ) -> Narration:
         return narrate(
             script.spoken_parts(),
-            tts,
-            voice=voice_id,
+            voice.tts,
+            voice=voice.voice_id,
             speed=request.speed,
-            language=request.language,
+            language=voice.speaks or request.language,
             cache=self.ctx.cache,
-            out_path=self._narration_path(script, voice_id, request),
+            out_path=self._narration_path(script, voice.voice_id, request),
             on_part=lambda done, total: reporter.progress("voice", done / total),
         )
 
