@@ -118,6 +118,9 @@ def test_vo_voices_download_lang_then_vo_make_speaks_romanian(
     vo: VoRunner, tmp_path: Path, ro_repo: VoiceRepo
 ) -> None:
     settings = {"VO_PIPER_VOICES_URL": ro_repo.base_url}
+    listed = vo("voices", "--catalogue", "--lang", "ro", settings=settings)
+    assert "ro_RO-mihai-medium (recommended)" in listed.stdout, listed.stdout
+    assert "ro_RO-x-low (recommended)" not in listed.stdout
     got = vo("voices", "download", "--lang", "ro", settings=settings)
     assert got.returncode == 0, got.stderr
     assert got.stdout.strip() == "ro_RO-mihai-medium"  # the recommended one, not the first

@@ -73,8 +73,9 @@ def register_voices(
             for column in ("id", "language", "quality", "speakers", "size", "installed"):
                 table.add_column(column)
             for voice in found:
+                recommended = services.recommended_voice("piper", voice.language) == voice.id
                 table.add_row(
-                    voice.id,
+                    voice.id + (" [cyan](recommended)[/]" if recommended else ""),
                     f"{voice.language} {voice.language_name}".strip(),
                     voice.quality,
                     str(voice.num_speakers),
