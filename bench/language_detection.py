@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.language_corpus import CORPUS, scripts
 
 from video_orchestrator.languages import SUPPORTED
-from video_orchestrator.languages.detect import _detector, detect_language
+from video_orchestrator.languages.detect import Mode, _detector, detect_language
 
 
 def prefixes(language: str) -> list[str]:
@@ -32,15 +32,25 @@ def prefixes(language: str) -> list[str]:
     return [" ".join(line.split()[:3]) for line in lines]
 
 
-def run(low_accuracy: bool) -> None:
-    mode = "low-accuracy" if low_accuracy else "high-accuracy"
+def rss_mb() -> float:
+    """This process's resident memory, in MB (Linux)."""
+    status = Path("/proc/self/status").read_text(encoding="utf-8")
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+def run(mode: Mode) -> None:
+    before = rss_mb()
     started = time.perf_counter()
-    _detector(low_accuracy)
+    if mode != "auto":
+        _detector(mode == "low")
     built = time.perf_counter() - started
     started = time.perf_counter()
-    detect_language("Hello there, how are you?", low_accuracy=low_accuracy)
+    detect_language("Hello there, how are you?", mode=mode)
     first = time.perf_counter() - started
-    print(f"\n{mode}: build {built * 1000:.1f} ms, first call (models load) {first:.2f} s")
+    print(
+        f"\n{mode}: build {built * 1000:.1f} ms, first call (models load) {first:.2f} s, "
+        f"memory +{rss_mb() - before:.0f} MB"
+    )
     print(f"{'lang':<6}{'3 words':>10}{'1 sentence':>12}{'2 sentences':>13}{'5 sentences':>13}")
     totals = {0: [0, 0], 1: [0, 0], 2: [0, 0], 5: [0, 0]}
     calls = 0
@@ -52,7 +62,7 @@ def run(low_accuracy: bool) -> None:
             right = 0
             for text in texts:
                 started = time.perf_counter()
-                found = detect_language(text, low_accuracy=low_accuracy)
+                found = detect_language(text, mode=mode)
                 spent += time.perf_counter() - started
                 calls += 1
                 right += found is not None and found.language == language
@@ -67,6 +77,7 @@ def run(low_accuracy: bool) -> None:
 
 if __name__ == "__main__":
     print(f"corpus: {sum(len(v) for v in CORPUS.values())} sentences")
-    # low-accuracy first: its models load on their own (high-accuracy mode loads both)
-    for low in (True, False):
-        run(low)
+    # low accuracy first: its models load on their own (high accuracy loads them too);
+    # "auto" last (both loaded by then: its load time and memory are the others')
+    for mode in ("low", "high", "auto"):
+        run(mode)
