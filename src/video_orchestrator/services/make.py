@@ -297,7 +297,7 @@ class MakeVideo:
                     "(say which with --lang)"
                 )
             return request
-        if primary(found) != primary(fallback) or request.script_text is not None:
+        if primary(found) != primary(fallback):  # English, the default, goes unsaid
             reporter.notice(f"the script is {name_of(found)} (detected; --lang sets another)")
         return _with_language(request, found)
 
