@@ -238,6 +238,11 @@ _PICTOGRAPHIC_RANGES = (
 )
 
 
+def is_unspaced_char(char: str) -> bool:
+    """Whether ``char`` is a letter of a script written without spaces (Han, kana)."""
+    return _char_class(char) in (_HAN, _HIRAGANA, _KATAKANA)
+
+
 def is_pictographic(char: str) -> bool:
     point = ord(char)
     return any(low <= point <= high for low, high in _PICTOGRAPHIC_RANGES)

@@ -198,3 +198,15 @@ def test_a_voice_of_another_language_is_its_own_api_problem() -> None:
 
     assert status_of(VoiceLanguageMismatch("x")) == (422, "voice-language-mismatch")
     assert status_of(VoiceNotFoundError("x")) == (422, "voice-not-found")
+
+
+def test_a_japanese_hook_is_scored_inside_its_unspaced_words() -> None:
+    from video_orchestrator.pipeline.hooks import score_hook
+
+    context = hook_context("タコ", None, get_preset("tiktok"), language="ja")
+    hook = score_hook("タコには心臓が三つあるって知ってた？", "question", context)
+    assert hook.component("curiosity").points == hook.component("curiosity").max_points
+    assert hook.component("numbers").points > 0  # 三
+    assert hook.component("you").points > 0  # 知ってた: asks the viewer
+    flat = score_hook("タコは海にいる。", "statement", context)
+    assert flat.component("curiosity").points == 0 and flat.component("numbers").points == 0

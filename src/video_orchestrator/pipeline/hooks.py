@@ -45,6 +45,9 @@ from video_orchestrator.pipeline.script_writer import (
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider
 from video_orchestrator.text import (
+    is_unspaced_char as _unspaced_char,
+)
+from video_orchestrator.text import (
     keyword_terms,
     one_line,
     sentences_by_punctuation,
@@ -507,8 +510,14 @@ def _norm(text: str) -> str:
     return text.translate(_TOKEN_CLEAN).casefold()
 
 
+def _unspaced(phrase: str) -> bool:
+    """A phrase of a script written without spaces (Japanese): found inside a run of
+    letters, so it is matched as a substring, not as a word."""
+    return any(_unspaced_char(ch) for ch in phrase)
+
+
 def _has_phrase(text: str, phrase: str) -> bool:
-    if not any(ch.isalnum() for ch in phrase):
+    if not any(ch.isalnum() for ch in phrase) or _unspaced(phrase):
         return phrase in text
     pattern = r"(?<![\w'])" + re.escape(_norm(phrase)) + r"(?![\w'])"
     return re.search(pattern, _norm(text)) is not None
@@ -661,6 +670,7 @@ def _numbers(text: str, words: Sequence[str], lang: HookLanguage, weight: float)
     number_words = {_norm(w) for w in lang.number_words}
     found = [m.group(0).strip() for m in _NUMBER.finditer(text)]
     found += [w for w in words if _norm(w) in number_words]
+    found += [w for w in lang.number_words if _unspaced(w) and w in text]
     if not found:
         return ScoreComponent("numbers", 0.0, weight, "no number")
     return ScoreComponent("numbers", weight, weight, f"number: {_quote(dict.fromkeys(found))}")
@@ -669,6 +679,8 @@ def _numbers(text: str, words: Sequence[str], lang: HookLanguage, weight: float)
 def _you(words: Sequence[str], lang: HookLanguage, weight: float) -> ScoreComponent:
     second = {_norm(w) for w in lang.second_person}
     found = [w for w in words if _norm(w) in second]
+    joined = "".join(words)
+    found += [w for w in lang.second_person if _unspaced(w) and w in joined]
     if not found:
         return ScoreComponent("you", 0.0, weight, "does not address the viewer as you")
     return ScoreComponent(
