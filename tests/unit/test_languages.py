@@ -210,3 +210,39 @@ def test_a_japanese_hook_is_scored_inside_its_unspaced_words() -> None:
     assert hook.component("you").points > 0  # 知ってた: asks the viewer
     flat = score_hook("タコは海にいる。", "statement", context)
     assert flat.component("curiosity").points == 0 and flat.component("numbers").points == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kept", "dropped"),
+    [
+        (
+            "fr",
+            "Les pieuvres ont trois cœurs et du sang bleu. Cependant, leurs bras goûtent ce "
+            "qu'ils touchent. Abonnez-vous à notre newsletter pour plus de vidéos.",
+            "Leurs bras goûtent",
+            "newsletter",
+        ),
+        (
+            "ro",
+            "Caracatițele au trei inimi și sânge albastru. Totuși, brațele lor gustă tot ce "
+            "ating. Abonează-te la newsletter pentru mai multe clipuri.",
+            "Brațele lor gustă",
+            "newsletter",
+        ),
+        (
+            "de",
+            "Kraken haben drei Herzen und blaues Blut. Außerdem schmecken ihre Arme alles, "
+            "was sie berühren. Jetzt den Newsletter abonnieren und nichts verpassen.",
+            "Außerdem schmecken",  # no comma in German: cutting it would put the verb first
+            "Newsletter",
+        ),
+    ],
+)
+def test_the_offline_writer_trims_connectives_and_drops_page_furniture_in_each_language(
+    language: str, text: str, kept: str, dropped: str
+) -> None:
+    from video_orchestrator.pipeline.source_script import source_sentences
+
+    said = [s.text for s in source_sentences(SourceText(text, None, "notes.md"), language)]
+    assert any(s.startswith(kept) for s in said), said
+    assert not any(dropped in s for s in said), said
