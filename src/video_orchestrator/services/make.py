@@ -63,7 +63,12 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.sources import load_source
-from video_orchestrator.services.voices import install_hint, mismatch_message, voice_for_language
+from video_orchestrator.services.voices import (
+    install_hint,
+    mismatch_message,
+    recommended_voice,
+    voice_for_language,
+)
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
 from video_orchestrator.spec.options import AudioSettings, VideoOptions
@@ -445,8 +450,11 @@ class MakeVideo:
                 f"{problem}, and no installed {local.name} voice speaks "
                 f"{name_of(request.language)}: {install_hint(request.language)}"
             )
-        default = self.ctx.settings.default_voice
-        chosen = next((v for v in voices if v.id == default), voices[0])
+        preferred = (
+            self.ctx.settings.default_voice,
+            recommended_voice(local.name, request.language),
+        )
+        chosen = next((v for v in voices if v.id in preferred), voices[0])
         notice = f"{problem}; speaking with the Piper voice {chosen.id} instead"
         return VoiceChoice(local, chosen.id, fallback=notice, notice=notice)
 
