@@ -246,3 +246,26 @@ def test_the_offline_writer_trims_connectives_and_drops_page_furniture_in_each_l
     said = [s.text for s in source_sentences(SourceText(text, None, "notes.md"), language)]
     assert any(s.startswith(kept) for s in said), said
     assert not any(dropped in s for s in said), said
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "fr",
+            "Les pieuvres ont trois cœurs et du sang bleu. Les pieuvres changent de couleur.",
+            "aux pieuvres",  # à + les, contracted
+        ),
+        ("es", "El océano es profundo. El océano cubre casi todo el planeta.", "del océano"),
+        ("it", "Il mare è profondo. Il mare copre quasi tutto il pianeta.", "sul mare"),
+    ],
+)
+def test_a_subject_from_the_script_keeps_its_article_and_contracts_with_prepositions(
+    language: str, text: str, expected: str
+) -> None:
+    library = bundled_library()
+    script = script_from_text(text, language=language)
+    context = hook_context(script.topic, script, get_preset("tiktok"), language=language)
+    hooks = [hook for hook, _ in template_hooks(context, library)]
+    assert any(expected in hook for hook in hooks), hooks
+    assert not any(" de el " in h or " su il " in h or " à les " in h for h in hooks), hooks

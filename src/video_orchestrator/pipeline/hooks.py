@@ -19,6 +19,7 @@ The template path is deterministic: the same topic, script and platform give the
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -138,6 +139,21 @@ class HookLanguage(BaseModel):
         default_factory=dict,
         description="the call to action per platform ({topic}); none: the platform's own",
     )
+    articles: list[str] = Field(
+        default_factory=list,
+        description="articles a subject word from the script keeps ('les pieuvres')",
+    )
+    contractions: dict[str, str] = Field(
+        default_factory=dict,
+        description="preposition + article → its contraction ('de el' → 'del')",
+    )
+
+    def contract(self, text: str) -> str:
+        """``text`` with this language's preposition + article pairs contracted."""
+        for pair, joined in self.contractions.items():
+            pattern = rf"(?<![\w'’]){re.escape(pair)}(?![\w'’])"
+            text = re.sub(pattern, joined, text)
+        return text
 
 
 class HookLibrary(BaseModel):
@@ -373,8 +389,11 @@ def _reads_as_sentence(topic: str) -> bool:
 def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
     """The topic to put inside a template: as given when it is short; for a long one (a
     plain-text script's first sentence) the script's most frequent subject word."""
+    first_line = script is not None and topic.strip().casefold() in script.hook.casefold()
     if script is None or (
-        len(topic.split()) <= SHORT_TOPIC_WORDS and not _reads_as_sentence(topic)
+        len(topic.split()) <= SHORT_TOPIC_WORDS
+        and not _reads_as_sentence(topic)
+        and not (first_line and len(topic.split()) > 2)  # a plain script's first line
     ):
         return topic
     stop_words = _stop_words(language)
@@ -391,7 +410,21 @@ def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
     if not counts:
         return topic
     best = max(counts, key=lambda key: counts[key])  # first seen wins a tie
-    return spelling[best]
+    return _with_article(spelling[best], script, bundled_library().language(language))
+
+
+def _with_article(word: str, script: Script, lang: HookLanguage | None) -> str:
+    """``word`` with the article the script puts before it (``pieuvres`` → ``les
+    pieuvres``) in languages that need one there; as it is otherwise."""
+    if lang is None or not lang.articles:
+        return word
+    articles = {a.casefold() for a in lang.articles}
+    for part in script.spoken_parts():
+        words = words_of(part)
+        for before, current in itertools.pairwise(words):
+            if current.casefold() == word.casefold() and before.casefold() in articles:
+                return f"{before.casefold()} {word}"
+    return word
 
 
 def number_phrases(text: str, stop_words: frozenset[str], lang: HookLanguage) -> list[str]:
@@ -486,7 +519,7 @@ def template_hooks(context: HookContext, library: HookLibrary) -> list[tuple[str
         for template in lang.templates.get(hook_type, []):
             if not set(placeholders(template)) <= set(values):
                 continue
-            text = _no_doubled_words(one_line(template.format_map(values)))
+            text = lang.contract(_no_doubled_words(one_line(template.format_map(values))))
             if text and len(text) <= HOOK_MAX_CHARS:
                 hooks.append((capitalise(text), hook_type))
     return hooks

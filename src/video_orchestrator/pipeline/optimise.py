@@ -326,7 +326,8 @@ def default_cta(inp: OptimiseInput, library: HookLibrary | None = None) -> str:
     topic = shorten(one_line(short_topic(script.topic, script, script.language)), 60)
     lang = (library or bundled_library()).language(script.language)
     own = lang.calls_to_action.get(inp.preset.name) if lang is not None else None
-    return (own or inp.preset.call_to_action.default).replace("{topic}", topic)
+    text = (own or inp.preset.call_to_action.default).replace("{topic}", topic)
+    return lang.contract(text) if lang is not None else text
 
 
 def rule_hashtags(inp: OptimiseInput) -> list[Suggestion]:
