@@ -26,6 +26,7 @@ nothing else should reach a user.
     ├── RateLimitedError           a client sent too many requests (``retry_after`` s)
     ├── ConfigError                settings are wrong (unknown voice, bad URL …)
     │   └── VoiceNotFoundError     a voice / language that is not installed
+    │       └── VoiceLanguageMismatch  a voice asked for that speaks another language
     ├── ProviderError              an external provider failed (LLM, TTS, stock …)
     │   ├── ProviderUnavailable    could not reach it / timed out / 5xx
     │   ├── ProviderRateLimited    it answered 429 (``retry_after`` s when it said)
@@ -151,6 +152,11 @@ class ConfigError(VoError):
 
 class VoiceNotFoundError(ConfigError):
     """A requested voice or language is not installed."""
+
+
+class VoiceLanguageMismatch(VoiceNotFoundError):
+    """The voice asked for speaks another language than the script's; it is used only when
+    the user says so (``--allow-voice-language-mismatch``, ADR 0031)."""
 
 
 class ProviderError(VoError):

@@ -309,6 +309,11 @@ _PICTOGRAPHIC_RANGES = (
 )
 
 
+def is_unspaced_char(char: str) -> bool:
+    """Whether ``char`` is a letter of a script written without spaces (Han, kana)."""
+    return _char_class(char) in (_HAN, _HIRAGANA, _KATAKANA)
+
+
 def is_pictographic(char: str) -> bool:
     point = ord(char)
     return any(low <= point <= high for low, high in _PICTOGRAPHIC_RANGES)
@@ -389,12 +394,33 @@ def content_words(text: str, stop_words: Sequence[str] | frozenset[str]) -> list
     seen: set[str] = set()
     result: list[str] = []
     for raw in words_of(text):
-        word = raw.casefold().replace("’", "'")
+        word = _without_elision(raw.casefold().replace("’", "'"), stops)
         if len(word) < 2 or word in stops or word in seen:
             continue
         seen.add(word)
         result.append(word)
     return result
+
+
+def proper_spellings(text: str) -> dict[str, str]:
+    """Words of ``text`` written with a capital inside a sentence (names: ``București``,
+    ``Lisboa``; every German noun), by their case-folded form: hashtags keep that spelling
+    (``#București``), other words stay lower case. Diacritics are kept as written."""
+    spellings: dict[str, str] = {}
+    for sentence in sentences_by_punctuation(one_line(text)):
+        for index, word in enumerate(words_of(sentence)):
+            if index > 0 and word[:1].isupper() and not word.isupper():
+                spellings.setdefault(word.casefold().replace("’", "'"), word)
+    return spellings
+
+
+def _without_elision(word: str, stops: frozenset[str]) -> str:
+    """``l'océan`` → ``océan`` when ``l'`` is a stop word (French and Italian elisions);
+    a word that is a stop word whole (``it's``, ``c'è``) is kept as it is."""
+    mark = word.find("'")
+    if mark <= 0 or word in stops or word[: mark + 1] not in stops:
+        return word
+    return word[mark + 1 :]
 
 
 def singular(word: str) -> str | None:

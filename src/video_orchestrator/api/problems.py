@@ -37,6 +37,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.ForbiddenError, 403, "forbidden"),
     (e.AccessError, 401, "unauthorized"),
     (e.RateLimitedError, 429, "rate-limited"),
+    (e.VoiceLanguageMismatch, 422, "voice-language-mismatch"),
     (e.VoiceNotFoundError, 422, "voice-not-found"),
     (e.ConfigError, 503, "server-misconfigured"),
     (e.ProviderRateLimited, 503, "provider-rate-limited"),

@@ -35,7 +35,10 @@ def register_hooks(
             typer.Option(help="Score for this platform's pace and hook window (default tiktok)."),
         ] = None,
         count: Annotated[int, typer.Option(help="How many hooks, 1–10.")] = 8,
-        lang: Annotated[str, typer.Option(help="Language of the hooks.")] = "en",
+        lang: Annotated[
+            str | None,
+            typer.Option(help="Language of the hooks; default: the script's (detected)."),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
     ) -> None:
         """Alternative hooks (question, bold claim, story, statistic …), each scored 0–100

@@ -149,7 +149,20 @@ def make(
     caption_style: Annotated[
         str, typer.Option(help=f"{choice_text(CAPTION_PRESETS)}.")
     ] = "karaoke",
-    lang: Annotated[str, typer.Option(help="Language of script and voice.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language of script, voice and captions (en, ro, es, fr, de, pt, it, ja …); "
+            "default: detected from the script."
+        ),
+    ] = None,
+    allow_voice_language_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-voice-language-mismatch",
+            help="Speak with --voice even when it speaks another language than the script.",
+        ),
+    ] = False,
     trim: Annotated[
         bool, typer.Option(help="Drop scenes from the end when over the platform's limit.")
     ] = False,
@@ -189,6 +202,7 @@ def make(
             music_choice="none" if no_music else mood,
             sfx=sfx,
             source=source,
+            allow_voice_language_mismatch=allow_voice_language_mismatch,
         )
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:

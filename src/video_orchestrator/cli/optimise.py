@@ -42,7 +42,10 @@ def register_optimise(
         topic: Annotated[
             str | None, typer.Option(help="The topic, when the script text does not say it.")
         ] = None,
-        lang: Annotated[str, typer.Option(help="Language of a plain-text script.")] = "en",
+        lang: Annotated[
+            str | None,
+            typer.Option(help="Language of a plain-text script; default: detected from it."),
+        ] = None,
         apply: Annotated[bool, typer.Option("--apply", help="Make the automatic changes.")] = False,
         output: Annotated[
             Path | None,

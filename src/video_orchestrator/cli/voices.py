@@ -73,8 +73,9 @@ def register_voices(
             for column in ("id", "language", "quality", "speakers", "size", "installed"):
                 table.add_column(column)
             for voice in found:
+                recommended = services.recommended_voice("piper", voice.language) == voice.id
                 table.add_row(
-                    voice.id,
+                    voice.id + (" [cyan](recommended)[/]" if recommended else ""),
                     f"{voice.language} {voice.language_name}".strip(),
                     voice.quality,
                     str(voice.num_speakers),
@@ -87,7 +88,13 @@ def register_voices(
 
     @voices_app.command("download")
     def download(
-        voice_id: Annotated[str, typer.Argument(help="A voice id from `vo voices --catalogue`.")],
+        voice_id: Annotated[
+            str | None, typer.Argument(help="A voice id from `vo voices --catalogue`.")
+        ] = None,
+        lang: Annotated[
+            str | None,
+            typer.Option(help="Install the recommended voice of this language instead (ro, de …)."),
+        ] = None,
     ) -> None:
         """Download a Piper voice (checksum-verified, resumable); then it works offline."""
 
@@ -101,12 +108,12 @@ def register_voices(
                 console=err,
                 transient=True,
             ) as bar:
-                task = bar.add_task(voice_id, total=None)
+                task = bar.add_task(voice_id or f"the {lang} voice", total=None)
 
                 def on_progress(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                voice = services.download_voice(ctx, voice_id, on_progress)
+                voice = services.download_voice(ctx, voice_id, on_progress, language=lang)
             err.print(
                 f"[green]installed[/] {voice.id} ({voice.language}); use it with "
                 f"--voice {voice.id}",

@@ -19,6 +19,7 @@ The template path is deterministic: the same topic, script and platform give the
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -39,9 +40,14 @@ from video_orchestrator.pipeline.script import provider_label
 from video_orchestrator.pipeline.script_writer import (
     TemplateLibrary,
     capitalise,
+    language_data,
+    stop_words_for,
 )
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider
+from video_orchestrator.text import (
+    is_unspaced_char as _unspaced_char,
+)
 from video_orchestrator.text import (
     keyword_terms,
     one_line,
@@ -129,6 +135,25 @@ class HookLanguage(BaseModel):
     sentence_starters: list[str] = Field(default_factory=list)
     task_default: str = Field(min_length=1)
     templates: dict[str, list[str]]
+    calls_to_action: dict[str, str] = Field(
+        default_factory=dict,
+        description="the call to action per platform ({topic}); none: the platform's own",
+    )
+    articles: list[str] = Field(
+        default_factory=list,
+        description="articles a subject word from the script keeps ('les pieuvres')",
+    )
+    contractions: dict[str, str] = Field(
+        default_factory=dict,
+        description="preposition + article → its contraction ('de el' → 'del')",
+    )
+
+    def contract(self, text: str) -> str:
+        """``text`` with this language's preposition + article pairs contracted."""
+        for pair, joined in self.contractions.items():
+            pattern = rf"(?<![\w'’]){re.escape(pair)}(?![\w'’])"
+            text = re.sub(pattern, joined, text)
+        return text
 
 
 class HookLibrary(BaseModel):
@@ -364,8 +389,11 @@ def _reads_as_sentence(topic: str) -> bool:
 def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
     """The topic to put inside a template: as given when it is short; for a long one (a
     plain-text script's first sentence) the script's most frequent subject word."""
+    first_line = script is not None and topic.strip().casefold() in script.hook.casefold()
     if script is None or (
-        len(topic.split()) <= SHORT_TOPIC_WORDS and not _reads_as_sentence(topic)
+        len(topic.split()) <= SHORT_TOPIC_WORDS
+        and not _reads_as_sentence(topic)
+        and not (first_line and len(topic.split()) > 2)  # a plain script's first line
     ):
         return topic
     stop_words = _stop_words(language)
@@ -382,7 +410,21 @@ def short_topic(topic: str, script: Script | None, language: str = "en") -> str:
     if not counts:
         return topic
     best = max(counts, key=lambda key: counts[key])  # first seen wins a tie
-    return spelling[best]
+    return _with_article(spelling[best], script, bundled_library().language(language))
+
+
+def _with_article(word: str, script: Script, lang: HookLanguage | None) -> str:
+    """``word`` with the article the script puts before it (``pieuvres`` → ``les
+    pieuvres``) in languages that need one there; as it is otherwise."""
+    if lang is None or not lang.articles:
+        return word
+    articles = {a.casefold() for a in lang.articles}
+    for part in script.spoken_parts():
+        words = words_of(part)
+        for before, current in itertools.pairwise(words):
+            if current.casefold() == word.casefold() and before.casefold() in articles:
+                return f"{before.casefold()} {word}"
+    return word
 
 
 def number_phrases(text: str, stop_words: frozenset[str], lang: HookLanguage) -> list[str]:
@@ -415,10 +457,7 @@ def _lower_first(sentence: str, starters: frozenset[str]) -> str:
 
 
 def _stop_words(language: str) -> frozenset[str]:
-    lib = _script_library()
-    primary = language.strip().replace("_", "-").split("-")[0].lower()
-    found = lib.languages.get(primary) or lib.languages.get("en")
-    return frozenset(found.stop_words) if found else frozenset()
+    return stop_words_for(language)
 
 
 # --------------------------------------------------------------------------- templates
@@ -427,16 +466,17 @@ def _stop_words(language: str) -> frozenset[str]:
 def template_values(context: HookContext, library: HookLibrary) -> dict[str, str]:
     """The placeholder values available for this video (missing ones skip templates)."""
     lang = library.language(context.language)
-    script_lang = _script_library().languages.get(
-        context.language.split("-")[0].lower()
-    ) or _script_library().languages.get("en")
+    script_lang = language_data(context.language, _script_library())
     topic = shorten(one_line(context.topic), TEMPLATE_TOPIC_CHARS)
     lowered = topic.casefold()
     first_word = lowered.split()[0] if lowered.split() else ""
-    task_verbs = set(script_lang.task_verbs) if script_lang else set()
+    task_verbs = set(script_lang.task_verbs)
     values: dict[str, str] = {"topic": topic, "Topic": capitalise(topic)}
-    if lowered.startswith("how to ") and topic[7:].strip():
-        values["task"] = topic[7:].strip()
+    how_to = next(
+        (p for p in script_lang.how_to if lowered.startswith(p) and topic[len(p) :].strip()), None
+    )
+    if how_to is not None:
+        values["task"] = topic[len(how_to) :].strip()
     elif first_word in task_verbs:
         values["task"] = topic
     else:
@@ -444,7 +484,7 @@ def template_values(context: HookContext, library: HookLibrary) -> dict[str, str
         values["task"] = default.format_map({"topic": topic})
         values["subject"] = topic
         values["Subject"] = capitalise(topic)
-    numbers = script_lang.numbers if script_lang else []
+    numbers = script_lang.numbers
     n = min(max(context.n, 2), 10)
     values["n"] = str(n)
     if len(numbers) >= n:
@@ -479,7 +519,7 @@ def template_hooks(context: HookContext, library: HookLibrary) -> list[tuple[str
         for template in lang.templates.get(hook_type, []):
             if not set(placeholders(template)) <= set(values):
                 continue
-            text = _no_doubled_words(one_line(template.format_map(values)))
+            text = lang.contract(_no_doubled_words(one_line(template.format_map(values))))
             if text and len(text) <= HOOK_MAX_CHARS:
                 hooks.append((capitalise(text), hook_type))
     return hooks
@@ -503,8 +543,14 @@ def _norm(text: str) -> str:
     return text.translate(_TOKEN_CLEAN).casefold()
 
 
+def _unspaced(phrase: str) -> bool:
+    """A phrase of a script written without spaces (Japanese): found inside a run of
+    letters, so it is matched as a substring, not as a word."""
+    return any(_unspaced_char(ch) for ch in phrase)
+
+
 def _has_phrase(text: str, phrase: str) -> bool:
-    if not any(ch.isalnum() for ch in phrase):
+    if not any(ch.isalnum() for ch in phrase) or _unspaced(phrase):
         return phrase in text
     pattern = r"(?<![\w'])" + re.escape(_norm(phrase)) + r"(?![\w'])"
     return re.search(pattern, _norm(text)) is not None
@@ -657,6 +703,7 @@ def _numbers(text: str, words: Sequence[str], lang: HookLanguage, weight: float)
     number_words = {_norm(w) for w in lang.number_words}
     found = [m.group(0).strip() for m in _NUMBER.finditer(text)]
     found += [w for w in words if _norm(w) in number_words]
+    found += [w for w in lang.number_words if _unspaced(w) and w in text]
     if not found:
         return ScoreComponent("numbers", 0.0, weight, "no number")
     return ScoreComponent("numbers", weight, weight, f"number: {_quote(dict.fromkeys(found))}")
@@ -665,6 +712,8 @@ def _numbers(text: str, words: Sequence[str], lang: HookLanguage, weight: float)
 def _you(words: Sequence[str], lang: HookLanguage, weight: float) -> ScoreComponent:
     second = {_norm(w) for w in lang.second_person}
     found = [w for w in words if _norm(w) in second]
+    joined = "".join(words)
+    found += [w for w in lang.second_person if _unspaced(w) and w in joined]
     if not found:
         return ScoreComponent("you", 0.0, weight, "does not address the viewer as you")
     return ScoreComponent(

@@ -319,10 +319,15 @@ def rule_cta(inp: OptimiseInput) -> list[Suggestion]:
     return [Suggestion("cta.missing", "warning", change, why, True, cta.source)]
 
 
-def default_cta(inp: OptimiseInput) -> str:
+def default_cta(inp: OptimiseInput, library: HookLibrary | None = None) -> str:
+    """The platform's call to action in the script's language (the hook templates' own
+    when the language has one for the platform, else the platform profile's)."""
     script = inp.script
     topic = shorten(one_line(short_topic(script.topic, script, script.language)), 60)
-    return inp.preset.call_to_action.default.replace("{topic}", topic)
+    lang = (library or bundled_library()).language(script.language)
+    own = lang.calls_to_action.get(inp.preset.name) if lang is not None else None
+    text = (own or inp.preset.call_to_action.default).replace("{topic}", topic)
+    return lang.contract(text) if lang is not None else text
 
 
 def rule_hashtags(inp: OptimiseInput) -> list[Suggestion]:

@@ -27,6 +27,7 @@ from video_orchestrator.text import (
     content_words,
     keyword_terms,
     one_line,
+    proper_spellings,
     sentences_by_punctuation,
     shorten,
     tokenize,
@@ -299,4 +300,5 @@ def _frequent_words(text: str, stop_words: frozenset[str], count: int = 5) -> li
     counts = Counter(w for w in folded if w in allowed and len(w) >= 4)
     first_seen = {w: i for i, w in reversed(list(enumerate(folded)))}
     ranked = sorted(counts, key=lambda w: (-counts[w], first_seen[w]))
-    return ranked[:count]
+    names = proper_spellings(text)
+    return [names.get(word, word) for word in ranked[:count]]

@@ -17,6 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from video_orchestrator.errors import ConfigError, ScriptError
+from video_orchestrator.languages import primary
+from video_orchestrator.languages.stopwords import stop_words
 from video_orchestrator.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ MAX_TARGET_SECONDS = 90
 # --------------------------------------------------------------------------- template data
 
 
-class _LanguageTemplates(BaseModel):
+class LanguageData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     numbers: list[str] = Field(min_length=MAX_SCENES)
@@ -48,6 +50,24 @@ class _LanguageTemplates(BaseModel):
         description="first words that make a topic a task already (bake bread → how to bake "
         "bread, not how to get bake bread right)",
     )
+    how_to: list[str] = Field(
+        default_factory=list,
+        description="openings that make a topic a task ('how to ', 'cum să ', 'wie man ')",
+    )
+    # the offline writer's word lists (pipeline/source_script.py), case-folded phrases
+    connectives: list[str] = Field(
+        default_factory=list, description="an opening connective trimmed off ('However, ')"
+    )
+    dangling: list[str] = Field(
+        default_factory=list, description="first words that point back to an unheard sentence"
+    )
+    number_words: list[str] = Field(default_factory=list, description="words that are numbers")
+    striking: list[str] = Field(
+        default_factory=list, description="words that make a sentence worth opening with"
+    )
+    furniture: list[str] = Field(
+        default_factory=list, description="page furniture and calls to click, never narrated"
+    )
 
 
 class TemplateLibrary(BaseModel):
@@ -57,7 +77,7 @@ class TemplateLibrary(BaseModel):
 
     version: int
     words_per_minute: int = Field(gt=0)
-    languages: dict[str, _LanguageTemplates]
+    languages: dict[str, LanguageData]
 
     @classmethod
     def load(cls, path: Path | None = None) -> TemplateLibrary:
@@ -115,9 +135,27 @@ def capitalise(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def stop_words_for(language: str, library: TemplateLibrary | None = None) -> frozenset[str]:
-    """The stop words of ``language`` from the templates file (empty when it has none)."""
+def language_data(language: str, library: TemplateLibrary | None = None) -> LanguageData:
+    """The word lists of ``language`` (by primary subtag); English for a language the
+    templates file does not have."""
     lib = library or _bundled_library()
-    primary = language.strip().replace("_", "-").split("-")[0].lower()
-    found = lib.languages.get(primary)
-    return frozenset(found.stop_words) if found else frozenset()
+    found = lib.languages.get(primary(language))
+    if found is not None:
+        return found
+    return lib.languages.get("en") or next(iter(lib.languages.values()))
+
+
+def stop_words_for(language: str, library: TemplateLibrary | None = None) -> frozenset[str]:
+    """The stop words of ``language``: the templates file's own and, for the languages
+    other than English, stopwords-iso's (:mod:`video_orchestrator.languages.stopwords`);
+    empty for a language neither has."""
+    if library is None:
+        return _bundled_stop_words(primary(language))
+    found = library.languages.get(primary(language))
+    return stop_words(language, found.stop_words if found else ())
+
+
+@cache
+def _bundled_stop_words(code: str) -> frozenset[str]:
+    found = _bundled_library().languages.get(code)
+    return stop_words(code, found.stop_words if found else ())

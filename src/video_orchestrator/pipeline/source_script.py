@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -38,12 +39,14 @@ from video_orchestrator.pipeline.script_writer import (
     NARRATION_MAX_CHARS,
     TITLE_MAX_CHARS,
     TOPIC_MAX_CHARS,
+    language_data,
     stop_words_for,
 )
 from video_orchestrator.text import (
     content_words,
     keyword_terms,
     one_line,
+    proper_spellings,
     sentences_by_punctuation,
     shorten,
     words_of,
@@ -71,98 +74,42 @@ _TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(:\d{2})?[.,]\d{1,3}\s*-->")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CITATION = re.compile(r"\s*\[(\d{1,3}|citation needed|note \d+|[a-z])\]", re.I)
 _ASIDE = re.compile(r"\s*\([^()]{0,120}\)")
-_CONNECTIVE = re.compile(
-    r"\A(however|also|additionally|in addition|moreover|furthermore|meanwhile|still|"
-    r"so|and|but|therefore|thus|indeed|in fact|of course)\s*,\s*",
-    re.I,
-)
-#: First words that point back to a sentence the viewer may not hear.
-_DANGLING = frozenset(
-    [
-        "this",
-        "these",
-        "that",
-        "those",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "him",
-        "such",
-        "there",
-    ]
-)
-#: Page furniture and calls to click, never narrated.
-_FURNITURE = re.compile(
-    r"(https?://|www\.|@\w|cookie|subscribe|newsletter|sign up|log in|click|copyright|"
-    r"all rights reserved|©|share this|read more|advertisement|terms of (use|service)|"
-    r"privacy policy)",
-    re.I,
-)
+#: Page furniture in any language (addresses, handles, the copyright sign); each language's
+#: words of the kind ("subscribe", "cookies") are in its data (``furniture``).
+_FURNITURE_MARKS = re.compile(r"(https?://|www\.|@\w|©)", re.I)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKS = re.compile(r"(\*\*|__|\*|`)")
 _MD_BULLET = re.compile(r"\A\s*([-*+•]|\d{1,3}[.)])\s+")
 _MD_HEADING = re.compile(r"\A\s*#{1,6}\s+")
 _NUMBER = re.compile(r"\d")
-_NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "half",
-        "quarter",
-        "third",
-        "percent",
-    ]
-)
 
 
-#: Words that make a sentence worth opening with.
-_STRIKING = frozenset(
-    [
-        "only",
-        "never",
-        "every",
-        "most",
-        "least",
-        "first",
-        "largest",
-        "smallest",
-        "deepest",
-        "highest",
-        "fastest",
-        "oldest",
-        "whole",
-        "entire",
-        "single",
-        "nobody",
-        "nothing",
-        "secret",
-        "surprising",
-    ]
-)
+@dataclass(frozen=True)
+class _Words:
+    """The offline writer's word lists of one language (``data/script_templates.json``)."""
+
+    connective: re.Pattern[str]
+    dangling: frozenset[str]
+    number_words: frozenset[str]
+    striking: tuple[str, ...]
+    furniture: re.Pattern[str]
+
+
+@cache
+def _words(language: str) -> _Words:
+    data = language_data(language)
+
+    def alternatives(phrases: Sequence[str]) -> str:
+        longest_first = sorted({p.casefold() for p in phrases if p.strip()}, key=len, reverse=True)
+        return "|".join(re.escape(p) for p in longest_first) or "(?!)"
+
+    return _Words(
+        connective=re.compile(rf"\A({alternatives(data.connectives)})\s*,\s*", re.I),
+        dangling=frozenset(w.casefold() for w in data.dangling),
+        number_words=frozenset(w.casefold() for w in data.number_words),
+        striking=tuple(w.casefold() for w in data.striking),
+        furniture=re.compile(rf"(?<!\w)({alternatives(data.furniture)})", re.I),
+    )
 
 
 @dataclass(frozen=True)
@@ -329,9 +276,9 @@ def source_sentences(source: SourceText, language: str) -> list[_Sentence]:
         first = True
         for raw in sentences_by_punctuation(one_line(paragraph)):
             for piece in _clauses(raw):
-                text = _trim(piece)
+                text = _trim(piece, language)
                 words = len(text.split())
-                if not text or _FURNITURE.search(text) or not _sayable(text, words):
+                if not text or _furniture(text, language) or not _sayable(text, words):
                     continue
                 terms = frozenset(content_words(text, stop_words))
                 if not terms:
@@ -350,11 +297,15 @@ def _clauses(sentence: str) -> list[str]:
     return [p[:-1] + "." if p[-1] in ";:" else p for p in parts]
 
 
-def _trim(sentence: str) -> str:
+def _furniture(text: str, language: str) -> bool:
+    return bool(_FURNITURE_MARKS.search(text) or _words(language).furniture.search(text))
+
+
+def _trim(sentence: str, language: str) -> str:
     """The sentence without citation marks, bracketed asides or an opening connective."""
     text = _CITATION.sub("", sentence)
     text = _ASIDE.sub("", text)
-    text = _CONNECTIVE.sub("", text).strip()
+    text = _words(language).connective.sub("", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text)
     if text and text[0].islower():
@@ -379,23 +330,30 @@ def _scores(sentences: Sequence[_Sentence], title: str | None, language: str) ->
             score += 1.0
         elif sentence.first_in_paragraph:
             score += 0.4
-        if _has_number(sentence.text):
+        if _has_number(sentence.text, language):
             score += 0.5
         score += 0.4 * len(sentence.terms & title_terms)
-        first_word = sentence.text.split()[0].casefold().strip("\"'“‘")
-        if first_word in _DANGLING:
+        first_word = sentence.text.split()[0].casefold().strip("\"'“‘«„¿¡")
+        if first_word in _words(language).dangling:
             score -= 0.8
         scores.append(score)
     return scores
 
 
-def _hook_score(sentence: _Sentence, score: float) -> float:
-    striking = any(w.casefold() in _STRIKING for w in words_of(sentence.text))
-    return score + 0.8 * _has_number(sentence.text) + 0.5 * striking + 0.3 * (sentence.words <= 15)
+def _hook_score(sentence: _Sentence, score: float, language: str) -> float:
+    folded = f" {' '.join(words_of(sentence.text)).casefold()} "
+    striking = any(f" {phrase} " in folded for phrase in _words(language).striking)
+    return (
+        score
+        + 0.8 * _has_number(sentence.text, language)
+        + 0.5 * striking
+        + 0.3 * (sentence.words <= 15)
+    )
 
 
-def _has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text)) or any(w.casefold() in _NUMBER_WORDS for w in words_of(text))
+def _has_number(text: str, language: str) -> bool:
+    numbers = _words(language).number_words
+    return bool(_NUMBER.search(text)) or any(w.casefold() in numbers for w in words_of(text))
 
 
 def _duplicate(a: _Sentence, b: _Sentence) -> bool:
@@ -427,7 +385,7 @@ def script_from_source(
 
     # the hook: the strongest short sentence, a number or a striking word counting extra
     hook_ranked = sorted(
-        range(len(sentences)), key=lambda i: (-_hook_score(sentences[i], scores[i]), i)
+        range(len(sentences)), key=lambda i: (-_hook_score(sentences[i], scores[i], language), i)
     )
     hook_index = next(
         (
@@ -435,7 +393,7 @@ def script_from_source(
             for i in hook_ranked
             if sentences[i].words <= HOOK_MAX_WORDS
             and len(sentences[i].text) <= HOOK_MAX_CHARS
-            and sentences[i].text.split()[0].casefold() not in _DANGLING
+            and sentences[i].text.split()[0].casefold() not in _words(language).dangling
         ),
         ranked[0],
     )
@@ -515,4 +473,5 @@ def _hashtags(sentences: Sequence[_Sentence], language: str, count: int = 5) -> 
     counts: Counter[str] = Counter()
     for sentence in sentences:
         counts.update(t for t in sentence.terms if len(t) >= 4 and t.isalpha())
-    return [tag for tag, _ in counts.most_common(count)]
+    names = proper_spellings(" ".join(sentence.text for sentence in sentences))
+    return [names.get(tag, tag) for tag, _ in counts.most_common(count)]

@@ -29,6 +29,7 @@ from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
+from video_orchestrator.services.languages import language_for
 from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
 from video_orchestrator.services.metrics_facade import METRICS as METRICS
 from video_orchestrator.services.metrics_facade import Analytics as Analytics
@@ -46,6 +47,7 @@ from video_orchestrator.services.metrics_facade import file_stem as file_stem
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.voices import recommended_voice as recommended_voice
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS
@@ -75,7 +77,7 @@ def make_request(
     media: Path | None,
     music: Path | None,
     caption_style: str,
-    lang: str,
+    lang: str | None,
     trim: bool,
     seconds: int | None,
     output: Path,
@@ -83,12 +85,16 @@ def make_request(
     music_choice: str = "auto",
     sfx: str | None = None,
     source: str | None = None,
+    allow_voice_language_mismatch: bool = False,
 ) -> MakeRequest:
     """Check loose interface input and build a ``MakeRequest``.
 
     ``music`` is the user's own bed; without it ``music_choice`` says which bed the project
     makes ("auto": by genre, a mood, or "none"); ``sfx`` names a made scene-change effect;
-    ``source`` is the user's material (a file or URL) the script is made from."""
+    ``source`` is the user's material (a file or URL) the script is made from. ``lang``
+    None: the language is detected from the script, the material or the topic (English
+    when it cannot be told); ``allow_voice_language_mismatch`` lets ``voice`` speak a
+    script of another language (ADR 0031)."""
     if topic is None and script is None and source is None:
         raise ScriptError(
             "say what the video is about: --from FILE_OR_URL (your material), --script FILE "
@@ -119,7 +125,7 @@ def make_request(
         options = VideoOptions.model_validate(
             {
                 "platform": platform,
-                "language": lang,
+                "language": lang if lang is not None else "en",
                 "voice": {"voice": voice, "speed": speed},
                 "captions": {"style": caption_style},
                 "export": {"trim": trim},
@@ -139,6 +145,8 @@ def make_request(
         music=music,
         out=output,
         stock=stock,
+        detect_language=lang is None,
+        allow_voice_language_mismatch=allow_voice_language_mismatch,
     )
 
 
@@ -250,16 +258,52 @@ def voice_catalogue(ctx: AppContext, language: str | None = None) -> tuple[list[
 
 
 def download_voice(
-    ctx: AppContext, voice_id: str, on_progress: Callable[[int, int], None] | None = None
+    ctx: AppContext,
+    voice_id: str | None,
+    on_progress: Callable[[int, int], None] | None = None,
+    *,
+    language: str | None = None,
 ) -> Any:
     """Download a Piper voice into ``<data dir>/voices`` (checked, resumable); it is then
-    usable offline with ``--voice ID``. Returns the catalogue entry."""
+    usable offline with ``--voice ID``. With ``language`` instead of an id, the language's
+    recommended voice (:func:`recommended_download`). Returns the catalogue entry."""
     from video_orchestrator.providers.piper.catalogue import PiperCatalogue
 
-    if not voice_id.strip():
-        raise InputError("give the id of a voice, e.g. vo voices download de_DE-thorsten-medium")
+    if voice_id is not None and language is not None:
+        raise InputError("give a voice id or --lang, not both")
     catalogue = PiperCatalogue.from_settings(ctx.settings.section(PiperCatalogue.settings_model))
+    if language is not None:
+        voice_id = recommended_download(catalogue.voices(language), language)
+    if voice_id is None or not voice_id.strip():
+        raise InputError(
+            "give the id of a voice or a language, e.g. vo voices download --lang de "
+            "or vo voices download de_DE-thorsten-medium"
+        )
     return catalogue.download(voice_id.strip(), on_progress)
+
+
+#: Piper's quality field, worst to best.
+PIPER_QUALITY = ("x_low", "low", "medium", "high")
+
+
+def recommended_download(voices: list[Any], language: str) -> str:
+    """The id of the Piper voice ``vo voices download --lang`` installs: the recommended
+    one of ``data/voices.json`` when the catalogue has it, otherwise the catalogue's voice
+    of the highest quality (one speaker before many, then by id)."""
+    from video_orchestrator.languages import name_of
+    from video_orchestrator.services.voices import recommended_voice
+
+    if not voices:
+        raise InputError(f"the Piper catalogue has no voice of {name_of(language)}")
+    wanted = recommended_voice("piper", language)
+    if any(voice.id == wanted for voice in voices):
+        return str(wanted)
+
+    def rank(voice: Any) -> tuple[int, int, str]:
+        quality = PIPER_QUALITY.index(voice.quality) if voice.quality in PIPER_QUALITY else -1
+        return (-quality, voice.num_speakers > 1, voice.id)
+
+    return str(min(voices, key=rank).id)
 
 
 def spec_schema() -> dict[str, object]:
@@ -317,7 +361,7 @@ def hooks(
     script: Path | None,
     platform: str,
     count: int,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> HooksResult:
     """Scored alternative hooks for a topic or a script file (text or script JSON)."""
     if topic is None and script is None:
@@ -325,8 +369,9 @@ def hooks(
     if topic is not None and script is None and not topic.strip():
         raise ScriptError("the topic is empty: give --topic a few words")
     script_text = read_script_file(script) if script is not None else None
+    language = language_for(script_text, topic, lang)
     request = HooksRequest(
-        topic=topic, script_text=script_text, platform=platform, count=count, language=lang
+        topic=topic, script_text=script_text, platform=platform, count=count, language=language
     )
     return generate_hooks(ctx, request)
 
@@ -338,7 +383,7 @@ def optimise(
     platform: str,
     speed: float = 1.0,
     caption_style: str = "karaoke",
-    lang: str = "en",
+    lang: str | None = None,
     topic: str | None = None,
     apply: bool = False,
     output: Path | None = None,
@@ -349,13 +394,14 @@ def optimise(
         raise InputError("-o/--output writes the optimised script: add --apply")
     if output is not None and output.suffix.lower() != ".json":
         raise InputError(f"the output must be a .json path, not {output}")
+    script_text = read_script_file(script)
     request = OptimiseRequest(
-        script_text=read_script_file(script),
+        script_text=script_text,
         platform=platform,
         speed=speed,
         caption_style=caption_style,
         topic=topic,
-        language=lang,
+        language=language_for(script_text, None, lang),
     )
     report = _optimise(ctx, request, apply_changes=apply)
     if output is not None and report.applied is not None:

@@ -320,7 +320,12 @@ class JobRunner:
         sfx = self.assets.local_path(audio.sfx_asset) if audio.sfx_asset else None
         request = MakeRequest(
             topic=project.topic or None,
-            script_text=project.script.model_dump_json() if project.script else None,
+            # the project's language setting is the script's language (ADR 0031)
+            script_text=(
+                project.script.model_copy(update={"language": project.language}).model_dump_json()
+                if project.script
+                else None
+            ),
             genre=project.genre,
             target_seconds=project.target_seconds,
             options=project.video_options(workload.platform),

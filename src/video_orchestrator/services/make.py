@@ -8,7 +8,6 @@ re-renders without synthesising the voice again.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,8 +20,11 @@ from video_orchestrator.errors import (
     MediaError,
     ProviderError,
     ScriptError,
+    VoiceLanguageMismatch,
     VoiceNotFoundError,
 )
+from video_orchestrator.languages import name_of, primary
+from video_orchestrator.languages.slug import slugify
 from video_orchestrator.pipeline.build_spec import (
     VideoFormat,
     build_spec,
@@ -58,8 +60,15 @@ from video_orchestrator.render.fonts import check_coverage
 from video_orchestrator.render.probe import probe
 from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.sources import load_source
+from video_orchestrator.services.voices import (
+    install_hint,
+    mismatch_message,
+    recommended_voice,
+    voice_for_language,
+)
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
 from video_orchestrator.spec.options import AudioSettings, VideoOptions
@@ -97,6 +106,12 @@ class MakeRequest:
     sfx: Path | None = None
     out: Path = Path("out")
     stock: bool | None = None  # stock footage: None = when VO_STOCK_PROVIDERS is set
+    #: The script's language is detected from its text (``options.language`` is then only
+    #: the fallback for a text too short to tell); False: ``options.language`` as given
+    #: (``--lang``, a project's setting).
+    detect_language: bool = False
+    #: Speak with ``options.voice.voice`` even when it speaks another language (ADR 0031).
+    allow_voice_language_mismatch: bool = False
 
     # the settings the steps read most, by their short names
     @property
@@ -149,6 +164,9 @@ class VoiceChoice:
     voice_id: str
     fallback: str | None = None
     notice: str | None = None
+    #: The language the voice reads the text in, when it is not the script's (a mismatch
+    #: the user allowed): a voice speaks only its own language.
+    speaks: str | None = None
 
 
 class _Recording:
@@ -169,14 +187,9 @@ class _Recording:
         self._reporter.notice(message)
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].strip("-") or "video"
-
-
 def output_paths(out: Path, title: str) -> dict[str, Path]:
     """``out`` is a directory (files named after the title) or a ``.mp4`` path."""
-    base = out.with_suffix("") if out.suffix.lower() == ".mp4" else out / _slug(title)
+    base = out.with_suffix("") if out.suffix.lower() == ".mp4" else out / slugify(title)
     return {
         "video": base.with_suffix(".mp4"),
         "thumbnail": base.with_suffix(".jpg"),
@@ -185,6 +198,10 @@ def output_paths(out: Path, title: str) -> dict[str, Path]:
         "vtt": base.with_suffix(".vtt"),
         "spec": base.parent / f"{base.name}.spec.json",
     }
+
+
+def _with_language(request: MakeRequest, language: str) -> MakeRequest:
+    return replace(request, options=request.options.model_copy(update={"language": language}))
 
 
 def video_format(preset: PlatformPreset) -> VideoFormat:
@@ -258,8 +275,45 @@ class MakeVideo:
 
     # -- steps ------------------------------------------------------------------------------
 
+    def _material(self, request: MakeRequest) -> SourceText | None:
+        """The user's material, read once (its language is detected from it)."""
+        if request.script_text is not None or request.source is None:
+            return None
+        return load_source(request.source, self.ctx.settings)
+
+    def _follow_language(
+        self, request: MakeRequest, material: SourceText | None, reporter: Reporter
+    ) -> MakeRequest:
+        """``request`` in the language its script is written in, when it is to be detected
+        (ADR 0031): the user's script, material or topic decides; a text too short or too
+        mixed to tell keeps ``options.language``."""
+        if not request.detect_language:
+            return request
+        fallback = request.language
+        found: str | None
+        if request.script_text is not None:
+            found = script_language(request.script_text)
+        elif material is not None:
+            found = script_language(material.text)
+        else:  # a few words of a topic: only a sure answer counts
+            found = topic_language(request.topic or "")
+        if found is None:
+            if request.script_text is not None or material is not None:
+                reporter.notice(
+                    f"could not tell the script's language; using {name_of(fallback)} "
+                    "(say which with --lang)"
+                )
+            return request
+        if primary(found) != primary(fallback):  # English, the default, goes unsaid
+            reporter.notice(f"the script is {name_of(found)} (detected; --lang sets another)")
+        return _with_language(request, found)
+
     def _script(
-        self, request: MakeRequest, preset: PlatformPreset, reporter: Reporter
+        self,
+        request: MakeRequest,
+        preset: PlatformPreset,
+        reporter: Reporter,
+        material: SourceText | None = None,
     ) -> tuple[Script, str, dict[str, Any] | None, SourceText | None]:
         """The script, where it came from, the language model's usage (metadata "llm") and
         the material it was made from."""
@@ -271,7 +325,7 @@ class MakeVideo:
             return script, "user", None, None
         target = request.target_seconds or preset.ideal_seconds
         if request.source is not None:
-            source = load_source(request.source, self.ctx.settings)
+            source = material or load_source(request.source, self.ctx.settings)
             script = script_from_source(
                 source,
                 genre=request.genre,
@@ -315,8 +369,15 @@ class MakeVideo:
         check_coverage(f"{text} {text.upper()}", self.ctx.fonts)
 
     def _resolve_voice(self, request: MakeRequest) -> VoiceChoice:
-        """The provider and voice id to speak with, checked before any work is done."""
-        voice_id = request.voice or self.ctx.settings.default_voice
+        """The provider and voice id to speak with, checked before any work is done: the
+        voice asked for, or the one that speaks the script's language (ADR 0031)."""
+        if request.voice is None:
+            default = self.ctx.settings.default_voice
+            if ":" in default and (problem := _cloud_problem(self.ctx.tts_for_voice(default))):
+                return self._fallback_voice(request, problem)  # says why, then speaks
+            chosen = voice_for_language(self.ctx, request.language)
+            return VoiceChoice(chosen.tts, chosen.voice.id)
+        voice_id = request.voice
         tts = self.ctx.tts_for_voice(voice_id)
         voice_id = voice_id.partition(":")[2] if ":" in voice_id else voice_id
         voices = {v.id: v for v in tts.voices()}
@@ -328,18 +389,19 @@ class MakeVideo:
                 f"the voice {voice_id!r} is not installed (installed: {installed}); "
                 "run `vo voices` to list voices"
             )
-        wanted = request.language.lower().replace("_", "-").split("-")[0]
-        if not voices[voice_id].speaks(wanted):
-            speakers = [v.id for v in voices.values() if v.language.lower().startswith(wanted)]
-            hint = (
-                f"use --voice {speakers[0]}"
-                if speakers
-                else f"no installed voice speaks {request.language!r} (see `vo voices`)"
-            )
-            raise VoiceNotFoundError(
-                f"the voice {voice_id!r} speaks {voices[voice_id].language}, not "
-                f"{request.language!r}: {hint}"
-            )
+        voice = voices[voice_id]
+        if not voice.speaks(request.language):
+            if request.allow_voice_language_mismatch:
+                notice = (
+                    f"the voice {voice_id} speaks {name_of(voice.language)}, not the script's "
+                    f"{name_of(request.language)}: used as asked (--allow-voice-language-mismatch)"
+                )
+                return VoiceChoice(tts, voice_id, notice=notice, speaks=voice.language)
+            try:
+                alternative: str | None = voice_for_language(self.ctx, request.language).voice.id
+            except VoiceNotFoundError:
+                alternative = None
+            raise VoiceLanguageMismatch(mismatch_message(voice, request.language, alternative))
         return VoiceChoice(tts, voice_id)
 
     def _voice(
@@ -356,32 +418,27 @@ class MakeVideo:
             reporter.notice(voice.notice)
             voice = replace(voice, notice=None)
         try:
-            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
+            narration = self._narrate(script, request, voice, reporter)
         except ProviderError as exc:
             if _last_resort(voice.tts):
                 raise
             voice = self._fallback_voice(request, f"the {voice.tts.name} voice failed ({exc})")
             reporter.notice(voice.notice or "")
             voice = replace(voice, notice=None)
-            narration = self._narrate(script, request, voice.tts, voice.voice_id, reporter)
+            narration = self._narrate(script, request, voice, reporter)
         return narration, voice
 
     def _narrate(
-        self,
-        script: Script,
-        request: MakeRequest,
-        tts: TTSProvider,
-        voice_id: str,
-        reporter: Reporter,
+        self, script: Script, request: MakeRequest, voice: VoiceChoice, reporter: Reporter
     ) -> Narration:
         return narrate(
             script.spoken_parts(),
-            tts,
-            voice=voice_id,
+            voice.tts,
+            voice=voice.voice_id,
             speed=request.speed,
-            language=request.language,
+            language=voice.speaks or request.language,
             cache=self.ctx.cache,
-            out_path=self._narration_path(script, voice_id, request),
+            out_path=self._narration_path(script, voice.voice_id, request),
             on_part=lambda done, total: reporter.progress("voice", done / total),
         )
 
@@ -392,11 +449,14 @@ class MakeVideo:
         voices = [v for v in local.voices() if v.speaks(request.language)]
         if not voices:
             raise VoiceNotFoundError(
-                f"{problem}, and no installed Piper voice speaks {request.language!r}: see "
-                f"`vo voices --catalogue --lang {request.language}` and `vo voices download ID`"
+                f"{problem}, and no installed {local.name} voice speaks "
+                f"{name_of(request.language)}: {install_hint(request.language)}"
             )
-        default = self.ctx.settings.default_voice
-        chosen = next((v for v in voices if v.id == default), voices[0])
+        preferred = (
+            self.ctx.settings.default_voice,
+            recommended_voice(local.name, request.language),
+        )
+        chosen = next((v for v in voices if v.id in preferred), voices[0])
         notice = f"{problem}; speaking with the Piper voice {chosen.id} instead"
         return VoiceChoice(local, chosen.id, fallback=notice, notice=notice)
 
@@ -636,11 +696,13 @@ class MakeVideo:
         preset = self.ctx.preset(request.platform)
         if request.script_text is not None:  # the user's own text: fonts first, it is known
             self._check_fonts(request.script_text)
+        material = self._material(request)
+        request = self._follow_language(request, material, recording)
         voice = self._resolve_voice(request)
         music = self._music(request)
         effect = self._effect(request)
         self._stock_wanted(request)  # a misconfigured --stock fails before any work
-        script, source, llm_usage, material = self._script(request, preset, recording)
+        script, source, llm_usage, material = self._script(request, preset, recording, material)
         script = self._check_length_estimate(script, request, preset)
         if request.script_text is None:  # a user's text was checked above, before any work
             self._check_fonts(" ".join(script.spoken_parts()))

@@ -20,6 +20,7 @@ from video_orchestrator.errors import (
     StaleVersionError,
 )
 from video_orchestrator.platforms import get_preset, load_presets
+from video_orchestrator.services.languages import script_language
 from video_orchestrator.spec.options import (
     AudioSettings,
     BackgroundSettings,
@@ -192,6 +193,17 @@ class ProjectService:
         """A new project in ``session`` (the caller's transaction): checked, not flushed."""
         fields = data.model_dump(mode="json", exclude={"name"})
         fields["platforms"] = platform_names(data.platforms)
+        if "language" not in data.model_fields_set and data.script is not None:
+            # no language chosen: the script's own when it names one, else the detected one
+            declared = "language" in data.script.model_fields_set
+            found = (
+                data.script.language
+                if declared
+                else script_language(" ".join(data.script.spoken_parts()))
+            )
+            if found is not None:
+                fields["language"] = found
+                fields["script"] = {**fields["script"], "language": found}
         name = data.name or (data.topic.strip()[:200] if data.topic.strip() else None)
         if name is None and data.script is not None:
             name = data.script.title

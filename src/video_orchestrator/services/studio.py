@@ -20,6 +20,7 @@ from video_orchestrator.render.ffmpeg import run_ffmpeg
 from video_orchestrator.render.probe import probe
 from video_orchestrator.services.assets import AssetService
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.languages import script_language
 from video_orchestrator.services.make import made_effect, made_music, video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
 from video_orchestrator.services.usage import UsageService
@@ -145,18 +146,25 @@ class Studio:
         return target
 
     def caption_preview(
-        self, captions: CaptionSettings, platform: str, text: str | None = None
+        self,
+        captions: CaptionSettings,
+        platform: str,
+        text: str | None = None,
+        *,
+        language: str | None = None,
     ) -> Path:
         """A JPEG frame of a project's ``captions`` over a generated background, made by the
         real renderer with the captions a render builds (``caption_track``), at the moment the
-        third word is spoken."""
+        third word is spoken. ``language`` (default: the text's, detected) decides how the
+        words are cut and joined."""
         text = (text or PREVIEW_TEXT).strip()[:MAX_PREVIEW_CHARS]
         if not text:
             raise InputError("give some caption text")
+        language = language or script_language(text) or "en"
         preset = self.ctx.preset(platform)
         fmt = video_format(preset)
         fps = fmt.fps
-        tokens = tokenize(text, "en")
+        tokens = tokenize(text, language)
         timings = distribute(tokens, 0.2, 0.2 + 0.4 * len(tokens))
         duration = int((timings[-1].end + 0.5) * fps) + 1
         words = [
@@ -171,7 +179,7 @@ class Studio:
         spec = RenderSpec(
             output=Output(width=fmt.width, height=fmt.height, fps=fps),
             clips=[GeneratedClip(duration=duration, pattern="aurora")],
-            captions=caption_track(words, captions, fmt, "en"),
+            captions=caption_track(words, captions, fmt, language),
         )
         at = round((timings[min(2, len(timings) - 1)].start + 0.05) * fps)
         key = cache_key("caption-preview", {"spec": spec.model_dump(mode="json"), "at": at})

@@ -41,12 +41,20 @@ class FakeTTS(Provider[ProviderSettings]):
     kind = "local"
     settings_model = ProviderSettings
 
-    def __init__(self, words_per_second: float = 2.5, sample_rate: int = 16000) -> None:
+    def __init__(
+        self,
+        words_per_second: float = 2.5,
+        sample_rate: int = 16000,
+        *,
+        more_languages: tuple[str, ...] = (),
+    ) -> None:
+        """``more_languages``: further voices ``fake-<primary subtag>`` (e.g. ``"ro-RO"``
+        gives ``fake-ro``), for tests of other languages."""
         if words_per_second <= 0 or sample_rate <= 0:
             raise ValueError("words_per_second and sample_rate must be positive")
         self._words_per_second = words_per_second
         self._sample_rate = sample_rate
-        self._voices = (
+        self._voices: tuple[VoiceInfo, ...] = (
             VoiceInfo(
                 id="fake-en",
                 name="Fake English tones",
@@ -63,6 +71,17 @@ class FakeTTS(Provider[ProviderSettings]):
                 provider=self.name,
                 sample_rate=sample_rate,
             ),
+        )
+        self._voices += tuple(
+            VoiceInfo(
+                id=f"fake-{primary_language(tag)}",
+                name=f"Fake tones ({tag})",
+                language=tag,
+                gender="neutral",
+                provider=self.name,
+                sample_rate=sample_rate,
+            )
+            for tag in more_languages
         )
 
     def voices(self) -> list[VoiceInfo]:
