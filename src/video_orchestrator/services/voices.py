@@ -58,6 +58,9 @@ def recommended_voice(provider: str, language: str) -> str | None:
 def install_hint(language: str) -> str:
     """How to get a voice of ``language``, as the end of a one-line message."""
     code = primary(language)
+    hint = recommended_voice("install_hints", code)
+    if hint is not None:
+        return hint
     piper = recommended_voice("piper", code)
     if piper is not None:
         return f"install one with `vo voices download --lang {code}` ({piper}, offline)"
@@ -102,6 +105,7 @@ def voice_for_language(ctx: AppContext, language: str) -> ChosenVoice:
         for name in ctx.tts_names()
         if name != local.name and name not in ctx.settings.unlisted_voice_providers
     ]
+    others.sort(key=lambda tts: tts.kind != "local")  # offline first (stable otherwise)
     for tts in others:  # any provider's recommended voice of the language (a local one too)
         best = recommended_voice(tts.name, language)
         found = next((v for v in tts.voices() if v.id == best), None) if best else None
