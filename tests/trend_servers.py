@@ -17,6 +17,7 @@ import hashlib
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -221,6 +222,8 @@ class TrendServer(HTTPTestServer):
         self.faults: dict[str, list[Reply]] = defaultdict(list)
         self.reddit_per_minute = reddit_per_minute
         self._reddit_times: list[float] = []
+        #: The clock of the rate limit (a test that moves its own clock moves this one too).
+        self.clock: Callable[[], float] = time.monotonic
 
     def fail(self, prefix: str, *replies: Reply) -> None:
         """The next requests whose path starts with ``prefix`` get ``replies``, in order."""
@@ -287,7 +290,7 @@ class TrendServer(HTTPTestServer):
         agent = request.headers.get("user-agent", "")
         if not agent or agent.startswith(("python-httpx", "python-requests", "curl")):
             return Reply(429, {"message": "Too Many Requests", "error": 429})
-        now = time.monotonic()
+        now = self.clock()
         self._reddit_times = [t for t in self._reddit_times if now - t < 60]
         if len(self._reddit_times) >= self.reddit_per_minute:
             return Reply(

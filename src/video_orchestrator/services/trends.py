@@ -372,6 +372,7 @@ class TrendService:
                 requests=fetched.requests,
             )
             session.add(poll)
+            session.flush()  # the poll before its items (no relationship orders them)
             items = fetched.items or ()
             scores = item_scores([item.metric for item in items])
             for place, (item, score) in enumerate(zip(items, scores, strict=True)):
@@ -559,21 +560,9 @@ class TrendService:
 
 
 def _evidence_of(item: TrendItemRow, label: str, now: datetime) -> Sequence[TrendEvidence]:
-    """The item's own page and every article that explains it."""
-    found = [
-        TrendEvidence(
-            id=new_id(),
-            source_id=item.source_id,
-            source_label=label,
-            kind=item.kind,
-            title=item.title,
-            url=item.url,
-            url_key=url_key(item.url),
-            summary=item.summary or "",
-            published_at=item.published_at,
-            seen_at=now,
-        )
-    ]
+    """Every article that explains the item, then the item's own page (when it is not one
+    of those articles: a Google trend's link is its first news item)."""
+    found = []
     for link in item.links or []:
         url = str(link.get("url") or "")
         found.append(
@@ -588,6 +577,21 @@ def _evidence_of(item: TrendItemRow, label: str, now: datetime) -> Sequence[Tren
                 publisher=str(link.get("publisher") or "")[:200],
                 summary=str(link.get("summary") or ""),
                 published_at=_parse_time(link.get("published_at")),
+                seen_at=now,
+            )
+        )
+    if item.url not in {e.url for e in found}:
+        found.append(
+            TrendEvidence(
+                id=new_id(),
+                source_id=item.source_id,
+                source_label=label,
+                kind=item.kind,
+                title=item.title,
+                url=item.url,
+                url_key=url_key(item.url),
+                summary=item.summary or "",
+                published_at=item.published_at,
                 seen_at=now,
             )
         )
