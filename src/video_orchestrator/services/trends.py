@@ -477,7 +477,9 @@ class TrendService:
                         row.updated_at = now
                     continue
                 seen += 1
-                strongest = max(subject.observations, key=lambda o: o.score)
+                strongest = min(
+                    subject.observations, key=lambda o: (-o.score, len(o.title), o.title)
+                )
                 if subject.trend_id is None:
                     row = Trend(id=new_id(), first_seen_at=now, history=[])
                     session.add(row)
