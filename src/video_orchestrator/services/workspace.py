@@ -26,6 +26,8 @@ from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
+from video_orchestrator.services.trend_jobs import alert_service, trend_service
+from video_orchestrator.services.trend_projects import TrendProjects
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.services.worker import worker_runner
@@ -82,6 +84,9 @@ class Workspace:
         self.ctx = self.base_ctx.with_stored_secrets()
         self.studio = Studio(self.ctx)
         self.ideas = Ideas(self.ctx)
+        self.alerts = alert_service(self.ctx)
+        self.trends = trend_service(self.ctx, self.alerts)
+        self.trend_projects = TrendProjects(self.ctx, self.trends)
 
     # -- life cycle -------------------------------------------------------------------------
 
