@@ -83,7 +83,7 @@ def test_sources_poll_list_detail_and_a_project_from_a_trend(
     assert len(polled.json()["alerts"]) == 1
 
     listed = api.get("/trends", params={"region": "RO"}).json()
-    assert [t["title"] for t in listed][0] == "Eclipsa de luna"  # the watched niche fits
+    assert listed[0]["title"] == "Eclipsa de luna"  # the watched niche fits
     assert [t["title"] for t in api.get("/trends", params={"source": "reddit"}).json()] == [
         "Best telescope deals this week"
     ]
