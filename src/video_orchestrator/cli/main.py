@@ -25,6 +25,7 @@ from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
 from video_orchestrator.cli.server import register_server
 from video_orchestrator.cli.stock import register_stock
+from video_orchestrator.cli.trends import register_trends
 from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
@@ -273,6 +274,7 @@ register_hooks(app, _guard, _settings, out, err)
 register_optimise(app, _guard, _settings, out, err)
 register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
+register_trends(app, _guard, _settings, out, err)
 
 
 def run() -> None:

@@ -38,7 +38,8 @@ from video_orchestrator.services.trend_alerts import AlertService
 from video_orchestrator.services.trend_jobs import alert_service, trend_service
 from video_orchestrator.services.trend_jobs import poll_all as _poll_all
 from video_orchestrator.services.trend_projects import TrendProjectOut, TrendProjects
-from video_orchestrator.services.trends import PollReport, SourceOut, TrendService
+from video_orchestrator.services.trends import PollReport, SourceOut
+from video_orchestrator.services.trends import TrendService as TrendService
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS
