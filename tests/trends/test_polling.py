@@ -188,3 +188,21 @@ def test_two_polls_one_subject_rising_across_three_sources_is_one_trend(
     assert headline.kind == "headline" and headline.publisher == "Example News"
     with trend_db.session() as session:  # each poll stored once per source
         assert len(session.scalars(select(TrendPoll)).all()) == 6
+
+
+def test_two_servers_polling_at_once_ask_each_source_once(
+    trend_db: Database, server: TrendServer
+) -> None:
+    import threading
+
+    fill(server.world)
+    first = TrendService(trend_db, adapters_for(server.base_url))
+    second = TrendService(trend_db, adapters_for(server.base_url))
+    first.add_source("feed", {"url": f"{server.base_url}/feeds/news.xml"})
+    server.fail("/feeds/", Reply(200, b"", delay=0.5))  # slow: both servers start meanwhile
+    threads = [threading.Thread(target=s.poll_all, args=(T0,)) for s in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert server.count("/feeds/") == 1

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from video_orchestrator.config import Settings
@@ -71,6 +71,8 @@ LIST_LIFETIME = timedelta(days=2)
 TREND_MEMORY = timedelta(days=7)
 HISTORY_POINTS = 48
 POLL_THREADS = 4
+#: A source taken for a poll is not taken by another server for this long (seconds).
+CLAIM_SECONDS = 300.0
 
 
 def new_id() -> str:
@@ -274,6 +276,8 @@ class TrendService:
         outcomes: list[SourceOutcome] = []
         to_fetch: list[tuple[SourceRow, TrendSource]] = []
         for row in due:
+            if not self._claim(row, now):
+                continue  # another server polls it now
             adapter = self.adapters.get(row.kind)
             if adapter is None or not adapter.configured:
                 reason = (
@@ -281,7 +285,7 @@ class TrendService:
                     if adapter is None
                     else f"{row.kind} is not configured"
                 )
-                outcomes.append(self._failed(row.id, now, reason, None))
+                outcomes.append(self._failed(row.id, now, reason, None, requests=0))
                 continue
             if budget[row.kind] + 1 > adapter.requests_per_minute:
                 outcomes.append(self._deferred(row.id, now))
@@ -321,6 +325,21 @@ class TrendService:
             count, alerts = self.merge(now)
         return PollReport(tuple(outcomes), merged, count, tuple(alerts))
 
+    def _claim(self, row: SourceRow, now: datetime) -> bool:
+        """Take the source for this poll (its next poll moved past the poll's end), unless
+        another server took it since it was read."""
+        with self.db.session() as session:
+            stmt = update(SourceRow).where(SourceRow.id == row.id)
+            stmt = stmt.where(
+                SourceRow.next_poll_at.is_(None)
+                if row.next_poll_at is None
+                else SourceRow.next_poll_at == row.next_poll_at
+            )
+            result = session.execute(
+                stmt.values(next_poll_at=now + timedelta(seconds=CLAIM_SECONDS))
+            )
+            return int(getattr(result, "rowcount", 0) or 0) == 1
+
     def _deferred(self, source_id: str, now: datetime) -> SourceOutcome:
         with self.db.session() as session:
             row = session.get(SourceRow, source_id)
@@ -330,7 +349,13 @@ class TrendService:
             return SourceOutcome(row.id, row.label, "deferred")
 
     def _failed(
-        self, source_id: str, now: datetime, error: str, advised: float | None
+        self,
+        source_id: str,
+        now: datetime,
+        error: str,
+        advised: float | None,
+        *,
+        requests: int = 1,
     ) -> SourceOutcome:
         with self.db.session() as session:
             row = session.get(SourceRow, source_id)
@@ -345,7 +370,7 @@ class TrendService:
                     source_id=row.id,
                     started_at=now,
                     status="failed",
-                    requests=1,
+                    requests=requests,
                     error=row.last_error,
                 )
             )
