@@ -36,6 +36,6 @@ def _run(db: Database, action: str, revision: str) -> set[str]:
 def test_trends_migration_down_and_up_again(trend_db: Database) -> None:  # noqa: F811
     with trend_db.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) >= TABLES
-    down = _run(trend_db, "downgrade", "0004")
+    down = _run(trend_db, "downgrade", "0005")
     assert not TABLES & down and "projects" in down
     assert _run(trend_db, "upgrade", "head") >= TABLES

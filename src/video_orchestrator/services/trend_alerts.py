@@ -344,6 +344,16 @@ class AlertService:
             outcomes.append(self._deliver(delivery_id, attempts + 1, now))
         return outcomes
 
+    def next_delivery_at(self) -> datetime | None:
+        """When the next pending delivery is due (None: none is pending)."""
+        with self.db.session() as session:
+            found: datetime | None = session.scalar(
+                select(func.min(AlertDelivery.next_attempt_at)).where(
+                    AlertDelivery.status == "pending"
+                )
+            )
+            return found
+
     def _claim(self, delivery_id: str, attempts: int, now: datetime) -> bool:
         with self.db.session() as session:
             result = session.execute(

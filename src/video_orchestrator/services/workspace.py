@@ -14,7 +14,7 @@ from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
-from video_orchestrator.jobs.workload import MaintenanceWorkload
+from video_orchestrator.jobs.workload import MaintenanceWorkload, PollTrendsWorkload
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -26,7 +26,7 @@ from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
-from video_orchestrator.services.trend_jobs import alert_service, trend_service
+from video_orchestrator.services.trend_jobs import POLL_TICK_SECONDS, alert_service, trend_service
 from video_orchestrator.services.trend_projects import TrendProjects
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
@@ -97,6 +97,7 @@ class Workspace:
             seconds=MAINTENANCE_SECONDS,
             first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
         )
+        self.schedule_trends()
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
@@ -104,6 +105,16 @@ class Workspace:
             target=self._sync_loop, args=(sync_seconds,), name="executor-sync", daemon=True
         )
         self._sync_thread.start()
+
+    def schedule_trends(self) -> None:
+        """The ``poll_trends`` schedule, enabled while there is a trend source to poll (each
+        source keeps its own period; the schedule only looks for the due ones)."""
+        self.schedules.every(
+            "poll_trends",
+            PollTrendsWorkload(),
+            seconds=POLL_TICK_SECONDS,
+            enabled=bool(self.trends.list_sources()),
+        )
 
     def _sync_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):

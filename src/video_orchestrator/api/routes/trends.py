@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from video_orchestrator.api.deps import WS
 from video_orchestrator.services.trend_alerts import AlertOut, ChannelOut, WatchOut, WebhookCreated
+from video_orchestrator.services.trend_jobs import retry_later
 from video_orchestrator.services.trend_projects import TrendProjectOut
 from video_orchestrator.services.trends import SourceOut, TrendDetail, TrendOut
 
@@ -120,6 +121,8 @@ def add_source(ws: WS, body: SourceIn, response: Response) -> SourceOut:
     source, created = ws.trends.add_source(
         body.kind, body.config, region=body.region, language=body.language
     )
+    if created:
+        ws.schedule_trends()  # the first source turns the poll schedule on
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return source
 
@@ -136,6 +139,7 @@ def poll(ws: WS, all_sources: bool = Query(False, alias="all")) -> PollOut:
     now = datetime.now(UTC)
     report = ws.trends.poll_all(now, force=all_sources)
     ws.alerts.deliver_due(now)
+    retry_later(ws.ctx, ws.alerts, now)  # a failed delivery is retried by a task
     return PollOut(
         outcomes=[OutcomeOut(**vars(o)) for o in report.outcomes],
         merged=report.merged,
