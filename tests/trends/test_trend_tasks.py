@@ -45,7 +45,7 @@ def test_the_schedule_the_handlers_and_a_retry_as_a_task(tmp_path: Path) -> None
         ctx = AppContext(settings, trend_sources=adapters_for(server.base_url))
         ws = Workspace(ctx, executor=ThreadExecutor(settings, ctx.db, worker_runner, workers=0))
         ws.schedule_trends()
-        assert not ws.schedules.get("poll_trends").enabled  # nothing to poll yet
+        assert ws.schedules.all() == []  # nothing to poll yet: no schedule
         ws.trends.add_source("google-trends", {"geo": "US"})
         ws.schedule_trends()
         schedule = ws.schedules.get("poll_trends")
@@ -53,6 +53,11 @@ def test_the_schedule_the_handlers_and_a_retry_as_a_task(tmp_path: Path) -> None
         later = datetime.now(UTC) + timedelta(seconds=1)
         assert len(ws.schedules.tick(later)) == 1
         assert ws.schedules.tick(later) == []  # one job per slot
+        ws.trends.remove_source(ws.trends.list_sources()[0].id)
+        ws.schedule_trends()
+        assert not ws.schedules.get("poll_trends").enabled  # no source left: off
+        ws.trends.add_source("google-trends", {"geo": "US"})
+        ws.schedule_trends()
 
         alerts = alert_service(ctx)
         alerts.watch("eclipse", threshold=0)

@@ -107,13 +107,14 @@ class Workspace:
         self._sync_thread.start()
 
     def schedule_trends(self) -> None:
-        """The ``poll_trends`` schedule, enabled while there is a trend source to poll (each
-        source keeps its own period; the schedule only looks for the due ones)."""
+        """The ``poll_trends`` schedule, on while there is a trend source to poll (each
+        source keeps its own period; the schedule only looks for the due ones). With no
+        source and no schedule yet, nothing is registered."""
+        wanted = bool(self.trends.list_sources())
+        if not wanted and not any(s.name == "poll_trends" for s in self.schedules.all()):
+            return
         self.schedules.every(
-            "poll_trends",
-            PollTrendsWorkload(),
-            seconds=POLL_TICK_SECONDS,
-            enabled=bool(self.trends.list_sources()),
+            "poll_trends", PollTrendsWorkload(), seconds=POLL_TICK_SECONDS, enabled=wanted
         )
 
     def _sync_loop(self, interval: float) -> None:
