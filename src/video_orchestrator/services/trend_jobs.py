@@ -42,7 +42,7 @@ def trend_service(ctx: AppContext, alerts: AlertService | None = None) -> TrendS
     raiser = alerts or alert_service(ctx)
     return TrendService(
         ctx.db,
-        ctx.trend_sources,
+        lambda: ctx.trend_sources,
         poll_seconds=ctx.settings.trends_poll_minutes * 60,
         on_merged=raiser.raise_alerts,
     )

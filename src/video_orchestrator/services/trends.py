@@ -186,15 +186,25 @@ class TrendService:
     def __init__(
         self,
         db: Database,
-        sources: Mapping[str, TrendSource],
+        sources: Mapping[str, TrendSource] | Callable[[], Mapping[str, TrendSource]],
         *,
         poll_seconds: float = 1800.0,
         on_merged: Callable[[Session, datetime], list[str]] | None = None,
     ) -> None:
+        """``sources``: the adapters by kind, or what builds them on first use (a server
+        starts even when a trend plugin is broken; using trends then says so)."""
         self.db = db
-        self.adapters = dict(sources)
+        self._sources = sources
+        self._adapters: dict[str, TrendSource] | None = None
         self.poll_seconds = poll_seconds
         self.on_merged = on_merged
+
+    @property
+    def adapters(self) -> dict[str, TrendSource]:
+        if self._adapters is None:
+            found = self._sources() if callable(self._sources) else self._sources
+            self._adapters = dict(found)
+        return self._adapters
 
     # -- sources -------------------------------------------------------------------------
 
