@@ -206,3 +206,37 @@ def test_two_servers_polling_at_once_ask_each_source_once(
     for thread in threads:
         thread.join(timeout=30)
     assert server.count("/feeds/") == 1
+
+
+def test_old_lists_are_pruned_but_each_sources_latest_list_and_the_trends_stay(
+    trend_db: Database, server: TrendServer
+) -> None:
+    from video_orchestrator.store.tables import TrendItemRow
+
+    service = TrendService(trend_db, adapters_for(server.base_url))
+    service.add_source("hackernews", {"count": "5"})
+    feed, _ = service.add_source("feed", {"url": f"{server.base_url}/feeds/news.xml"})
+    server.world.feeds["news"] = ("rss", [Entry("n1", "Parliament passes budget", "https://n/1")])
+    server.world.hackernews[:] = [Story(1, "Rust 2.0 released", "https://rust.example", 300)]
+    service.poll_all(T0)
+    (rust,) = [t for t in service.list_trends() if t.title == "Rust 2.0 released"]
+    server.world.hackernews[:] = [Story(2, "Zig 1.0 released", "https://zig.example", 300)]
+    service.poll_all(T0 + timedelta(days=3), force=True)  # the feed answers 304
+    with trend_db.session() as session:
+        titles = sorted(session.scalars(select(TrendItemRow.title)))
+    # Hacker News's first list is gone; the feed's only list (3 days old) is still its latest
+    assert titles == ["Parliament passes budget", "Zig 1.0 released"]
+    # the feed's list is confirmed by its 304: still current; Rust is no longer listed
+    assert {t.title for t in service.list_trends()} == {
+        "Parliament passes budget",
+        "Zig 1.0 released",
+    }
+    kept = service.get(rust.id)  # the trend and its evidence are not pruned
+    assert kept.breadth == 0 and kept.evidence[0].url == "https://rust.example"
+    service.poll_all(T0 + timedelta(days=20), force=True)
+    with trend_db.session() as session:
+        polls = session.scalars(select(TrendPoll)).all()
+        at_t0 = [p for p in polls if p.started_at == T0]
+        # of the first day only the feed's list is left: still its latest (304s since)
+        assert [(p.source_id, p.status) for p in at_t0] == [(feed.id, "ok")]
+        assert all(p.started_at >= T0 + timedelta(days=3) for p in polls if p not in at_t0)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from video_orchestrator.config import Settings
@@ -67,6 +67,8 @@ FIRST_RETRY = 60.0
 LONGEST_RETRY = 6 * 3600.0
 #: A source's list older than this is no longer evidence of what is rising now.
 LIST_LIFETIME = timedelta(days=2)
+#: Polls (a source's health history) are kept this long.
+POLL_MEMORY = timedelta(days=14)
 #: Trends not seen for this long are not carried into the next merge.
 TREND_MEMORY = timedelta(days=7)
 HISTORY_POINTS = 48
@@ -333,7 +335,54 @@ class TrendService:
         count, alerts = 0, list[str]()
         if merged:
             count, alerts = self.merge(now)
+            self.prune(now)
         return PollReport(tuple(outcomes), merged, count, tuple(alerts))
+
+    def prune(self, now: datetime) -> int:
+        """Forget what no merge reads again: the items of every poll but each source's
+        latest list, once older than :data:`LIST_LIFETIME`, and polls older than
+        :data:`POLL_MEMORY` (the evidence and the trends stay). The items removed."""
+        with self.db.session() as session:
+            newest = (
+                select(TrendPoll.source_id, func.max(TrendPoll.started_at).label("at"))
+                .where(TrendPoll.status == "ok")
+                .group_by(TrendPoll.source_id)
+                .subquery()
+            )
+            keep = set(
+                session.scalars(
+                    select(TrendPoll.id).join(
+                        newest,
+                        (TrendPoll.source_id == newest.c.source_id)
+                        & (TrendPoll.started_at == newest.c.at),
+                    )
+                )
+            )
+            old = set(
+                session.scalars(
+                    select(TrendPoll.id).where(TrendPoll.started_at < now - LIST_LIFETIME)
+                )
+            )
+            stale = sorted(old - keep)
+            removed = 0
+            for start in range(0, len(stale), 500):
+                result = session.execute(
+                    delete(TrendItemRow).where(TrendItemRow.poll_id.in_(stale[start : start + 500]))
+                )
+                removed += int(getattr(result, "rowcount", 0) or 0)
+            forgotten = sorted(
+                set(
+                    session.scalars(
+                        select(TrendPoll.id).where(TrendPoll.started_at < now - POLL_MEMORY)
+                    )
+                )
+                - keep
+            )
+            for start in range(0, len(forgotten), 500):
+                session.execute(
+                    delete(TrendPoll).where(TrendPoll.id.in_(forgotten[start : start + 500]))
+                )
+            return removed
 
     def _claim(self, row: SourceRow, now: datetime) -> bool:
         """Take the source for this poll (its next poll moved past the poll's end), unless
@@ -444,9 +493,11 @@ class TrendService:
     # -- merging -------------------------------------------------------------------------
 
     def _latest_items(self, session: Session, now: datetime) -> list[TrendItemRow]:
+        """The items of each enabled source's latest list, while the source still confirms
+        it (a 200 or a 304 within :data:`LIST_LIFETIME`)."""
         latest = (
             select(TrendPoll.source_id, func.max(TrendPoll.started_at).label("at"))
-            .where(TrendPoll.status == "ok", TrendPoll.started_at > now - LIST_LIFETIME)
+            .where(TrendPoll.status == "ok")
             .group_by(TrendPoll.source_id)
             .subquery()
         )
@@ -454,11 +505,13 @@ class TrendService:
             latest,
             (TrendPoll.source_id == latest.c.source_id) & (TrendPoll.started_at == latest.c.at),
         )
-        enabled = select(SourceRow.id).where(SourceRow.enabled.is_(True))
+        current = select(SourceRow.id).where(
+            SourceRow.enabled.is_(True), SourceRow.last_success_at > now - LIST_LIFETIME
+        )
         return list(
             session.scalars(
                 select(TrendItemRow).where(
-                    TrendItemRow.poll_id.in_(polls), TrendItemRow.source_id.in_(enabled)
+                    TrendItemRow.poll_id.in_(polls), TrendItemRow.source_id.in_(current)
                 )
             )
         )
