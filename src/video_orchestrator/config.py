@@ -240,6 +240,41 @@ class Settings(BaseSettings):
         default=2, ge=0, description="Retries of an image request answered 429 or 5xx."
     )
 
+    # --- trends: sources, alerts and their e-mail (ADR 0030) ---
+    trends_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds a trend source may take to answer."
+    )
+    trends_user_agent: str = Field(
+        default="python:video-orchestrator:0.1 (trend monitor; set VO_TRENDS_USER_AGENT)",
+        description="The User-Agent trend sources see; Reddit and Wikimedia ask for a "
+        "descriptive one with a contact, e.g. `python:myshorts:1.0 (by /u/me)`.",
+    )
+    trends_poll_minutes: float = Field(
+        default=30.0, ge=1, description="Minutes between two polls of one trend source."
+    )
+    trends_youtube_api_key: str | None = Field(
+        default=None, repr=False, description="YouTube Data API key for the most popular videos."
+    )
+    trends_youtube_base_url: str = Field(
+        default="https://www.googleapis.com/youtube/v3", description="YouTube Data API endpoint."
+    )
+    trends_google_url: str = Field(
+        default="https://trends.google.com/trending/rss",
+        description="Google Trends' Trending now RSS feed.",
+    )
+    trends_reddit_base_url: str = Field(
+        default="https://www.reddit.com", description="Reddit endpoint (public listings)."
+    )
+    trends_hackernews_base_url: str = Field(
+        default="https://hacker-news.firebaseio.com/v0", description="Hacker News API."
+    )
+    trends_wikipedia_base_url: str = Field(
+        default="https://wikimedia.org/api/rest_v1", description="Wikimedia REST API."
+    )
+    trends_alerts_per_hour: int = Field(
+        default=10, ge=1, description="Most trend alerts raised in one hour (the rest wait)."
+    )
+
     @field_validator(
         "stock_providers", "image_providers", "pexels_api_keys", "pixabay_api_keys", mode="before"
     )
@@ -351,15 +386,16 @@ class Settings(BaseSettings):
         "over the Parquet copy in <data_dir>/warehouse (refreshed after each import)",
     )
 
-    # --- e-mail (analytics reports) ---
+    # --- e-mail (analytics reports, trend alerts; services/mail.py) ---
     smtp_host: str | None = Field(
-        default=None, description="SMTP server that sends reports, e.g. smtp.example.com"
+        default=None,
+        description="SMTP server that sends reports and alerts, e.g. smtp.example.com",
     )
     smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port")
     smtp_user: str | None = Field(default=None, description="SMTP user name (none: no login)")
     smtp_password: str | None = Field(default=None, repr=False, description="SMTP password")
     smtp_from: str | None = Field(
-        default=None, description="the sender of reports, e.g. Reports <reports@example.com>"
+        default=None, description="the sender of e-mails, e.g. Reports <reports@example.com>"
     )
     smtp_security: Literal["starttls", "ssl", "none"] = Field(
         default="starttls",

@@ -36,6 +36,7 @@ from video_orchestrator.api.routes import (
     renders,
     spec,
     system,
+    trends,
 )
 from video_orchestrator.api.security import Guard
 from video_orchestrator.config import Settings
@@ -132,7 +133,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "X-API-Key", "Range"],
             expose_headers=["Content-Range", "Location", "Retry-After"],
         )
-    for module in (system, projects, assets, renders, catalog, spec, ideas, analytics):
+    for module in (system, projects, assets, renders, catalog, spec, ideas, analytics, trends):
         app.include_router(module.router, responses=problems.RESPONSES)
     schema = app.openapi
 

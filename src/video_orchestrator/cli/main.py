@@ -26,6 +26,7 @@ from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
 from video_orchestrator.cli.server import register_server
 from video_orchestrator.cli.stock import register_stock
+from video_orchestrator.cli.trends import register_trends
 from video_orchestrator.cli.voices import register_voices
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
@@ -289,6 +290,7 @@ register_optimise(app, _guard, _settings, out, err)
 register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
 register_analytics(app, _guard, _settings, out, err)
+register_trends(app, _guard, _settings, out, err)
 
 
 def run() -> None:

@@ -51,10 +51,24 @@ class SendReportWorkload(_Workload):
     report_id: str = Field(min_length=1, max_length=32)
 
 
+class PollTrendsWorkload(_Workload):
+    """Poll the trend sources that are due, merge, raise alerts and send them (a task, run on
+    a schedule; ADR 0030). Which sources are due is in the database, not here."""
+
+    kind: Literal["poll_trends"] = "poll_trends"
+
+
+class DeliverAlertsWorkload(_Workload):
+    """Send the trend alerts whose delivery is due (a retry after a failed webhook or
+    e-mail; ADR 0030)."""
+
+    kind: Literal["deliver_alerts"] = "deliver_alerts"
+
+
 #: The workloads that render a video (the rest are tasks: work without outputs, ADR 0025).
 RenderWorkload = MakeWorkload | RenderSpecWorkload
 #: Tasks: each kind has its handler in ``services/tasks.py`` (HANDLERS).
-TaskWorkload = MaintenanceWorkload | SendReportWorkload
+TaskWorkload = MaintenanceWorkload | SendReportWorkload | PollTrendsWorkload | DeliverAlertsWorkload
 RENDER_KINDS = ("make", "render_spec")
 
 Workload = Annotated[RenderWorkload | TaskWorkload, Field(discriminator="kind")]

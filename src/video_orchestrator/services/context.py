@@ -21,6 +21,7 @@ from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_E
 from video_orchestrator.ports.images import ImageGenerator
 from video_orchestrator.ports.llm import LLMProvider
 from video_orchestrator.ports.music import SoundLibrary
+from video_orchestrator.ports.trends import TrendSource
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
 from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
@@ -41,9 +42,10 @@ class AppContext:
         llm: LLMProvider | None = None,
         db: Database | None = None,
         images: Sequence[ImageGenerator] | None = None,
+        trend_sources: Mapping[str, TrendSource] | None = None,
     ) -> None:
-        """``tts``, ``llm`` and ``images`` replace the registered providers (tests,
-        embedding)."""
+        """``tts``, ``llm``, ``images`` and ``trend_sources`` replace the registered
+        providers (tests, embedding)."""
         self.settings = settings
         self._lock = threading.Lock()
         self._tts: dict[str, TTSProvider] = dict(tts or {})
@@ -54,6 +56,8 @@ class AppContext:
             self.__dict__["db"] = db
         if images is not None:
             self.__dict__["images"] = list(images)
+        if trend_sources is not None:
+            self.__dict__["trend_sources"] = dict(trend_sources)
 
     def with_stored_secrets(self) -> AppContext:
         """This context, with provider secrets saved through the API filled into the
@@ -136,6 +140,13 @@ class AppContext:
         from video_orchestrator.services.images import build_image_generators
 
         return build_image_generators(self.settings)
+
+    @cached_property
+    def trend_sources(self) -> dict[str, TrendSource]:
+        """Every registered trend source by kind (ADR 0030)."""
+        from video_orchestrator.services.trends import build_trend_sources
+
+        return build_trend_sources(self.settings)
 
     @cached_property
     def presets(self) -> dict[str, PlatformPreset]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,12 @@ from video_orchestrator.services.metrics_facade import file_stem as file_stem
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.trend_alerts import AlertService
+from video_orchestrator.services.trend_jobs import alert_service, trend_service
+from video_orchestrator.services.trend_jobs import poll_all as _poll_all
+from video_orchestrator.services.trend_projects import TrendProjectOut, TrendProjects
+from video_orchestrator.services.trends import PollReport, SourceOut
+from video_orchestrator.services.trends import TrendService as TrendService
 from video_orchestrator.services.voices import recommended_voice as recommended_voice
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
@@ -407,3 +414,66 @@ def optimise(
     if output is not None and report.applied is not None:
         write_script(output, report.applied.script)
     return report
+
+
+# --- trends (ADR 0030)
+
+
+def trend_services(ctx: AppContext) -> tuple[TrendService, AlertService]:
+    alerts = alert_service(ctx)
+    return trend_service(ctx, alerts), alerts
+
+
+def poll_trends(ctx: AppContext, *, force: bool = False) -> PollReport:
+    """Poll the due trend sources (every source with ``force``) now, merge, alert."""
+    return _poll_all(ctx, datetime.now(UTC), force=force)
+
+
+def add_trend_source(
+    ctx: AppContext,
+    kind: str,
+    settings: list[str],
+    *,
+    region: str | None = None,
+    language: str | None = None,
+) -> tuple[SourceOut, bool]:
+    """A source from ``KEY=VALUE`` words (``geo=RO``, ``subreddit=space listing=rising``)."""
+    config: dict[str, str] = {}
+    for word in settings:
+        key, sep, value = word.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"{word!r} is not KEY=VALUE (e.g. geo=RO, subreddit=space)")
+        config[key.strip()] = value.strip()
+    trends, _ = trend_services(ctx)
+    return trends.add_source(kind, config, region=region, language=language)
+
+
+def make_from_trend(
+    ctx: AppContext,
+    trend_id: str,
+    *,
+    platform: str = "tiktok",
+    language: str | None = None,
+    seconds: int | None = None,
+) -> TrendProjectOut:
+    trends, _ = trend_services(ctx)
+    return TrendProjects(ctx, trends).create(
+        trend_id, platform=platform, language=language, target_seconds=seconds
+    )
+
+
+def render_trend_project(
+    ctx: AppContext, made: TrendProjectOut, platform: str, output: Path, reporter: Reporter
+) -> MakeResult:
+    """Render a project made from a trend at once, offline (``vo trends make -o``)."""
+    project = made.project
+    if project.script is None:  # pragma: no cover - a trend project always has a script
+        raise ScriptError("the project has no script")
+    request = MakeRequest(
+        script_text=project.script.model_dump_json(),
+        genre=project.genre,
+        target_seconds=project.target_seconds,
+        options=project.video_options(platform),
+        out=output,
+    )
+    return MakeVideo(ctx)(request, reporter)

@@ -1,5 +1,6 @@
-"""Sending an e-mail with attachments over SMTP (the analytics reports): settings from
-``VO_SMTP_*``, one message per call, failures as errors of the one tree."""
+"""Sending an e-mail over SMTP (analytics reports with their attachments, trend alerts):
+settings from ``VO_SMTP_*``, one message per call, failures as errors of the one tree
+(``ProviderUnavailable``: unreachable or refused; ``ProviderAuthError``: the login)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ class MailSettings:
     password: str | None = None
     security: str = "starttls"
     timeout: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MailSettings | None:
+        """The SMTP settings, or None when no server is set (e-mail is then off)."""
+        return mail_settings(settings) if settings.smtp_host else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,7 @@ def check_recipients(recipients: Sequence[str]) -> list[str]:
 
 
 def send_mail(
-    mail: MailSettings,
+    mail: MailSettings | None,
     recipients: Sequence[str],
     subject: str,
     body: str,
@@ -80,6 +86,8 @@ def send_mail(
 ) -> str:
     """Send one message; returns its Message-ID. ``tls``: the context that checks the
     server's certificate (default: the system's trusted authorities)."""
+    if mail is None:
+        raise ConfigError("e-mail is not set up: set VO_SMTP_HOST and VO_SMTP_FROM")
     to = check_recipients(recipients)
     message = EmailMessage()
     message["From"] = mail.sender

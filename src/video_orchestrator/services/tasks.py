@@ -27,6 +27,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.trend_jobs import deliver_alerts_task, poll_trends_task
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.store.tables import IdempotentRequest, utcnow
 
@@ -68,4 +69,6 @@ def send_report(
 HANDLERS: dict[str, TaskHandler] = {
     "maintenance": maintenance,
     "send_report": send_report,
+    "poll_trends": poll_trends_task,
+    "deliver_alerts": deliver_alerts_task,
 }

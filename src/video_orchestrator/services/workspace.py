@@ -14,7 +14,7 @@ from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
-from video_orchestrator.jobs.workload import MaintenanceWorkload
+from video_orchestrator.jobs.workload import MaintenanceWorkload, PollTrendsWorkload
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -27,6 +27,8 @@ from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
+from video_orchestrator.services.trend_jobs import POLL_TICK_SECONDS, alert_service, trend_service
+from video_orchestrator.services.trend_projects import TrendProjects
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.services.worker import worker_runner
@@ -84,6 +86,9 @@ class Workspace:
         self.ctx = self.base_ctx.with_stored_secrets()
         self.studio = Studio(self.ctx)
         self.ideas = Ideas(self.ctx)
+        self.alerts = alert_service(self.ctx)
+        self.trends = trend_service(self.ctx, self.alerts)
+        self.trend_projects = TrendProjects(self.ctx, self.trends)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -94,6 +99,7 @@ class Workspace:
             seconds=MAINTENANCE_SECONDS,
             first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
         )
+        self.schedule_trends()
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
@@ -101,6 +107,17 @@ class Workspace:
             target=self._sync_loop, args=(sync_seconds,), name="executor-sync", daemon=True
         )
         self._sync_thread.start()
+
+    def schedule_trends(self) -> None:
+        """The ``poll_trends`` schedule, on while there is a trend source to poll (each
+        source keeps its own period; the schedule only looks for the due ones). With no
+        source and no schedule yet, nothing is registered."""
+        wanted = bool(self.trends.list_sources())
+        if not wanted and not any(s.name == "poll_trends" for s in self.schedules.all()):
+            return
+        self.schedules.every(
+            "poll_trends", PollTrendsWorkload(), seconds=POLL_TICK_SECONDS, enabled=wanted
+        )
 
     def _sync_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):

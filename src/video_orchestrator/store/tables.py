@@ -375,3 +375,208 @@ class ReportDefinition(Base):
     recipients: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- trends (ADR 0030) --------------------------------------------------------------------
+
+
+class TrendSource(Base):
+    """A source polled for trends: an adapter (``kind``) and its configuration, with what the
+    poller keeps about it (validators for conditional requests, health, when to poll next)."""
+
+    __tablename__ = "trend_sources"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    #: ``kind`` and its canonical configuration: one source per key (no duplicate feeds).
+    key: Mapped[str] = mapped_column(String(600), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval_seconds: Mapped[float] = mapped_column(Float, default=1800.0)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrendPoll(Base):
+    """One poll of one source: ok, not_modified (304), failed or deferred (rate budget)."""
+
+    __tablename__ = "trend_polls"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("trend_sources.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (Index("ix_trend_polls_source_started", "source_id", "started_at"),)
+
+
+class TrendItemRow(Base):
+    """An item of a source's list as one poll saw it, with its normalised score (0–1) and
+    the merged trend it was assigned to."""
+
+    __tablename__ = "trend_items"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    poll_id: Mapped[str] = mapped_column(
+        ForeignKey("trend_polls.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("trend_sources.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    metric: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    trend_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class Trend(Base):
+    """A subject seen across sources and polls: its strength now, how it moved since the
+    previous merge (momentum), how many sources show it (breadth) and its rank score."""
+
+    __tablename__ = "trends"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    terms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    strength: Mapped[float] = mapped_column(Float, default=0.0)
+    momentum: Mapped[float] = mapped_column(Float, default=0.0)
+    breadth: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    #: ``[[ISO time, strength], …]``, oldest first: the sparkline.
+    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_trends_score", "score"),)
+
+
+class TrendEvidence(Base):
+    """A headline, post, video or page that explains a trend: kept once per link."""
+
+    __tablename__ = "trend_evidence"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    trend_id: Mapped[str] = mapped_column(ForeignKey("trends.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[str | None] = mapped_column(
+        ForeignKey("trend_sources.id", ondelete="SET NULL"), nullable=True
+    )
+    source_label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(String(64))
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("trend_id", "url_key", name="uq_trend_evidence_url"),)
+
+
+class TrendWatch(Base):
+    """A keyword the user follows (in a niche): an alert when a trend matching it reaches
+    ``threshold`` (a rank score)."""
+
+    __tablename__ = "trend_watches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    keyword: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    niche: Mapped[str] = mapped_column(String(100), default="")
+    threshold: Mapped[float] = mapped_column(Float, default=1.0)
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrendAlert(Base):
+    """A watched keyword's trend crossing its threshold: raised once per watch and trend;
+    unread until the studio marks it read."""
+
+    __tablename__ = "trend_alerts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    watch_id: Mapped[str] = mapped_column(ForeignKey("trend_watches.id", ondelete="CASCADE"))
+    trend_id: Mapped[str] = mapped_column(ForeignKey("trends.id", ondelete="CASCADE"))
+    keyword: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    score: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (UniqueConstraint("watch_id", "trend_id", name="uq_trend_alert_once"),)
+
+
+class AlertChannel(Base):
+    """Where alerts go besides the studio: a webhook (with its signing secret, encrypted
+    with the installation's key) or an e-mail address."""
+
+    __tablename__ = "alert_channels"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # webhook | email
+    target: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "target", name="uq_alert_channel"),)
+
+
+class AlertDelivery(Base):
+    """One alert to one channel: pending (with when to try next), sent or failed."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("trend_alerts.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(ForeignKey("alert_channels.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel_id", name="uq_alert_delivery"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+    )
+
+
+class TrendProject(Base):
+    """A project made from a trend: the trend and the evidence links its script came from."""
+
+    __tablename__ = "trend_projects"
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    trend_id: Mapped[str | None] = mapped_column(
+        ForeignKey("trends.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks' signature scheme), sent over the one transport."""

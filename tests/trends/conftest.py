@@ -1,0 +1,1 @@
+from tests.trend_fixtures import trend_db  # noqa: F401 - a fixture, found by name
