@@ -49,6 +49,10 @@ from tests.httpserver import ServedInThread
 
 CHUNK_UNIT = 262_144
 QUOTA_PER_DAY = 10_000
+#: Assignable video categories (videoCategories.list, region US, in part).
+CATEGORIES = frozenset(
+    {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28"}
+)
 COSTS = {"insert": 1600, "list": 1, "thumbnail": 50}
 _RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 _ASK = re.compile(r"bytes \*/(\d+)")
@@ -547,6 +551,12 @@ class FakeYouTube(ServedInThread):
                     "The request metadata specifies an invalid video description.",
                     "invalidDescription",
                 ),
+                {},
+            )
+        if str(snippet.get("categoryId") or "22") not in CATEGORIES:
+            return (
+                400,
+                error_body(400, "The video category specified is invalid.", "invalidCategoryId"),
                 {},
             )
         if status.get("publishAt") and status.get("privacyStatus") != "private":

@@ -408,7 +408,9 @@ class YouTube(Provider[YouTubeSettings]):
             scopes: tuple[str, ...] = ()
             if info.status_code < 400:
                 data = transport.json_body(info, "Google")
-                scopes = tuple(str(data.get("scope") or "").split()) if isinstance(data, dict) else ()
+                scopes = (
+                    tuple(str(data.get("scope") or "").split()) if isinstance(data, dict) else ()
+                )
             channel = self._channel(tokens)
         except ProviderAuthError as exc:
             return AccountHealth(token_valid=False, problem=str(exc))
@@ -438,8 +440,9 @@ class YouTube(Provider[YouTubeSettings]):
         if stage == "processing":
             return self._poll(tokens, content, at)
         if stage == "published":
-            return StepResult(at, "published", url=at.remote.get("url"),
-                              remote_id=at.remote.get("video_id"))  # fmt: skip
+            return StepResult(
+                at, "published", url=at.remote.get("url"), remote_id=at.remote.get("video_id")
+            )
         raise ProviderError(f"unknown YouTube checkpoint stage {stage!r}")
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
@@ -564,9 +567,12 @@ class YouTube(Provider[YouTubeSettings]):
             return self._session_gone(tokens, content, at)
         if status >= 500:
             # The chunk may be partly stored: ask the session where it is, then resume.
-            return StepResult(at.moved("query"), "uploading", wait_seconds=2.0,
-                              message=f"YouTube answered HTTP {status}; asking where the "
-                              "upload is")  # fmt: skip
+            return StepResult(
+                at.moved("query"),
+                "uploading",
+                wait_seconds=2.0,
+                message=f"YouTube answered HTTP {status}; asking where the upload is",
+            )
         return self._refused(response, at, "take the video's bytes")
 
     def _uploaded(self, content: PostContent, at: Checkpoint, video_id: str) -> StepResult:
@@ -577,8 +583,12 @@ class YouTube(Provider[YouTubeSettings]):
             video_id=video_id,
             url=url,
         )
-        return StepResult(moved, "processing" if content.cover is None else "uploading",
-                          remote_id=video_id, url=url)  # fmt: skip
+        return StepResult(
+            moved,
+            "processing" if content.cover is None else "uploading",
+            remote_id=video_id,
+            url=url,
+        )
 
     def _session_gone(
         self, tokens: TokenSource, content: PostContent, at: Checkpoint
@@ -602,10 +612,13 @@ class YouTube(Provider[YouTubeSettings]):
         query = urlencode(
             {"part": "contentDetails", "playlistId": playlist, "maxResults": str(count)}
         )
-        items = self._json(
-            self._authorised(tokens, "GET", f"{self._api}/youtube/v3/playlistItems?{query}"),
-            "list the channel's uploads",
-        ).get("items") or []
+        items = (
+            self._json(
+                self._authorised(tokens, "GET", f"{self._api}/youtube/v3/playlistItems?{query}"),
+                "list the channel's uploads",
+            ).get("items")
+            or []
+        )
         ids = [
             str((item.get("contentDetails") or {}).get("videoId"))
             for item in items
@@ -647,29 +660,49 @@ class YouTube(Provider[YouTubeSettings]):
                 raise error
             # The video is up; a channel that may not set custom thumbnails keeps YouTube's.
             message = f"the cover was not set: {error}"
-        return StepResult(at.moved("processing"), "processing", message=message,
-                          remote_id=video_id, url=at.remote.get("url"))  # fmt: skip
+        return StepResult(
+            at.moved("processing"),
+            "processing",
+            message=message,
+            remote_id=video_id,
+            url=at.remote.get("url"),
+        )
 
     def _poll(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         video_id = at.remote["video_id"]
         videos = self._videos(tokens, [video_id], "status,processingDetails")
         url = at.remote.get("url")
         if not videos:
-            return StepResult(at, "needs_attention", remote_id=video_id, url=url,
-                              message="the video is no longer on the channel (deleted in "
-                              "YouTube Studio?); post it again if it should be there")  # fmt: skip
+            return StepResult(
+                at,
+                "needs_attention",
+                remote_id=video_id,
+                url=url,
+                message="the video is no longer on the channel (deleted in "
+                "YouTube Studio?); post it again if it should be there",
+            )
         video = videos[0]
         status = video.get("status") or {}
         upload_status = str(status.get("uploadStatus") or "")
         processing = str((video.get("processingDetails") or {}).get("processingStatus") or "")
         if upload_status == "rejected":
             reason = status.get("rejectionReason") or "rejected"
-            return StepResult(at, "failed", remote_id=video_id, url=url,
-                              message=f"YouTube rejected the video ({reason})")  # fmt: skip
+            return StepResult(
+                at,
+                "failed",
+                remote_id=video_id,
+                url=url,
+                message=f"YouTube rejected the video ({reason})",
+            )
         if upload_status == "failed" or processing in ("failed", "terminated"):
             reason = status.get("failureReason") or processing or "failed"
-            return StepResult(at, "failed", remote_id=video_id, url=url,
-                              message=f"YouTube could not process the video ({reason})")  # fmt: skip
+            return StepResult(
+                at,
+                "failed",
+                remote_id=video_id,
+                url=url,
+                message=f"YouTube could not process the video ({reason})",
+            )
         if upload_status == "processed" or processing == "succeeded":
             return StepResult(at.moved("published"), "published", remote_id=video_id, url=url)
         return StepResult(at, "processing", wait_seconds=10.0, remote_id=video_id, url=url)
