@@ -140,6 +140,8 @@ class FakeYouTube(ServedInThread):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Google's front ends
+
             def do_GET(self) -> None:
                 server._handle(self, "GET")
 

@@ -328,10 +328,11 @@ class AccountService:
         )
 
     def tokens(self, account_id: str) -> StoredTokens:
-        account = self.get(account_id)
-        return StoredTokens(
-            self.db, self.cipher, account_id, self.adapter(account.platform), self.clock
-        )
+        return self.tokens_for(account_id, self.get(account_id).platform)
+
+    def tokens_for(self, account_id: str, platform: str) -> StoredTokens:
+        """The token source of an account whose platform the caller knows."""
+        return StoredTokens(self.db, self.cipher, account_id, self.adapter(platform), self.clock)
 
     def health(self, account_id: str) -> HealthOut:
         account = self.get(account_id)

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
@@ -408,29 +408,13 @@ class PostService:
 
     def step_once(self, post_id: str) -> Step:
         """One protocol step (or one reconciliation) of the post, recorded."""
-        claim = self._claim(post_id)
-        if isinstance(claim, str):
-            return claim
-        with self.db.session() as session:
-            row = self._row(session, post_id)
-            content = PostContent(
-                video=self.resolve(row.video_key),
-                size=row.size,
-                title=row.title,
-                description=row.description,
-                marker=row.marker,
-                hashtags=tuple(str(h) for h in row.hashtags or []),
-                privacy=row.privacy,  # type: ignore[arg-type]
-                cover=self.resolve(row.cover_key) if row.cover_key else None,
-                made_with_ai=row.made_with_ai,
-                duration_seconds=row.duration_seconds,
-                options=dict(row.options or {}),
-            )
-            at = Checkpoint.from_json(row.checkpoint or {})
-            account_id, attempts = row.account_id, row.attempts
+        claimed = self._claim(post_id)
+        if isinstance(claimed, str):
+            return claimed
+        claim, content, at, account_id, platform, attempts = claimed
         try:
-            tokens = self.accounts.tokens(account_id)
-            publisher = self.accounts.adapter(self.accounts.get(account_id).platform)
+            tokens = self.accounts.tokens_for(account_id, platform)
+            publisher = self.accounts.adapter(platform)
             if claim.reconcile:
                 result = publisher.reconcile(tokens, content, at)
             else:
@@ -488,7 +472,9 @@ class PostService:
             return "done"
         return self._result(claim, result)
 
-    def _claim(self, post_id: str) -> _Claim | Step:
+    def _claim(self, post_id: str) -> tuple[_Claim, PostContent, Checkpoint, str, str, int] | Step:
+        """Take the post for one step: ``in_flight`` written (and committed) before anything
+        is sent, conditional on the version read."""
         now = self.clock()
         with self.db.session() as session:
             row = self._row(session, post_id)
@@ -499,8 +485,22 @@ class PostService:
             if row.in_flight is not None and row.updated_at > now - self.lease:
                 return "busy"
             reconcile = row.unknown or row.in_flight is not None
-            step = "reconcile" if reconcile else Checkpoint.from_json(row.checkpoint).stage
-            state = "uploading" if row.state == "scheduled" else row.state
+            at = Checkpoint.from_json(row.checkpoint or {})
+            step = "reconcile" if reconcile else at.stage
+            content = PostContent(
+                video=self.resolve(row.video_key),
+                size=row.size,
+                title=row.title,
+                description=row.description,
+                marker=row.marker,
+                hashtags=tuple(str(h) for h in row.hashtags or []),
+                privacy=cast(Privacy, row.privacy),
+                cover=self.resolve(row.cover_key) if row.cover_key else None,
+                made_with_ai=row.made_with_ai,
+                duration_seconds=row.duration_seconds,
+                options=dict(row.options or {}),
+            )
+            account_id, platform, attempts = row.account_id, row.platform, row.attempts
             version = row.version
             if row.in_flight is not None:
                 session.add(
@@ -512,21 +512,22 @@ class PostService:
                         detail="the worker stopped during this step",
                     )
                 )
-        with self.db.session() as session:
             moved = session.execute(
                 update(Post)
                 .where(Post.id == post_id, Post.version == version)
                 .values(
                     in_flight=step,
                     unknown=reconcile,
-                    state=state,
+                    state="uploading" if row.state == "scheduled" else row.state,
                     version=version + 1,
                     updated_at=now,
                 )
             )
             if moved.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
                 return "busy"
-        return _Claim(post_id, version + 1, step, reconcile)
+        claim = _Claim(post_id, version + 1, step, reconcile)
+        return claim, content, at, account_id, platform, attempts
 
     def _settle(
         self, claim: _Claim, outcome: str, detail: str, *, unknown: bool, **values: Any
