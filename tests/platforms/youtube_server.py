@@ -171,6 +171,7 @@ class FakeYouTube(ServedInThread):
             self.chaos = None
             self.log.clear()
             self.chunk_starts: list[int] = []
+            self.just_refreshed = False
 
     def settings(self) -> dict[str, Any]:
         """The adapter's settings pointing here."""
@@ -228,6 +229,9 @@ class FakeYouTube(ServedInThread):
                     return fault.kind
             if self.chaos is not None:
                 drawn = self.chaos(kind)
+                if drawn == "expire_token" and self.just_refreshed:
+                    drawn = None  # a token refreshed a moment ago does not expire at once
+                self.just_refreshed = kind == "token"
                 if drawn is not None and kind in FAULT_TARGETS.get(drawn, ()):
                     return drawn
         return None

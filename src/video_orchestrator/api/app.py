@@ -27,7 +27,16 @@ from video_orchestrator.api.limits import (
     RateLimiter,
     RedisStore,
 )
-from video_orchestrator.api.routes import assets, catalog, ideas, projects, renders, spec, system
+from video_orchestrator.api.routes import (
+    assets,
+    catalog,
+    ideas,
+    projects,
+    publishing,
+    renders,
+    spec,
+    system,
+)
 from video_orchestrator.api.security import Guard
 from video_orchestrator.config import Settings
 from video_orchestrator.services.context import AppContext
@@ -123,7 +132,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "X-API-Key", "Range"],
             expose_headers=["Content-Range", "Location", "Retry-After"],
         )
-    for module in (system, projects, assets, renders, catalog, spec, ideas):
+    for module in (system, projects, assets, renders, catalog, spec, ideas, publishing):
         app.include_router(module.router, responses=problems.RESPONSES)
     schema = app.openapi
 

@@ -33,6 +33,11 @@ from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.publishing import Publishing as Publishing
+from video_orchestrator.services.publishing import connect_with_loopback as connect_with_loopback
+from video_orchestrator.services.publishing import post_file as post_file
+from video_orchestrator.services.publishing import publish_until_settled as publish_until_settled
+from video_orchestrator.services.scheduling import ScheduleIn as ScheduleIn
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import ConfigError
+from video_orchestrator.errors import ConfigError, InputError
 from video_orchestrator.ports import PUBLISHER_ENTRY_POINTS
 from video_orchestrator.ports.publishing import Connector, Publisher
 from video_orchestrator.services.registry import build_provider, provider_classes
@@ -49,6 +49,10 @@ def build_adapters(settings: Settings) -> dict[str, PlatformAdapter]:
 def adapter_for(adapters: Mapping[str, PlatformAdapter], platform: str) -> PlatformAdapter:
     """The adapter of ``platform``, or a ConfigError naming the installed ones."""
     found = adapters.get(platform)
+    if found is None and platform not in PRESET_OF:
+        raise InputError(
+            f"unknown platform {platform!r}; platforms: {', '.join(sorted(PRESET_OF))}"
+        )
     if found is None:
         known = ", ".join(sorted(adapters)) or "none"
         raise ConfigError(f"no publisher for the platform {platform!r}; installed: {known}")

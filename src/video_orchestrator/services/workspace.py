@@ -23,6 +23,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
+from video_orchestrator.services.publishing import Publishing
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
@@ -67,6 +68,7 @@ class Workspace:
         self._use_secrets()
         self._stop = threading.Event()
         self._sync_thread: threading.Thread | None = None
+        self._posts_thread: threading.Thread | None = None
 
     def save_secret(self, name: str, value: str) -> SecretOut:
         saved = self.secrets.put(name, value)
@@ -82,6 +84,7 @@ class Workspace:
         self.ctx = self.base_ctx.with_stored_secrets()
         self.studio = Studio(self.ctx)
         self.ideas = Ideas(self.ctx)
+        self.publishing = Publishing(self.ctx, self.jobs)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -99,6 +102,20 @@ class Workspace:
             target=self._sync_loop, args=(sync_seconds,), name="executor-sync", daemon=True
         )
         self._sync_thread.start()
+        tick = self.ctx.settings.publish_tick_seconds
+        if tick > 0:
+            self._posts_thread = threading.Thread(
+                target=self._posts_loop, args=(tick,), name="posts", daemon=True
+            )
+            self._posts_thread.start()
+
+    def _posts_loop(self, interval: float) -> None:
+        """Due posts move (until the task jobs of the job system carry them)."""
+        while not self._stop.wait(interval):
+            try:
+                self.publishing.run_due(self._stop)
+            except VoError:
+                logger.warning("moving the due posts failed", exc_info=True)
 
     def _sync_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -122,6 +139,8 @@ class Workspace:
         self._stop.set()
         if self._sync_thread is not None:
             self._sync_thread.join(timeout=5)
+        if self._posts_thread is not None:
+            self._posts_thread.join(timeout=5)
         self.executor.end()
 
     def readiness(self) -> Readiness:
