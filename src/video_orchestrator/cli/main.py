@@ -23,6 +23,7 @@ from video_orchestrator import __version__
 from video_orchestrator.cli.hooks import register_hooks
 from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
+from video_orchestrator.cli.publishing import register_publishing
 from video_orchestrator.cli.server import register_server
 from video_orchestrator.cli.stock import register_stock
 from video_orchestrator.cli.voices import register_voices
@@ -273,6 +274,7 @@ register_hooks(app, _guard, _settings, out, err)
 register_optimise(app, _guard, _settings, out, err)
 register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
+register_publishing(app, _guard, _settings, out, err)
 
 
 def run() -> None:

@@ -114,9 +114,13 @@ def list_posts(
 ) -> list[PostOut]:
     """Posts by scheduled time (a calendar asks for a range with ``start`` and ``end``)."""
     return ws.publishing.posts.list(
-        state=state, account_id=account_id, platform=platform, start=start, end=end,
+        state=state,
+        account_id=account_id,
+        platform=platform,
+        start=start,
+        end=end,
         limit=limit,
-    )  # fmt: skip
+    )
 
 
 @router.get("/posts/{post_id}", response_model=PostOut)
