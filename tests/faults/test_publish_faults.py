@@ -121,8 +121,7 @@ def test_200_faulty_publishes_make_no_duplicate_and_lose_no_post(
         else:
             assert done.state == "needs_attention", f"scenario {scenario}: {done.state}"
             assert done.message, f"scenario {scenario}: needs attention, but says nothing"
-    faults = Counter(what for _, _, what in yt.log if not what.isdigit())
-    print(f"\nends: {dict(ends)}; kills: {dict(tally)}; injected: {dict(faults)}")
+    print(f"\nends: {dict(ends)}; kills: {dict(tally)}; faults: {dict(yt.injected)}")
     assert sum(ends.values()) == SCENARIOS
     # Every video on the channel belongs to exactly one post.
     tags = [
@@ -131,3 +130,12 @@ def test_200_faulty_publishes_make_no_duplicate_and_lose_no_post(
     assert len(tags) == len(set(tags)) == ends["published"]
     assert ends["published"] >= SCENARIOS * 0.9, ends
     assert sum(tally.values()) > 20  # the worker really died, many times
+    assert set(yt.injected) == {
+        "drop_mid_chunk",
+        "drop_after_accept",
+        "error_5xx",
+        "rate_429",
+        "expire_token",
+        "quota_exhausted",
+        "session_expired",
+    }  # every kind of fault happened

@@ -38,6 +38,7 @@ import re
 import secrets
 import socket
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -172,6 +173,7 @@ class FakeYouTube(ServedInThread):
             self.log.clear()
             self.chunk_starts: list[int] = []
             self.just_refreshed = False
+            self.injected: Counter[str] = Counter()
 
     def settings(self) -> dict[str, Any]:
         """The adapter's settings pointing here."""
@@ -226,6 +228,7 @@ class FakeYouTube(ServedInThread):
                 targets = FAULT_TARGETS.get(fault.kind, ())
                 if (fault.on == kind or fault.on == "any") and kind in targets:
                     del self.faults[index]
+                    self.injected[fault.kind] += 1
                     return fault.kind
             if self.chaos is not None:
                 drawn = self.chaos(kind)
@@ -233,6 +236,7 @@ class FakeYouTube(ServedInThread):
                     drawn = None  # a token refreshed a moment ago does not expire at once
                 self.just_refreshed = kind == "token"
                 if drawn is not None and kind in FAULT_TARGETS.get(drawn, ()):
+                    self.injected[drawn] += 1
                     return drawn
         return None
 
