@@ -267,6 +267,11 @@ class Settings(BaseSettings):
     publish_timeout: float = Field(
         default=60.0, gt=0, description="Seconds one publishing request may take."
     )
+    platforms_sandbox: bool = Field(
+        default=False,
+        description="Publish to in-process sandbox platforms (local fakes that speak each "
+        "protocol) instead of the real ones: try connecting and posting without accounts.",
+    )
     publish_tick_seconds: float = Field(
         default=15.0,
         ge=0,

@@ -31,7 +31,12 @@ class PlatformAdapter(Connector, Publisher, Protocol):
 
 def build_adapters(settings: Settings) -> dict[str, PlatformAdapter]:
     """Every registered publishing adapter by platform, built from ``settings`` (an adapter
-    that is not configured is still listed: it says so when used)."""
+    that is not configured is still listed: it says so when used). With
+    ``VO_PLATFORMS_SANDBOX=1`` they talk to in-process sandbox platforms instead."""
+    if settings.platforms_sandbox:
+        from video_orchestrator.providers.sandbox import sandbox_settings
+
+        settings = settings.model_copy(update=sandbox_settings())
     adapters: dict[str, PlatformAdapter] = {}
     for name, cls in provider_classes(PUBLISHER_ENTRY_POINTS).items():
         built = build_provider(cls, name, settings)
