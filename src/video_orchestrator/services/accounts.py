@@ -194,14 +194,20 @@ class AccountService:
         self,
         db: Database,
         cipher: Cipher,
-        adapters: Mapping[str, PlatformAdapter],
+        adapters: Mapping[str, PlatformAdapter] | Callable[[], Mapping[str, PlatformAdapter]],
         *,
         clock: Clock = utcnow,
     ) -> None:
+        """``adapters`` by platform, or a function that builds them on first use (a plugin
+        that fails to build must not keep the server from starting)."""
         self.db = db
         self.cipher = cipher
-        self.adapters = adapters
+        self._adapters = adapters
         self.clock = clock
+
+    @property
+    def adapters(self) -> Mapping[str, PlatformAdapter]:
+        return self._adapters() if callable(self._adapters) else self._adapters
 
     def adapter(self, platform: str) -> PlatformAdapter:
         return adapter_for(self.adapters, platform)

@@ -52,7 +52,7 @@ def build_adapters(settings: Settings) -> dict[str, PlatformAdapter]:
 
 
 def adapter_for(adapters: Mapping[str, PlatformAdapter], platform: str) -> PlatformAdapter:
-    """The adapter of ``platform``, or a ConfigError naming the installed ones."""
+    """The adapter of ``platform``, or an InputError saying why it cannot be used here."""
     found = adapters.get(platform)
     if found is None and platform not in PRESET_OF:
         raise InputError(
@@ -60,5 +60,12 @@ def adapter_for(adapters: Mapping[str, PlatformAdapter], platform: str) -> Platf
         )
     if found is None:
         known = ", ".join(sorted(adapters)) or "none"
-        raise ConfigError(f"no publisher for the platform {platform!r}; installed: {known}")
+        raise InputError(
+            f"posting to {platform} is not installed on this server (installed: {known})"
+        )
+    if not found.configured:
+        raise InputError(
+            f"posting to {platform} is not set up on this server: its OAuth client is missing "
+            f"(see ADR 0026 / the README; VO_PLATFORMS_SANDBOX=1 tries it without accounts)"
+        )
     return found

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 class Publishing:
     def __init__(self, ctx: AppContext, jobs: JobService | None = None) -> None:
         settings = ctx.settings
-        self.accounts = AccountService(ctx.db, Cipher(secret_key(settings)), ctx.publishers)
+        self.accounts = AccountService(ctx.db, Cipher(secret_key(settings)), lambda: ctx.publishers)
         self.posts = PostService(
             ctx.db,
             self.accounts,
