@@ -185,7 +185,8 @@ class FakeYouTube(ServedInThread):
             self.chaos = None
             self.log.clear()
             self.chunk_starts: list[int] = []
-            self.just_refreshed = False
+            self.requests_seen = 0
+            self.last_token_request = -100
             self.injected: Counter[str] = Counter()
 
     def settings(self) -> dict[str, Any]:
@@ -245,9 +246,12 @@ class FakeYouTube(ServedInThread):
                     return fault.kind
             if self.chaos is not None:
                 drawn = self.chaos(kind)
-                if drawn == "expire_token" and self.just_refreshed:
-                    drawn = None  # a token refreshed a moment ago does not expire at once
-                self.just_refreshed = kind == "token"
+                self.requests_seen += 1
+                if kind == "token":
+                    self.last_token_request = self.requests_seen
+                if drawn == "expire_token" and self.requests_seen - self.last_token_request < 8:
+                    drawn = None  # a token made a moment ago lives an hour: it does not expire
+
                 if drawn is not None and kind in FAULT_TARGETS.get(drawn, ()):
                     self.injected[drawn] += 1
                     return drawn
