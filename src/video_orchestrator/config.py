@@ -272,11 +272,6 @@ class Settings(BaseSettings):
         description="Publish to in-process sandbox platforms (local fakes that speak each "
         "protocol) instead of the real ones: try connecting and posting without accounts.",
     )
-    publish_tick_seconds: float = Field(
-        default=15.0,
-        ge=0,
-        description="How often the server moves due posts (0: never; `vo posts run` does).",
-    )
 
     @field_validator(
         "stock_providers", "image_providers", "pexels_api_keys", "pixabay_api_keys", mode="before"

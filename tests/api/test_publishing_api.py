@@ -5,8 +5,10 @@ key, publish it, read the attempt log; the callback needs no API key, everything
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import httpx
@@ -41,11 +43,12 @@ def make_api(settings: Settings, yt: FakeYouTube) -> Iterator[Factory]:
     made: list[TestClient] = []
 
     def factory(**overrides: object) -> tuple[TestClient, Workspace]:
-        config = settings.model_copy(update={"publish_tick_seconds": 0, **overrides})
+        workers = int(overrides.pop("workers", 0))  # type: ignore[call-overload]
+        config = settings.model_copy(update=overrides)
         adapter = youtube_adapter(yt)
         adapter._clock = lambda: datetime.now(UTC)  # the server's real clock
         ctx = AppContext(config, publishers={"youtube": adapter})
-        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
+        ws = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=workers))
         client = TestClient(create_app(config, workspace=ws), raise_server_exceptions=False)
         client.__enter__()
         made.append(client)
@@ -115,6 +118,38 @@ def finished_render(ws: Workspace, tmp_path: Path) -> str:
                 )
             )
     return job.id
+
+
+@pytest.mark.skipif(
+    "youtube" not in {e.name for e in entry_points(group="video_orchestrator.publishers")},
+    reason="the worker finds the publisher by its entry point (pip install -e . registers it)",
+)
+def test_a_scheduled_post_is_published_by_the_job_system(
+    make_api: Factory, yt: FakeYouTube, tmp_path: Path
+) -> None:
+    """The publish task: claimed by a worker at the post's time, advanced until YouTube is
+    processing, then again (a new job) when the status poll is due."""
+    yt.processing_polls = 2  # YouTube says "processing" once: the post waits for a new job
+    client, ws = make_api(workers=1, **yt.settings())  # the worker builds its own adapter
+    account = connect(client)
+    job_id = finished_render(ws, tmp_path)
+    soon = datetime.now(UTC) + timedelta(seconds=2)
+    [post] = client.post(
+        "/schedule", json={"job_id": job_id, "accounts": [account["id"]], "at": soon.isoformat()}
+    ).json()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = client.get(f"/posts/{post['id']}").json()
+        if state["state"] in ("published", "failed", "needs_attention"):
+            break
+        time.sleep(0.5)
+    assert state["state"] == "published", state["message"]
+    assert state["published_at"] >= soon.isoformat()[:19]
+    [video] = yt.videos_with_tag(marker_tag(state["marker"]))
+    assert video.resource["status"]["privacyStatus"] == "private"
+    with ws.ctx.db.session() as session:
+        kinds = [j.kind for j in session.query(Job).order_by(Job.created_at)]
+    assert kinds.count("publish") >= 2  # the first job, then the one after the poll's wait
 
 
 def test_connect_schedule_publish_through_the_api(

@@ -42,7 +42,7 @@ def test_publishing_tables_match_the_models_and_downgrade(fresh: str) -> None:
         with db.engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert set(inspect(db.engine).get_table_names()) >= TABLES
-        _run(db, "downgrade", "0004")
+        _run(db, "downgrade", "0005")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         _run(db, "upgrade", "head")
         assert set(inspect(db.engine).get_table_names()) >= TABLES

@@ -26,6 +26,7 @@ from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.publishing import publish_post, publish_sweep
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.store.tables import IdempotentRequest, utcnow
 
@@ -57,4 +58,6 @@ def maintenance(
 #: One handler per task kind.
 HANDLERS: dict[str, TaskHandler] = {
     "maintenance": maintenance,
+    "publish": publish_post,
+    "publish_sweep": publish_sweep,
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
-from video_orchestrator.jobs.workload import MaintenanceWorkload
+from video_orchestrator.jobs.workload import MaintenanceWorkload, PublishSweepWorkload
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the store is tidied (expired sessions, forgotten idempotency keys).
 MAINTENANCE_SECONDS = 6 * 3600
+#: How often due posts are checked for a publish job (ADR 0026).
+PUBLISH_SWEEP_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,6 @@ class Workspace:
         self._use_secrets()
         self._stop = threading.Event()
         self._sync_thread: threading.Thread | None = None
-        self._posts_thread: threading.Thread | None = None
 
     def save_secret(self, name: str, value: str) -> SecretOut:
         saved = self.secrets.put(name, value)
@@ -95,6 +96,9 @@ class Workspace:
             seconds=MAINTENANCE_SECONDS,
             first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
         )
+        self.schedules.every(  # the safety net of publish jobs lost between commit and submit
+            "publish-sweep", PublishSweepWorkload(), seconds=PUBLISH_SWEEP_SECONDS
+        )
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))
@@ -102,20 +106,6 @@ class Workspace:
             target=self._sync_loop, args=(sync_seconds,), name="executor-sync", daemon=True
         )
         self._sync_thread.start()
-        tick = self.ctx.settings.publish_tick_seconds
-        if tick > 0:
-            self._posts_thread = threading.Thread(
-                target=self._posts_loop, args=(tick,), name="posts", daemon=True
-            )
-            self._posts_thread.start()
-
-    def _posts_loop(self, interval: float) -> None:
-        """Due posts move (until the task jobs of the job system carry them)."""
-        while not self._stop.wait(interval):
-            try:
-                self.publishing.run_due(self._stop)
-            except VoError:
-                logger.warning("moving the due posts failed", exc_info=True)
 
     def _sync_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -139,8 +129,6 @@ class Workspace:
         self._stop.set()
         if self._sync_thread is not None:
             self._sync_thread.join(timeout=5)
-        if self._posts_thread is not None:
-            self._posts_thread.join(timeout=5)
         self.executor.end()
 
     def readiness(self) -> Readiness:

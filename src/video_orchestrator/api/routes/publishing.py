@@ -99,7 +99,7 @@ def schedule(
     platform's text, at a time in each account's zone or the platform's best time."""
     client = str(getattr(request.state, "client", "unknown"))
     key = (client, idempotency_key) if idempotency_key else None
-    return ws.publishing.scheduler.schedule(body, idempotency=key)
+    return ws.publishing.schedule(body, idempotency=key)
 
 
 @router.get("/posts", response_model=list[PostOut])
@@ -136,7 +136,7 @@ def post_events(ws: WS, post_id: str) -> list[EventOut]:
 
 @router.patch("/posts/{post_id}", response_model=PostOut)
 def reschedule(ws: WS, post_id: str, body: Reschedule) -> PostOut:
-    return ws.publishing.posts.reschedule(post_id, body.at)
+    return ws.publishing.reschedule(post_id, body.at)
 
 
 @router.post("/posts/{post_id}/cancel", response_model=PostOut)
@@ -146,9 +146,9 @@ def cancel(ws: WS, post_id: str) -> PostOut:
 
 @router.post("/posts/{post_id}/retry", response_model=PostOut)
 def retry(ws: WS, post_id: str) -> PostOut:
-    return ws.publishing.posts.retry(post_id)
+    return ws.publishing.retry(post_id)
 
 
 @router.post("/posts/{post_id}/publish-now", response_model=PostOut)
 def publish_now(ws: WS, post_id: str) -> PostOut:
-    return ws.publishing.posts.publish_now(post_id)
+    return ws.publishing.publish_now(post_id)
