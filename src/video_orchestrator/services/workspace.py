@@ -97,7 +97,10 @@ class Workspace:
             first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
         )
         self.schedules.every(  # the safety net of publish jobs lost between commit and submit
-            "publish-sweep", PublishSweepWorkload(), seconds=PUBLISH_SWEEP_SECONDS
+            "publish-sweep",
+            PublishSweepWorkload(),
+            seconds=PUBLISH_SWEEP_SECONDS,
+            first_at=utcnow() + timedelta(seconds=PUBLISH_SWEEP_SECONDS),
         )
         recovered = self.executor.start()
         if recovered.requeued:
