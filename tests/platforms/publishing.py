@@ -22,7 +22,9 @@ from video_orchestrator.store import Database
 LEASE = timedelta(seconds=120)
 
 
-def youtube_adapter(yt: FakeYouTube, *, chunk_bytes: int = CHUNK_UNIT, **extra: Any) -> YouTube:
+def youtube_adapter(
+    yt: FakeYouTube, *, chunk_bytes: int = CHUNK_UNIT, timeout: float = 5.0, **extra: Any
+) -> YouTube:
     return YouTube(
         client_id=yt.client_id,
         client_secret=yt.client_secret,
@@ -30,7 +32,7 @@ def youtube_adapter(yt: FakeYouTube, *, chunk_bytes: int = CHUNK_UNIT, **extra: 
         oauth_url=yt.base_url,
         api_url=yt.base_url,
         chunk_bytes=chunk_bytes,
-        timeout=5.0,
+        timeout=timeout,
         clock=lambda: yt.now,
         sleep=lambda _: None,
         **extra,

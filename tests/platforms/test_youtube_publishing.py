@@ -240,6 +240,25 @@ def test_a_timeout_after_the_last_chunk_is_reconciled_not_resent(
     assert p.yt.chunk_starts == [0, CHUNK_UNIT, 2 * CHUNK_UNIT]
 
 
+def test_a_read_timeout_after_the_last_chunk_is_reconciled(yt: FakeYouTube, tmp_path: Path) -> None:
+    """The final chunk is accepted (the video exists), the answer comes after the client's
+    timeout: the post asks the session and does not send the video again."""
+    p = publishing(f"sqlite:///{tmp_path / 'vo.db'}", yt, youtube_adapter(yt, timeout=0.5))
+    yt.slow_seconds = 1.5
+    account = connect(p)
+    path = video(tmp_path, CHUNK_UNIT + 10)
+    post = p.posts.create(new_post(account.id, path))
+    p.posts.step_once(post.id)
+    p.posts.step_once(post.id)
+    yt.faults.append(Fault("slow_after_accept", on="chunk"))
+    assert p.posts.step_once(post.id) == "waiting"
+    assert p.posts.get(post.id).unknown
+    done, _ = drive(p, post.id)
+    assert done.state == "published"
+    assert [v.sha256 for v in yt.videos_with_tag(marker_tag(done.marker))] == [sha(path)]
+    assert yt.chunk_starts == [0, CHUNK_UNIT]
+
+
 def test_an_expired_session_after_the_last_chunk_is_found_by_its_marker(
     p: Publishing, tmp_path: Path
 ) -> None:

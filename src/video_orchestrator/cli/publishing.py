@@ -160,6 +160,7 @@ def register_publishing(
                 posts = publishing.scheduler.schedule(request.model_copy(update={"job_id": video}))
             later = [p for p in posts if p.not_before and p.not_before > publishing.posts.clock()]
             for post in later:
+                publishing.kick(post)  # a job that waits for its time (`vo serve` runs it)
                 out.print(f"{post.id} scheduled for {_when(post.scheduled_at)} ({post.platform})")
             now = [p.id for p in posts if p not in later]
             if now:

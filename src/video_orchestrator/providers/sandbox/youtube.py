@@ -23,8 +23,9 @@ Faults (:class:`Fault`, queued in ``server.faults`` or drawn by ``server.chaos``
 ``drop_mid_chunk`` (half the bytes read, whole 256 KiB blocks of them kept, the connection
 closed without an answer), ``drop_after_accept`` (the request takes effect, then the
 connection closes without an answer: the timeout after the final chunk was accepted),
-``error_5xx``, ``rate_429``, ``expire_token`` (the token expires just before the request),
-``quota_exhausted``, ``session_expired``.
+``slow_after_accept`` (the request takes effect, the answer comes after ``slow_seconds``:
+longer than the client waits), ``error_5xx``, ``rate_429``, ``expire_token`` (the token
+expires just before the request), ``quota_exhausted``, ``session_expired``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,7 @@ _ASK = re.compile(r"bytes \*/(\d+)")
 FAULT_TARGETS: dict[str, tuple[str, ...]] = {
     "drop_mid_chunk": ("chunk",),
     "drop_after_accept": ("chunk", "initiate", "query", "list", "thumbnail"),
+    "slow_after_accept": ("chunk", "initiate"),
     "error_5xx": ("chunk", "initiate", "query", "list", "thumbnail", "token"),
     "rate_429": ("chunk", "initiate", "list"),
     "expire_token": ("chunk", "initiate", "query", "list", "thumbnail"),
@@ -139,6 +142,7 @@ class FakeYouTube(ServedInThread):
         self.channel_id = "UC" + secrets.token_hex(11)
         self.channel_title = channel_title
         self.faults: list[Fault] = []
+        self.slow_seconds = 2.0
         self.chaos: Callable[[str], str | None] | None = None
         self.log: list[tuple[str, str, str]] = []  # (kind, method+path, what happened)
         self.reset()
@@ -290,6 +294,9 @@ class FakeYouTube(ServedInThread):
                 self.sessions.pop(session_id, None)
         status, payload, headers = self._answer(method, path, query, h.headers, body)
         self._log(kind, method, path, str(status))
+        if fault == "slow_after_accept":  # the client's timeout passes before the answer
+            self._log(kind, method, path, "slow after accept")
+            time.sleep(self.slow_seconds)
         if fault == "drop_after_accept":
             self._log(kind, method, path, "dropped after accept")
             self._close(h)
@@ -781,8 +788,8 @@ def chaos(
     rng: random.Random, rate: float, kinds: tuple[str, ...] | None = None
 ) -> Callable[[str], str | None]:
     """A fault drawer for ``server.chaos``: with probability ``rate`` per request, one of the
-    faults that can hit that request's kind."""
-    names = kinds or tuple(FAULT_TARGETS)
+    faults that can hit that request's kind (the slow answer only when named: it waits)."""
+    names = kinds or tuple(name for name in FAULT_TARGETS if name != "slow_after_accept")
 
     def draw(kind: str) -> str | None:
         if rng.random() >= rate:
