@@ -49,3 +49,35 @@ def test_a_queue_full_to_the_horizon_is_refused() -> None:
     taken = [T0 + timedelta(minutes=10 * i) for i in range(6 * 24 * 3)]  # every 10 min, 3 days
     with pytest.raises(InputError, match="queue is full"):
         fit_slot(T0, taken, cap=10_000, horizon=timedelta(days=2))
+
+
+def test_each_platform_gets_its_own_words() -> None:
+    from video_orchestrator.domain.script import Script
+    from video_orchestrator.services.scheduling import PostText, ScheduleIn, tailored_text
+
+    script = Script.model_validate(
+        {
+            "topic": "the deep ocean",
+            "title": "Why the deepest part of the ocean is darker and colder than you think",
+            "hook": "Light dies at 1000 metres.",
+            "description": "Five facts. " * 183,  # 2196 characters: over with the title
+            "hashtags": ["ocean", "deepsea"],
+            "scenes": [{"narration": "Light dies at 1000 metres.", "keywords": ["ocean"]}],
+        }
+    )
+    base = PostText(title="from the render", description="render text", hashtags=["#render"])
+    request = ScheduleIn(
+        job_id="j", accounts=["a"], per_platform={"tiktok": PostText(title="My TikTok words")}
+    )
+    youtube = tailored_text("youtube", script, base, request)
+    tiktok = tailored_text("tiktok", script, base, request)
+    instagram = tailored_text("instagram", script, base, request)
+    assert youtube.title == script.title and youtube.hashtags == ["#ocean", "#deepsea"]
+    assert youtube.description == script.description  # YouTube's description takes 5000
+    assert tiktok.title == "My TikTok words"  # the user's words for this platform win
+    # Instagram's whole caption (title, description, hashtags) must fit 2200 characters.
+    assert instagram.description is not None
+    assert len(instagram.description) < len(script.description)
+    everyone = ScheduleIn(job_id="j", accounts=["a"], text=PostText(hashtags=[]))
+    assert tailored_text("youtube", script, base, everyone).hashtags == []  # none, on purpose
+    assert tailored_text("youtube", None, base, ScheduleIn(job_id="j", accounts=["a"])) == base

@@ -16,10 +16,12 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import InputError, NotFoundError, VoError
 from video_orchestrator.pipeline.optimise import post_metadata
 from video_orchestrator.platforms import get_preset, load_presets
@@ -231,32 +233,34 @@ class Scheduler:
     def _text(
         self, platform: str, base: PostText, project_id: str | None, request: ScheduleIn
     ) -> PostText:
-        """The user's words for this platform, else for all, else the project's script
-        fitted to the platform's profile, else the render's metadata."""
-        fitted = base
+        script = None
         if project_id is not None:
-            try:
+            with contextlib.suppress(VoError):
                 script = self.projects.get(project_id).script
-                if script is not None:
-                    meta = post_metadata(script, get_preset(PRESET_OF[platform], load_presets()))
-                    fitted = PostText(
-                        title=meta.title or script.title,
-                        description=meta.description,
-                        hashtags=meta.hashtags,
-                    )
-            except (VoError, KeyError):
-                pass
-        mine = request.per_platform.get(platform, PostText())
-        return PostText(
-            title=mine.title or request.text.title or fitted.title,
-            description=mine.description
-            if mine.description is not None
-            else request.text.description
-            if request.text.description is not None
-            else fitted.description,
-            hashtags=mine.hashtags
-            if mine.hashtags is not None
-            else request.text.hashtags
-            if request.text.hashtags is not None
-            else fitted.hashtags,
+        return tailored_text(platform, script, base, request)
+
+
+def tailored_text(
+    platform: str, script: Script | None, base: PostText, request: ScheduleIn
+) -> PostText:
+    """The post's words on ``platform``: the user's for this platform, else the user's for
+    all, else the project's script fitted to the platform's profile (title cut to its
+    limit, description fitted to its caption limit), else the render's metadata."""
+    fitted = base
+    if script is not None:
+        meta = post_metadata(script, get_preset(PRESET_OF[platform], load_presets()))
+        fitted = PostText(
+            title=meta.title or script.title,
+            description=meta.description,
+            hashtags=meta.hashtags,
         )
+    mine = request.per_platform.get(platform, PostText())
+
+    def pick(field: str) -> Any:
+        for source in (mine, request.text, fitted):
+            value = getattr(source, field)
+            if value is not None:
+                return value
+        return None
+
+    return PostText(title=pick("title"), description=pick("description"), hashtags=pick("hashtags"))
