@@ -1,9 +1,9 @@
 """Never twice, never lost (issue 16, ADR 0026): 200 seeded publish scenarios against the
 fake YouTube with faults drawn at every request (dropped connections mid-chunk, answers lost
 after the server acted or arriving after the client gave up, 5xx and 429, tokens expiring, the
-daily quota running out, sessions expiring) and the worker killed at random points — before a step is sent, or after the
-platform acted but before the result was stored — each time resumed by a new process from
-the database.
+daily quota running out, sessions expiring) and the worker killed at random points —
+before a step is sent, or after the platform acted but before the result was stored — each
+time resumed by a new process from the database.
 
 Every post must end published (exactly one video with its marker, byte for byte the file),
 failed with YouTube's words, or needs_attention with a next step; no marker may appear on
