@@ -156,10 +156,18 @@ class Scheduler:
         accounts = [self.accounts.find(name) for name in request.accounts]
         if len({a.id for a in accounts}) != len(accounts):
             raise InputError("an account is named twice")
+        # Every account's words and time first: a request that cannot be met for one account
+        # creates no post for any.
+        plans = [
+            (
+                account,
+                self._text(account.platform, base, project_id, request),
+                self._time(account, request, now),
+            )
+            for account in accounts
+        ]
         made: list[PostOut] = []
-        for account in accounts:
-            text = self._text(account.platform, base, project_id, request)
-            at = self._time(account, request, now)
+        for account, text, at in plans:
             marker = marker_for(*idempotency, account.id) if idempotency else None
             made.append(
                 self.posts.create(
@@ -194,7 +202,7 @@ class Scheduler:
             raise InputError(f"{wanted.isoformat()} is in the past; pick a later time")
         taken = [
             p.scheduled_at
-            for p in self.posts.list(account_id=account.id, limit=10_000)
+            for p in self.posts.list(account_id=account.id, start=wanted - DAY, limit=10_000)
             if p.scheduled_at is not None and p.state not in ("cancelled", "failed", "draft")
         ]
         return fit_slot(max(wanted, now), taken, cap=DAILY_CAPS.get(account.platform, 25))
