@@ -26,7 +26,7 @@ from video_orchestrator.providers.youtube.publisher import marker_tag
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.store.tables import Job, Output
+from video_orchestrator.store.tables import Job, Output, Post
 
 Factory = Callable[..., tuple[TestClient, Workspace]]
 
@@ -194,8 +194,6 @@ def test_connect_schedule_publish_through_the_api(
     while client.get(f"/posts/{post['id']}").json()["state"] != "published":
         ws.publishing.posts.step_once(post["id"])  # the processing poll waits 10 s: skip it
         with ws.ctx.db.session() as session:
-            from video_orchestrator.store.tables import Post
-
             row = session.get(Post, post["id"])
             assert row is not None
             row.not_before = None
@@ -234,3 +232,33 @@ def test_unknown_platforms_and_times_in_the_past_are_refused(
     )
     assert past.status_code == 422 and "in the past" in problem_of(past)["detail"]
     assert client.get("/posts").json() == []
+
+
+def test_one_render_cross_posted_to_two_channels(
+    make_api: Factory, yt: FakeYouTube, tmp_path: Path
+) -> None:
+    client, ws = make_api()
+    first = connect(client)
+    yt.add_channel("Second Channel")  # the user picks another Google account this time
+    start = client.post("/accounts/connect", json={"platform": "youtube"}).json()
+    back = httpx.URL(httpx.get(start["authorization_url"]).headers["location"])
+    assert client.get(f"{back.path}?{back.query.decode()}").status_code == 200
+    accounts = {a["name"]: a for a in client.get("/accounts").json()}
+    assert set(accounts) == {"Deep Ocean Facts", "Second Channel"}
+    second = accounts["Second Channel"]
+    job_id = finished_render(ws, tmp_path)
+    body = {"job_id": job_id, "accounts": [first["id"], second["id"]], "privacy": "public"}
+    posts = client.post("/schedule", json=body, headers={"Idempotency-Key": "cross-1"}).json()
+    assert len(posts) == 2 and len({p["marker"] for p in posts}) == 2
+    again = client.post("/schedule", json=body, headers={"Idempotency-Key": "cross-1"}).json()
+    assert [p["id"] for p in again] == [p["id"] for p in posts]
+    for post in posts:
+        while ws.publishing.posts.get(post["id"]).state not in ("published", "failed"):
+            ws.publishing.posts.step_once(post["id"])
+            with ws.ctx.db.session() as session:
+                row = session.get(Post, post["id"])
+                assert row is not None
+                row.not_before = None  # the processing poll's wait, skipped
+    channels = sorted(v.channel_id for v in yt.videos.values())
+    assert channels == sorted([first["remote_id"], second["remote_id"]])
+    assert len({v.sha256 for v in yt.videos.values()}) == 1  # the same render, twice

@@ -86,6 +86,7 @@ class Session:
     resource: dict[str, Any]
     data: bytearray = field(default_factory=bytearray)
     video_id: str | None = None
+    channel_id: str = ""
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Video:
     sha256: str
     polls_left: int
     thumbnail: bytes | None = None
+    channel_id: str = ""
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Grant:
     refresh_token: str
     scope: str
     revoked: bool = False
+    channel_id: str = ""
 
 
 def error_body(code: int, message: str, reason: str, domain: str = "youtube") -> dict[str, Any]:
@@ -139,7 +142,11 @@ class FakeYouTube(ServedInThread):
         self.token_seconds = token_seconds
         self.processing_polls = processing_polls
         self.quota_per_day = quota_per_day
-        self.channel_id = "UC" + secrets.token_hex(11)
+        self.channel_id = "UC" + secrets.token_hex(11)  # the first channel
+        self.channels: dict[str, str] = {self.channel_id: channel_title}
+        #: The channel the next consent grants (the Google account the user picks).
+        self.consent_as = self.channel_id
+        self._caller = self.channel_id
         self.channel_title = channel_title
         self.faults: list[Fault] = []
         self.slow_seconds = 2.0
@@ -183,7 +190,7 @@ class FakeYouTube(ServedInThread):
             self.access: dict[str, tuple[datetime, Grant]] = {}
             self.sessions: dict[str, Session] = {}
             self.videos: dict[str, Video] = {}
-            self.uploads: list[str] = []  # newest first
+            self.uploads: dict[str, list[str]] = {}  # channel → video ids, newest first
             self.quota_used = 0
             self.faults.clear()
             self.chaos = None
@@ -206,7 +213,11 @@ class FakeYouTube(ServedInThread):
     def issue_tokens(self, scope: str = "") -> tuple[str, str]:
         """An access and a refresh token, as after a consent (for tests that skip it)."""
         with self.lock:
-            grant = Grant("1//" + secrets.token_urlsafe(24), scope or self._scopes())
+            grant = Grant(
+                "1//" + secrets.token_urlsafe(24),
+                scope or self._scopes(),
+                channel_id=self.channel_id,
+            )
             self.grants[grant.refresh_token] = grant
             return self._access_for(grant), grant.refresh_token
 
@@ -220,6 +231,14 @@ class FakeYouTube(ServedInThread):
         token = "ya29." + secrets.token_urlsafe(24)
         self.access[token] = (self.now + timedelta(seconds=self.token_seconds), grant)
         return token
+
+    def add_channel(self, title: str) -> str:
+        """Another channel; the next consent grants it (the user picked that account)."""
+        with self.lock:
+            channel = "UC" + secrets.token_hex(11)
+            self.channels[channel] = title
+            self.consent_as = channel
+            return channel
 
     def expire_tokens(self) -> None:
         with self.lock:
@@ -377,6 +396,8 @@ class FakeYouTube(ServedInThread):
             auth = self._check_auth(headers)
             if auth is not None:
                 return auth
+            token = headers.get("Authorization", "")[7:]
+            self._caller = self.access[token][1].channel_id or self.channel_id
             if path == "/upload/youtube/v3/videos" and method == "POST":
                 return self._initiate(query, headers, body)
             if path == "/upload/youtube/v3/videos" and method == "PUT":
@@ -456,6 +477,7 @@ class FakeYouTube(ServedInThread):
             "challenge": q["code_challenge"],
             "redirect_uri": redirect,
             "scope": q.get("scope", ""),
+            "channel": self.consent_as,
         }
         sep = "&" if "?" in redirect else "?"
         target = (
@@ -494,7 +516,11 @@ class FakeYouTube(ServedInThread):
                     {"error": "invalid_grant", "error_description": "Invalid code verifier."},
                     {},
                 )
-            grant = Grant("1//" + secrets.token_urlsafe(24), pending["scope"] or self._scopes())
+            grant = Grant(
+                "1//" + secrets.token_urlsafe(24),
+                pending["scope"] or self._scopes(),
+                channel_id=pending["channel"],
+            )
             self.grants[grant.refresh_token] = grant
             return (
                 200,
@@ -612,7 +638,7 @@ class FakeYouTube(ServedInThread):
         charged = self._charged("insert")
         if charged is not None:
             return charged
-        session = Session(secrets.token_urlsafe(16), size, resource)
+        session = Session(secrets.token_urlsafe(16), size, resource, channel_id=self._caller)
         self.sessions[session.id] = session
         location = f"{self.base_url}/upload/youtube/v3/videos?" + urlencode(
             {"uploadType": "resumable", "part": "snippet,status", "upload_id": session.id}
@@ -689,9 +715,10 @@ class FakeYouTube(ServedInThread):
                 size=session.size,
                 sha256=hashlib.sha256(bytes(session.data)).hexdigest(),
                 polls_left=self.processing_polls,
+                channel_id=session.channel_id,
             )
             self.videos[video.id] = video
-            self.uploads.insert(0, video.id)
+            self.uploads.setdefault(session.channel_id, []).insert(0, video.id)
             session.video_id = video.id
             return 201, self._video_json(video, "snippet,status"), {}
         if session.video_id is not None:
@@ -729,13 +756,13 @@ class FakeYouTube(ServedInThread):
                 "items": [
                     {
                         "kind": "youtube#channel",
-                        "id": self.channel_id,
+                        "id": self._caller,
                         "snippet": {
-                            "title": self.channel_title,
+                            "title": self.channels[self._caller],
                             "thumbnails": {"default": {"url": f"{self.base_url}/avatar.jpg"}},
                         },
                         "contentDetails": {
-                            "relatedPlaylists": {"uploads": "UU" + self.channel_id[2:]}
+                            "relatedPlaylists": {"uploads": "UU" + self._caller[2:]}
                         },
                     }
                 ],
@@ -744,12 +771,12 @@ class FakeYouTube(ServedInThread):
         )
 
     def _playlist(self, q: dict[str, str]) -> FakeYouTube.Answer:
-        if q.get("playlistId") != "UU" + self.channel_id[2:]:
+        if q.get("playlistId") != "UU" + self._caller[2:]:
             return 404, error_body(404, "Playlist not found", "playlistNotFound"), {}
         count = min(int(q.get("maxResults", "5")), 50)
         items = [
             {"kind": "youtube#playlistItem", "contentDetails": {"videoId": vid}}
-            for vid in self.uploads[:count]
+            for vid in self.uploads.get(self._caller, [])[:count]
         ]
         return 200, {"kind": "youtube#playlistItemListResponse", "items": items}, {}
 
@@ -769,7 +796,7 @@ class FakeYouTube(ServedInThread):
         done = video.polls_left <= 0
         data: dict[str, Any] = {"kind": "youtube#video", "id": video.id}
         if "snippet" in part:
-            data["snippet"] = {**video.resource.get("snippet", {}), "channelId": self.channel_id}
+            data["snippet"] = {**video.resource.get("snippet", {}), "channelId": video.channel_id}
         if "status" in part:
             data["status"] = {
                 **video.resource.get("status", {}),
