@@ -274,6 +274,38 @@ class Settings(BaseSettings):
     trends_alerts_per_hour: int = Field(
         default=10, ge=1, description="Most trend alerts raised in one hour (the rest wait)."
     )
+    # --- publishing (connected accounts, posts; ADR 0026) ---
+    youtube_client_id: str | None = Field(
+        default=None,
+        description="OAuth client id of your Google Cloud project (Desktop or Web client) "
+        "with the YouTube Data API v3 enabled: enables posting to YouTube.",
+    )
+    youtube_client_secret: str | None = Field(
+        default=None, repr=False, description="That OAuth client's secret."
+    )
+    youtube_accounts_url: str = Field(
+        default="https://accounts.google.com", description="Google's consent page host."
+    )
+    youtube_oauth_url: str = Field(
+        default="https://oauth2.googleapis.com", description="Google's token endpoint host."
+    )
+    youtube_api_url: str = Field(
+        default="https://www.googleapis.com", description="YouTube Data API host."
+    )
+    youtube_chunk_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        gt=0,
+        description="Bytes per resumable-upload request (a multiple of 262144).",
+    )
+    youtube_category_id: str = Field(default="22", description="Video category (22: People).")
+    publish_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds one publishing request may take."
+    )
+    platforms_sandbox: bool = Field(
+        default=False,
+        description="Publish to in-process sandbox platforms (local fakes that speak each "
+        "protocol) instead of the real ones: try connecting and posting without accounts.",
+    )
 
     @field_validator(
         "stock_providers", "image_providers", "pexels_api_keys", "pixabay_api_keys", mode="before"

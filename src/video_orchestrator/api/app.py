@@ -33,6 +33,7 @@ from video_orchestrator.api.routes import (
     catalog,
     ideas,
     projects,
+    publishing,
     renders,
     spec,
     system,
@@ -133,7 +134,18 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "X-API-Key", "Range"],
             expose_headers=["Content-Range", "Location", "Retry-After"],
         )
-    for module in (system, projects, assets, renders, catalog, spec, ideas, analytics, trends):
+    for module in (
+        system,
+        projects,
+        assets,
+        renders,
+        catalog,
+        spec,
+        ideas,
+        analytics,
+        trends,
+        publishing,
+    ):
         app.include_router(module.router, responses=problems.RESPONSES)
     schema = app.openapi
 

@@ -27,8 +27,9 @@ from video_orchestrator.errors import (
 )
 
 #: Paths that never need a key: liveness and readiness probes, and the API's own description
-#: (each with what lies below it); "/" itself (a redirect to /ui) is open, nothing under it.
-OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+#: (each with what lies below it), and the OAuth callback (its one-use ``state`` is the
+#: credential: ADR 0026); "/" itself (a redirect to /ui) is open, nothing under it.
+OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc", "/accounts/callback")
 #: Routes that take a file (streamed to disk under their own size limit, ``upload_max_bytes``);
 #: every other request body is held to ``json_max_bytes``.
 UPLOAD_PATHS = ("/assets", "/music", "/analytics/imports")

@@ -24,6 +24,7 @@ from video_orchestrator.cli.analytics import register_analytics
 from video_orchestrator.cli.hooks import register_hooks
 from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
+from video_orchestrator.cli.publishing import register_publishing
 from video_orchestrator.cli.server import register_server
 from video_orchestrator.cli.stock import register_stock
 from video_orchestrator.cli.trends import register_trends
@@ -291,6 +292,7 @@ register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
 register_analytics(app, _guard, _settings, out, err)
 register_trends(app, _guard, _settings, out, err)
+register_publishing(app, _guard, _settings, out, err)
 
 
 def run() -> None:

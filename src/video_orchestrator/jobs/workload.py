@@ -65,10 +65,32 @@ class DeliverAlertsWorkload(_Workload):
     kind: Literal["deliver_alerts"] = "deliver_alerts"
 
 
+class PublishWorkload(_Workload):
+    """Move one post (ADR 0026) as far as it goes now: the post's id only; its file, text
+    and account are in the database, its tokens encrypted there."""
+
+    kind: Literal["publish"] = "publish"
+    post_id: str = Field(min_length=1, max_length=32)
+
+
+class PublishSweepWorkload(_Workload):
+    """Give every due post a publish job (a schedule's task, ADR 0026): a post whose job was
+    lost between its commit and its submit still goes out."""
+
+    kind: Literal["publish_sweep"] = "publish_sweep"
+
+
 #: The workloads that render a video (the rest are tasks: work without outputs, ADR 0025).
 RenderWorkload = MakeWorkload | RenderSpecWorkload
 #: Tasks: each kind has its handler in ``services/tasks.py`` (HANDLERS).
-TaskWorkload = MaintenanceWorkload | SendReportWorkload | PollTrendsWorkload | DeliverAlertsWorkload
+TaskWorkload = (
+    MaintenanceWorkload
+    | SendReportWorkload
+    | PollTrendsWorkload
+    | DeliverAlertsWorkload
+    | PublishWorkload
+    | PublishSweepWorkload
+)
 RENDER_KINDS = ("make", "render_spec")
 
 Workload = Annotated[RenderWorkload | TaskWorkload, Field(discriminator="kind")]

@@ -27,6 +27,7 @@ from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
+from video_orchestrator.services.publishers import PlatformAdapter
 from video_orchestrator.services.registry import build_provider, provider_class, provider_classes
 from video_orchestrator.store import Database, FileStorage
 
@@ -43,9 +44,10 @@ class AppContext:
         db: Database | None = None,
         images: Sequence[ImageGenerator] | None = None,
         trend_sources: Mapping[str, TrendSource] | None = None,
+        publishers: Mapping[str, PlatformAdapter] | None = None,
     ) -> None:
-        """``tts``, ``llm``, ``images`` and ``trend_sources`` replace the registered
-        providers (tests, embedding)."""
+        """``tts``, ``llm``, ``images``, ``trend_sources`` and ``publishers`` replace the
+        registered providers (tests, embedding)."""
         self.settings = settings
         self._lock = threading.Lock()
         self._tts: dict[str, TTSProvider] = dict(tts or {})
@@ -58,6 +60,9 @@ class AppContext:
             self.__dict__["images"] = list(images)
         if trend_sources is not None:
             self.__dict__["trend_sources"] = dict(trend_sources)
+        self._injected_publishers = publishers
+        if publishers is not None:
+            self.__dict__["publishers"] = dict(publishers)
 
     def with_stored_secrets(self) -> AppContext:
         """This context, with provider secrets saved through the API filled into the
@@ -73,7 +78,7 @@ class AppContext:
         )
         if merged is self.settings:
             return self
-        return AppContext(merged, db=self.db)
+        return AppContext(merged, db=self.db, publishers=self._injected_publishers)
 
     @cached_property
     def ffmpeg(self) -> str:
@@ -147,6 +152,14 @@ class AppContext:
         from video_orchestrator.services.trends import build_trend_sources
 
         return build_trend_sources(self.settings)
+
+    @cached_property
+    def publishers(self) -> dict[str, PlatformAdapter]:
+        """The publishing adapters by platform (entry points ``video_orchestrator.publishers``;
+        ADR 0026)."""
+        from video_orchestrator.services.publishers import build_adapters
+
+        return build_adapters(self.settings)
 
     @cached_property
     def presets(self) -> dict[str, PlatformPreset]:

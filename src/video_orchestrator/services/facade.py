@@ -48,6 +48,11 @@ from video_orchestrator.services.metrics_facade import file_stem as file_stem
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.publishing import Publishing as Publishing
+from video_orchestrator.services.publishing import connect_with_loopback as connect_with_loopback
+from video_orchestrator.services.publishing import post_file as post_file
+from video_orchestrator.services.publishing import publish_until_settled as publish_until_settled
+from video_orchestrator.services.scheduling import ScheduleIn as ScheduleIn
 from video_orchestrator.services.trend_alerts import AlertService
 from video_orchestrator.services.trend_jobs import alert_service, trend_service
 from video_orchestrator.services.trend_jobs import poll_all as _poll_all

@@ -32,6 +32,7 @@ SECRET_NAMES = (
     "fal_api_key",
     "trends_youtube_api_key",
     "smtp_password",
+    "youtube_client_secret",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
 
@@ -79,6 +80,29 @@ def load_or_create_key(path: Path) -> bytes:
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
     return key
+
+
+class Cipher:
+    """Fernet with the installation's key, for secrets kept in other tables (the tokens of
+    connected publishing accounts): ``encrypt`` gives ciphertext to store, ``decrypt`` the
+    clear value for a request, never for output."""
+
+    def __init__(self, key: bytes) -> None:
+        try:
+            self._fernet = Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError("the secret key is not a valid Fernet key") from exc
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str, what: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except InvalidToken as exc:
+            raise ConfigError(
+                f"the stored {what} cannot be decrypted with this installation's key"
+            ) from exc
 
 
 class SecretStore:

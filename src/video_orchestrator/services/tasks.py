@@ -27,6 +27,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.publishing import publish_post, publish_sweep
 from video_orchestrator.services.trend_jobs import deliver_alerts_task, poll_trends_task
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.store.tables import IdempotentRequest, utcnow
@@ -71,4 +72,6 @@ HANDLERS: dict[str, TaskHandler] = {
     "send_report": send_report,
     "poll_trends": poll_trends_task,
     "deliver_alerts": deliver_alerts_task,
+    "publish": publish_post,
+    "publish_sweep": publish_sweep,
 }

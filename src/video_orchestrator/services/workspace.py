@@ -14,7 +14,11 @@ from pathlib import Path
 
 from video_orchestrator.errors import InputError, StorageError, VoError, os_reason
 from video_orchestrator.jobs.executor import Executor, HasBroker, make_executor
-from video_orchestrator.jobs.workload import MaintenanceWorkload, PollTrendsWorkload
+from video_orchestrator.jobs.workload import (
+    MaintenanceWorkload,
+    PollTrendsWorkload,
+    PublishSweepWorkload,
+)
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
@@ -24,6 +28,7 @@ from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.projects import ProjectService
+from video_orchestrator.services.publishing import Publishing
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
 from video_orchestrator.services.studio import Studio
@@ -38,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the store is tidied (expired sessions, forgotten idempotency keys).
 MAINTENANCE_SECONDS = 6 * 3600
+#: How often due posts are checked for a publish job (ADR 0026).
+PUBLISH_SWEEP_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class Workspace:
         self.alerts = alert_service(self.ctx)
         self.trends = trend_service(self.ctx, self.alerts)
         self.trend_projects = TrendProjects(self.ctx, self.trends)
+        self.publishing = Publishing(self.ctx, self.jobs)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -100,6 +108,12 @@ class Workspace:
             first_at=utcnow() + timedelta(seconds=MAINTENANCE_SECONDS),
         )
         self.schedule_trends()
+        self.schedules.every(  # the safety net of publish jobs lost between commit and submit
+            "publish-sweep",
+            PublishSweepWorkload(),
+            seconds=PUBLISH_SWEEP_SECONDS,
+            first_at=utcnow() + timedelta(seconds=PUBLISH_SWEEP_SECONDS),
+        )
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))

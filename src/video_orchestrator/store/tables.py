@@ -580,3 +580,106 @@ class TrendProject(Base):
     links: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublishAccount(Base):
+    """A connected platform account (a YouTube channel, a TikTok account …; ADR 0026). Its
+    tokens are Fernet ciphertext made with the installation's key (never clear text); the
+    ``remote_id`` is the platform's id for it, unique per platform."""
+
+    __tablename__ = "publish_accounts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    remote_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    avatar_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    access_token: Mapped[str] = mapped_column(Text)  # ciphertext
+    refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)  # ciphertext
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    scopes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: connected | reconnect (a refresh was refused: the user must connect it again)
+    status: Mapped[str] = mapped_column(String(16), default="connected")
+    problem: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ux_publish_accounts_platform_remote", "platform", "remote_id", unique=True),
+    )
+
+
+class OAuthPending(Base):
+    """An authorisation started and not yet finished: the ``state`` sent to the platform
+    (the primary key: one use), the PKCE verifier (ciphertext) and the redirect URI."""
+
+    __tablename__ = "oauth_pending"
+
+    state: Mapped[str] = mapped_column(String(100), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    code_verifier: Mapped[str] = mapped_column(Text)  # ciphertext
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Post(Base):
+    """One video posted to one account: a durable state machine (ADR 0026).
+
+    ``state``: draft → scheduled → uploading → processing → published | failed |
+    needs_attention (or cancelled). ``checkpoint`` is the publisher's last
+    ``ports.publishing.Checkpoint``; ``in_flight`` names the step being sent (written before
+    the call): a post found with it set after a crash is reconciled before anything else.
+    ``marker`` is the post's idempotency key, sent to the platform."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("publish_accounts.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    marker: Mapped[str] = mapped_column(String(64), unique=True)
+    job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True
+    )
+    video_key: Mapped[str] = mapped_column(Text)  # a storage key or a local file path
+    cover_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    hashtags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    privacy: Mapped[str] = mapped_column(String(16), default="private")
+    made_with_ai: Mapped[bool] = mapped_column(Boolean, default=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    checkpoint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    in_flight: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    unknown: Mapped[bool] = mapped_column(Boolean, default=False)
+    remote_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_posts_state_not_before", "state", "not_before"),)
+
+
+class PostEvent(Base):
+    """The attempt log of a post: every step, its outcome and the platform's own words."""
+
+    __tablename__ = "post_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[str] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    step: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
