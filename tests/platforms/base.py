@@ -24,6 +24,7 @@ order) or from :class:`Chaos` (seeded, random, at a rate) for the property tests
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import socket
@@ -248,10 +249,8 @@ class PlatformServer(ServedInThread):
 
             def _drop(self) -> None:
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 

@@ -59,8 +59,9 @@ class ClockTokens:
     def refresh(self) -> str:
         fresh = self.connector.refresh(self.tokens.refresh_token or self.tokens.access_token)
         if fresh.refresh_token is None and self.tokens.refresh_token:
-            fresh = TokenSet(fresh.access_token, self.tokens.refresh_token, fresh.expires_at,
-                             fresh.scopes)  # fmt: skip
+            fresh = TokenSet(
+                fresh.access_token, self.tokens.refresh_token, fresh.expires_at, fresh.scopes
+            )
         self.tokens = fresh
         self.refreshes += 1
         return fresh.access_token

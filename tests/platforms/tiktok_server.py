@@ -152,11 +152,21 @@ class TikTokServer(PlatformServer):
             return self._upload(request)
         who = self.tokens.who(request.bearer())
         if who is None:
-            return _error(401, "access_token_invalid",
-                          "The access token is invalid or not found in the request.")  # fmt: skip
+            return _error(
+                401,
+                "access_token_invalid",
+                "The access token is invalid or not found in the request.",
+            )
         if route == "user_info":
-            return _ok({"user": {"open_id": who, "display_name": self.creator["creator_nickname"],
-                                 "avatar_url": self.creator["creator_avatar_url"]}})  # fmt: skip
+            return _ok(
+                {
+                    "user": {
+                        "open_id": who,
+                        "display_name": self.creator["creator_nickname"],
+                        "avatar_url": self.creator["creator_avatar_url"],
+                    }
+                }
+            )
         if not self.limits.allow(who, route):
             return _error(429, "rate_limit_exceeded", "API rate limit was exceeded.")
         if route == "creator_info":
@@ -170,8 +180,14 @@ class TikTokServer(PlatformServer):
     def _token(self, request: Request) -> Answer:
         form = request.form()
         if form.get("client_key") != CLIENT_KEY or form.get("client_secret") != CLIENT_SECRET:
-            return Answer(401, {"error": "invalid_client", "error_description":
-                                "Client key or secret is incorrect.", "log_id": "log-1"})  # fmt: skip
+            return Answer(
+                401,
+                {
+                    "error": "invalid_client",
+                    "error_description": "Client key or secret is incorrect.",
+                    "log_id": "log-1",
+                },
+            )
         grant = form.get("grant_type")
         if grant == "authorization_code":
             found = self.codes.pop(form.get("code", ""), None)
@@ -192,11 +208,18 @@ class TikTokServer(PlatformServer):
         else:
             return _oauth_error("unsupported_grant_type", "Grant type is not supported.")
         access, refresh = self.tokens.issue(open_id, self.token_ttl, 180 * 86400)
-        return Answer(200, {
-            "access_token": access, "expires_in": int(self.token_ttl), "open_id": open_id,
-            "refresh_token": refresh, "refresh_expires_in": 180 * 86400,
-            "scope": "user.info.basic,video.publish,video.upload", "token_type": "Bearer",
-        })  # fmt: skip
+        return Answer(
+            200,
+            {
+                "access_token": access,
+                "expires_in": int(self.token_ttl),
+                "open_id": open_id,
+                "refresh_token": refresh,
+                "refresh_expires_in": 180 * 86400,
+                "scope": "user.info.basic,video.publish,video.upload",
+                "token_type": "Bearer",
+            },
+        )
 
     # -- posting ------------------------------------------------------------------------------
 
@@ -207,15 +230,27 @@ class TikTokServer(PlatformServer):
             return _error(400, "invalid_params", "title is longer than 2200 characters.")
         privacy = post.get("privacy_level")
         if privacy not in self.creator["privacy_level_options"]:
-            return _error(400, "privacy_level_option_mismatch",
-                          "privacy_level is not one of the creator's options.")  # fmt: skip
+            return _error(
+                400,
+                "privacy_level_option_mismatch",
+                "privacy_level is not one of the creator's options.",
+            )
         if not self.audited and privacy != "SELF_ONLY":
-            return _error(403, "unaudited_client_can_only_post_to_private_accounts",
-                          "Unaudited clients can only post to a private account.")  # fmt: skip
+            return _error(
+                403,
+                "unaudited_client_can_only_post_to_private_accounts",
+                "Unaudited clients can only post to a private account.",
+            )
         if post.get("brand_content_toggle") is True and privacy == "SELF_ONLY":
             return _error(400, "invalid_params", "Branded content cannot be private.")
-        for flag in ("disable_comment", "disable_duet", "disable_stitch", "is_aigc",
-                     "brand_content_toggle", "brand_organic_toggle"):  # fmt: skip
+        for flag in (
+            "disable_comment",
+            "disable_duet",
+            "disable_stitch",
+            "is_aigc",
+            "brand_content_toggle",
+            "brand_organic_toggle",
+        ):
             if flag in post and not isinstance(post[flag], bool):
                 return _error(400, "invalid_params", f"{flag} must be a boolean.")
         for flag in ("comment", "duet", "stitch"):
@@ -223,29 +258,47 @@ class TikTokServer(PlatformServer):
                 return _error(400, "invalid_params", f"{flag} is disabled by the creator.")
         if source.get("source") != "FILE_UPLOAD":
             return _error(400, "invalid_params", "source must be FILE_UPLOAD here.")
-        size, chunk, count = (source.get(k) for k in ("video_size", "chunk_size",
-                                                       "total_chunk_count"))  # fmt: skip
+        size, chunk, count = (
+            source.get(k) for k in ("video_size", "chunk_size", "total_chunk_count")
+        )
         if not all(isinstance(v, int) and v > 0 for v in (size, chunk, count)):
-            return _error(400, "invalid_params", "video_size, chunk_size and "
-                          "total_chunk_count must be positive integers.")  # fmt: skip
+            return _error(
+                400,
+                "invalid_params",
+                "video_size, chunk_size and total_chunk_count must be positive integers.",
+            )
         assert isinstance(size, int) and isinstance(chunk, int) and isinstance(count, int)
         problem = self.chunk_problem(size, chunk, count)
         if problem:
             return _error(400, "invalid_params", problem)
         day = self.clock() - 86400
-        made = sum(1 for p in self.publishes.values()
-                   if p.open_id == who and p.completed is not None and p.completed > day)  # fmt: skip
+        made = sum(
+            1
+            for p in self.publishes.values()
+            if p.open_id == who and p.completed is not None and p.completed > day
+        )
         if made >= self.daily_posts:
-            return _error(403, "spam_risk_too_many_posts",
-                          "The user has reached the daily post limit.")  # fmt: skip
+            return _error(
+                403, "spam_risk_too_many_posts", "The user has reached the daily post limit."
+            )
         publish_id = f"v_pub_file~v2-1.{secrets.token_hex(8)}"
         token = secrets.token_urlsafe(12)
         self.publishes[publish_id] = Publish(
-            open_id=who, title=title, size=size, chunk=chunk, count=count, upload_token=token,
-            created=self.clock(), public=privacy != "SELF_ONLY",
-        )  # fmt: skip
-        return _ok({"publish_id": publish_id,
-                    "upload_url": f"{self.base_url}/upload/{publish_id}?upload_token={token}"})  # fmt: skip
+            open_id=who,
+            title=title,
+            size=size,
+            chunk=chunk,
+            count=count,
+            upload_token=token,
+            created=self.clock(),
+            public=privacy != "SELF_ONLY",
+        )
+        return _ok(
+            {
+                "publish_id": publish_id,
+                "upload_url": f"{self.base_url}/upload/{publish_id}?upload_token={token}",
+            }
+        )
 
     def chunk_problem(self, size: int, chunk: int, count: int) -> str:
         if size < self.min_chunk:
@@ -286,9 +339,17 @@ class TikTokServer(PlatformServer):
             return _error(400, "invalid_params", "All chunks were already uploaded.")
         want = self._range(publish, publish.chunks)
         if total != publish.size or (first, last) != want:
-            return Answer(416, {"error": {"code": "invalid_params", "message":
-                                          f"Expected Content-Range bytes {want[0]}-{want[1]}/"
-                                          f"{publish.size}.", "log_id": "log-u"}})  # fmt: skip
+            return Answer(
+                416,
+                {
+                    "error": {
+                        "code": "invalid_params",
+                        "message": f"Expected Content-Range bytes {want[0]}-{want[1]}/"
+                        f"{publish.size}.",
+                        "log_id": "log-u",
+                    }
+                },
+            )
         if len(request.body) != last - first + 1:
             return _error(400, "invalid_params", "The body does not match Content-Range.")
         publish.data.extend(request.body)
@@ -309,13 +370,19 @@ class TikTokServer(PlatformServer):
     def _advance(self) -> None:
         """Publishes move on with the clock."""
         for publish_id, publish in self.publishes.items():
-            if (publish.status == "PROCESSING_UPLOAD" and publish.completed is not None
-                    and self.clock() >= publish.completed + self.processing_seconds):  # fmt: skip
+            if (
+                publish.status == "PROCESSING_UPLOAD"
+                and publish.completed is not None
+                and self.clock() >= publish.completed + self.processing_seconds
+            ):
                 publish.status = "PUBLISH_COMPLETE"
                 if publish.public:
                     publish.post_id = str(7_300_000_000_000_000_000 + len(self.posts))
-            elif (publish.status == "PROCESSING_UPLOAD" and publish.completed is None
-                    and self.clock() > publish.created + 3600):  # fmt: skip
+            elif (
+                publish.status == "PROCESSING_UPLOAD"
+                and publish.completed is None
+                and self.clock() > publish.created + 3600
+            ):
                 publish.status, publish.fail_reason = "FAILED", "upload expired"
                 self.posts.pop(publish_id, None)
 
@@ -336,8 +403,10 @@ def _ok(data: dict[str, Any]) -> Answer:
 
 
 def _error(status: int, code: str, message: str) -> Answer:
-    return Answer(status, {"data": {}, "error": {"code": code, "message": message,
-                                                  "log_id": f"log-{code[:8]}"}})  # fmt: skip
+    return Answer(
+        status,
+        {"data": {}, "error": {"code": code, "message": message, "log_id": f"log-{code[:8]}"}},
+    )
 
 
 def _oauth_error(error: str, description: str) -> Answer:

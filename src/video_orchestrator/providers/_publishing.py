@@ -88,13 +88,25 @@ class PlatformHTTP:
     ) -> httpx.Response:
         extra = dict(kwargs.pop("headers", None) or {})
         token = tokens.current()
-        response = self._send(method, url, write=write, secrets=(token,),
-                              headers={**extra, **self.platform.authorize(token)}, **kwargs)  # fmt: skip
+        response = self._send(
+            method,
+            url,
+            write=write,
+            secrets=(token,),
+            headers={**extra, **self.platform.authorize(token)},
+            **kwargs,
+        )
         if not self.platform.auth_failed(response):
             return response
         fresh = tokens.refresh()
-        response = self._send(method, url, write=write, secrets=(token, fresh),
-                              headers={**extra, **self.platform.authorize(fresh)}, **kwargs)  # fmt: skip
+        response = self._send(
+            method,
+            url,
+            write=write,
+            secrets=(token, fresh),
+            headers={**extra, **self.platform.authorize(fresh)},
+            **kwargs,
+        )
         if self.platform.auth_failed(response):
             raise ProviderAuthError(
                 f"{self.platform.label} refused the account's token even after a refresh "

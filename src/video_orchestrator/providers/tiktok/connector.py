@@ -27,13 +27,13 @@ from urllib.parse import urlencode
 import httpx
 
 from video_orchestrator.errors import ConfigError, ProviderAuthError, ProviderError
+from video_orchestrator.ports.provider import Provider
 from video_orchestrator.ports.publishing import (
     AccountIdentity,
     PlatformName,
     TokenSet,
     TokenSource,
 )
-from video_orchestrator.ports.provider import Provider
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._publishing import PlatformHTTP, json_of
 from video_orchestrator.providers.tiktok.api import (
@@ -93,16 +93,28 @@ class TikTokConnector(Provider[TikTokSettings]):
 
     def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
         self._need_app()
-        query = urlencode({
-            "client_key": self._key, "scope": ",".join(self.scopes), "response_type": "code",
-            "redirect_uri": redirect_uri, "state": state, "code_challenge": code_challenge,
-            "code_challenge_method": "S256",
-        })  # fmt: skip
+        query = urlencode(
+            {
+                "client_key": self._key,
+                "scope": ",".join(self.scopes),
+                "response_type": "code",
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "code_challenge": code_challenge,
+                "code_challenge_method": "S256",
+            }
+        )
         return f"{self._authorize}?{query}"
 
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
-        return self._token({"code": code, "grant_type": "authorization_code",
-                            "redirect_uri": redirect_uri, "code_verifier": code_verifier})  # fmt: skip
+        return self._token(
+            {
+                "code": code,
+                "grant_type": "authorization_code",
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+            }
+        )
 
     def refresh(self, refresh_token: str) -> TokenSet:
         return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
@@ -110,9 +122,11 @@ class TikTokConnector(Provider[TikTokSettings]):
     def revoke(self, token: str) -> None:
         self._need_app()
         response = self._http.plain(
-            "POST", f"{self._api}/v2/oauth/revoke/", write=False,
+            "POST",
+            f"{self._api}/v2/oauth/revoke/",
+            write=False,
             data={"client_key": self._key, "client_secret": self._secret, "token": token},
-        )  # fmt: skip
+        )
         if response.status_code < 400:
             return
         body = json_of(response)
@@ -122,9 +136,11 @@ class TikTokConnector(Provider[TikTokSettings]):
 
     def identity(self, tokens: TokenSource) -> AccountIdentity:
         response = self._http.read(
-            tokens, "GET", f"{self._api}/v2/user/info/",
+            tokens,
+            "GET",
+            f"{self._api}/v2/user/info/",
             params={"fields": "open_id,union_id,avatar_url,display_name"},
-        )  # fmt: skip
+        )
         code, message = error_of(response)
         if response.status_code >= 400 or code != "ok":
             raise transport.status_error(
@@ -152,10 +168,12 @@ class TikTokConnector(Provider[TikTokSettings]):
     def _token(self, form: dict[str, str]) -> TokenSet:
         self._need_app()
         response = self._http.plain(
-            "POST", f"{self._api}/v2/oauth/token/", write=False,
+            "POST",
+            f"{self._api}/v2/oauth/token/",
+            write=False,
             data={"client_key": self._key, "client_secret": self._secret, **form},
             headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )  # fmt: skip
+        )
         body = json_of(response)
         secrets = tuple(v for k, v in form.items() if k in ("code", "refresh_token"))
         if response.status_code >= 400 or body.get("error") or not body.get("access_token"):

@@ -38,6 +38,7 @@ from video_orchestrator.errors import (
     ProviderRateLimited,
     ProviderUnavailable,
 )
+from video_orchestrator.ports.provider import Provider
 from video_orchestrator.ports.publishing import (
     AccountHealth,
     Checkpoint,
@@ -46,7 +47,6 @@ from video_orchestrator.ports.publishing import (
     StepResult,
     TokenSource,
 )
-from video_orchestrator.ports.provider import Provider
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._publishing import PlatformHTTP, caption, read_range
 from video_orchestrator.providers.tiktok.api import (
@@ -60,8 +60,7 @@ from video_orchestrator.providers.tiktok.api import (
     error_of,
 )
 
-PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR",
-                  "SELF_ONLY")  # fmt: skip
+PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 TITLE_LIMIT = 2200
 #: Error codes a person must act on (the post itself is not refused).
 ATTENTION = {
@@ -119,12 +118,17 @@ class TikTokPublisher(Provider[TikTokSettings]):
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._api = api_url.rstrip("/")
-        self._plan = {"preferred": chunk_bytes, "minimum": min_chunk_bytes,
-                      "maximum": max_chunk_bytes, "final_maximum": max_final_chunk_bytes,
-                      "most": max_chunks}  # fmt: skip
+        self._plan = {
+            "preferred": chunk_bytes,
+            "minimum": min_chunk_bytes,
+            "maximum": max_chunk_bytes,
+            "final_maximum": max_final_chunk_bytes,
+            "most": max_chunks,
+        }
         self._poll = poll_seconds
-        self._http = PlatformHTTP(PLATFORM, client=client, timeout=timeout,
-                                  max_retries=max_retries, sleep=sleep)  # fmt: skip
+        self._http = PlatformHTTP(
+            PLATFORM, client=client, timeout=timeout, max_retries=max_retries, sleep=sleep
+        )
 
     def __repr__(self) -> str:
         return f"TikTokPublisher(api_url={self._api!r})"
@@ -180,19 +184,37 @@ class TikTokPublisher(Provider[TikTokSettings]):
         chosen = content.options.get("privacy_level")
         if not isinstance(chosen, str) or chosen not in options:
             what = f"'{chosen}' is not one of them" if chosen else "none was chosen"
-            return StepResult(at, "needs_attention", message=(
-                "TikTok needs the creator to choose who can see the post, with no default: "
-                f"one of {', '.join(options) or 'the creator options'} ({what})."))  # fmt: skip
+            return StepResult(
+                at,
+                "needs_attention",
+                message=(
+                    "TikTok needs the creator to choose who can see the post, with no default: "
+                    f"one of {', '.join(options) or 'the creator options'} ({what})."
+                ),
+            )
         if content.options.get("brand_content_toggle") is True and chosen == "SELF_ONLY":
-            return StepResult(at, "needs_attention", message=(
-                "TikTok does not allow branded content to be private: choose another privacy "
-                "or turn off the branded-content disclosure."))  # fmt: skip
+            return StepResult(
+                at,
+                "needs_attention",
+                message=(
+                    "TikTok does not allow branded content to be private: choose another privacy "
+                    "or turn off the branded-content disclosure."
+                ),
+            )
         longest = info.get("max_video_post_duration_sec")
-        if (isinstance(longest, int) and content.duration_seconds is not None
-                and content.duration_seconds > longest):  # fmt: skip
-            return StepResult(at, "failed", message=(
-                f"the video lasts {content.duration_seconds:.0f} s; this TikTok creator may "
-                f"post at most {longest} s (max_video_post_duration_sec)."))  # fmt: skip
+        if (
+            isinstance(longest, int)
+            and content.duration_seconds is not None
+            and content.duration_seconds > longest
+        ):
+            return StepResult(
+                at,
+                "failed",
+                message=(
+                    f"the video lasts {content.duration_seconds:.0f} s; this TikTok creator may "
+                    f"post at most {longest} s (max_video_post_duration_sec)."
+                ),
+            )
         creator = {
             "nickname": str(info.get("creator_nickname") or ""),
             "username": str(info.get("creator_username") or ""),
@@ -200,7 +222,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
             "duet_disabled": _flag(info.get("duet_disabled")),
             "stitch_disabled": _flag(info.get("stitch_disabled")),
         }
-        return StepResult(at.moved("init", **creator), "uploading")
+        return StepResult(Checkpoint("init", remote={**at.remote, **creator}), "uploading")
 
     def _init(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         size = content.video.stat().st_size if content.video.exists() else content.size
@@ -228,20 +250,34 @@ class TikTokPublisher(Provider[TikTokSettings]):
         if isinstance(cover, int):
             post_info["video_cover_timestamp_ms"] = cover
         response = self._http.write(
-            tokens, "POST", f"{self._api}/v2/post/publish/video/init/",
-            json={"post_info": post_info, "source_info": {
-                "source": "FILE_UPLOAD", "video_size": size, "chunk_size": chunk,
-                "total_chunk_count": count}},
-        )  # fmt: skip
+            tokens,
+            "POST",
+            f"{self._api}/v2/post/publish/video/init/",
+            json={
+                "post_info": post_info,
+                "source_info": {
+                    "source": "FILE_UPLOAD",
+                    "video_size": size,
+                    "chunk_size": chunk,
+                    "total_chunk_count": count,
+                },
+            },
+        )
         refused = self._refused(response, at)
         if refused is not None:
             return refused
         data = data_of(response)
         if not data.get("publish_id") or not data.get("upload_url"):
             raise ProviderError("TikTok accepted the post but named no publish_id/upload_url")
-        moved = at.moved("upload", confirmed_bytes=0, publish_id=str(data["publish_id"]),
-                         upload_url=str(data["upload_url"]), chunk_size=str(chunk),
-                         chunk_count=str(count), size=str(size))  # fmt: skip
+        moved = at.moved(
+            "upload",
+            confirmed_bytes=0,
+            publish_id=str(data["publish_id"]),
+            upload_url=str(data["upload_url"]),
+            chunk_size=str(chunk),
+            chunk_count=str(count),
+            size=str(size),
+        )
         return StepResult(moved, "uploading")
 
     def _upload(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
@@ -249,30 +285,42 @@ class TikTokPublisher(Provider[TikTokSettings]):
         index = at.confirmed_bytes // chunk
         first, last = chunk_range(size, chunk, count, index)
         response = self._http.write(
-            tokens, "PUT", at.remote["upload_url"],
+            tokens,
+            "PUT",
+            at.remote["upload_url"],
             content=read_range(content.video, first, last - first + 1),
             headers={"Content-Type": "video/mp4", "Content-Range": f"bytes {first}-{last}/{size}"},
-        )  # fmt: skip
+        )
         if response.status_code in (404, 410):  # the upload URL expired (it lives an hour)
-            return StepResult(Checkpoint("init", remote=_creator(at)), "uploading",
-                              message="TikTok's upload address expired; the upload starts "
-                              "again (the unfinished one never becomes a post).")  # fmt: skip
+            return StepResult(
+                Checkpoint("init", remote=_creator(at)),
+                "uploading",
+                message="TikTok's upload address expired; the upload starts "
+                "again (the unfinished one never becomes a post).",
+            )
         refused = self._refused(response, at)
         if refused is not None:
             return refused
         if last + 1 >= size:
-            return StepResult(at.moved("status", confirmed_bytes=size), "processing",
-                              wait_seconds=self._poll)  # fmt: skip
+            return StepResult(
+                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
+            )
         return StepResult(at.moved("upload", confirmed_bytes=last + 1), "uploading")
 
     def _status(
-        self, tokens: TokenSource, content: PostContent, at: Checkpoint, *,
+        self,
+        tokens: TokenSource,
+        content: PostContent,
+        at: Checkpoint,
+        *,
         reconciling: bool = False,
-    ) -> StepResult:  # fmt: skip
+    ) -> StepResult:
         response = self._http.read(
-            tokens, "POST", f"{self._api}/v2/post/publish/status/fetch/",
+            tokens,
+            "POST",
+            f"{self._api}/v2/post/publish/status/fetch/",
             json={"publish_id": at.remote["publish_id"]},
-        )  # fmt: skip
+        )
         refused = self._refused(response, at)
         if refused is not None:
             return refused
@@ -284,32 +332,44 @@ class TikTokPublisher(Provider[TikTokSettings]):
             post_id = str(ids[0]) if isinstance(ids, list) and ids else None
             user = at.remote.get("username")
             url = f"https://www.tiktok.com/@{user}/video/{post_id}" if post_id and user else None
-            return StepResult(at.moved("done", confirmed_bytes=size), "published", url=url,
-                              remote_id=post_id or at.remote["publish_id"])  # fmt: skip
+            return StepResult(
+                at.moved("done", confirmed_bytes=size),
+                "published",
+                url=url,
+                remote_id=post_id or at.remote["publish_id"],
+            )
         if status == "FAILED":
             reason = str(data.get("fail_reason") or "no reason given")
-            return StepResult(at.moved("done"), "failed",
-                              message=f"TikTok did not publish the video: {reason}.")  # fmt: skip
+            return StepResult(
+                at.moved("done"), "failed", message=f"TikTok did not publish the video: {reason}."
+            )
         if status == "SEND_TO_USER_INBOX":
-            return StepResult(at.moved("done"), "needs_attention", message=(
-                "TikTok sent the video to the creator's inbox: finish posting it in the "
-                "TikTok app."))  # fmt: skip
+            return StepResult(
+                at.moved("done"),
+                "needs_attention",
+                message=(
+                    "TikTok sent the video to the creator's inbox: finish posting it in the "
+                    "TikTok app."
+                ),
+            )
         if status == "PROCESSING_UPLOAD" and reconciling:
             uploaded = data.get("uploaded_bytes")
             done = uploaded if isinstance(uploaded, int) else at.confirmed_bytes
             if done < size:
                 return StepResult(at.moved("upload", confirmed_bytes=done), "uploading")
         if status in PROCESSING:
-            return StepResult(at.moved("status", confirmed_bytes=size), "processing",
-                              wait_seconds=self._poll)  # fmt: skip
+            return StepResult(
+                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
+            )
         raise ProviderError(f"TikTok reports an unknown publish status {status!r}")
 
     # -- answers ----------------------------------------------------------------------------
 
     def _creator_info(self, tokens: TokenSource) -> dict[str, Any] | str:
         """The creator's facts, or what a person must do when TikTok will not say."""
-        response = self._http.read(tokens, "POST",
-                                   f"{self._api}/v2/post/publish/creator_info/query/", json={})  # fmt: skip
+        response = self._http.read(
+            tokens, "POST", f"{self._api}/v2/post/publish/creator_info/query/", json={}
+        )
         refused = self._refused(response, Checkpoint.start())
         if refused is not None:
             return refused.message or "TikTok refused to describe the creator."
@@ -318,20 +378,24 @@ class TikTokPublisher(Provider[TikTokSettings]):
     def _refused(self, response: httpx.Response, at: Checkpoint) -> StepResult | None:
         """None for a success; otherwise the post's state after TikTok's refusal, or the
         error to raise (rate limits, auth, server failures)."""
-        code, message = error_of(response)
+        code, _ = error_of(response)
         status = response.status_code
         if status < 300 and code == "ok":
             return None
         said = self._http.redacted(response)
         if status == 429 or code == "rate_limit_exceeded":
             after = transport.advised_wait(response)
-            raise ProviderRateLimited(f"TikTok is rate limiting this account ({said}); try "
-                                      "again in a minute.", retry_after=after)  # fmt: skip
+            raise ProviderRateLimited(
+                f"TikTok is rate limiting this account ({said}); try again in a minute.",
+                retry_after=after,
+            )
         if status >= 500 or code == "internal_error":
             raise ProviderUnavailable(f"TikTok failed ({said}); try again later.")
         if code in ("access_token_invalid", "scope_not_authorized", "scope_permission_missed"):
-            raise ProviderAuthError(f"TikTok refused the account's access ({said}); connect "
-                                    "the account again, granting video.publish.")  # fmt: skip
+            raise ProviderAuthError(
+                f"TikTok refused the account's access ({said}); connect "
+                "the account again, granting video.publish."
+            )
         if code in ATTENTION:
             return StepResult(at, "needs_attention", message=f"{ATTENTION[code]} (TikTok: {said})")
         return StepResult(at, "failed", message=f"TikTok refused the post ({said}).")
