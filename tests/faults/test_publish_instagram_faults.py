@@ -69,7 +69,7 @@ def test_no_reel_is_published_twice_and_none_is_lost(
         )
         if kind == "token_dead":
             instagram.plan(rng.choice(["create", "upload", "object"]), "expire_token")
-        life = rng.choice([90.0, 1800.0])  # some expire mid-post: renewed before they do
+        life = rng.choice([150.0, 1800.0])  # some expire mid-post: renewed before they do
         token = instagram.user_token(life)
         tokens = ClockTokens(
             connector, TokenSet(token, token, at(clock) + timedelta(seconds=life)), clock

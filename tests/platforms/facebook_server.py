@@ -56,7 +56,11 @@ class FacebookServer(GraphServer):
         self.videos: dict[str, Video] = {}
 
     def reels(self) -> list[str]:
-        return [v.description for v in self.videos.values() if v.finished_at is not None and v.state != "DRAFT"]
+        return [
+            v.description
+            for v in self.videos.values()
+            if v.finished_at is not None and v.state != "DRAFT" and v.processed != "error"
+        ]
 
     def page_token(self) -> str:
         with self.lock:

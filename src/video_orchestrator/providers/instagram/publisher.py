@@ -258,7 +258,7 @@ class InstagramPublisher(Provider[MetaSettings]):
                 at.moved("done"),
                 "failed",
                 message=(
-                    f"Instagram could not process the video: {body.get('status') or 'ERROR'}."
+                    f"Instagram could not process the video: {str(body.get('status') or 'ERROR').rstrip('.')}."
                 ),
             )
         if code == "EXPIRED":
