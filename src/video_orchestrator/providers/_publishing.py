@@ -35,7 +35,17 @@ from video_orchestrator.errors import (
     ProviderError,
     ProviderUnavailable,
 )
-from video_orchestrator.ports.publishing import TokenSource
+from video_orchestrator.ports.publishing import (
+    AccountHealth,
+    AccountIdentity,
+    Checkpoint,
+    Connector,
+    PostContent,
+    Publisher,
+    StepResult,
+    TokenSet,
+    TokenSource,
+)
 from video_orchestrator.providers import transport
 
 #: Statuses a read is retried on.
@@ -186,3 +196,40 @@ def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:
     if tags:
         parts.append(" ".join(tags))
     return "\n\n".join(parts)
+
+
+class Delegating:
+    """One platform's adapter as the registry builds it (ADR 0027): its :class:`Connector`
+    and its :class:`Publisher` behind one object, each method passed to the one that does
+    it. Subclasses set ``connector`` and ``publisher`` in ``__init__``."""
+
+    connector: Connector
+    publisher: Publisher
+
+    def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
+        return self.connector.authorization_url(
+            state=state, code_challenge=code_challenge, redirect_uri=redirect_uri
+        )
+
+    def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
+        return self.connector.exchange(
+            code=code, code_verifier=code_verifier, redirect_uri=redirect_uri
+        )
+
+    def refresh(self, refresh_token: str) -> TokenSet:
+        return self.connector.refresh(refresh_token)
+
+    def revoke(self, token: str) -> None:
+        self.connector.revoke(token)
+
+    def identity(self, tokens: TokenSource) -> AccountIdentity:
+        return self.connector.identity(tokens)
+
+    def health(self, tokens: TokenSource) -> AccountHealth:
+        return self.publisher.health(tokens)
+
+    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        return self.publisher.step(tokens, content, at)
+
+    def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        return self.publisher.reconcile(tokens, content, at)

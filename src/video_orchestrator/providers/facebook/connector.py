@@ -29,7 +29,7 @@ class FacebookConnector(MetaConnector):
     name = "facebook"
     platform: PlatformName = "facebook"
     label = "Facebook"
-    scopes = SCOPES
+    scopes: tuple[str, ...] = SCOPES
 
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
         user = super().exchange(code=code, code_verifier=code_verifier, redirect_uri=redirect_uri)

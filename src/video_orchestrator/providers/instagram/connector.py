@@ -26,7 +26,7 @@ class InstagramConnector(MetaConnector):
     name = "instagram"
     platform: PlatformName = "instagram"
     label = "Instagram"
-    scopes = SCOPES
+    scopes: tuple[str, ...] = SCOPES
 
     def identity(self, tokens: TokenSource) -> AccountIdentity:
         found = instagram_account(self, tokens, None)
