@@ -155,10 +155,10 @@ class Tokens:
             return found[0]
         return None
 
-    def expire(self, token: str) -> None:
+    def expire(self, token: str, *, now: bool = False) -> None:
         """Expire a token that has served before (a token just issued does not expire at
-        its first use: its lifetime is hours)."""
-        if token in self.access and token in self.used:
+        its first use: its lifetime is hours), or any token ``now``."""
+        if token in self.access and (now or token in self.used):
             self.access[token] = (self.access[token][0], self.clock() - 1)
 
     def use_refresh(self, token: str, *, rotate: bool = True) -> str | None:

@@ -141,7 +141,7 @@ class GraphServer(PlatformServer):
         if route == "revoke":
             for known, (owner, _) in list(self.tokens.access.items()):
                 if owner == who:
-                    self.tokens.expire(known)
+                    self.tokens.expire(known, now=True)
             self.revoked += 1
             return Answer(200, {"success": True})
         if route == "upload":

@@ -144,7 +144,7 @@ class TikTokServer(PlatformServer):
         if route == "revoke":
             form = request.form()
             self.revoked.append(form.get("token", ""))
-            self.tokens.expire(form.get("token", ""))
+            self.tokens.expire(form.get("token", ""), now=True)
             return Answer(200, {})
         if route == "unknown":
             return _error(404, "invalid_params", "The path is not a TikTok API.")
