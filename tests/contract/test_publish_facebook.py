@@ -45,15 +45,23 @@ def facebook() -> Iterator[FacebookServer]:
 
 
 def connector(server: FacebookServer) -> FacebookConnector:
-    return FacebookConnector(app_id=APP_ID, app_secret=APP_SECRET, graph_url=server.base_url,
-                             now=lambda: at(server.clock),
-                             client=httpx.Client(timeout=5.0, verify=False))  # fmt: skip
+    return FacebookConnector(
+        app_id=APP_ID,
+        app_secret=APP_SECRET,
+        graph_url=server.base_url,
+        now=lambda: at(server.clock),
+        client=httpx.Client(timeout=5.0, verify=False),
+    )
 
 
 def publisher(server: FacebookServer, piece: int = 16 * KIB) -> FacebookPublisher:
-    return FacebookPublisher(graph_url=server.base_url, piece_bytes=piece, poll_seconds=5.0,
-                             client=httpx.Client(timeout=5.0, verify=False),
-                             sleep=server.clock.advance)  # fmt: skip
+    return FacebookPublisher(
+        graph_url=server.base_url,
+        piece_bytes=piece,
+        poll_seconds=5.0,
+        client=httpx.Client(timeout=5.0, verify=False),
+        sleep=server.clock.advance,
+    )
 
 
 def tokens(server: FacebookServer) -> ClockTokens:
@@ -65,16 +73,26 @@ def tokens(server: FacebookServer) -> ClockTokens:
 
 def content(path: Path, size: int, *, mp4: bool = True, **fields: object) -> PostContent:
     video = video_file(path, size, mp4=mp4)
-    return PostContent(video=video, size=size, title="Octopuses have three hearts",
-                       description="Deep-sea facts.", marker="m-1", hashtags=("ocean",),
-                       **fields)  # type: ignore[arg-type]  # fmt: skip
+    return PostContent(
+        video=video,
+        size=size,
+        title="Octopuses have three hearts",
+        description="Deep-sea facts.",
+        marker="m-1",
+        hashtags=("ocean",),
+        **fields,
+    )  # type: ignore[arg-type]
 
 
-def finish(server: FacebookServer, pub: Publisher, source: ClockTokens, post: PostContent,
-           checkpoint: Checkpoint | None = None) -> Outcome:  # fmt: skip
+def finish(
+    server: FacebookServer,
+    pub: Publisher,
+    source: ClockTokens,
+    post: PostContent,
+    checkpoint: Checkpoint | None = None,
+) -> Outcome:
     store = {"checkpoint": (checkpoint or Checkpoint.start()).to_json()}
-    return drive(lambda: pub, source, post, store=store, clock=server.clock,
-                 rng=random.Random(0))  # fmt: skip
+    return drive(lambda: pub, source, post, store=store, clock=server.clock, rng=random.Random(0))
 
 
 def step_until(pub: Publisher, source: ClockTokens, post: PostContent, stage: str) -> Checkpoint:
@@ -121,10 +139,16 @@ def test_a_reel_goes_through_start_upload_finish_and_is_published(
     assert bytes(facebook.uploads[str(outcome.remote_id)].data) == post.video.read_bytes()
 
 
-def test_a_scheduled_reel_is_finished_as_scheduled(facebook: FacebookServer, tmp_path: Path) -> None:
+def test_a_scheduled_reel_is_finished_as_scheduled(
+    facebook: FacebookServer, tmp_path: Path
+) -> None:
     when = at(facebook.clock) + timedelta(days=1)
-    outcome = finish(facebook, publisher(facebook), tokens(facebook),
-                     content(tmp_path / "a.mp4", 8 * KIB, publish_at=when))  # fmt: skip
+    outcome = finish(
+        facebook,
+        publisher(facebook),
+        tokens(facebook),
+        content(tmp_path / "a.mp4", 8 * KIB, publish_at=when),
+    )
     assert outcome.state == "published" and str(int(when.timestamp())) in (outcome.message or "")
     video = facebook.videos[str(outcome.remote_id)]
     assert (video.state, video.publish_time) == ("SCHEDULED", when.timestamp())
@@ -147,7 +171,9 @@ def test_a_page_token_expiring_mid_upload_is_refreshed_and_the_upload_resumes(
     assert bytes(facebook.uploads[name].data) == post.video.read_bytes()
 
 
-def test_a_cut_upload_resumes_from_bytes_transferred(facebook: FacebookServer, tmp_path: Path) -> None:
+def test_a_cut_upload_resumes_from_bytes_transferred(
+    facebook: FacebookServer, tmp_path: Path
+) -> None:
     pub, source = publisher(facebook, piece=40 * KIB), tokens(facebook)
     post = content(tmp_path / "a.mp4", 100 * KIB)
     checkpoint = step_until(pub, source, post, "upload")
@@ -197,8 +223,9 @@ def test_the_pages_daily_limit_needs_attention_in_metas_words(
     facebook: FacebookServer, tmp_path: Path
 ) -> None:
     facebook.daily_reels = 0
-    outcome = finish(facebook, publisher(facebook), tokens(facebook),
-                     content(tmp_path / "a.mp4", 8 * KIB))  # fmt: skip
+    outcome = finish(
+        facebook, publisher(facebook), tokens(facebook), content(tmp_path / "a.mp4", 8 * KIB)
+    )
     assert outcome.state == "needs_attention"
     assert "limit of 0 Reels" in (outcome.message or "") and "code 9" in (outcome.message or "")
     assert facebook.reels() == []
@@ -207,8 +234,12 @@ def test_the_pages_daily_limit_needs_attention_in_metas_words(
 def test_a_file_facebook_cannot_process_fails_in_its_words(
     facebook: FacebookServer, tmp_path: Path
 ) -> None:
-    outcome = finish(facebook, publisher(facebook), tokens(facebook),
-                     content(tmp_path / "a.mp4", 8 * KIB, mp4=False))  # fmt: skip
+    outcome = finish(
+        facebook,
+        publisher(facebook),
+        tokens(facebook),
+        content(tmp_path / "a.mp4", 8 * KIB, mp4=False),
+    )
     assert outcome.state == "failed"
     assert "not in a supported format" in (outcome.message or "")
 

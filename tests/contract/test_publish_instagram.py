@@ -45,16 +45,25 @@ def instagram() -> Iterator[InstagramServer]:
 
 
 def connector(server: InstagramServer) -> InstagramConnector:
-    return InstagramConnector(app_id=APP_ID, app_secret=APP_SECRET, graph_url=server.base_url,
-                              dialog_url=server.base_url, now=lambda: at(server.clock),
-                              client=httpx.Client(timeout=5.0, verify=False))  # fmt: skip
+    return InstagramConnector(
+        app_id=APP_ID,
+        app_secret=APP_SECRET,
+        graph_url=server.base_url,
+        dialog_url=server.base_url,
+        now=lambda: at(server.clock),
+        client=httpx.Client(timeout=5.0, verify=False),
+    )
 
 
 def publisher(server: InstagramServer, piece: int = 16 * KIB) -> InstagramPublisher:
-    return InstagramPublisher(graph_url=server.base_url, upload_url=server.base_url,
-                              piece_bytes=piece, poll_seconds=5.0,
-                              client=httpx.Client(timeout=5.0, verify=False),
-                              sleep=server.clock.advance)  # fmt: skip
+    return InstagramPublisher(
+        graph_url=server.base_url,
+        upload_url=server.base_url,
+        piece_bytes=piece,
+        poll_seconds=5.0,
+        client=httpx.Client(timeout=5.0, verify=False),
+        sleep=server.clock.advance,
+    )
 
 
 def tokens(server: InstagramServer, life: float = 60 * 86400) -> ClockTokens:
@@ -65,16 +74,26 @@ def tokens(server: InstagramServer, life: float = 60 * 86400) -> ClockTokens:
 
 def content(path: Path, size: int, *, mp4: bool = True, **options: str | int | bool) -> PostContent:
     video = video_file(path, size, mp4=mp4)
-    return PostContent(video=video, size=size, title="Octopuses have three hearts",
-                       description="Deep-sea facts.", marker="m-1", hashtags=("ocean", "facts"),
-                       options=options)  # fmt: skip
+    return PostContent(
+        video=video,
+        size=size,
+        title="Octopuses have three hearts",
+        description="Deep-sea facts.",
+        marker="m-1",
+        hashtags=("ocean", "facts"),
+        options=options,
+    )
 
 
-def finish(server: InstagramServer, pub: Publisher, source: ClockTokens, post: PostContent,
-           checkpoint: Checkpoint | None = None) -> Outcome:  # fmt: skip
+def finish(
+    server: InstagramServer,
+    pub: Publisher,
+    source: ClockTokens,
+    post: PostContent,
+    checkpoint: Checkpoint | None = None,
+) -> Outcome:
     store = {"checkpoint": (checkpoint or Checkpoint.start()).to_json()}
-    return drive(lambda: pub, source, post, store=store, clock=server.clock,
-                 rng=random.Random(0))  # fmt: skip
+    return drive(lambda: pub, source, post, store=store, clock=server.clock, rng=random.Random(0))
 
 
 def step_until(pub: Publisher, source: ClockTokens, post: PostContent, stage: str) -> Checkpoint:
@@ -92,8 +111,9 @@ def test_facebook_login_with_pkce_gives_a_long_lived_token_and_the_account(
     verifier = "w" * 60
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     text = challenge.rstrip(b"=").decode()
-    url = conn.authorization_url(state="s", code_challenge=text,
-                                 redirect_uri="http://127.0.0.1:20202/cb")  # fmt: skip
+    url = conn.authorization_url(
+        state="s", code_challenge=text, redirect_uri="http://127.0.0.1:20202/cb"
+    )
     query = parse_qs(urlsplit(url).query)
     assert urlsplit(url).path == "/v21.0/dialog/oauth"
     assert "instagram_content_publish" in query["scope"][0].split(",")
@@ -127,8 +147,9 @@ def test_health_reads_the_publishing_limit_at_run_time(instagram: InstagramServe
 def test_a_reel_is_created_uploaded_in_pieces_and_published(
     instagram: InstagramServer, tmp_path: Path
 ) -> None:
-    post = content(tmp_path / "a.mp4", 50 * KIB, cover_url="https://example.org/c.jpg",
-                   thumb_offset=1200)  # fmt: skip
+    post = content(
+        tmp_path / "a.mp4", 50 * KIB, cover_url="https://example.org/c.jpg", thumb_offset=1200
+    )
     outcome = finish(instagram, publisher(instagram), tokens(instagram), post)
     assert outcome.state == "published"
     assert outcome.url and outcome.url.startswith("https://www.instagram.com/reel/")
@@ -144,15 +165,17 @@ def test_the_daily_cap_needs_attention_before_and_at_the_publish(
     instagram: InstagramServer, tmp_path: Path
 ) -> None:
     instagram.quota_total = 0
-    result = publisher(instagram).step(tokens(instagram), content(tmp_path / "a.mp4", 8 * KIB),
-                                       Checkpoint.start())  # fmt: skip
+    result = publisher(instagram).step(
+        tokens(instagram), content(tmp_path / "a.mp4", 8 * KIB), Checkpoint.start()
+    )
     assert result.state == "needs_attention" and "0 of the 0 posts" in (result.message or "")
     instagram.quota_total = 1
     pub, source = publisher(instagram), tokens(instagram)
     post = content(tmp_path / "b.mp4", 8 * KIB)
     checkpoint = step_until(pub, source, post, "status")
-    instagram.media.append({"id": "1", "caption": "other", "at": instagram.clock(),
-                            "permalink": "p", "timestamp": "t"})  # the cap fills meanwhile  # fmt: skip
+    instagram.media.append(
+        {"id": "1", "caption": "other", "at": instagram.clock(), "permalink": "p", "timestamp": "t"}
+    )  # the cap fills meanwhile
     outcome = finish(instagram, pub, source, post, checkpoint)
     assert outcome.state == "needs_attention" and "2207042" in (outcome.message or "")
     assert CAPTION not in instagram.captions()

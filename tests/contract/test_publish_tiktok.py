@@ -48,15 +48,23 @@ def tiktok() -> Iterator[TikTokServer]:
 
 
 def connector(server: TikTokServer) -> TikTokConnector:
-    return TikTokConnector(client_key=CLIENT_KEY, client_secret=CLIENT_SECRET,
-                           api_url=server.base_url, now=lambda: at(server.clock),
-                           client=httpx.Client(timeout=5.0, verify=False))  # fmt: skip
+    return TikTokConnector(
+        client_key=CLIENT_KEY,
+        client_secret=CLIENT_SECRET,
+        api_url=server.base_url,
+        now=lambda: at(server.clock),
+        client=httpx.Client(timeout=5.0, verify=False),
+    )
 
 
 def publisher(server: TikTokServer, *, timeout: float = 5.0, **figures: int) -> TikTokPublisher:
-    return TikTokPublisher(api_url=server.base_url, poll_seconds=5.0,
-                           client=httpx.Client(timeout=timeout, verify=False),
-                           sleep=server.clock.advance, **figures)  # type: ignore[arg-type]  # fmt: skip
+    return TikTokPublisher(
+        api_url=server.base_url,
+        poll_seconds=5.0,
+        client=httpx.Client(timeout=timeout, verify=False),
+        sleep=server.clock.advance,
+        **figures,
+    )  # type: ignore[arg-type]
 
 
 def tokens(server: TikTokServer) -> ClockTokens:
@@ -65,21 +73,50 @@ def tokens(server: TikTokServer) -> ClockTokens:
     return ClockTokens(connector(server), TokenSet(access, refresh, expires), server.clock)
 
 
-def content(path: Path, size: int, *, title: str = "Octopuses have three hearts",
-            mp4: bool = True, **options: str | int | bool) -> PostContent:  # fmt: skip
+def content(
+    path: Path,
+    size: int,
+    *,
+    title: str = "Octopuses have three hearts",
+    mp4: bool = True,
+    **options: str | int | bool,
+) -> PostContent:
     video = video_file(path, size, mp4=mp4)
-    return PostContent(video=video, size=size, title=title, description="Deep-sea facts.",
-                       marker="m-1", hashtags=("ocean", "#facts"), options=options)  # fmt: skip
+    return PostContent(
+        video=video,
+        size=size,
+        title=title,
+        description="Deep-sea facts.",
+        marker="m-1",
+        hashtags=("ocean", "#facts"),
+        options=options,
+    )
 
 
-def finish(server: TikTokServer, pub: Publisher, source: ClockTokens, post: PostContent,
-           store: dict[str, object] | None = None) -> Outcome:  # fmt: skip
-    return drive(lambda: pub, source, post, store=store if store is not None else {},
-                 clock=server.clock, rng=random.Random(0))  # fmt: skip
+def finish(
+    server: TikTokServer,
+    pub: Publisher,
+    source: ClockTokens,
+    post: PostContent,
+    store: dict[str, object] | None = None,
+) -> Outcome:
+    return drive(
+        lambda: pub,
+        source,
+        post,
+        store=store if store is not None else {},
+        clock=server.clock,
+        rng=random.Random(0),
+    )
 
 
-def step_until(pub: Publisher, source: ClockTokens, post: PostContent, stage: str,
-               at_: Checkpoint | None = None) -> Checkpoint:  # fmt: skip
+def step_until(
+    pub: Publisher,
+    source: ClockTokens,
+    post: PostContent,
+    stage: str,
+    at_: Checkpoint | None = None,
+) -> Checkpoint:
     checkpoint = at_ or Checkpoint.start()
     while checkpoint.stage != stage:
         checkpoint = pub.step(source, post, checkpoint).checkpoint
@@ -90,8 +127,13 @@ def step_until(pub: Publisher, source: ClockTokens, post: PostContent, stage: st
 
 
 def test_the_chunk_plan_follows_the_media_transfer_guide() -> None:
-    rule = {"preferred": 10 * MIB, "minimum": 5 * MIB, "maximum": 64 * MIB,
-            "final_maximum": 128 * MIB, "most": 1000}  # fmt: skip
+    rule = {
+        "preferred": 10 * MIB,
+        "minimum": 5 * MIB,
+        "maximum": 64 * MIB,
+        "final_maximum": 128 * MIB,
+        "most": 1000,
+    }
     assert chunk_plan(4 * MIB, **rule) == (4 * MIB, 1)  # under 5 MB: whole
     assert chunk_plan(9 * MIB, **rule) == (9 * MIB, 1)
     assert chunk_plan(25 * MIB, **rule) == (10 * MIB, 2)  # floor: the last carries 15 MB
@@ -119,15 +161,17 @@ def test_connecting_with_pkce_gives_rotating_tokens_and_the_nickname(
     verifier = "v" * 50
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     challenge_text = challenge.rstrip(b"=").decode()
-    url = conn.authorization_url(state="s-1", code_challenge=challenge_text,
-                                 redirect_uri="http://127.0.0.1:20201/cb")  # fmt: skip
+    url = conn.authorization_url(
+        state="s-1", code_challenge=challenge_text, redirect_uri="http://127.0.0.1:20201/cb"
+    )
     query = parse_qs(urlsplit(url).query)
     assert url.startswith("https://www.tiktok.com/v2/auth/authorize/?")
     assert query["client_key"] == [CLIENT_KEY] and query["code_challenge_method"] == ["S256"]
     assert query["scope"] == ["user.info.basic,video.publish,video.upload"]
     code = tiktok.authorize(challenge_text, "http://127.0.0.1:20201/cb")
-    tokens_ = conn.exchange(code=code, code_verifier=verifier,
-                            redirect_uri="http://127.0.0.1:20201/cb")  # fmt: skip
+    tokens_ = conn.exchange(
+        code=code, code_verifier=verifier, redirect_uri="http://127.0.0.1:20201/cb"
+    )
     assert tokens_.refresh_token and tokens_.expires_at == at(tiktok.clock) + timedelta(hours=2)
     assert "video.publish" in tokens_.scopes
     source = ClockTokens(conn, tokens_, tiktok.clock)
@@ -145,16 +189,18 @@ def test_connecting_with_pkce_gives_rotating_tokens_and_the_nickname(
 def test_a_wrong_pkce_verifier_is_refused_in_tiktoks_words(tiktok: TikTokServer) -> None:
     code = tiktok.authorize("challenge-that-does-not-match", "http://127.0.0.1:20201/cb")
     with pytest.raises(ProviderAuthError, match="Code verifier does not match"):
-        connector(tiktok).exchange(code=code, code_verifier="x" * 50,
-                                   redirect_uri="http://127.0.0.1:20201/cb")  # fmt: skip
+        connector(tiktok).exchange(
+            code=code, code_verifier="x" * 50, redirect_uri="http://127.0.0.1:20201/cb"
+        )
 
 
 def test_the_registered_adapter_is_both_connector_and_publisher() -> None:
     adapter = TikTok.from_settings(TikTokSettings())
     assert isinstance(adapter, Connector) and isinstance(adapter, Publisher)
     assert adapter.platform == "tiktok" and not adapter.configured
-    configured = TikTok.from_settings(TikTokSettings(tiktok_client_key="k",
-                                                     tiktok_client_secret="s"))  # fmt: skip
+    configured = TikTok.from_settings(
+        TikTokSettings(tiktok_client_key="k", tiktok_client_secret="s")
+    )
     assert configured.configured
 
 
@@ -179,9 +225,7 @@ def test_a_25_mb_video_is_posted_in_two_chunks_by_the_documented_rule(
     (publish,) = tiktok.publishes.values()
     assert (publish.chunk, publish.count) == (10 * MIB, 2)
     assert bytes(publish.data) == post.video.read_bytes()
-    assert tiktok.titles() == [
-        "Octopuses have three hearts\n\nDeep-sea facts.\n\n#ocean #facts"
-    ]
+    assert tiktok.titles() == ["Octopuses have three hearts\n\nDeep-sea facts.\n\n#ocean #facts"]
     routes = [route for route, _, _ in tiktok.log]
     assert routes[:4] == ["creator_info", "init", "upload", "upload"]
 
@@ -197,18 +241,33 @@ def test_post_info_keeps_interactions_off_and_discloses_ai(
         return original(who, body)  # type: ignore[arg-type]
 
     tiktok._init = spy  # type: ignore[method-assign,assignment]
-    post = content(tmp_path / "a.mp4", 64 * KIB, disable_duet=False, brand_organic_toggle=True,
-                   video_cover_timestamp_ms=1500, **PUBLIC)  # fmt: skip
+    post = content(
+        tmp_path / "a.mp4",
+        64 * KIB,
+        disable_duet=False,
+        brand_organic_toggle=True,
+        video_cover_timestamp_ms=1500,
+        **PUBLIC,
+    )
     assert finish(tiktok, publisher(tiktok), tokens(tiktok), post).state == "published"
     info = sent[0]["post_info"]
     assert info == {
         "title": "Octopuses have three hearts\n\nDeep-sea facts.\n\n#ocean #facts",
-        "privacy_level": "PUBLIC_TO_EVERYONE", "disable_comment": True,
-        "disable_duet": False, "disable_stitch": True, "brand_content_toggle": False,
-        "brand_organic_toggle": True, "is_aigc": True, "video_cover_timestamp_ms": 1500,
-    }  # fmt: skip
-    assert sent[0]["source_info"] == {"source": "FILE_UPLOAD", "video_size": 64 * KIB,
-                                      "chunk_size": 64 * KIB, "total_chunk_count": 1}  # fmt: skip
+        "privacy_level": "PUBLIC_TO_EVERYONE",
+        "disable_comment": True,
+        "disable_duet": False,
+        "disable_stitch": True,
+        "brand_content_toggle": False,
+        "brand_organic_toggle": True,
+        "is_aigc": True,
+        "video_cover_timestamp_ms": 1500,
+    }
+    assert sent[0]["source_info"] == {
+        "source": "FILE_UPLOAD",
+        "video_size": 64 * KIB,
+        "chunk_size": 64 * KIB,
+        "total_chunk_count": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -251,8 +310,9 @@ def test_a_too_long_video_fails_before_anything_is_sent(
     tiktok: TikTokServer, tmp_path: Path
 ) -> None:
     post = content(tmp_path / "a.mp4", 10 * KIB, **PUBLIC)
-    long = PostContent(**{**{f: getattr(post, f) for f in post.__slots__},
-                          "duration_seconds": 601.0})  # type: ignore[arg-type]  # fmt: skip
+    long = PostContent(
+        **{**{f: getattr(post, f) for f in post.__slots__}, "duration_seconds": 601.0}
+    )  # type: ignore[arg-type]
     outcome = finish(tiktok, publisher(tiktok), tokens(tiktok), long)
     assert outcome.state == "failed" and "max_video_post_duration_sec" in (outcome.message or "")
     assert not tiktok.publishes

@@ -52,9 +52,12 @@ def test_no_reel_is_published_twice_and_none_is_lost(
 ) -> None:
     clock = facebook.clock
     connector = FacebookConnector(
-        app_id=APP_ID, app_secret=APP_SECRET, graph_url=facebook.base_url,
-        now=lambda: at(clock), client=httpx.Client(timeout=5.0, verify=False),
-    )  # fmt: skip
+        app_id=APP_ID,
+        app_secret=APP_SECRET,
+        graph_url=facebook.base_url,
+        now=lambda: at(clock),
+        client=httpx.Client(timeout=5.0, verify=False),
+    )
     ends: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     for seed in range(SCENARIOS):
@@ -63,26 +66,49 @@ def test_no_reel_is_published_twice_and_none_is_lost(
         facebook.daily_reels = len(facebook.reels()) if kind == "cap" else 10_000
         life = rng.choice([150.0, 1800.0])
         user = facebook.user_token(life)
-        tokens = ClockTokens(connector, connector.page_tokens(
-            TokenSet(user, user, at(clock) + timedelta(seconds=life))), clock)  # fmt: skip
+        tokens = ClockTokens(
+            connector,
+            connector.page_tokens(TokenSet(user, user, at(clock) + timedelta(seconds=life))),
+            clock,
+        )
         facebook.chaos = Chaos(
             random.Random(seed), rng.choice([0.0, 0.1, 0.25]), dict.fromkeys(ROUTES, FAULTS)
         )
         title = f"Octopuses have three hearts {seed}"
-        video = video_file(tmp_path / f"{seed}.mp4", rng.randint(2 * KIB, 120 * KIB),
-                           seed=seed, mp4=kind != "not_mp4")  # fmt: skip
+        video = video_file(
+            tmp_path / f"{seed}.mp4",
+            rng.randint(2 * KIB, 120 * KIB),
+            seed=seed,
+            mp4=kind != "not_mp4",
+        )
         publish_at = at(clock) + timedelta(days=1) if kind == "scheduled" else None
-        content = PostContent(video=video, size=video.stat().st_size, title=title,
-                              description="Deep-sea facts.", marker=f"m-{seed}",
-                              hashtags=("ocean",), publish_at=publish_at)  # fmt: skip
+        content = PostContent(
+            video=video,
+            size=video.stat().st_size,
+            title=title,
+            description="Deep-sea facts.",
+            marker=f"m-{seed}",
+            hashtags=("ocean",),
+            publish_at=publish_at,
+        )
         store = SqliteStore(tmp_path / f"{seed}.db")
-        outcome = drive(lambda: publisher(facebook), tokens, content, store=store, clock=clock,
-                        rng=rng, kill_rate=rng.choice([0.0, 0.1, 0.2]),
-                        reopen=lambda s: s.reopen())  # type: ignore[attr-defined]  # fmt: skip
+        outcome = drive(
+            lambda: publisher(facebook),
+            tokens,
+            content,
+            store=store,
+            clock=clock,
+            rng=rng,
+            kill_rate=rng.choice([0.0, 0.1, 0.2]),
+        )
         facebook.chaos = None
         posted = facebook.reels().count(caption(title, "Deep-sea facts.", ("ocean",)))
-        expected = {"ok": "published", "scheduled": "published", "not_mp4": "failed",
-                    "cap": "needs_attention"}[kind]  # fmt: skip
+        expected = {
+            "ok": "published",
+            "scheduled": "published",
+            "not_mp4": "failed",
+            "cap": "needs_attention",
+        }[kind]
         assert outcome.state == expected, (seed, kind, outcome)
         assert posted == (1 if expected == "published" else 0), (seed, kind, outcome)
         if kind == "not_mp4":
@@ -94,8 +120,12 @@ def test_no_reel_is_published_twice_and_none_is_lost(
         if expected == "published":
             assert outcome.url == f"https://www.facebook.com/reel/{outcome.remote_id}"
         ends[outcome.state] += 1
-        totals.update(kills=outcome.kills, reconciles=outcome.reconciles,
-                      unknown=outcome.unknown, refreshes=tokens.refreshes)  # fmt: skip
+        totals.update(
+            kills=outcome.kills,
+            reconciles=outcome.reconciles,
+            unknown=outcome.unknown,
+            refreshes=tokens.refreshes,
+        )
     met = facebook.faults_met()
     assert set(met) == set(FAULTS), met
     assert totals["kills"] > 50 and totals["reconciles"] > 50 and totals["refreshes"] > 5, totals

@@ -55,9 +55,12 @@ def test_no_reel_is_published_twice_and_none_is_lost(
 ) -> None:
     clock = instagram.clock
     connector = InstagramConnector(
-        app_id=APP_ID, app_secret=APP_SECRET, graph_url=instagram.base_url,
-        now=lambda: at(clock), client=httpx.Client(timeout=5.0, verify=False),
-    )  # fmt: skip
+        app_id=APP_ID,
+        app_secret=APP_SECRET,
+        graph_url=instagram.base_url,
+        now=lambda: at(clock),
+        client=httpx.Client(timeout=5.0, verify=False),
+    )
     ends: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     for seed in range(SCENARIOS):
@@ -75,20 +78,39 @@ def test_no_reel_is_published_twice_and_none_is_lost(
             connector, TokenSet(token, token, at(clock) + timedelta(seconds=life)), clock
         )
         title = f"Octopuses have three hearts {seed}"
-        video = video_file(tmp_path / f"{seed}.mp4", rng.randint(2 * KIB, 120 * KIB),
-                           seed=seed, mp4=kind != "not_mp4")  # fmt: skip
-        content = PostContent(video=video, size=video.stat().st_size, title=title,
-                              description="Deep-sea facts.", marker=f"m-{seed}",
-                              hashtags=("ocean", "facts"))  # fmt: skip
+        video = video_file(
+            tmp_path / f"{seed}.mp4",
+            rng.randint(2 * KIB, 120 * KIB),
+            seed=seed,
+            mp4=kind != "not_mp4",
+        )
+        content = PostContent(
+            video=video,
+            size=video.stat().st_size,
+            title=title,
+            description="Deep-sea facts.",
+            marker=f"m-{seed}",
+            hashtags=("ocean", "facts"),
+        )
         store = SqliteStore(tmp_path / f"{seed}.db")
-        outcome = drive(lambda: publisher(instagram), tokens, content, store=store, clock=clock,
-                        rng=rng, kill_rate=rng.choice([0.0, 0.1, 0.2]),
-                        reopen=lambda s: s.reopen())  # type: ignore[attr-defined]  # fmt: skip
+        outcome = drive(
+            lambda: publisher(instagram),
+            tokens,
+            content,
+            store=store,
+            clock=clock,
+            rng=rng,
+            kill_rate=rng.choice([0.0, 0.1, 0.2]),
+        )
         instagram.chaos = None
         instagram.planned.clear()
         posted = instagram.captions().count(caption(title, "Deep-sea facts.", ("ocean", "facts")))
-        expected = {"ok": "published", "not_mp4": "failed", "cap": "needs_attention",
-                    "token_dead": "needs_attention"}[kind]  # fmt: skip
+        expected = {
+            "ok": "published",
+            "not_mp4": "failed",
+            "cap": "needs_attention",
+            "token_dead": "needs_attention",
+        }[kind]
         if kind == "token_dead" and outcome.state == "published":
             expected = "published"  # the planted expiry struck after the publish: fine
         assert outcome.state == expected, (seed, kind, outcome)
@@ -105,8 +127,12 @@ def test_no_reel_is_published_twice_and_none_is_lost(
             assert outcome.url is None or outcome.url.startswith("https://www.instagram.com/")
             totals.update(links=outcome.url is not None)
         ends[outcome.state] += 1
-        totals.update(kills=outcome.kills, reconciles=outcome.reconciles,
-                      unknown=outcome.unknown, refreshes=tokens.refreshes)  # fmt: skip
+        totals.update(
+            kills=outcome.kills,
+            reconciles=outcome.reconciles,
+            unknown=outcome.unknown,
+            refreshes=tokens.refreshes,
+        )
     met = instagram.faults_met()
     assert set(met) == set(FAULTS), met
     assert totals["kills"] > 50 and totals["reconciles"] > 50 and totals["refreshes"] > 5, totals

@@ -103,8 +103,7 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
             clock=clock,
             rng=rng,
             kill_rate=rng.choice([0.0, 0.1, 0.2]),
-            reopen=lambda s: s.reopen(),
-        )  # type: ignore[attr-defined]
+        )
         tiktok.chaos = None
         posts = tiktok.titles().count(title[:2200])
         expected = {

@@ -127,7 +127,7 @@ def drive(
     clock: FakeClock,
     rng: random.Random,
     kill_rate: float = 0.0,
-    reopen: Callable[[MutableMapping[str, Any]], MutableMapping[str, Any]] = lambda s: s,
+    reopen: Callable[[MutableMapping[str, Any]], MutableMapping[str, Any]] | None = None,
     max_steps: int = 500,
 ) -> Outcome:
     """Publish ``content`` to the end (published, failed or needs_attention)."""
@@ -139,7 +139,10 @@ def drive(
     def kill() -> None:
         nonlocal publisher, store
         outcome.kills += 1
-        store = reopen(store)
+        if reopen is not None:
+            store = reopen(store)
+        elif isinstance(store, SqliteStore):
+            store = store.reopen()
         publisher = make_publisher()
 
     for _ in range(max_steps):

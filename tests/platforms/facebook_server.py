@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.platforms.base import Answer, FakeClock, Request
-from tests.platforms.graph import PAGE_ID, PAGE_NAME, USER_ID, VERSION, GraphServer, Upload, graph_error
+from tests.platforms.graph import (
+    PAGE_ID,
+    PAGE_NAME,
+    USER_ID,
+    VERSION,
+    GraphServer,
+    Upload,
+    graph_error,
+)
 
 
 @dataclass
@@ -85,8 +93,19 @@ class FacebookServer(GraphServer):
                 return graph_error("(#100) Tried accessing nonexisting field (accounts)", 100)
             expires = self.tokens.access[self.token_of(request)][1]
             page_token, _ = self.tokens.issue(f"page:{PAGE_ID}", expires - self.clock())
-            return Answer(200, {"data": [{"id": PAGE_ID, "name": PAGE_NAME, "access_token": page_token,
-                                          "category": "Education"}]})  # fmt: skip
+            return Answer(
+                200,
+                {
+                    "data": [
+                        {
+                            "id": PAGE_ID,
+                            "name": PAGE_NAME,
+                            "access_token": page_token,
+                            "category": "Education",
+                        }
+                    ]
+                },
+            )
         if route == "me":
             if who.startswith("page:"):
                 return Answer(200, {"id": PAGE_ID, "name": PAGE_NAME})
@@ -94,7 +113,9 @@ class FacebookServer(GraphServer):
         if route == "reels":
             page = request.path.strip("/").split("/")[1]
             if who != f"page:{page}":
-                return graph_error("(#200) The user must be an admin of the Page; use a Page access token.", 200)
+                return graph_error(
+                    "(#200) The user must be an admin of the Page; use a Page access token.", 200
+                )
             form = request.form()
             if form.get("upload_phase") == "start":
                 return self._start(page)
@@ -109,7 +130,10 @@ class FacebookServer(GraphServer):
         video_id = str(1_200_000_000_000_000 + len(self.videos) + 1)
         self.videos[video_id] = Video(page=page, created=self.clock())
         self.uploads[video_id] = Upload()
-        return Answer(200, {"video_id": video_id, "upload_url": f"{self.base_url}{self.upload_prefix}{video_id}"})
+        return Answer(
+            200,
+            {"video_id": video_id, "upload_url": f"{self.base_url}{self.upload_prefix}{video_id}"},
+        )
 
     def _finish(self, page: str, form: dict[str, str]) -> Answer:
         video = self.videos.get(form.get("video_id", ""))
@@ -120,7 +144,10 @@ class FacebookServer(GraphServer):
         if self._expired(video):
             return graph_error("(#6000) The upload session has expired.", 6000)
         if not self.uploads[form["video_id"]].complete:
-            return graph_error("(#6000) There was a problem uploading your video file: the upload is incomplete.", 6000)
+            return graph_error(
+                "(#6000) There was a problem uploading your video file: the upload is incomplete.",
+                6000,
+            )
         state = form.get("video_state", "")
         if state not in ("PUBLISHED", "DRAFT", "SCHEDULED"):
             return graph_error("(#100) video_state must be PUBLISHED, DRAFT or SCHEDULED", 100)
@@ -128,12 +155,22 @@ class FacebookServer(GraphServer):
         if state == "SCHEDULED":
             when = form.get("scheduled_publish_time", "")
             if not when.isdigit() or int(when) < self.clock() + 600:
-                return graph_error("(#100) scheduled_publish_time must be at least 10 minutes ahead", 100)
+                return graph_error(
+                    "(#100) scheduled_publish_time must be at least 10 minutes ahead", 100
+                )
             publish_time = float(when)
         since = self.clock() - 86400
-        made = sum(1 for v in self.videos.values() if v.page == page and v.finished_at and v.finished_at > since and v.state != "DRAFT")
+        made = sum(
+            1
+            for v in self.videos.values()
+            if v.page == page and v.finished_at and v.finished_at > since and v.state != "DRAFT"
+        )
         if state != "DRAFT" and made >= self.daily_reels:
-            return graph_error(f"(#9) This Page reached its limit of {self.daily_reels} Reels published through the API in 24 hours.", 9)
+            return graph_error(
+                f"(#9) This Page reached its limit of {self.daily_reels} Reels published "
+                "through the API in 24 hours.",
+                9,
+            )
         video.finished_at, video.state = self.clock(), state
         video.description, video.publish_time = form.get("description", ""), publish_time
         return Answer(200, {"success": True})
@@ -143,23 +180,35 @@ class FacebookServer(GraphServer):
 
     def advance(self) -> None:
         for name, video in self.videos.items():
-            if (video.finished_at is not None and video.processed == "not_started"
-                    and self.clock() >= video.finished_at + self.processing_seconds):  # fmt: skip
+            if (
+                video.finished_at is not None
+                and video.processed == "not_started"
+                and self.clock() >= video.finished_at + self.processing_seconds
+            ):
                 video.processed = "complete" if self.uploads[name].data[4:8] == b"ftyp" else "error"
 
     def _status(self, name: str) -> Answer:
         video = self.videos.get(name)
         if video is None:
-            return graph_error(f"Unsupported get request. Object with ID '{name}' does not exist.", 100, subcode=33)
+            return graph_error(
+                f"Unsupported get request. Object with ID '{name}' does not exist.", 100, subcode=33
+            )
         upload = self.uploads[name]
         status: dict[str, Any] = {
-            "uploading_phase": {"status": "complete" if upload.complete else "in_progress",
-                                "bytes_transferred": upload.received},
+            "uploading_phase": {
+                "status": "complete" if upload.complete else "in_progress",
+                "bytes_transferred": upload.received,
+            },
             "processing_phase": {"status": video.processed},
             "publishing_phase": {"status": "not_started", "publish_status": "not_published"},
-        }  # fmt: skip
+        }
         if video.processed == "error":
-            status["processing_phase"]["errors"] = [{"code": 1363008, "message": "The video file you uploaded is not in a supported format."}]
+            status["processing_phase"]["errors"] = [
+                {
+                    "code": 1363008,
+                    "message": "The video file you uploaded is not in a supported format.",
+                }
+            ]
             status["video_status"] = "error"
         elif self._expired(video):
             status["video_status"] = "expired"
@@ -167,7 +216,10 @@ class FacebookServer(GraphServer):
             status["video_status"] = "upload_complete" if upload.complete else "uploading"
         elif video.processed == "not_started":
             status["video_status"] = "processing"
-            status["publishing_phase"] = {"status": "in_progress", "publish_status": "not_published"}
+            status["publishing_phase"] = {
+                "status": "in_progress",
+                "publish_status": "not_published",
+            }
         else:
             status["video_status"] = "ready"
             published = video.publish_time is not None and video.publish_time <= self.clock()

@@ -168,7 +168,11 @@ class GraphServer(PlatformServer):
             access, _ = self.tokens.issue(who, self.long_lived)
             return Answer(
                 200,
-                {"access_token": access, "token_type": "bearer", "expires_in": int(self.long_lived)},
+                {
+                    "access_token": access,
+                    "token_type": "bearer",
+                    "expires_in": int(self.long_lived),
+                },
             )
         found = self.codes.pop(form.get("code", ""), None)
         if found is None:
@@ -202,16 +206,26 @@ class GraphServer(PlatformServer):
         if problem:
             return Answer(
                 400,
-                {"debug_info": {"retriable": False, "type": "ProcessingFailedError",
-                                "message": problem}},
-            )  # fmt: skip
+                {
+                    "debug_info": {
+                        "retriable": False,
+                        "type": "ProcessingFailedError",
+                        "message": problem,
+                    }
+                },
+            )
         upload.size = int(request.headers["file_size"])
         if upload.received + len(request.body) > upload.size:
             return Answer(
                 400,
-                {"debug_info": {"retriable": False, "type": "ProcessingFailedError",
-                                "message": "more bytes than file_size"}},
-            )  # fmt: skip
+                {
+                    "debug_info": {
+                        "retriable": False,
+                        "type": "ProcessingFailedError",
+                        "message": "more bytes than file_size",
+                    }
+                },
+            )
         upload.data.extend(request.body)
         self.uploaded(name, upload)
         return Answer(200, {"success": True, "message": "Upload successful."})

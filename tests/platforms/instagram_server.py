@@ -94,16 +94,32 @@ class InstagramServer(GraphServer):
         if route == "accounts":
             return Answer(
                 200,
-                {"data": [{"id": PAGE_ID, "name": PAGE_NAME, "instagram_business_account": {
-                    "id": IG_ID, "username": IG_USERNAME,
-                    "profile_picture_url": "https://scontent.example/ig.jpg"}}]},
-            )  # fmt: skip
+                {
+                    "data": [
+                        {
+                            "id": PAGE_ID,
+                            "name": PAGE_NAME,
+                            "instagram_business_account": {
+                                "id": IG_ID,
+                                "username": IG_USERNAME,
+                                "profile_picture_url": "https://scontent.example/ig.jpg",
+                            },
+                        }
+                    ]
+                },
+            )
         if route == "limit":
             return Answer(
                 200,
-                {"data": [{"quota_usage": self.used(), "config": {
-                    "quota_total": self.quota_total, "quota_duration": 86400}}]},
-            )  # fmt: skip
+                {
+                    "data": [
+                        {
+                            "quota_usage": self.used(),
+                            "config": {"quota_total": self.quota_total, "quota_duration": 86400},
+                        }
+                    ]
+                },
+            )
         if route == "create":
             return self._create(request.form())
         if route == "publish":
@@ -130,7 +146,9 @@ class InstagramServer(GraphServer):
         container = str(18_000_000_000_000_000 + len(self.containers) + 1)
         self.containers[container] = Container(caption=caption, created=self.clock())
         self.uploads[container] = Upload()
-        return Answer(200, {"id": container, "uri": f"{self.base_url}{self.upload_prefix}{container}"})
+        return Answer(
+            200, {"id": container, "uri": f"{self.base_url}{self.upload_prefix}{container}"}
+        )
 
     def uploaded(self, name: str, upload: Upload) -> None:
         container = self.containers[name]
@@ -141,7 +159,10 @@ class InstagramServer(GraphServer):
         now = self.clock()
         for name, container in self.containers.items():
             upload = self.uploads[name]
-            if container.status_code in ("IN_PROGRESS", "FINISHED") and now > container.created + 86400:
+            if (
+                container.status_code in ("IN_PROGRESS", "FINISHED")
+                and now > container.created + 86400
+            ):
                 container.status_code, container.status = "EXPIRED", "Expired"
             elif (
                 container.status_code == "IN_PROGRESS"
@@ -155,18 +176,29 @@ class InstagramServer(GraphServer):
                         "format is not supported."
                     )
                 else:
-                    container.status_code, container.status = "FINISHED", "Finished: Media has been uploaded and it is ready to be published."
+                    container.status_code, container.status = (
+                        "FINISHED",
+                        "Finished: Media has been uploaded and it is ready to be published.",
+                    )
 
     def _object(self, name: str) -> Answer:
         container = self.containers.get(name)
         if container is not None:
             upload = self.uploads[name]
-            return Answer(200, {
-                "status_code": container.status_code, "status": container.status, "id": name,
-                "video_status": {"uploading_phase": {
-                    "status": "complete" if upload.complete else "in_progress",
-                    "bytes_transferred": upload.received}},
-            })  # fmt: skip
+            return Answer(
+                200,
+                {
+                    "status_code": container.status_code,
+                    "status": container.status,
+                    "id": name,
+                    "video_status": {
+                        "uploading_phase": {
+                            "status": "complete" if upload.complete else "in_progress",
+                            "bytes_transferred": upload.received,
+                        }
+                    },
+                },
+            )
         for media in self.media:
             if media["id"] == name:
                 return Answer(200, {"id": name, "permalink": media["permalink"]})
@@ -183,15 +215,22 @@ class InstagramServer(GraphServer):
         if container.status_code == "EXPIRED":
             return graph_error("The media has expired.", 9007, subcode=2207020)
         if container.status_code != "FINISHED":
-            return graph_error("Media is not ready for publishing, wait a moment.", 9007, subcode=2207027)
+            return graph_error(
+                "Media is not ready for publishing, wait a moment.", 9007, subcode=2207027
+            )
         if self.used() >= self.quota_total:
             return graph_error("Application request limit reached", 9, subcode=2207042)
         media_id = str(17_900_000_000_000_000 + len(self.media) + 1)
         container.status_code, container.status = "PUBLISHED", "Published"
         shortcode = secrets.token_urlsafe(8)
-        self.media.insert(0, {
-            "id": media_id, "caption": container.caption, "at": self.clock(),
-            "permalink": f"https://www.instagram.com/reel/{shortcode}/",
-            "timestamp": "2026-01-01T00:00:00+0000",
-        })  # fmt: skip
+        self.media.insert(
+            0,
+            {
+                "id": media_id,
+                "caption": container.caption,
+                "at": self.clock(),
+                "permalink": f"https://www.instagram.com/reel/{shortcode}/",
+                "timestamp": "2026-01-01T00:00:00+0000",
+            },
+        )
         return Answer(200, {"id": media_id})

@@ -259,7 +259,9 @@ class FacebookPublisher(Provider[MetaSettings]):
             return StepResult(
                 at.moved("done"),
                 "failed",
-                message=(f"Facebook could not process the Reel: {(said or video_status).rstrip('.')}."),
+                message=(
+                    f"Facebook could not process the Reel: {(said or video_status).rstrip('.')}."
+                ),
             )
         if video_status == "expired":
             return StepResult(

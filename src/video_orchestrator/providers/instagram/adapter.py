@@ -3,8 +3,8 @@ the publisher of this package behind one object, built from the Meta settings se
 
 from __future__ import annotations
 
-from video_orchestrator.ports.publishing import PlatformName
 from video_orchestrator.ports.provider import Provider
+from video_orchestrator.ports.publishing import PlatformName
 from video_orchestrator.providers._meta import MetaSettings
 from video_orchestrator.providers._publishing import Delegating
 from video_orchestrator.providers.instagram.connector import SCOPES, InstagramConnector

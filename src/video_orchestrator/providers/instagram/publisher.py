@@ -254,12 +254,11 @@ class InstagramPublisher(Provider[MetaSettings]):
         if code == "PUBLISHED":
             return self._found(tokens, content, at)
         if code == "ERROR":
+            said = str(body.get("status") or "ERROR").rstrip(".")
             return StepResult(
                 at.moved("done"),
                 "failed",
-                message=(
-                    f"Instagram could not process the video: {str(body.get('status') or 'ERROR').rstrip('.')}."
-                ),
+                message=(f"Instagram could not process the video: {said}."),
             )
         if code == "EXPIRED":
             return StepResult(

@@ -3,8 +3,8 @@ publisher of this package behind one object, built from one settings section."""
 
 from __future__ import annotations
 
-from video_orchestrator.ports.publishing import PlatformName
 from video_orchestrator.ports.provider import Provider
+from video_orchestrator.ports.publishing import PlatformName
 from video_orchestrator.providers._publishing import Delegating
 from video_orchestrator.providers.tiktok.api import TikTokSettings
 from video_orchestrator.providers.tiktok.connector import SCOPES, TikTokConnector
