@@ -253,3 +253,18 @@ def test_a_user_token_instead_of_the_pages_is_refused_as_an_access_problem(
     checkpoint = Checkpoint.start().moved("init", account_id=PAGE_ID)
     with pytest.raises(ProviderAuthError, match=r"use a Page access token. \(code 200"):
         publisher(facebook).step(source, post, checkpoint)
+
+
+def test_a_finish_repeated_without_reconcile_follows_the_reel_instead(
+    facebook: FacebookServer, tmp_path: Path
+) -> None:
+    pub, source = publisher(facebook), tokens(facebook)
+    post = content(tmp_path / "a.mp4", 8 * KIB)
+    checkpoint = step_until(pub, source, post, "finish")
+    facebook.plan("reels", "lose_answer")
+    with pytest.raises(OutcomeUnknown):
+        pub.step(source, post, checkpoint)
+    again = pub.step(source, post, checkpoint)  # a careless caller: "already published"
+    assert again.checkpoint.stage == "status"
+    assert finish(facebook, pub, source, post, again.checkpoint).state == "published"
+    assert facebook.reels() == [DESCRIPTION]

@@ -21,7 +21,12 @@ from tests.platforms.driver import ClockTokens, Outcome, at, drive
 from tests.platforms.graph import APP_ID, APP_SECRET, IG_ID
 from tests.platforms.instagram_server import InstagramServer
 from tests.platforms.media import video_file
-from video_orchestrator.errors import OutcomeUnknown, ProviderAuthError, ProviderRateLimited
+from video_orchestrator.errors import (
+    NotFoundError,
+    OutcomeUnknown,
+    ProviderAuthError,
+    ProviderRateLimited,
+)
 from video_orchestrator.ports.publishing import (
     Checkpoint,
     Connector,
@@ -288,3 +293,29 @@ def test_an_expired_container_is_made_again(instagram: InstagramServer, tmp_path
     instagram.clock.advance(86401)
     result = pub.step(source, post, checkpoint)
     assert result.checkpoint.stage == "create" and "expired" in (result.message or "")
+
+
+def test_a_publish_repeated_without_reconcile_finds_the_post_instead(
+    instagram: InstagramServer, tmp_path: Path
+) -> None:
+    pub, source = publisher(instagram), tokens(instagram)
+    post = content(tmp_path / "a.mp4", 8 * KIB)
+    checkpoint = step_until(pub, source, post, "status")
+    while checkpoint.stage != "publish":
+        instagram.clock.advance(10)
+        checkpoint = pub.step(source, post, checkpoint).checkpoint
+    instagram.plan("publish", "lose_answer")
+    with pytest.raises(OutcomeUnknown):
+        pub.step(source, post, checkpoint)
+    again = pub.step(source, post, checkpoint)  # a careless caller: Instagram says "already"
+    assert again.state == "published" and again.remote_id == instagram.media[0]["id"]
+    assert instagram.captions() == [CAPTION]
+
+
+def test_a_missing_video_is_a_clear_error_not_a_traceback(
+    instagram: InstagramServer, tmp_path: Path
+) -> None:
+    post = content(tmp_path / "a.mp4", 8 * KIB)
+    post.video.unlink()
+    with pytest.raises(NotFoundError, match=r"the video a\.mp4 of this post is no longer"):
+        publisher(instagram).step(tokens(instagram), post, Checkpoint.start())

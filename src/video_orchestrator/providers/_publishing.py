@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 
 from video_orchestrator.errors import (
+    NotFoundError,
     OutcomeUnknown,
     ProviderAuthError,
     ProviderError,
@@ -183,6 +184,15 @@ def read_range(path: Path, start: int, length: int) -> bytes:
     with path.open("rb") as handle:
         handle.seek(start)
         return handle.read(length)
+
+
+def need_file(content: PostContent) -> None:
+    """The post's video must still be there (it is read a piece per step)."""
+    if not content.video.is_file():
+        raise NotFoundError(
+            f"the video {content.video.name} of this post is no longer in the storage; "
+            "render it again, then retry the post."
+        )
 
 
 def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:

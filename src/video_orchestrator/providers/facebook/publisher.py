@@ -53,7 +53,7 @@ from video_orchestrator.providers._meta import (
     refusal,
     upload_piece,
 )
-from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of
+from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of, need_file
 
 
 def _cap(error: dict[str, Any]) -> str | None:
@@ -139,6 +139,7 @@ class FacebookPublisher(Provider[MetaSettings]):
         )
 
     def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        need_file(content)
         if at.stage == "start":
             page = at.remote.get("account_id") or str(
                 self._reader.get(tokens, "me", fields="id").get("id") or ""
@@ -221,6 +222,11 @@ class FacebookPublisher(Provider[MetaSettings]):
             tokens, "POST", f"{self._graph}/{at.remote['account_id']}/video_reels", data=form
         )
         failed = refusal(self._http, response, at, write=True, cap=_cap)
+        if failed is not None and failed.state == "failed":
+            # finished already by an attempt whose answer was lost? the video's status says
+            told = self._status(tokens, content, at, reconciling=True)
+            if told.checkpoint.stage != "finish":
+                return told
         if failed is not None:
             return failed
         if json_of(response).get("success") is not True:

@@ -55,7 +55,7 @@ from video_orchestrator.providers._meta import (
     refusal,
     upload_piece,
 )
-from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of
+from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of, need_file
 from video_orchestrator.providers.instagram.connector import instagram_account
 
 CAPTION_LIMIT = 2200
@@ -147,6 +147,7 @@ class InstagramPublisher(Provider[MetaSettings]):
         )
 
     def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        need_file(content)
         if at.stage == "start":
             return self._start(tokens, at)
         if at.stage == "create":
@@ -156,7 +157,7 @@ class InstagramPublisher(Provider[MetaSettings]):
         if at.stage == "status":
             return self._status(tokens, content, at)
         if at.stage == "publish":
-            return self._publish(tokens, at)
+            return self._publish(tokens, content, at)
         raise ProviderError(f"Instagram publishing has no step {at.stage!r}")
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
@@ -278,7 +279,7 @@ class InstagramPublisher(Provider[MetaSettings]):
             at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
         )
 
-    def _publish(self, tokens: TokenSource, at: Checkpoint) -> StepResult:
+    def _publish(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         account, container = at.remote["account_id"], at.remote["container_id"]
         response = self._http.write(
             tokens,
@@ -287,6 +288,12 @@ class InstagramPublisher(Provider[MetaSettings]):
             data={"creation_id": container},
         )
         failed = refusal(self._http, response, at, write=True, cap=_cap)
+        if failed is not None and failed.state == "failed":
+            # not ready yet, or already published by an earlier attempt whose answer was
+            # lost: the container's status says which (never a second publish)
+            told = self._status(tokens, content, at, reconciling=True)
+            if told.state == "published" or told.checkpoint.stage != "publish":
+                return told
         if failed is not None:
             return failed
         media = str(json_of(response).get("id") or "")

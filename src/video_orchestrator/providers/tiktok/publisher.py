@@ -48,7 +48,12 @@ from video_orchestrator.ports.publishing import (
     TokenSource,
 )
 from video_orchestrator.providers import transport
-from video_orchestrator.providers._publishing import PlatformHTTP, caption, read_range
+from video_orchestrator.providers._publishing import (
+    PlatformHTTP,
+    caption,
+    need_file,
+    read_range,
+)
 from video_orchestrator.providers.tiktok.api import (
     DEFAULT_API_URL,
     MIB,
@@ -154,6 +159,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
         return AccountHealth(token_valid=True, facts=facts)
 
     def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        need_file(content)
         if at.stage == "start":
             return self._start(tokens, content, at)
         if at.stage == "init":
@@ -225,7 +231,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
         return StepResult(Checkpoint("init", remote={**at.remote, **creator}), "uploading")
 
     def _init(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        size = content.video.stat().st_size if content.video.exists() else content.size
+        size = content.video.stat().st_size
         try:
             chunk, count = chunk_plan(size, **self._plan)
         except ValueError as exc:
