@@ -443,3 +443,16 @@ def test_an_expired_upload_address_starts_a_new_session(
     assert result.checkpoint.stage == "init" and "expired" in (result.message or "")
     outcome = finish(tiktok, pub, source, post, {"checkpoint": result.checkpoint.to_json()})
     assert outcome.state == "published" and len(tiktok.posts) == 1
+
+
+def test_the_settings_reach_the_adapter() -> None:
+    from video_orchestrator.config import Settings
+
+    settings = Settings(
+        tiktok_client_key="k",
+        tiktok_client_secret="s",
+        provider_settings={"tiktok": {"tiktok_chunk_bytes": 6 * MIB}},
+    )
+    adapter = TikTok.from_settings(settings.section(TikTokSettings, "tiktok"))
+    assert adapter.configured
+    assert adapter.publisher._plan["preferred"] == 6 * MIB  # type: ignore[attr-defined]

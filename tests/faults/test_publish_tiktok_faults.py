@@ -133,6 +133,9 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
             refreshes=tokens.refreshes,
         )
     met = tiktok.faults_met()
+    print(f"\ntiktok: endings {dict(ends)}, faults {met}, recovery {dict(totals)}")
+    # no post anywhere on the fake was made twice
+    assert max(Counter(tiktok.titles()).values()) == 1
     # the faults really struck, and the recovery paths really ran
     assert set(met) == set(FAULTS), met
     assert totals["kills"] > 50 and totals["reconciles"] > 50 and totals["refreshes"] > 5, totals

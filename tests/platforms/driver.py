@@ -41,18 +41,23 @@ TERMINAL = ("published", "failed", "needs_attention")
 
 
 class ClockTokens:
-    """A ``TokenSource`` on the fake clock: refreshed through the connector a minute before
-    expiry, and on demand after a 401 (what the accounts service does for real)."""
+    """A ``TokenSource`` on the fake clock: refreshed through the connector ``margin``
+    seconds before expiry, and on demand after a 401 (what the accounts service does for
+    real). Meta's tokens cannot be renewed once expired, so their tests give a margin that
+    outlasts a few failed renewals."""
 
-    def __init__(self, connector: Connector, tokens: TokenSet, clock: FakeClock) -> None:
+    def __init__(
+        self, connector: Connector, tokens: TokenSet, clock: FakeClock, margin: float = 60.0
+    ) -> None:
         self.connector = connector
         self.tokens = tokens
         self.clock = clock
+        self.margin = timedelta(seconds=margin)
         self.refreshes = 0
 
     def current(self) -> str:
         expires = self.tokens.expires_at
-        if expires is not None and expires - timedelta(minutes=1) <= at(self.clock):
+        if expires is not None and expires - self.margin <= at(self.clock):
             return self.refresh()
         return self.tokens.access_token
 
