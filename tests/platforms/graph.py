@@ -22,6 +22,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.platforms.base import Answer, FakeClock, PlatformServer, Request, Tokens
 
@@ -102,6 +103,8 @@ class GraphServer(PlatformServer):
         rest = parts[1:]
         if rest == ["oauth", "access_token"]:
             return "token"
+        if rest == ["dialog", "oauth"] and request.method == "GET":
+            return "consent"
         if rest == ["me", "permissions"] and request.method == "DELETE":
             return "revoke"
         return self.graph_route(request.method, rest)
@@ -126,6 +129,8 @@ class GraphServer(PlatformServer):
 
     def handle(self, route: str, request: Request) -> Answer:
         self.advance()
+        if route == "consent":
+            return self._consent(request.query)
         if route == "token":
             return self._token(request.form())
         if route == "unknown":
@@ -155,6 +160,22 @@ class GraphServer(PlatformServer):
         """Objects move on with the clock (processing, expiry)."""
 
     # -- Facebook Login ---------------------------------------------------------------------------
+
+    def settings(self, adapter: str) -> dict[str, object]:
+        """The settings that point the ``adapter`` (instagram, facebook) here."""
+        return {"provider_settings": {adapter: {
+            "meta_app_id": APP_ID, "meta_app_secret": APP_SECRET,
+            "meta_graph_url": self.base_url, "meta_upload_url": self.base_url,
+            "meta_dialog_url": self.base_url,
+        }}}  # fmt: skip
+
+    def _consent(self, query: dict[str, str]) -> Answer:
+        """The Facebook Login dialog, agreeing at once: back to ``redirect_uri``."""
+        if query.get("client_id") != APP_ID or query.get("response_type") != "code":
+            return Answer(400, "client_id or response_type is wrong")
+        code = self.authorize(query.get("code_challenge", ""), query.get("redirect_uri", ""))
+        back = urlencode({"code": code, "state": query.get("state", "")})
+        return Answer(302, "", headers={"Location": f"{query.get('redirect_uri')}?{back}"})
 
     def _token(self, form: dict[str, str]) -> Answer:
         if form.get("client_id") != APP_ID or form.get("client_secret") != APP_SECRET:

@@ -30,6 +30,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.platforms.base import Answer, FakeClock, PlatformServer, RateLimits, Request, Tokens
 
@@ -112,6 +113,14 @@ class TikTokServer(PlatformServer):
         with self.lock:
             return self.tokens.issue(open_id, self.token_ttl, 180 * 86400)
 
+    def settings(self) -> dict[str, object]:
+        """The settings that point the TikTok adapter here (a sandbox, or a test)."""
+        return {"provider_settings": {"tiktok": {
+            "tiktok_client_key": CLIENT_KEY, "tiktok_client_secret": CLIENT_SECRET,
+            "tiktok_api_url": self.base_url,
+            "tiktok_authorize_url": f"{self.base_url}/v2/auth/authorize/",
+        }}}  # fmt: skip
+
     def titles(self) -> list[str]:
         return list(self.posts.values())
 
@@ -122,6 +131,7 @@ class TikTokServer(PlatformServer):
         if path.startswith("/upload/") and method == "PUT":
             return "upload"
         return {
+            ("GET", "/v2/auth/authorize/"): "consent",
             ("POST", "/v2/oauth/token/"): "token",
             ("POST", "/v2/oauth/revoke/"): "revoke",
             ("GET", "/v2/user/info/"): "user_info",
@@ -139,6 +149,8 @@ class TikTokServer(PlatformServer):
 
     def handle(self, route: str, request: Request) -> Answer:
         self._advance()
+        if route == "consent":
+            return self._consent(request.query)
         if route == "token":
             return self._token(request)
         if route == "revoke":
@@ -176,6 +188,17 @@ class TikTokServer(PlatformServer):
         return self._status(who, request.json())
 
     # -- OAuth --------------------------------------------------------------------------------
+
+    def _consent(self, query: dict[str, str]) -> Answer:
+        """The consent page, agreeing at once: back to ``redirect_uri`` with a code."""
+        if query.get("client_key") != CLIENT_KEY or query.get("response_type") != "code":
+            return Answer(400, "client_key or response_type is wrong")
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return Answer(400, "code_challenge with S256 is required")
+        code = self.authorize(query["code_challenge"], query.get("redirect_uri", ""))
+        back = urlencode({"code": code, "scopes": query.get("scope", ""),
+                          "state": query.get("state", "")})  # fmt: skip
+        return Answer(302, "", headers={"Location": f"{query.get('redirect_uri')}?{back}"})
 
     def _token(self, request: Request) -> Answer:
         form = request.form()
