@@ -456,3 +456,25 @@ def test_the_settings_reach_the_adapter() -> None:
     adapter = TikTok.from_settings(settings.section(TikTokSettings, "tiktok"))
     assert adapter.configured
     assert adapter.publisher._plan["preferred"] == 6 * MIB  # type: ignore[attr-defined]
+
+
+def test_a_token_echoed_by_the_platform_never_reaches_a_message(
+    tiktok: TikTokServer, tmp_path: Path
+) -> None:
+    from tests.platforms.base import Answer
+
+    source = tokens(tiktok)
+    token = source.tokens.access_token
+    original = tiktok.handle
+
+    def echo(route: str, request: object) -> Answer:
+        if route == "init":
+            said = {"code": "invalid_params", "message": f"bad request for token {token}"}
+            return Answer(400, {"error": said})
+        return original(route, request)  # type: ignore[arg-type]
+
+    tiktok.handle = echo  # type: ignore[method-assign]
+    post = content(tmp_path / "a.mp4", 10 * KIB, **PUBLIC)
+    outcome = finish(tiktok, publisher(tiktok), source, post)
+    assert outcome.state == "failed" and "bad request for token ***" in (outcome.message or "")
+    assert token not in (outcome.message or "")

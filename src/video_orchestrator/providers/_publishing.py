@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,8 @@ class PlatformHTTP:
         self.timeout = timeout
         self.max_retries = max_retries
         self.sleep = sleep
+        #: the account tokens this instance sent lately, kept out of every message
+        self.sent: deque[str] = deque(maxlen=4)
 
     def read(self, tokens: TokenSource, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """A request that changes nothing (retried on 5xx)."""
@@ -99,6 +102,7 @@ class PlatformHTTP:
     ) -> httpx.Response:
         extra = dict(kwargs.pop("headers", None) or {})
         token = tokens.current()
+        self.sent.append(token)
         response = self._send(
             method,
             url,
@@ -110,6 +114,7 @@ class PlatformHTTP:
         if not self.platform.auth_failed(response):
             return response
         fresh = tokens.refresh()
+        self.sent.append(fresh)
         response = self._send(
             method,
             url,
@@ -167,7 +172,8 @@ class PlatformHTTP:
         return response
 
     def redacted(self, response: httpx.Response, secrets: tuple[str, ...] = ()) -> str:
-        return transport.redact(self.platform.words(response), secrets, limit=300)
+        """The platform's words for an answer, one line, without any token sent."""
+        return transport.redact(self.platform.words(response), (*secrets, *self.sent), limit=300)
 
 
 def json_of(response: httpx.Response) -> dict[str, Any]:
