@@ -30,6 +30,8 @@ SECRET_NAMES = (
     "openai_images_api_key",
     "stability_api_key",
     "fal_api_key",
+    "tiktok_client_secret",
+    "meta_app_secret",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
 
