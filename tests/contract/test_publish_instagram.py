@@ -25,6 +25,7 @@ from video_orchestrator.errors import (
     NotFoundError,
     OutcomeUnknown,
     ProviderAuthError,
+    ProviderError,
     ProviderRateLimited,
 )
 from video_orchestrator.ports.publishing import (
@@ -319,3 +320,15 @@ def test_a_missing_video_is_a_clear_error_not_a_traceback(
     post.video.unlink()
     with pytest.raises(NotFoundError, match=r"the video a\.mp4 of this post is no longer"):
         publisher(instagram).step(tokens(instagram), post, Checkpoint.start())
+
+
+def test_a_login_without_an_instagram_account_says_what_to_link(
+    instagram: InstagramServer, tmp_path: Path
+) -> None:
+    instagram.linked = False
+    result = publisher(instagram).step(
+        tokens(instagram), content(tmp_path / "a.mp4", 8 * KIB), Checkpoint.start()
+    )
+    assert result.state == "needs_attention" and "link one to a Page" in (result.message or "")
+    with pytest.raises(ProviderError, match="no Instagram professional account"):
+        connector(instagram).identity(tokens(instagram))

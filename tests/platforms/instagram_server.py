@@ -66,6 +66,7 @@ class InstagramServer(GraphServer):
         self.processing_seconds = processing_seconds
         self.containers: dict[str, Container] = {}
         self.media: list[dict[str, Any]] = []  # newest first
+        self.linked = True  # the Page has an Instagram professional account
 
     def captions(self) -> list[str]:
         return [str(m["caption"]) for m in self.media]
@@ -92,22 +93,14 @@ class InstagramServer(GraphServer):
 
     def graph(self, route: str, request: Request, who: str) -> Answer:
         if route == "accounts":
-            return Answer(
-                200,
-                {
-                    "data": [
-                        {
-                            "id": PAGE_ID,
-                            "name": PAGE_NAME,
-                            "instagram_business_account": {
-                                "id": IG_ID,
-                                "username": IG_USERNAME,
-                                "profile_picture_url": "https://scontent.example/ig.jpg",
-                            },
-                        }
-                    ]
-                },
-            )
+            page: dict[str, Any] = {"id": PAGE_ID, "name": PAGE_NAME}
+            if self.linked:
+                page["instagram_business_account"] = {
+                    "id": IG_ID,
+                    "username": IG_USERNAME,
+                    "profile_picture_url": "https://scontent.example/ig.jpg",
+                }
+            return Answer(200, {"data": [page]})
         if route == "limit":
             return Answer(
                 200,

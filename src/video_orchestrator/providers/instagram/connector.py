@@ -37,11 +37,27 @@ class InstagramConnector(MetaConnector):
         )
 
 
+NO_ACCOUNT = (
+    "no Instagram professional account is linked to the Facebook Pages this login manages; "
+    "link one to a Page (Instagram → Settings → Account type), then connect again."
+)
+
+
 def instagram_account(
     connector: MetaConnector, tokens: TokenSource, wanted: str | None
 ) -> dict[str, str]:
     """The Instagram account (``id``, ``username``) reachable with the token: ``wanted`` when
-    given, else the first Page's linked account."""
+    given, else the first Page's linked account (a ProviderError when there is none)."""
+    found = find_instagram_account(connector, tokens, wanted)
+    if found is None:
+        raise ProviderError(NO_ACCOUNT)
+    return found
+
+
+def find_instagram_account(
+    connector: MetaConnector, tokens: TokenSource, wanted: str | None
+) -> dict[str, str] | None:
+    """:func:`instagram_account`, or None when the login reaches none."""
     body = connector.get(
         tokens,
         "me/accounts",
@@ -56,7 +72,4 @@ def instagram_account(
             and (wanted is None or str(account["id"]) == wanted)
         ):
             return {str(k): str(v) for k, v in account.items()}
-    raise ProviderError(
-        "no Instagram professional account is linked to the Facebook Pages this login "
-        "manages; link one to a Page (Instagram → Settings → Account type), then connect again."
-    )
+    return None

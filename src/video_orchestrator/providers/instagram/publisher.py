@@ -56,7 +56,11 @@ from video_orchestrator.providers._meta import (
     upload_piece,
 )
 from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of, need_file
-from video_orchestrator.providers.instagram.connector import instagram_account
+from video_orchestrator.providers.instagram.connector import (
+    NO_ACCOUNT,
+    find_instagram_account,
+    instagram_account,
+)
 
 CAPTION_LIMIT = 2200
 CAP_SUBCODE = 2207042
@@ -173,7 +177,12 @@ class InstagramPublisher(Provider[MetaSettings]):
     # -- steps ------------------------------------------------------------------------------
 
     def _start(self, tokens: TokenSource, at: Checkpoint) -> StepResult:
-        account = at.remote.get("account_id") or instagram_account(self._reader, tokens, None)["id"]
+        account = at.remote.get("account_id")
+        if not account:
+            found = find_instagram_account(self._reader, tokens, None)
+            if found is None:
+                return StepResult(at, "needs_attention", message=NO_ACCOUNT)
+            account = found["id"]
         used, total, hours = self._limit(tokens, account)
         if used >= total:
             return StepResult(
