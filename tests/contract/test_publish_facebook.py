@@ -73,6 +73,7 @@ def tokens(server: FacebookServer) -> ClockTokens:
 
 def content(path: Path, size: int, *, mp4: bool = True, **fields: object) -> PostContent:
     video = video_file(path, size, mp4=mp4)
+    fields.setdefault("privacy", "public")
     return PostContent(
         video=video,
         size=size,
@@ -80,8 +81,8 @@ def content(path: Path, size: int, *, mp4: bool = True, **fields: object) -> Pos
         description="Deep-sea facts.",
         marker="m-1",
         hashtags=("ocean",),
-        **fields,
-    )  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def finish(
@@ -268,3 +269,12 @@ def test_a_finish_repeated_without_reconcile_follows_the_reel_instead(
     assert again.checkpoint.stage == "status"
     assert finish(facebook, pub, source, post, again.checkpoint).state == "published"
     assert facebook.reels() == [DESCRIPTION]
+
+
+def test_a_private_post_is_never_published_publicly(
+    facebook: FacebookServer, tmp_path: Path
+) -> None:
+    post = content(tmp_path / "a.mp4", 8 * KIB, privacy="unlisted")
+    result = publisher(facebook).step(tokens(facebook), post, Checkpoint.start())
+    assert result.state == "needs_attention" and "marked unlisted" in (result.message or "")
+    assert facebook.videos == {}

@@ -85,6 +85,7 @@ def content(path: Path, size: int, *, mp4: bool = True, **options: str | int | b
         size=size,
         title="Octopuses have three hearts",
         description="Deep-sea facts.",
+        privacy="public",
         marker="m-1",
         hashtags=("ocean", "facts"),
         options=options,
@@ -332,3 +333,13 @@ def test_a_login_without_an_instagram_account_says_what_to_link(
     assert result.state == "needs_attention" and "link one to a Page" in (result.message or "")
     with pytest.raises(ProviderError, match="no Instagram professional account"):
         connector(instagram).identity(tokens(instagram))
+
+
+def test_a_private_post_is_never_published_publicly(
+    instagram: InstagramServer, tmp_path: Path
+) -> None:
+    post = content(tmp_path / "a.mp4", 8 * KIB)
+    private = PostContent(**{**{f: getattr(post, f) for f in post.__slots__}, "privacy": "private"})  # type: ignore[arg-type]
+    result = publisher(instagram).step(tokens(instagram), private, Checkpoint.start())
+    assert result.state == "needs_attention" and "choose public" in (result.message or "")
+    assert instagram.log == []  # nothing was asked, nothing created

@@ -94,6 +94,7 @@ def test_no_reel_is_published_twice_and_none_is_lost(
             size=video.stat().st_size,
             title=title,
             description="Deep-sea facts.",
+            privacy="public",
             marker=f"m-{seed}",
             hashtags=("ocean", "facts"),
         )

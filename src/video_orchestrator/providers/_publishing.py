@@ -201,6 +201,22 @@ def need_file(content: PostContent) -> None:
         )
 
 
+def public_only(content: PostContent, at: Checkpoint, where: str) -> StepResult | None:
+    """``needs_attention`` unless the post is public: ``where`` (Reels of an Instagram
+    professional account, of a Facebook Page) has no other audience, and a video the user
+    meant to keep private is never published publicly."""
+    if content.privacy == "public":
+        return None
+    return StepResult(
+        at,
+        "needs_attention",
+        message=(
+            f"{where} are seen by everyone; this post is marked {content.privacy}: choose "
+            "public to publish it here."
+        ),
+    )
+
+
 def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:
     """One caption: the title, the description, then the hashtags (each once, with ``#``)."""
     tags: list[str] = []

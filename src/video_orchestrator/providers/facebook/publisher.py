@@ -53,7 +53,13 @@ from video_orchestrator.providers._meta import (
     refusal,
     upload_piece,
 )
-from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of, need_file
+from video_orchestrator.providers._publishing import (
+    PlatformHTTP,
+    caption,
+    json_of,
+    need_file,
+    public_only,
+)
 
 
 def _cap(error: dict[str, Any]) -> str | None:
@@ -141,6 +147,9 @@ class FacebookPublisher(Provider[MetaSettings]):
     def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         need_file(content)
         if at.stage == "start":
+            private = public_only(content, at, "Reels of a Facebook Page")
+            if private is not None:
+                return private
             page = at.remote.get("account_id") or str(
                 self._reader.get(tokens, "me", fields="id").get("id") or ""
             )

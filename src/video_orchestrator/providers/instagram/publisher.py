@@ -55,7 +55,13 @@ from video_orchestrator.providers._meta import (
     refusal,
     upload_piece,
 )
-from video_orchestrator.providers._publishing import PlatformHTTP, caption, json_of, need_file
+from video_orchestrator.providers._publishing import (
+    PlatformHTTP,
+    caption,
+    json_of,
+    need_file,
+    public_only,
+)
 from video_orchestrator.providers.instagram.connector import (
     NO_ACCOUNT,
     find_instagram_account,
@@ -153,7 +159,7 @@ class InstagramPublisher(Provider[MetaSettings]):
     def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         need_file(content)
         if at.stage == "start":
-            return self._start(tokens, at)
+            return self._start(tokens, content, at)
         if at.stage == "create":
             return self._create(tokens, content, at)
         if at.stage == "upload":
@@ -176,7 +182,10 @@ class InstagramPublisher(Provider[MetaSettings]):
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _start(self, tokens: TokenSource, at: Checkpoint) -> StepResult:
+    def _start(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        private = public_only(content, at, "Reels of an Instagram professional account")
+        if private is not None:
+            return private
         account = at.remote.get("account_id")
         if not account:
             found = find_instagram_account(self._reader, tokens, None)
