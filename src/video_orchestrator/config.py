@@ -306,6 +306,46 @@ class Settings(BaseSettings):
         description="Publish to in-process sandbox platforms (local fakes that speak each "
         "protocol) instead of the real ones: try connecting and posting without accounts.",
     )
+    # --- TikTok, Instagram and Facebook publishers (ADR 0027); the chunk sizes and poll
+    # intervals are in each adapter's section (VO_PROVIDER_SETTINGS) ---
+    tiktok_client_key: str | None = Field(
+        default=None,
+        description="Client key of your TikTok app (Login Kit + Content Posting API): "
+        "enables posting to TikTok.",
+    )
+    tiktok_client_secret: str | None = Field(
+        default=None, repr=False, description="That TikTok app's client secret."
+    )
+    tiktok_api_url: str = Field(
+        default="https://open.tiktokapis.com", description="TikTok's Open API host."
+    )
+    tiktok_authorize_url: str = Field(
+        default="https://www.tiktok.com/v2/auth/authorize/",
+        description="TikTok's consent page.",
+    )
+    meta_app_id: str | None = Field(
+        default=None,
+        description="App id of your Meta app (Facebook Login): enables posting Reels to "
+        "Instagram professional accounts and Facebook Pages.",
+    )
+    meta_app_secret: str | None = Field(
+        default=None, repr=False, description="That Meta app's secret."
+    )
+    meta_graph_url: str = Field(
+        default="https://graph.facebook.com", description="Meta's Graph API host."
+    )
+    meta_upload_url: str = Field(
+        default="https://rupload.facebook.com", description="Meta's resumable upload host."
+    )
+    meta_dialog_url: str = Field(
+        default="https://www.facebook.com", description="Facebook Login's consent page host."
+    )
+    meta_api_version: str = Field(default="v21.0", description="The Graph API version.")
+    facebook_page_id: str | None = Field(
+        default=None,
+        description="The Facebook Page to post to when the login manages several "
+        "(default: the first).",
+    )
 
     @field_validator(
         "stock_providers", "image_providers", "pexels_api_keys", "pixabay_api_keys", mode="before"

@@ -33,6 +33,8 @@ SECRET_NAMES = (
     "trends_youtube_api_key",
     "smtp_password",
     "youtube_client_secret",
+    "tiktok_client_secret",
+    "meta_app_secret",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
 
