@@ -33,6 +33,8 @@ from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.scene_matches import SceneMatch as SceneMatch
+from video_orchestrator.services.scene_matches import scene_matches as scene_matches
 from video_orchestrator.services.templates import ProjectTemplate as ProjectTemplate
 from video_orchestrator.services.templates import project_template as project_template
 from video_orchestrator.services.templates import project_templates as project_templates

@@ -49,7 +49,7 @@ async def show(env: UiEnv, project_id: str) -> None:
         name = (
             ui.input("Project name", value=project.name)
             .props("dense borderless")
-            .classes("text-h5 project-name min-w-[20rem]")
+            .classes("text-h5 project-name grow min-w-0 sm:min-w-[20rem]")
             .mark("project-name")
         )
 
@@ -91,11 +91,18 @@ async def show(env: UiEnv, project_id: str) -> None:
 
     with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
         tab_elements = {key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS}
-    with (
+    panels = (
         ui.tab_panels(tabs, value=tab_elements[opened], on_change=remember)
         .classes("w-full")
         .props("keep-alive animated=false")
-    ):
+    )
+
+    def open_tab(key: str) -> None:
+        panels.value = key
+        tabs.value = key
+
+    state.open_tab = open_tab
+    with panels:
         for key, _label, _icon, build in TABS:
             with ui.tab_panel(tab_elements[key]).classes(f"tab-{key}"):
                 try:
@@ -106,3 +113,19 @@ async def show(env: UiEnv, project_id: str) -> None:
                     pass
                 except Exception as exc:  # a tab that cannot be drawn must not hide the others
                     tell(exc)
+
+    async def render_now() -> None:
+        open_tab("export")
+        if state.render is not None:
+            await state.render()
+
+    # Render is always in reach: a bar stuck to the bottom of the screen
+    with (
+        ui.row()
+        .classes("w-full render-bar items-center justify-end gap-2 p-2 rounded-borders shadow-2")
+        .props('role="region" aria-label="Render"')
+    ):
+        ui.space()
+        ui.button("Render", icon="movie_creation", on_click=render_now).props("no-caps").classes(
+            "sticky-render"
+        ).mark("sticky-render")

@@ -8,7 +8,7 @@ import circle."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import ui
@@ -35,6 +35,10 @@ class ProjectState:
         self.undo_button: ui.button | None = None
         self.conflict: ui.element | None = None
         self._saving = asyncio.Lock()  # one save at a time, each on the version the last left
+        #: set by the Export tab: check and submit a render (the sticky Render button uses it)
+        self.render: Callable[[], Awaitable[None]] | None = None
+        #: set by the editor: show one tab (by key)
+        self.open_tab: Callable[[str], None] | None = None
 
     @property
     def ws(self) -> Workspace:
