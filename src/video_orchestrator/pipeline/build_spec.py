@@ -8,6 +8,7 @@ overlap neighbouring clips, and the captions are the narration's own word timing
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,6 +16,7 @@ from typing import Literal
 from video_orchestrator.domain.script import Script
 from video_orchestrator.pipeline.media import MediaItem
 from video_orchestrator.pipeline.scene_look import palette_for
+from video_orchestrator.pipeline.script_writer import stop_words_for
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.spec import (
     AudioTracks,
@@ -47,6 +49,7 @@ from video_orchestrator.spec.options import (
 )
 from video_orchestrator.spec.timeline import Timebase, clip_starts
 from video_orchestrator.spec.vocabulary import QUALITY, SPEC_ANCHORS
+from video_orchestrator.text import uses_spaces, words_of
 
 PATTERNS: tuple[Literal["aurora", "gradient", "bokeh"], ...] = ("aurora", "gradient", "bokeh")
 PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
@@ -332,6 +335,45 @@ def build_spec(
             language=script.language,
         ),
     )
+
+
+#: A thumbnail carries a few punchy words of the hook, not the whole sentence.
+COVER_MIN_WORDS, COVER_MAX_WORDS = 3, 5
+
+
+def cover_words(hook: str, language: str = "en") -> str:
+    """3–5 words of ``hook`` for the thumbnail: the hook's first clause when it is that short,
+    else the run of at most five words carrying the most meaning (fewest stop words, the
+    earliest on a tie), without stop words at its ends. Languages written without spaces
+    keep the first clause, cut to 16 characters."""
+    clauses = [c.strip() for c in re.split(r"[,;:—–!?.()]+", hook) if c.strip()]
+    if not clauses:
+        return hook.strip()
+    if not uses_spaces(language):
+        return clauses[0][:16]
+    stops = stop_words_for(language)
+    first = words_of(clauses[0])
+    if COVER_MIN_WORDS <= len(first) <= COVER_MAX_WORDS:
+        return " ".join(first)
+    words = [w for clause in clauses for w in words_of(clause)]
+    if len(words) <= COVER_MAX_WORDS:
+        return " ".join(words)
+
+    def meaningful(word: str) -> bool:
+        return word.casefold() not in stops and len(word) > 1
+
+    best: list[str] = words[:COVER_MAX_WORDS]
+    best_score = -1
+    for start in range(len(words) - COVER_MAX_WORDS + 1):
+        window = words[start : start + COVER_MAX_WORDS]
+        while len(window) > COVER_MIN_WORDS and not meaningful(window[0]):
+            window = window[1:]
+        while len(window) > COVER_MIN_WORDS and not meaningful(window[-1]):
+            window = window[:-1]
+        score = sum(meaningful(w) for w in window)
+        if score > best_score:
+            best, best_score = window, score
+    return " ".join(best)
 
 
 def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:

@@ -26,6 +26,7 @@ from video_orchestrator.errors import (
 from video_orchestrator.pipeline.build_spec import (
     VideoFormat,
     build_spec,
+    cover_words,
     illustration_size,
     thumbnail_spec,
 )
@@ -169,9 +170,18 @@ class _Recording:
         self._reporter.notice(message)
 
 
+#: The longest file name made of a title (before ``.mp4``); it is cut between words.
+SLUG_CHARS = 60
+
+
 def _slug(text: str) -> str:
+    """``Why the deep ocean glows!`` → ``why-the-deep-ocean-glows``: lower-case words joined by
+    hyphens, at most ``SLUG_CHARS`` long and cut between words, never inside one."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].strip("-") or "video"
+    if len(slug) > SLUG_CHARS:
+        cut = slug[: SLUG_CHARS + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:SLUG_CHARS]
+    return slug.strip("-") or "video"
 
 
 def output_paths(out: Path, title: str) -> dict[str, Path]:
@@ -694,7 +704,7 @@ class MakeVideo:
         )
         reporter.step("export", "Writing thumbnail, captions and metadata")
         self.ctx.renderer.render_still(
-            thumbnail_spec(spec, script.hook),
+            thumbnail_spec(spec, cover_words(script.hook, script.language)),
             min(15, spec.clips[0].duration - 1),
             paths["thumbnail"],
         )

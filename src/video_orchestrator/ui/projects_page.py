@@ -72,7 +72,7 @@ async def show(env: UiEnv) -> None:
         with (
             ui.element("div")
             .classes("grid gap-4 w-full")
-            .style("grid-template-columns: repeat(auto-fill, minmax(240px, 1fr))")
+            .style("grid-template-columns: repeat(auto-fill, minmax(min(100%, 330px), 1fr))")
         ):
             for project in items:
                 _card(
@@ -96,18 +96,20 @@ def _card(
     changed: Callable[[], object],
 ) -> None:
     ws = env.ws
-    with ui.card().classes("project-card p-0 gap-0") as card:
+    with ui.card().classes("project-card p-0 gap-0 flex-row no-wrap overflow-hidden") as card:
         card.props["aria-label"] = f"Project {project.name}"  # quotes in a name are safe here
-        if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
-            thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("h-40 w-full")
-            thumbnail.props("fit=cover")
-            thumbnail.props["alt"] = f"Thumbnail of {project.name}"
-        else:
-            with ui.element("div").classes(
-                "h-40 w-full flex items-center justify-center bg-grey-3 text-grey-8"
-            ):
-                ui.icon("movie", size="xl").props('aria-hidden="true"')
-        with ui.column().classes("p-3 gap-1 w-full"):
+        # the whole 9:16 cover, never cropped to a landscape strip
+        with ui.element("div").classes("w-[108px] shrink-0 aspect-[9/16] bg-grey-10 self-start"):
+            if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
+                thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("w-full h-full")
+                thumbnail.props("fit=contain")
+                thumbnail.props["alt"] = f"Thumbnail of {project.name}"
+            else:
+                with ui.element("div").classes(
+                    "w-full h-full flex items-center justify-center bg-grey-3 text-grey-8"
+                ):
+                    ui.icon("movie", size="lg").props('aria-hidden="true"')
+        with ui.column().classes("p-3 gap-1 min-w-0 grow"):
             ui.link(project.name, f"/projects/{project.id}").classes(
                 "text-subtitle1 font-medium project-link text-primary"
             )

@@ -36,6 +36,12 @@ STUDIO_CSS = """
 .body--dark .bg-orange-1 .text-grey-8 { color: #333 !important; }
 .body--dark .bg-blue-1 a, .body--dark .bg-orange-1 a { color: #3A1FB0 !important; }
 .q-notifications__list--bottom { bottom: 72px; }
+@media (min-width: 600px) {
+  .q-notifications__list--bottom { align-items: flex-end !important; padding-right: 16px; }
+}
+.q-field__append .q-btn, .q-field__prepend .q-btn {
+  box-shadow: inset 0 0 0 1px rgba(127, 127, 127, 0.9);
+}
 .render-bar { position: sticky; bottom: 0; z-index: 5; background: #fff; color: #1a1a1a; }
 .body--dark .render-bar { background: #1d1d1d; color: #fff; }
 """
