@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ from video_orchestrator.render.probe import probe
 from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.render_speed import RenderSpeed
 from video_orchestrator.services.sources import load_source
 from video_orchestrator.spec import Box, RenderSpec
 from video_orchestrator.spec.captions import group_words
@@ -168,6 +170,9 @@ class _Recording:
     def notice(self, message: str) -> None:
         self.notices.append(message)
         self._reporter.notice(message)
+
+    def expect(self, key: str, seconds: float) -> None:
+        self._reporter.expect(key, seconds)
 
 
 #: The longest file name made of a title (before ``.mp4``); it is cut between words.
@@ -699,8 +704,23 @@ class MakeVideo:
             if progress.fraction is not None:
                 reporter.progress("render", progress.fraction)
 
+        speed = RenderSpeed(self.ctx.settings.cache_dir)
+        frames, width, height = spec.duration, spec.output.width, spec.output.height
+        expected = speed.expected_seconds(
+            spec.output.preset, frames=frames, width=width, height=height
+        )
+        if expected is not None:
+            reporter.expect("render", expected)
+        started = time.monotonic()
         result = self.ctx.renderer.render(
             spec, paths["video"], on_progress=on_progress, cancel=cancel
+        )
+        speed.record(
+            spec.output.preset,
+            frames=frames,
+            width=width,
+            height=height,
+            seconds=time.monotonic() - started,
         )
         reporter.step("export", "Writing thumbnail, captions and metadata")
         self.ctx.renderer.render_still(
