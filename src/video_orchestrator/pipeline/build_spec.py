@@ -376,6 +376,65 @@ def cover_words(hook: str, language: str = "en") -> str:
     return " ".join(best)
 
 
+#: The draft preview: fastest encoder settings (a preview is watched once, in a small frame).
+DRAFT_PRESET = "ultrafast"
+DRAFT_CRF = 30
+
+
+def draft_spec(spec: RenderSpec, height: int) -> RenderSpec:
+    """``spec`` at ``height`` pixels high (the width to scale, both even) with the fastest
+    encoder settings: every size in output pixels (captions, their safe zone, overlays) scaled
+    with it, every time (frames) unchanged, so the draft shows the same cut, the same
+    backgrounds and the same caption style as the final render, only smaller."""
+    factor = height / spec.output.height
+
+    def px(value: float, least: int = 0) -> int:
+        return max(round(value * factor), least)
+
+    def box(b: Box) -> Box:
+        return Box(top=px(b.top), bottom=px(b.bottom), left=px(b.left), right=px(b.right))
+
+    output = spec.output.model_copy(
+        update={
+            "width": px(spec.output.width / 2, 8) * 2,
+            "height": px(spec.output.height / 2, 8) * 2,
+            "preset": DRAFT_PRESET,
+            "crf": DRAFT_CRF,
+            "max_bitrate_kbps": None,
+        }
+    )
+    overlays: list[TextOverlay | ImageOverlay] = []
+    for overlay in spec.overlays:
+        if isinstance(overlay, TextOverlay):
+            overlays.append(
+                overlay.model_copy(
+                    update={
+                        "size": px(overlay.size, 8),
+                        "margins": box(overlay.margins),
+                        "outline": overlay.outline * factor,
+                    }
+                )
+            )
+        else:
+            overlays.append(
+                overlay.model_copy(
+                    update={"margin": px(overlay.margin), "width": px(overlay.width, 8)}
+                )
+            )
+    captions = spec.captions
+    if captions is not None:
+        style = captions.style.model_copy(
+            update={
+                "size": px(captions.style.size, 8),
+                "outline": captions.style.outline * factor,
+                "shadow": captions.style.shadow * factor,
+            }
+        )
+        position = captions.position.model_copy(update={"safe": box(captions.position.safe)})
+        captions = captions.model_copy(update={"style": style, "position": position})
+    return spec.model_copy(update={"output": output, "overlays": overlays, "captions": captions})
+
+
 def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
     """The first scene with the hook in big letters: the cover frame of the video."""
     first = spec.clips[0]

@@ -379,23 +379,7 @@ class JobRunner:
         }
 
     def _scene_backgrounds(self, assets: list[str | None], folder: Path) -> tuple[Path | None, ...]:
-        """Each scene's chosen background as a file under ``folder`` named after the asset
-        (so notices name the user's file), in scene order; None where the scene has none."""
-        paths: list[Path | None] = []
-        for index, asset_id in enumerate(assets):
-            if asset_id is None:
-                paths.append(None)
-                continue
-            asset, key = self.assets.get_with_key(asset_id)
-            source = self.ctx.files.local_path(key)
-            folder.mkdir(exist_ok=True)
-            link = folder / f"scene-{index + 1:02d}-{safe_filename(asset.filename)}"
-            try:
-                os.symlink(source, link)
-            except OSError:
-                shutil.copyfile(source, link)
-            paths.append(link)
-        return tuple(paths)
+        return scene_backgrounds(self.ctx, self.assets, assets, folder)
 
     def _render_spec(
         self,
@@ -437,6 +421,28 @@ class JobRunner:
             sha256=sha256_of(path),
             media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
         )
+
+
+def scene_backgrounds(
+    ctx: AppContext, service: AssetService, assets: list[str | None], folder: Path
+) -> tuple[Path | None, ...]:
+    """Each scene's chosen background as a file under ``folder`` named after the asset
+    (so notices name the user's file), in scene order; None where the scene has none."""
+    paths: list[Path | None] = []
+    for index, asset_id in enumerate(assets):
+        if asset_id is None:
+            paths.append(None)
+            continue
+        asset, key = service.get_with_key(asset_id)
+        source = ctx.files.local_path(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        link = folder / f"scene-{index + 1:02d}-{safe_filename(asset.filename)}"
+        try:
+            os.symlink(source, link)
+        except OSError:
+            shutil.copyfile(source, link)
+        paths.append(link)
+    return tuple(paths)
 
 
 def _fresh_dir(path: Path) -> None:

@@ -25,6 +25,7 @@ from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
+from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.studio import Studio
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
@@ -82,6 +83,7 @@ class Workspace:
         self.ctx = self.base_ctx.with_stored_secrets()
         self.studio = Studio(self.ctx)
         self.ideas = Ideas(self.ctx)
+        self.previews = DraftPreviews(self.ctx)
 
     # -- life cycle -------------------------------------------------------------------------
 
