@@ -22,10 +22,10 @@ from video_orchestrator.services.check import RuleResult, check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
+from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
-from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.studio import Studio
 from video_orchestrator.services.ui_sessions import UiSessionService
 from video_orchestrator.services.usage import UsageService
