@@ -35,9 +35,13 @@ class PreviewPanel:
             ui.label("Preview").classes("text-subtitle1 self-start").props(
                 'role="heading" aria-level="2"'
             )
-            with ui.element("div").classes(
-                "w-[240px] aspect-[9/16] rounded-[22px] bg-black overflow-hidden relative "
-                "border-[6px] border-grey-9 shadow-4 phone-frame"
+            with (
+                ui.element("div")
+                .classes(
+                    "w-[240px] aspect-[9/16] rounded-[22px] bg-black overflow-hidden relative "
+                    "border-[6px] shadow-4 phone-frame"
+                )
+                .style("border-color: #3a3a3a")
             ):
                 self.video = (
                     ui.element("video")

@@ -13,7 +13,9 @@ from video_orchestrator.ui.env import UiEnv
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
 #: colours that keep WCAG AA contrast (Quasar's primary purple is too dark on near black).
+#: In NiceGUI's "overrides" layer: an !important there beats Quasar's own (a later layer).
 STUDIO_CSS = """
+@layer overrides {
 .on-touch { display: none; }
 @media (hover: none) { .on-touch { display: block; } .on-pointer { display: none; } }
 .drop-target { outline: 3px dashed var(--q-primary); outline-offset: 2px; }
@@ -44,6 +46,10 @@ STUDIO_CSS = """
 }
 .render-bar { position: sticky; bottom: 0; z-index: 5; background: #fff; color: #1a1a1a; }
 .body--dark .render-bar { background: #1d1d1d; color: #fff; }
+.body--dark .q-btn--flat.text-negative, .body--dark .q-btn--outline.text-negative {
+  color: #FF8A80 !important;
+}
+}
 """
 
 NAV = (
