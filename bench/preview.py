@@ -102,7 +102,7 @@ def main() -> None:
             title="The deep ocean",
             hook="The deep ocean is darker than you think.",
             scenes=[Scene(narration=text) for text in SCENES],
-            call_to_action="Follow for more about the sea.",
+            call_to_action="Follow for more about the deep sea and the strange animals in it.",
         )
         project = previews.projects.update(
             made.id,

@@ -144,5 +144,6 @@ class PreviewPanel:
     def _seek(self, seconds: float) -> None:
         ui.run_javascript(
             f"const v = document.querySelector('.draft-player'); if (v) {{"
-            f" v.currentTime = {seconds + 0.05:.3f}; v.muted = false; v.play().catch(() => {{}}); }}"
+            f" v.currentTime = {seconds + 0.05:.3f}; v.muted = false;"
+            " v.play().catch(() => {}); }"
         )

@@ -46,9 +46,8 @@ STUDIO_CSS = """
 }
 .render-bar { position: sticky; bottom: 0; z-index: 5; background: #fff; color: #1a1a1a; }
 .body--dark .render-bar { background: #1d1d1d; color: #fff; }
-.body--dark .q-btn--flat.text-negative, .body--dark .q-btn--outline.text-negative {
-  color: #FF8A80 !important;
-}
+.body--dark .text-negative { color: #FF8A80 !important; }
+.body--dark .text-positive { color: #7CD88A !important; }
 }
 """
 
