@@ -48,6 +48,7 @@ STUDIO_CSS = """
 .body--dark .render-bar { background: #1d1d1d; color: #fff; }
 .body--dark .text-negative { color: #FF8A80 !important; }
 .body--dark .text-positive { color: #7CD88A !important; }
+.body--dark .text-accent { color: #5FD3D9 !important; }
 }
 """
 
