@@ -442,7 +442,7 @@ def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
         text=text[:500],
         anchor="center",
         margins=Box(left=90, right=90, top=0, bottom=0),
-        size=max(int(spec.output.height * 0.055), 12),
+        size=max(int(spec.output.height * 0.075), 12),  # a few big words (cover_words)
     )
     return spec.model_copy(
         update={
