@@ -19,6 +19,7 @@ STUDIO_CSS = """
 .on-touch { display: none; }
 @media (hover: none) { .on-touch { display: block; } .on-pointer { display: none; } }
 .drop-target { outline: 3px dashed var(--q-primary); outline-offset: 2px; }
+.q-tooltip { background: #424242; }
 .studio-header .studio-name { min-width: 0; }
 @media (max-width: 599.98px) {
   .editor-tabs .q-tabs__content { flex-wrap: wrap; }
