@@ -292,7 +292,7 @@ def test_on_a_phone_the_same_journey_fits_the_screen(
         shoot(page, "phone-6-export")
         assert_accessible_both_themes(page, "phone: Export")
         page.locator(".nav-menu").click()
-        page.get_by_role("menuitem", name="Projects").click()
+        page.locator(".menu-projects").click()
         expect(page.locator(".project-card").first).to_be_visible()
         shoot(page, "phone-0-projects")
         assert_accessible_both_themes(page, "phone: Projects")
