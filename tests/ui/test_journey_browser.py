@@ -125,11 +125,15 @@ def preview_plays(page: Page) -> None:
     assert size == [360, 640], size
 
 
-def render_and_download(page: Page, base: str, project_id: str, tmp_path: Path) -> Path:
+def render_and_download(
+    page: Page, base: str, project_id: str, tmp_path: Path, shot: str | None = None
+) -> Path:
     page.locator(".sticky-render").click()  # always in reach, whichever tab is open
     expect(page.get_by_role("tab", name="Export")).to_have_attribute("aria-selected", "true")
     expect(page.locator(".job-card").first).to_be_visible()
     expect(page.locator(".job-step").first).to_contain_text(re.compile(r"\d+ ?%"))
+    if shot is not None:
+        shoot(page, shot)
     done = page.locator(".job-card.job-succeeded").first
     expect(done).to_be_visible(timeout=RENDER_MS)
     jobs = json.loads(page.request.get(f"{base}/renders?project_id={project_id}").text())
@@ -215,7 +219,7 @@ def test_a_first_time_user_makes_and_downloads_a_video(
     assert_accessible_both_themes(page, "Captions")
 
     # -- 6. Render from the sticky bar, watch it finish, play it, download it
-    render_and_download(page, ui_server, project_id, tmp_path)
+    render_and_download(page, ui_server, project_id, tmp_path, shot="6-export-rendering")
     shoot(page, "6-export")
     done = page.locator(".job-card.job-succeeded").first
     playing = done.locator("video").element_handle()
