@@ -30,7 +30,7 @@ class PreviewPanel:
         with (
             ui.column()
             .classes("w-full items-center gap-2 draft-preview")
-            .props('role="region" aria-label="Preview"')
+            .props('role="region" aria-label="Preview"') as self.box
         ):
             ui.label("Preview").classes("text-subtitle1 self-start").props(
                 'role="heading" aria-level="2"'
@@ -85,7 +85,8 @@ class PreviewPanel:
         """A change was saved: make a new draft once the edits settle."""
         if self.wait is not None:
             self.wait.cancel()
-        self.wait = ui.timer(SETTLE_SECONDS, self.make, once=True)
+        with self.box:  # the panel's own: a tab redrawn meanwhile must not take the timer
+            self.wait = ui.timer(SETTLE_SECONDS, self.make, once=True)
 
     async def make(self) -> None:
         if self.state.project.script is None:
@@ -100,7 +101,8 @@ class PreviewPanel:
         self.spinner.set_visibility(True)
         self.cover.set_visibility(True)
         self.cover_text.text = "Making the preview…"
-        clock = ui.timer(1.0, self._tick)
+        with self.box:
+            clock = ui.timer(1.0, self._tick)
         try:
             draft = await call(self.state.ws.previews.make, self.state.project.id)
         except Failed:
