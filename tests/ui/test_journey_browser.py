@@ -191,7 +191,7 @@ def test_a_first_time_user_makes_and_downloads_a_video(
         "el => el.readyState >= 1 && el.duration > 0.5", arg=player.element_handle()
     )
     shoot(page, "2-voice")
-    assert_accessible(page, "Voice")
+    assert_accessible_both_themes(page, "Voice")
 
     # -- 3. Background: a clip named after scene 2 goes to scene 2 by itself
     upload_matched_clip(page, clip)
@@ -206,7 +206,7 @@ def test_a_first_time_user_makes_and_downloads_a_video(
     open_tab(page, "Audio")
     expect(page.get_by_role("button", name=re.compile("Hear the mix"))).to_be_visible()
     shoot(page, "4-audio")
-    assert_accessible(page, "Audio")
+    assert_accessible_both_themes(page, "Audio")
 
     # -- 5. Captions: the pop style, with its preview frame from the real renderer
     open_tab(page, "Captions")

@@ -32,10 +32,11 @@ STUDIO_CSS = """
 .new-project-tabs .q-tabs__arrow { display: none; }
 .body--dark a, .body--dark .text-primary { color: #B9A8FF !important; }
 .body--dark .q-btn.text-primary, .body--dark .q-tab--active { color: #B9A8FF !important; }
-.body--dark .text-grey-7, .body--dark .text-grey-8 { color: #C4C4C4 !important; }
+.body--dark .text-grey-7, .body--dark .text-grey-8, .body--dark .text-grey-9,
+.body--dark .text-grey-10 { color: #C4C4C4 !important; }
 .body--dark .bg-blue-1, .body--dark .bg-orange-1,
 .body--dark .bg-red-1 { color: #111 !important; }
-.body--dark .bg-blue-1 .text-grey-8,
+.body--dark .bg-blue-1 .text-grey-8, .body--dark .bg-blue-1 .text-grey-9,
 .body--dark .bg-orange-1 .text-grey-8 { color: #333 !important; }
 .body--dark .bg-blue-1 a, .body--dark .bg-orange-1 a { color: #3A1FB0 !important; }
 .q-notifications__list--bottom { bottom: 72px; }

@@ -149,7 +149,7 @@ async def build(state: ProjectState) -> None:
             )
         with (
             ui.card()
-            .classes("w-full writing-script bg-blue-1 text-grey-10")
+            .classes("w-full writing-script bg-blue-1")
             .props('role="status" aria-live="polite"') as writing,
             ui.row().classes("w-full items-center gap-3"),
         ):
