@@ -332,10 +332,15 @@ _KEYWORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def normalise_keyword(word: str) -> str:
-    """Lower case and a light English singular: waves → wave, stories → story."""
+    """Lower case and a light English singular: waves → wave, stories → story; a singular in
+    -us keeps its s and its plural meets it: octopus and octopuses → octopus."""
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("uses") and word[-5] not in "aeiou":
+        return word[:-2]  # octopuses, viruses, campuses (not houses, causes)
+    if len(word) > 3 and word.endswith("us"):
+        return word  # octopus, virus, cactus
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

@@ -51,9 +51,10 @@ def axe_violations(
     the violations of the given impact levels."""
     wanted = set(impact)
     # axe measures what is on screen: let dialogs finish fading in (colours mid-transition
-    # fail the contrast rule) and the loading bar go away first
+    # fail the contrast rule) and the loading bar go away first; a spinner turns for ever
     page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running')"
+        "document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect?.getTiming().iterations === Infinity)"
         " && !document.querySelector('.q-loading-bar[style*=\"opacity: 1\"]')",
         timeout=10_000,
     )

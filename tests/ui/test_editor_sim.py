@@ -161,9 +161,9 @@ async def test_my_defaults_for_new_projects_are_used_by_new_project(ws: Workspac
         await user.open("/")
         await user.should_see("New project", retries=100)
         user.find("New project").click()
-        await user.should_see("From a topic")
+        await user.should_see("Material")
         user.find(marker="new-topic").type("Vulkane")
-        user.find("Create").click()
+        user.find(marker="create-project").click()
         await eventually(lambda: ws.projects.find().total == 1, "the project is created")
     (made,) = ws.projects.find().items
     assert made.platforms == ["youtube-shorts"] and made.language == "de"

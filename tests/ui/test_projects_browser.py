@@ -23,7 +23,7 @@ def test_a_project_is_created_found_searched_and_deleted(page: Page, ui_server: 
 
     page.get_by_role("button", name="New project").click()
     dialog = page.get_by_role("dialog", name="New project")
-    expect(dialog.get_by_role("tab", name="From a topic")).to_be_visible()
+    expect(dialog.get_by_role("tab", name="Topic")).to_be_visible()
     page.locator(".new-topic input").fill("tide pools of the north coast")
     shoot(page, "new-project-dialog")
     page.locator(".create-project").click()
@@ -99,7 +99,7 @@ def test_the_keyboard_reaches_new_project_and_opens_the_dialog(page: Page, ui_se
     else:
         raise AssertionError("20 presses of Tab never reached the “New project” button")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("dialog").get_by_text("From a topic")).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_role("tab", name="Topic")).to_be_visible()
     expect(page.locator(".new-topic input")).to_be_focused()
     shoot(page, "new-project-dialog-keyboard")
     assert page.errors == [], page.errors  # type: ignore[attr-defined]

@@ -68,5 +68,8 @@ class RichReporter:
         if key in self._tasks:
             self._progress.update(self._tasks[key], completed=max(0.0, min(fraction, 1.0)) * 100)
 
+    def expect(self, key: str, seconds: float) -> None:
+        return None  # the bar shows its own elapsed time
+
     def notice(self, message: str) -> None:
         self.notices.append(message)

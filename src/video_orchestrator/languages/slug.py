@@ -41,14 +41,14 @@ def slugify(text: str, fallback: str = "video", *, max_chars: int = MAX_CHARS) -
 
 
 def _cut(slug: str, max_chars: int) -> str:
-    """At most ``max_chars`` characters and :data:`MAX_BYTES` bytes, at a ``-`` when one is
-    near the end, never ending in ``-``."""
+    """At most ``max_chars`` characters and :data:`MAX_BYTES` bytes, cut between words (at
+    a ``-``) and never inside one unless the first word alone is too long; never ending in
+    ``-``."""
     if len(slug) <= max_chars and len(slug.encode()) <= MAX_BYTES:
         return slug
-    cut = slug[:max_chars]
-    while len(cut.encode()) > MAX_BYTES:
+    cut = slug[: max_chars + 1]  # one more: a word ending exactly at the limit is kept
+    while len(cut.encode()) > MAX_BYTES + 1:
         cut = cut[:-1]
     dash = cut.rfind("-")
-    if dash > len(cut) * 2 // 3:
-        cut = cut[:dash]
+    cut = cut[:dash] if dash > 0 else cut[:max_chars]
     return cut.strip("-")

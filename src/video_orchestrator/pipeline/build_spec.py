@@ -8,6 +8,7 @@ overlap neighbouring clips, and the captions are the narration's own word timing
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,6 +16,7 @@ from typing import Literal
 from video_orchestrator.domain.script import Script
 from video_orchestrator.pipeline.media import MediaItem
 from video_orchestrator.pipeline.scene_look import palette_for
+from video_orchestrator.pipeline.script_writer import stop_words_for
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.spec import (
     AudioTracks,
@@ -48,7 +50,7 @@ from video_orchestrator.spec.options import (
 )
 from video_orchestrator.spec.timeline import Timebase, clip_starts
 from video_orchestrator.spec.vocabulary import QUALITY, SPEC_ANCHORS
-from video_orchestrator.text import ends_sentence, tokenize, uses_spaces
+from video_orchestrator.text import ends_sentence, tokenize, uses_spaces, words_of
 
 PATTERNS: tuple[Literal["aurora", "gradient", "bokeh"], ...] = ("aurora", "gradient", "bokeh")
 PANS = ("left-to-right", "right-to-left", "bottom-to-top", "top-to-bottom", "center")
@@ -336,11 +338,109 @@ def build_spec(
     )
 
 
+#: A thumbnail carries a few punchy words of the hook, not the whole sentence.
+COVER_MIN_WORDS, COVER_MAX_WORDS = 3, 5
+
+
+def cover_words(hook: str, language: str = "en") -> str:
+    """3–5 words of ``hook`` for the thumbnail: the hook's first clause when it is that short,
+    else the run of at most five words carrying the most meaning (fewest stop words, the
+    earliest on a tie), without stop words at its ends. Languages written without spaces
+    keep the first clause, cut to 16 characters."""
+    clauses = [c.strip() for c in re.split(r"[,;:—–!?.()]+", hook) if c.strip()]
+    if not clauses:
+        return hook.strip()
+    if not uses_spaces(language):
+        return clauses[0][:16]
+    stops = stop_words_for(language)
+    first = words_of(clauses[0])
+    if COVER_MIN_WORDS <= len(first) <= COVER_MAX_WORDS:
+        return " ".join(first)
+    words = [w for clause in clauses for w in words_of(clause)]
+    if len(words) <= COVER_MAX_WORDS:
+        return " ".join(words)
+
+    def meaningful(word: str) -> bool:
+        return word.casefold() not in stops and len(word) > 1
+
+    best: list[str] = words[:COVER_MAX_WORDS]
+    best_score = -1
+    for start in range(len(words) - COVER_MAX_WORDS + 1):
+        window = words[start : start + COVER_MAX_WORDS]
+        while len(window) > COVER_MIN_WORDS and not meaningful(window[0]):
+            window = window[1:]
+        while len(window) > COVER_MIN_WORDS and not meaningful(window[-1]):
+            window = window[:-1]
+        score = sum(meaningful(w) for w in window)
+        if score > best_score:
+            best, best_score = window, score
+    return " ".join(best)
+
+
+#: The draft preview: fastest encoder settings (a preview is watched once, in a small frame).
+DRAFT_PRESET = "ultrafast"
+DRAFT_CRF = 30
+
+
+def draft_spec(spec: RenderSpec, height: int) -> RenderSpec:
+    """``spec`` at ``height`` pixels high (the width to scale, both even) with the fastest
+    encoder settings: every size in output pixels (captions, their safe zone, overlays) scaled
+    with it, every time (frames) unchanged, so the draft shows the same cut, the same
+    backgrounds and the same caption style as the final render, only smaller."""
+    factor = height / spec.output.height
+
+    def px(value: float, least: int = 0) -> int:
+        return max(round(value * factor), least)
+
+    def box(b: Box) -> Box:
+        return Box(top=px(b.top), bottom=px(b.bottom), left=px(b.left), right=px(b.right))
+
+    output = spec.output.model_copy(
+        update={
+            "width": px(spec.output.width / 2, 8) * 2,
+            "height": px(spec.output.height / 2, 8) * 2,
+            "preset": DRAFT_PRESET,
+            "crf": DRAFT_CRF,
+            "max_bitrate_kbps": None,
+        }
+    )
+    overlays: list[TextOverlay | ImageOverlay] = []
+    for overlay in spec.overlays:
+        if isinstance(overlay, TextOverlay):
+            overlays.append(
+                overlay.model_copy(
+                    update={
+                        "size": px(overlay.size, 8),
+                        "margins": box(overlay.margins),
+                        "outline": overlay.outline * factor,
+                    }
+                )
+            )
+        else:
+            overlays.append(
+                overlay.model_copy(
+                    update={"margin": px(overlay.margin), "width": px(overlay.width, 8)}
+                )
+            )
+    captions = spec.captions
+    if captions is not None:
+        style = captions.style.model_copy(
+            update={
+                "size": px(captions.style.size, 8),
+                "outline": captions.style.outline * factor,
+                "shadow": captions.style.shadow * factor,
+            }
+        )
+        position = captions.position.model_copy(update={"safe": box(captions.position.safe)})
+        captions = captions.model_copy(update={"style": style, "position": position})
+    return spec.model_copy(update={"output": output, "overlays": overlays, "captions": captions})
+
+
 def thumbnail_spec(spec: RenderSpec, text: str) -> RenderSpec:
     """The first scene with the hook in big letters: the cover frame of the video."""
     first = spec.clips[0]
     margins = Box(left=90, right=90, top=0, bottom=0)
-    size = max(int(spec.output.height * 0.055), 12)
+    size = max(int(spec.output.height * 0.075), 12)  # a few big words (cover_words)
     language = spec.captions.language if spec.captions is not None else "en"
     shown = text[:500]
     if not uses_spaces(language):

@@ -81,12 +81,16 @@ def generate_script(
     target_seconds: int,
     llm: LLMProvider | None,
     words_per_minute: int | None = None,
+    scenes: int | None = None,
 ) -> ScriptResult:
     """A script about ``topic`` from ``llm``; :class:`NoScriptWriter` when there is no model
-    or it fails (the message names what failed and what the user can do)."""
+    or it fails (the message names what failed and what the user can do). ``scenes`` asks for
+    exactly that many scenes (a template's promise); a longer answer is cut to it."""
     topic = clean_topic(topic)
     if genre not in GENRES:
         raise ScriptError(f"unknown genre {genre!r}: choose one of {', '.join(GENRES)}")
+    if scenes is not None and not MIN_SCENES <= scenes <= MAX_SCENES:
+        raise ScriptError(f"a script has {MIN_SCENES} to {MAX_SCENES} scenes, not {scenes}")
     if llm is None:
         raise no_writer()
 
@@ -96,11 +100,18 @@ def generate_script(
         language=language,
         target_seconds=target_seconds,
         words_per_minute=words_per_minute or _pace(),
+        scenes=scenes,
     )
     result: JsonResult | None = None
     try:
         result = complete_metered(llm, request)
         script = script_from_answer(result.data, topic=topic, genre=genre, language=language)
+        if scenes is not None and len(script.scenes) != scenes:
+            if len(script.scenes) < scenes:
+                raise ScriptError(
+                    f"the model wrote {len(script.scenes)} scenes where {scenes} were asked for"
+                )
+            script = script.model_copy(update={"scenes": script.scenes[:scenes]})
     except Exception as exc:  # any failure of a (possibly third-party) model
         failures = exc.failures if isinstance(exc, ProviderError) else ()
         if result is not None:  # it answered, but not with a script
@@ -155,9 +166,12 @@ def script_request(
     language: str,
     target_seconds: int,
     words_per_minute: int = 150,
+    scenes: int | None = None,
 ) -> JsonRequest:
-    """The request sent to the model: the versioned prompt filled in, and the JSON schema."""
+    """The request sent to the model: the versioned prompt filled in, and the JSON schema.
+    ``scenes``: exactly that many scenes (both bounds of the prompt and the schema)."""
     prompt = _prompt(PROMPT_VERSION)
+    low, high = (scenes, scenes) if scenes is not None else (MIN_SCENES, MAX_SCENES)
     values = {
         "topic": one_line(topic),
         "genre": genre,
@@ -165,28 +179,28 @@ def script_request(
         "language": language,
         "target_seconds": str(target_seconds),
         "target_words": str(round(target_seconds * words_per_minute / 60)),
-        "min_scenes": str(MIN_SCENES),
-        "max_scenes": str(MAX_SCENES),
+        "min_scenes": str(low),
+        "max_scenes": str(high),
     }
     # Template.substitute reads placeholders in the prompt only; the topic stays literal.
     return JsonRequest(
         system=string.Template(prompt.system).substitute(values),
         user=string.Template(prompt.user).substitute(values),
-        schema=script_schema(),
+        schema=script_schema(low, high),
         schema_name=SCHEMA_NAME,
         temperature=0.8,
         max_tokens=2000,
     )
 
 
-def script_schema() -> dict[str, Any]:
+def script_schema(low: int = MIN_SCENES, high: int = MAX_SCENES) -> dict[str, Any]:
     """``Script``'s JSON schema without the caller's fields, adapted to "strict" structured
     output: every property required, no additional properties, no unsupported keywords."""
     schema = copy.deepcopy(Script.model_json_schema())
     for name in _CALLER_FIELDS:
         schema["properties"].pop(name, None)
     scenes = schema["properties"]["scenes"]
-    scenes["minItems"], scenes["maxItems"] = MIN_SCENES, MAX_SCENES
+    scenes["minItems"], scenes["maxItems"] = low, high
     schema["properties"]["hashtags"]["maxItems"] = 5
     strict: dict[str, Any] = _strict(schema)
     return strict

@@ -52,7 +52,12 @@ from video_orchestrator.services.publishing import Publishing as Publishing
 from video_orchestrator.services.publishing import connect_with_loopback as connect_with_loopback
 from video_orchestrator.services.publishing import post_file as post_file
 from video_orchestrator.services.publishing import publish_until_settled as publish_until_settled
+from video_orchestrator.services.scene_matches import SceneMatch as SceneMatch
+from video_orchestrator.services.scene_matches import scene_matches as scene_matches
 from video_orchestrator.services.scheduling import ScheduleIn as ScheduleIn
+from video_orchestrator.services.templates import ProjectTemplate as ProjectTemplate
+from video_orchestrator.services.templates import project_template as project_template
+from video_orchestrator.services.templates import project_templates as project_templates
 from video_orchestrator.services.trend_alerts import AlertService
 from video_orchestrator.services.trend_jobs import alert_service, trend_service
 from video_orchestrator.services.trend_jobs import poll_all as _poll_all

@@ -18,6 +18,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 #: Share of the whole job each step takes, for one overall percentage and an ETA.
 STEP_WEIGHTS = {"script": 0.05, "voice": 0.2, "media": 0.05, "render": 0.65, "export": 0.05}
+#: Seconds the export step (thumbnail, captions, metadata) takes after the render, about.
+EXPORT_SECONDS = 2.0
 MEDIA_TYPES = {
     ".mp4": "video/mp4",
     ".jpg": "image/jpeg",
@@ -91,29 +94,38 @@ class JobReporter:
     (at most a few times a second) with an overall percentage and an ETA, while the attempt
     still owns the job."""
 
-    def __init__(self, queue: JobQueue, attempt: Attempt, *, min_interval: float = 0.25) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        attempt: Attempt,
+        *,
+        min_interval: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.queue = queue
         self.attempt = attempt
         self.min_interval = min_interval
-        self.started = time.monotonic()
+        self.clock = clock
+        self.started = clock()
         self._step = "starting"
         self._done_before = 0.0
         self._fraction = 0.0
         self._last_write = 0.0
+        self._expected: dict[str, float] = {}  # step → seconds, from the measured speed
+        self._step_started = self.started
 
     def _overall(self) -> float:
         return min(1.0, self._done_before + STEP_WEIGHTS.get(self._step, 0.0) * self._fraction)
 
     def _write(self, *, force: bool = False, log_line: str | None = None) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if not force and now - self._last_write < self.min_interval:
             return
         if self.attempt.stopped():
             return
         self._last_write = now
         overall = self._overall()
-        elapsed = now - self.started
-        eta = elapsed / overall * (1 - overall) if overall >= 0.05 else None
+        eta = self._time_left(now)
         try:
             self.queue.progress(
                 self.attempt.lease,
@@ -125,7 +137,30 @@ class JobReporter:
         except JobSuperseded:
             self.attempt.supersede()
 
+    def _time_left(self, now: float) -> float | None:
+        """Seconds left, from this machine's measured render speed: None until the render
+        step begins (the voice and media steps take what they take), then the expected render
+        time less what is done, trusting this render's own pace more as it gets further."""
+        if self._step == "export":
+            return EXPORT_SECONDS
+        if self._step != "render":
+            return None
+        done = self._fraction
+        in_step = now - self._step_started
+        expected = self._expected.get("render")
+        own = in_step / done * (1 - done) if done >= 0.1 and in_step >= 3 else None
+        if expected is None:
+            return None if own is None else own + EXPORT_SECONDS
+        measured = max(expected * (1 - done), expected - in_step, 0.0)
+        left = measured if own is None else (1 - done) * measured + done * own
+        return left + EXPORT_SECONDS
+
+    def expect(self, key: str, seconds: float) -> None:
+        self._expected[key] = seconds
+        self._write(force=True)
+
     def step(self, key: str, label: str) -> None:
+        self._step_started = self.clock()
         if self._step in STEP_WEIGHTS:
             self._done_before += STEP_WEIGHTS[self._step]
         self._step, self._fraction = key, 0.0
@@ -349,23 +384,7 @@ class JobRunner:
         }
 
     def _scene_backgrounds(self, assets: list[str | None], folder: Path) -> tuple[Path | None, ...]:
-        """Each scene's chosen background as a file under ``folder`` named after the asset
-        (so notices name the user's file), in scene order; None where the scene has none."""
-        paths: list[Path | None] = []
-        for index, asset_id in enumerate(assets):
-            if asset_id is None:
-                paths.append(None)
-                continue
-            asset, key = self.assets.get_with_key(asset_id)
-            source = self.ctx.files.local_path(key)
-            folder.mkdir(exist_ok=True)
-            link = folder / f"scene-{index + 1:02d}-{safe_filename(asset.filename)}"
-            try:
-                os.symlink(source, link)
-            except OSError:
-                shutil.copyfile(source, link)
-            paths.append(link)
-        return tuple(paths)
+        return scene_backgrounds(self.ctx, self.assets, assets, folder)
 
     def _render_spec(
         self,
@@ -407,6 +426,28 @@ class JobRunner:
             sha256=sha256_of(path),
             media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
         )
+
+
+def scene_backgrounds(
+    ctx: AppContext, service: AssetService, assets: list[str | None], folder: Path
+) -> tuple[Path | None, ...]:
+    """Each scene's chosen background as a file under ``folder`` named after the asset
+    (so notices name the user's file), in scene order; None where the scene has none."""
+    paths: list[Path | None] = []
+    for index, asset_id in enumerate(assets):
+        if asset_id is None:
+            paths.append(None)
+            continue
+        asset, key = service.get_with_key(asset_id)
+        source = ctx.files.local_path(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        link = folder / f"scene-{index + 1:02d}-{safe_filename(asset.filename)}"
+        try:
+            os.symlink(source, link)
+        except OSError:
+            shutil.copyfile(source, link)
+        paths.append(link)
+    return tuple(paths)
 
 
 def _fresh_dir(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from video_orchestrator.languages.slug import slugify
 from video_orchestrator.pipeline.build_spec import (
     VideoFormat,
     build_spec,
+    cover_words,
+    draft_spec,
     illustration_size,
     thumbnail_spec,
 )
@@ -62,6 +65,7 @@ from video_orchestrator.render.sidecars import to_srt, to_vtt
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
+from video_orchestrator.services.render_speed import RenderSpeed
 from video_orchestrator.services.sources import load_source
 from video_orchestrator.services.voices import (
     install_hint,
@@ -112,6 +116,9 @@ class MakeRequest:
     detect_language: bool = False
     #: Speak with ``options.voice.voice`` even when it speaks another language (ADR 0031).
     allow_voice_language_mismatch: bool = False
+    #: A draft preview this many pixels high (ultrafast, every size scaled): the same cut,
+    #: backgrounds and captions as the final render, made in a fraction of its time.
+    draft_height: int | None = None
 
     # the settings the steps read most, by their short names
     @property
@@ -185,6 +192,9 @@ class _Recording:
     def notice(self, message: str) -> None:
         self.notices.append(message)
         self._reporter.notice(message)
+
+    def expect(self, key: str, seconds: float) -> None:
+        self._reporter.expect(key, seconds)
 
 
 def output_paths(out: Path, title: str) -> dict[str, Path]:
@@ -727,6 +737,8 @@ class MakeVideo:
             platform=preset.name,
             illustrations=pictures,
         )
+        if request.draft_height is not None:
+            spec = draft_spec(spec, request.draft_height)
         run = _Run(
             source=source,
             llm_usage=llm_usage,
@@ -753,12 +765,27 @@ class MakeVideo:
             if progress.fraction is not None:
                 reporter.progress("render", progress.fraction)
 
+        speed = RenderSpeed(self.ctx.settings.cache_dir)
+        frames, width, height = spec.duration, spec.output.width, spec.output.height
+        expected = speed.expected_seconds(
+            spec.output.preset, frames=frames, width=width, height=height
+        )
+        if expected is not None:
+            reporter.expect("render", expected)
+        started = time.monotonic()
         result = self.ctx.renderer.render(
             spec, paths["video"], on_progress=on_progress, cancel=cancel
         )
+        speed.record(
+            spec.output.preset,
+            frames=frames,
+            width=width,
+            height=height,
+            seconds=time.monotonic() - started,
+        )
         reporter.step("export", "Writing thumbnail, captions and metadata")
         self.ctx.renderer.render_still(
-            thumbnail_spec(spec, script.hook),
+            thumbnail_spec(spec, cover_words(script.hook, script.language)),
             min(15, spec.clips[0].duration - 1),
             paths["thumbnail"],
         )

@@ -17,6 +17,10 @@ class Reporter(Protocol):
     def notice(self, message: str) -> None:
         """Something the user should read (a fallback taken, a file skipped)."""
 
+    def expect(self, key: str, seconds: float) -> None:
+        """Step ``key`` should take about ``seconds``, from this machine's measured speed
+        (``render_speed.py``); a reporter may show the time left from it."""
+
 
 class SilentReporter:
     """Collects notices and ignores progress: for tests and batch use."""
@@ -33,3 +37,6 @@ class SilentReporter:
 
     def notice(self, message: str) -> None:
         self.notices.append(message)
+
+    def expect(self, key: str, seconds: float) -> None:
+        return None

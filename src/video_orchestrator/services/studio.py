@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from video_orchestrator.domain.script import Script
-from video_orchestrator.errors import InputError, NotFoundError
+from video_orchestrator.errors import InputError, NotFoundError, ScriptError
 from video_orchestrator.pipeline.build_spec import caption_track, loudness, music_bed, sound_effect
 from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.script import generate_script
+from video_orchestrator.pipeline.source_script import read_source, script_from_source
 from video_orchestrator.ports.tts import SpeechRequest
 from video_orchestrator.render.ffmpeg import run_ffmpeg
 from video_orchestrator.render.probe import probe
@@ -23,6 +24,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.languages import script_language
 from video_orchestrator.services.make import made_effect, made_music, video_format
 from video_orchestrator.services.projects import ProjectOut, ProjectService, ProjectUpdate
+from video_orchestrator.services.sources import MAX_SOURCE_BYTES, is_url, load_source
 from video_orchestrator.services.usage import UsageService
 from video_orchestrator.spec import RenderSpec
 from video_orchestrator.spec.caption_styles import CAPTION_STYLE_DESCRIPTIONS
@@ -62,6 +64,13 @@ def cut_text(text: str, limit: int = MAX_PREVIEW_CHARS) -> tuple[str, bool]:
 
 
 @dataclass(frozen=True)
+class ScriptDraft:
+    script: Script
+    source: str
+    notice: str | None
+
+
+@dataclass(frozen=True)
 class ScriptOutcome:
     project: ProjectOut
     source: str
@@ -75,7 +84,7 @@ class Studio:
         self.assets = AssetService(ctx.db, ctx.files)
 
     def _new_script(
-        self, project: ProjectOut, purpose: str = "script"
+        self, project: ProjectOut, purpose: str = "script", scenes: int | None = None
     ) -> tuple[Script, str, str | None]:
         if not project.topic.strip():
             raise InputError("the project has no topic: set one before generating a script")
@@ -88,16 +97,55 @@ class Studio:
             target_seconds=target,
             llm=self.ctx.llm,
             words_per_minute=self.ctx.words_per_minute,
+            scenes=scenes,
         )
         UsageService(self.ctx.db).record(project.id, result.llm, purpose=purpose)
         return result.script, result.source, result.notice
 
-    def generate_script(self, project_id: str, version: int) -> ScriptOutcome:
-        """A new script for the project's topic, saved on the project."""
+    def generate_script(
+        self, project_id: str, version: int, *, scenes: int | None = None
+    ) -> ScriptOutcome:
+        """A new script for the project's topic (of exactly ``scenes`` scenes when given),
+        saved on the project."""
+        draft = self.write_script(project_id, scenes=scenes)
+        saved = self.projects.update(
+            project_id, ProjectUpdate(version=version, script=draft.script)
+        )
+        return ScriptOutcome(saved, draft.source, draft.notice)
+
+    def write_script(self, project_id: str, *, scenes: int | None = None) -> ScriptDraft:
+        """A new script for the project's topic, not saved: the studio saves it with the
+        version its page holds, unless the user cancelled while the model was writing."""
         project = self.projects.get(project_id)
-        script, source, notice = self._new_script(project)
-        saved = self.projects.update(project_id, ProjectUpdate(version=version, script=script))
-        return ScriptOutcome(saved, source, notice)
+        script, source, notice = self._new_script(project, scenes=scenes)
+        return ScriptDraft(script, source, notice)
+
+    def material_script(
+        self,
+        material: str,
+        *,
+        language: str = "en",
+        target_seconds: int | None = None,
+        data: bytes | None = None,
+        filename: str | None = None,
+    ) -> Script:
+        """A script made offline from the user's material (ADR 0020): pasted text, an
+        http(s) URL (fetched with the import limits), or an uploaded file's bytes."""
+        if data is not None:
+            if len(data) > MAX_SOURCE_BYTES:
+                raise ScriptError(
+                    f"{filename or 'the file'} is over {MAX_SOURCE_BYTES // 1_000_000} MB"
+                )
+            source = read_source(data, origin=filename or "the uploaded file")
+        elif is_url(material):
+            source = load_source(material, self.ctx.settings)
+        elif len(material.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise ScriptError(
+                f"the text is over {MAX_SOURCE_BYTES // 1_000_000} MB: paste a shorter one"
+            )
+        else:
+            source = read_source(material, origin="the pasted text")
+        return script_from_source(source, language=language, target_seconds=target_seconds or 40)
 
     def regenerate_scene(self, project_id: str, index: int, version: int) -> ScriptOutcome:
         """Scene ``index`` (0-based) written afresh; the rest of the script is kept."""

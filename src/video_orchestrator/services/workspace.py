@@ -27,6 +27,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.metrics_facade import Analytics
+from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.publishing import Publishing
 from video_orchestrator.services.schedules import ScheduleService
@@ -97,6 +98,7 @@ class Workspace:
         self.trends = trend_service(self.ctx, self.alerts)
         self.trend_projects = TrendProjects(self.ctx, self.trends)
         self.publishing = Publishing(self.ctx, self.jobs)
+        self.previews = DraftPreviews(self.ctx)
 
     # -- life cycle -------------------------------------------------------------------------
 

@@ -28,6 +28,9 @@ from video_orchestrator.errors import (
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: Create leaves this note (per browser) for the editor: write the project's script at once.
+WRITE_NOTE = "write:{project_id}"
+
 #: Seconds of narration per spoken word at speed 1.0 (about 150 words a minute).
 SECONDS_PER_WORD = 0.4
 

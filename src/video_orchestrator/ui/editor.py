@@ -19,6 +19,7 @@ from video_orchestrator.ui import (
 )
 from video_orchestrator.ui.common import Failed, call, tell
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.preview_panel import PreviewPanel
 from video_orchestrator.ui.project_state import ProjectState
 
 TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None]], ...] = (
@@ -49,7 +50,7 @@ async def show(env: UiEnv, project_id: str) -> None:
         name = (
             ui.input("Project name", value=project.name)
             .props("dense borderless")
-            .classes("text-h5 project-name min-w-[20rem]")
+            .classes("text-h5 project-name grow min-w-0 sm:min-w-[20rem]")
             .mark("project-name")
         )
 
@@ -89,20 +90,62 @@ async def show(env: UiEnv, project_id: str) -> None:
     def remember(event: ValueChangeEventArguments[Any]) -> None:
         app.storage.user[remembered] = event.value
 
-    with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
-        tab_elements = {key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS}
-    with (
-        ui.tab_panels(tabs, value=tab_elements[opened], on_change=remember)
-        .classes("w-full")
-        .props("keep-alive animated=false")
+    with ui.element("div").classes(
+        "w-full flex flex-col lg:flex-row lg:flex-nowrap gap-4 items-start"
     ):
-        for key, _label, _icon, build in TABS:
-            with ui.tab_panel(tab_elements[key]).classes(f"tab-{key}"):
-                try:
-                    result = build(state)
-                    if result is not None:
-                        await result
-                except Failed:
-                    pass
-                except Exception as exc:  # a tab that cannot be drawn must not hide the others
-                    tell(exc)
+        with ui.column().classes("grow min-w-0 w-full lg:w-0 lg:flex-1 gap-2"):
+            with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
+                tab_elements = {
+                    key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS
+                }
+            panels = (
+                ui.tab_panels(tabs, value=tab_elements[opened], on_change=remember)
+                .classes("w-full")
+                .props("keep-alive animated=false")
+            )
+
+            def open_tab(key: str) -> None:
+                panels.value = key
+                tabs.value = key
+
+            state.open_tab = open_tab
+            with panels:
+                for key, _label, _icon, build in TABS:
+                    with ui.tab_panel(tab_elements[key]).classes(f"tab-{key}"):
+                        try:
+                            result = build(state)
+                            if result is not None:
+                                await result
+                        except Failed:
+                            pass
+                        except Exception as exc:  # a broken tab must not hide the others
+                            tell(exc)
+
+        side = "w-full lg:w-[280px] shrink-0 lg:sticky lg:top-16 preview-column"
+        with ui.column().classes(side):
+            preview = PreviewPanel(state)
+    ui.timer(0.2, preview.start, once=True)  # after the page is drawn
+
+    async def render_now() -> None:
+        open_tab("export")
+        if state.render is not None:
+            await state.render()
+
+    # Render is always in reach: a bar stuck to the bottom of the screen
+    with (
+        ui.row()
+        .classes("w-full render-bar items-center justify-end gap-2 p-2 rounded-borders shadow-2")
+        .props('role="region" aria-label="Render"')
+    ):
+        ui.space()
+        ui.button(
+            "Preview",
+            icon="smartphone",
+            on_click=lambda: ui.run_javascript(
+                "document.querySelector('.draft-preview')"
+                "?.scrollIntoView({behavior: 'smooth', block: 'start'})"
+            ),
+        ).props("flat no-caps").classes("lg:hidden show-preview")
+        ui.button("Render", icon="movie_creation", on_click=render_now).props("no-caps").classes(
+            "sticky-render"
+        ).mark("sticky-render")

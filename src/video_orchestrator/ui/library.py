@@ -89,6 +89,7 @@ def hover_preview(tile: ui.element) -> None:
     """Play the video inside ``tile`` while the pointer or the keyboard focus is on it."""
     tile.on("mouseenter", js_handler=PLAY_JS).on("mouseleave", js_handler=STOP_JS)
     tile.on("focusin", js_handler=PLAY_JS).on("focusout", js_handler=STOP_JS)
+    tile.on("touchstart", js_handler=PLAY_JS)  # a tap plays it on a touch screen
 
 
 def upload_area(

@@ -16,13 +16,14 @@ from video_orchestrator.errors import VoError
 from video_orchestrator.ui.env import MEDIA_PATH, UI_PATH, UiEnv
 from video_orchestrator.ui.session import TOKEN
 
-PREVIEW_NAME = re.compile(r"^[0-9a-f]{16,128}\.(wav|jpg|png|mp3|m4a)$")
+PREVIEW_NAME = re.compile(r"^[0-9a-f]{16,128}\.(wav|jpg|png|mp3|m4a|mp4)$")
 PREVIEW_TYPES = {
     "wav": "audio/wav",
     "jpg": "image/jpeg",
     "png": "image/png",
     "mp3": "audio/mpeg",
     "m4a": "audio/mp4",
+    "mp4": "video/mp4",
 }
 
 

@@ -8,7 +8,7 @@ import circle."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import ui
@@ -31,10 +31,15 @@ class ProjectState:
         self._undo: dict[str, Any] | None = None
         self._pending: dict[str, Any] | None = None
         self._listeners: list[Callable[[], object]] = []
+        self._changed: list[Callable[[], object]] = []
         self.status: ui.label | None = None
         self.undo_button: ui.button | None = None
         self.conflict: ui.element | None = None
         self._saving = asyncio.Lock()  # one save at a time, each on the version the last left
+        #: set by the Export tab: check and submit a render (the sticky Render button uses it)
+        self.render: Callable[[], Awaitable[None]] | None = None
+        #: set by the editor: show one tab (by key)
+        self.open_tab: Callable[[str], None] | None = None
 
     @property
     def ws(self) -> Workspace:
@@ -43,6 +48,14 @@ class ProjectState:
     def on_reload(self, listener: Callable[[], object]) -> None:
         """``listener`` redraws a part of the page after the project was reloaded or undone."""
         self._listeners.append(listener)
+
+    def on_change(self, listener: Callable[[], object]) -> None:
+        """``listener`` hears of every saved change (an edit, an undo, a reload)."""
+        self._changed.append(listener)
+
+    def changed(self) -> None:
+        for listener in self._changed:
+            listener()
 
     def show_status(self, text: str, colour: str = "text-grey-7") -> None:
         if self.status is not None:
@@ -97,6 +110,7 @@ class ProjectState:
                 self.show_status("Not saved", "text-negative")
             return False
         self.project = saved
+        self.changed()
         self._undo = before
         self.show_status(f"All changes saved · version {saved.version}", "text-positive")
         if self.undo_button is not None:
@@ -142,6 +156,7 @@ class ProjectState:
     def redraw(self) -> None:
         for listener in self._listeners:
             listener()
+        self.changed()
 
     def _conflict_banner(self) -> None:
         if self.conflict is not None:

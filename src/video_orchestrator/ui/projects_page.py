@@ -4,72 +4,22 @@ search and filter."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
-from nicegui import ui
+from nicegui import app, events, ui
+from pydantic import ValidationError
 
 from video_orchestrator.domain.script import GENRES
-from video_orchestrator.services.facade import script_from_text
+from video_orchestrator.errors import InputError
+from video_orchestrator.services.facade import condense, project_templates, script_from_text
 from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.projects import ProjectCreate, ProjectSummary
 from video_orchestrator.ui import preferences
-from video_orchestrator.ui.common import STATUS_COLOURS, Failed, call, when
+from video_orchestrator.ui.common import STATUS_COLOURS, WRITE_NOTE, Failed, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.media import output_url
 
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    topic: str
-    genre: str
-    platforms: tuple[str, ...]
-    caption_style: str
-    description: str
-
-
-TEMPLATES = (
-    Template(
-        "Fun facts",
-        "surprising facts about octopuses",
-        "facts",
-        ("tiktok",),
-        "karaoke",
-        "five quick facts, word-by-word captions",
-    ),
-    Template(
-        "Mini story",
-        "the lighthouse keeper who saved a ship",
-        "story",
-        ("youtube_shorts",),
-        "clean",
-        "a short story told in scenes",
-    ),
-    Template(
-        "Top list",
-        "three habits of calm people",
-        "listicle",
-        ("instagram_reels",),
-        "pop",
-        "a numbered list, one word at a time",
-    ),
-    Template(
-        "How-to",
-        "how to brew better coffee at home",
-        "how-to",
-        ("tiktok", "youtube_shorts"),
-        "karaoke",
-        "steps a viewer can follow",
-    ),
-    Template(
-        "Motivation",
-        "why small steps beat big plans",
-        "motivational",
-        ("tiktok",),
-        "pop",
-        "an uplifting message with a call to action",
-    ),
-)
+MAX_MATERIAL_BYTES = 5_000_000
 
 
 async def show(env: UiEnv) -> None:
@@ -122,7 +72,7 @@ async def show(env: UiEnv) -> None:
         with (
             ui.element("div")
             .classes("grid gap-4 w-full")
-            .style("grid-template-columns: repeat(auto-fill, minmax(240px, 1fr))")
+            .style("grid-template-columns: repeat(auto-fill, minmax(min(100%, 330px), 1fr))")
         ):
             for project in items:
                 _card(
@@ -146,18 +96,20 @@ def _card(
     changed: Callable[[], object],
 ) -> None:
     ws = env.ws
-    with ui.card().classes("project-card p-0 gap-0") as card:
+    with ui.card().classes("project-card p-0 gap-0 flex-row no-wrap overflow-hidden") as card:
         card.props["aria-label"] = f"Project {project.name}"  # quotes in a name are safe here
-        if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
-            thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("h-40 w-full")
-            thumbnail.props("fit=cover")
-            thumbnail.props["alt"] = f"Thumbnail of {project.name}"
-        else:
-            with ui.element("div").classes(
-                "h-40 w-full flex items-center justify-center bg-grey-3 text-grey-8"
-            ):
-                ui.icon("movie", size="xl").props('aria-hidden="true"')
-        with ui.column().classes("p-3 gap-1 w-full"):
+        # the whole 9:16 cover, never cropped to a landscape strip
+        with ui.element("div").classes("w-[108px] shrink-0 aspect-[9/16] bg-grey-10 self-start"):
+            if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
+                thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("w-full h-full")
+                thumbnail.props("fit=contain")
+                thumbnail.props["alt"] = f"Thumbnail of {project.name}"
+            else:
+                with ui.element("div").classes(
+                    "w-full h-full flex items-center justify-center bg-grey-3 text-grey-8"
+                ):
+                    ui.icon("movie", size="lg").props('aria-hidden="true"')
+        with ui.column().classes("p-3 gap-1 min-w-0 grow"):
             ui.link(project.name, f"/projects/{project.id}").classes(
                 "text-subtitle1 font-medium project-link text-primary"
             )
@@ -210,28 +162,64 @@ def _delete_dialog(env: UiEnv, project: ProjectSummary, changed: Callable[[], ob
 
 def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
     ws = env.ws
+    templates = project_templates()
     with (
         ui.dialog().props('aria-label="New project"') as dialog,
         ui.card().classes("w-[36rem] max-w-full"),
     ):
         ui.label("New project").classes("text-h6")
-        with ui.tabs().classes("w-full") as tabs:
-            by_topic = ui.tab("From a topic")
-            by_script = ui.tab("From my script")
-            by_template = ui.tab("From a template")
+        with ui.tabs().classes("w-full new-project-tabs").props("dense no-caps") as tabs:
+            by_topic = ui.tab("topic", label="Topic")
+            by_material = ui.tab("material", label="Material")
+            by_script = ui.tab("script", label="My script")
+            by_template = ui.tab("template", label="Template")
         with ui.tab_panels(tabs, value=by_topic).classes("w-full"):
-            with ui.tab_panel(by_topic):
+            with ui.tab_panel(by_topic).classes("px-0"):
                 topic = (
-                    ui.input(
-                        "Topic",
-                        placeholder="e.g. the deep ocean",
-                    )
+                    ui.input("Topic", placeholder="e.g. the deep ocean")
                     .classes("w-full new-topic")
                     .mark("new-topic")
                     .props("autofocus counter maxlength=300")
                 )
                 genre = ui.select(list(GENRES), value="facts", label="Genre").classes("w-full")
-            with ui.tab_panel(by_script):
+                ui.label(
+                    "Create writes the script at once"
+                    + (
+                        "."
+                        if ws.ctx.llm is not None
+                        else ": this needs a language model (Settings). Without one, use "
+                        "Material: an article, notes or a web page."
+                    )
+                ).classes("text-caption text-grey-8")
+            with ui.tab_panel(by_material).classes("px-0"):
+                material = (
+                    ui.textarea(
+                        "Article, notes or a web address",
+                        placeholder="Paste the text, or an https:// address to read it from",
+                    )
+                    .classes("w-full new-material")
+                    .props("autogrow")
+                )
+                upload: dict[str, Any] = {}
+
+                async def received(event: events.UploadEventArguments) -> None:
+                    upload["name"] = event.file.name
+                    upload["data"] = await event.file.read()
+                    picked.text = f"{event.file.name} is ready"
+
+                ui.upload(
+                    label="…or a file (.txt, .md, .html, .srt, .vtt)",
+                    auto_upload=True,
+                    max_file_size=MAX_MATERIAL_BYTES,
+                    on_upload=received,
+                ).props('accept=".txt,.md,.markdown,.html,.htm,.srt,.vtt" flat bordered').classes(
+                    "w-full material-file"
+                )
+                picked = ui.label("").classes("text-caption").props('aria-live="polite"')
+                ui.label(
+                    "The studio makes the script of your material's own sentences, offline."
+                ).classes("text-caption text-grey-8")
+            with ui.tab_panel(by_script).classes("px-0"):
                 pasted = (
                     ui.textarea(
                         "Your script",
@@ -241,14 +229,14 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                     .classes("w-full")
                     .props("autogrow")
                 )
-            with ui.tab_panel(by_template):
+            with ui.tab_panel(by_template).classes("px-0"):
                 chosen = ui.radio(
-                    {t.name: f"{t.name}: {t.description}" for t in TEMPLATES},
-                    value=TEMPLATES[0].name,
+                    {t.name: f"{t.name}: {t.description}" for t in templates},
+                    value=templates[0].name,
                 ).props('aria-label="Templates"')
         defaults = preferences.load(ws.ctx.settings, list(platforms))
         platform = ui.select(platforms, value=defaults.platform, label="Platform").classes("w-full")
-        message = ui.label("").classes("text-negative")
+        message = ui.label("").classes("text-negative").props('aria-live="polite"')
 
         async def create() -> None:
             message.text = ""
@@ -258,12 +246,37 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
             }
             if defaults.voice != ws.ctx.settings.default_voice:
                 data["voice"] = {"voice": defaults.voice}
-            if tabs.value == by_topic or tabs.value == "From a topic":
+            write: dict[str, Any] | None = None
+            which = tabs.value
+            if which in (by_topic, "topic"):
                 if not topic.value.strip():
                     message.text = "Type a topic first: what is the video about?"
                     return
                 data |= {"topic": topic.value.strip(), "genre": genre.value}
-            elif tabs.value == by_script or tabs.value == "From my script":
+                write = {"scenes": None}
+            elif which in (by_material, "material"):
+                text = (material.value or "").strip()
+                if not text and "data" not in upload:
+                    message.text = "Paste some text or an address, or choose a file."
+                    return
+                button.props("loading")
+                try:
+                    script = await call(
+                        ws.studio.material_script,
+                        text,
+                        language=defaults.language,
+                        data=upload.get("data") if not text else None,
+                        filename=upload.get("name"),
+                        shown_by_caller=(InputError,),
+                    )
+                except Failed as failed:
+                    message.text = str(failed.__cause__)
+                    return
+                finally:
+                    button.props(remove="loading")
+                kind = script.genre if script.genre in GENRES else "facts"
+                data |= {"topic": script.topic, "script": script, "genre": kind}
+            elif which in (by_script, "script"):
                 try:
                     script = script_from_text(pasted.value or "")
                 except Exception as exc:  # ScriptError: an InputError with a sentence
@@ -271,22 +284,32 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                     return
                 data |= {"topic": script.topic, "script": script, "genre": "facts"}
             else:
-                template = next(t for t in TEMPLATES if t.name == chosen.value)
-                data |= {
-                    "topic": template.topic,
-                    "genre": template.genre,
-                    "platforms": list(template.platforms),
-                    "captions": {"style": template.caption_style},
-                    "name": template.topic[:1].upper() + template.topic[1:],
-                }
+                template = next(t for t in templates if t.name == chosen.value)
+                extra = {k: v for k, v in data.items() if k == "voice"}
+                data = template.project(language=defaults.language, extra=extra).model_dump(
+                    exclude_unset=True
+                )
+                write = {"scenes": template.scenes}
             try:
-                project = await call(ws.projects.create, ProjectCreate.model_validate(data))
+                wanted = ProjectCreate.model_validate(data)
+            except ValidationError as exc:
+                message.text = f"Not created: {condense(exc, limit=1)}"
+                return
+            try:
+                project = await call(ws.projects.create, wanted)
             except Failed:
                 return
+            if write is not None:
+                app.storage.user[WRITE_NOTE.format(project_id=project.id)] = write
             dialog.close()
             ui.navigate.to(f"/projects/{project.id}")
 
         with ui.row().classes("w-full justify-end"):
             ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-            ui.button("Create", on_click=create).props("no-caps").classes("create-project")
+            button = (
+                ui.button("Create", on_click=create)
+                .props("no-caps")
+                .mark("create-project")
+                .classes("create-project")
+            )
     dialog.open()

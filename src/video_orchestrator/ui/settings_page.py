@@ -189,9 +189,14 @@ async def _my_defaults(ws: Workspace) -> None:
     languages = dict(LANGUAGES)
     languages.setdefault(current.language, current.language)
     chosen = {"voice": current.voice, "language": current.language, "platform": current.platform}
+    saved = dict(chosen)
 
     def changed() -> None:
+        # a select fires on_change while it is drawn and bound too: only a real change saves
+        if chosen == saved or not all(chosen.values()):
+            return
         preferences.save(preferences.NewProjectDefaults(**chosen))
+        saved.update(chosen)
         ui.notify("Saved: new projects in this browser start with these", type="positive")
 
     with ui.card().classes("w-full my-defaults").props('aria-label="Defaults for new projects"'):

@@ -11,6 +11,49 @@ from nicegui import app, ui
 from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
 from video_orchestrator.ui.env import UiEnv
 
+#: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
+#: colours that keep WCAG AA contrast (Quasar's primary purple is too dark on near black).
+#: In NiceGUI's "overrides" layer: an !important there beats Quasar's own (a later layer).
+STUDIO_CSS = """
+@layer overrides {
+.on-touch { display: none; }
+@media (hover: none) { .on-touch { display: block; } .on-pointer { display: none; } }
+.drop-target { outline: 3px dashed var(--q-primary); outline-offset: 2px; }
+.q-tooltip { background: #424242; }
+.studio-header .studio-name { min-width: 0; }
+@media (max-width: 599.98px) {
+  .editor-tabs .q-tabs__content { flex-wrap: wrap; }
+  .editor-tabs .q-tab { flex: 1 0 33%; min-height: 40px; padding: 0 4px; }
+  .editor-tabs .q-tab__icon { display: none; }
+  .editor-tabs .q-tabs__arrow { display: none; }
+  .studio-header .studio-name { font-size: 1.05rem; }
+}
+.new-project-tabs .q-tab { flex: 1 1 0; min-width: 0; padding: 0 6px; }
+.new-project-tabs .q-tabs__arrow { display: none; }
+.body--dark a, .body--dark .text-primary { color: #B9A8FF !important; }
+.body--dark .q-btn.text-primary, .body--dark .q-tab--active { color: #B9A8FF !important; }
+.body--dark .text-grey-7, .body--dark .text-grey-8, .body--dark .text-grey-9,
+.body--dark .text-grey-10 { color: #C4C4C4 !important; }
+.body--dark .bg-blue-1, .body--dark .bg-orange-1,
+.body--dark .bg-red-1 { color: #111 !important; }
+.body--dark .bg-blue-1 .text-grey-8, .body--dark .bg-blue-1 .text-grey-9,
+.body--dark .bg-orange-1 .text-grey-8 { color: #333 !important; }
+.body--dark .bg-blue-1 a, .body--dark .bg-orange-1 a { color: #3A1FB0 !important; }
+.q-notifications__list--bottom { bottom: 72px; }
+@media (min-width: 600px) {
+  .q-notifications__list--bottom { align-items: flex-end !important; padding-right: 16px; }
+}
+.q-field__append .q-btn, .q-field__prepend .q-btn {
+  box-shadow: inset 0 0 0 1px rgba(127, 127, 127, 0.9);
+}
+.render-bar { position: sticky; bottom: 0; z-index: 5; background: #fff; color: #1a1a1a; }
+.body--dark .render-bar { background: #1d1d1d; color: #fff; }
+.body--dark .text-negative { color: #FF8A80 !important; }
+.body--dark .text-positive { color: #7CD88A !important; }
+.body--dark .text-accent { color: #5FD3D9 !important; }
+}
+"""
+
 NAV = (
     ("Projects", "/", "movie"),
     ("Queue", "/queue", "pending_actions"),
@@ -25,9 +68,25 @@ async def root(env: UiEnv) -> None:
     ui.add_head_html(
         '<meta name="description" content="Video Orchestrator: make short vertical videos">'
     )
-    with ui.header().classes("items-center gap-4 px-4 py-2"):
-        ui.label("Video Orchestrator").classes("text-h6 font-bold")
-        with ui.row().classes("gap-1").props('role="navigation" aria-label="Main"'):
+    ui.add_css(STUDIO_CSS)
+    with ui.header().classes("items-center gap-2 px-2 sm:px-4 py-1 no-wrap studio-header"):
+        # on a phone one row: the menu (room for more pages), the name, the theme
+        with (
+            ui.button(icon="menu")
+            .props('flat round color=white aria-label="Menu"')
+            .classes("lt-md nav-menu"),
+            ui.menu().props('aria-label="Pages"'),
+        ):
+            for label, path, icon in NAV:
+                item = ui.menu_item(on_click=lambda p=path: ui.navigate.to(p))
+                with item.classes("menu-" + label.lower()), ui.row().classes("items-center gap-3"):
+                    ui.icon(icon).props('aria-hidden="true"')
+                    ui.label(label)
+            if env.require_login and signed_in:
+                with ui.menu_item(on_click=lambda: session.sign_out(env)):
+                    ui.label("Sign out")
+        ui.label("Video Orchestrator").classes("text-h6 font-bold ellipsis studio-name")
+        with ui.row().classes("gap-1 gt-sm no-wrap").props('role="navigation" aria-label="Main"'):
             for label, path, icon in NAV:
                 ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
                     "flat color=white no-caps"
@@ -44,7 +103,7 @@ async def root(env: UiEnv) -> None:
         if env.require_login and signed_in:
             ui.button("Sign out", icon="logout", on_click=lambda: session.sign_out(env)).props(
                 "flat color=white no-caps"
-            ).classes("sign-out")
+            ).classes("sign-out gt-sm")
 
     if not signed_in:
         session.sign_in_form(env)
@@ -75,7 +134,7 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await settings_page.show(env)
 
-    with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
+    with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
         ui.sub_pages(pages).classes("w-full")

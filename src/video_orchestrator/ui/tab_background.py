@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from video_orchestrator.services.assets import AssetOut
+from video_orchestrator.services.facade import SceneMatch, scene_matches
 from video_orchestrator.spec.vocabulary import TRANSITIONS as KINDS
 from video_orchestrator.spec.vocabulary import TransitionKind
 from video_orchestrator.ui.common import Failed, call, duration_text
@@ -54,6 +55,7 @@ async def visual_assets(ws: Workspace) -> list[AssetOut]:
 async def build(state: ProjectState) -> None:
     ws = state.ws
     library: dict[str, AssetOut] = {}
+    matches: dict[int, SceneMatch] = {}  # scene index → its keyword match in the library
     dialogs = ui.element("div")  # dialogs live here, outside the parts that are redrawn
 
     async def save_background(
@@ -91,6 +93,53 @@ async def build(state: ProjectState) -> None:
         if await save_background(place):
             ui.notify(f"Scene {index + 1} shows {asset.filename}", type="positive")
             await redraw()
+
+    async def match_library(*, told: bool = True) -> None:
+        """Scenes without a background take the library's clips and pictures their keywords
+        match (the CLI's matcher); a scene the user chose for keeps its choice."""
+        script = state.project.script
+        if script is None:
+            return
+        await reload_library()
+        found = scene_matches(script, list(library.values()))
+        count = len(script.scenes)
+        made: list[str] = []
+
+        def fill(chosen: list[str | None]) -> list[str | None]:
+            made.clear()
+            taken = {a for a in chosen if a is not None}
+            chosen += [None] * (count - len(chosen))
+            for match in found:
+                if match is None or match.scene >= count or chosen[match.scene] is not None:
+                    continue
+                if match.asset_id in taken:
+                    continue
+                chosen[match.scene] = match.asset_id
+                taken.add(match.asset_id)
+                made.append(f"scene {match.scene + 1} ← {match.filename}")
+            while chosen and chosen[-1] is None:
+                chosen.pop()
+            return chosen
+
+        matches.clear()
+        matches.update({m.scene: m for m in found if m is not None})
+        if not any(
+            m is not None and m.scene < count and _entry(state, m.scene) is None for m in found
+        ):
+            if told:
+                ui.notify("No scene without a background matches a clip's name")
+            await redraw()
+            return
+        if await save_background(fill) and made:
+            ui.notify("Matched by keywords: " + "; ".join(made), type="positive", multi_line=True)
+        await redraw()
+
+    async def dropped(index: int, asset_id: object) -> None:
+        asset = library.get(str(asset_id))
+        if asset is None:
+            ui.notify("Drop a clip or picture of your library on a scene", type="warning")
+            return
+        await use_for_scene(index, asset)
 
     async def use_generated(index: int | None) -> None:
         """Scene ``index`` (None: every scene) gets a generated moving background."""
@@ -148,6 +197,9 @@ async def build(state: ProjectState) -> None:
         missing = [a for a in chosen if a is not None and a not in library]
         if missing:
             await reload_library()
+        found = scene_matches(script, list(library.values()))
+        matches.clear()
+        matches.update({m.scene: m for m in found if m is not None})
         with ui.row().classes("w-full items-center"):
             ui.label(
                 "Each scene shows the clip or picture you choose, or a generated moving "
@@ -157,9 +209,19 @@ async def build(state: ProjectState) -> None:
                     if ws.ctx.settings.stock_providers
                     else ""
                 )
-                + ". Hover over a clip to preview it."
+                + ". Drag a clip from your library onto a scene, or choose one."
             ).classes("text-body2 text-grey-8")
+            ui.label("Hover over a clip to preview it.").classes(
+                "text-body2 text-grey-8 on-pointer"
+            )
+            ui.label("Tap a clip to preview it.").classes("text-body2 text-grey-8 on-touch")
             ui.space()
+            if library:
+                ui.button(
+                    "Match my library to the scenes",
+                    icon="join_inner",
+                    on_click=lambda: match_library(),
+                ).props("flat no-caps").classes("match-library")
             if any(chosen):
                 ui.button(
                     "Generated backgrounds for all scenes",
@@ -177,6 +239,13 @@ async def build(state: ProjectState) -> None:
                     .classes("p-2 gap-2 scene-background")
                     .props(f'role="group" aria-label="Scene {index + 1} background"') as tile
                 ):
+                    tile.on("dragover", js_handler=DRAG_OVER_JS)
+                    tile.on("dragleave", js_handler=DRAG_LEAVE_JS)
+                    tile.on(
+                        "drop",
+                        lambda e, i=index: dropped(i, e.args),
+                        js_handler=DROP_JS,
+                    )
                     with ui.element("div").classes(
                         "w-full aspect-[9/16] overflow-hidden rounded relative"
                     ):
@@ -193,6 +262,11 @@ async def build(state: ProjectState) -> None:
                     ui.label(
                         asset.filename if asset is not None else "Generated background"
                     ).classes("text-caption text-weight-medium ellipsis scene-choice")
+                    match = matches.get(index)
+                    if match is not None and entry == match.asset_id and match.words:
+                        ui.label("matched by “" + ", ".join(match.words[:3]) + "”").classes(
+                            "text-caption text-grey-8 scene-match"
+                        )
                     with ui.row().classes("gap-1"):
                         ui.button(
                             "Choose…",
@@ -416,6 +490,9 @@ async def build(state: ProjectState) -> None:
         search_button.on_click(search)
         query.on("keydown.enter", search)
 
+    async def added() -> None:
+        await match_library(told=False)
+
     # --- the page ----------------------------------------------------------------------------
 
     await reload_library()
@@ -426,9 +503,9 @@ async def build(state: ProjectState) -> None:
     ui.label("Your library").classes("text-h6")
     upload_area(
         ws,
-        label="Drop clips and pictures here to add them to the library",
+        label="Drop clips and pictures here: they go to the scenes their names match",
         wanted={"video", "image"},
-        on_added=lambda _asset, _created: redraw(),
+        on_added=lambda _asset, _created: added(),
         mark="library-upload",
     )
     library_part()
@@ -437,7 +514,7 @@ async def build(state: ProjectState) -> None:
     stock_part()
 
     def on_reload() -> None:
-        motion_part.refresh()
+        motion_part.refresh()  # (a new script: scenes_part finds its matches again)
         scenes_part.refresh()
         library_part.refresh()
 
@@ -462,7 +539,25 @@ def _asset_tile(asset: AssetOut, *, action: str | None = None, on_click: Any = N
             ).classes("w-full")
     if asset.kind == "video":
         hover_preview(tile)
+    tile.props("draggable=true")
+    tile.on("dragstart", js_handler=DRAG_START_JS.replace("ASSET", asset.id))
     return tile
+
+
+def _entry(state: ProjectState, index: int) -> str | None:
+    chosen = state.project.background.assets
+    return chosen[index] if index < len(chosen) else None
+
+
+#: Drag and drop of a library tile onto a scene (the browser's own drag and drop): the tile
+#: puts its asset id in the drag, the scene shows it is a target and hands the id over.
+DRAG_START_JS = "(e) => { e.dataTransfer.setData('text/plain', 'ASSET'); }"
+DRAG_OVER_JS = "(e) => { e.preventDefault(); e.currentTarget.classList.add('drop-target'); }"
+DRAG_LEAVE_JS = "(e) => e.currentTarget.classList.remove('drop-target')"
+DROP_JS = (
+    "(e) => { e.preventDefault(); e.currentTarget.classList.remove('drop-target');"
+    " emit(e.dataTransfer.getData('text/plain')); }"
+)
 
 
 def _generated_placeholder(index: int) -> None:

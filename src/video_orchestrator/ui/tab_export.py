@@ -168,6 +168,7 @@ async def build(state: ProjectState) -> None:
         )
         await renders.refresh()
 
+    state.render = render
     with ui.row().classes("w-full items-center gap-4"):
         button = (
             ui.button("Render", icon="movie_creation", on_click=render)

@@ -3,16 +3,24 @@ that goes with the post, and a live word count and duration against the platform
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from nicegui import ui
+from nicegui import app, ui
 from pydantic import ValidationError
 
 from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.errors import NoScriptWriter
-from video_orchestrator.services.facade import script_from_material, script_from_text
+from video_orchestrator.services.facade import script_from_text
 from video_orchestrator.spec.vocabulary import TARGET_SECONDS
-from video_orchestrator.ui.common import SECONDS_PER_WORD, Failed, call, duration_text
+from video_orchestrator.ui.common import (
+    SECONDS_PER_WORD,
+    WRITE_NOTE,
+    Failed,
+    call,
+    duration_text,
+)
 
 if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
@@ -127,47 +135,79 @@ async def build(state: ProjectState) -> None:
     @ui.refreshable
     async def script_part() -> None:
         project = state.project
+        actions.pop("generate", None)
         draft = _draft_of(project.script)
         with ui.row().classes("w-full items-center gap-2"):
-            busy = ui.spinner(size="md").props('aria-label="Working"')
-            busy.set_visibility(False)
-
-            async def generate() -> None:
-                busy.set_visibility(True)
-                button.disable()
-                try:
-                    outcome = await call(
-                        ws.studio.generate_script,
-                        project.id,
-                        state.project.version,
-                        shown_by_caller=(NoScriptWriter,),  # the card below says it
-                    )
-                except Failed as failed:
-                    if isinstance(failed.__cause__, NoScriptWriter):
-                        _show_no_writer(no_writer)
-                    return
-                finally:
-                    busy.set_visibility(False)
-                    button.enable()
-                state.project = outcome.project
-                ui.notify(
-                    outcome.notice or f"Script written ({outcome.source})",
-                    type="warning" if outcome.notice else "positive",
-                )
-                state.show_status(
-                    f"All changes saved · version {outcome.project.version}", "text-positive"
-                )
-                state.redraw()
-
             button = (
                 ui.button(
                     "Regenerate the whole script" if draft else "Generate script",
                     icon="auto_awesome",
-                    on_click=generate,
+                    on_click=lambda: generate(None),
                 )
                 .props("no-caps")
                 .classes("generate-script")
             )
+        with (
+            ui.card()
+            .classes("w-full writing-script bg-blue-1")
+            .props('role="status" aria-live="polite"') as writing,
+            ui.row().classes("w-full items-center gap-3"),
+        ):
+            ui.spinner(size="md").props('aria-hidden="true"')
+            writing_text = ui.label("").classes("text-body1 grow")
+            ui.button("Cancel", on_click=lambda: stop()).props("outline no-caps").classes(
+                "cancel-writing"
+            )
+        writing.set_visibility(False)
+        run: dict[str, Any] = {"token": 0, "started": 0.0}
+
+        def stop() -> None:
+            run["token"] += 1  # the answer of the call in flight is dropped when it comes
+            writing.set_visibility(False)
+            button.enable()
+            ui.notify("Stopped: the script was not changed")
+
+        def tick() -> None:
+            seconds = time.monotonic() - run["started"]
+            writing_text.text = (
+                f"Writing the script about “{project.topic}” with the language model… "
+                f"{seconds:.0f} s"
+            )
+
+        async def generate(scenes: int | None) -> None:
+            run["token"] += 1
+            token = run["token"]
+            run["started"] = time.monotonic()
+            tick()
+            writing.set_visibility(True)
+            button.disable()
+            clock = ui.timer(1.0, tick)
+            try:
+                outcome = await call(
+                    ws.studio.write_script,
+                    project.id,
+                    scenes=scenes,
+                    shown_by_caller=(NoScriptWriter,),  # the card below says it
+                )
+            except Failed as failed:
+                if token == run["token"] and isinstance(failed.__cause__, NoScriptWriter):
+                    _show_no_writer(no_writer)
+                return
+            finally:
+                clock.cancel()
+                if token == run["token"]:
+                    writing.set_visibility(False)
+                    button.enable()
+            if token != run["token"]:  # cancelled, or a newer request is under way
+                return
+            if await state.save(script=outcome.script):
+                ui.notify(
+                    outcome.notice or f"Script written ({outcome.source})",
+                    type="warning" if outcome.notice else "positive",
+                )
+                state.redraw()
+
+        actions["generate"] = generate
         no_writer = ui.column().classes("w-full no-writer")
         no_writer.set_visibility(False)
         if draft is None:
@@ -274,8 +314,19 @@ async def build(state: ProjectState) -> None:
         )
         field("Hashtags", "hashtags_text", draft)
 
+    actions: dict[str, Callable[[int | None], Awaitable[None]]] = {}
     await script_part()
     state.on_reload(script_part.refresh)
+
+    # Create asked for the script: write it now (after the page is drawn), once
+    note = app.storage.user.pop(WRITE_NOTE.format(project_id=state.project.id), None)
+    if isinstance(note, dict) and state.project.script is None:
+        scenes = note.get("scenes")
+        ui.timer(
+            0.05,
+            lambda: actions["generate"](scenes if isinstance(scenes, int) else None),
+            once=True,
+        )
 
 
 #: The studio's words for NoScriptWriter (its own message speaks of CLI flags and settings).
@@ -306,7 +357,9 @@ def _paste_box(state: ProjectState) -> None:
         ).classes("text-body1")
         text = (
             ui.textarea(
-                "Your script", placeholder="First line: the hook. Then one paragraph per scene."
+                "Your script",
+                placeholder="Your script (first line: the hook, then one paragraph per scene), "
+                "or an article, notes or an https:// address to make one from",
             )
             .classes("w-full")
             .props("autogrow")
@@ -327,13 +380,13 @@ def _paste_box(state: ProjectState) -> None:
 
         async def summarise() -> None:
             try:
-                script = script_from_material(
-                    text.value or "",
+                script = await call(
+                    state.ws.studio.material_script,
+                    (text.value or "").strip(),
                     language=state.project.language,
                     target_seconds=state.project.target_seconds,
                 )
-            except Exception as exc:  # ScriptError carries the sentence to show
-                ui.notify(str(exc), type="warning")
+            except Failed:
                 return
             if await state.save(script=script):
                 state.redraw()
