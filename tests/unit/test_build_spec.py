@@ -123,8 +123,10 @@ def test_a_japanese_hook_is_broken_into_lines_of_whole_phrases() -> None:
     )
     thumb = thumbnail_spec(japanese, "今日は海の話をします。深海には不思議な生き物がいます。")
     lines = thumb.overlays[0].text.split("\n")  # type: ignore[union-attr]
-    # 1080 px less the margins, at 105 px a character: 8 full-width characters a line.
-    assert lines == ["今日は海の話を", "します。", "深海には不思議な", "生き物がいます。"]
+    # 1080 px less the margins, at 144 px a character (the cover's big type): 6 full-width
+    # characters a line, each line whole BudouX phrases
+    assert lines == ["今日は海の", "話をします。", "深海には", "不思議な", "生き物が", "います。"]
+    assert all(len(line) <= 6 for line in lines)
     assert thumbnail_spec(spec, "Did you know this?").overlays[0].text == "Did you know this?"  # type: ignore[union-attr]
 
 
