@@ -182,9 +182,7 @@ def test_the_job_runner_runs_a_task_through_its_handler(tmp_path: Path, db: Data
     assert lease is not None
     assert JobRunner(ctx).run(lease) == "succeeded"
     done = JobService(db, None).get(job.id)
-    assert done.outputs == [] and "removed 1 expired sessions and 1 old idempotency" in (
-        done.log_tail
-    )
+    assert done.outputs == [] and "removed 1 expired sessions, 1 old idempotency" in (done.log_tail)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(UiSession)) == 0
         assert session.scalar(select(func.count()).select_from(IdempotentRequest)) == 0
@@ -223,3 +221,36 @@ def test_a_server_runs_its_maintenance_schedule_through_its_workers(
         assert workspace.schedules.get("maintenance").last_job_id == job_id
     finally:
         workspace.stop()
+
+
+def test_maintenance_removes_task_jobs_that_ended_long_ago_and_keeps_renders(
+    tmp_path: Path, db: Database
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=db.url.render_as_string(False))
+    ctx = AppContext(settings, db=db)
+    jobs = JobService(db, None)
+    project = ProjectService(db).create(ProjectCreate(topic="bees"))
+    (render,) = jobs.submit_project(project.id)
+    old_done, old_failed, month_failed, recent, waiting = (
+        jobs.submit_task(MaintenanceWorkload()) for _ in range(5)
+    )
+    ended = {
+        render.id: ("succeeded", 60),
+        old_done.id: ("succeeded", 8),
+        old_failed.id: ("failed", 8),
+        month_failed.id: ("failed", 31),
+        recent.id: ("succeeded", 1),
+    }
+    with db.session() as session:
+        for job_id, (status, days) in ended.items():
+            row = session.get(Job, job_id)
+            assert row is not None
+            row.status, row.finished_at = status, utcnow() - timedelta(days=days)
+    job = jobs.submit_task(MaintenanceWorkload())
+    lease = JobQueue(db).claim(job.id, "w1")
+    assert lease is not None and JobRunner(ctx).run(lease) == "succeeded"
+    with db.session() as session:
+        left = set(session.scalars(select(Job.id)))
+    # a week-old finished task and a month-old failed one go; renders, recent, failed within
+    # the month, waiting and the running maintenance itself stay
+    assert left == {render.id, old_failed.id, recent.id, waiting.id, job.id}

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 
-from video_orchestrator.jobs.workload import MaintenanceWorkload, SendReportWorkload
+from video_orchestrator.jobs.workload import RENDER_KINDS, MaintenanceWorkload, SendReportWorkload
 from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
@@ -30,7 +30,11 @@ from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.publishing import publish_post, publish_sweep
 from video_orchestrator.services.trend_jobs import deliver_alerts_task, poll_trends_task
 from video_orchestrator.services.ui_sessions import UiSessionService
-from video_orchestrator.store.tables import IdempotentRequest, utcnow
+from video_orchestrator.store.tables import IdempotentRequest, Job, utcnow
+
+#: How long a task job that ended is kept (a publish sweep every 5 minutes makes 288 a day).
+TASKS_KEEP = timedelta(days=7)
+FAILED_TASKS_KEEP = timedelta(days=30)
 
 #: ``handler(ctx, workload, reporter, cancel)``; the workload is the kind's own model.
 TaskHandler = Callable[[AppContext, Any, Reporter, threading.Event], None]
@@ -39,7 +43,9 @@ TaskHandler = Callable[[AppContext, Any, Reporter, threading.Event], None]
 def maintenance(
     ctx: AppContext, workload: MaintenanceWorkload, reporter: Reporter, cancel: threading.Event
 ) -> None:
-    """Delete expired web-UI sessions and Idempotency-Keys older than they are remembered."""
+    """Delete expired web-UI sessions, Idempotency-Keys older than they are remembered, and
+    task jobs that ended long ago (succeeded or cancelled after a week, failed after a
+    month; renders are the user's and stay)."""
     settings = ctx.settings
     sessions = UiSessionService(
         ctx.db,
@@ -54,7 +60,22 @@ def maintenance(
             )
         )
         keys = int(getattr(result, "rowcount", 0) or 0)
-    reporter.notice(f"removed {sessions} expired sessions and {keys} old idempotency keys")
+        now = utcnow()
+        ended = session.execute(
+            delete(Job).where(
+                Job.kind.not_in(RENDER_KINDS),
+                or_(
+                    Job.status.in_(("succeeded", "cancelled"))
+                    & (Job.finished_at < now - TASKS_KEEP),
+                    (Job.status == "failed") & (Job.finished_at < now - FAILED_TASKS_KEEP),
+                ),
+            )
+        )
+        tasks = int(getattr(ended, "rowcount", 0) or 0)
+    reporter.notice(
+        f"removed {sessions} expired sessions, {keys} old idempotency keys and {tasks} "
+        "old task jobs"
+    )
 
 
 def send_report(
