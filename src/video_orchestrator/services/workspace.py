@@ -42,7 +42,7 @@ from video_orchestrator.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
-#: How often the store is tidied (expired sessions, forgotten idempotency keys).
+#: How often the store is tidied (expired sessions, forgotten idempotency keys, old task jobs).
 MAINTENANCE_SECONDS = 6 * 3600
 #: How often due posts are checked for a publish job (ADR 0026).
 PUBLISH_SWEEP_SECONDS = 300
