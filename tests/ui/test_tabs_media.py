@@ -239,9 +239,11 @@ async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
         assert scene_choices(user) == ["Generated background"] * 2 + ["reef.mp4"]
         await user.should_not_see(marker="generated-scene-1")
 
+        await user.should_see(marker="choose-scene-2", retries=WAIT)
         user.find(marker="choose-scene-2").click()
         user.find("Use for scene 2").click()
         await user.should_see("Scene 2 shows reef.mp4")
+        await user.should_see(marker="choose-scene-1", retries=WAIT)  # the cards re-drawn
         user.find(marker="choose-scene-1").click()
         user.find("Use for scene 1").click()
         await user.should_see("Scene 1 shows reef.mp4")
