@@ -74,3 +74,10 @@ def test_bad_input_is_one_line(vo: VoRunner) -> None:
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     unknown = vo("trends", "sources", "add", "tiktok", settings=ENV)
     assert unknown.returncode == 2 and "unknown trend source" in unknown.stderr
+
+
+def test_poll_with_no_sources_says_how_to_add_one(vo: VoRunner) -> None:
+    polled = vo("trends", "poll", settings=ENV)
+    assert polled.returncode == 0, polled.stderr
+    assert "no trend sources yet" in polled.stderr and "vo trends feeds add" in polled.stderr
+    assert "no source is due" not in polled.stderr

@@ -48,6 +48,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # docstrings are wrapped in the source; markdown mode reflows their paragraphs
+    rich_markup_mode="markdown",
 )
 spec_app = typer.Typer(help="The render spec: JSON Schema and validation.", no_args_is_help=True)
 app.add_typer(spec_app, name="spec")

@@ -132,7 +132,14 @@ def register_trends(
                     line += f" — {outcome.error}"
                 (err if outcome.status == "failed" else out).print(line, highlight=False)
             if not report.outcomes:
-                err.print("no source is due (--all polls every source)")
+                trends, _ = services.trend_services(services.context(settings()))
+                if trends.list_sources():
+                    err.print("no source is due (--all polls every source)")
+                else:
+                    err.print(
+                        "no trend sources yet: add one, e.g. vo trends sources add "
+                        "google-trends geo=US, or vo trends feeds add URL"
+                    )
             out.print(f"{report.trends} trends seen, {len(report.alerts)} new alert(s)")
 
         guard(action)
