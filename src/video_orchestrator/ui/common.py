@@ -24,6 +24,8 @@ from video_orchestrator.errors import (
     StorageError,
     VoError,
 )
+from video_orchestrator.ui import i18n
+from video_orchestrator.ui.i18n import marked, tr
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,29 +45,31 @@ def advice(exc: Exception) -> str:
     """The message shown for ``exc``: what happened, then what to do."""
     text = str(exc).rstrip(".")
     if isinstance(exc, StaleVersionError):
-        return (
+        return tr(
             "This project was changed in another tab or window since you opened it. "
             "Reload to see the newer version, then make your change again."
         )
     if isinstance(exc, PayloadTooLarge):
-        return f"{text}. Choose a smaller file."
+        return tr("{text}. Choose a smaller file.", text=text)
     if isinstance(exc, NotFoundError):
-        return f"{text}. It may have been deleted elsewhere: reload the page."
+        return tr("{text}. It may have been deleted elsewhere: reload the page.", text=text)
     if isinstance(exc, InvalidStateError):
         return f"{text}."
     if isinstance(exc, ProviderAuthError):
-        return f"{text}. Check the provider's key in Settings."
+        return tr("{text}. Check the provider's key in Settings.", text=text)
     if isinstance(exc, RateLimitedError | ProviderError):
-        return f"{text}. Try again in a minute, or choose another provider in Settings."
+        return tr(
+            "{text}. Try again in a minute, or choose another provider in Settings.", text=text
+        )
     if isinstance(exc, ConfigError):
-        return f"{text}. See Settings."
+        return tr("{text}. See Settings.", text=text)
     if isinstance(exc, StorageError | RenderError):
-        return f"{text}. Try again; if it keeps failing, check Settings → Status."
+        return tr("{text}. Try again; if it keeps failing, check Settings → Status.", text=text)
     if isinstance(exc, AccessError):
-        return f"{text}. Sign in again."
+        return tr("{text}. Sign in again.", text=text)
     if isinstance(exc, VoError):
         return f"{text}."
-    return "Something went wrong on the server; the details are in the server's log. Try again."
+    return tr("Something went wrong on the server; the details are in the server's log. Try again.")
 
 
 def tell(exc: Exception) -> None:
@@ -93,8 +97,11 @@ async def call(
 
 
 def when(moment: datetime | None) -> str:
+    """A date and time: 2026-12-04 20:44 in English, as the browser's locale writes it else."""
     if moment is None:
         return "—"
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.moment(moment)
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
@@ -113,6 +120,15 @@ def duration_text(seconds: float | None) -> str:
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
 
+
+#: A render's status as the studio shows it (translated with ``tr``).
+STATUS_NAMES = {
+    "queued": marked("queued"),
+    "running": marked("running"),
+    "succeeded": marked("succeeded"),
+    "failed": marked("failed"),
+    "cancelled": marked("cancelled"),
+}
 
 STATUS_COLOURS = {
     "queued": "grey-7",

@@ -15,8 +15,16 @@ from video_orchestrator.services.facade import condense, project_templates, scri
 from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.projects import ProjectCreate, ProjectSummary
 from video_orchestrator.ui import preferences
-from video_orchestrator.ui.common import STATUS_COLOURS, WRITE_NOTE, Failed, call, when
+from video_orchestrator.ui.common import (
+    STATUS_COLOURS,
+    STATUS_NAMES,
+    WRITE_NOTE,
+    Failed,
+    call,
+    when,
+)
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import tr
 from video_orchestrator.ui.media import output_url
 
 MAX_MATERIAL_BYTES = 5_000_000
@@ -28,26 +36,26 @@ async def show(env: UiEnv) -> None:
     state = {"query": "", "platform": ""}
 
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Projects").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Projects")).classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
-        search = ui.input("Search projects", on_change=lambda: listing.refresh()).props(
-            'clearable dense outlined type=search aria-label="Search projects"'
+        search = ui.input(tr("Search projects"), on_change=lambda: listing.refresh()).props(
+            f'clearable dense outlined type=search aria-label="{tr("Search projects")}"'
         )
         search.bind_value_to(state, "query")
         pick = (
             ui.select(
-                {"": "All platforms", **platforms},
+                {"": tr("All platforms"), **platforms},
                 value="",
-                label="Platform",
+                label=tr("Platform"),
                 on_change=lambda: listing.refresh(),
             )
             .props("dense outlined")
             .classes("w-44")
         )
         pick.bind_value_to(state, "platform")
-        ui.button("New project", icon="add", on_click=lambda: _create_dialog(env, platforms)).props(
-            "no-caps"
-        ).classes("new-project")
+        ui.button(
+            tr("New project"), icon="add", on_click=lambda: _create_dialog(env, platforms)
+        ).props("no-caps").classes("new-project")
 
     @ui.refreshable
     async def listing() -> None:
@@ -62,12 +70,12 @@ async def show(env: UiEnv) -> None:
         if not items:
             with ui.card().classes("w-full items-center p-8"):
                 if page.total == 0 and not state["query"]:
-                    ui.label("No projects yet.").classes("text-h6")
+                    ui.label(tr("No projects yet.")).classes("text-h6")
                     ui.label(
-                        "Press “New project”, type an idea, and the studio takes it from there."
+                        tr("Press “New project”, type an idea, and the studio takes it from there.")
                     )
                 else:
-                    ui.label("No project matches.").classes("text-body1")
+                    ui.label(tr("No project matches.")).classes("text-body1")
             return
         with (
             ui.element("div")
@@ -97,13 +105,15 @@ def _card(
 ) -> None:
     ws = env.ws
     with ui.card().classes("project-card p-0 gap-0 flex-row no-wrap overflow-hidden") as card:
-        card.props["aria-label"] = f"Project {project.name}"  # quotes in a name are safe here
+        card.props["aria-label"] = tr(
+            "Project {name}", name=project.name
+        )  # quotes in a name are safe here
         # the whole 9:16 cover, never cropped to a landscape strip
         with ui.element("div").classes("w-[108px] shrink-0 aspect-[9/16] bg-grey-10 self-start"):
             if shown is not None and any(o.kind == "thumbnail" for o in shown.outputs):
                 thumbnail = ui.image(output_url(shown.id, "thumbnail")).classes("w-full h-full")
                 thumbnail.props("fit=contain")
-                thumbnail.props["alt"] = f"Thumbnail of {project.name}"
+                thumbnail.props["alt"] = tr("Thumbnail of {name}", name=project.name)
             else:
                 with ui.element("div").classes(
                     "w-full h-full flex items-center justify-center bg-grey-3 text-grey-8"
@@ -113,37 +123,44 @@ def _card(
             ui.link(project.name, f"/projects/{project.id}").classes(
                 "text-subtitle1 font-medium project-link text-primary"
             )
-            ui.label(project.title or "no script yet").classes("text-caption text-grey-8")
+            ui.label(project.title or tr("no script yet")).classes("text-caption text-grey-8")
             with ui.row().classes("gap-1"):
                 for name in project.platforms:
                     ui.badge(platforms.get(name, name), color="accent").props("outline")
                 if latest is not None:
-                    ui.badge(latest.status, color=STATUS_COLOURS.get(latest.status, "grey"))
-            ui.label(f"edited {when(project.updated_at)}").classes("text-caption text-grey-7")
+                    ui.badge(
+                        tr(STATUS_NAMES.get(latest.status, latest.status)),
+                        color=STATUS_COLOURS.get(latest.status, "grey"),
+                    )
+            ui.label(tr("edited {when}", when=when(project.updated_at))).classes(
+                "text-caption text-grey-7"
+            )
             with ui.row().classes("gap-1"):
-                ui.button("Open", on_click=lambda: ui.navigate.to(f"/projects/{project.id}")).props(
-                    "flat dense no-caps"
-                )
+                ui.button(
+                    tr("Open"), on_click=lambda: ui.navigate.to(f"/projects/{project.id}")
+                ).props("flat dense no-caps")
 
                 async def duplicate() -> None:
                     try:
                         copy = await call(ws.projects.duplicate, project.id)
                     except Failed:
                         return
-                    ui.notify(f"Duplicated as “{copy.name}”", type="positive")
+                    ui.notify(tr("Duplicated as “{name}”", name=copy.name), type="positive")
                     ui.navigate.to(f"/projects/{copy.id}")
 
-                ui.button("Duplicate", on_click=duplicate).props("flat dense no-caps")
-                ui.button("Delete", on_click=lambda: _delete_dialog(env, project, changed)).props(
-                    "flat dense no-caps color=negative"
-                )
+                ui.button(tr("Duplicate"), on_click=duplicate).props("flat dense no-caps")
+                ui.button(
+                    tr("Delete"), on_click=lambda: _delete_dialog(env, project, changed)
+                ).props("flat dense no-caps color=negative")
 
 
 def _delete_dialog(env: UiEnv, project: ProjectSummary, changed: Callable[[], object]) -> None:
     with ui.dialog() as dialog, ui.card():
-        dialog.props["aria-label"] = f"Delete {project.name}"  # any quotes in the name are safe
-        ui.label(f"Delete “{project.name}”?").classes("text-h6")
-        ui.label("The project and its settings go; rendered videos stay in the queue.")
+        dialog.props["aria-label"] = tr(
+            "Delete {name}", name=project.name
+        )  # any quotes in the name are safe
+        ui.label(tr("Delete “{name}”?", name=project.name)).classes("text-h6")
+        ui.label(tr("The project and its settings go; rendered videos stay in the queue."))
 
         async def delete() -> None:
             try:
@@ -151,12 +168,12 @@ def _delete_dialog(env: UiEnv, project: ProjectSummary, changed: Callable[[], ob
             except Failed:
                 return
             dialog.close()
-            ui.notify(f"Deleted “{project.name}”")
+            ui.notify(tr("Deleted “{name}”", name=project.name))
             changed()
 
         with ui.row():
-            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-            ui.button("Delete", on_click=delete).props("no-caps color=negative")
+            ui.button(tr("Cancel"), on_click=dialog.close).props("flat no-caps")
+            ui.button(tr("Delete"), on_click=delete).props("no-caps color=negative")
     dialog.open()
 
 
@@ -164,38 +181,37 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
     ws = env.ws
     templates = project_templates()
     with (
-        ui.dialog().props('aria-label="New project"') as dialog,
+        ui.dialog().props(f'aria-label="{tr("New project")}"') as dialog,
         ui.card().classes("w-[36rem] max-w-full"),
     ):
-        ui.label("New project").classes("text-h6")
+        ui.label(tr("New project")).classes("text-h6")
         with ui.tabs().classes("w-full new-project-tabs").props("dense no-caps") as tabs:
-            by_topic = ui.tab("topic", label="Topic")
-            by_material = ui.tab("material", label="Material")
-            by_script = ui.tab("script", label="My script")
-            by_template = ui.tab("template", label="Template")
+            by_topic = ui.tab("topic", label=tr("Topic"))
+            by_material = ui.tab("material", label=tr("Material"))
+            by_script = ui.tab("script", label=tr("My script"))
+            by_template = ui.tab("template", label=tr("Template"))
         with ui.tab_panels(tabs, value=by_topic).classes("w-full"):
             with ui.tab_panel(by_topic).classes("px-0"):
                 topic = (
-                    ui.input("Topic", placeholder="e.g. the deep ocean")
+                    ui.input(tr("Topic"), placeholder=tr("e.g. the deep ocean"))
                     .classes("w-full new-topic")
                     .mark("new-topic")
                     .props("autofocus counter maxlength=300")
                 )
-                genre = ui.select(list(GENRES), value="facts", label="Genre").classes("w-full")
+                genre = ui.select(list(GENRES), value="facts", label=tr("Genre")).classes("w-full")
                 ui.label(
-                    "Create writes the script at once"
-                    + (
-                        "."
-                        if ws.ctx.llm is not None
-                        else ": this needs a language model (Settings). Without one, use "
-                        "Material: an article, notes or a web page."
+                    tr("Create writes the script at once.")
+                    if ws.ctx.llm is not None
+                    else tr(
+                        "Create writes the script at once: this needs a language model "
+                        "(Settings). Without one, use Material: an article, notes or a web page."
                     )
                 ).classes("text-caption text-grey-8")
             with ui.tab_panel(by_material).classes("px-0"):
                 material = (
                     ui.textarea(
-                        "Article, notes or a web address",
-                        placeholder="Paste the text, or an https:// address to read it from",
+                        tr("Article, notes or a web address"),
+                        placeholder=tr("Paste the text, or an https:// address to read it from"),
                     )
                     .classes("w-full new-material")
                     .props("autogrow")
@@ -205,10 +221,10 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                 async def received(event: events.UploadEventArguments) -> None:
                     upload["name"] = event.file.name
                     upload["data"] = await event.file.read()
-                    picked.text = f"{event.file.name} is ready"
+                    picked.text = tr("{name} is ready", name=event.file.name)
 
                 ui.upload(
-                    label="…or a file (.txt, .md, .html, .srt, .vtt)",
+                    label=tr("…or a file (.txt, .md, .html, .srt, .vtt)"),
                     auto_upload=True,
                     max_file_size=MAX_MATERIAL_BYTES,
                     on_upload=received,
@@ -217,14 +233,16 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                 )
                 picked = ui.label("").classes("text-caption").props('aria-live="polite"')
                 ui.label(
-                    "The studio makes the script of your material's own sentences, offline."
+                    tr("The studio makes the script of your material's own sentences, offline.")
                 ).classes("text-caption text-grey-8")
             with ui.tab_panel(by_script).classes("px-0"):
                 pasted = (
                     ui.textarea(
-                        "Your script",
-                        placeholder="Paste the narration: the first line is the hook, then one "
-                        "paragraph per scene.",
+                        tr("Your script"),
+                        placeholder=tr(
+                            "Paste the narration: the first line is the hook, then one "
+                            "paragraph per scene."
+                        ),
                     )
                     .classes("w-full")
                     .props("autogrow")
@@ -233,9 +251,11 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
                 chosen = ui.radio(
                     {t.name: f"{t.name}: {t.description}" for t in templates},
                     value=templates[0].name,
-                ).props('aria-label="Templates"')
+                ).props(f'aria-label="{tr("Templates")}"')
         defaults = preferences.load(ws.ctx.settings, list(platforms))
-        platform = ui.select(platforms, value=defaults.platform, label="Platform").classes("w-full")
+        platform = ui.select(platforms, value=defaults.platform, label=tr("Platform")).classes(
+            "w-full"
+        )
         message = ui.label("").classes("text-negative").props('aria-live="polite"')
 
         async def create() -> None:
@@ -250,14 +270,14 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
             which = tabs.value
             if which in (by_topic, "topic"):
                 if not topic.value.strip():
-                    message.text = "Type a topic first: what is the video about?"
+                    message.text = tr("Type a topic first: what is the video about?")
                     return
                 data |= {"topic": topic.value.strip(), "genre": genre.value}
                 write = {"scenes": None}
             elif which in (by_material, "material"):
                 text = (material.value or "").strip()
                 if not text and "data" not in upload:
-                    message.text = "Paste some text or an address, or choose a file."
+                    message.text = tr("Paste some text or an address, or choose a file.")
                     return
                 button.props("loading")
                 try:
@@ -293,7 +313,7 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
             try:
                 wanted = ProjectCreate.model_validate(data)
             except ValidationError as exc:
-                message.text = f"Not created: {condense(exc, limit=1)}"
+                message.text = tr("Not created: {why}", why=condense(exc, limit=1))
                 return
             try:
                 project = await call(ws.projects.create, wanted)
@@ -305,9 +325,9 @@ def _create_dialog(env: UiEnv, platforms: dict[str, str]) -> None:
             ui.navigate.to(f"/projects/{project.id}")
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button(tr("Cancel"), on_click=dialog.close).props("flat no-caps")
             button = (
-                ui.button("Create", on_click=create)
+                ui.button(tr("Create"), on_click=create)
                 .props("no-caps")
                 .mark("create-project")
                 .classes("create-project")

@@ -11,15 +11,16 @@ from video_orchestrator.errors import NotFoundError
 from video_orchestrator.services.jobs import JobOut, JobPage, JobStatus
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.jobs_view import JobList
 
 FILTERS: dict[str, str] = {
-    "": "All renders",
-    "queued": "Queued",
-    "running": "Rendering",
-    "succeeded": "Done",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
+    "": marked("All renders"),
+    "queued": marked("Queued"),
+    "running": marked("Rendering"),
+    "succeeded": marked("Done"),
+    "failed": marked("Failed"),
+    "cancelled": marked("Cancelled"),
 }
 SHOWN = 100
 
@@ -49,13 +50,13 @@ async def show(env: UiEnv) -> None:
         return ws.jobs.find(status=status, limit=SHOWN)
 
     def count(total: int, shown: int) -> None:
-        counts.text = f"{total} render{'s' if total != 1 else ''}" + (
-            f", showing the newest {shown}" if total > shown else ""
+        counts.text = tr_n("{count} render", "{count} renders", total) + (
+            tr(", showing the newest {shown}", shown=shown) if total > shown else ""
         )
 
     jobs: JobList
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Queue").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Queue")).classes("text-h5").props('role="heading" aria-level="1"')
         counts = ui.label("").classes("text-body2 text-grey-8 queue-count")
         ui.space()
 
@@ -63,17 +64,18 @@ async def show(env: UiEnv) -> None:
             wanted["status"] = value
             await jobs.refresh()
 
-        ui.select(FILTERS, value="", label="Show", on_change=lambda e: choose(e.value)).props(
-            'dense outlined aria-label="Show renders that are"'
+        labels = {value: tr(label) for value, label in FILTERS.items()}
+        ui.select(labels, value="", label=tr("Show"), on_change=lambda e: choose(e.value)).props(
+            f'dense outlined aria-label="{tr("Show renders that are")}"'
         ).classes("w-44 queue-filter").mark("queue-filter")
         ui.button(icon="refresh", on_click=lambda: jobs.refresh()).props(
-            'flat round aria-label="Refresh the queue"'
-        ).tooltip("Refresh")
+            f'flat round aria-label="{tr("Refresh the queue")}"'
+        ).tooltip(tr("Refresh"))
     jobs = JobList(
         ws,
         fetch,
         platforms=platforms,
-        empty="No renders here. Open a project and press Render in its Export tab.",
+        empty=tr("No renders here. Open a project and press Render in its Export tab."),
         project_names=lambda items: project_names(ws, items, known),
         counted=count,
     )

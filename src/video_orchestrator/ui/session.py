@@ -15,6 +15,7 @@ from nicegui.client import Client
 from video_orchestrator.errors import AccessError, RateLimitedError, VoError
 from video_orchestrator.services.ui_sessions import UiSessionOut
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import tr
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,10 @@ async def verified(env: UiEnv, *, touch: bool = True) -> UiSessionOut | None:
     except AccessError as exc:
         reason = str(exc)
     except VoError as exc:
-        reason = f"your sign-in could not be checked ({exc})"
+        reason = tr("your sign-in could not be checked ({why})", why=exc)
     except Exception:
         logger.exception("checking a web UI session failed")
-        reason = "your sign-in could not be checked"
+        reason = tr("your sign-in could not be checked")
     if token is not None and app.storage.user.get(TOKEN) == token:
         del app.storage.user[TOKEN]
         app.storage.user[WHY] = reason[:1].upper() + reason[1:] + "."
@@ -90,10 +91,10 @@ async def sign_out(env: UiEnv) -> None:
     try:
         await run.io_bound(env.ws.ui_sessions.end, token)
     except VoError as exc:
-        ui.notify(f"Signing out failed: {exc}. Try again.", type="negative")
+        ui.notify(tr("Signing out failed: {why}. Try again.", why=exc), type="negative")
         app.storage.user[TOKEN] = token
         return
-    app.storage.user[WHY] = "You have signed out."
+    app.storage.user[WHY] = tr("You have signed out.")
     ui.navigate.reload()
 
 
@@ -101,20 +102,20 @@ def sign_in_form(env: UiEnv) -> None:
     """This server asks for an API key (it listens beyond this machine)."""
     why = app.storage.user.pop(WHY, None)
     with ui.card().classes("mx-auto mt-16 w-96"):
-        ui.label("Sign in").classes("text-h6")
+        ui.label(tr("Sign in")).classes("text-h6")
         if why:
             ui.label(why).classes("text-body2 signed-out-reason")
         ui.label(
-            "This server is shared: paste an API key (made with `vo apikey create NAME`)."
+            tr("This server is shared: paste an API key (made with `vo apikey create NAME`).")
         ).classes("text-body2")
-        key = ui.input("API key", password=True, password_toggle_button=True).classes("w-full")
+        key = ui.input(tr("API key"), password=True, password_toggle_button=True).classes("w-full")
         message = ui.label("").classes("text-negative sign-in-message").props('role="alert"')
         request = ui.context.client.request
         address = request.client.host if request is not None and request.client else "unknown"
 
         async def check() -> None:
             if not key.value.strip():
-                message.text = "Paste an API key first."
+                message.text = tr("Paste an API key first.")
                 return
             try:
                 token = await run.io_bound(_open, env, address, key.value.strip())
@@ -129,7 +130,7 @@ def sign_in_form(env: UiEnv) -> None:
             ui.navigate.reload()
 
         key.on("keydown.enter", check)
-        ui.button("Sign in", on_click=check).props("no-caps")
+        ui.button(tr("Sign in"), on_click=check).props("no-caps")
 
 
 def _open(env: UiEnv, address: str, key: str) -> str:

@@ -8,8 +8,9 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import editor, i18n, projects_page, queue_page, session, settings_page
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
 #: colours that keep WCAG AA contrast (Quasar's primary purple is too dark on near black).
@@ -54,14 +55,30 @@ STUDIO_CSS = """
 }
 """
 
+#: The pages: label (translated when shown), path, icon; the CSS class comes from the path.
 NAV = (
-    ("Projects", "/", "movie"),
-    ("Queue", "/queue", "pending_actions"),
-    ("Settings", "/settings", "settings"),
+    (marked("Projects"), "/", "movie"),
+    (marked("Queue"), "/queue", "pending_actions"),
+    (marked("Settings"), "/settings", "settings"),
 )
 
 
+def nav_class(path: str) -> str:
+    """``/`` → ``projects``, ``/queue`` → ``queue``: a page's class, the same in every locale."""
+    return path.strip("/").split("/")[0] or "projects"
+
+
+def choose_locale(code: str) -> None:
+    app.storage.user[i18n.KEY] = code
+    ui.navigate.reload()
+
+
 async def root(env: UiEnv) -> None:
+    request = ui.context.client.request
+    header = request.headers.get("accept-language") if request is not None else None
+    app.storage.user[i18n.FROM_BROWSER] = i18n.from_header(header)
+    locale = i18n.current()
+    ui.add_head_html(f'<script>document.documentElement.lang = "{locale}";</script>')
     signed_in = not env.require_login or await session.verified(env) is not None
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
     ui.colors(primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32")
@@ -73,35 +90,54 @@ async def root(env: UiEnv) -> None:
         # on a phone one row: the menu (room for more pages), the name, the theme
         with (
             ui.button(icon="menu")
-            .props('flat round color=white aria-label="Menu"')
+            .props(f'flat round color=white aria-label="{tr("Menu")}"')
             .classes("lt-md nav-menu"),
-            ui.menu().props('aria-label="Pages"'),
+            ui.menu().props(f'aria-label="{tr("Pages")}"'),
         ):
             for label, path, icon in NAV:
                 item = ui.menu_item(on_click=lambda p=path: ui.navigate.to(p))
-                with item.classes("menu-" + label.lower()), ui.row().classes("items-center gap-3"):
+                with (
+                    item.classes("menu-" + nav_class(path)),
+                    ui.row().classes("items-center gap-3"),
+                ):
                     ui.icon(icon).props('aria-hidden="true"')
-                    ui.label(label)
+                    ui.label(tr(label))
             if env.require_login and signed_in:
                 with ui.menu_item(on_click=lambda: session.sign_out(env)):
-                    ui.label("Sign out")
+                    ui.label(tr("Sign out"))
         ui.label("Video Orchestrator").classes("text-h6 font-bold ellipsis studio-name")
-        with ui.row().classes("gap-1 gt-sm no-wrap").props('role="navigation" aria-label="Main"'):
+        with (
+            ui.row()
+            .classes("gap-1 gt-sm no-wrap")
+            .props(f'role="navigation" aria-label="{tr("Main")}"')
+        ):
             for label, path, icon in NAV:
-                ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
+                ui.button(tr(label), icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
                     "flat color=white no-caps"
-                ).classes("nav-" + label.lower())
+                ).classes("nav-" + nav_class(path))
         ui.space()
+        with (
+            ui.button(icon="translate")
+            .props(f'flat round color=white aria-label="{tr("Language")}"')
+            .classes("locale-menu")
+            .tooltip(tr("Language")),
+            ui.menu().props(f'aria-label="{tr("Language")}"'),
+        ):
+            for code, name in i18n.LOCALES.items():
+                chosen = ui.menu_item(name, on_click=lambda c=code: choose_locale(c))
+                chosen.classes(f"locale-{code}" + (" text-primary" if code == locale else ""))
+                chosen.mark(f"locale-{code}")
+                chosen.props(f'lang="{code}"')
 
         def toggle() -> None:
             dark.toggle()
             app.storage.user["dark"] = dark.value
 
         ui.button(icon="dark_mode", on_click=toggle).props(
-            'flat round color=white aria-label="Switch light or dark theme"'
-        ).tooltip("Light or dark theme")
+            f'flat round color=white aria-label="{tr("Switch light or dark theme")}"'
+        ).tooltip(tr("Light or dark theme"))
         if env.require_login and signed_in:
-            ui.button("Sign out", icon="logout", on_click=lambda: session.sign_out(env)).props(
+            ui.button(tr("Sign out"), icon="logout", on_click=lambda: session.sign_out(env)).props(
                 "flat color=white no-caps"
             ).classes("sign-out gt-sm")
 
