@@ -8,7 +8,15 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import (
+    editor,
+    notifications,
+    projects_page,
+    queue_page,
+    session,
+    settings_page,
+    trends_page,
+)
 from video_orchestrator.ui.env import UiEnv
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
@@ -57,6 +65,7 @@ STUDIO_CSS = """
 NAV = (
     ("Projects", "/", "movie"),
     ("Queue", "/queue", "pending_actions"),
+    ("Trends", "/trends", "trending_up"),
     ("Settings", "/settings", "settings"),
 )
 
@@ -92,6 +101,8 @@ async def root(env: UiEnv) -> None:
                     "flat color=white no-caps"
                 ).classes("nav-" + label.lower())
         ui.space()
+        if signed_in:
+            notifications.bell(env)
 
         def toggle() -> None:
             dark.toggle()
@@ -130,6 +141,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await queue_page.show(env)
 
+    async def trends(trend_id: str | None = None) -> None:
+        if await gate():
+            await trends_page.show(env, trend_id)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -137,4 +152,5 @@ async def root(env: UiEnv) -> None:
     with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
+        pages.update({"/trends": trends, "/trends/{trend_id}": trends})
         ui.sub_pages(pages).classes("w-full")
