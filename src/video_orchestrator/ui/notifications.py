@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, datetime
 
 from nicegui import app, run, ui
+from nicegui.events import ValueChangeEventArguments
 
 from video_orchestrator.errors import VoError
 from video_orchestrator.services.trend_alerts import AlertOut
@@ -36,17 +37,21 @@ class Bell:
         with (
             ui.button(icon="notifications")
             .props(f'flat round color=white aria-label="{bell_label(0)}"')
-            .classes("alert-bell") as self.button
+            .classes("alert-bell")
+            .mark("alert-bell") as self.button
         ):
             self.badge = (
                 ui.badge("0", color="negative")
                 .props('floating rounded aria-hidden="true"')
                 .classes("alert-count")
+                .mark("alert-count")
             )
             self.badge.set_visibility(False)
-            with ui.menu().props('aria-label="Alerts"').classes("alert-menu") as self.menu:
+            with (
+                ui.menu().props('aria-label="Alerts"').classes("alert-menu").mark("alert-menu")
+            ) as self.menu:
                 self.items = ui.column().classes("gap-0 p-2 w-80 max-w-[90vw]")
-        self.menu.on("before-show", self.fill)
+        self.menu.on_value_change(self.opened)
         ui.timer(CHECK_SECONDS, self.check)
         app.storage.client[_KEY] = self.check
         ui.timer(0.0, self.check, once=True)
@@ -67,6 +72,10 @@ class Bell:
         if unread is not None:  # None: the page closed meanwhile
             self._show(unread)
 
+    async def opened(self, event: ValueChangeEventArguments) -> None:
+        if event.value:
+            await self.fill()
+
     async def fill(self) -> None:
         try:
             alerts = await call(self.env.ws.alerts.alerts, limit=SHOWN)
@@ -81,7 +90,7 @@ class Bell:
                 ui.space()
                 ui.button("Mark all read", on_click=self.mark_all_read).props(
                     "flat dense no-caps color=primary"
-                ).classes("mark-read").set_enabled(unread > 0)
+                ).classes("mark-read").mark("mark-read").set_enabled(unread > 0)
             if not alerts:
                 ui.label(
                     "No alerts yet. Watch a keyword on the Trends page to be told when it rises."
@@ -100,7 +109,8 @@ class Bell:
         with (
             ui.item(on_click=open_trend)
             .classes("w-full rounded alert-item" + (" alert-unread" if unread else ""))
-            .props(f'data-trend-id="{alert.trend_id}"'),
+            .props(f'data-trend-id="{alert.trend_id}"')
+            .mark("alert-item"),
             ui.column().classes("gap-0 min-w-0"),
         ):
             ui.label(alert.title).classes(

@@ -177,6 +177,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             ui.button("Poll now", icon="refresh", on_click=poll)
             .props("no-caps")
             .classes("poll-now")
+            .mark("poll-now")
             .tooltip("Read every source now, then rank")
         )
 
@@ -380,6 +381,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 remove = ui.button(icon="delete", on_click=lambda s=source: remove_source(s))
                 remove.props("flat round dense").tooltip("Remove")
                 remove.props["aria-label"] = f"Remove {source.label}"  # any text
+                remove.mark(f"remove-{source.id}")
 
     async def add_watch() -> None:
         keyword = watch_word.value.strip()
@@ -421,6 +423,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     stop = ui.button(icon="close", on_click=lambda w=watch: unwatch(w))
                     stop.props("flat round dense size=sm color=white")
                     stop.props["aria-label"] = f"Stop watching {watch.keyword}"  # any text
+                    stop.mark(f"unwatch-{watch.id}")
 
     with ui.element("div").classes("w-full grid grid-cols-1 lg:grid-cols-3 gap-4 items-start"):
         with ui.column().classes("lg:col-span-2 gap-3 min-w-0 trend-list"):
@@ -434,11 +437,12 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                         ui.input("RSS or Atom feed address")
                         .props("dense outlined")
                         .classes("grow min-w-0 feed-url")
+                        .mark("feed-url")
                         .on("keydown.enter", add_feed)
                     )
                     ui.button("Add feed", on_click=add_feed).props("no-caps").classes(
                         "add-feed shrink-0"
-                    )
+                    ).mark("add-feed")
             with ui.card().classes("w-full trend-watches"):
                 ui.label("Watchlist").classes("text-h6").props('role="heading" aria-level="2"')
                 watches()
@@ -447,10 +451,11 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                         ui.input("Keyword or niche")
                         .props("dense outlined")
                         .classes("grow min-w-0 watch-word")
+                        .mark("watch-word")
                         .on("keydown.enter", add_watch)
                     )
                     ui.button("Watch", on_click=add_watch).props("no-caps").classes(
                         "add-watch shrink-0"
-                    )
+                    ).mark("add-watch")
 
     await reload()
