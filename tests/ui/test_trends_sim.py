@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import notifications
 from video_orchestrator.ui.trends_page import sparkline, strengths
 
 
@@ -115,15 +115,24 @@ async def test_empty_state_feeds_and_watchlist(ws: Workspace, server: TrendServe
 async def test_the_bell_counts_unread_alerts_and_marks_them_read(ws: Workspace) -> None:
     ws.trends.add_source("google-trends", {"geo": "US"})
     ws.alerts.watch("eclipse")
-    ws.trends.poll_all(datetime.now(UTC), force=True)
-    assert ws.alerts.unread_count() == 1
     async with user_simulation(root=page_for(ws)) as user:
-        await user.open("/queue")
-        await user.should_see(marker="alert-count", retries=100)
-        (badge,) = user.find(marker="alert-count").elements
-        await eventually(lambda: badge.text == "1", "the count")  # type: ignore[attr-defined]
-        user.find(marker="alert-menu").elements.pop().open()  # as a click on the bell does
+        await user.open("/trends")
+        await user.should_see("No trends yet. Press Poll now", retries=100)
+        (bell,) = user.find(marker="alert-bell").elements
+        (badge,) = [e for e in bell.descendants() if "alert-count" in e._markers]
+        assert not badge.visible
+        # a poll that raises an alert updates the bell at once (not at its next check)
+        user.find(marker="poll-now").click()
+        await eventually(lambda: ws.alerts.unread_count() == 1, "the alert is raised")
+        await eventually(lambda: badge.visible and badge.text == "1", "the bell counts it", 5)  # type: ignore[attr-defined]
+        assert notifications.CHECK_SECONDS > 5
+
+        await user.open("/queue")  # on any page
+        await user.should_see(marker="alert-bell", retries=100)
+        (menu,) = user.find(marker="alert-menu").elements
+        menu.open()  # type: ignore[attr-defined]  # as a click on the bell does
         await user.should_see("Lunar eclipse", retries=100)
+        (badge,) = user.find(marker="alert-count").elements
         user.find(marker="mark-read").click()
         await eventually(lambda: ws.alerts.unread_count() == 0, "the alerts are read")
         await eventually(lambda: not badge.visible, "the badge hides")
