@@ -72,7 +72,7 @@ class Bell:
         if unread is not None:  # None: the page closed meanwhile
             self._show(unread)
 
-    async def opened(self, event: ValueChangeEventArguments) -> None:
+    async def opened(self, event: ValueChangeEventArguments[bool]) -> None:
         if event.value:
             await self.fill()
 
