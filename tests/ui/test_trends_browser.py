@@ -114,7 +114,7 @@ def test_trends_page_and_bell(browser: Browser, base: str, sources: TrendServer)
     api = httpx.Client(base_url=base, timeout=30)
     try:
         page.goto(base + "/ui/trends")
-        expect(page.get_by_text("Add a source below")).to_be_visible()
+        expect(page.get_by_text("Add a source under Sources")).to_be_visible()
         shoot(page, "trends-empty")
 
         # a bad address: a message, no source
@@ -226,6 +226,7 @@ def test_trends_page_and_bell(browser: Browser, base: str, sources: TrendServer)
         small.get_by_role("button", name="Switch light or dark theme").click()
         expect(small.locator("body.body--dark")).to_have_count(1)
         small.get_by_role("heading", name="Trends").tap()  # the theme button's tooltip away
+        expect(small.locator(".q-tooltip")).to_have_count(0)
         shoot(small, "phone-trends-dark")
         phone.close()
 

@@ -22,7 +22,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import notifications
-from video_orchestrator.ui.trends_page import sparkline, strengths
+from video_orchestrator.ui.trends_page import is_web_address, sparkline, strengths
 
 
 @pytest.fixture
@@ -66,6 +66,8 @@ def test_the_sparkline_draws_the_stored_strengths() -> None:
     assert x1 < x2 and y2 < y1  # rising to the right (SVG y grows downwards)
     assert y2 == pytest.approx(3.0) and y1 == pytest.approx(3 + 14 * (1 - 0.5 / 2.25), abs=0.1)
     assert 'points=""' in sparkline([])
+    assert is_web_address("https://n.example/1") and is_web_address("http://n.example/1")
+    assert not is_web_address("javascript:alert(1)") and not is_web_address("data:text/html,x")
     flat = re.search(r'points="([^"]*)"', sparkline([1.0], width=100, height=20))
     assert flat is not None and len({p.split(",")[1] for p in flat.group(1).split()}) == 1
 
@@ -74,7 +76,7 @@ def test_the_sparkline_draws_the_stored_strengths() -> None:
 async def test_empty_state_feeds_and_watchlist(ws: Workspace, server: TrendServer) -> None:
     async with user_simulation(root=page_for(ws)) as user:
         await user.open("/trends")
-        await user.should_see("Add a source below", retries=100)
+        await user.should_see("Add a source under Sources", retries=100)
 
         # a bad address: a message, no source
         feed = user.find(marker="feed-url")
@@ -91,6 +93,9 @@ async def test_empty_state_feeds_and_watchlist(ws: Workspace, server: TrendServe
         await user.should_see("No trends yet. Press Poll now")
         user.find(marker="poll-now").click()
         await user.should_see("Lunar eclipse tonight", retries=100)
+        await user.open("/trends/" + "0" * 32)  # an alert's trend that is gone
+        await user.should_see("no longer on this list", retries=100)
+        await user.should_see("Lunar eclipse tonight")
         (source,) = ws.trends.list_sources()
         user.find(marker=f"remove-{source.id}").click()
         await eventually(lambda: ws.trends.list_sources() == [], "the feed is removed")

@@ -6,13 +6,16 @@ keywords that raise alerts (the header's bell)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from nicegui import ui
 
+from video_orchestrator.errors import NotFoundError
 from video_orchestrator.services.trend_alerts import WatchOut
 from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.trends import PollReport, SourceOut, TrendDetail, TrendOut
@@ -110,21 +113,27 @@ class Loaded:
     trends: list[TrendOut] = field(default_factory=list)
     sources: list[SourceOut] = field(default_factory=list)
     watches: list[WatchOut] = field(default_factory=list)
+    linked: TrendOut | None = None  # the trend an alert links to, when not in ``trends``
 
 
-def load(ws: Workspace, wanted: Filters) -> Loaded:
-    return Loaded(
-        trends=ws.trends.list_trends(
-            region=wanted.region or None,
-            language=wanted.language or None,
-            source=wanted.source or None,
-            niche=wanted.niche or None,
-            limit=SHOWN,
-            now=datetime.now(UTC),
-        ),
-        sources=ws.trends.list_sources(),
-        watches=ws.alerts.watches(),
+def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
+    trends = ws.trends.list_trends(
+        region=wanted.region or None,
+        language=wanted.language or None,
+        source=wanted.source or None,
+        niche=wanted.niche or None,
+        limit=SHOWN,
+        now=datetime.now(UTC),
     )
+    linked = None
+    if trend_id and wanted == Filters() and all(t.id != trend_id for t in trends):
+        with contextlib.suppress(NotFoundError):  # deleted: the page says it is not listed
+            linked = ws.trends.get(trend_id)
+    return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked)
+
+
+def is_web_address(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
 
 
 def options(
@@ -146,10 +155,11 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
 
     async def reload() -> None:
         try:
-            loaded = await call(load, ws, wanted)
+            loaded = await call(load, ws, wanted, trend_id)
         except Failed:
             return
         state.trends, state.sources, state.watches = loaded.trends, loaded.sources, loaded.watches
+        state.linked = loaded.linked
         filters()
         trends.refresh()
         sources.refresh()
@@ -236,9 +246,12 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 ui.label("No headlines or posts kept for this trend yet.").classes("text-grey-8")
             for item in detail.evidence:
                 with ui.column().classes("gap-0 trend-evidence"):
-                    ui.link(item.title or item.url, item.url, new_tab=True).props(
-                        'rel="noopener noreferrer"'
-                    ).classes("text-body1 break-words")
+                    if is_web_address(item.url):
+                        ui.link(item.title or item.url, item.url, new_tab=True).props(
+                            'rel="noopener noreferrer"'
+                        ).classes("text-body1 break-words")
+                    else:  # a feed's javascript: or data: "link" is never made clickable
+                        ui.label(item.title).classes("text-body1 break-words")
                     source = " · ".join(p for p in (item.publisher, item.source_label) if p)
                     ui.label(source).classes("text-caption text-grey-8")
                     if item.summary:
@@ -253,7 +266,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             .props(f'data-trend-id="{trend.id}" data-momentum="{trend.momentum:g}"')
         ):
             with ui.row().classes("w-full items-center gap-3 no-wrap"):
-                ui.label(f"{rank}").classes("text-h6 text-grey-8 trend-rank")
+                ui.label(str(rank) if rank else "•").classes("text-h6 text-grey-8 trend-rank")
                 with ui.column().classes("gap-0 min-w-0 grow"):
                     ui.label(trend.title).classes(
                         "text-subtitle1 font-bold break-words trend-title"
@@ -287,14 +300,16 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 with column:
                     ui.spinner(size="sm")
 
+            shown: list[bool] = []  # the evidence is read once, when first opened
+
             async def load_evidence(t: TrendOut = trend, into: ui.column = column) -> None:
-                if getattr(into, "loaded", False):
+                if shown:
                     return
                 try:
                     detail = await call(ws.trends.get, t.id)
                 except Failed:
                     return
-                into.loaded = True  # type: ignore[attr-defined]
+                shown.append(True)
                 evidence(detail, into)
 
             async def toggled(e: Any, load: Any = load_evidence) -> None:
@@ -312,17 +327,24 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 if not state.sources:
                     ui.label("No trends yet").classes("text-h6")
                     ui.label(
-                        "Add a source below: the web address of an RSS or Atom feed (a news "
-                        "site, a blog, a Google News search), then press Poll now."
+                        "Add a source under Sources: the web address of an RSS or Atom feed "
+                        "(a news site, a blog, a Google News search), then press Poll now."
                     ).classes("text-body1")
                 elif wanted != Filters():
                     ui.label("No trend matches these filters. Choose “Every …” to see more.")
                 else:
                     ui.label(
                         "No trends yet. Press Poll now to read your sources; a source that "
-                        "fails says why below."
+                        "fails says why under Sources."
                     ).classes("text-body1")
-            return
+        elif trend_id and state.linked is None:
+            ui.label(
+                "The trend you followed is no longer on this list (gone from its sources, or "
+                "outside these filters)."
+            ).classes("text-body2 text-grey-8")
+        if state.linked is not None:
+            ui.label("From your alert:").classes("text-caption text-grey-8")
+            trend_card(0, state.linked, True)
         for rank, trend in enumerate(state.trends, start=1):
             trend_card(rank, trend, trend.id == trend_id)
 
