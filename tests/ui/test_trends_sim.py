@@ -143,3 +143,4 @@ async def test_the_bell_counts_unread_alerts_and_marks_them_read(ws: Workspace) 
         await eventually(lambda: not badge.visible, "the badge hides")
         user.find(marker="alert-item").click()  # the alert opens its trend on the Trends page
         await user.should_see("Eclipse lasts 58 minutes", retries=100)  # its evidence, open
+        await user.should_not_see("no longer on this list")

@@ -337,7 +337,8 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                         "No trends yet. Press Poll now to read your sources; a source that "
                         "fails says why under Sources."
                     ).classes("text-body1")
-        elif trend_id and state.linked is None:
+        listed = any(t.id == trend_id for t in state.trends)
+        if trend_id and not listed and state.linked is None:
             ui.label(
                 "The trend you followed is no longer on this list (gone from its sources, or "
                 "outside these filters)."
