@@ -115,6 +115,7 @@ def test_trends_page_and_bell(browser: Browser, base: str, sources: TrendServer)
     try:
         page.goto(base + "/ui/trends")
         expect(page.get_by_text("Add a source under Sources")).to_be_visible()
+        expect(page.get_by_role("button", name="Poll now")).to_be_disabled()  # nothing to poll
         shoot(page, "trends-empty")
 
         # a bad address: a message, no source

@@ -160,6 +160,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             return
         state.trends, state.sources, state.watches = loaded.trends, loaded.sources, loaded.watches
         state.linked = loaded.linked
+        poll_button.set_enabled(bool(state.sources))
         filters()
         trends.refresh()
         sources.refresh()
