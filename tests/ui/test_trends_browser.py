@@ -20,26 +20,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.trend_servers import Entry, News, Post, Search, TrendServer, World
+from tests.trend_servers import Entry, Post, Search, TrendServer, World
+from tests.trends.test_make_from_trend import NEWS
 from tests.ui.conftest import free_port, launch, stop
 from tests.ui.shots import shoot
 from tests.ui.test_journey_browser import assert_accessible_both_themes
 
-FACT = "58 minutes"
-NEWS = [
-    News(
-        "Total lunar eclipse on Sunday lasts 58 minutes",
-        "https://news.example/eclipse-58",
-        "Example News",
-        "The Moon turns copper red over the Pacific for 58 minutes, NASA said.",
-    ),
-    News(
-        "Where to watch the blood moon this weekend",
-        "https://skies.example/where",
-        "Skies Daily",
-        "Viewers in Hawaii and New Zealand get the best view of the whole eclipse.",
-    ),
-]
+FACT = "58 minutes"  # in the first headline of NEWS
 
 
 def first_world() -> World:

@@ -81,13 +81,13 @@ async def test_empty_state_feeds_and_watchlist(ws: Workspace, server: TrendServe
         # a bad address: a message, no source
         feed = user.find(marker="feed-url")
         feed.type("ftp://example.com/feed")
-        user.find(marker="add-feed").click()
+        user.find(marker="feed-url-button").click()
         await user.should_see("a feed is an http(s) URL")
         assert ws.trends.list_sources() == []
 
         # a feed: added (once), shown, then removed
         feed.clear().type(f"{server.base_url}/feeds/news.xml")
-        user.find(marker="add-feed").click()
+        user.find(marker="feed-url-button").click()
         await eventually(lambda: len(ws.trends.list_sources()) == 1, "the feed is added")
         await user.should_see(f"{server.base_url}/feeds/news.xml")
         await user.should_see("No trends yet. Press Poll now")
@@ -104,11 +104,11 @@ async def test_empty_state_feeds_and_watchlist(ws: Workspace, server: TrendServe
         # the watchlist: a word with nothing to watch is refused; one is added and removed
         word = user.find(marker="watch-word")
         word.type("the")
-        user.find(marker="add-watch").click()
+        user.find(marker="watch-word-button").click()
         await user.should_see("has no word to watch")
         assert ws.alerts.watches() == []
         word.clear().type("eclipse")
-        user.find(marker="add-watch").click()
+        user.find(marker="watch-word-button").click()
         await eventually(lambda: len(ws.alerts.watches()) == 1, "the keyword is watched")
         (watch,) = ws.alerts.watches()
         await user.should_see(marker=f"unwatch-{watch.id}")

@@ -7,7 +7,7 @@ keywords that raise alerts (the header's bell)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -146,6 +146,22 @@ def options(
 
 
 # -- the page -----------------------------------------------------------------------------
+
+
+def entry(label: str, action: str, submit: Callable[[], Awaitable[None]], marker: str) -> ui.input:
+    """A one-line field and its button (Enter does the same); the field."""
+    with ui.row().classes("w-full items-center no-wrap gap-2"):
+        field = (
+            ui.input(label)
+            .props("dense outlined")
+            .classes(f"grow min-w-0 {marker}")
+            .mark(marker)
+            .on("keydown.enter", submit)
+        )
+        ui.button(action, on_click=submit).props("no-caps").classes("shrink-0").mark(
+            f"{marker}-button"
+        )
+    return field
 
 
 async def show(env: UiEnv, trend_id: str | None = None) -> None:
@@ -456,30 +472,10 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             with ui.card().classes("w-full trend-sources"):
                 ui.label("Sources").classes("text-h6").props('role="heading" aria-level="2"')
                 sources()
-                with ui.row().classes("w-full items-center no-wrap gap-2"):
-                    feed_url = (
-                        ui.input("RSS or Atom feed address")
-                        .props("dense outlined")
-                        .classes("grow min-w-0 feed-url")
-                        .mark("feed-url")
-                        .on("keydown.enter", add_feed)
-                    )
-                    ui.button("Add feed", on_click=add_feed).props("no-caps").classes(
-                        "add-feed shrink-0"
-                    ).mark("add-feed")
+                feed_url = entry("RSS or Atom feed address", "Add feed", add_feed, "feed-url")
             with ui.card().classes("w-full trend-watches"):
                 ui.label("Watchlist").classes("text-h6").props('role="heading" aria-level="2"')
                 watches()
-                with ui.row().classes("w-full items-center no-wrap gap-2"):
-                    watch_word = (
-                        ui.input("Keyword or niche")
-                        .props("dense outlined")
-                        .classes("grow min-w-0 watch-word")
-                        .mark("watch-word")
-                        .on("keydown.enter", add_watch)
-                    )
-                    ui.button("Watch", on_click=add_watch).props("no-caps").classes(
-                        "add-watch shrink-0"
-                    ).mark("add-watch")
+                watch_word = entry("Keyword or niche", "Watch", add_watch, "watch-word")
 
     await reload()
