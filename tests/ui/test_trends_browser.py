@@ -178,6 +178,7 @@ def test_trends_page_and_bell(browser: Browser, base: str, sources: TrendServer)
         failing = page.locator(".source-failing")
         expect(failing).to_have_count(1)
         expect(failing.locator(".source-error")).to_contain_text("404")
+        page.mouse.move(1, 400)  # no tooltip in the picture
         shoot(page, "trends")
         assert_accessible_both_themes(page, "the Trends page")
         page.get_by_role("button", name="Switch light or dark theme").click()

@@ -306,8 +306,10 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                         "text-caption trend-momentum " + ("text-positive" if rising else "")
                     )
             with ui.row().classes("w-full items-center gap-2"):
-                box = ui.expansion("Evidence", icon="article", value=opened).classes(
-                    "grow trend-evidence-toggle"
+                box = (
+                    ui.expansion("Evidence", icon="article", value=opened)
+                    .props("dense")
+                    .classes("grow trend-evidence-toggle")
                 )
                 make = ui.button("Make a video", icon="movie_creation").props("no-caps")
                 make.classes("make-video self-start")
