@@ -57,6 +57,18 @@ def poll_all(ctx: AppContext, now: datetime, *, force: bool = False) -> PollRepo
     return report
 
 
+def poll_now(
+    ctx: AppContext, trends: TrendService, alerts: AlertService, now: datetime, *, force: bool
+) -> PollReport:
+    """A person's "poll now" (``POST /trends/poll``, the studio's button): the due sources
+    (every source with ``force``), merge, raise alerts, send the due ones; a failed delivery
+    becomes a ``deliver_alerts`` job."""
+    report = trends.poll_all(now, force=force)
+    alerts.deliver_due(now)
+    retry_later(ctx, alerts, now)
+    return report
+
+
 def deliver_alerts(ctx: AppContext, now: datetime) -> list[DeliveryOutcome]:
     return alert_service(ctx).deliver_due(now)
 

@@ -8,7 +8,16 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, i18n, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import (
+    editor,
+    i18n,
+    notifications,
+    projects_page,
+    queue_page,
+    session,
+    settings_page,
+    trends_page,
+)
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr
 
@@ -59,6 +68,7 @@ STUDIO_CSS = """
 NAV = (
     (marked("Projects"), "/", "movie"),
     (marked("Queue"), "/queue", "pending_actions"),
+    (marked("Trends"), "/trends", "trending_up"),
     (marked("Settings"), "/settings", "settings"),
 )
 
@@ -128,6 +138,8 @@ async def root(env: UiEnv) -> None:
                 chosen.classes(f"locale-{code}" + (" text-primary" if code == locale else ""))
                 chosen.mark(f"locale-{code}")
                 chosen.props(f'lang="{code}"')
+        if signed_in:
+            notifications.bell(env)
 
         def toggle() -> None:
             dark.toggle()
@@ -166,6 +178,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await queue_page.show(env)
 
+    async def trends(trend_id: str | None = None) -> None:
+        if await gate():
+            await trends_page.show(env, trend_id)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -173,4 +189,5 @@ async def root(env: UiEnv) -> None:
     with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
+        pages.update({"/trends": trends, "/trends/{trend_id}": trends})
         ui.sub_pages(pages).classes("w-full")

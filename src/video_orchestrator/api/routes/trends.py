@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from video_orchestrator.api.deps import WS
 from video_orchestrator.services.trend_alerts import AlertOut, ChannelOut, WatchOut, WebhookCreated
-from video_orchestrator.services.trend_jobs import retry_later
+from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.trend_projects import TrendProjectOut
 from video_orchestrator.services.trends import SourceOut, TrendDetail, TrendOut
 
@@ -136,10 +136,7 @@ def remove_source(ws: WS, source_id: str) -> Response:
 @router.post("/trends/poll", response_model=PollOut)
 def poll(ws: WS, all_sources: bool = Query(False, alias="all")) -> PollOut:
     """Poll the due sources now (``all``: every source), merge, raise and send alerts."""
-    now = datetime.now(UTC)
-    report = ws.trends.poll_all(now, force=all_sources)
-    ws.alerts.deliver_due(now)
-    retry_later(ws.ctx, ws.alerts, now)  # a failed delivery is retried by a task
+    report = poll_now(ws.ctx, ws.trends, ws.alerts, datetime.now(UTC), force=all_sources)
     return PollOut(
         outcomes=[OutcomeOut(**vars(o)) for o in report.outcomes],
         merged=report.merged,

@@ -1,0 +1,483 @@
+"""The Trends page (issue 18, ADR 0030): what is rising, best first, with a momentum
+sparkline per trend; filters by watched niche, region, language and source; each trend's
+evidence (headlines, posts, links); "Make a video" from that evidence; the sources polled
+(add an RSS/Atom feed, remove one, see a failing one's state), "Poll now", and the watched
+keywords that raise alerts (the header's bell)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from nicegui import ui
+
+from video_orchestrator.errors import NotFoundError
+from video_orchestrator.services.trend_alerts import WatchOut
+from video_orchestrator.services.trend_jobs import poll_now
+from video_orchestrator.services.trends import PollReport, SourceOut, TrendDetail, TrendOut
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import notifications
+from video_orchestrator.ui.common import Failed, call, when
+from video_orchestrator.ui.env import UiEnv
+
+KIND_NAMES = {
+    "google-trends": "Google Trends",
+    "youtube": "YouTube",
+    "reddit": "Reddit",
+    "feed": "RSS/Atom feeds",
+    "hackernews": "Hacker News",
+    "wikipedia": "Wikipedia",
+}
+SHOWN = 50
+ALL = ""  # the filter value that keeps every trend
+FILTER_LABELS = {"niche": "Niche", "region": "Region", "language": "Language", "source": "Source"}
+
+# -- pure helpers -------------------------------------------------------------------------
+
+
+def strengths(history: Sequence[Any]) -> list[float]:
+    """The strengths of a trend's history (``[[iso time, strength], …]``), oldest first."""
+    values = []
+    for point in history:
+        if isinstance(point, list | tuple) and len(point) == 2:
+            values.append(round(float(point[1]), 3))
+    return values
+
+
+def sparkline(values: Sequence[float], *, width: int = 120, height: int = 32) -> str:
+    """An inline SVG line of ``values`` (its numbers also in ``data-values``), rising to the
+    right when the trend rises; a single value is a flat line."""
+    listed = ",".join(f"{v:g}" for v in values)
+    label = "Strength at each poll: " + (", ".join(f"{v:g}" for v in values) or "none yet")
+    if not values:
+        points = ""
+    else:
+        low, high = min(0.0, *values), max(values)
+        span = (high - low) or 1.0
+        pad = 3.0
+        step = (width - 2 * pad) / max(1, len(values) - 1)
+        coords = [
+            (pad + i * step, height - pad - (v - low) / span * (height - 2 * pad))
+            for i, v in enumerate(values if len(values) > 1 else [values[0], values[0]])
+        ]
+        if len(values) == 1:
+            coords[1] = (width - pad, coords[0][1])
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    return (
+        f'<svg class="trend-sparkline" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}" '
+        f'data-values="{listed}"><polyline points="{points}" fill="none" '
+        'stroke="currentColor" stroke-width="2" stroke-linejoin="round" '
+        'stroke-linecap="round"/></svg>'
+    )
+
+
+def source_state(source: SourceOut) -> tuple[str, str]:
+    """``(state, text)``: ``failing`` with the error and the next try, ``ok`` with the last
+    success, or ``new`` (not polled yet)."""
+    if source.failures:
+        return "failing", (
+            f"Failing ({source.failures} in a row): "
+            f"{(source.last_error or 'no answer').rstrip('.')}. "
+            f"Next try {when(source.next_poll_at)}"
+        )
+    if source.last_success_at is not None:
+        return "ok", f"OK, last read {when(source.last_success_at)}"
+    return "new", "Not polled yet: press Poll now"
+
+
+def poll_summary(report: PollReport) -> str:
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    text = (
+        f"{len(report.outcomes)} source{'s' if len(report.outcomes) != 1 else ''} polled"
+        f", {len(failed)} failed; {report.trends} trend{'s' if report.trends != 1 else ''}"
+        f", {len(report.alerts)} new alert{'s' if len(report.alerts) != 1 else ''}"
+    )
+    return text + "".join(f". {o.label}: {o.error}" for o in failed[:3])
+
+
+@dataclass
+class Filters:
+    niche: str = ALL
+    region: str = ALL
+    language: str = ALL
+    source: str = ALL
+
+
+@dataclass
+class Loaded:
+    trends: list[TrendOut] = field(default_factory=list)
+    sources: list[SourceOut] = field(default_factory=list)
+    watches: list[WatchOut] = field(default_factory=list)
+    linked: TrendOut | None = None  # the trend an alert links to, when not in ``trends``
+
+
+def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
+    trends = ws.trends.list_trends(
+        region=wanted.region or None,
+        language=wanted.language or None,
+        source=wanted.source or None,
+        niche=wanted.niche or None,
+        limit=SHOWN,
+        now=datetime.now(UTC),
+    )
+    linked = None
+    if trend_id and wanted == Filters() and all(t.id != trend_id for t in trends):
+        with contextlib.suppress(NotFoundError):  # deleted: the page says it is not listed
+            linked = ws.trends.get(trend_id)
+    return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked)
+
+
+def is_web_address(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
+def options(
+    values: Iterable[str | None], everything: str, names: dict[str, str] | None = None
+) -> dict[str, str]:
+    found = {ALL: everything}
+    for value in sorted({v for v in values if v}):
+        found[value] = (names or {}).get(value, value)
+    return found
+
+
+# -- the page -----------------------------------------------------------------------------
+
+
+def entry(label: str, action: str, submit: Callable[[], Awaitable[None]], marker: str) -> ui.input:
+    """A one-line field and its button (Enter does the same); the field."""
+    with ui.row().classes("w-full items-center no-wrap gap-2"):
+        field = (
+            ui.input(label)
+            .props("dense outlined")
+            .classes(f"grow min-w-0 {marker}")
+            .mark(marker)
+            .on("keydown.enter", submit)
+        )
+        ui.button(action, on_click=submit).props("no-caps").classes("shrink-0").mark(
+            f"{marker}-button"
+        )
+    return field
+
+
+async def show(env: UiEnv, trend_id: str | None = None) -> None:
+    ws = env.ws
+    wanted = Filters()
+    state = Loaded()
+
+    async def reload() -> None:
+        try:
+            loaded = await call(load, ws, wanted, trend_id)
+        except Failed:
+            return
+        state.trends, state.sources, state.watches = loaded.trends, loaded.sources, loaded.watches
+        state.linked = loaded.linked
+        poll_button.set_enabled(bool(state.sources))
+        filters()
+        trends.refresh()
+        sources.refresh()
+        watches.refresh()
+
+    async def poll() -> None:
+        poll_button.props("loading")
+        try:
+            report = await call(
+                poll_now, ws.ctx, ws.trends, ws.alerts, datetime.now(UTC), force=True
+            )
+        except Failed:
+            return
+        finally:
+            poll_button.props(remove="loading")
+        failed = any(o.status == "failed" for o in report.outcomes)
+        ui.notify(poll_summary(report), type="warning" if failed else "positive", multi_line=True)
+        await reload()
+        await notifications.refresh_bell()
+
+    with ui.row().classes("w-full items-center gap-2"):
+        ui.label("Trends").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.space()
+        poll_button = (
+            ui.button("Poll now", icon="refresh", on_click=poll)
+            .props("no-caps")
+            .classes("poll-now")
+            .mark("poll-now")
+            .tooltip("Read every source now, then rank")
+        )
+
+    async def choose(name: str, value: Any) -> None:
+        setattr(wanted, name, value or ALL)
+        await reload()
+
+    def choices() -> dict[str, dict[str, str]]:
+        """Each filter's options: the watched keywords, the sources' regions, languages and
+        kinds (and the value chosen now, so it stays shown)."""
+        return {
+            "niche": options([*(w.keyword for w in state.watches), wanted.niche], "Every niche"),
+            "region": options([*(s.region for s in state.sources), wanted.region], "Every region"),
+            "language": options(
+                [*(s.language for s in state.sources), wanted.language], "Every language"
+            ),
+            "source": options(
+                [*(s.kind for s in state.sources), wanted.source], "Every source", KIND_NAMES
+            ),
+        }
+
+    selects: dict[str, ui.select] = {}
+    with ui.row().classes("w-full gap-2 trend-filters"):
+        for name, label in FILTER_LABELS.items():
+            selects[name] = (
+                ui.select(
+                    {ALL: f"Every {label.lower()}"},
+                    value=ALL,
+                    label=label,
+                    on_change=lambda e, n=name: choose(n, e.value),
+                )
+                .props("dense outlined")
+                .classes(f"w-40 grow sm:grow-0 trend-filter-{name}")
+            )
+
+    def filters() -> None:
+        for name, found in choices().items():
+            if found != selects[name].options:
+                selects[name].set_options(found, value=getattr(wanted, name))
+
+    async def make_video(trend: TrendOut, button: ui.button) -> None:
+        button.props("loading")
+        try:
+            made = await call(ws.trend_projects.create, trend.id)
+        except Failed:
+            button.props(remove="loading")
+            return
+        if made.notice:
+            ui.notify(made.notice, type="warning", multi_line=True)
+        ui.navigate.to(f"/projects/{made.project.id}")
+
+    def evidence(detail: TrendDetail, into: ui.column) -> None:
+        into.clear()
+        with into:
+            if not detail.evidence:
+                ui.label("No headlines or posts kept for this trend yet.").classes("text-grey-8")
+            for item in detail.evidence:
+                with ui.column().classes("gap-0 trend-evidence"):
+                    if is_web_address(item.url):
+                        ui.link(item.title or item.url, item.url, new_tab=True).props(
+                            'rel="noopener noreferrer"'
+                        ).classes("text-body1 break-words")
+                    else:  # a feed's javascript: or data: "link" is never made clickable
+                        ui.label(item.title).classes("text-body1 break-words")
+                    source = " · ".join(p for p in (item.publisher, item.source_label) if p)
+                    ui.label(source).classes("text-caption text-grey-8")
+                    if item.summary:
+                        ui.label(item.summary).classes("text-body2 break-words")
+
+    def trend_card(rank: int, trend: TrendOut, opened: bool) -> None:
+        values = strengths(trend.history)
+        rising = trend.momentum > 0
+        with (
+            ui.card()
+            .classes("w-full trend-card")
+            .props(f'data-trend-id="{trend.id}" data-momentum="{trend.momentum:g}"')
+        ):
+            with ui.row().classes("w-full items-center gap-3 no-wrap"):
+                ui.label(str(rank) if rank else "•").classes("text-h6 text-grey-8 trend-rank")
+                with ui.column().classes("gap-0 min-w-0 grow"):
+                    ui.label(trend.title).classes(
+                        "text-subtitle1 font-bold break-words trend-title"
+                    )
+                    where = " · ".join(
+                        p
+                        for p in (
+                            trend.region or "everywhere",
+                            trend.language or "",
+                            f"{trend.breadth} source{'s' if trend.breadth != 1 else ''}",
+                        )
+                        if p
+                    )
+                    ui.label(where).classes("text-caption text-grey-8")
+                with ui.column().classes("gap-0 items-end shrink-0"):
+                    ui.html(sparkline(values), sanitize=False).classes(
+                        "text-positive" if rising else "text-grey-8"
+                    )
+                    ui.label(f"momentum {trend.momentum:+.2f}").classes(
+                        "text-caption trend-momentum " + ("text-positive" if rising else "")
+                    )
+            with ui.row().classes("w-full items-center gap-2"):
+                box = (
+                    ui.expansion("Evidence", icon="article", value=opened)
+                    .props("dense")
+                    .classes("grow trend-evidence-toggle")
+                )
+                make = ui.button("Make a video", icon="movie_creation").props("no-caps")
+                make.classes("make-video self-start")
+                make.on_click(lambda t=trend, b=make: make_video(t, b))
+            with box:
+                column = ui.column().classes("w-full gap-3")
+                with column:
+                    ui.spinner(size="sm")
+
+            shown: list[bool] = []  # the evidence is read once, when first opened
+
+            async def load_evidence(t: TrendOut = trend, into: ui.column = column) -> None:
+                if shown:
+                    return
+                try:
+                    detail = await call(ws.trends.get, t.id)
+                except Failed:
+                    return
+                shown.append(True)
+                evidence(detail, into)
+
+            async def toggled(e: Any, load: Any = load_evidence) -> None:
+                if e.value:
+                    await load()
+
+            box.on_value_change(toggled)
+            if opened:
+                ui.timer(0.05, load_evidence, once=True)
+
+    @ui.refreshable
+    def trends() -> None:
+        if not state.trends:
+            with ui.card().classes("w-full trends-empty"):
+                if not state.sources:
+                    ui.label("No trends yet").classes("text-h6")
+                    ui.label(
+                        "Add a source under Sources: the web address of an RSS or Atom feed "
+                        "(a news site, a blog, a Google News search), then press Poll now."
+                    ).classes("text-body1")
+                elif wanted != Filters():
+                    ui.label("No trend matches these filters. Choose “Every …” to see more.")
+                else:
+                    ui.label(
+                        "No trends yet. Press Poll now to read your sources; a source that "
+                        "fails says why under Sources."
+                    ).classes("text-body1")
+        listed = any(t.id == trend_id for t in state.trends)
+        if trend_id and not listed and state.linked is None:
+            ui.label(
+                "The trend you followed is no longer on this list (gone from its sources, or "
+                "outside these filters)."
+            ).classes("text-body2 text-grey-8")
+        if state.linked is not None:
+            ui.label("From your alert:").classes("text-caption text-grey-8")
+            trend_card(0, state.linked, True)
+        for rank, trend in enumerate(state.trends, start=1):
+            trend_card(rank, trend, trend.id == trend_id)
+
+    async def remove_source(source: SourceOut) -> None:
+        try:
+            await call(ws.trends.remove_source, source.id)
+        except Failed:
+            return
+        ui.notify(f"Removed {source.label}")
+        await reload()
+
+    async def add_feed() -> None:
+        url = feed_url.value.strip()
+        if not url:
+            ui.notify("Paste the web address of an RSS or Atom feed first", type="warning")
+            return
+        try:
+            added, created = await call(ws.trends.add_source, "feed", {"url": url})
+            if created:
+                await call(ws.schedule_trends)  # the first source turns polling on
+        except Failed:
+            return
+        feed_url.value = ""
+        ui.notify(
+            f"Added {added.label}: press Poll now to read it" if created else "Already a source",
+            type="positive" if created else "info",
+        )
+        await reload()
+
+    @ui.refreshable
+    def sources() -> None:
+        if not state.sources:
+            ui.label("No sources yet.").classes("text-grey-8")
+        for source in state.sources:
+            kind, text = source_state(source)
+            with ui.row().classes(f"w-full items-start no-wrap gap-2 trend-source source-{kind}"):
+                ui.icon(
+                    {"failing": "error", "ok": "check_circle", "new": "schedule"}[kind]
+                ).classes(
+                    {"failing": "text-negative", "ok": "text-positive", "new": "text-grey-8"}[kind]
+                ).props('aria-hidden="true"')
+                with ui.column().classes("gap-0 min-w-0 grow"):
+                    ui.label(source.label).classes("text-body1 break-all")
+                    extra = " · ".join(
+                        p for p in (KIND_NAMES.get(source.kind, source.kind), source.region) if p
+                    )
+                    ui.label(extra).classes("text-caption text-grey-8")
+                    if source.kind == "feed" and source.config.get("url"):
+                        ui.label(str(source.config["url"])).classes(
+                            "text-caption text-grey-8 break-all"
+                        )
+                    ui.label(text).classes(
+                        "text-caption break-words "
+                        + ("text-negative source-error" if kind == "failing" else "text-grey-8")
+                    )
+                remove = ui.button(icon="delete", on_click=lambda s=source: remove_source(s))
+                remove.props("flat round dense").tooltip("Remove")
+                remove.props["aria-label"] = f"Remove {source.label}"  # any text
+                remove.mark(f"remove-{source.id}")
+
+    async def add_watch() -> None:
+        keyword = watch_word.value.strip()
+        if not keyword:
+            ui.notify("Type a keyword or a niche to watch first", type="warning")
+            return
+        try:
+            found, created = await call(ws.alerts.watch, keyword)
+        except Failed:
+            return
+        watch_word.value = ""
+        ui.notify(
+            f"Watching “{found.keyword}”" if created else f"Already watching “{found.keyword}”",
+            type="positive" if created else "info",
+        )
+        await reload()
+
+    async def unwatch(watch: WatchOut) -> None:
+        try:
+            await call(ws.alerts.unwatch, watch.id)
+        except Failed:
+            return
+        ui.notify(f"Stopped watching “{watch.keyword}”")
+        await reload()
+
+    @ui.refreshable
+    def watches() -> None:
+        if not state.watches:
+            ui.label(
+                "Nothing watched. A watched keyword ranks its trends higher and rings the bell "
+                "when one rises."
+            ).classes("text-grey-8 text-body2")
+        with ui.row().classes("gap-2"):
+            for watch in state.watches:
+                with ui.row().classes(
+                    "items-center no-wrap gap-0 pl-3 rounded-full bg-primary text-white watch-item"
+                ):
+                    ui.label(watch.keyword).classes("text-body2")
+                    stop = ui.button(icon="close", on_click=lambda w=watch: unwatch(w))
+                    stop.props("flat round dense size=sm color=white")
+                    stop.props["aria-label"] = f"Stop watching {watch.keyword}"  # any text
+                    stop.mark(f"unwatch-{watch.id}")
+
+    with ui.element("div").classes("w-full grid grid-cols-1 lg:grid-cols-3 gap-4 items-start"):
+        with ui.column().classes("lg:col-span-2 gap-3 min-w-0 trend-list"):
+            trends()
+        with ui.column().classes("gap-4 min-w-0"):
+            with ui.card().classes("w-full trend-sources"):
+                ui.label("Sources").classes("text-h6").props('role="heading" aria-level="2"')
+                sources()
+                feed_url = entry("RSS or Atom feed address", "Add feed", add_feed, "feed-url")
+            with ui.card().classes("w-full trend-watches"):
+                ui.label("Watchlist").classes("text-h6").props('role="heading" aria-level="2"')
+                watches()
+                watch_word = entry("Keyword or niche", "Watch", add_watch, "watch-word")
+
+    await reload()
