@@ -217,6 +217,11 @@ def public_only(content: PostContent, at: Checkpoint, where: str) -> StepResult 
     )
 
 
+def poll_later(at: Checkpoint, size: int, seconds: float) -> StepResult:
+    """All ``size`` bytes are with the platform: ask for the post's status in ``seconds``."""
+    return StepResult(at.moved("status", confirmed_bytes=size), "processing", wait_seconds=seconds)
+
+
 def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:
     """One caption: the title, the description, then the hashtags (each once, with ``#``)."""
     tags: list[str] = []

@@ -52,6 +52,7 @@ from video_orchestrator.providers._publishing import (
     PlatformHTTP,
     caption,
     need_file,
+    poll_later,
     read_range,
 )
 from video_orchestrator.providers.tiktok.api import (
@@ -308,9 +309,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
         if refused is not None:
             return refused
         if last + 1 >= size:
-            return StepResult(
-                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-            )
+            return poll_later(at, size, self._poll)
         return StepResult(at.moved("upload", confirmed_bytes=last + 1), "uploading")
 
     def _status(
@@ -364,9 +363,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
             if done < size:
                 return StepResult(at.moved("upload", confirmed_bytes=done), "uploading")
         if status in PROCESSING:
-            return StepResult(
-                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-            )
+            return poll_later(at, size, self._poll)
         raise ProviderError(f"TikTok reports an unknown publish status {status!r}")
 
     # -- answers ----------------------------------------------------------------------------
