@@ -29,6 +29,7 @@ says how many bytes arrived, the publishing phase whether ``finish`` took effect
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from video_orchestrator.errors import ProviderAuthError, ProviderError, VoError
@@ -42,9 +43,10 @@ from video_orchestrator.ports.publishing import (
 )
 from video_orchestrator.providers._meta import MetaPublisher, account_only, refusal
 from video_orchestrator.providers._publishing import (
+    Staged,
+    StepFn,
     caption,
     json_of,
-    need_file,
     public_only,
 )
 
@@ -59,7 +61,7 @@ def _cap(error: dict[str, Any]) -> str | None:
     return None
 
 
-class FacebookPublisher(MetaPublisher):
+class FacebookPublisher(Staged, MetaPublisher):
     """Posts a Reel to a Facebook Page (see the module docstring)."""
 
     name = "facebook"
@@ -84,27 +86,14 @@ class FacebookPublisher(MetaPublisher):
             },
         )
 
-    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        need_file(content)
-        if at.stage == "start":
-            private = public_only(content, at, "Reels of a Facebook Page")
-            if private is not None:
-                return private
-            page = at.remote.get("account_id") or str(
-                self._reader.get(tokens, "me", fields="id").get("id") or ""
-            )
-            if not page:
-                raise ProviderError("Facebook did not say which Page the token belongs to")
-            return StepResult(at.moved("init", account_id=page), "uploading")
-        if at.stage == "init":
-            return self._init(tokens, at)
-        if at.stage == "upload":
-            return self._send(tokens, content, at)
-        if at.stage == "finish":
-            return self._finish(tokens, content, at)
-        if at.stage == "status":
-            return self._status(tokens, content, at)
-        raise ProviderError(f"Facebook publishing has no step {at.stage!r}")
+    def _steps(self) -> Mapping[str, StepFn]:
+        return {
+            "start": self._start,
+            "init": self._init,
+            "upload": self._send,
+            "finish": self._finish,
+            "status": self._status,
+        }
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         if at.stage == "start":
@@ -116,7 +105,18 @@ class FacebookPublisher(MetaPublisher):
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _init(self, tokens: TokenSource, at: Checkpoint) -> StepResult:
+    def _start(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        private = public_only(content, at, "Reels of a Facebook Page")
+        if private is not None:
+            return private
+        page = at.remote.get("account_id") or str(
+            self._reader.get(tokens, "me", fields="id").get("id") or ""
+        )
+        if not page:
+            raise ProviderError("Facebook did not say which Page the token belongs to")
+        return StepResult(at.moved("init", account_id=page), "uploading")
+
+    def _init(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         response = self._http.write(
             tokens,
             "POST",

@@ -29,6 +29,7 @@ the uploaded bytes (``video_status.uploading_phase.bytes_transferred``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from video_orchestrator.errors import ProviderAuthError, ProviderError, VoError
@@ -42,9 +43,10 @@ from video_orchestrator.ports.publishing import (
 )
 from video_orchestrator.providers._meta import MetaPublisher, account_only, refusal
 from video_orchestrator.providers._publishing import (
+    Staged,
+    StepFn,
     caption,
     json_of,
-    need_file,
     public_only,
 )
 from video_orchestrator.providers.instagram.connector import (
@@ -66,7 +68,7 @@ def _cap(error: dict[str, Any]) -> str | None:
     return None
 
 
-class InstagramPublisher(MetaPublisher):
+class InstagramPublisher(Staged, MetaPublisher):
     """Posts a Reel to an Instagram professional account (see the module docstring)."""
 
     name = "instagram"
@@ -91,19 +93,14 @@ class InstagramPublisher(MetaPublisher):
             },
         )
 
-    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        need_file(content)
-        if at.stage == "start":
-            return self._start(tokens, content, at)
-        if at.stage == "create":
-            return self._create(tokens, content, at)
-        if at.stage == "upload":
-            return self._send(tokens, content, at)
-        if at.stage == "status":
-            return self._status(tokens, content, at)
-        if at.stage == "publish":
-            return self._publish(tokens, content, at)
-        raise ProviderError(f"Instagram publishing has no step {at.stage!r}")
+    def _steps(self) -> Mapping[str, StepFn]:
+        return {
+            "start": self._start,
+            "create": self._create,
+            "upload": self._send,
+            "status": self._status,
+            "publish": self._publish,
+        }
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         if at.stage == "start":
