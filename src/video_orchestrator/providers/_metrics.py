@@ -38,6 +38,8 @@ class HTTPMetricsSource:
 
     #: The platform's name in messages.
     label: ClassVar[str] = "the platform"
+    #: How the token is sent: ``Authorization: <scheme> <token>``.
+    scheme: ClassVar[str] = "Bearer"
 
     def __init__(
         self,
@@ -69,7 +71,7 @@ class HTTPMetricsSource:
         auth_failed: Callable[[httpx.Response], bool] = expired,
         **kwargs: Any,
     ) -> httpx.Response:
-        """``method base_url+path`` with the account's Bearer token, refreshed once when
+        """``method base_url+path`` with the account's token, refreshed once when
         the platform refuses it; the answer, whatever its status."""
         token = tokens.current()
         response = self._send(token, method, path, **kwargs)
@@ -86,7 +88,7 @@ class HTTPMetricsSource:
             timeout=self.timeout,
             label=self.label,
             sleep=self.sleep,
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"{self.scheme} {token}"},
             **kwargs,
         )
 
