@@ -6,7 +6,7 @@ authorised read over the one transport, and the checks of the figures a platform
   a longer wait is the platform's quota, reported as :class:`ProviderRateLimited` by
   ``transport``), and sent once more with ``tokens.refresh()`` when the platform says the
   token is no good (``auth_failed``: HTTP 401 unless the platform says otherwise); a second
-  refusal is left to the caller's error mapping (``transport.failure``: ProviderAuthError).
+  refusal is the account's :class:`ProviderAuthError` (``_failure``: connect it again).
 * A figure must be a number (a whole one for counts); anything else is a
   :class:`ProviderError` naming the platform and the field, never a stored guess.
 """
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from video_orchestrator.errors import ProviderError
+from video_orchestrator.errors import ProviderAuthError, ProviderError
 from video_orchestrator.ports.publishing import TokenSource
 from video_orchestrator.providers import transport
 
@@ -78,6 +78,17 @@ class HTTPMetricsSource:
         if auth_failed(response):
             response = self._send(tokens.refresh(), method, path, **kwargs)
         return response
+
+    def _failure(self, response: httpx.Response) -> ProviderError:
+        """The error of an error answer: a refused token or scope is the account's (connect
+        it again), the rest as ``transport`` words them."""
+        if response.status_code in (401, 403):
+            return ProviderAuthError(
+                f"{self.label} refused the account's access (HTTP {response.status_code}: "
+                f"{transport.response_detail(response)}); connect the account again, "
+                "granting the analytics permissions."
+            )
+        return transport.failure(response, self.label)
 
     def _send(self, token: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return transport.send(

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
+import httpx
+
 from video_orchestrator.errors import ProviderError
 from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
 from video_orchestrator.ports.metrics_source import PullRequest
@@ -79,11 +81,12 @@ class TikTokDisplay(HTTPMetricsSource, Provider[TikTokDisplaySettings]):
             tokens,
             "POST",
             "/v2/video/query/",
+            auth_failed=_expired,
             params={"fields": FIELDS},
             json={"filters": {"video_ids": list(video_ids)}},
         )
         if response.status_code >= 400:
-            raise transport.failure(response, LABEL)
+            raise self._failure(response)
         body = transport.json_body(response, LABEL)
         error = body.get("error", {}) if isinstance(body, dict) else {}
         if isinstance(error, dict) and error.get("code") not in (None, "ok"):
@@ -95,6 +98,19 @@ class TikTokDisplay(HTTPMetricsSource, Provider[TikTokDisplaySettings]):
         if not isinstance(videos, list):
             raise ProviderError(f"{LABEL} answered without data.videos")
         return videos
+
+
+def _expired(response: httpx.Response) -> bool:
+    """TikTok's expired token: 401 ``access_token_invalid`` (a missing scope is a 401 too,
+    which no refresh mends)."""
+    if response.status_code != 401:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return True
+    error = body.get("error") if isinstance(body, dict) else None
+    return not isinstance(error, dict) or error.get("code") in (None, "access_token_invalid")
 
 
 def _count(item: dict[str, Any], name: str) -> Number | None:

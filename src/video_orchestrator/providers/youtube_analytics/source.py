@@ -109,7 +109,7 @@ class YouTubeAnalytics(HTTPMetricsSource, Provider[YouTubeAnalyticsSettings]):
                 f"({transport.response_detail(response)}); the pull is tried again tomorrow"
             )
         if response.status_code >= 400:
-            raise transport.failure(response, LABEL)
+            raise self._failure(response)
         return transport.json_body(response, LABEL)
 
 
