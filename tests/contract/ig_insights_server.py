@@ -56,9 +56,7 @@ class InsightsAPI:
         if token not in self.valid_tokens:
             return Reply(
                 400,
-                graph_error(
-                    190, "Error validating access token: Session has expired", subcode=463
-                ),  # fmt: skip
+                graph_error(190, "Error validating access token: Session has expired", subcode=463),
             )
         media = self.media.get(path[1])
         if media is None:
@@ -69,13 +67,17 @@ class InsightsAPI:
                     f"Unsupported get request. Object with ID '{path[1]}' does not exist",
                     subcode=33,
                     kind="GraphMethodException",
-                ),  # fmt: skip
+                ),
             )
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         if len(path) == 2:
             fields = query.get("fields", "id").split(",")
-            whole = {"id": path[1], "media_product_type": "REELS",
-                     "permalink": f"https://www.instagram.com/reel/{path[1]}/", **media}  # fmt: skip
+            whole = {
+                "id": path[1],
+                "media_product_type": "REELS",
+                "permalink": f"https://www.instagram.com/reel/{path[1]}/",
+                **media,
+            }
             return Reply(200, {k: v for k, v in whole.items() if k in fields})
         if path[2] != "insights":
             return Reply(400, graph_error(2500, "Unknown path components"))
@@ -88,7 +90,7 @@ class InsightsAPI:
                     100,
                     f"(#100) The Media Insights API does not support the "
                     f"{unknown[0]} metric for this media product type.",
-                ),  # fmt: skip
+                ),
             )
         data = [
             {
