@@ -99,11 +99,16 @@ def words(response: httpx.Response) -> str:
     return f"{message} ({', '.join(parts)})"
 
 
+def token_refused(response: httpx.Response) -> bool:
+    """Graph's expired or invalid token (code 190 or 102): refreshed once, then an error."""
+    return error_of(response).get("code") in AUTH_CODES
+
+
 def platform(label: str) -> Platform:
     return Platform(
         label=label,
         authorize=lambda token: {"Authorization": f"OAuth {token}"},
-        auth_failed=lambda r: error_of(r).get("code") in AUTH_CODES,
+        auth_failed=token_refused,
         words=words,
     )
 
@@ -124,21 +129,11 @@ def refusal(
         return None
     label = http.platform.label
     said = http.redacted(response)
-    code = error.get("code")
-    if code in AUTH_CODES or code == 10 or (isinstance(code, int) and 200 <= code < 300):
-        raise ProviderAuthError(
-            f"{label} refused the account's access ({said}); connect the account again, "
-            "granting the publishing permissions."
-        )
-    if response.status_code == 429 or code in RATE_CODES:
-        raise ProviderRateLimited(
-            f"{label} is rate limiting this app or account ({said}); try again later.",
-            retry_after=transport.advised_wait(response),
-        )
+    raise_refused(label, said, response, granting="the publishing permissions")
     waited = cap(error)
     if waited is not None:
         return StepResult(at, "needs_attention", message=f"{waited} ({label}: {said})")
-    if response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+    if transient(response):
         if write:
             raise OutcomeUnknown(
                 f"{label} failed while acting ({said}); it is asked what "
@@ -146,6 +141,33 @@ def refusal(
             )
         raise ProviderUnavailable(f"{label} failed ({said}); try again later.")
     return StepResult(at, "failed", message=f"{label} refused the post ({said}).")
+
+
+def raise_refused(label: str, said: str, response: httpx.Response, *, granting: str) -> None:
+    """Raise the error of a Graph answer that refuses the account's access (reconnect,
+    ``granting`` the permissions named) or rate limits it; return for any other answer.
+    ``said`` is Meta's words for it, without tokens."""
+    code = error_of(response).get("code")
+    if code in AUTH_CODES or code == 10 or (isinstance(code, int) and 200 <= code < 300):
+        raise ProviderAuthError(
+            f"{label} refused the account's access ({said}); connect the account again, "
+            f"granting {granting}."
+        )
+    if response.status_code == 429 or code in RATE_CODES:
+        raise ProviderRateLimited(
+            f"{label} is rate limiting this app or account ({said}); try again later.",
+            retry_after=transport.advised_wait(response),
+        )
+
+
+def transient(response: httpx.Response) -> bool:
+    """The platform's own passing failure (5xx, codes 1 and 2, ``is_transient``)."""
+    error = error_of(response)
+    return (
+        response.status_code >= 500
+        or error.get("code") in TRANSIENT_CODES
+        or bool(error.get("is_transient"))
+    )
 
 
 def upload_piece(

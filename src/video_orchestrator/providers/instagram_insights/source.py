@@ -28,12 +28,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-import httpx
-
 from video_orchestrator.errors import (
-    ProviderAuthError,
     ProviderError,
-    ProviderRateLimited,
     ProviderUnavailable,
 )
 from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
@@ -42,10 +38,10 @@ from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.publishing import TokenSource
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._meta import (
-    AUTH_CODES,
-    RATE_CODES,
-    TRANSIENT_CODES,
     error_of,
+    raise_refused,
+    token_refused,
+    transient,
     words,
 )
 from video_orchestrator.providers._metrics import HTTPMetricsSource, count
@@ -117,34 +113,20 @@ class InstagramInsights(HTTPMetricsSource, Provider[InstagramInsightsSettings]):
 
     def _get(self, tokens: TokenSource, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         """A Graph read's JSON object; None for a media that no longer exists."""
-        response = self._read(tokens, "GET", path, auth_failed=_expired, params=params)
+        response = self._read(tokens, "GET", path, auth_failed=token_refused, params=params)
         if response.status_code < 400 and not error_of(response):
             body = transport.json_body(response, LABEL)
             if not isinstance(body, dict):
                 raise ProviderError(f"{LABEL} answered {path} without a JSON object")
             return body
         error = error_of(response)
-        code, said = error.get("code"), words(response)
-        if code == 100 and error.get("error_subcode") == GONE_SUBCODE:
+        said = words(response)
+        if error.get("code") == 100 and error.get("error_subcode") == GONE_SUBCODE:
             return None
-        if code in AUTH_CODES or code == 10 or (isinstance(code, int) and 200 <= code < 300):
-            raise ProviderAuthError(
-                f"{LABEL} refused the account's access to its insights ({said}); connect the "
-                "account again, granting instagram_manage_insights."
-            )
-        if response.status_code == 429 or code in RATE_CODES:
-            raise ProviderRateLimited(
-                f"{LABEL} is rate limiting this app or account ({said}); the pull is tried "
-                "again at its next time.",
-                retry_after=transport.advised_wait(response),
-            )
-        if response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+        raise_refused(LABEL, said, response, granting="instagram_manage_insights")
+        if transient(response):
             raise ProviderUnavailable(f"{LABEL} failed ({said}); try again later.")
         raise ProviderError(f"{LABEL} refused the insights query ({said}).")
-
-
-def _expired(response: httpx.Response) -> bool:
-    return error_of(response).get("code") in AUTH_CODES
 
 
 def _video(media_id: str, media: dict[str, Any], account: str) -> VideoRecord:
