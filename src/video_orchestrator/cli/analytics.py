@@ -112,9 +112,9 @@ def register_analytics(
         TikTok video query, Instagram insights); pulling twice changes nothing."""
 
         def action() -> None:
-            pulls = services.metric_pulls(settings(), days=days)
             if not 1 <= days <= 366:
                 raise InputError("--days must be between 1 and 366")
+            pulls = services.metric_pulls(settings(), days=days)
             if account is not None:
                 out.print(services.describe_pull(pulls.pull(pulls.accounts.find(account).id)))
                 return
