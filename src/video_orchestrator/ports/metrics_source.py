@@ -13,7 +13,7 @@ platform refuses it), the window (``lag_days`` before today at the latest: the p
 figures for the last days are still moving) and the videos (the publishing posts of the
 account). Errors: ``ProviderAuthError`` (reconnect the account), ``ProviderRateLimited`` (a
 quota used up: ``retry_after`` when the platform says), ``ProviderUnavailable``,
-``ProviderUnavailable``, ``ProviderError``.
+``ProviderError``.
 """
 
 from __future__ import annotations
