@@ -41,6 +41,7 @@ from video_orchestrator.services.metrics import MetricsService
 from video_orchestrator.services.metrics_pull import (
     PULL_SECONDS,
     MetricPulls,
+    build_metric_sources,
     post_links,
     pull_metrics_task,
 )
@@ -263,7 +264,10 @@ def test_the_task_handler_pulls_one_account(world: World) -> None:
     assert "tiktok:makerlab (tiktok-display" in reporter.notices[0]
     assert "1 new" in reporter.notices[0]
     pull_metrics_task(ctx, PullMetricsWorkload(), reporter, threading.Event())
-    assert reporter.notices[-1].startswith("2 account(s) to pull")  # youtube and tiktok
+    # instagram-insights is found only where this package's entry points are installed
+    installed = build_metric_sources(settings)
+    expected = sum(1 for platform in world.ids if platform in installed)
+    assert expected >= 2 and reporter.notices[-1] == f"{expected} account(s) to pull"
 
 
 def test_vo_analytics_pull_names_the_failing_account_and_goes_on(
@@ -284,12 +288,17 @@ def test_vo_analytics_pull_names_the_failing_account_and_goes_on(
         "VO_SECRET_KEY": world.settings.secret_key or "",
         "VO_TIKTOK_CLIENT_KEY": "ck", "VO_TIKTOK_CLIENT_SECRET": "cs",
         "VO_PROVIDER_SETTINGS": json.dumps(sources),
+        "VO_META_GRAPH_URL": world.servers["instagram"].base_url,  # never the real Graph API
+        "VO_META_APP_ID": "app",
+        "VO_META_APP_SECRET": "sec",
         **{f"VO_{k.upper()}": str(v) for k, v in world.yt.settings().items()},
     }  # fmt: skip
     result = CliRunner().invoke(app, ["analytics", "pull"], env=env)
     assert result.exit_code == 1, result.output
     assert "youtube:Deep Ocean Facts (youtube-analytics" in result.stdout
     assert "tiktok:makerlab: TikTok refused the account's access" in result.stderr
+    if "instagram" in build_metric_sources(Settings(meta_graph_url="http://127.0.0.1:9")):
+        assert "instagram:deepsea.facts (instagram-insights" in result.stdout
     assert "Traceback" not in result.output
     one = CliRunner().invoke(app, ["analytics", "pull", "--account", "youtube:Deep Ocean Facts"],
                              env=env)  # fmt: skip

@@ -83,8 +83,12 @@ def pull_metrics(
 
 def build_metric_sources(settings: Settings) -> dict[str, MetricsSource]:
     """Every registered metric source by platform (entry points
-    ``video_orchestrator.metrics_sources``), built from ``settings``."""
+    ``video_orchestrator.metrics_sources``), built from ``settings``. None with
+    ``VO_PLATFORMS_SANDBOX=1``: the sandbox's accounts exist only on this machine, and its
+    platforms have no analytics to pull."""
     sources: dict[str, MetricsSource] = {}
+    if settings.platforms_sandbox:
+        return sources
     for name, cls in sorted(provider_classes(METRICS_SOURCE_ENTRY_POINTS).items()):
         built = build_provider(cls, name, settings)
         if isinstance(built, MetricsSource):
