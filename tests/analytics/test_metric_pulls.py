@@ -268,6 +268,7 @@ def test_the_task_handler_pulls_one_account(world: World) -> None:
     installed = build_metric_sources(settings)
     expected = sum(1 for platform in world.ids if platform in installed)
     assert expected >= 2 and reporter.notices[-1] == f"{expected} account(s) to pull"
+    assert build_metric_sources(settings.model_copy(update={"platforms_sandbox": True})) == {}
 
 
 def test_vo_analytics_pull_names_the_failing_account_and_goes_on(
