@@ -75,12 +75,13 @@ def test_token_refresh_rate_limit_and_refusals() -> None:
             )
             == 25
         )
-        api.faults += [
-            Reply(401, tiktok_error("scope_not_authorized", "video.list not granted")),
-            Reply(401, tiktok_error("scope_not_authorized", "video.list not granted")),
-        ]
+        api.faults.append(
+            Reply(401, tiktok_error("scope_not_authorized", "video.list not granted"))
+        )
+        tokens = Tokens("act.fresh")
         with pytest.raises(ProviderAuthError, match=r"video\.list not granted"):
-            _source(server.base_url).pull(Tokens("act.fresh"), _request(date(2026, 12, 1)))
+            _source(server.base_url).pull(tokens, _request(date(2026, 12, 1)))
+        assert tokens.refreshes == 0  # a missing scope: no refresh mends it
         api.faults.append(Reply(200, tiktok_error("internal_error", "try later")))
         with pytest.raises(ProviderError, match="internal_error"):
             _source(server.base_url).pull(Tokens("act.fresh"), _request(date(2026, 12, 1)))

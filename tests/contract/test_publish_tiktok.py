@@ -167,7 +167,7 @@ def test_connecting_with_pkce_gives_rotating_tokens_and_the_nickname(
     query = parse_qs(urlsplit(url).query)
     assert url.startswith("https://www.tiktok.com/v2/auth/authorize/?")
     assert query["client_key"] == [CLIENT_KEY] and query["code_challenge_method"] == ["S256"]
-    assert query["scope"] == ["user.info.basic,video.publish,video.upload"]
+    assert query["scope"] == ["user.info.basic,video.publish,video.upload,video.list"]
     code = tiktok.authorize(challenge_text, "http://127.0.0.1:20201/cb")
     tokens_ = conn.exchange(
         code=code, code_verifier=verifier, redirect_uri="http://127.0.0.1:20201/cb"

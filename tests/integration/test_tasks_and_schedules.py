@@ -200,7 +200,11 @@ def test_a_server_runs_its_maintenance_schedule_through_its_workers(
     workspace = Workspace(ctx, ThreadExecutor(settings, db, worker_runner))
     workspace.start(sync_seconds=3600)  # this test beats the sync itself
     try:
-        assert {s.name for s in workspace.schedules.all()} == {"maintenance", "publish-sweep"}
+        assert {s.name for s in workspace.schedules.all()} == {
+            "maintenance",
+            "publish-sweep",
+            "metrics-pull",
+        }
         schedule = workspace.schedules.get("maintenance")
         assert schedule.name == "maintenance" and schedule.kind == "maintenance"
         assert schedule.next_run_at > utcnow()  # not at every start: six hours from now

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from video_orchestrator.config import Settings
-from video_orchestrator.errors import InputError
+from video_orchestrator.errors import InputError, VoError
 from video_orchestrator.services import facade as services
 
 #: Unlinked videos named after an import.
@@ -95,6 +95,44 @@ def register_analytics(
                         "(vo analytics videos --unlinked)",
                         highlight=False,
                     )
+
+        guard(action)
+
+    @analytics_app.command("pull")
+    def pull(
+        account: Annotated[
+            str | None,
+            typer.Option(help="Only this connected account (id, platform:name or name)."),
+        ] = None,
+        days: Annotated[
+            int, typer.Option(help="Days before the platform's data lag to ask for (1–366).")
+        ] = 28,
+    ) -> None:
+        """Pull the figures of connected accounts' published videos now (YouTube Analytics,
+        TikTok video query, Instagram insights); pulling twice changes nothing."""
+
+        def action() -> None:
+            if not 1 <= days <= 366:
+                raise InputError("--days must be between 1 and 366")
+            pulls = services.metric_pulls(settings(), days=days)
+            if account is not None:
+                out.print(services.describe_pull(pulls.pull(pulls.accounts.find(account).id)))
+                return
+            accounts = pulls.pullable()
+            if not accounts:
+                raise InputError(
+                    "no connected account has a metric source (vo accounts connect youtube, "
+                    "tiktok or instagram)"
+                )
+            failed = 0
+            for each in accounts:
+                try:
+                    out.print(services.describe_pull(pulls.pull(each.id)), highlight=False)
+                except VoError as exc:
+                    failed += 1
+                    err.print(f"[red]{each.platform}:{each.name}:[/] {exc}", highlight=False)
+            if failed:
+                raise typer.Exit(1)
 
         guard(action)
 

@@ -80,6 +80,14 @@ class PublishSweepWorkload(_Workload):
     kind: Literal["publish_sweep"] = "publish_sweep"
 
 
+class PullMetricsWorkload(_Workload):
+    """Pull one connected account's figures from its platform; without an account, give
+    every account its pull of the day (the schedule's task; ADR 0038)."""
+
+    kind: Literal["pull_metrics"] = "pull_metrics"
+    account_id: str | None = Field(None, min_length=1, max_length=32)
+
+
 #: The workloads that render a video (the rest are tasks: work without outputs, ADR 0025).
 RenderWorkload = MakeWorkload | RenderSpecWorkload
 #: Tasks: each kind has its handler in ``services/tasks.py`` (HANDLERS).
@@ -90,6 +98,7 @@ TaskWorkload = (
     | DeliverAlertsWorkload
     | PublishWorkload
     | PublishSweepWorkload
+    | PullMetricsWorkload
 )
 RENDER_KINDS = ("make", "render_spec")
 

@@ -1,17 +1,19 @@
 """Metrics pulled from a platform's analytics API for a connected account.
 
-Adapters (``providers/youtube_analytics`` so far; TikTok's video query and Instagram's media
-insights to follow) register under ``ports.METRICS_SOURCE_ENTRY_POINTS`` and subclass
-``ports.provider.Provider`` (ADR 0012). A source returns what it read as the same values an
-imported export becomes (``metrics.records.ParsedExport``, ``source="api"``), so pulled and
-imported figures are stored by one upsert (ADR 0029).
+Adapters (``providers/youtube_analytics``, ``providers/tiktok_display``,
+``providers/instagram_insights``; what they share is ``providers/_metrics.py``) register
+under ``ports.METRICS_SOURCE_ENTRY_POINTS`` and subclass ``ports.provider.Provider`` (ADR
+0012). A source returns what it read as the same values an imported export becomes
+(``metrics.records.ParsedExport``, ``source="api"``), so pulled and imported figures are
+stored by one upsert (ADR 0029).
 
-The caller (a scheduled task of the services) owns the token (``ports.publishing.
-TokenSource``: refreshed once on a 401), the window (``lag_days`` before today at the
-latest: the platforms' figures for the last days are still moving) and the videos (the
-publishing posts of the account). Errors: ``ProviderAuthError`` (reconnect the account),
-``ProviderRateLimited`` (a quota used up: ``retry_after`` when the platform says),
-``ProviderUnavailable``, ``ProviderError``.
+The caller (``services/metrics_pull.py``: the daily scheduled task, ``vo analytics pull``;
+ADR 0038) owns the token (``ports.publishing.TokenSource``: refreshed once when the
+platform refuses it), the window (``lag_days`` before today at the latest: the platforms'
+figures for the last days are still moving) and the videos (the publishing posts of the
+account). Errors: ``ProviderAuthError`` (reconnect the account), ``ProviderRateLimited`` (a
+quota used up: ``retry_after`` when the platform says), ``ProviderUnavailable``,
+``ProviderError``.
 """
 
 from __future__ import annotations

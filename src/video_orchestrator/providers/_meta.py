@@ -44,7 +44,13 @@ from video_orchestrator.ports.publishing import (
     TokenSource,
 )
 from video_orchestrator.providers import transport
-from video_orchestrator.providers._publishing import Platform, PlatformHTTP, json_of, read_range
+from video_orchestrator.providers._publishing import (
+    Platform,
+    PlatformHTTP,
+    json_of,
+    poll_later,
+    read_range,
+)
 
 MIB = 1024 * 1024
 RATE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
@@ -93,11 +99,16 @@ def words(response: httpx.Response) -> str:
     return f"{message} ({', '.join(parts)})"
 
 
+def token_refused(response: httpx.Response) -> bool:
+    """Graph's expired or invalid token (code 190 or 102): refreshed once, then an error."""
+    return error_of(response).get("code") in AUTH_CODES
+
+
 def platform(label: str) -> Platform:
     return Platform(
         label=label,
         authorize=lambda token: {"Authorization": f"OAuth {token}"},
-        auth_failed=lambda r: error_of(r).get("code") in AUTH_CODES,
+        auth_failed=token_refused,
         words=words,
     )
 
@@ -118,21 +129,11 @@ def refusal(
         return None
     label = http.platform.label
     said = http.redacted(response)
-    code = error.get("code")
-    if code in AUTH_CODES or code == 10 or (isinstance(code, int) and 200 <= code < 300):
-        raise ProviderAuthError(
-            f"{label} refused the account's access ({said}); connect the account again, "
-            "granting the publishing permissions."
-        )
-    if response.status_code == 429 or code in RATE_CODES:
-        raise ProviderRateLimited(
-            f"{label} is rate limiting this app or account ({said}); try again later.",
-            retry_after=transport.advised_wait(response),
-        )
+    raise_refused(label, said, response, granting="the publishing permissions")
     waited = cap(error)
     if waited is not None:
         return StepResult(at, "needs_attention", message=f"{waited} ({label}: {said})")
-    if response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+    if transient(response):
         if write:
             raise OutcomeUnknown(
                 f"{label} failed while acting ({said}); it is asked what "
@@ -140,6 +141,33 @@ def refusal(
             )
         raise ProviderUnavailable(f"{label} failed ({said}); try again later.")
     return StepResult(at, "failed", message=f"{label} refused the post ({said}).")
+
+
+def raise_refused(label: str, said: str, response: httpx.Response, *, granting: str) -> None:
+    """Raise the error of a Graph answer that refuses the account's access (reconnect,
+    ``granting`` the permissions named) or rate limits it; return for any other answer.
+    ``said`` is Meta's words for it, without tokens."""
+    code = error_of(response).get("code")
+    if code in AUTH_CODES or code == 10 or (isinstance(code, int) and 200 <= code < 300):
+        raise ProviderAuthError(
+            f"{label} refused the account's access ({said}); connect the account again, "
+            f"granting {granting}."
+        )
+    if response.status_code == 429 or code in RATE_CODES:
+        raise ProviderRateLimited(
+            f"{label} is rate limiting this app or account ({said}); try again later.",
+            retry_after=transport.advised_wait(response),
+        )
+
+
+def transient(response: httpx.Response) -> bool:
+    """The platform's own passing failure (5xx, codes 1 and 2, ``is_transient``)."""
+    error = error_of(response)
+    return (
+        response.status_code >= 500
+        or error.get("code") in TRANSIENT_CODES
+        or bool(error.get("is_transient"))
+    )
 
 
 def upload_piece(
@@ -163,6 +191,103 @@ def upload_piece(
             "Content-Type": "application/octet-stream",
         },
     )
+
+
+def account_only(at: Checkpoint) -> dict[str, str]:
+    """The account (``account_id``) of a checkpoint, without the ids of an upload."""
+    return {k: v for k, v in at.remote.items() if k == "account_id"}
+
+
+class MetaPublisher(Provider[MetaSettings]):
+    """What the Instagram and Facebook publishers share: built from the Meta settings, one
+    :class:`PlatformHTTP` for the platform, a Graph reader on it, and the resumable upload
+    step of the upload host (a piece per step)."""
+
+    settings_model = MetaSettings
+    label: ClassVar[str] = "Meta"
+
+    @classmethod
+    def from_settings(cls, settings: MetaSettings) -> Self | None:
+        if not (settings.meta_app_id and settings.meta_app_secret):
+            return None
+        return cls(
+            graph_url=settings.meta_graph_url,
+            upload_url=settings.meta_upload_url,
+            api_version=settings.meta_api_version,
+            piece_bytes=settings.meta_upload_chunk_bytes,
+            poll_seconds=settings.meta_poll_seconds,
+            timeout=settings.publish_timeout,
+            max_retries=settings.publish_max_retries,
+        )
+
+    def __init__(
+        self,
+        *,
+        graph_url: str = "https://graph.facebook.com",
+        upload_url: str = "https://rupload.facebook.com",
+        api_version: str = "v21.0",
+        piece_bytes: int = 8 * MIB,
+        poll_seconds: float = 5.0,
+        timeout: float = 120.0,
+        max_retries: int = 2,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._graph = f"{graph_url.rstrip('/')}/{api_version}"
+        self._upload = f"{upload_url.rstrip('/')}/ig-api-upload/{api_version}"
+        self._piece = max(1, piece_bytes)
+        self._poll = poll_seconds
+        self._http = PlatformHTTP(
+            platform(self.label),
+            client=client,
+            timeout=timeout,
+            max_retries=max_retries,
+            sleep=sleep,
+        )
+        self._reader = MetaConnector(
+            app_id=None,
+            app_secret=None,
+            graph_url=graph_url,
+            api_version=api_version,
+            client=self._http.client,
+        )
+        self._reader.http = self._http
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(graph={self._graph!r})"
+
+    def _status(
+        self,
+        tokens: TokenSource,
+        content: PostContent,
+        at: Checkpoint,
+        *,
+        reconciling: bool = False,
+    ) -> StepResult:
+        """Where the platform says the post stands (each platform reads its own status)."""
+        raise NotImplementedError
+
+    def _upload_piece(
+        self, tokens: TokenSource, content: PostContent, at: Checkpoint
+    ) -> StepResult | int:
+        """Send the next piece: the bytes now confirmed, or the post's state when the
+        platform refused the piece or (a 4xx from the upload host) stands elsewhere."""
+        size = content.video.stat().st_size
+        response = upload_piece(
+            self._http, tokens, at.remote["upload_url"], content, at.confirmed_bytes, self._piece
+        )
+        if 400 <= response.status_code < 500:
+            # the upload host disagrees about the offset: ask the platform where it stands
+            told = self._status(tokens, content, at, reconciling=True)
+            if told.checkpoint.confirmed_bytes != at.confirmed_bytes or told.state != "uploading":
+                return told
+        failed = refusal(self._http, response, at, write=True)
+        if failed is not None:
+            return failed
+        return min(size, at.confirmed_bytes + self._piece)
+
+    def _poll_later(self, at: Checkpoint, size: int) -> StepResult:
+        return poll_later(at, size, self._poll)
 
 
 class MetaConnector(Provider[MetaSettings]):

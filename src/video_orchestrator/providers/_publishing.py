@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -215,6 +215,32 @@ def public_only(content: PostContent, at: Checkpoint, where: str) -> StepResult 
             "public to publish it here."
         ),
     )
+
+
+def poll_later(at: Checkpoint, size: int, seconds: float) -> StepResult:
+    """All ``size`` bytes are with the platform: ask for the post's status in ``seconds``."""
+    return StepResult(at.moved("status", confirmed_bytes=size), "processing", wait_seconds=seconds)
+
+
+#: One protocol step of a publisher: ``(tokens, content, checkpoint) → result``.
+StepFn = Callable[[TokenSource, PostContent, Checkpoint], StepResult]
+
+
+class Staged:
+    """A publisher whose :meth:`step` runs the step its checkpoint's ``stage`` names
+    (``_steps``), once the post's video is known to be there."""
+
+    label: ClassVar[str]
+
+    def _steps(self) -> Mapping[str, StepFn]:
+        raise NotImplementedError
+
+    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        need_file(content)
+        run = self._steps().get(at.stage)
+        if run is None:
+            raise ProviderError(f"{self.label} publishing has no step {at.stage!r}")
+        return run(tokens, content, at)
 
 
 def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:

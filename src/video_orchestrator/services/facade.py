@@ -45,6 +45,9 @@ from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOu
 from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
 from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
 from video_orchestrator.services.metrics_facade import file_stem as file_stem
+from video_orchestrator.services.metrics_pull import MetricPulls
+from video_orchestrator.services.metrics_pull import describe_pull as describe_pull
+from video_orchestrator.services.metrics_pull import metric_pulls as _metric_pulls
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
 from video_orchestrator.services.progress import Reporter
@@ -81,6 +84,11 @@ def analytics(settings: Settings) -> Analytics:
     """The analytics use cases (imports, queries, exports, reports) on the settings'
     database."""
     return Analytics(AppContext(settings).db, settings)
+
+
+def metric_pulls(settings: Settings, *, days: int = 28) -> MetricPulls:
+    """Pulling connected accounts' figures now (``vo analytics pull``; ADR 0038)."""
+    return _metric_pulls(AppContext(settings), days=days)
 
 
 def make_request(

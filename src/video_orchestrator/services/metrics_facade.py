@@ -38,6 +38,7 @@ from video_orchestrator.services.metric_queries import (
     totals,
 )
 from video_orchestrator.services.metrics import ImportOut, MetricsService, VideoOut, VideoPage
+from video_orchestrator.services.metrics_pull import post_links
 from video_orchestrator.services.metrics_warehouse import (
     ExportedFile,
     ParquetRunner,
@@ -98,7 +99,7 @@ class Analytics:
     settings: Settings
 
     def __post_init__(self) -> None:
-        self.metrics = MetricsService(self.db)
+        self.metrics = MetricsService(self.db, posts=post_links(self.db))
         self.reports = ReportService(self.db)
         self.schedules = ScheduleService(self.db)
         self._lock = threading.Lock()

@@ -26,6 +26,7 @@ from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.jobs import IDEMPOTENCY_KEEP
 from video_orchestrator.services.metrics_facade import Analytics
+from video_orchestrator.services.metrics_pull import pull_metrics_task
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.publishing import publish_post, publish_sweep
 from video_orchestrator.services.trend_jobs import deliver_alerts_task, poll_trends_task
@@ -95,4 +96,5 @@ HANDLERS: dict[str, TaskHandler] = {
     "deliver_alerts": deliver_alerts_task,
     "publish": publish_post,
     "publish_sweep": publish_sweep,
+    "pull_metrics": pull_metrics_task,
 }

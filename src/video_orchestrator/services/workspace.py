@@ -18,6 +18,7 @@ from video_orchestrator.jobs.workload import (
     MaintenanceWorkload,
     PollTrendsWorkload,
     PublishSweepWorkload,
+    PullMetricsWorkload,
 )
 from video_orchestrator.providers.web.fetch import download
 from video_orchestrator.services.apikeys import ApiKeyService
@@ -27,6 +28,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.metrics_facade import Analytics
+from video_orchestrator.services.metrics_pull import PULL_SECONDS
 from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.projects import ProjectService
 from video_orchestrator.services.publishing import Publishing
@@ -115,6 +117,12 @@ class Workspace:
             PublishSweepWorkload(),
             seconds=PUBLISH_SWEEP_SECONDS,
             first_at=utcnow() + timedelta(seconds=PUBLISH_SWEEP_SECONDS),
+        )
+        self.schedules.every(  # each connected account's figures, once a day (ADR 0038)
+            "metrics-pull",
+            PullMetricsWorkload(),
+            seconds=PULL_SECONDS,
+            first_at=utcnow() + timedelta(hours=1),
         )
         recovered = self.executor.start()
         if recovered.requeued:

@@ -29,14 +29,10 @@ says how many bytes arrived, the publishing phase whether ``finish`` took effect
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from video_orchestrator.errors import ProviderAuthError, ProviderError, VoError
-from video_orchestrator.ports.provider import Provider
 from video_orchestrator.ports.publishing import (
     AccountHealth,
     Checkpoint,
@@ -45,19 +41,12 @@ from video_orchestrator.ports.publishing import (
     StepResult,
     TokenSource,
 )
-from video_orchestrator.providers._meta import (
-    MIB,
-    MetaConnector,
-    MetaSettings,
-    platform,
-    refusal,
-    upload_piece,
-)
+from video_orchestrator.providers._meta import MetaPublisher, account_only, refusal
 from video_orchestrator.providers._publishing import (
-    PlatformHTTP,
+    Staged,
+    StepFn,
     caption,
     json_of,
-    need_file,
     public_only,
 )
 
@@ -72,59 +61,12 @@ def _cap(error: dict[str, Any]) -> str | None:
     return None
 
 
-class FacebookPublisher(Provider[MetaSettings]):
+class FacebookPublisher(Staged, MetaPublisher):
     """Posts a Reel to a Facebook Page (see the module docstring)."""
 
     name = "facebook"
     platform: PlatformName = "facebook"
-    settings_model = MetaSettings
-
-    @classmethod
-    def from_settings(cls, settings: MetaSettings) -> FacebookPublisher | None:
-        if not (settings.meta_app_id and settings.meta_app_secret):
-            return None
-        return cls(
-            graph_url=settings.meta_graph_url,
-            api_version=settings.meta_api_version,
-            piece_bytes=settings.meta_upload_chunk_bytes,
-            poll_seconds=settings.meta_poll_seconds,
-            timeout=settings.publish_timeout,
-            max_retries=settings.publish_max_retries,
-        )
-
-    def __init__(
-        self,
-        *,
-        graph_url: str = "https://graph.facebook.com",
-        api_version: str = "v21.0",
-        piece_bytes: int = 8 * MIB,
-        poll_seconds: float = 5.0,
-        timeout: float = 120.0,
-        max_retries: int = 2,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._graph = f"{graph_url.rstrip('/')}/{api_version}"
-        self._piece = max(1, piece_bytes)
-        self._poll = poll_seconds
-        self._http = PlatformHTTP(
-            platform("Facebook"),
-            client=client,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-        )
-        self._reader = MetaConnector(
-            app_id=None,
-            app_secret=None,
-            graph_url=graph_url,
-            api_version=api_version,
-            client=self._http.client,
-        )
-        self._reader.http = self._http
-
-    def __repr__(self) -> str:
-        return f"FacebookPublisher(graph={self._graph!r})"
+    label = "Facebook"
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -144,39 +86,37 @@ class FacebookPublisher(Provider[MetaSettings]):
             },
         )
 
-    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        need_file(content)
-        if at.stage == "start":
-            private = public_only(content, at, "Reels of a Facebook Page")
-            if private is not None:
-                return private
-            page = at.remote.get("account_id") or str(
-                self._reader.get(tokens, "me", fields="id").get("id") or ""
-            )
-            if not page:
-                raise ProviderError("Facebook did not say which Page the token belongs to")
-            return StepResult(at.moved("init", account_id=page), "uploading")
-        if at.stage == "init":
-            return self._init(tokens, at)
-        if at.stage == "upload":
-            return self._send(tokens, content, at)
-        if at.stage == "finish":
-            return self._finish(tokens, content, at)
-        if at.stage == "status":
-            return self._status(tokens, content, at)
-        raise ProviderError(f"Facebook publishing has no step {at.stage!r}")
+    def _steps(self) -> Mapping[str, StepFn]:
+        return {
+            "start": self._start,
+            "init": self._init,
+            "upload": self._send,
+            "finish": self._finish,
+            "status": self._status,
+        }
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         if at.stage == "start":
             return StepResult(at, "uploading")
         if not at.remote.get("video_id"):
             # a start whose answer was lost: a video never finished is never a post
-            return StepResult(Checkpoint("init", remote=_page(at)), "uploading")
+            return StepResult(Checkpoint("init", remote=account_only(at)), "uploading")
         return self._status(tokens, content, at, reconciling=True)
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _init(self, tokens: TokenSource, at: Checkpoint) -> StepResult:
+    def _start(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
+        private = public_only(content, at, "Reels of a Facebook Page")
+        if private is not None:
+            return private
+        page = at.remote.get("account_id") or str(
+            self._reader.get(tokens, "me", fields="id").get("id") or ""
+        )
+        if not page:
+            raise ProviderError("Facebook did not say which Page the token belongs to")
+        return StepResult(at.moved("init", account_id=page), "uploading")
+
+    def _init(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         response = self._http.write(
             tokens,
             "POST",
@@ -200,20 +140,11 @@ class FacebookPublisher(Provider[MetaSettings]):
         )
 
     def _send(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        size = content.video.stat().st_size
-        response = upload_piece(
-            self._http, tokens, at.remote["upload_url"], content, at.confirmed_bytes, self._piece
-        )
-        if 400 <= response.status_code < 500:
-            told = self._status(tokens, content, at, reconciling=True)
-            if told.checkpoint.confirmed_bytes != at.confirmed_bytes or told.state != "uploading":
-                return told
-        failed = refusal(self._http, response, at, write=True)
-        if failed is not None:
-            return failed
-        done = min(size, at.confirmed_bytes + self._piece)
-        stage = "finish" if done >= size else "upload"
-        return StepResult(at.moved(stage, confirmed_bytes=done), "uploading")
+        sent = self._upload_piece(tokens, content, at)
+        if isinstance(sent, StepResult):
+            return sent
+        stage = "finish" if sent >= content.video.stat().st_size else "upload"
+        return StepResult(at.moved(stage, confirmed_bytes=sent), "uploading")
 
     def _finish(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         form = {
@@ -280,7 +211,7 @@ class FacebookPublisher(Provider[MetaSettings]):
             )
         if video_status == "expired":
             return StepResult(
-                Checkpoint("init", remote=_page(at)),
+                Checkpoint("init", remote=account_only(at)),
                 "uploading",
                 message=("the Facebook upload expired unfinished; it starts again."),
             )
@@ -304,15 +235,9 @@ class FacebookPublisher(Provider[MetaSettings]):
                     f"{publishing.get('publish_time') or 'the scheduled time'}.",
                 )
             return StepResult(at.moved("done"), "published", remote_id=video, url=url)
-        return StepResult(
-            at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-        )
+        return self._poll_later(at, size)
 
 
 def _phase(status: dict[str, Any], name: str) -> dict[str, Any]:
     phase = status.get(name)
     return phase if isinstance(phase, dict) else {}
-
-
-def _page(at: Checkpoint) -> dict[str, str]:
-    return {k: v for k, v in at.remote.items() if k == "account_id"}

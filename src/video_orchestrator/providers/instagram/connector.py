@@ -17,6 +17,7 @@ SCOPES = (
     "pages_show_list",
     "pages_read_engagement",
     "business_management",
+    "instagram_manage_insights",  # the metric pulls (ADR 0038)
 )
 
 

@@ -29,14 +29,10 @@ the uploaded bytes (``video_status.uploading_phase.bytes_transferred``).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from video_orchestrator.errors import ProviderAuthError, ProviderError, VoError
-from video_orchestrator.ports.provider import Provider
 from video_orchestrator.ports.publishing import (
     AccountHealth,
     Checkpoint,
@@ -45,21 +41,12 @@ from video_orchestrator.ports.publishing import (
     StepResult,
     TokenSource,
 )
-from video_orchestrator.providers._meta import (
-    AUTH_CODES,
-    MIB,
-    MetaConnector,
-    MetaSettings,
-    error_of,
-    platform,
-    refusal,
-    upload_piece,
-)
+from video_orchestrator.providers._meta import MetaPublisher, account_only, refusal
 from video_orchestrator.providers._publishing import (
-    PlatformHTTP,
+    Staged,
+    StepFn,
     caption,
     json_of,
-    need_file,
     public_only,
 )
 from video_orchestrator.providers.instagram.connector import (
@@ -81,62 +68,12 @@ def _cap(error: dict[str, Any]) -> str | None:
     return None
 
 
-class InstagramPublisher(Provider[MetaSettings]):
+class InstagramPublisher(Staged, MetaPublisher):
     """Posts a Reel to an Instagram professional account (see the module docstring)."""
 
     name = "instagram"
     platform: PlatformName = "instagram"
-    settings_model = MetaSettings
-
-    @classmethod
-    def from_settings(cls, settings: MetaSettings) -> InstagramPublisher | None:
-        if not (settings.meta_app_id and settings.meta_app_secret):
-            return None
-        return cls(
-            graph_url=settings.meta_graph_url,
-            upload_url=settings.meta_upload_url,
-            api_version=settings.meta_api_version,
-            piece_bytes=settings.meta_upload_chunk_bytes,
-            poll_seconds=settings.meta_poll_seconds,
-            timeout=settings.publish_timeout,
-            max_retries=settings.publish_max_retries,
-        )
-
-    def __init__(
-        self,
-        *,
-        graph_url: str = "https://graph.facebook.com",
-        upload_url: str = "https://rupload.facebook.com",
-        api_version: str = "v21.0",
-        piece_bytes: int = 8 * MIB,
-        poll_seconds: float = 5.0,
-        timeout: float = 120.0,
-        max_retries: int = 2,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._graph = f"{graph_url.rstrip('/')}/{api_version}"
-        self._upload = f"{upload_url.rstrip('/')}/ig-api-upload/{api_version}"
-        self._piece = max(1, piece_bytes)
-        self._poll = poll_seconds
-        self._http = PlatformHTTP(
-            platform("Instagram"),
-            client=client,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-        )
-        self._reader = MetaConnector(
-            app_id=None,
-            app_secret=None,
-            graph_url=graph_url,
-            api_version=api_version,
-            client=self._http.client,
-        )
-        self._reader.http = self._http
-
-    def __repr__(self) -> str:
-        return f"InstagramPublisher(graph={self._graph!r})"
+    label = "Instagram"
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -156,19 +93,14 @@ class InstagramPublisher(Provider[MetaSettings]):
             },
         )
 
-    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        need_file(content)
-        if at.stage == "start":
-            return self._start(tokens, content, at)
-        if at.stage == "create":
-            return self._create(tokens, content, at)
-        if at.stage == "upload":
-            return self._send(tokens, content, at)
-        if at.stage == "status":
-            return self._status(tokens, content, at)
-        if at.stage == "publish":
-            return self._publish(tokens, content, at)
-        raise ProviderError(f"Instagram publishing has no step {at.stage!r}")
+    def _steps(self) -> Mapping[str, StepFn]:
+        return {
+            "start": self._start,
+            "create": self._create,
+            "upload": self._send,
+            "status": self._status,
+            "publish": self._publish,
+        }
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         if at.stage == "start":
@@ -177,7 +109,7 @@ class InstagramPublisher(Provider[MetaSettings]):
         if not container:
             # a create whose answer was lost: an unpublished container is not a post and
             # expires in 24 h, so creating another cannot post twice
-            return StepResult(Checkpoint("create", remote=_account(at)), "uploading")
+            return StepResult(Checkpoint("create", remote=account_only(at)), "uploading")
         return self._status(tokens, content, at, reconciling=True)
 
     # -- steps ------------------------------------------------------------------------------
@@ -232,24 +164,12 @@ class InstagramPublisher(Provider[MetaSettings]):
         )
 
     def _send(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        size = content.video.stat().st_size
-        response = upload_piece(
-            self._http, tokens, at.remote["upload_url"], content, at.confirmed_bytes, self._piece
-        )
-        if response.status_code >= 400 and response.status_code < 500 and not _auth(response):
-            # the upload host disagrees about the offset: ask the platform where it stands
-            told = self._status(tokens, content, at, reconciling=True)
-            if told.checkpoint.confirmed_bytes != at.confirmed_bytes or told.state != "uploading":
-                return told
-        failed = refusal(self._http, response, at, write=True)
-        if failed is not None:
-            return failed
-        done = min(size, at.confirmed_bytes + self._piece)
-        if done >= size:
-            return StepResult(
-                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-            )
-        return StepResult(at.moved("upload", confirmed_bytes=done), "uploading")
+        sent = self._upload_piece(tokens, content, at)
+        if isinstance(sent, StepResult):
+            return sent
+        if sent >= content.video.stat().st_size:
+            return self._poll_later(at, sent)
+        return StepResult(at.moved("upload", confirmed_bytes=sent), "uploading")
 
     def _status(
         self,
@@ -281,7 +201,7 @@ class InstagramPublisher(Provider[MetaSettings]):
             )
         if code == "EXPIRED":
             return StepResult(
-                Checkpoint("create", remote=_account(at)),
+                Checkpoint("create", remote=account_only(at)),
                 "uploading",
                 message=("the Instagram container expired unpublished (24 h); a new one is made."),
             )
@@ -293,9 +213,7 @@ class InstagramPublisher(Provider[MetaSettings]):
                 return StepResult(at.moved("upload", confirmed_bytes=sent), "uploading")
             if at.stage == "upload" and sent is None and at.confirmed_bytes < size:
                 return StepResult(at, "uploading")
-        return StepResult(
-            at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-        )
+        return self._poll_later(at, size)
 
     def _publish(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         account, container = at.remote["account_id"], at.remote["container_id"]
@@ -381,19 +299,11 @@ class InstagramPublisher(Provider[MetaSettings]):
         return caption(content.title, content.description, content.hashtags)[:CAPTION_LIMIT]
 
 
-def _account(at: Checkpoint) -> dict[str, str]:
-    return {k: v for k, v in at.remote.items() if k == "account_id"}
-
-
 def _bytes_transferred(body: dict[str, Any]) -> int | None:
     video = body.get("video_status")
     phase = video.get("uploading_phase") if isinstance(video, dict) else None
     sent = phase.get("bytes_transferred") if isinstance(phase, dict) else None
     return sent if isinstance(sent, int) else None
-
-
-def _auth(response: httpx.Response) -> bool:
-    return error_of(response).get("code") in AUTH_CODES
 
 
 def _is_auth(exc: VoError) -> bool:

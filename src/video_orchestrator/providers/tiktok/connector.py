@@ -45,7 +45,8 @@ from video_orchestrator.providers.tiktok.api import (
     error_of,
 )
 
-SCOPES = ("user.info.basic", "video.publish", "video.upload")
+#: ``video.list``: the metric pulls' video query (ADR 0038).
+SCOPES = ("user.info.basic", "video.publish", "video.upload", "video.list")
 
 
 class TikTokConnector(Provider[TikTokSettings]):

@@ -27,7 +27,7 @@ the post back to ``init``. Once a ``publish_id`` is stored, reconciling asks
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -50,8 +50,10 @@ from video_orchestrator.ports.publishing import (
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._publishing import (
     PlatformHTTP,
+    Staged,
+    StepFn,
     caption,
-    need_file,
+    poll_later,
     read_range,
 )
 from video_orchestrator.providers.tiktok.api import (
@@ -84,10 +86,11 @@ ATTENTION = {
 PROCESSING = ("PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD")
 
 
-class TikTokPublisher(Provider[TikTokSettings]):
+class TikTokPublisher(Staged, Provider[TikTokSettings]):
     """Posts a video to a TikTok account by Direct Post (see the module docstring)."""
 
     name = "tiktok"
+    label = "TikTok"
     platform: PlatformName = "tiktok"
     settings_model = TikTokSettings
 
@@ -158,17 +161,13 @@ class TikTokPublisher(Provider[TikTokSettings]):
         }
         return AccountHealth(token_valid=True, facts=facts)
 
-    def step(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
-        need_file(content)
-        if at.stage == "start":
-            return self._start(tokens, content, at)
-        if at.stage == "init":
-            return self._init(tokens, content, at)
-        if at.stage == "upload":
-            return self._upload(tokens, content, at)
-        if at.stage == "status":
-            return self._status(tokens, content, at)
-        raise ProviderError(f"TikTok publishing has no step {at.stage!r}")
+    def _steps(self) -> Mapping[str, StepFn]:
+        return {
+            "start": self._start,
+            "init": self._init,
+            "upload": self._upload,
+            "status": self._status,
+        }
 
     def reconcile(self, tokens: TokenSource, content: PostContent, at: Checkpoint) -> StepResult:
         publish_id = at.remote.get("publish_id")
@@ -308,9 +307,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
         if refused is not None:
             return refused
         if last + 1 >= size:
-            return StepResult(
-                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-            )
+            return poll_later(at, size, self._poll)
         return StepResult(at.moved("upload", confirmed_bytes=last + 1), "uploading")
 
     def _status(
@@ -364,9 +361,7 @@ class TikTokPublisher(Provider[TikTokSettings]):
             if done < size:
                 return StepResult(at.moved("upload", confirmed_bytes=done), "uploading")
         if status in PROCESSING:
-            return StepResult(
-                at.moved("status", confirmed_bytes=size), "processing", wait_seconds=self._poll
-            )
+            return poll_later(at, size, self._poll)
         raise ProviderError(f"TikTok reports an unknown publish status {status!r}")
 
     # -- answers ----------------------------------------------------------------------------

@@ -17,8 +17,7 @@ Documented protocol (developers.tiktok.com/doc/tiktok-api-v2-video-query):
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -30,6 +29,7 @@ from video_orchestrator.ports.metrics_source import PullRequest
 from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.publishing import TokenSource
 from video_orchestrator.providers import transport
+from video_orchestrator.providers._metrics import HTTPMetricsSource, count
 
 DEFAULT_BASE_URL = "https://open.tiktokapis.com"
 LABEL = "TikTok"
@@ -47,33 +47,12 @@ class TikTokDisplaySettings(ProviderSettings):
     tiktok_display_timeout: float = 30.0
 
 
-class TikTokDisplay(Provider[TikTokDisplaySettings]):
+class TikTokDisplay(HTTPMetricsSource, Provider[TikTokDisplaySettings]):
     name = "tiktok-display"
-    kind = "cloud"
+    label = LABEL
     platform = "tiktok"
     lag_days = 0
     settings_model = TikTokDisplaySettings
-
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        timeout: float = 30.0,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        max_retries: int = 2,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.client = client
-        self.sleep = sleep
-        self.retry = transport.RetryPolicy(
-            max_retries=max_retries,
-            base_delay=1.0,
-            max_delay=30.0,
-            statuses=frozenset({429, 500, 502, 503, 504}),
-            give_up_over=60.0,
-        )
 
     @classmethod
     def from_settings(cls, settings: TikTokDisplaySettings) -> TikTokDisplay:
@@ -98,46 +77,44 @@ class TikTokDisplay(Provider[TikTokDisplaySettings]):
         )
 
     def _query(self, tokens: TokenSource, video_ids: Sequence[str]) -> list[Any]:
-        token = tokens.current()
-        for attempt in (1, 2):
-            response = transport.send(
-                self.client,
-                "POST",
-                f"{self.base_url}/v2/video/query/",
-                retry=self.retry,
-                timeout=self.timeout,
-                label=LABEL,
-                sleep=self.sleep,
-                params={"fields": FIELDS},
-                json={"filters": {"video_ids": list(video_ids)}},
-                headers={"Authorization": f"Bearer {token}"},
+        response = self._read(
+            tokens,
+            "POST",
+            "/v2/video/query/",
+            auth_failed=_expired,
+            params={"fields": FIELDS},
+            json={"filters": {"video_ids": list(video_ids)}},
+        )
+        if response.status_code >= 400:
+            raise self._failure(response)
+        body = transport.json_body(response, LABEL)
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        if isinstance(error, dict) and error.get("code") not in (None, "ok"):
+            raise ProviderError(
+                f"{LABEL} refused the video query ({error.get('code')}: "
+                f"{error.get('message') or 'no message'})"
             )
-            if response.status_code == 401 and attempt == 1:
-                token = tokens.refresh()
-                continue
-            if response.status_code >= 400:
-                raise transport.failure(response, LABEL)
-            body = transport.json_body(response, LABEL)
-            error = body.get("error", {}) if isinstance(body, dict) else {}
-            if isinstance(error, dict) and error.get("code") not in (None, "ok"):
-                raise ProviderError(
-                    f"{LABEL} refused the video query ({error.get('code')}: "
-                    f"{error.get('message') or 'no message'})"
-                )
-            videos = body.get("data", {}).get("videos") if isinstance(body, dict) else None
-            if not isinstance(videos, list):
-                raise ProviderError(f"{LABEL} answered without data.videos")
-            return videos
-        raise AssertionError("unreachable")
+        videos = body.get("data", {}).get("videos") if isinstance(body, dict) else None
+        if not isinstance(videos, list):
+            raise ProviderError(f"{LABEL} answered without data.videos")
+        return videos
+
+
+def _expired(response: httpx.Response) -> bool:
+    """TikTok's expired token: 401 ``access_token_invalid`` (a missing scope is a 401 too,
+    which no refresh mends)."""
+    if response.status_code != 401:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return True
+    error = body.get("error") if isinstance(body, dict) else None
+    return not isinstance(error, dict) or error.get("code") in (None, "access_token_invalid")
 
 
 def _count(item: dict[str, Any], name: str) -> Number | None:
-    value = item.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ProviderError(f"{LABEL} answered {name} = {value!r}, not a whole number")
-    return value
+    return count(LABEL, item, name)
 
 
 def _video(item: Any, request: PullRequest) -> tuple[VideoRecord, MetricRow | None]:

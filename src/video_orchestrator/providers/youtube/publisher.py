@@ -71,6 +71,7 @@ CHUNK_UNIT = 262_144
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload",
     "https://www.googleapis.com/auth/youtube.readonly",
+    "https://www.googleapis.com/auth/yt-analytics.readonly",  # the metric pulls (ADR 0038)
 )
 #: Quota units per call (YouTube Data API v3 quota table; 10,000 a day by default).
 UPLOAD_UNITS = 1600

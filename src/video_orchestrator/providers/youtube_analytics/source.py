@@ -18,8 +18,7 @@ Documented protocol (developers.google.com/youtube/analytics/reference/reports/q
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -31,6 +30,7 @@ from video_orchestrator.ports.metrics_source import PullRequest
 from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.publishing import TokenSource
 from video_orchestrator.providers import transport
+from video_orchestrator.providers._metrics import HTTPMetricsSource, figure
 
 DEFAULT_BASE_URL = "https://youtubeanalytics.googleapis.com"
 LABEL = "YouTube Analytics"
@@ -58,33 +58,12 @@ class YouTubeAnalyticsSettings(ProviderSettings):
     youtube_analytics_timeout: float = 30.0
 
 
-class YouTubeAnalytics(Provider[YouTubeAnalyticsSettings]):
+class YouTubeAnalytics(HTTPMetricsSource, Provider[YouTubeAnalyticsSettings]):
     name = "youtube-analytics"
-    kind = "cloud"
+    label = LABEL
     platform = "youtube"
     lag_days = 3
     settings_model = YouTubeAnalyticsSettings
-
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        timeout: float = 30.0,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        max_retries: int = 2,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.client = client
-        self.sleep = sleep
-        self.retry = transport.RetryPolicy(
-            max_retries=max_retries,
-            base_delay=1.0,
-            max_delay=30.0,
-            statuses=frozenset({429, 500, 502, 503, 504}),
-            give_up_over=60.0,
-        )
 
     @classmethod
     def from_settings(cls, settings: YouTubeAnalyticsSettings) -> YouTubeAnalytics:
@@ -123,31 +102,15 @@ class YouTubeAnalytics(Provider[YouTubeAnalyticsSettings]):
             "filters": f"video=={video_id}",
             "sort": "day",
         }
-        token = tokens.current()
-        for attempt in (1, 2):
-            response = transport.send(
-                self.client,
-                "GET",
-                f"{self.base_url}/v2/reports",
-                retry=self.retry,
-                timeout=self.timeout,
-                label=LABEL,
-                sleep=self.sleep,
-                params=params,
-                headers={"Authorization": f"Bearer {token}"},
+        response = self._read(tokens, "GET", "/v2/reports", params=params)
+        if response.status_code == 403 and _reasons(response) & QUOTA_REASONS:
+            raise ProviderRateLimited(
+                f"{LABEL}: the project's daily quota is used up "
+                f"({transport.response_detail(response)}); the pull is tried again tomorrow"
             )
-            if response.status_code == 401 and attempt == 1:
-                token = tokens.refresh()
-                continue
-            if response.status_code == 403 and _reasons(response) & QUOTA_REASONS:
-                raise ProviderRateLimited(
-                    f"{LABEL}: the project's daily quota is used up "
-                    f"({transport.response_detail(response)}); the pull is tried again tomorrow"
-                )
-            if response.status_code >= 400:
-                raise transport.failure(response, LABEL)
-            return transport.json_body(response, LABEL)
-        raise AssertionError("unreachable")
+        if response.status_code >= 400:
+            raise self._failure(response)
+        return transport.json_body(response, LABEL)
 
 
 def _reasons(response: httpx.Response) -> set[str]:
@@ -180,12 +143,7 @@ def _rows(video_id: str, table: Any) -> list[MetricRow]:
 
 
 def _number(cells: Mapping[str, Any], name: str) -> float | None:
-    value = cells.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProviderError(f"{LABEL} answered {name} = {value!r}, not a number")
-    return float(value)
+    return figure(LABEL, cells, name)
 
 
 def _values(cells: Mapping[str, Any]) -> dict[str, Number | None]:
