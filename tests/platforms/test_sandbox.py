@@ -13,6 +13,7 @@ import pytest
 
 from tests.platforms.media import video_file
 from video_orchestrator.config import Settings
+from video_orchestrator.providers.sandbox import SHARED_ENV
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.posts import FINAL, NewPost
 from video_orchestrator.services.publishing import Publishing
@@ -35,8 +36,9 @@ URL_OF = {
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_the_sandbox_connects_and_publishes_without_an_account(
-    tmp_path: Path, platform: str
+    tmp_path: Path, platform: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(SHARED_ENV, "")  # the sandbox shares its address: forgotten after
     settings = Settings(
         data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", platforms_sandbox=True
     )

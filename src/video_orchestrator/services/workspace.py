@@ -116,6 +116,10 @@ class Workspace:
             seconds=PUBLISH_SWEEP_SECONDS,
             first_at=utcnow() + timedelta(seconds=PUBLISH_SWEEP_SECONDS),
         )
+        if self.ctx.settings.platforms_sandbox:  # started before the workers, who share it
+            from video_orchestrator.providers.sandbox import sandbox_settings
+
+            sandbox_settings()
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))

@@ -8,7 +8,15 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import (
+    accounts_page,
+    calendar_page,
+    editor,
+    projects_page,
+    queue_page,
+    session,
+    settings_page,
+)
 from video_orchestrator.ui.env import UiEnv
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
@@ -57,6 +65,8 @@ STUDIO_CSS = """
 NAV = (
     ("Projects", "/", "movie"),
     ("Queue", "/queue", "pending_actions"),
+    ("Calendar", "/calendar", "calendar_month"),
+    ("Accounts", "/accounts", "manage_accounts"),
     ("Settings", "/settings", "settings"),
 )
 
@@ -130,6 +140,14 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await queue_page.show(env)
 
+    async def calendar() -> None:
+        if await gate():
+            await calendar_page.show(env)
+
+    async def accounts() -> None:
+        if await gate():
+            await accounts_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -137,4 +155,5 @@ async def root(env: UiEnv) -> None:
     with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
+        pages.update({"/calendar": calendar, "/accounts": accounts})
         ui.sub_pages(pages).classes("w-full")
