@@ -21,6 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.ui.a11y import axe_violations
 from tests.ui.conftest import WAIT_MS, free_port, launch, stop
 from tests.ui.shots import shoot
 
@@ -75,12 +76,20 @@ def rendered(sandbox: str) -> str:
         return job_id
 
 
-def both_themes(page: Page, name: str) -> None:
+def both_themes(page: Page, name: str, *, check: bool = False) -> None:
+    """Screenshots in the light and the dark theme; ``check``: axe-core (colour contrast
+    included) in both."""
     shoot(page, f"{name}-light")
+    if check:
+        found = axe_violations(page)
+        assert not found, f"{name} (light): {found.summary}"
     toggle = page.get_by_role("button", name="Switch light or dark theme")
     toggle.dispatch_event("click")  # straight to the button: an open dialog covers the header
     expect(page.locator("body.body--dark")).to_have_count(1)
     shoot(page, f"{name}-dark")
+    if check:
+        found = axe_violations(page)
+        assert not found, f"{name} (dark): {found.summary}"
     toggle.dispatch_event("click")
     expect(page.locator("body.body--dark")).to_have_count(0)
 
@@ -113,7 +122,7 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
         expect(tiktok_card.locator(".health-line").first).to_have_text("Token valid")
         expect(tiktok_card).to_contain_text("Creator: ")  # creator_info's nickname
         expect(page.locator(".account-youtube .health-line").first).to_have_text("Token valid")
-        both_themes(page, "publishing-accounts-desktop")
+        both_themes(page, "publishing-accounts-desktop", check=True)
 
         # schedule to both from the calendar: tomorrow at noon in the account's time zone
         page.goto(f"{sandbox}/ui/calendar")
@@ -135,7 +144,7 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
         dialog.locator(".tiktok-privacy").click()
         page.get_by_role("option", name="Everyone").click()
         dialog.locator(".tiktok-consent").click()
-        both_themes(page, "publishing-post-dialog-desktop")
+        both_themes(page, "publishing-post-dialog-desktop", check=True)
         dialog.locator(".post-submit").click()
         expect(dialog).to_have_count(0)
 
@@ -190,8 +199,14 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
         page.locator(".cal-post-tiktok").click()
         expect(page.locator(".post-details .post-state")).to_have_text("Published")
         expect(page.locator(".post-details .post-events")).to_contain_text("published")
-        both_themes(page, "publishing-calendar-desktop")
+        both_themes(page, "publishing-calendar-details-desktop")
         page.keyboard.press("Escape")
+        expect(page.locator(".post-details")).to_have_count(0)
+        both_themes(page, "publishing-calendar-desktop", check=True)
+        page.get_by_role("button", name="Week").click()
+        expect(page.locator(".cal-hour .cal-published")).to_have_count(2)  # in their hour
+        shoot(page, "publishing-calendar-week-desktop")
+        page.get_by_role("button", name="Month").click()
 
         page.set_viewport_size({"width": 390, "height": 844})
         both_themes(page, "publishing-calendar-phone")

@@ -19,6 +19,13 @@ PLATFORM_NAMES = {
     "instagram": "Instagram",
     "facebook": "Facebook",
 }
+#: TikTok's privacy levels in its own posting screen's words.
+TIKTOK_PRIVACY = {
+    "PUBLIC_TO_EVERYONE": "Everyone",
+    "MUTUAL_FOLLOW_FRIENDS": "Friends",
+    "FOLLOWER_OF_CREATOR": "Followers",
+    "SELF_ONLY": "Only me",
+}
 #: What each facts key of a health answer means (TikTok's creator_info).
 FACT_NAMES = {
     "creator_nickname": "Creator",
@@ -34,15 +41,30 @@ def callback_url() -> str:
     return f"{url.scheme}://{url.netloc}/accounts/callback"
 
 
+def avatar(account: AccountOut, *, sandbox: bool, size: str = "48px") -> None:
+    """The account's picture from the platform; its initial in the sandbox (whose pictures
+    are not real addresses: nothing is fetched from outside)."""
+    if account.avatar_url and not sandbox:
+        ui.image(account.avatar_url).classes("rounded-full shrink-0").style(
+            f"width: {size}; height: {size}"
+        ).props('alt="" no-spinner')
+    else:
+        ui.avatar(
+            (account.name[:1] or "?").upper(), color="primary", text_color="white", size=size
+        ).props('aria-hidden="true"')
+
+
 def health_lines(health: HealthOut) -> list[str]:
     """The health of an account in plain words, one fact a line."""
     lines = ["Token valid" if health.token_valid else "Token not valid: reconnect"]
-    if health.scopes:
-        lines.append("Scopes: " + ", ".join(health.scopes))
+    if health.scopes:  # Google's scopes are URLs: their last part names them
+        lines.append("Scopes: " + ", ".join(s.rsplit("/", 1)[-1] for s in health.scopes))
     for name, left in sorted(health.quota_left.items()):
         lines.append(f"{name.replace('_', ' ').capitalize()} left: {left}")
     for key, label in FACT_NAMES.items():
         value = health.facts.get(key)
+        if value and key == "privacy_level_options":
+            value = ", ".join(TIKTOK_PRIVACY.get(v, v) for v in value.split(","))
         if value:
             lines.append(f"{label}: {value.replace(',', ', ')}")
     blocked = [k.removesuffix("_disabled") for k, v in health.facts.items() if v == "true"]
@@ -112,7 +134,10 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         before = set(known)
-        with ui.dialog() as dialog, ui.card().classes("connect-dialog"):
+        with (
+            ui.dialog().props(f'aria-label="Connect {PLATFORM_NAMES[platform]}"') as dialog,
+            ui.card().classes("connect-dialog"),
+        ):
             ui.label(f"Connect {PLATFORM_NAMES[platform]}").classes("text-h6")
             ui.label(
                 f"Open {PLATFORM_NAMES[platform]}'s consent page, agree there, then come back "
@@ -142,7 +167,7 @@ async def show(env: UiEnv) -> None:
         dialog.open()
 
     async def remove(account: AccountOut) -> None:
-        with ui.dialog() as dialog, ui.card():
+        with ui.dialog().props('aria-label="Remove the account"') as dialog, ui.card():
             ui.label(f"Remove {PLATFORM_NAMES.get(account.platform, '')} {account.name}?").classes(
                 "text-h6"
             )
@@ -181,7 +206,9 @@ async def show(env: UiEnv) -> None:
         with box:
             for index, line in enumerate(health_lines(health)):
                 colour = "text-negative" if index == 0 and not health.token_valid else ""
-                ui.label(line).classes(f"text-body2 health-line {colour}")
+                ui.label(line).classes(f"text-body2 health-line {colour}").style(
+                    "overflow-wrap: anywhere"
+                )
 
     @ui.refreshable
     async def accounts_list() -> None:
@@ -200,12 +227,7 @@ async def show(env: UiEnv) -> None:
             for account in accounts:
                 with ui.card().classes(f"w-full account-card account-{account.platform}"):
                     with ui.row().classes("w-full items-center no-wrap gap-3"):
-                        if account.avatar_url:
-                            ui.image(account.avatar_url).classes("w-12 h-12 rounded-full").props(
-                                'alt="" no-spinner'
-                            )
-                        else:
-                            ui.icon("account_circle", size="48px").props('aria-hidden="true"')
+                        avatar(account, sandbox=sandbox)
                         with ui.column().classes("gap-0 min-w-0 grow"):
                             ui.label(account.name).classes("text-h6 ellipsis account-name")
                             ui.label(

@@ -30,6 +30,8 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
     "cancelled": ("grey-8", "Cancelled"),
 }
 MOVABLE = ("draft", "scheduled")
+#: A platform in two letters, for a phone's narrow day.
+SHORT = {"youtube": "YT", "tiktok": "TT", "instagram": "IG", "facebook": "FB"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CALENDAR_CSS = """
 .cal-grid { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 2px; }
@@ -223,7 +225,8 @@ async def show(env: UiEnv) -> None:
             item._props["draggable"] = "true"
             item.on("dragstart", lambda p=post: dragged.update(id=p.id))
         with item:
-            ui.label(label).classes("ellipsis")
+            ui.label(label).classes("ellipsis gt-xs")
+            ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
 
     def cell(day: date, hour: int | None, posts: list[PostOut], today: date) -> None:
         classes = "cal-cell" + (" cal-hour" if hour is not None else "")
@@ -319,7 +322,10 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         colour, state = STATE_COLOURS.get(post.state, ("grey-8", post.state))
-        with ui.dialog() as dialog, ui.card().classes("w-full max-w-xl post-details"):
+        with (
+            ui.dialog().props('aria-label="The post"') as dialog,
+            ui.card().classes("w-full max-w-xl post-details"),
+        ):
             with ui.row().classes("items-center gap-2 w-full no-wrap"):
                 ui.label(post.title).classes("text-h6 ellipsis grow").props(
                     'role="heading" aria-level="2"'

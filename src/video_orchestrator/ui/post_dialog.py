@@ -20,11 +20,10 @@ from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.posts import PostOut
 from video_orchestrator.services.scheduling import PostText, ScheduleIn, tailored_text
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
+from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, TIKTOK_PRIVACY, avatar
 from video_orchestrator.ui.common import Failed, call, when
 
-#: TikTok's privacy levels in its own posting screen's words.
-TIKTOK_PRIVACY = {
+PRIVACY = {
     "PUBLIC_TO_EVERYONE": "Everyone",
     "MUTUAL_FOLLOW_FRIENDS": "Friends",
     "FOLLOWER_OF_CREATOR": "Followers",
@@ -130,8 +129,8 @@ async def open_post_dialog(
         return texts[platform]
 
     with (
-        ui.dialog().props("maximized-on-mobile") as dialog,
-        ui.card().classes("w-full max-w-3xl post-dialog").props('aria-label="Post a video"'),
+        ui.dialog().props('aria-label="Post or schedule"') as dialog,
+        ui.card().classes("w-full max-w-3xl post-dialog"),
     ):
         ui.label("Post or schedule").classes("text-h6").props('role="heading" aria-level="2"')
         render = (
@@ -205,10 +204,7 @@ async def open_post_dialog(
             facts = health[account.id].facts
             with ui.card().classes("w-full tiktok-part").props('aria-label="TikTok"'):
                 with ui.row().classes("items-center gap-3"):
-                    if account.avatar_url:
-                        ui.image(account.avatar_url).classes("w-10 h-10 rounded-full").props(
-                            'alt="" no-spinner'
-                        )
+                    avatar(account, sandbox=ws.ctx.settings.platforms_sandbox, size="40px")
                     ui.label(
                         "Posting to TikTok as " + (facts.get("creator_nickname") or account.name)
                     ).classes("text-subtitle1 tiktok-creator")
