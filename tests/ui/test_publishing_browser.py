@@ -194,8 +194,15 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
             assert done["state"] == "published", (done["platform"], done["message"])
             assert done["url"], done
         expect(page.locator(".cal-published")).to_have_count(2)  # the calendar follows
-        # a published post cannot move: its chip is not draggable
-        expect(page.locator(".cal-published[draggable=true]")).to_have_count(0)
+        # a published post cannot move: dropped elsewhere, it stays, with a message
+        tiktok_post = by_platform["tiktok"]["id"]
+        before = httpx.get(f"{sandbox}/posts/{tiktok_post}", timeout=30).json()["scheduled_at"]
+        page.locator(".cal-post-tiktok").drag_to(
+            page.locator(f'.cal-cell[data-day="{tomorrow.isoformat()}"]')
+        )
+        expect(page.get_by_text("only a scheduled post or a draft can be moved")).to_be_visible()
+        after = httpx.get(f"{sandbox}/posts/{tiktok_post}", timeout=30).json()["scheduled_at"]
+        assert after == before
         page.locator(".cal-post-tiktok").click()
         expect(page.locator(".post-details .post-state")).to_have_text("Published")
         expect(page.locator(".post-details .post-events")).to_contain_text("published")
@@ -213,8 +220,18 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
         page.goto(f"{sandbox}/ui/accounts")
         expect(page.locator(".account-tiktok")).to_be_visible()
         both_themes(page, "publishing-accounts-phone")
-        page.goto(f"{sandbox}/ui/calendar")
-        page.locator(".calendar-new-post").click()
+        # remove the YouTube account: confirmed, its access revoked at the platform
+        page.locator(".account-youtube .remove-account").click()
+        page.locator(".confirm-remove").click()
+        expect(page.get_by_text("youtube access revoked")).to_be_visible()
+        expect(page.locator(".account-youtube")).to_have_count(0)
+        expect(page.locator(".accounts-count")).to_have_text("1 connected account")
+        # the Post dialog from the project's Export tab (one Render button there: the bar's)
+        project_id = httpx.get(f"{sandbox}/renders/{rendered}", timeout=30).json()["project_id"]
+        page.goto(f"{sandbox}/ui/projects/{project_id}")
+        page.get_by_role("tab", name="Export").click()
+        expect(page.get_by_role("button", name="Render", exact=True)).to_have_count(1)
+        page.locator(".post-button").click()
         page.locator(".post-dialog .post-tiktok").click()
         expect(page.locator(".post-dialog .tiktok-creator")).to_be_visible()
         both_themes(page, "publishing-post-dialog-phone")

@@ -64,7 +64,7 @@ def health_lines(health: HealthOut) -> list[str]:
     for key, label in FACT_NAMES.items():
         value = health.facts.get(key)
         if value and key == "privacy_level_options":
-            value = ", ".join(TIKTOK_PRIVACY.get(v, v) for v in value.split(","))
+            value = ",".join(TIKTOK_PRIVACY.get(v, v) for v in value.split(","))
         if value:
             lines.append(f"{label}: {value.replace(',', ', ')}")
     blocked = [k.removesuffix("_disabled") for k, v in health.facts.items() if v == "true"]

@@ -43,7 +43,7 @@ CALENDAR_CSS = """
 .cal-post { display: block; width: 100%; border-radius: 4px; padding: 1px 4px; margin: 1px 0;
   font-size: .75rem; line-height: 1.2; color: #fff; cursor: pointer; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; text-align: left; border: 0; }
-.cal-post[draggable=true] { cursor: grab; }
+.cal-post.cal-scheduled, .cal-post.cal-draft { cursor: grab; }
 .cal-drop { background: rgba(91,63,217,.15); }
 @media (max-width: 599.98px) {
   .cal-cell { min-height: 64px; } .cal-post { font-size: .68rem; padding: 1px 2px; }
@@ -221,9 +221,9 @@ async def show(env: UiEnv) -> None:
             .on("click", lambda p=post: details(p))
         )
         item._props["data-post"] = post.id
-        if post.state in MOVABLE:
-            item._props["draggable"] = "true"
-            item.on("dragstart", lambda p=post: dragged.update(id=p.id))
+        # every post can be picked up; one that has started is refused with a message on drop
+        item._props["draggable"] = "true"
+        item.on("dragstart", lambda p=post: dragged.update(id=p.id))
         with item:
             ui.label(label).classes("ellipsis gt-xs")
             ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
