@@ -9,7 +9,7 @@ from nicegui import ui
 
 from video_orchestrator.services.accounts import AccountOut, HealthOut
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui.common import Failed, call, when
+from video_orchestrator.ui.common import Failed, browser_timezone, call, when
 from video_orchestrator.ui.env import UiEnv
 
 #: The platforms' names as people write them.
@@ -92,13 +92,7 @@ async def show(env: UiEnv) -> None:
                 "for real."
             ).classes("text-body2")
 
-    zone = {"name": "UTC"}
-    try:
-        found = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
-        if isinstance(found, str) and found:
-            zone["name"] = found
-    except TimeoutError:
-        pass
+    zone = await browser_timezone()
 
     with ui.card().classes("w-full"):
         ui.label("Connect an account").classes("text-h6")
@@ -108,7 +102,7 @@ async def show(env: UiEnv) -> None:
         ).classes("text-body2 text-grey-8")
         with ui.row().classes("items-center gap-2 w-full"):
             timezone = (
-                ui.input("Time zone", value=zone["name"])
+                ui.input("Time zone", value=zone.key)
                 .props("dense outlined")
                 .classes("w-56 connect-timezone")
             )

@@ -7,14 +7,14 @@ A plain grid with HTML5 drag and drop: no calendar library to download."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
 from video_orchestrator.services.posts import PostOut
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
-from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.common import Failed, browser_timezone, call
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.post_dialog import open_post_dialog
 
@@ -86,12 +86,7 @@ def post_time(post: PostOut) -> datetime:
 async def show(env: UiEnv) -> None:
     ws: Workspace = env.ws
     ui.add_css(CALENDAR_CSS)
-    zone = ZoneInfo("UTC")
-    try:
-        found = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
-        zone = ZoneInfo(str(found))
-    except (TimeoutError, ZoneInfoNotFoundError, ValueError):
-        pass
+    zone = await browser_timezone()
     try:
         accounts = await call(ws.publishing.accounts.list)
     except Failed:
