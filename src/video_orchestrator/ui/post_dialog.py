@@ -163,7 +163,7 @@ async def open_post_dialog(
         ).classes("text-caption text-grey-8")
         with ui.row().classes("items-center gap-6"):
             privacy = (
-                ui.select(PRIVACY, value="public", label="Privacy (YouTube)")
+                ui.select(PRIVACY, value="public", label="Privacy (all but TikTok)")
                 .props("outlined dense")
                 .classes("w-48 post-privacy")
             )
