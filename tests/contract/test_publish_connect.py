@@ -15,16 +15,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.platforms.facebook_server import FacebookServer
-from tests.platforms.graph import IG_ID, PAGE_ID
-from tests.platforms.instagram_server import InstagramServer
-from tests.platforms.tiktok_server import OPEN_ID, TikTokServer
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import ProviderAuthError
 from video_orchestrator.ports.publishing import TokenSet
 from video_orchestrator.providers._meta import MetaSettings
 from video_orchestrator.providers.facebook.adapter import Facebook
 from video_orchestrator.providers.instagram.adapter import Instagram
+from video_orchestrator.providers.sandbox.facebook import FacebookServer
+from video_orchestrator.providers.sandbox.graph import IG_ID, PAGE_ID
+from video_orchestrator.providers.sandbox.instagram import InstagramServer
+from video_orchestrator.providers.sandbox.tiktok import OPEN_ID, TikTokServer
 from video_orchestrator.providers.tiktok.adapter import TikTok
 from video_orchestrator.providers.tiktok.api import TikTokSettings
 

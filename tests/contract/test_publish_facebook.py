@@ -16,10 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.platforms.base import FakeClock
 from tests.platforms.driver import ClockTokens, Outcome, at, drive
-from tests.platforms.facebook_server import FacebookServer
-from tests.platforms.graph import APP_ID, APP_SECRET, PAGE_ID
 from tests.platforms.media import video_file
 from video_orchestrator.errors import OutcomeUnknown, ProviderAuthError
 from video_orchestrator.ports.publishing import (
@@ -33,6 +30,9 @@ from video_orchestrator.providers._meta import MetaSettings
 from video_orchestrator.providers.facebook.adapter import Facebook
 from video_orchestrator.providers.facebook.connector import FacebookConnector
 from video_orchestrator.providers.facebook.publisher import FacebookPublisher
+from video_orchestrator.providers.sandbox.facebook import FacebookServer
+from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET, PAGE_ID
+from video_orchestrator.providers.sandbox.platform import FakeClock
 
 KIB = 1024
 DESCRIPTION = "Octopuses have three hearts\n\nDeep-sea facts.\n\n#ocean"

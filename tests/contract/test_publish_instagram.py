@@ -16,10 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.platforms.base import FakeClock
 from tests.platforms.driver import ClockTokens, Outcome, at, drive
-from tests.platforms.graph import APP_ID, APP_SECRET, IG_ID
-from tests.platforms.instagram_server import InstagramServer
 from tests.platforms.media import video_file
 from video_orchestrator.errors import (
     NotFoundError,
@@ -39,6 +36,9 @@ from video_orchestrator.providers._meta import MetaSettings
 from video_orchestrator.providers.instagram.adapter import Instagram
 from video_orchestrator.providers.instagram.connector import InstagramConnector
 from video_orchestrator.providers.instagram.publisher import InstagramPublisher
+from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET, IG_ID
+from video_orchestrator.providers.sandbox.instagram import InstagramServer
+from video_orchestrator.providers.sandbox.platform import FakeClock
 
 KIB = 1024
 CAPTION = "Octopuses have three hearts\n\nDeep-sea facts.\n\n#ocean #facts"

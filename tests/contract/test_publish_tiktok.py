@@ -16,10 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.platforms.base import FakeClock
 from tests.platforms.driver import ClockTokens, Outcome, at, drive
 from tests.platforms.media import video_file
-from tests.platforms.tiktok_server import CLIENT_KEY, CLIENT_SECRET, MIB, OPEN_ID, TikTokServer
 from video_orchestrator.errors import (
     OutcomeUnknown,
     ProviderAuthError,
@@ -31,6 +29,14 @@ from video_orchestrator.ports.publishing import (
     PostContent,
     Publisher,
     TokenSet,
+)
+from video_orchestrator.providers.sandbox.platform import FakeClock
+from video_orchestrator.providers.sandbox.tiktok import (
+    CLIENT_KEY,
+    CLIENT_SECRET,
+    MIB,
+    OPEN_ID,
+    TikTokServer,
 )
 from video_orchestrator.providers.tiktok.adapter import TikTok
 from video_orchestrator.providers.tiktok.api import TikTokSettings, chunk_plan
@@ -461,7 +467,7 @@ def test_the_settings_reach_the_adapter() -> None:
 def test_a_token_echoed_by_the_platform_never_reaches_a_message(
     tiktok: TikTokServer, tmp_path: Path
 ) -> None:
-    from tests.platforms.base import Answer
+    from video_orchestrator.providers.sandbox.platform import Answer
 
     source = tokens(tiktok)
     token = source.tokens.access_token

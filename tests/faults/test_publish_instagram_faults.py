@@ -16,15 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.platforms.base import FAULTS, Chaos, FakeClock
 from tests.platforms.driver import ClockTokens, SqliteStore, at, drive
-from tests.platforms.graph import APP_ID, APP_SECRET
-from tests.platforms.instagram_server import InstagramServer
 from tests.platforms.media import video_file
 from video_orchestrator.ports.publishing import PostContent, TokenSet
 from video_orchestrator.providers._publishing import caption
 from video_orchestrator.providers.instagram.connector import InstagramConnector
 from video_orchestrator.providers.instagram.publisher import InstagramPublisher
+from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET
+from video_orchestrator.providers.sandbox.instagram import InstagramServer
+from video_orchestrator.providers.sandbox.platform import FAULTS, Chaos, FakeClock
 
 SCENARIOS = 240
 KIB = 1024

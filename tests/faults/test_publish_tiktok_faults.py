@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.platforms.base import FAULTS, Chaos, FakeClock
 from tests.platforms.driver import ClockTokens, SqliteStore, at, drive
 from tests.platforms.media import video_file
-from tests.platforms.tiktok_server import CLIENT_KEY, CLIENT_SECRET, TikTokServer
 from video_orchestrator.ports.publishing import PostContent, TokenSet
+from video_orchestrator.providers.sandbox.platform import FAULTS, Chaos, FakeClock
+from video_orchestrator.providers.sandbox.tiktok import CLIENT_KEY, CLIENT_SECRET, TikTokServer
 from video_orchestrator.providers.tiktok.connector import TikTokConnector
 from video_orchestrator.providers.tiktok.publisher import TikTokPublisher
 

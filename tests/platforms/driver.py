@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.platforms.base import FakeClock
 from video_orchestrator.errors import (
     InputError,
     OutcomeUnknown,
@@ -36,6 +35,7 @@ from video_orchestrator.ports.publishing import (
     Publisher,
     TokenSet,
 )
+from video_orchestrator.providers.sandbox.platform import FakeClock
 
 TERMINAL = ("published", "failed", "needs_attention")
 

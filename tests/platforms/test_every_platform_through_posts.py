@@ -17,12 +17,12 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.platforms.base import Chaos, FakeClock
-from tests.platforms.facebook_server import FacebookServer
-from tests.platforms.instagram_server import InstagramServer
 from tests.platforms.media import video_file
-from tests.platforms.tiktok_server import TikTokServer
 from video_orchestrator.config import Settings
+from video_orchestrator.providers.sandbox.facebook import FacebookServer
+from video_orchestrator.providers.sandbox.instagram import InstagramServer
+from video_orchestrator.providers.sandbox.platform import Chaos, FakeClock
+from video_orchestrator.providers.sandbox.tiktok import TikTokServer
 from video_orchestrator.services.accounts import AccountService
 from video_orchestrator.services.posts import FINAL, NewPost, PostService
 from video_orchestrator.services.publishers import build_adapters

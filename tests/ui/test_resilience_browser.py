@@ -46,8 +46,8 @@ def test_the_page_shows_the_true_state_after_the_server_dies_mid_render(
         project_id = make_project(base, "the deep ocean")
         page.goto(f"{base}/ui/projects/{project_id}")
         page.get_by_role("tab", name="Export").click()
-        # the Export tab's own button (the sticky Render bar below says the same)
-        page.locator(".render-button").click()
+        # the sticky Render bar: the editor's one Render button
+        page.locator(".sticky-render").click()
         expect(page.locator(".job-step").first).to_contain_text(re.compile(r"\d+ ?%"))
 
         os.killpg(server.pid, signal.SIGKILL)  # the server and its render worker, at once

@@ -168,15 +168,15 @@ async def test_render_with_missing_media_says_what_to_do_and_submits_nothing(
 
     async with ui_user(ws) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see(marker="render-button", retries=30)
-        user.find(marker="render-button").click()
+        await user.should_see(marker="sticky-render", retries=30)
+        user.find(marker="sticky-render").click()
         await user.should_see("The music no longer exists", retries=30)
         await user.should_see("in the Audio tab")
         assert ws.jobs.find(project_id=project.id).total == 0
 
         await user.open(f"/projects/{untitled.id}")
-        await user.should_see(marker="render-button", retries=30)
-        user.find(marker="render-button").click()
+        await user.should_see(marker="sticky-render", retries=30)
+        user.find(marker="sticky-render").click()
         await user.should_see("no script and no topic", retries=30)
         assert ws.jobs.find().total == 0
 
@@ -189,8 +189,8 @@ async def test_a_real_render_reaches_done_with_the_video_and_downloads(
     project = short_project(ws)
     async with ui_user(ws) as user:
         await user.open(f"/projects/{project.id}")
-        await user.should_see(marker="render-button", retries=30)
-        user.find(marker="render-button").click()
+        await user.should_see(marker="sticky-render", retries=30)
+        user.find(marker="sticky-render").click()
         await eventually(lambda: ws.jobs.find(project_id=project.id).total == 1, "the job")
         job = ws.jobs.find(project_id=project.id).items[0]
         await eventually(

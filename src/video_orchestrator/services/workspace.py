@@ -124,6 +124,10 @@ class Workspace:
             seconds=PULL_SECONDS,
             first_at=utcnow() + timedelta(hours=1),
         )
+        if self.ctx.settings.platforms_sandbox:  # started before the workers, who share it
+            from video_orchestrator.providers.sandbox import sandbox_settings
+
+            sandbox_settings()
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nicegui import run, ui
 
@@ -94,6 +95,15 @@ async def call(
             tell(exc)
         raise Failed from exc
     return result
+
+
+async def browser_timezone() -> ZoneInfo:
+    """The time zone the browser of this page is in (UTC when it cannot say)."""
+    try:
+        found = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
+        return ZoneInfo(str(found))
+    except (TimeoutError, ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def when(moment: datetime | None) -> str:

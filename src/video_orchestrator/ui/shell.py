@@ -9,6 +9,8 @@ from typing import Any
 from nicegui import app, ui
 
 from video_orchestrator.ui import (
+    accounts_page,
+    calendar_page,
     editor,
     i18n,
     notifications,
@@ -68,6 +70,8 @@ STUDIO_CSS = """
 NAV = (
     (marked("Projects"), "/", "movie"),
     (marked("Queue"), "/queue", "pending_actions"),
+    (marked("Calendar"), "/calendar", "calendar_month"),
+    (marked("Accounts"), "/accounts", "manage_accounts"),
     (marked("Trends"), "/trends", "trending_up"),
     (marked("Settings"), "/settings", "settings"),
 )
@@ -182,6 +186,14 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await trends_page.show(env, trend_id)
 
+    async def calendar() -> None:
+        if await gate():
+            await calendar_page.show(env)
+
+    async def accounts() -> None:
+        if await gate():
+            await accounts_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -190,4 +202,5 @@ async def root(env: UiEnv) -> None:
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
         pages.update({"/trends": trends, "/trends/{trend_id}": trends})
+        pages.update({"/calendar": calendar, "/accounts": accounts})
         ui.sub_pages(pages).classes("w-full")

@@ -1,6 +1,7 @@
-"""Tab 6, Export: the platforms to render for, quality and trimming, the Render button (which
-first says what is missing instead of starting a render that would fail), each render's
-live progress, and the finished video with its downloads and the platform check."""
+"""Tab 6, Export: the platforms to render for, quality and trimming, what the sticky bar's
+Render does (it first says what is missing instead of starting a render that would fail),
+each render's live progress, the finished video with its downloads and the platform check,
+and Post or schedule (``post_dialog.py``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from video_orchestrator.spec.options import ExportSettings
 from video_orchestrator.spec.vocabulary import QUALITIES, Quality
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.jobs_view import JobList
+from video_orchestrator.ui.post_dialog import open_post_dialog
 
 if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
@@ -139,9 +141,14 @@ async def build(state: ProjectState) -> None:
     notice = ui.column().classes("w-full render-problems").props('role="alert"')
     notice.set_visibility(False)
 
+    busy = {"now": False}
+
     async def render() -> None:
+        """The sticky bar's Render (the editor's one Render button, in reach from every tab)."""
+        if busy["now"]:
+            return
+        busy["now"] = True
         platforms = [name for name, on in chosen.items() if on]
-        button.disable()
         try:
             found = await call(problems, ws, state.project, platforms)
             notice.clear()
@@ -159,7 +166,7 @@ async def build(state: ProjectState) -> None:
         except Failed:
             return
         finally:
-            button.enable()
+            busy["now"] = False
         ui.notify(
             "Rendering for "
             + ", ".join(names.get(j.platform or "", "?") for j in jobs)
@@ -169,16 +176,31 @@ async def build(state: ProjectState) -> None:
         await renders.refresh()
 
     state.render = render
+    ui.label(
+        "Press Render at the bottom of the screen. Renders run in the background: you can keep "
+        "editing, or leave and follow them in the Queue."
+    ).classes("text-body2 text-grey-8")
+
+    async def post() -> None:
+        try:
+            finished = await call(
+                lambda: (
+                    ws.jobs.find(
+                        project_id=state.project.id, status="succeeded", limit=PREVIOUS_RENDERS
+                    ).items
+                )
+            )
+        except Failed:
+            return
+        await open_post_dialog(ws, finished)
+
     with ui.row().classes("w-full items-center gap-4"):
-        button = (
-            ui.button("Render", icon="movie_creation", on_click=render)
-            .props("no-caps size=lg")
-            .classes("render-button")
-            .mark("render-button")
-        )
+        ui.button("Post or schedule", icon="send", on_click=post).props("no-caps outline").classes(
+            "post-button"
+        ).mark("post-button")
         ui.label(
-            "Renders run in the background: you can keep editing, or leave and follow them "
-            "in the Queue."
+            "A finished render to YouTube, TikTok, Instagram or Facebook (connect accounts in "
+            "Accounts); follow the posts in the Calendar."
         ).classes("text-body2 text-grey-8")
 
     ui.label("Renders of this project").classes("text-h6 mt-4")

@@ -29,13 +29,14 @@ import json
 import random
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.httpserver import ServedInThread
+from video_orchestrator.providers.sandbox.server import ServedInThread
 
 FAULTS = ("drop_body", "lose_answer", "status_500", "status_503", "status_429", "expire_token")
 
@@ -53,6 +54,16 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self.now += max(0.0, seconds)
+
+
+class WallClock(FakeClock):
+    """The real time, for the sandbox (``VO_PLATFORMS_SANDBOX=1``): nothing moves it."""
+
+    def __call__(self) -> float:
+        return time.time()
+
+    def advance(self, seconds: float) -> None:
+        pass
 
 
 @dataclass
@@ -223,7 +234,7 @@ class PlatformServer(ServedInThread):
                 if fault == "lose_answer":
                     self._drop()
                     return
-                if fault == "slow" and server.stop.wait(server.slow_seconds):
+                if fault == "slow" and server.stop and server.stop.wait(server.slow_seconds):
                     return
                 self._answer(answer)
 

@@ -1,4 +1,4 @@
-"""A fake Instagram Graph API for Reels (with Facebook Login, ``tests/platforms/graph.py``):
+"""A fake Instagram Graph API for Reels (with Facebook Login, ``graph.py``):
 
 * ``GET /me/accounts`` lists the Page with its linked Instagram professional account.
 * ``POST /{ig-user-id}/media`` with ``media_type=REELS`` and ``upload_type=resumable``
@@ -25,8 +25,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from tests.platforms.base import Answer, FakeClock, Request
-from tests.platforms.graph import (
+from video_orchestrator.providers.sandbox.graph import (
     IG_ID,
     IG_USERNAME,
     PAGE_ID,
@@ -36,6 +35,7 @@ from tests.platforms.graph import (
     Upload,
     graph_error,
 )
+from video_orchestrator.providers.sandbox.platform import Answer, FakeClock, Request
 
 
 @dataclass

@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.platforms.base import Answer, FakeClock, PlatformServer, Request, Tokens
+from video_orchestrator.providers.sandbox.platform import (
+    Answer,
+    FakeClock,
+    PlatformServer,
+    Request,
+    Tokens,
+)
 
 VERSION = "v21.0"
 APP_ID = "meta-app-id"
@@ -161,7 +167,7 @@ class GraphServer(PlatformServer):
 
     # -- Facebook Login ---------------------------------------------------------------------------
 
-    def settings(self, adapter: str) -> dict[str, object]:
+    def settings(self, adapter: str) -> dict[str, Any]:
         """The settings that point the ``adapter`` (instagram, facebook) here."""
         return {"provider_settings": {adapter: {
             "meta_app_id": APP_ID, "meta_app_secret": APP_SECRET,

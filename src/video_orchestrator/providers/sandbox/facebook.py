@@ -1,4 +1,4 @@
-"""A fake Facebook Graph API for Page Reels (with Facebook Login, ``tests/platforms/graph.py``):
+"""A fake Facebook Graph API for Page Reels (with Facebook Login, ``graph.py``):
 
 * ``GET /me/accounts?fields=id,name,access_token`` (a user token) gives the Page's token;
   ``GET /me`` with a Page token is the Page.
@@ -22,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.platforms.base import Answer, FakeClock, Request
-from tests.platforms.graph import (
+from video_orchestrator.providers.sandbox.graph import (
     PAGE_ID,
     PAGE_NAME,
     USER_ID,
@@ -32,6 +31,7 @@ from tests.platforms.graph import (
     Upload,
     graph_error,
 )
+from video_orchestrator.providers.sandbox.platform import Answer, FakeClock, Request
 
 
 @dataclass

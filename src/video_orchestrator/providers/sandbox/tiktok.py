@@ -32,7 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.platforms.base import Answer, FakeClock, PlatformServer, RateLimits, Request, Tokens
+from video_orchestrator.providers.sandbox.platform import (
+    Answer,
+    FakeClock,
+    PlatformServer,
+    RateLimits,
+    Request,
+    Tokens,
+)
 
 MIB = 1024 * 1024
 CLIENT_KEY = "tt-client-key"
@@ -113,7 +120,7 @@ class TikTokServer(PlatformServer):
         with self.lock:
             return self.tokens.issue(open_id, self.token_ttl, 180 * 86400)
 
-    def settings(self) -> dict[str, object]:
+    def settings(self) -> dict[str, Any]:
         """The settings that point the TikTok adapter here (a sandbox, or a test)."""
         return {"provider_settings": {"tiktok": {
             "tiktok_client_key": CLIENT_KEY, "tiktok_client_secret": CLIENT_SECRET,

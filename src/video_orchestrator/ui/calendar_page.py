@@ -1,0 +1,382 @@
+"""The publishing calendar: posts by day (month view) or by hour (week view) in the browser's
+time zone, coloured by state, filtered by account and platform. Drag a scheduled post to
+another day or hour to move it (through the posts service: a post that has started uploading
+cannot move); click a post for its details and event log, and cancel, retry or publish now.
+A plain grid with HTML5 drag and drop: no calendar library to download."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from video_orchestrator.services.posts import PostOut
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
+from video_orchestrator.ui.common import Failed, browser_timezone, call
+from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.post_dialog import open_post_dialog
+
+#: A post's state → its colour (white text on each keeps WCAG AA) and its name.
+STATE_COLOURS: dict[str, tuple[str, str]] = {
+    "draft": ("blue-grey-7", "Draft"),
+    "scheduled": ("deep-purple-7", "Scheduled"),
+    "uploading": ("blue-9", "Uploading"),
+    "processing": ("teal-9", "Processing"),
+    "published": ("green-9", "Published"),
+    "failed": ("red-9", "Failed"),
+    "needs_attention": ("deep-orange-10", "Needs attention"),
+    "cancelled": ("grey-8", "Cancelled"),
+}
+MOVABLE = ("draft", "scheduled")
+#: A platform in two letters, for a phone's narrow day.
+SHORT = {"youtube": "YT", "tiktok": "TT", "instagram": "IG", "facebook": "FB"}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CALENDAR_CSS = """
+.cal-grid { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 2px; }
+.cal-cell { min-height: 92px; border: 1px solid rgba(127,127,127,.35); border-radius: 4px;
+  padding: 2px; overflow: hidden; }
+.cal-cell.other { opacity: .6; }
+.cal-cell.today { outline: 2px solid var(--q-primary); }
+.cal-hour { min-height: 30px; }
+.cal-post { display: block; width: 100%; border-radius: 4px; padding: 1px 4px; margin: 1px 0;
+  font-size: .75rem; line-height: 1.2; color: #fff; cursor: pointer; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; text-align: left; border: 0; }
+.cal-post.cal-scheduled, .cal-post.cal-draft { cursor: grab; }
+.cal-drop { background: rgba(91,63,217,.15); }
+@media (max-width: 599.98px) {
+  .cal-cell { min-height: 64px; } .cal-post { font-size: .68rem; padding: 1px 2px; }
+}
+"""
+
+
+def month_days(anchor: date) -> list[date]:
+    """The days shown for ``anchor``'s month: whole weeks from Monday."""
+    first = anchor.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    end = following + timedelta(days=(7 - following.weekday()) % 7)
+    return [start + timedelta(days=n) for n in range((end - start).days)]
+
+
+def week_days(anchor: date) -> list[date]:
+    start = anchor - timedelta(days=anchor.weekday())
+    return [start + timedelta(days=n) for n in range(7)]
+
+
+def moved_time(at: datetime, zone: ZoneInfo, day: date, hour: int | None) -> datetime:
+    """``at`` moved to ``day`` (and ``hour``, when given) in ``zone``, keeping its minutes."""
+    local = at.astimezone(zone)
+    moved = datetime(
+        day.year,
+        day.month,
+        day.day,
+        local.hour if hour is None else hour,
+        local.minute,
+        tzinfo=zone,
+    )
+    return moved.astimezone(UTC)
+
+
+def post_time(post: PostOut) -> datetime:
+    return post.scheduled_at or post.published_at or post.created_at
+
+
+async def show(env: UiEnv) -> None:
+    ws: Workspace = env.ws
+    ui.add_css(CALENDAR_CSS)
+    zone = await browser_timezone()
+    try:
+        accounts = await call(ws.publishing.accounts.list)
+    except Failed:
+        accounts = []
+    names = {a.id: a.name for a in accounts}
+    view = {"mode": "month", "anchor": datetime.now(zone).date(), "account": "", "platform": ""}
+    dragged: dict[str, str] = {}
+    shown = {"key": ""}
+
+    with ui.row().classes("w-full items-center gap-2"):
+        ui.label("Calendar").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.space()
+        ui.button("New post", icon="add", on_click=lambda: new_post()).props("no-caps").classes(
+            "calendar-new-post"
+        )
+    with ui.row().classes("w-full items-center gap-2"):
+        ui.toggle(
+            {"month": "Month", "week": "Week"}, value="month", on_change=lambda e: mode(e.value)
+        ).props("no-caps").classes("calendar-view")
+        ui.button(icon="chevron_left", on_click=lambda: step(-1)).props(
+            'flat round aria-label="Earlier"'
+        )
+        ui.button("Today", on_click=lambda: step(0)).props("flat no-caps")
+        ui.button(icon="chevron_right", on_click=lambda: step(1)).props(
+            'flat round aria-label="Later"'
+        )
+        heading = ui.label("").classes("text-h6 calendar-title")
+        ui.space()
+        ui.select(
+            {
+                "": "All accounts",
+                **{
+                    a.id: f"{PLATFORM_NAMES.get(a.platform, a.platform)}: {a.name}"
+                    for a in accounts
+                },
+            },
+            value="",
+            label="Account",
+            on_change=lambda e: pick("account", e.value),
+        ).props("dense outlined").classes("w-48 calendar-account")
+        ui.select(
+            {"": "All platforms", **PLATFORM_NAMES},
+            value="",
+            label="Platform",
+            on_change=lambda e: pick("platform", e.value),
+        ).props("dense outlined").classes("w-40 calendar-platform")
+    with (
+        ui.row()
+        .classes("gap-2 items-center calendar-legend")
+        .props('role="list" aria-label="Colours"')
+    ):
+        for colour, label in STATE_COLOURS.values():
+            ui.badge(label, color=colour).props('role="listitem"')
+        ui.label(f"Times in {zone.key}").classes("text-caption text-grey-8")
+
+    async def mode(value: str) -> None:
+        view["mode"] = value
+        await grid.refresh()
+
+    async def step(direction: int) -> None:
+        anchor = view["anchor"]
+        assert isinstance(anchor, date)
+        if direction == 0:
+            view["anchor"] = datetime.now(zone).date()
+        elif view["mode"] == "week":
+            view["anchor"] = anchor + timedelta(days=7 * direction)
+        else:
+            month = anchor.month - 1 + direction
+            view["anchor"] = date(anchor.year + month // 12, month % 12 + 1, 1)
+        await grid.refresh()
+
+    async def pick(name: str, value: str) -> None:
+        view[name] = value or ""
+        await grid.refresh()
+
+    def days() -> list[date]:
+        anchor = view["anchor"]
+        assert isinstance(anchor, date)
+        return week_days(anchor) if view["mode"] == "week" else month_days(anchor)
+
+    def fetch() -> list[PostOut]:
+        shown_days = days()
+        start = datetime.combine(shown_days[0], datetime.min.time(), zone)
+        end = datetime.combine(shown_days[-1] + timedelta(days=1), datetime.min.time(), zone)
+        return ws.publishing.posts.list(
+            account_id=str(view["account"]) or None,
+            platform=str(view["platform"]) or None,
+            start=start,
+            end=end,
+            limit=2000,
+        )
+
+    async def drop(day: date, hour: int | None) -> None:
+        post_id = dragged.pop("id", "")
+        if not post_id:
+            return
+        post = next((p for p in posts_now if p.id == post_id), None)
+        if post is None:
+            return
+        if post.state not in MOVABLE:
+            ui.notify(
+                f"This post is {STATE_COLOURS.get(post.state, ('', post.state))[1].lower()}: "
+                "only a scheduled post or a draft can be moved.",
+                type="warning",
+            )
+            return
+        at = moved_time(post_time(post), zone, day, hour)
+        if at < datetime.now(UTC):
+            ui.notify("That time has passed: drop the post on a later day or hour.", type="warning")
+            return
+        try:
+            moved = await call(ws.publishing.reschedule, post_id, at)
+        except Failed:
+            return
+        local = moved.scheduled_at.astimezone(zone) if moved.scheduled_at else at
+        ui.notify(f"Moved to {local:%a %d %b %H:%M}", type="positive")
+        await grid.refresh()
+
+    def chip(post: PostOut) -> None:
+        colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
+        local = post_time(post).astimezone(zone)
+        label = f"{local:%H:%M} {PLATFORM_NAMES.get(post.platform, post.platform)} · {post.title}"
+        item = (
+            ui.element("button")
+            .classes(f"cal-post bg-{colour} cal-{post.state} cal-post-{post.platform}")
+            .props(f'type=button title="{STATE_COLOURS.get(post.state, ("", post.state))[1]}"')
+            .on("click", lambda p=post: details(p))
+        )
+        item._props["data-post"] = post.id
+        # every post can be picked up; one that has started is refused with a message on drop
+        item._props["draggable"] = "true"
+        item.on("dragstart", lambda p=post: dragged.update(id=p.id))
+        with item:
+            ui.label(label).classes("ellipsis gt-xs")
+            ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
+
+    def cell(day: date, hour: int | None, posts: list[PostOut], today: date) -> None:
+        classes = "cal-cell" + (" cal-hour" if hour is not None else "")
+        anchor = view["anchor"]
+        assert isinstance(anchor, date)
+        if hour is None and day.month != anchor.month:
+            classes += " other"
+        if day == today and hour is None:
+            classes += " today"
+        box = ui.element("div").classes(classes)
+        box._props["data-day"] = day.isoformat()
+        if hour is not None:
+            box._props["data-hour"] = str(hour)
+        box.on(
+            "dragover",
+            js_handler="(e) => { e.preventDefault(); e.currentTarget.classList.add('cal-drop'); }",
+        )
+        box.on("dragleave", js_handler="(e) => e.currentTarget.classList.remove('cal-drop')")
+        box.on(
+            "drop",
+            lambda d=day, h=hour: drop(d, h),
+            js_handler="(e) => { e.preventDefault(); "
+            "e.currentTarget.classList.remove('cal-drop'); emit(); }",
+        )
+        with box:
+            if hour is None:
+                ui.label(str(day.day)).classes("text-caption text-weight-bold")
+            for post in posts:
+                chip(post)
+
+    posts_now: list[PostOut] = []
+
+    @ui.refreshable
+    async def grid() -> None:
+        nonlocal posts_now
+        try:
+            posts_now = await call(fetch)
+        except Failed:
+            return
+        shown["key"] = signature(posts_now)
+        shown_days = days()
+        today = datetime.now(zone).date()
+        if view["mode"] == "week":
+            heading.text = f"Week of {shown_days[0]:%d %b %Y}"
+        else:
+            anchor = view["anchor"]
+            assert isinstance(anchor, date)
+            heading.text = f"{anchor:%B %Y}"
+        by_day: dict[date, list[PostOut]] = {}
+        for post in posts_now:
+            by_day.setdefault(post_time(post).astimezone(zone).date(), []).append(post)
+        with ui.element("div").classes("w-full cal-grid calendar-grid"):
+            for name in WEEKDAYS:
+                ui.label(name).classes("text-caption text-center text-weight-bold")
+            if view["mode"] == "month":
+                for day in shown_days:
+                    cell(day, None, by_day.get(day, []), today)
+            else:
+                for day in shown_days:
+                    ui.label(f"{day:%d %b}").classes(
+                        "text-caption text-center" + (" text-primary" if day == today else "")
+                    )
+                for hour in range(24):
+                    for day in shown_days:
+                        here = [
+                            p
+                            for p in by_day.get(day, [])
+                            if post_time(p).astimezone(zone).hour == hour
+                        ]
+                        with ui.element("div").classes("relative"):
+                            cell(day, hour, here, today)
+                            if day.weekday() == 0:
+                                ui.label(f"{hour:02d}").classes(
+                                    "absolute text-caption text-grey-8"
+                                ).style("right: 2px; top: 0")
+
+    def signature(posts: list[PostOut]) -> str:
+        return "|".join(f"{p.id}:{p.state}:{p.scheduled_at}" for p in posts)
+
+    async def watch() -> None:
+        """Redraw when a post changed (a publish moved on, another tab rescheduled)."""
+        try:
+            latest = await call(fetch)
+        except Failed:
+            return
+        if signature(latest) != shown["key"]:
+            await grid.refresh()
+
+    async def details(post: PostOut) -> None:
+        try:
+            post = await call(ws.publishing.posts.get, post.id)
+            events = await call(ws.publishing.posts.events, post.id)
+        except Failed:
+            return
+        colour, state = STATE_COLOURS.get(post.state, ("grey-8", post.state))
+        with (
+            ui.dialog().props('aria-label="The post"') as dialog,
+            ui.card().classes("w-full max-w-xl post-details"),
+        ):
+            with ui.row().classes("items-center gap-2 w-full no-wrap"):
+                ui.label(post.title).classes("text-h6 ellipsis grow").props(
+                    'role="heading" aria-level="2"'
+                )
+                ui.badge(state, color=colour).classes("post-state")
+            account = names.get(post.account_id, post.account_id)
+            ui.label(
+                f"{PLATFORM_NAMES.get(post.platform, post.platform)}: {account} · "
+                f"{post_time(post).astimezone(zone):%a %d %b %Y %H:%M} · {post.privacy}"
+            ).classes("text-body2")
+            if post.message:
+                ui.label(post.message).classes("text-body2 text-negative post-message")
+            if post.url:
+                ui.link("Open the post", post.url, new_tab=True).classes("post-url")
+            ui.label("Events").classes("text-subtitle1")
+            with ui.column().classes("gap-0 w-full post-events"):
+                for event in events:
+                    ui.label(
+                        f"{event.at.astimezone(zone):%d %b %H:%M:%S} · {event.step} → "
+                        f"{event.outcome}" + (f" · {event.detail}" if event.detail else "")
+                    ).classes("text-caption")
+                if not events:
+                    ui.label("Nothing has happened yet.").classes("text-caption")
+
+            async def act(fn: object, done: str) -> None:
+                try:
+                    await call(fn, post.id)  # type: ignore[arg-type]
+                except Failed:
+                    return
+                dialog.close()
+                ui.notify(done, type="positive")
+                await grid.refresh()
+
+            with ui.row().classes("w-full justify-end gap-2"):
+                if post.state in MOVABLE:
+                    ui.button(
+                        "Cancel the post",
+                        on_click=lambda: act(ws.publishing.posts.cancel, "Cancelled"),
+                    ).props("flat no-caps color=negative").classes("post-cancel")
+                    ui.button(
+                        "Publish now",
+                        on_click=lambda: act(ws.publishing.publish_now, "Publishing now"),
+                    ).props("no-caps").classes("post-now")
+                if post.state in ("failed", "needs_attention"):
+                    ui.button(
+                        "Retry", on_click=lambda: act(ws.publishing.retry, "Trying again")
+                    ).props("no-caps").classes("post-retry")
+                ui.button("Close", on_click=dialog.close).props("flat no-caps")
+        dialog.open()
+
+    async def new_post() -> None:
+        try:
+            renders = await call(lambda: ws.jobs.find(status="succeeded", limit=50).items)
+        except Failed:
+            return
+        await open_post_dialog(ws, renders, on_posted=lambda _: grid.refresh())
+
+    await grid()
+    ui.timer(3.0, watch)

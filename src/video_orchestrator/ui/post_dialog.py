@@ -1,0 +1,347 @@
+"""The Post dialog: a finished render to one or several connected accounts — now, at a time in
+each account's time zone, or at the platform's best time — with per-platform title,
+description and hashtags prefilled from the project, the privacy, the "made with AI"
+disclosure, and TikTok's required posting screen (the creator's nickname, a privacy chosen
+with no default from the creator's options, interactions off by default and locked when the
+creator turned them off, the commercial-content disclosure and an explicit consent)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import run, ui
+
+from video_orchestrator.domain.script import Script
+from video_orchestrator.errors import VoError
+from video_orchestrator.services.accounts import AccountOut, HealthOut
+from video_orchestrator.services.jobs import JobOut
+from video_orchestrator.services.posts import PostOut
+from video_orchestrator.services.scheduling import PostText, ScheduleIn, tailored_text
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, TIKTOK_PRIVACY, avatar
+from video_orchestrator.ui.common import Failed, call, when
+
+PRIVACY = {
+    "PUBLIC_TO_EVERYONE": "Everyone",
+    "MUTUAL_FOLLOW_FRIENDS": "Friends",
+    "FOLLOWER_OF_CREATOR": "Followers",
+    "SELF_ONLY": "Only me",
+}
+PRIVACY = {"public": "Public", "unlisted": "Unlisted", "private": "Private"}
+WHEN = {"now": "Now", "at": "At a time", "best": "Best time"}
+#: The notices TikTok's content-sharing guidelines require, word for word in meaning.
+YOUR_BRAND_NOTICE = "Your video will be labelled 'Promotional content'."
+BRANDED_NOTICE = "Your video will be labelled 'Paid partnership'."
+MUSIC_CONSENT = "By posting, you agree to TikTok's Music Usage Confirmation."
+BRANDED_CONSENT = (
+    "By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation."
+)
+
+
+def tiktok_problems(choice: dict[str, Any], disclose: bool, consent: bool) -> list[str]:
+    """What keeps a TikTok post from being sent, in TikTok's terms (empty: it can go)."""
+    found = []
+    if not choice.get("privacy_level"):
+        found.append("Choose who can see the TikTok video (there is no default).")
+    if disclose and not (choice.get("brand_organic_toggle") or choice.get("brand_content_toggle")):
+        found.append(
+            "You need to indicate if your content promotes yourself, a third party, or both."
+        )
+    if choice.get("brand_content_toggle") and choice.get("privacy_level") == "SELF_ONLY":
+        found.append("Branded content visibility cannot be set to 'Only me'.")
+    if not consent:
+        found.append("Agree to TikTok's terms before posting.")
+    return found
+
+
+def render_label(job: JobOut, platforms: dict[str, str]) -> str:
+    return f"{platforms.get(job.platform or '', job.platform or '?')} · {when(job.finished_at)}"
+
+
+async def open_post_dialog(
+    ws: Workspace,
+    renders: list[JobOut],
+    *,
+    on_posted: Callable[[list[PostOut]], Awaitable[None] | None] | None = None,
+) -> None:
+    """Open the dialog for ``renders`` (finished ones, newest first); the words are prefilled
+    from the chosen render's project."""
+    platforms = {name: preset.display_name for name, preset in ws.ctx.presets.items()}
+    try:
+        accounts = await call(ws.publishing.accounts.list)
+    except Failed:
+        return
+    if not renders:
+        ui.notify("Render the project first: only a finished render can be posted.")
+        return
+    if not accounts:
+        ui.notify("Connect an account first, in Accounts.", type="warning")
+        return
+    chosen: dict[str, bool] = {a.id: False for a in accounts}
+    by_id = {a.id: a for a in accounts}
+    texts: dict[str, dict[str, str]] = {}
+    tiktok: dict[str, Any] = {
+        "privacy_level": None,
+        "allow_comment": False,
+        "allow_duet": False,
+        "allow_stitch": False,
+        "brand_organic_toggle": False,
+        "brand_content_toggle": False,
+    }
+    health: dict[str, HealthOut] = {}
+    scripts: dict[str, Script | None] = {}
+
+    def script_of(job_id: str) -> Script | None:
+        job = next((j for j in renders if j.id == job_id), None)
+        if job is None or job.project_id is None:
+            return None
+        try:
+            return ws.projects.get(job.project_id).script
+        except VoError:
+            return None
+
+    async def load_script(job_id: str) -> None:
+        if job_id not in scripts:
+            scripts[job_id] = await run.io_bound(script_of, job_id)
+        texts.clear()
+
+    await load_script(renders[0].id)
+
+    def pick(account_id: str, on: bool) -> None:
+        chosen[account_id] = on
+        details.refresh()
+
+    def text_for(platform: str) -> dict[str, str]:
+        if platform not in texts:
+            fitted = tailored_text(
+                platform,
+                scripts.get(str(render.value)),
+                PostText(),
+                ScheduleIn(job_id="-", accounts=["-"]),
+            )
+            texts[platform] = {
+                "title": fitted.title or "",
+                "description": fitted.description or "",
+                "hashtags": " ".join(fitted.hashtags or []),
+            }
+        return texts[platform]
+
+    with (
+        ui.dialog().props('aria-label="Post or schedule"') as dialog,
+        ui.card().classes("w-full max-w-3xl post-dialog"),
+    ):
+        ui.label("Post or schedule").classes("text-h6").props('role="heading" aria-level="2"')
+        render = (
+            ui.select(
+                {j.id: render_label(j, platforms) for j in renders},
+                value=renders[0].id,
+                label="Video",
+                on_change=lambda e: chose_render(str(e.value)),
+            )
+            .props("outlined dense")
+            .classes("w-full post-render")
+        )
+        ui.label("Accounts").classes("text-subtitle1")
+        with ui.row().classes("gap-2").props('role="group" aria-label="Accounts"'):
+            for account in accounts:
+                ui.checkbox(
+                    f"{PLATFORM_NAMES.get(account.platform, account.platform)}: {account.name}",
+                    on_change=lambda e, a=account.id: pick(a, bool(e.value)),
+                ).classes(f"post-account post-{account.platform}")
+        ui.label("When").classes("text-subtitle1")
+        with ui.row().classes("items-center gap-4 w-full"):
+            timing = ui.radio(WHEN, value="now").props("inline").classes("post-when")
+            day = ui.input("Date").props("type=date outlined dense").classes("w-40 post-date")
+            hour = ui.input("Time").props("type=time outlined dense").classes("w-32 post-time")
+            day.bind_visibility_from(timing, "value", value="at")
+            hour.bind_visibility_from(timing, "value", value="at")
+        ui.label(
+            "A time is read in each account's own time zone; the best time is the platform's "
+            "next best hour there. Posts of one account stay 10 minutes apart."
+        ).classes("text-caption text-grey-8")
+        with ui.row().classes("items-center gap-6"):
+            privacy = (
+                ui.select(PRIVACY, value="public", label="Privacy (all but TikTok)")
+                .props("outlined dense")
+                .classes("w-48 post-privacy")
+            )
+            made_with_ai = ui.checkbox("Made with AI (disclosed to the platform)", value=True)
+            made_with_ai.classes("post-ai")
+
+        async def chose_render(job_id: str) -> None:
+            await load_script(job_id)
+            details.refresh()
+
+        @ui.refreshable
+        async def details() -> None:
+            picked = [by_id[i] for i, on in chosen.items() if on]
+            for platform in sorted({a.platform for a in picked}):
+                text = text_for(platform)
+                with ui.expansion(
+                    f"{PLATFORM_NAMES.get(platform, platform)}: title and caption", value=True
+                ).classes(f"w-full post-text-{platform}"):
+                    ui.input("Title").bind_value(text, "title").props("outlined dense").classes(
+                        "w-full post-title"
+                    )
+                    ui.textarea("Description").bind_value(text, "description").props(
+                        "outlined dense autogrow"
+                    ).classes("w-full")
+                    ui.input("Hashtags").bind_value(text, "hashtags").props(
+                        "outlined dense"
+                    ).classes("w-full")
+            for account in picked:
+                if account.platform == "tiktok":
+                    await tiktok_part(account)
+
+        async def tiktok_part(account: AccountOut) -> None:
+            if account.id not in health:
+                try:
+                    health[account.id] = await call(ws.publishing.accounts.health, account.id)
+                except Failed:
+                    return
+            facts = health[account.id].facts
+            with ui.card().classes("w-full tiktok-part").props('aria-label="TikTok"'):
+                with ui.row().classes("items-center gap-3"):
+                    avatar(account, sandbox=ws.ctx.settings.platforms_sandbox, size="40px")
+                    ui.label(
+                        "Posting to TikTok as " + (facts.get("creator_nickname") or account.name)
+                    ).classes("text-subtitle1 tiktok-creator")
+                options = [o for o in facts.get("privacy_level_options", "").split(",") if o]
+                ui.select(
+                    {o: TIKTOK_PRIVACY.get(o, o) for o in options},
+                    label="Who can see this video",
+                ).bind_value(tiktok, "privacy_level").props("outlined dense").classes(
+                    "w-64 tiktok-privacy"
+                )
+                with ui.row().classes("gap-4"):
+                    for name, label in (
+                        ("comment", "Allow comments"),
+                        ("duet", "Allow Duet"),
+                        ("stitch", "Allow Stitch"),
+                    ):
+                        switch = ui.switch(label).bind_value(tiktok, f"allow_{name}")
+                        switch.classes(f"tiktok-{name}")
+                        if facts.get(f"{name}_disabled") == "true":
+                            tiktok[f"allow_{name}"] = False
+                            switch.disable()
+                            switch.tooltip("Turned off in this creator's TikTok settings")
+                disclose = ui.switch("Disclose video content").classes("tiktok-disclose")
+                disclose.bind_value(tiktok, "disclose")
+                ui.label(
+                    "Turn on to disclose that this video promotes goods or services in exchange "
+                    "for something of value."
+                ).classes("text-caption text-grey-8")
+                with ui.column().classes("gap-0 pl-4").bind_visibility_from(disclose, "value"):
+                    ui.checkbox("Your brand").bind_value(tiktok, "brand_organic_toggle").classes(
+                        "tiktok-your-brand"
+                    )
+                    ui.label(
+                        "You are promoting yourself or your own business. " + YOUR_BRAND_NOTICE
+                    ).classes("text-caption")
+                    ui.checkbox("Branded content").bind_value(
+                        tiktok, "brand_content_toggle"
+                    ).classes("tiktok-branded")
+                    ui.label(
+                        "You are promoting another brand or a third party. " + BRANDED_NOTICE
+                    ).classes("text-caption")
+                ui.checkbox().bind_value(tiktok, "consent").classes("tiktok-consent").props(
+                    'aria-label="I agree"'
+                ).bind_text_from(
+                    tiktok,
+                    "brand_content_toggle",
+                    lambda branded: BRANDED_CONSENT if branded else MUSIC_CONSENT,
+                )
+                ui.label(
+                    "After you post, it may take a few minutes for the video to process and "
+                    "appear on the profile."
+                ).classes("text-caption text-grey-8")
+
+        tiktok.setdefault("disclose", False)
+        tiktok.setdefault("consent", False)
+        with ui.column().classes("w-full gap-2"):
+            await details()
+        problems = ui.column().classes("w-full post-problems").props('role="alert"')
+
+        async def post() -> None:
+            picked = [by_id[i] for i, on in chosen.items() if on]
+            found: list[str] = []
+            if not picked:
+                found.append("Choose at least one account.")
+            if any(a.platform == "tiktok" for a in picked):
+                found += tiktok_problems(tiktok, bool(tiktok["disclose"]), bool(tiktok["consent"]))
+            at: datetime | None = None
+            if timing.value == "at":
+                try:
+                    at = datetime.fromisoformat(f"{day.value}T{hour.value}")
+                except ValueError:
+                    found.append("Give the date and the time to post at.")
+            problems.clear()
+            if found:
+                with problems:
+                    for line in found:
+                        ui.label(line).classes("text-negative text-body2 post-problem")
+                return
+            options: dict[str, str | int | bool] = {}
+            if any(a.platform == "tiktok" for a in picked):
+                options = {
+                    "privacy_level": str(tiktok["privacy_level"]),
+                    "disable_comment": not tiktok["allow_comment"],
+                    "disable_duet": not tiktok["allow_duet"],
+                    "disable_stitch": not tiktok["allow_stitch"],
+                    "brand_organic_toggle": bool(
+                        tiktok["disclose"] and tiktok["brand_organic_toggle"]
+                    ),
+                    "brand_content_toggle": bool(
+                        tiktok["disclose"] and tiktok["brand_content_toggle"]
+                    ),
+                }
+            per_platform = {
+                platform: PostText(
+                    title=text["title"].strip() or None,
+                    description=text["description"],
+                    hashtags=[h for h in text["hashtags"].split() if h],
+                )
+                for platform, text in texts.items()
+            }
+            try:
+                request = ScheduleIn(
+                    job_id=str(render.value),
+                    accounts=[a.id for a in picked],
+                    at=at,
+                    best_time=timing.value == "best",
+                    privacy=privacy.value,
+                    made_with_ai=bool(made_with_ai.value),
+                    per_platform=per_platform,
+                    options=options,
+                )
+            except ValueError as exc:
+                with problems:
+                    ui.label(str(exc).splitlines()[0]).classes("text-negative post-problem")
+                return
+            try:
+                made = await call(ws.publishing.schedule, request)
+            except Failed:
+                return
+            dialog.close()
+            ui.notify(
+                "Scheduled: "
+                + ", ".join(
+                    f"{PLATFORM_NAMES.get(p.platform, p.platform)} {when(p.scheduled_at)} UTC"
+                    for p in made
+                ),
+                type="positive",
+                multi_line=True,
+            )
+            if on_posted is not None:
+                result = on_posted(made)
+                if result is not None:
+                    await result
+
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Post", icon="send", on_click=post).props("no-caps").classes(
+                "post-submit"
+            ).mark("post-submit")
+    dialog.open()
