@@ -360,6 +360,7 @@ class ExperimentRuns:
                 project = self.projects.add(session, create)
                 session.flush()
                 job_id = self.jobs.add_render(session, project.id, row.platform, batch_id)
+                session.flush()  # the job row first: the variant refers to it
                 variants[label].project_id = project.id
                 variants[label].job_id = job_id
                 job_ids.append(job_id)
