@@ -8,7 +8,14 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import (
+    editor,
+    experiments_page,
+    projects_page,
+    queue_page,
+    session,
+    settings_page,
+)
 from video_orchestrator.ui.env import UiEnv
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
@@ -57,6 +64,7 @@ STUDIO_CSS = """
 NAV = (
     ("Projects", "/", "movie"),
     ("Queue", "/queue", "pending_actions"),
+    ("Experiments", "/experiments", "science"),
     ("Settings", "/settings", "settings"),
 )
 
@@ -130,6 +138,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await queue_page.show(env)
 
+    async def experiments() -> None:
+        if await gate():
+            await experiments_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -137,4 +149,5 @@ async def root(env: UiEnv) -> None:
     with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
+        pages["/experiments"] = experiments
         ui.sub_pages(pages).classes("w-full")
