@@ -84,6 +84,7 @@ def test_a_planted_lift_names_b_with_the_stated_probability_and_applies_it(db: D
     analysis = analysed.analysis
     assert analysis is not None
     assert analysis["measured"] == {"young": 0, "unmeasured": 0, "measured": 2 * POSTS}
+    assert analysis["prior"] == "the default (0.3)"
     assert analysis["decision"] == "winner" and analysis["winner"] == "B"
     (comparison,) = analysis["comparisons"]
     chance = comparison["chance_to_beat_control"]
@@ -219,3 +220,37 @@ def test_a_date_is_a_date() -> None:  # the helper the snapshot relies on
         "d": "2026-01-02",
         "x": [1.0, None],
     }
+
+
+def test_the_prior_is_learned_from_earlier_experiments_on_the_metric(db: Database) -> None:
+    """25 earlier comparisons whose lifts were ±5 % measured to ±1 %: the prior's spread
+    becomes √(0.05² − 0.01²) ≈ 0.049 (ADR 0028), and the snapshot says so."""
+    from video_orchestrator.store.tables import Experiment
+
+    runs = _runs(db)
+    project_id = _project(db)
+    comparison = {
+        "variant": "B", "control": "A", "chance_to_beat_control": 0.5, "adjusted_chance": 0.5,
+        "lift": 0.0, "lift_interval": [-0.1, 0.1], "risk": 0.0, "control_risk": 0.0,
+        "standard_error": 0.01, "p_adjusted": 1.0, "significant": False, "more_posts": None,
+        "test": {"name": "welch", "statistic": 0.0, "df": None, "p_value": 1.0},
+    }  # fmt: skip
+    with db.session() as session:
+        for index in range(25):
+            estimate = 0.05 if index % 2 else -0.05
+            session.add(
+                Experiment(
+                    id=f"past{index:02d}", name="past", project_id=project_id,
+                    platform="tiktok", metric="average_view_duration", age="72h", design={},
+                    status="analysed", analysed_at=NOW,
+                    analysis={"comparisons": [{**comparison, "estimate": estimate}]},
+                )
+            )  # fmt: skip
+    created = runs.create(
+        ExperimentCreate(project_id=project_id, factors={"caption_style": ["karaoke", "pop"]})
+    )
+    _linked(db, runs, created.id, _posts(seed=7, lift=0.20))
+    analysis = runs.analyse(created.id).analysis
+    assert analysis is not None
+    assert analysis["settings"]["prior_sd"] == pytest.approx(0.049, abs=0.001)
+    assert analysis["prior"].startswith("learned from 25 earlier comparisons")

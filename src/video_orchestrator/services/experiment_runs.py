@@ -39,11 +39,14 @@ from video_orchestrator.analytics.design import KNOWN_FACTORS, Level
 from video_orchestrator.analytics.experiment import (
     AnalysisSettings,
     Arm,
+    Comparison,
     ExperimentResult,
     MetricKind,
     analyse_experiment,
+    prior_sd_from,
 )
 from video_orchestrator.analytics.feedback import LevelResult, propose_defaults
+from video_orchestrator.analytics.stats import TestResult
 from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError
 from video_orchestrator.services.experiments import plan_experiment
 from video_orchestrator.services.jobs import JobService
@@ -456,8 +459,8 @@ class ExperimentRuns:
     def analyse(self, experiment_id: str) -> ExperimentOut:
         """Each variant's videos at the post age through ``analyse_experiment``; the verdict
         snapshot is stored."""
-        result, measured = self._result(experiment_id)
-        snapshot = {**_jsonable(dataclasses.asdict(result)), "measured": measured}
+        result, extra = self._result(experiment_id)
+        snapshot = {**_jsonable(dataclasses.asdict(result)), **extra}
         now = self.clock()
         with self.db.session() as session:
             row = _row(session, experiment_id)
@@ -507,14 +510,26 @@ class ExperimentRuns:
                     trials[link.label].append(point[1])
                 else:
                     values[link.label].append(point[0])
+            past = _past_comparisons(session, experiment_id, metric)
+        learned = prior_sd_from(past)
+        settings = (
+            self.settings
+            if learned is None
+            else dataclasses.replace(self.settings, prior_sd=learned)
+        )
+        prior = (
+            f"learned from {len(past)} earlier comparisons: {learned:.3g}"
+            if learned is not None
+            else f"the default ({self.settings.prior_sd})"
+        )
         if kind == "rate":
             arms = [Arm.rate(label, successes[label], trials[label]) for label in labels]
         else:
             arms = [Arm.of(label, values[label]) for label in labels]
         result = analyse_experiment(
-            arms, control=labels[0], kind=kind, metric=f"{words} at {age}", settings=self.settings
+            arms, control=labels[0], kind=kind, metric=f"{words} at {age}", settings=settings
         )
-        return result, measured
+        return result, {"measured": measured, "prior": prior}
 
     # -- apply -----------------------------------------------------------------------------
 
@@ -525,7 +540,7 @@ class ExperimentRuns:
         experiment = self.get(experiment_id)
         if experiment.project_id is None:
             raise InvalidStateError("the experiment's project was deleted: nothing to apply to")
-        result, measured = self._result(experiment_id)
+        result, extra = self._result(experiment_id)
         control = experiment.items[0]
         base = self.projects.get(experiment.project_id)
         current: dict[str, str | float] = {}
@@ -573,7 +588,7 @@ class ExperimentRuns:
         now = self.clock()
         with self.db.session() as session:
             row = _row(session, experiment_id)
-            row.analysis = {**_jsonable(dataclasses.asdict(result)), "measured": measured}
+            row.analysis = {**_jsonable(dataclasses.asdict(result)), **extra}
             row.analysed_at = now
             row.feedback = feedback
             row.applied_at = now
@@ -607,6 +622,36 @@ def _links(session: Session, experiment_id: str) -> list[ExperimentLink]:
             .order_by(ExperimentLink.id)
         )
     )
+
+
+def _past_comparisons(session: Session, experiment_id: str, metric: str) -> list[Comparison]:
+    """The comparisons of the other analysed experiments on the same metric, from their
+    snapshots: what the prior learns from (ADR 0028 ``prior_sd_from``)."""
+    snapshots = session.scalars(
+        select(Experiment.analysis).where(
+            Experiment.id != experiment_id,
+            Experiment.metric == metric,
+            Experiment.analysed_at.is_not(None),
+        )
+    )
+    past: list[Comparison] = []
+    for snapshot in snapshots:
+        for item in (snapshot or {}).get("comparisons") or []:
+            try:
+                test = dict(item["test"])
+                test["df"] = math.inf if test.get("df") is None else test["df"]
+                past.append(
+                    Comparison(
+                        **{
+                            **item,
+                            "lift_interval": tuple(item["lift_interval"]),
+                            "test": TestResult(**test),
+                        }
+                    )
+                )
+            except (KeyError, TypeError):
+                continue  # a snapshot of another shape: not evidence
+    return past
 
 
 def _job_statuses(session: Session, job_ids: Sequence[str]) -> dict[str, str]:
