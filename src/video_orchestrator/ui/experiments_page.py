@@ -107,7 +107,8 @@ async def show(env: UiEnv) -> None:
                             "flat no-caps"
                         ).mark(f"open-{item.id}")
                     ui.label(
-                        f"{item.variants} variants · {item.videos} videos · {item.metric} at "
+                        f"{item.variants} variants · {item.videos} videos · "
+                        f"{METRICS.get(item.metric, ('', item.metric))[1]} at "
                         f"{item.age} · created {when(item.created_at)}"
                     ).classes("text-body2")
                     ui.label(item.verdict or "Not analysed yet.").classes("text-body2")
@@ -186,9 +187,8 @@ async def show(env: UiEnv) -> None:
         ui.label("New experiment").classes("text-h6").props('role="heading" aria-level="2"')
         project = ui.select(projects, label="Project").classes("w-full").mark("experiment-project")
         hooks = (
-            ui.textarea(
-                "Hook lines, one a line (the first is the control; needs the project's script)"
-            )
+            ui.textarea("Hook lines, one a line")
+            .props('hint="The first is the control\'s; the project needs a script"')
             .classes("w-full")
             .mark("experiment-hooks")
         )
@@ -198,8 +198,10 @@ async def show(env: UiEnv) -> None:
             .classes("w-full")
             .mark("experiment-styles")
         )
-        lengths = ui.input("Lengths in seconds, e.g. 30, 45 (a project without a script)").classes(
-            "w-full"
+        lengths = (
+            ui.input("Lengths in seconds")
+            .props('hint="e.g. 30, 45 — for a project without a script"')
+            .classes("w-full")
         )
         with ui.row().classes("gap-2 w-full"):
             metric = ui.select(
