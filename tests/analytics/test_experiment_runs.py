@@ -254,3 +254,33 @@ def test_the_prior_is_learned_from_earlier_experiments_on_the_metric(db: Databas
     assert analysis is not None
     assert analysis["settings"]["prior_sd"] == pytest.approx(0.049, abs=0.001)
     assert analysis["prior"].startswith("learned from 25 earlier comparisons")
+
+
+def test_two_render_requests_at_once_make_one_batch(db: Database) -> None:
+    import threading
+
+    jobs = JobService(db, None)
+    runs = ExperimentRuns(db, jobs, MetricsService(db), clock=lambda: NOW)
+    created = runs.create(
+        ExperimentCreate(project_id=_project(db), factors={"caption_style": ["karaoke", "pop"]})
+    )
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def render() -> None:
+        start.wait()
+        try:
+            runs.render(created.id)
+            outcomes.append("rendered")
+        except InvalidStateError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=render) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "rendered"]
+    batch_id = runs.get(created.id).batch_id
+    assert len(jobs.find(batch_id=batch_id).items) == 2
+    assert jobs.find().total == 2  # no second batch anywhere

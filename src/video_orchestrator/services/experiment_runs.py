@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -353,23 +353,25 @@ class ExperimentRuns:
             (item.label, _variant_project(base, experiment, item)) for item in experiment.items
         ]
         job_ids: list[str] = []
+        batch_id = new_id()
         with self.db.session() as session:
-            row = _row(session, experiment_id)
-            if row.batch_id is not None:  # a twin request came first
+            # claim the experiment first: a twin request waits here, then finds it claimed
+            claimed = session.execute(
+                update(Experiment)
+                .where(Experiment.id == experiment_id, Experiment.batch_id.is_(None))
+                .values(batch_id=batch_id, status="rendering", updated_at=self.clock())
+            )
+            if getattr(claimed, "rowcount", 0) != 1:
                 raise InvalidStateError("the experiment's variants were already sent to render")
-            batch_id = new_id()
             variants = {v.label: v for v in _variants(session, experiment_id)}
             for label, create in creates:
                 project = self.projects.add(session, create)
                 session.flush()
-                job_id = self.jobs.add_render(session, project.id, row.platform, batch_id)
+                job_id = self.jobs.add_render(session, project.id, experiment.platform, batch_id)
                 session.flush()  # the job row first: the variant refers to it
                 variants[label].project_id = project.id
                 variants[label].job_id = job_id
                 job_ids.append(job_id)
-            row.batch_id = batch_id
-            row.status = "rendering"
-            row.updated_at = self.clock()
         self.jobs.dispatch(job_ids)
         return self.get(experiment_id)
 
