@@ -35,7 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from video_orchestrator.analytics.design import KNOWN_FACTORS, Level
+from video_orchestrator.analytics.design import KNOWN_FACTORS, Level, merged
 from video_orchestrator.analytics.experiment import (
     AnalysisSettings,
     Arm,
@@ -669,7 +669,7 @@ def _variant_project(
     """The base project with the variant's overrides: its options (validated again), the
     script's hook, the target length, the background."""
     options = VideoOptions.model_validate(
-        _merged(base.video_options(experiment.platform).model_dump(), item.options)
+        merged(base.video_options(experiment.platform).model_dump(), item.options)
     )
     fields = base.model_dump(
         include={"topic", "genre", "language", "target_seconds", "script"}, mode="json"
@@ -695,17 +695,6 @@ def _variant_project(
         assets: list[str | None] = [] if chosen == "generated" else [chosen] * scenes
         create.background = create.background.model_copy(update={"assets": assets})
     return create
-
-
-def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in override.items():
-        current = out.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
-            out[key] = _merged(current, value)
-        else:
-            out[key] = value
-    return out
 
 
 def _setting(factor: str) -> str:
