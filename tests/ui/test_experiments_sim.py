@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from nicegui.testing import user_simulation
 
-from tests.analytics.test_experiment_runs import HEADER, _posts
+from tests.analytics.test_experiment_runs import HEADER, POSTS, _posts
 from tests.analytics_exports import csv_text, encoded
 from tests.ui.test_editor_sim import eventually, page_for
 from video_orchestrator.config import Settings
@@ -65,6 +65,7 @@ async def test_create_open_analyse_and_render(ws: Workspace) -> None:
         user.find("Analyse").click()
         await user.should_see("B is better than A with", retries=100)
         await user.should_see("chance to beat")  # the numbers under the sentence
+        await user.should_see(f"B's videos: tiktok:{rows[POSTS * 3][1]}")
         assert ws.experiments.get(made.id).winner == "B"
 
         user.find("Render all variants").click()

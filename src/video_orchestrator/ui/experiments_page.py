@@ -21,6 +21,8 @@ from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 from video_orchestrator.ui.common import Failed, advice, call, when
 from video_orchestrator.ui.env import UiEnv
 
+#: Linked videos named per variant (the rest counted).
+SHOWN = 4
 STATUS = {
     "planned": "Planned",
     "rendering": "Rendering",
@@ -137,6 +139,14 @@ async def show(env: UiEnv) -> None:
             ui.table(columns=columns, rows=rows, row_key="variant").classes(
                 "w-full variants-table"
             ).props("flat dense wrap-cells")
+            for item in experiment.items:
+                if item.videos:
+                    shown = ", ".join(f"{v.platform}:{v.remote_id}" for v in item.videos[:SHOWN])
+                    more = len(item.videos) - SHOWN
+                    tail = f" and {more} more" if more > 0 else ""
+                    ui.label(f"{item.label}'s videos: {shown}{tail}").classes(
+                        "text-caption variant-videos"
+                    )
             if experiment.verdict:
                 ui.label(experiment.verdict).classes("text-subtitle1 verdict")
                 for line in _numbers(experiment):
