@@ -56,6 +56,7 @@ from video_orchestrator.api import create_app
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.experiment_runs import ExperimentCreate
 from video_orchestrator.services.projects import ProjectCreate
 from video_orchestrator.services.secrets_store import SECRET_NAMES
 from video_orchestrator.services.worker import worker_runner
@@ -144,6 +145,12 @@ class Api:
         body = {"topic": "tide pools", "script": SCRIPT, "voice": {"voice": FAKE_VOICE}}
         return self.ws.projects.create(ProjectCreate.model_validate(body)).id
 
+    def fresh_experiment(self) -> str:
+        data = ExperimentCreate(
+            project_id=self.fresh_project(), factors={"caption_style": ["karaoke", "pop"]}
+        )
+        return self.ws.experiments.create(data).id
+
     def fresh_job(self, cancelled: bool) -> str:
         (job,) = self.ws.jobs.submit_project(self.fresh_project())
         if cancelled:
@@ -201,6 +208,8 @@ def seed_real_ids(case: Case, api: Api) -> None:
             params[name] = api.fresh_job(cancelled=_chosen(value + "c", 2))
         elif name == "asset_id":
             params[name] = api.asset()
+        elif name == "experiment_id":
+            params[name] = api.fresh_experiment()
         elif name == "name" and case.operation.path.startswith("/settings/providers/"):
             params[name] = SECRET_NAMES[zlib.crc32(value.encode()) % len(SECRET_NAMES)]
         elif name == "name" and case.operation.path == "/platforms/{name}":

@@ -31,6 +31,7 @@ from video_orchestrator.api.routes import (
     analytics,
     assets,
     catalog,
+    experiments,
     ideas,
     projects,
     publishing,
@@ -143,6 +144,7 @@ def create_app(
         spec,
         ideas,
         analytics,
+        experiments,
         trends,
         publishing,
     ):

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from video_orchestrator import __version__
 from video_orchestrator.cli.analytics import register_analytics
+from video_orchestrator.cli.experiments import register_experiments
 from video_orchestrator.cli.hooks import register_hooks
 from video_orchestrator.cli.optimise import register_optimise
 from video_orchestrator.cli.progress import RichReporter
@@ -293,6 +294,7 @@ register_optimise(app, _guard, _settings, out, err)
 register_voices(app, _guard, _settings, out, err)
 register_server(app, _guard, _settings, out, err)
 register_analytics(app, _guard, _settings, out, err)
+register_experiments(app, _guard, _settings, out)
 register_trends(app, _guard, _settings, out, err)
 register_publishing(app, _guard, _settings, out, err)
 

@@ -29,9 +29,12 @@ from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.experiment_runs import ExperimentRuns
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
+from video_orchestrator.services.jobs import JobService
 from video_orchestrator.services.languages import language_for
 from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
+from video_orchestrator.services.metrics import MetricsService
 from video_orchestrator.services.metrics_facade import METRICS as METRICS
 from video_orchestrator.services.metrics_facade import Analytics as Analytics
 from video_orchestrator.services.metrics_facade import Filters as Filters
@@ -89,6 +92,14 @@ def analytics(settings: Settings) -> Analytics:
 def metric_pulls(settings: Settings, *, days: int = 28) -> MetricPulls:
     """Pulling connected accounts' figures now (``vo analytics pull``; ADR 0038)."""
     return _metric_pulls(AppContext(settings), days=days)
+
+
+def experiments(settings: Settings) -> ExperimentRuns:
+    """The experiment use cases on the settings' database; renders are left queued for
+    ``vo serve`` / ``vo worker``."""
+    db = AppContext(settings).db
+    jobs = JobService(db, None, max_attempts=settings.job_max_attempts)
+    return ExperimentRuns(db, jobs, MetricsService(db))
 
 
 def make_request(

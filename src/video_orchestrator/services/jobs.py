@@ -256,6 +256,18 @@ class JobService:
                 )
             return dict(row.result)
 
+    def add_render(
+        self, session: Session, project_id: str, platform: str, batch_id: str | None
+    ) -> str:
+        """A render job of a project for one platform in the caller's transaction (the caller
+        hands its id to :meth:`dispatch` once that commits); its id."""
+        (job_id,) = self._project_jobs(session, project_id, [platform], batch_id)
+        return job_id
+
+    def dispatch(self, job_ids: list[str]) -> None:
+        """Hand committed jobs to the executor."""
+        self._dispatch(job_ids)
+
     def _dispatch(self, job_ids: list[str]) -> None:
         if self.executor is not None:
             for job_id in job_ids:

@@ -25,6 +25,7 @@ from video_orchestrator.services.apikeys import ApiKeyService
 from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.check import RuleResult, check_file
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.experiment_runs import ExperimentRuns
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.metrics_facade import Analytics
@@ -77,6 +78,7 @@ class Workspace:
         self.usage = UsageService(ctx.db)
         self.schedules = ScheduleService(ctx.db, max_attempts=settings.job_max_attempts)
         self.analytics = Analytics(ctx.db, settings)
+        self.experiments = ExperimentRuns(ctx.db, self.jobs, self.analytics.metrics)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()
         self._stop = threading.Event()

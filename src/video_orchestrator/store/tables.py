@@ -683,3 +683,78 @@ class PostEvent(Base):
     step: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- experiments: variants of one project, their renders, posts and verdicts (ADR 0036) ----
+
+
+class Experiment(Base):
+    """An A/B(/n) experiment over one project: the design, the metric and post age it is
+    judged on, the render batch, the verdict snapshot of its last analysis and the feedback
+    applied from it."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(40))
+    age: Mapped[str] = mapped_column(String(8))  # 24h | 72h | 7d
+    design: Mapped[dict[str, Any]] = mapped_column(JSON)  # strategy, note, factors, sizes
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    batch_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExperimentVariant(Base):
+    """One variant (A is the control): its levels, the options and content it overrides, the
+    project made for it (the base project with the overrides) and that project's render."""
+
+    __tablename__ = "experiment_variants"
+
+    experiment_id: Mapped[str] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), primary_key=True
+    )
+    label: Mapped[str] = mapped_column(String(8), primary_key=True)
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True
+    )
+    job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class ExperimentLink(Base):
+    """A published video counted for a variant: a publishing post or an imported video,
+    named by platform and remote id (a video counts for one variant of an experiment)."""
+
+    __tablename__ = "experiment_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    experiment_id: Mapped[str] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(8))
+    platform: Mapped[str] = mapped_column(String(32))
+    remote_id: Mapped[str] = mapped_column(String(200))
+    post_id: Mapped[str | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "experiment_id", "platform", "remote_id", name="uq_experiment_links_video"
+        ),
+    )

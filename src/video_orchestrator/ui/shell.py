@@ -12,6 +12,7 @@ from video_orchestrator.ui import (
     accounts_page,
     calendar_page,
     editor,
+    experiments_page,
     i18n,
     notifications,
     projects_page,
@@ -73,6 +74,7 @@ NAV = (
     (marked("Calendar"), "/calendar", "calendar_month"),
     (marked("Accounts"), "/accounts", "manage_accounts"),
     (marked("Trends"), "/trends", "trending_up"),
+    (marked("Experiments"), "/experiments", "science"),
     (marked("Settings"), "/settings", "settings"),
 )
 
@@ -194,6 +196,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await accounts_page.show(env)
 
+    async def experiments() -> None:
+        if await gate():
+            await experiments_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -203,4 +209,5 @@ async def root(env: UiEnv) -> None:
         pages.update({"/projects/{project_id}": project, "/settings": settings})
         pages.update({"/trends": trends, "/trends/{trend_id}": trends})
         pages.update({"/calendar": calendar, "/accounts": accounts})
+        pages["/experiments"] = experiments
         ui.sub_pages(pages).classes("w-full")
