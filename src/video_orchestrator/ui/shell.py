@@ -8,7 +8,14 @@ from typing import Any
 
 from nicegui import app, ui
 
-from video_orchestrator.ui import editor, projects_page, queue_page, session, settings_page
+from video_orchestrator.ui import (
+    analytics_page,
+    editor,
+    projects_page,
+    queue_page,
+    session,
+    settings_page,
+)
 from video_orchestrator.ui.env import UiEnv
 
 #: The studio's own styles: touch wording, drop targets, the phone's tab bar, and dark-theme
@@ -51,12 +58,14 @@ STUDIO_CSS = """
 .body--dark .text-negative { color: #FF8A80 !important; }
 .body--dark .text-positive { color: #7CD88A !important; }
 .body--dark .text-accent { color: #5FD3D9 !important; }
+.body--dark .analytics-chart svg text { fill: #DDDDDD !important; }
 }
 """
 
 NAV = (
     ("Projects", "/", "movie"),
     ("Queue", "/queue", "pending_actions"),
+    ("Analytics", "/analytics", "insights"),
     ("Settings", "/settings", "settings"),
 )
 
@@ -130,6 +139,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await queue_page.show(env)
 
+    async def analytics() -> None:
+        if await gate():
+            await analytics_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -137,4 +150,5 @@ async def root(env: UiEnv) -> None:
     with ui.column().classes("w-full max-w-7xl mx-auto p-2 sm:p-4 gap-4"):
         pages: dict[str, Callable[..., Any]] = {"/": projects, "/queue": queue}
         pages.update({"/projects/{project_id}": project, "/settings": settings})
+        pages["/analytics"] = analytics
         ui.sub_pages(pages).classes("w-full")
