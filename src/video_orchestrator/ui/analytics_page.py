@@ -57,6 +57,10 @@ PLATFORM_NAMES = {
 #: Lines drawn at most in the chart (the largest groups); the rest are named in a note.
 MAX_LINES = 8
 RANKED = 5
+SHORT_DAY_JS = (
+    "d => new Date(d + 'T00:00:00Z').toLocaleDateString('en-GB', "
+    "{day: 'numeric', month: 'short', timeZone: 'UTC'})"
+)
 ACCEPT = ".zip,.csv,text/csv,application/zip"
 UPLOAD_LIMIT = 50_000_000  # the API's MAX_IMPORT_BYTES
 EMPTY = (
@@ -148,8 +152,19 @@ def chart_options(
         "tooltip": {"trigger": "axis", "confine": True},
         "legend": {"type": "scroll", "bottom": 0, "data": names},
         "grid": {"left": 8, "right": 16, "top": 24, "bottom": 40, "containLabel": True},
-        "xAxis": {"type": "category", "data": [d.isoformat() for d in days]},
-        "yAxis": {"type": "value", "name": LABELS[metric], "nameTextStyle": {"align": "left"}},
+        "xAxis": {
+            "type": "category",
+            "data": [d.isoformat() for d in days],
+            # "14 Nov": short enough for a phone; the tooltip keeps the full day
+            "axisLabel": {":formatter": SHORT_DAY_JS},
+        },
+        "yAxis": {
+            "type": "value",
+            "name": LABELS[metric],
+            "nameTextStyle": {"align": "left"},
+            # grey that is quiet on white and on the dark theme's near black alike
+            "splitLine": {"lineStyle": {"color": "rgba(128, 128, 128, 0.3)"}},
+        },
         "series": series,
     }
     return options, note
