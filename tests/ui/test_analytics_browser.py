@@ -2,7 +2,7 @@
 empty state; a realistic YouTube Studio zip and TikTok Studio CSVs (tests/analytics_exports.py,
 every figure planted) uploaded through the page; the totals and the chart's own numbers (read
 from ECharts in the page) equal to the planted figures and to the API's; a bad file named by
-row and column; screenshots light and dark at 1366×900 and 390×844."""
+row and column; axe-core in both themes; screenshots light and dark at 1366×900 and 390×844."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from tests.analytics_exports import (
     tiktok_overview,
     youtube_studio_zip,
 )
+from tests.ui.a11y import axe_violations
 from tests.ui.shots import shoot
 
 TODAY = date.today()
@@ -53,6 +54,13 @@ def series_sums(page: Page) -> dict[str, float]:
     return {s["name"]: sum(v for v in s["data"] if v is not None) for s in option["series"]}
 
 
+def upload(page: Page, paths: list[Path]) -> None:
+    """Through the page's own button, as a user picks files."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Import analytics exports: choose files").click()
+    chooser.value.set_files(paths)
+
+
 def choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -81,7 +89,7 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
         paths.append(tmp_path / name)
-    page.locator(".analytics-upload input[type=file]").set_input_files(paths)
+    upload(page, paths)
     done = page.locator(".import-done")
     expect(done).to_have_count(3)
     expect(done.filter(has_text="Studio export.zip")).to_contain_text("2 videos")
@@ -144,14 +152,18 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     bad = tmp_path / "bad.csv"
     header = ["platform", "video_id", "date", "views"]
     bad.write_text(generic_csv([["youtube", "x1", start, "lots"]], header=header))
-    page.locator(".analytics-upload input[type=file]").set_input_files(bad)
+    upload(page, [bad])
     expect(page.locator(".import-error")).to_contain_text("row 2, column 'views'")
     expect(page.locator(".total-views")).to_have_text(f"{planted_views:,}")
 
     shoot(page, "analytics-1366-light")
+    found = axe_violations(page)
+    assert not found, "analytics, light: " + found.summary
     page.get_by_role("button", name="Switch light or dark theme").click()
     expect(page.locator("body.body--dark")).to_have_count(1)
     shoot(page, "analytics-1366-dark")
+    found = axe_violations(page)
+    assert not found, "analytics, dark: " + found.summary
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_function(
         "getElement(document.querySelector('.analytics-chart')).chart?.getWidth() < 390"

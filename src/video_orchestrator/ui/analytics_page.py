@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -23,6 +23,8 @@ from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, call, duration_text, tell, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.jobs_view import LINK
+from video_orchestrator.ui.library import PICK_JS, UPLOAD_HEADER
 
 PERIODS: dict[str, str] = {
     "all": "All imported days",
@@ -70,6 +72,11 @@ EMPTY = (
     "platform, video_id, date and metric columns (docs/analytics-import.md). From a terminal: "
     "vo analytics import FILE."
 )
+
+
+def _attr(text: str) -> str:
+    """``text`` safe inside a double-quoted prop value."""
+    return text.replace('"', "'").replace("\n", " ")
 
 
 def number(value: float | None) -> str:
@@ -185,9 +192,9 @@ async def show(env: UiEnv) -> None:
     with ui.row().classes("w-full items-center gap-4"):
         ui.label("Analytics").classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
-        ui.link("Experiments →", "/experiments").classes("text-body1")
+        ui.link("Experiments →", "/experiments").classes(f"text-body1 {LINK}")
 
-    await import_card(ws, state, lambda: redraw())
+    await import_card(ws, lambda: redraw())
 
     board = ui.column().classes("w-full gap-4")
     drawing = asyncio.Lock()
@@ -207,29 +214,18 @@ async def show(env: UiEnv) -> None:
     await redraw()
 
 
-async def import_card(ws: Workspace, state: State, done: Any) -> None:
+async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> None:
     """The upload: each file goes to the import service; its answer, or the reason it was
     refused (naming the row and column), is shown under the box."""
-    with ui.card().classes("w-full").props('flat bordered aria-label="Import an export"'):
-        ui.label("Import analytics").classes("text-h6")
-        with ui.row().classes("w-full items-end gap-3"):
-            account = (
-                ui.input("Account (optional)", placeholder="e.g. @makerlab")
-                .props("dense outlined maxlength=200")
-                .classes("w-56")
-                .tooltip("For files that do not name their account, such as TikTok's Overview")
-            )
-            ui.label(
-                "YouTube Studio zip, TikTok Studio CSV or zip, or the generic CSV; "
-                "up to 50 MB. The same file twice changes nothing."
-            ).classes("text-caption text-grey-8")
-        outcome = ui.column().classes("w-full gap-1 import-outcome").props('aria-live="polite"')
+    label = "Import analytics exports"
 
-        async def received(event: events.MultiUploadEventArguments) -> None:
-            """All the chosen files in one go: each imported in turn (the outcome of each
-            shown), then the board drawn once."""
-            outcome.clear()
-            imported = 0
+    async def received(event: events.MultiUploadEventArguments) -> None:
+        """All the chosen files in one go: each imported in turn (the outcome of each
+        shown), then the board drawn once."""
+        outcome.clear()
+        busy.set_visibility(True)
+        imported = 0
+        try:
             for file in event.files:
                 name = file.name or "export"
                 try:
@@ -250,12 +246,15 @@ async def import_card(ws: Workspace, state: State, done: Any) -> None:
                 with outcome:
                     ui.label(imported_text(out)).classes("text-positive import-done")
                 imported += not out.already_imported
-            if imported:
-                await done()
+        finally:
+            busy.set_visibility(False)
+        if imported:
+            await done()
 
+    with ui.card().classes("w-full").props(f'flat bordered aria-label="{label}"'):
         upload = (
             ui.upload(
-                label="Drop export files here or choose them",
+                label=label,
                 auto_upload=True,
                 multiple=True,
                 max_file_size=UPLOAD_LIMIT,
@@ -268,7 +267,27 @@ async def import_card(ws: Workspace, state: State, done: Any) -> None:
             .classes("w-full analytics-upload")
             .mark("analytics-upload")
         )
+        upload.add_slot("header", UPLOAD_HEADER.format(label=html.escape(label)))
         upload.on("finish", lambda: upload.reset())
+        with ui.row().classes("w-full items-center gap-3"):
+            ui.button("Choose files…", icon="upload_file").props(
+                f'outline no-caps dense aria-label="{label}: choose files"'
+            ).on("click", js_handler=PICK_JS.format(id=upload.id, accept=ACCEPT))
+            account = (
+                ui.input("Account (optional)", placeholder="e.g. @makerlab")
+                .props("dense outlined maxlength=200")
+                .classes("w-56")
+                .tooltip("For files that do not name their account, such as TikTok's Overview")
+            )
+            ui.label(
+                "or drag them onto the box: a YouTube Studio zip, TikTok Studio CSVs or the "
+                "generic CSV, up to 50 MB each. The same file twice changes nothing."
+            ).classes("text-caption text-grey-8")
+        with ui.row().classes("items-center gap-2") as busy:
+            ui.spinner(size="sm").props('aria-label="Importing"')
+            ui.label("Reading and storing the figures…").classes("text-caption")
+        busy.set_visibility(False)
+        outcome = ui.column().classes("w-full gap-1 import-outcome").props('aria-live="polite"')
 
 
 def imported_text(out: ImportOut) -> str:
@@ -329,7 +348,9 @@ def load(analytics: Analytics, state: State) -> Figures | None:
     )
 
 
-def draw(ws: Workspace, state: State, figures: Figures | None, redraw: Any) -> None:
+def draw(
+    ws: Workspace, state: State, figures: Figures | None, redraw: Callable[[], Awaitable[None]]
+) -> None:
     if figures is None:
         with ui.card().classes("w-full bg-blue-1 analytics-empty").props("flat"):
             ui.label(EMPTY).classes("text-body1")
@@ -449,7 +470,9 @@ def ranking(title: str, groups: Sequence[Group], metric: str, mark: str) -> None
                 name = key.get("title") or key.get("remote_id") or "—"
                 with ui.column().classes("gap-0 min-w-0 flex-1"):
                     if key.get("project_id"):
-                        ui.link(name, f"/projects/{key['project_id']}").classes("ellipsis")
+                        ui.link(name, f"/projects/{key['project_id']}").classes(
+                            f"ellipsis {LINK}"
+                        ).props(f'aria-label="Open the project of {_attr(name)}"')
                     else:
                         ui.label(name).classes("ellipsis")
                     ui.label(
@@ -547,14 +570,14 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
                 + ("…" if len(spec.metrics) > 4 else "")
             ).classes("text-caption text-grey-8")
         ui.button("CSV", icon="download", on_click=lambda: download("csv")).props(
-            f'outline no-caps dense aria-label="Download {html.escape(report.name)} as CSV"'
+            f'outline no-caps dense aria-label="Download {_attr(report.name)} as CSV"'
         )
         ui.button("PDF", icon="picture_as_pdf", on_click=lambda: download("pdf")).props(
-            f'outline no-caps dense aria-label="Download {html.escape(report.name)} as PDF"'
+            f'outline no-caps dense aria-label="Download {_attr(report.name)} as PDF"'
         )
         if report.recipients:
             ui.button("E-mail", icon="send", on_click=send).props(
-                f'flat no-caps dense aria-label="E-mail {html.escape(report.name)} now"'
+                f'flat no-caps dense aria-label="E-mail {_attr(report.name)} now"'
             ).tooltip("To " + ", ".join(report.recipients))
             choices = {0: "Not scheduled", 1: "Every day", 7: "Every week", 28: "Every 4 weeks"}
             choices.setdefault(every, f"Every {every} days")
