@@ -571,7 +571,7 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
             ).classes("text-caption text-grey-8")
         ui.button("CSV", icon="download", on_click=lambda: download("csv")).props(
             f'outline no-caps dense aria-label="Download {_attr(report.name)} as CSV"'
-        )
+        ).mark("report-csv")
         ui.button("PDF", icon="picture_as_pdf", on_click=lambda: download("pdf")).props(
             f'outline no-caps dense aria-label="Download {_attr(report.name)} as PDF"'
         )
@@ -584,4 +584,4 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
             ui.select(choices, value=every, label="Send",
                       on_change=lambda e: schedule(int(e.value))).props(
                 'dense outlined aria-label="Send on a schedule"'
-            ).classes("w-40")  # fmt: skip
+            ).classes("w-40").mark("report-schedule")  # fmt: skip
