@@ -153,7 +153,9 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     header = ["platform", "video_id", "date", "views"]
     bad.write_text(generic_csv([["youtube", "x1", start, "lots"]], header=header))
     upload(page, [bad])
-    expect(page.locator(".import-error")).to_contain_text("row 2, column 'views'")
+    expect(page.locator(".import-error")).to_have_text(
+        "Not imported: bad.csv, row 2, column 'views': not a number (the cell says 'lots')"
+    )
     expect(page.locator(".total-views")).to_have_text(f"{planted_views:,}")
 
     shoot(page, "analytics-1366-light")

@@ -1,7 +1,8 @@
-"""The Analytics page's reports, through NiceGUI's simulated user (no browser): a saved
-report downloads as the service renders it, its sending schedule is set from the page, and
-e-mail without SMTP says what to set. (The import, the figures and the chart are the browser
-journey's, tests/ui/test_analytics_browser.py.)"""
+"""The Analytics page through NiceGUI's simulated user (no browser): the empty state; a
+period of chosen days changes the totals; a saved report downloads as the service renders
+it, its sending schedule is set from the page, and e-mail without SMTP says what to set.
+(The import, the figures and the chart are the browser journey's,
+tests/ui/test_analytics_browser.py.)"""
 
 from __future__ import annotations
 
@@ -55,6 +56,13 @@ async def test_a_saved_report_downloads_and_is_scheduled_from_the_page(ws: Works
         user.find(marker="report-csv").click()
         response = await user.download.next(timeout=10)
         assert response.content == expected
+
+        await user.should_see(marker="total-views", content="600")
+        user.find(marker="analytics-period").click()
+        user.find("From … to …").click()
+        await user.should_see(marker="period-first", retries=100)
+        user.find(marker="period-first").clear().type("2026-11-02")
+        await user.should_see(marker="total-views", content="500", retries=100)  # 200 + 300
 
         user.find(marker="report-schedule").click()
         user.find("Every week").click()

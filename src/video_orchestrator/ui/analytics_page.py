@@ -32,6 +32,7 @@ PERIODS: dict[str, str] = {
     "28": "Last 28 days",
     "90": "Last 90 days",
     "365": "Last 365 days",
+    "custom": "From … to …",
 }
 GROUPINGS: dict[str, str] = {
     "": "All together",
@@ -105,13 +106,15 @@ def period_text(start: date, end: date) -> str:
     return day(start) if start == end else f"{day(start)} – {day(end)}"
 
 
-def window(choice: str, stored: tuple[date, date] | None, today: date) -> tuple[date, date] | None:
+def window(state: State, stored: tuple[date, date] | None, today: date) -> tuple[date, date] | None:
     """The period's first and last day; None when nothing is stored."""
     if stored is None:
         return None
-    if choice == "all":
+    if state.period == "all":
         return stored
-    return today - timedelta(days=int(choice) - 1), today
+    if state.period == "custom":
+        return state.first or stored[0], state.last or stored[1]
+    return today - timedelta(days=int(state.period) - 1), today
 
 
 def group_name(key: dict[str, str | None], dimension: str) -> str:
@@ -180,6 +183,8 @@ def chart_options(
 @dataclass
 class State:
     period: str = "all"
+    first: date | None = None  # the days of "From … to …"
+    last: date | None = None
     metric: str = "views"
     split: str = ""
     ranked_by: str = "views"
@@ -223,6 +228,12 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
         """All the chosen files in one go: each imported in turn (the outcome of each
         shown), then the board drawn once."""
         outcome.clear()
+        try:
+            as_of = exported_on(made.value)
+        except InputError as exc:
+            with outcome:
+                ui.label(f"Nothing was imported: {exc}").classes("text-negative import-error")
+            return
         busy.set_visibility(True)
         imported = 0
         try:
@@ -232,13 +243,16 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
                     data = await file.read()
                     out = await call(
                         ws.analytics.import_bytes, data, name, account=account.value.strip(),
-                        shown_by_caller=(MetricsFileError, InputError),
+                        as_of=as_of, shown_by_caller=(MetricsFileError, InputError),
                     )  # fmt: skip
                 except Failed as failed:
                     with outcome:
-                        ui.label(f"{name} was not imported: {failed.__cause__}").classes(
-                            "text-negative import-error"
-                        )
+                        reason = str(failed.__cause__)  # the service names the file
+                        ui.label(
+                            f"Not imported: {reason}"
+                            if reason.startswith(name)
+                            else f"{name} was not imported: {reason}"
+                        ).classes("text-negative import-error")
                     continue
                 except OSError as exc:
                     tell(exc)
@@ -279,6 +293,13 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
                 .classes("w-56")
                 .tooltip("For files that do not name their account, such as TikTok's Overview")
             )
+            made = (
+                ui.input("Exported on (optional)")
+                .props("dense outlined type=date stack-label")
+                .classes("w-48")
+                .tooltip("TikTok writes days without a year: the day the export was made dates "
+                         "them (default today)")
+            )  # fmt: skip
             ui.label(
                 "or drag them onto the box: a YouTube Studio zip, TikTok Studio CSVs or the "
                 "generic CSV, up to 50 MB each. The same file twice changes nothing."
@@ -288,6 +309,14 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
             ui.label("Reading and storing the figures…").classes("text-caption")
         busy.set_visibility(False)
         outcome = ui.column().classes("w-full gap-1 import-outcome").props('aria-live="polite"')
+
+
+def exported_on(text: str) -> date | None:
+    """The date input's value (YYYY-MM-DD; empty: None, so the service's today)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InputError(f"{text!r} is not a date: pick one, or leave it empty") from None
 
 
 def imported_text(out: ImportOut) -> str:
@@ -326,7 +355,7 @@ class Figures:
 
 def load(analytics: Analytics, state: State) -> Figures | None:
     """The board's figures for the chosen period (None when nothing is stored)."""
-    span = window(state.period, stored_window(analytics), date.today())
+    span = window(state, stored_window(analytics), date.today())
     if span is None:
         return None
     start, end = span
@@ -365,8 +394,23 @@ def draw(
         ui.select(PERIODS, value=state.period, label="Period",
                   on_change=lambda e: choose("period", e.value)).props(
             'dense outlined aria-label="Period"'
-        ).classes("w-48 analytics-period")  # fmt: skip
-        ui.label(period_text(start, end)).classes("text-body1 analytics-period-text")
+        ).classes("w-48 analytics-period").mark("analytics-period")  # fmt: skip
+        if state.period == "custom":
+
+            async def pick(name: str, text: str) -> None:
+                try:
+                    setattr(state, name, date.fromisoformat(text))
+                except ValueError:
+                    return  # a half-typed day: wait for the whole one
+                await redraw()
+
+            for name, label, day in (("first", "From", start), ("last", "To", end)):
+                ui.input(label, value=day.isoformat(),
+                         on_change=lambda e, n=name: pick(n, e.value)).props(
+                    f'dense outlined type=date stack-label aria-label="{label}"'
+                ).classes(f"w-44 period-{name}").mark(f"period-{name}")  # fmt: skip
+        else:
+            ui.label(period_text(start, end)).classes("text-body1 analytics-period-text")
     totals = figures.totals
     total = totals[0].values if totals else {}
     with ui.element("div").classes("w-full grid grid-cols-2 sm:grid-cols-4 lg:grid-cols-7 gap-2"):
@@ -375,7 +419,7 @@ def draw(
                 ui.label(label).classes("text-caption text-grey-8")
                 ui.label(figure(metric, total.get(metric))).classes(
                     f"text-h6 total-{metric.replace('_', '-')}"
-                )
+                ).mark(f"total-{metric}")
     if not total.get("views"):
         ui.label(
             "No views in this period: choose another period, or import a newer export."
