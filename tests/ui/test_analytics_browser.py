@@ -74,6 +74,11 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     assert made.status_code == 201, made.text
     project_id = made.json()["id"]
 
+    # a saved report, listed once the board is drawn
+    report = {"name": "Monthly by platform", "recipients": ["me@example.com"],
+              "spec": {"dimension": "platform", "last_days": 28}}  # fmt: skip
+    assert httpx.post(ui_server + "/analytics/reports", json=report).status_code == 201
+
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(ui_server + "/ui/analytics")
     expect(page.locator(".analytics-empty")).to_contain_text("vo analytics import FILE")
@@ -147,6 +152,8 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     expect(link).to_have_attribute("href", re.compile(f"/projects/{project_id}$"))
     expect(page.locator(".what-worked")).to_contain_text("at least 10 videos")
     expect(page.locator(".posting-times")).to_contain_text("scheduler's default hours")
+
+    expect(page.locator(".report-row")).to_contain_text("By platform, the last 28 days")
 
     # a bad file: the row and the column, nothing stored
     bad = tmp_path / "bad.csv"

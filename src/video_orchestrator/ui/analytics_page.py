@@ -606,7 +606,7 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
             return
 
     with ui.row().classes("w-full items-center gap-2 report-row"):
-        with ui.column().classes("gap-0 min-w-0 flex-1"):
+        with ui.column().classes("gap-0 min-w-64 flex-1"):  # a phone: the buttons go below
             ui.label(report.name).classes("text-subtitle1 font-bold")
             ui.label(
                 f"By {spec.dimension}, {period}; "
