@@ -132,7 +132,6 @@ def test_imports_fill_the_dashboard_and_the_charts_numbers_match(
     days: list[str] = page.evaluate(f"{CHART_JS}.xAxis[0].data")
     assert days[0] == start and days[-1] == end and len(days) == 21
 
-    choose(page, "Metric", "Views")  # still views; the select lists what the days give
     choose(page, "Lines", "By platform")
     page.wait_for_function(f"{CHART_JS}?.series[0].name === 'YouTube'")
     assert series_sums(page) == {"YouTube": youtube_views}

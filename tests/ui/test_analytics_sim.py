@@ -11,7 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from nicegui.testing import user_simulation
+from nicegui import ui
+from nicegui.testing import User, user_simulation
+from nicegui.testing.user_interaction import UserInteraction
 
 from tests.analytics_exports import generic_csv
 from tests.ui.test_editor_sim import eventually, page_for
@@ -34,13 +36,23 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     ctx.db.dispose()
 
 
+def chart_sums(user: User) -> dict[str, float]:
+    """Each line's sum, from the option the page gives ECharts (empty while redrawing)."""
+    charts = user.find(kind=ui.echart).elements if user.current_layout else set()
+    return {
+        line["name"]: sum(v for v in line["data"] if v is not None)
+        for chart in charts
+        for line in chart.options["series"]
+    }
+
+
 async def test_a_saved_report_downloads_and_is_scheduled_from_the_page(ws: Workspace) -> None:
     async with user_simulation(root=page_for(ws)) as user:
         await user.open("/analytics")
         await user.should_see("No analytics yet", retries=100)
 
-    rows = [["youtube", "v1", "2026-11-0" + str(d), "Tides", "@lab", 100 * d] for d in (1, 2, 3)]
-    header = ["platform", "video_id", "date", "title", "account", "views"]
+    rows = [["youtube", "v1", f"2026-11-0{d}", "Tides", "@lab", 100 * d, 10 * d] for d in (1, 2, 3)]
+    header = ["platform", "video_id", "date", "title", "account", "views", "likes"]
     ws.analytics.import_bytes(generic_csv(rows, header=header).encode(), "days.csv")
     spec = ReportSpec(start=date(2026, 11, 1), end=date(2026, 11, 3), dimension="platform")
     saved, _ = ws.analytics.reports.save(
@@ -58,6 +70,11 @@ async def test_a_saved_report_downloads_and_is_scheduled_from_the_page(ws: Works
         assert response.content == expected
 
         await user.should_see(marker="total-views", content="600")
+        assert chart_sums(user) == {"All": 600}
+        metric = user.find(marker="chart-metric")
+        metric.click()  # opens it; then its option (the totals' "Likes" card comes first)
+        UserInteraction(user, metric.elements, "Likes").click()
+        await eventually(lambda: chart_sums(user) == {"All": 60}, "the chart shows likes")
         user.find(marker="analytics-period").click()
         user.find("From … to …").click()
         await user.should_see(marker="period-first", retries=100)

@@ -429,17 +429,18 @@ def draw(
         with ui.row().classes("w-full items-center gap-3"):
             ui.label("Over time").classes("text-h6")
             ui.space()
+            # the metrics the days give (views alone when none do)
             charted = [m for m in METRICS if any(p.values.get(m) is not None for p in points)]
-            ui.select({m: LABELS[m] for m in charted or ["views"]},
-                      value=state.metric if state.metric in charted else (charted or ["views"])[0],
-                      label="Metric", on_change=lambda e: choose("metric", e.value)).props(
+            charted = charted or ["views"]
+            metric = state.metric if state.metric in charted else charted[0]
+            ui.select({m: LABELS[m] for m in charted}, value=metric, label="Metric",
+                      on_change=lambda e: choose("metric", e.value)).props(
                 'dense outlined aria-label="Metric"'
-            ).classes("w-56 chart-metric")  # fmt: skip
+            ).classes("w-56 chart-metric").mark("chart-metric")  # fmt: skip
             ui.select(GROUPINGS, value=state.split, label="Lines",
                       on_change=lambda e: choose("split", e.value)).props(
                 'dense outlined aria-label="Lines"'
             ).classes("w-44 chart-split")  # fmt: skip
-        metric = state.metric if state.metric in charted else (charted or ["views"])[0]
         if points:
             options, note = chart_options(points, metric, state.split, start, end)
             ui.echart(options, renderer="svg").classes("w-full analytics-chart").style(
