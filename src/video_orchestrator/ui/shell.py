@@ -10,6 +10,7 @@ from nicegui import app, ui
 
 from video_orchestrator.ui import (
     accounts_page,
+    analytics_page,
     calendar_page,
     editor,
     experiments_page,
@@ -64,6 +65,7 @@ STUDIO_CSS = """
 .body--dark .text-negative { color: #FF8A80 !important; }
 .body--dark .text-positive { color: #7CD88A !important; }
 .body--dark .text-accent { color: #5FD3D9 !important; }
+.body--dark .analytics-chart svg text { fill: #DDDDDD !important; }
 }
 """
 
@@ -71,9 +73,10 @@ STUDIO_CSS = """
 NAV = (
     (marked("Projects"), "/", "movie"),
     (marked("Queue"), "/queue", "pending_actions"),
+    (marked("Trends"), "/trends", "trending_up"),
     (marked("Calendar"), "/calendar", "calendar_month"),
     (marked("Accounts"), "/accounts", "manage_accounts"),
-    (marked("Trends"), "/trends", "trending_up"),
+    (marked("Analytics"), "/analytics", "insights"),
     (marked("Experiments"), "/experiments", "science"),
     (marked("Settings"), "/settings", "settings"),
 )
@@ -200,6 +203,10 @@ async def root(env: UiEnv) -> None:
         if await gate():
             await experiments_page.show(env)
 
+    async def analytics() -> None:
+        if await gate():
+            await analytics_page.show(env)
+
     async def settings() -> None:
         if await gate():
             await settings_page.show(env)
@@ -210,4 +217,5 @@ async def root(env: UiEnv) -> None:
         pages.update({"/trends": trends, "/trends/{trend_id}": trends})
         pages.update({"/calendar": calendar, "/accounts": accounts})
         pages["/experiments"] = experiments
+        pages["/analytics"] = analytics
         ui.sub_pages(pages).classes("w-full")
