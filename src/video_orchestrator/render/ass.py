@@ -16,11 +16,14 @@ with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from video_orchestrator.render.ass_escape import escape_text, style_name_field
+from video_orchestrator.render.caption_emoji import EmojiLayout, EmojiPlacement, merge, split_emoji
+from video_orchestrator.render.emoji import can_draw
+from video_orchestrator.render.text_measure import TextMeasure
 from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.captions import (
     CaptionCue,
@@ -180,18 +183,17 @@ def _caption_style(
     margin_v = safe.bottom if anchor == "bottom" else safe.top
     primary = ass_colour(style.colour)
     edge, back = style.outline_colour, ass_colour(style.outline_colour, opacity=0.55)
-    border_style, outline, shadow = 1, style.outline, style.shadow
+    border_style = 1
     if design.shadow_colour is not None:
         back = ass_colour(design.shadow_colour)
     box = style.box_colour if style.box_colour is not None else style.outline_colour
-    # Chinese, Japanese and Korean captions are set in the packaged CJK face (ADR 0032).
-    font = font_for_text(style.font, track.language, (word.text for word in track.words))
+    font = _caption_font(track)
+    outline, shadow = _edges(track, name)
     if name == CAPTION_BOX_STYLE:
         # BorderStyle 3: an opaque box in OutlineColour, padded by Outline pixels.
         edge, back, border_style = box, ass_colour(box), 3
-        outline, shadow = max(round(style.size * 0.12), 4), 0
     elif design.border == "box":
-        edge, back, border_style, shadow = box, ass_colour(box), 3, 0
+        edge, back, border_style = box, ass_colour(box), 3
     elif design.border == "hollow":
         primary = ass_colour(style.colour, opacity=0)
     return _style_line(
@@ -209,6 +211,22 @@ def _caption_style(
         margins=(safe.left, safe.right, margin_v),
         weight=design.weight,
     )
+
+
+def _caption_font(track: CaptionTrack) -> str:
+    """The caption font; Chinese, Japanese and Korean captions are set in the packaged CJK
+    face (ADR 0032)."""
+    return font_for_text(track.style.font, track.language, (word.text for word in track.words))
+
+
+def _edges(track: CaptionTrack, name: str) -> tuple[float, float]:
+    """Outline and shadow of the caption style ``name`` (the text, or the box under it)."""
+    style = track.style
+    if name == CAPTION_BOX_STYLE:
+        return max(round(style.size * 0.12), 4), 0
+    if caption_design(style.preset).border == "box":
+        return style.outline, 0
+    return style.outline, style.shadow
 
 
 def _overlay_style(name: str, overlay: TextOverlay, heights: Mapping[str, float]) -> str:
@@ -245,6 +263,12 @@ def _dialogue(
 
 def _caption_anchor(track: CaptionTrack, width: int, height: int) -> str:
     """``\\an`` + ``\\pos`` at the anchor of the safe box (clamped to the frame)."""
+    x, y = _anchor_point(track, width, height)
+    return f"\\an{_ALIGN[track.position.anchor]}\\pos({_num(x)},{_num(y)})"
+
+
+def _anchor_point(track: CaptionTrack, width: int, height: int) -> tuple[float, float]:
+    """The anchor of the safe box (clamped to the frame): lines centre on its x."""
     safe = track.position.safe
     left, right = min(safe.left, width - 1), max(min(width - safe.right, width), 1)
     top, bottom = min(safe.top, height - 1), max(min(height - safe.bottom, height), 1)
@@ -255,14 +279,41 @@ def _caption_anchor(track: CaptionTrack, width: int, height: int) -> str:
     x = (left + right) / 2
     anchor = track.position.anchor
     y = {"top": top, "bottom": bottom, "center": (top + bottom) / 2}[anchor]
-    return f"\\an{_ALIGN[anchor]}\\pos({_num(x)},{_num(y)})"
+    return x, y
 
 
-def _word_text(text: str, uppercase: bool) -> str:
+def _shown(text: str, uppercase: bool) -> str:
     shown = display_text(text)
-    if uppercase:
-        shown = shown.upper()
-    return escape_text(shown, newlines="space")
+    return shown.upper() if uppercase else shown
+
+
+@dataclass(frozen=True)
+class _Spacers:
+    """Colour emoji of the captions: each one's place in the line held by an invisible
+    drawing (``render/caption_emoji.py``); ``edges``: outline and shadow of each style, put
+    back after the drawing."""
+
+    layout: EmojiLayout
+    edges: Mapping[str, tuple[float, float]]
+
+    def spacer(self, style: str) -> str:
+        outline, shadow = self.edges[style]
+        return (
+            f"{{\\bord0\\shad0\\p1}}m 0 0 l {self.layout.gap()} 0"
+            f"{{\\p0\\bord{_num(outline)}\\shad{_num(shadow)}}}"
+        )
+
+
+def _word_text(
+    text: str, uppercase: bool, spacers: _Spacers | None = None, style: str = CAPTION_STYLE
+) -> str:
+    shown = _shown(text, uppercase)
+    if spacers is None:
+        return escape_text(shown, newlines="space")
+    return "".join(
+        spacers.spacer(style) if emoji else escape_text(run, newlines="space")
+        for run, emoji in split_emoji(shown, spacers.layout.drawable)
+    )
 
 
 @dataclass(frozen=True)
@@ -274,6 +325,7 @@ class _Marks:
     active_end: str
     emphasis: str | None
     keywords: frozenset[int]  # ids of the emphasised words
+    spacers: _Spacers | None = None
 
 
 def _cue_text(cue: CaptionCue, uppercase: bool, highlight: int | None, marks: _Marks) -> str:
@@ -283,7 +335,7 @@ def _cue_text(cue: CaptionCue, uppercase: bool, highlight: int | None, marks: _M
     for line in cue.lines:
         pieces: list[str] = []
         for word in line:
-            text = _word_text(word.text, uppercase)
+            text = _word_text(word.text, uppercase, marks.spacers)
             if index == highlight:
                 text = f"{{{marks.active}}}{text}{{{marks.active_end}}}"
             elif marks.emphasis is not None and id(word) in marks.keywords:
@@ -298,7 +350,9 @@ _HIDDEN = "\\alpha&HFF&"
 _BOX_SHOWN = "\\3a&H00&"
 
 
-def _box_text(cue: CaptionCue, uppercase: bool, highlight: int) -> str:
+def _box_text(
+    cue: CaptionCue, uppercase: bool, highlight: int, spacers: _Spacers | None = None
+) -> str:
     """The cue as invisible text except the box behind word number ``highlight``: laid out
     exactly as the text drawn over it, so the box sits under that word."""
     parts: list[str] = []
@@ -306,7 +360,7 @@ def _box_text(cue: CaptionCue, uppercase: bool, highlight: int) -> str:
     for line in cue.lines:
         pieces: list[str] = []
         for word in line:
-            text = _word_text(word.text, uppercase)
+            text = _word_text(word.text, uppercase, spacers, CAPTION_BOX_STYLE)
             if index == highlight:
                 text = f"{{{_BOX_SHOWN}}}{text}{{{_HIDDEN}}}"
             pieces.append(text)
@@ -315,7 +369,7 @@ def _box_text(cue: CaptionCue, uppercase: bool, highlight: int) -> str:
     return f"{{{_HIDDEN}}}" + "\\N".join(parts)
 
 
-def _marks(track: CaptionTrack, words: Sequence[Word]) -> _Marks:
+def _marks(track: CaptionTrack, words: Sequence[Word], spacers: _Spacers | None = None) -> _Marks:
     style = track.style
     design = caption_design(style.preset)
     normal = _colour_tag(style.colour)
@@ -334,7 +388,7 @@ def _marks(track: CaptionTrack, words: Sequence[Word]) -> _Marks:
     if design.emphasis:
         emphasis = _colour_tag(style.emphasis_colour or style.colour)
         keywords = frozenset(id(words[i]) for i in emphasised_words(words))
-    return _Marks(normal, active, active_end, emphasis, keywords)
+    return _Marks(normal, active, active_end, emphasis, keywords, spacers)
 
 
 _ENTRANCES: Mapping[str, str] = {
@@ -349,12 +403,46 @@ _ENTRANCES: Mapping[str, str] = {
 }
 
 
+def _emoji_layout(
+    track: CaptionTrack,
+    width: int,
+    height: int,
+    measure: TextMeasure,
+    drawable: Callable[[str], bool],
+) -> EmojiLayout:
+    x, y = _anchor_point(track, width, height)
+    weight = caption_design(track.style.preset).weight or 700
+    return EmojiLayout(
+        measure,
+        _caption_font(track),
+        weight,
+        float(track.style.size),
+        x,
+        y,
+        track.position.anchor,
+        drawable,
+    )
+
+
 def _caption_events(
-    track: CaptionTrack, width: int, height: int, total: int, fps: int
+    track: CaptionTrack,
+    width: int,
+    height: int,
+    total: int,
+    fps: int,
+    layout: EmojiLayout | None = None,
+    placements: list[EmojiPlacement] | None = None,
 ) -> list[tuple[int, str]]:
+    """The caption events; with ``layout``, emoji become gaps and their pictures'
+    placements are added to ``placements``."""
     style = track.style
     design = caption_design(style.preset)
     position = _caption_anchor(track, width, height)
+    spacers = None
+    if layout is not None and any(layout.has_emoji(word.text) for word in track.words):
+        edges = {name: _edges(track, name) for name in (CAPTION_STYLE, CAPTION_BOX_STYLE)}
+        spacers = _Spacers(layout, edges)
+    steady = POP_SCALE / 100 if design.entrance == "pop" else 1.0
     if design.glow:
         position += f"\\blur{_num(design.glow)}"
     entrance = _ENTRANCES[design.entrance]
@@ -372,8 +460,20 @@ def _caption_events(
         track = track.model_copy(
             update={"style": style.model_copy(update={"max_words": 1, "max_lines": 1})}
         )
-    marks = _marks(track, track.words)
+    marks = _marks(track, track.words, spacers)
     cues = group_words(track, total, fps=fps)
+
+    def place(cue: CaptionCue, highlight: int | None, start: int, end: int) -> None:
+        """The cue's emoji pictures while it is shown from ``start`` to ``end``."""
+        if spacers is None or placements is None or end <= start:
+            return
+        lines = [[_shown(word.text, style.uppercase) for word in line] for line in cue.lines]
+        count = sum(len(line) for line in cue.lines)
+        scales = [steady] * count
+        if highlight is not None and design.active == "scale":
+            scales[highlight] = ACTIVE_SCALE / 100
+        placements.extend(spacers.layout.place(lines, cue.joiner, scales, start, end))
+
     for cue in cues:
 
         def plain(cue: CaptionCue = cue) -> str:
@@ -381,23 +481,27 @@ def _caption_events(
 
         if design.active == "none" or design.one_word:
             add(cue.start, cue.end, f"{{{position}{entrance}}}" + plain())
+            place(cue, None, cue.start, cue.end)
             continue
         # One event per spoken word: the whole cue shown, that word marked.
         covered = cue.start
         for word_index, start, end in highlight_spans(cue):
             if start > covered:  # before the first highlight (never, but keep the cue shown)
                 add(covered, start, f"{{{position}}}" + plain())
+                place(cue, None, covered, start)
             arrive = entrance if start == cue.start else ""
             text = _cue_text(cue, style.uppercase, word_index, marks)
             add(start, end, f"{{{position}{arrive}}}{text}")
+            place(cue, word_index, start, end)
             if design.active == "box":
-                box = _box_text(cue, style.uppercase, word_index)
+                box = _box_text(cue, style.uppercase, word_index, spacers)
                 add(
                     start, end, f"{{{position}{arrive}}}{box}", CAPTION_LAYER - 1, CAPTION_BOX_STYLE
                 )
             covered = end
         if covered < cue.end:
             add(covered, cue.end, f"{{{position}}}" + plain())
+            place(cue, None, covered, cue.end)
     return events
 
 
@@ -432,23 +536,47 @@ def _overlay_event(
 # ---------------------------------------------------------------- document
 
 
+@dataclass(frozen=True)
+class Captions:
+    """The ASS document (None: nothing to burn in) and the colour emoji to lay over it."""
+
+    document: str | None
+    emoji: tuple[EmojiPlacement, ...] = ()
+
+
 def build_ass(spec: RenderSpec, *, font_heights: Mapping[str, float] | None = None) -> str | None:
     """The ASS document for the spec's captions and text overlays, or None if there are none.
 
     ``font_heights`` maps lower-case family names to their libass height per em (see
     ``PACKAGED_FONT_HEIGHTS``, the default, and ``fonts.font_heights``) so that a spec size
     of N px gives an N px em whatever the font; unknown families are sized as libass does.
+    Emoji stay text (libass draws them in one colour); :func:`build_captions` with a
+    ``measure`` draws them in colour.
     """
+    return build_captions(spec, font_heights=font_heights).document
+
+
+def build_captions(
+    spec: RenderSpec,
+    *,
+    font_heights: Mapping[str, float] | None = None,
+    measure: TextMeasure | None = None,
+    drawable: Callable[[str], bool] = can_draw,
+) -> Captions:
+    """:func:`build_ass`, and with ``measure`` (the fonts' advances) every caption emoji
+    that ``drawable`` says the emoji font has becomes a gap in its line and an
+    :class:`EmojiPlacement` of its colour picture (``render/caption_emoji.py``, ADR 0040)."""
     heights = {**PACKAGED_FONT_HEIGHTS, **(font_heights or {})}
     track = spec.captions if spec.captions is not None and spec.captions.words else None
     overlays = [o for o in spec.overlays if isinstance(o, TextOverlay)]
     if track is None and not overlays:
-        return None
+        return Captions(None)
     width, height, fps = spec.output.width, spec.output.height, spec.output.fps
     total = spec.duration
 
     styles: list[str] = []
     events: list[tuple[int, str]] = []
+    placements: list[EmojiPlacement] = []
     for number, overlay in enumerate(overlays, start=1):
         name = f"Text{number}"
         styles.append(_overlay_style(name, overlay, heights))
@@ -458,7 +586,10 @@ def build_ass(spec: RenderSpec, *, font_heights: Mapping[str, float] | None = No
         styles.insert(0, _caption_style(track, heights))
         if caption_design(track.style.preset).active == "box":
             styles.insert(1, _caption_style(track, heights, name=CAPTION_BOX_STYLE))
-        events.extend(_caption_events(track, width, height, total, fps))
+        layout = None
+        if measure is not None:
+            layout = _emoji_layout(track, width, height, measure, drawable)
+        events.extend(_caption_events(track, width, height, total, fps, layout, placements))
     events.sort(key=lambda item: item[0])
 
     lines = [
@@ -480,4 +611,4 @@ def build_ass(spec: RenderSpec, *, font_heights: Mapping[str, float] | None = No
         *(line for _, line in events),
         "",
     ]
-    return "\n".join(lines)
+    return Captions("\n".join(lines), tuple(merge(placements)))
