@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from video_orchestrator.render.ass_escape import escape_text, style_name_field
 from video_orchestrator.render.caption_emoji import EmojiLayout, EmojiPlacement, merge, split_emoji
-from video_orchestrator.render.emoji import can_draw
+from video_orchestrator.render.emoji import colour_emoji
 from video_orchestrator.render.text_measure import TextMeasure
 from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.captions import (
@@ -45,6 +45,11 @@ POP_SCALE = 125  # percent: a single word on screen is drawn larger than a cue
 ACTIVE_SCALE = 115  # percent: the spoken word of a bouncing style, once it has grown
 SLAM_SCALE = 165  # percent: a slammed word starts this large …
 SLAM_MS = 110  # … and lands at its size after this long
+POP_ACTIVE_SCALE = 112  # percent: the spoken word of a popping style, once settled …
+POP_ACTIVE_PEAK = 126  # … after overshooting to this
+SWEEP_MS = 120  # the spoken word's colour sweeps from the text colour to the highlight
+_ACTIVE_SCALES = {"scale": ACTIVE_SCALE, "pop": POP_ACTIVE_SCALE}
+GRADIENT_BANDS = 16  # fill bands from the top colour to the bottom colour, per line
 _STYLE_FORMAT = (
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
     "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
@@ -290,13 +295,25 @@ def _shown(text: str, uppercase: bool) -> str:
 @dataclass(frozen=True)
 class _Spacers:
     """Colour emoji of the captions: each one's place in the line held by an invisible
-    drawing (``render/caption_emoji.py``); ``edges``: outline and shadow of each style, put
-    back after the drawing."""
+    drawing (``render/caption_emoji.py``). ``edges``: outline and shadow of each style, put
+    back after the drawing; ``boxed``: the styles drawn as boxes (BorderStyle 3), whose box
+    goes on under the picture (a cap-high drawing with no fill); ``fill_alpha``: the fill's
+    transparency put back after it (None: the fill stays hidden, as in the box layer)."""
 
     layout: EmojiLayout
     edges: Mapping[str, tuple[float, float]]
+    boxed: Mapping[str, str | None]
 
     def spacer(self, style: str) -> str:
+        width = self.layout.gap()
+        if style in self.boxed:
+            restore = self.boxed[style]
+            after = f"\\1a&H{restore}&" if restore is not None else ""
+            high, low = self.layout.box_extent()
+            return (
+                f"{{\\1a&HFF&\\pbo{low}\\p1}}m 0 0 l {width} 0 {width} {high + low} "
+                f"0 {high + low}{{\\p0\\pbo0{after}}}"
+            )
         outline, shadow = self.edges[style]
         return (
             f"{{\\bord0\\shad0\\p1}}m 0 0 l {self.layout.gap()} 0"
@@ -369,13 +386,29 @@ def _box_text(
     return f"{{{_HIDDEN}}}" + "\\N".join(parts)
 
 
-def _marks(track: CaptionTrack, words: Sequence[Word], spacers: _Spacers | None = None) -> _Marks:
+def _marks(
+    track: CaptionTrack,
+    words: Sequence[Word],
+    spacers: _Spacers | None = None,
+    *,
+    fill: str | None = None,
+) -> _Marks:
+    """The style's override tags; with ``fill``, every colour is that one (a gradient band)."""
     style = track.style
     design = caption_design(style.preset)
-    normal = _colour_tag(style.colour)
+    normal = _colour_tag(fill or style.colour)
     if design.border == "hollow":
-        normal = _colour_tag(style.colour).replace("\\1a&H00&", "\\1a&HFF&")
-    active, active_end = _colour_tag(style.highlight_colour), normal
+        normal = normal.replace("\\1a&H00&", "\\1a&HFF&")
+    active, active_end = _colour_tag(fill or style.highlight_colour), normal
+    if design.active == "pop":
+        # Grows past its size and settles, its colour sweeping in from the text colour.
+        peak, settle = POP_ACTIVE_PEAK, POP_ACTIVE_SCALE
+        active = (
+            f"{normal}\\t(0,{SWEEP_MS},{_colour_tag(fill or style.highlight_colour)})"
+            f"\\t(0,{POP_GROW_MS},\\fscx{peak}\\fscy{peak})"
+            f"\\t({POP_GROW_MS},{POP_GROW_MS + POP_SETTLE_MS},\\fscx{settle}\\fscy{settle})"
+        )
+        active_end += "\\fscx100\\fscy100"
     if design.active == "scale":
         grow, settle = ACTIVE_SCALE * 11 // 10, ACTIVE_SCALE
         active += (
@@ -386,7 +419,7 @@ def _marks(track: CaptionTrack, words: Sequence[Word], spacers: _Spacers | None 
     emphasis = None
     keywords: frozenset[int] = frozenset()
     if design.emphasis:
-        emphasis = _colour_tag(style.emphasis_colour or style.colour)
+        emphasis = _colour_tag(fill or style.emphasis_colour or style.colour)
         keywords = frozenset(id(words[i]) for i in emphasised_words(words))
     return _Marks(normal, active, active_end, emphasis, keywords, spacers)
 
@@ -424,12 +457,59 @@ def _emoji_layout(
     )
 
 
+def _mix(top: str, bottom: str, share: float) -> str:
+    """The colour ``share`` of the way from ``top`` to ``bottom`` (``#RRGGBB``)."""
+    a, b = _rgba(top), _rgba(bottom)
+    mixed = (round(x + (y - x) * share) for x, y in zip(a[:3], b[:3], strict=True))
+    return "#" + "".join(f"{value:02X}" for value in mixed)
+
+
+def _gradient_bands(
+    track: CaptionTrack, width: int, height: int, heights: Mapping[str, float]
+) -> list[tuple[Callable[[Sequence[float]], str], str]]:
+    r"""A vertical gradient fill as bands: each is the cue again in one colour, clipped
+    (``\clip``, one rectangle per line) to a slice of every line; the first colour is the
+    style's own. The slices span the letters (the middle of each line box, which is
+    ``size × height`` high); below them the last colour goes on."""
+    style = track.style
+    design = caption_design(style.preset)
+    assert design.gradient is not None
+    top_colour, bottom_colour = design.gradient
+    line_height = _ass_size(style.size, _caption_font(track), heights)
+    y = _anchor_point(track, width, height)[1]
+    anchor = track.position.anchor
+    first, last = 0.22, 0.82  # share of the line box where the letters' gradient runs
+    bands: list[tuple[Callable[[Sequence[float]], str], str]] = []
+    for band in range(1, GRADIENT_BANDS):
+        share = band / (GRADIENT_BANDS - 1)
+
+        def clip(scales: Sequence[float], band: int = band) -> str:
+            """The band's slice of each line; ``scales``: how much each line has grown."""
+            heights_px = [line_height * scale for scale in scales]
+            block = sum(heights_px)
+            top = {"top": y, "bottom": y - block, "center": y - block / 2}[anchor]
+            shapes: list[str] = []
+            for line_px in heights_px:
+                step = (last - first) * line_px / GRADIENT_BANDS
+                upper = top + first * line_px + band * step
+                # To the line's foot: the next band is drawn over it (no seams between).
+                lower = top + line_px
+                y0, y1 = round(upper), round(lower)
+                shapes.append(f"m 0 {y0} l {width} {y0} {width} {y1} 0 {y1}")
+                top += line_px
+            return f"\\clip({' '.join(shapes)})"
+
+        bands.append((clip, _mix(top_colour, bottom_colour, share)))
+    return bands
+
+
 def _caption_events(
     track: CaptionTrack,
     width: int,
     height: int,
     total: int,
     fps: int,
+    heights: Mapping[str, float],
     layout: EmojiLayout | None = None,
     placements: list[EmojiPlacement] | None = None,
 ) -> list[tuple[int, str]]:
@@ -441,7 +521,10 @@ def _caption_events(
     spacers = None
     if layout is not None and any(layout.has_emoji(word.text) for word in track.words):
         edges = {name: _edges(track, name) for name in (CAPTION_STYLE, CAPTION_BOX_STYLE)}
-        spacers = _Spacers(layout, edges)
+        boxed: dict[str, str | None] = {CAPTION_BOX_STYLE: None}
+        if design.border == "box":
+            boxed[CAPTION_STYLE] = f"{255 - _rgba(style.colour)[3]:02X}"
+        spacers = _Spacers(layout, edges, boxed)
     steady = POP_SCALE / 100 if design.entrance == "pop" else 1.0
     if design.glow:
         position += f"\\blur{_num(design.glow)}"
@@ -463,36 +546,46 @@ def _caption_events(
     marks = _marks(track, track.words, spacers)
     cues = group_words(track, total, fps=fps)
 
-    def place(cue: CaptionCue, highlight: int | None, start: int, end: int) -> None:
-        """The cue's emoji pictures while it is shown from ``start`` to ``end``."""
-        if spacers is None or placements is None or end <= start:
+    bands = _gradient_bands(track, width, height, heights) if design.gradient else []
+    band_marks = [_marks(track, track.words, spacers, fill=colour) for _, colour in bands]
+
+    def show(cue: CaptionCue, highlight: int | None, start: int, end: int, tags: str) -> None:
+        """The cue from ``start`` to ``end`` (word ``highlight`` marked), over its gradient
+        bands and under its emoji pictures."""
+        if end <= start:
+            return
+        add(start, end, f"{{{position}{tags}}}" + _cue_text(cue, style.uppercase, highlight, marks))
+        scales = [steady] * sum(len(line) for line in cue.lines)
+        if highlight is not None and design.active in ("scale", "pop"):
+            scales[highlight] = _ACTIVE_SCALES[design.active] / 100
+        line_scales: list[float] = []
+        for line in cue.lines:
+            counted = sum(len(before) for before in cue.lines[: len(line_scales)])
+            line_scales.append(max(scales[counted : counted + len(line)], default=1.0))
+        for number, ((clip, _), fill) in enumerate(zip(bands, band_marks, strict=True)):
+            text = _cue_text(cue, style.uppercase, highlight, fill)
+            add(
+                start,
+                end,
+                f"{{{position}{tags}\\bord0\\shad0\\blur0{clip(line_scales)}}}{text}",
+                CAPTION_LAYER + 1 + number,
+            )
+        if spacers is None or placements is None:
             return
         lines = [[_shown(word.text, style.uppercase) for word in line] for line in cue.lines]
-        count = sum(len(line) for line in cue.lines)
-        scales = [steady] * count
-        if highlight is not None and design.active == "scale":
-            scales[highlight] = ACTIVE_SCALE / 100
         placements.extend(spacers.layout.place(lines, cue.joiner, scales, start, end))
 
     for cue in cues:
-
-        def plain(cue: CaptionCue = cue) -> str:
-            return _cue_text(cue, style.uppercase, None, marks)
-
         if design.active == "none" or design.one_word:
-            add(cue.start, cue.end, f"{{{position}{entrance}}}" + plain())
-            place(cue, None, cue.start, cue.end)
+            show(cue, None, cue.start, cue.end, entrance)
             continue
         # One event per spoken word: the whole cue shown, that word marked.
         covered = cue.start
         for word_index, start, end in highlight_spans(cue):
             if start > covered:  # before the first highlight (never, but keep the cue shown)
-                add(covered, start, f"{{{position}}}" + plain())
-                place(cue, None, covered, start)
+                show(cue, None, covered, start, "")
             arrive = entrance if start == cue.start else ""
-            text = _cue_text(cue, style.uppercase, word_index, marks)
-            add(start, end, f"{{{position}{arrive}}}{text}")
-            place(cue, word_index, start, end)
+            show(cue, word_index, start, end, arrive)
             if design.active == "box":
                 box = _box_text(cue, style.uppercase, word_index, spacers)
                 add(
@@ -500,8 +593,7 @@ def _caption_events(
                 )
             covered = end
         if covered < cue.end:
-            add(covered, cue.end, f"{{{position}}}" + plain())
-            place(cue, None, covered, cue.end)
+            show(cue, None, covered, cue.end, "")
     return events
 
 
@@ -561,7 +653,7 @@ def build_captions(
     *,
     font_heights: Mapping[str, float] | None = None,
     measure: TextMeasure | None = None,
-    drawable: Callable[[str], bool] = can_draw,
+    drawable: Callable[[str], bool] = colour_emoji,
 ) -> Captions:
     """:func:`build_ass`, and with ``measure`` (the fonts' advances) every caption emoji
     that ``drawable`` says the emoji font has becomes a gap in its line and an
@@ -589,7 +681,9 @@ def build_captions(
         layout = None
         if measure is not None:
             layout = _emoji_layout(track, width, height, measure, drawable)
-        events.extend(_caption_events(track, width, height, total, fps, layout, placements))
+        events.extend(
+            _caption_events(track, width, height, total, fps, heights, layout, placements)
+        )
     events.sort(key=lambda item: item[0])
 
     lines = [

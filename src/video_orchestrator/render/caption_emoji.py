@@ -73,6 +73,12 @@ class EmojiLayout:
         picture and a little room either side."""
         return self.side() + 2 * round(self.size * EMOJI_PAD)
 
+    def box_extent(self) -> tuple[int, int]:
+        """How far a boxed gap reaches above and below the baseline, in px: as the box
+        behind the letters (from the capitals' top to the descent)."""
+        metrics = self.measure.metrics(self.family, self.weight)
+        return round(metrics.cap_height * self.size), round(metrics.descent * self.size * 0.8)
+
     def place(
         self,
         lines: Sequence[Sequence[str]],
@@ -85,12 +91,19 @@ class EmojiLayout:
         (case applied), each word drawn at ``scales[i]`` (words counted across lines)."""
         metrics = self.measure.metrics(self.family, self.weight)
         line_height = self.size * (metrics.ascent + metrics.descent)
-        block = line_height * len(lines)
+        # A line holding a grown word is as much taller (libass sizes lines by their glyphs).
+        grown: list[float] = []
+        counted = 0
+        for line in lines:
+            grown.append(line_height * max(scales[counted : counted + len(line)], default=1.0))
+            counted += len(line)
+        block = sum(grown)
         top = {"top": self.y, "bottom": self.y - block, "center": self.y - block / 2}[self.anchor]
         placed: list[EmojiPlacement] = []
         index = 0
         for number, line in enumerate(lines):
-            baseline = top + number * line_height + metrics.ascent * self.size
+            line_scale = grown[number] / line_height
+            baseline = top + sum(grown[:number]) + metrics.ascent * self.size * line_scale
             items: list[tuple[str, bool, float]] = []  # (text, is emoji, scale)
             for position, word in enumerate(line):
                 scale = scales[index] if index < len(scales) else 1.0

@@ -58,6 +58,11 @@ def is_emoji(cluster: str) -> bool:
     return _PRESENTATION in cluster and not cluster[0].isalnum()
 
 
+def colour_emoji(cluster: str) -> bool:
+    """Whether the grapheme cluster ``cluster`` is an emoji the emoji font draws in colour."""
+    return is_emoji(cluster) and can_draw(cluster)
+
+
 @cache
 def _covered() -> frozenset[int]:
     with TTFont(str(font_path()), lazy=True) as font:
