@@ -112,7 +112,7 @@ def test_the_emoji_of_a_caption_is_drawn_in_colour_on_its_word(
     assert [p.emoji for p in shown] == ["🐙"]
     spot = shown[0]
     # The picture lies inside the captions' region, under the text's top and above the safe edge.
-    assert HEIGHT // 2 < spot.y and spot.y + spot.side <= HEIGHT - SAFE.safe.bottom + 4
+    assert spot.y > HEIGHT // 2 and spot.y + spot.side <= HEIGHT - SAFE.safe.bottom + 4
     crop = frame[spot.y : spot.y + spot.side, spot.x : spot.x + spot.side].astype(int)
     picture = np.asarray(draw_emoji("🐙", spot.side)).astype(float)
     alpha = picture[..., 3:4] / 255

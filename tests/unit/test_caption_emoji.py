@@ -80,7 +80,8 @@ def test_an_emoji_becomes_an_invisible_gap_and_a_placement_on_its_word() -> None
     captions = build_captions(spec, measure=EvenMeasure())
     assert captions.document is not None
     assert "🔥" not in captions.document, "libass never draws the emoji"
-    gap = re.search(r"\{\\bord0\\shad0\\p1\}m 0 0 l (\d+) 0\{\\p0\\bord([\d.]+)\\shad", captions.document)
+    spacer = r"\{\\bord0\\shad0\\p1\}m 0 0 l (\d+) 0\{\\p0\\bord([\d.]+)\\shad"
+    gap = re.search(spacer, captions.document)
     assert gap is not None, captions.document
     assert float(gap.group(2)) == spec.captions.style.outline  # type: ignore[union-attr]
     (placement,) = captions.emoji
