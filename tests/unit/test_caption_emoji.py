@@ -17,8 +17,9 @@ from video_orchestrator.render.ass import (
     build_captions,
 )
 from video_orchestrator.render.caption_emoji import EmojiPlacement, merge, split_emoji
-from video_orchestrator.render.emoji import can_draw, colour_emoji, draw_emoji, is_emoji
+from video_orchestrator.render.emoji import can_draw, colour_emoji, draw_emoji
 from video_orchestrator.render.text_measure import FontMetrics
+from video_orchestrator.spec.captions import emoji_only, is_emoji
 from video_orchestrator.spec.model import (
     Box,
     CaptionPosition,
@@ -172,3 +173,20 @@ def test_new_styles_keep_the_word_timings(preset: str) -> None:
     document = build_ass(spec) or ""
     starts = sorted({line.split(",")[1] for line in document.splitlines() if "Dialogue:" in line})
     assert starts == ["0:00:00.00", "0:00:00.33", "0:00:00.66"]
+
+
+def test_an_emoji_word_stays_with_the_word_before_it() -> None:
+    assert emoji_only("🐙") and emoji_only("🌊!") and emoji_only("❤️")
+    assert not emoji_only("blood🐙") and not emoji_only("3") and not emoji_only("!")
+    from video_orchestrator.spec.captions import group_words
+
+    spec = _spec(["Octopuses", "have", "three", "hearts", "💙", "and", "blue", "blood"])
+    track = spec.captions
+    assert track is not None
+    track = track.model_copy(
+        update={"style": track.style.model_copy(update={"max_words": 4, "max_lines": 1})}
+    )
+    cues = group_words(track, spec.duration, fps=30)
+    texts = [" ".join(word.text for word in cue.words) for cue in cues]
+    assert all(not text.startswith("💙") for text in texts), texts
+    assert any("hearts 💙" in text for text in texts), texts

