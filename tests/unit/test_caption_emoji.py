@@ -163,6 +163,8 @@ def test_gradient_draws_clipped_bands_from_top_to_bottom_colour() -> None:
     for line in first[1:]:
         clip = re.search(r"\\clip\(m 0 (\d+) l", line)
         assert clip is not None and "\\bord0" in line
+        # Every word of the band is in its colour, not only the marked ones.
+        assert re.search(r"\\clip\([^)]*\)\\1c&H[0-9A-F]{6}&\\1a&H00&\}", line), line
         tops.append(int(clip.group(1)))
     assert tops == sorted(tops) and len(set(tops)) == len(tops), "each band starts lower"
 

@@ -465,12 +465,17 @@ def _mix(top: str, bottom: str, share: float) -> str:
 
 
 def _gradient_bands(
-    track: CaptionTrack, width: int, height: int, heights: Mapping[str, float]
+    track: CaptionTrack,
+    width: int,
+    height: int,
+    heights: Mapping[str, float],
+    letters: tuple[float, float] = (0.3, 0.8),
 ) -> list[tuple[Callable[[Sequence[float]], str], str]]:
     r"""A vertical gradient fill as bands: each is the cue again in one colour, clipped
-    (``\clip``, one rectangle per line) to a slice of every line; the first colour is the
-    style's own. The slices span the letters (the middle of each line box, which is
-    ``size × height`` high); below them the last colour goes on."""
+    (``\clip``, one rectangle per line) from a height of every line to its foot, each band a
+    layer above the one before (no seams); the first colour is the style's own. The bands
+    run across the letters: ``letters`` is where capitals start and stand in a line box
+    (``size × height`` high), as shares of it."""
     style = track.style
     design = caption_design(style.preset)
     assert design.gradient is not None
@@ -478,7 +483,7 @@ def _gradient_bands(
     line_height = _ass_size(style.size, _caption_font(track), heights)
     y = _anchor_point(track, width, height)[1]
     anchor = track.position.anchor
-    first, last = 0.22, 0.82  # share of the line box where the letters' gradient runs
+    first, last = letters
     bands: list[tuple[Callable[[Sequence[float]], str], str]] = []
     for band in range(1, GRADIENT_BANDS):
         share = band / (GRADIENT_BANDS - 1)
@@ -546,8 +551,19 @@ def _caption_events(
     marks = _marks(track, track.words, spacers)
     cues = group_words(track, total, fps=fps)
 
-    bands = _gradient_bands(track, width, height, heights) if design.gradient else []
-    band_marks = [_marks(track, track.words, spacers, fill=colour) for _, colour in bands]
+    bands = []
+    if design.gradient is not None:
+        letters = (0.3, 0.8)
+        if layout is not None:  # the font's own: from the capitals' top to the baseline
+            metrics = layout.measure.metrics(layout.family, layout.weight)
+            line_box = metrics.ascent + metrics.descent
+            letters = ((metrics.ascent - metrics.cap_height) / line_box, metrics.ascent / line_box)
+        bands = _gradient_bands(track, width, height, heights, letters)
+    # Bands draw fill only: a gap in them puts back no outline or shadow.
+    flat = None
+    if spacers is not None:
+        flat = _Spacers(spacers.layout, {CAPTION_STYLE: (0, 0)}, {})
+    band_marks = [_marks(track, track.words, flat, fill=colour) for _, colour in bands]
 
     def show(cue: CaptionCue, highlight: int | None, start: int, end: int, tags: str) -> None:
         """The cue from ``start`` to ``end`` (word ``highlight`` marked), over its gradient
@@ -567,7 +583,7 @@ def _caption_events(
             add(
                 start,
                 end,
-                f"{{{position}{tags}\\bord0\\shad0\\blur0{clip(line_scales)}}}{text}",
+                f"{{{position}{tags}\\bord0\\shad0\\blur0{clip(line_scales)}{fill.normal}}}{text}",
                 CAPTION_LAYER + 1 + number,
             )
         if spacers is None or placements is None:
