@@ -75,7 +75,7 @@ def test_each_style_draws_its_mark(preset: str, fonts: FontEnvironment, tmp_path
     assert rows.min() > HEIGHT // 3 and rows.max() < HEIGHT - SAFE.safe.bottom + 5
     style = spec.captions.style  # type: ignore[union-attr]
     design = caption_design(style.preset)
-    if design.active in ("colour", "scale", "fill"):
+    if design.active in ("colour", "scale", "fill", "pop"):
         assert _near(frame, style.highlight_colour).sum() > 40, "the spoken word is marked"
     if design.active == "box":
         assert style.box_colour is not None
@@ -84,6 +84,13 @@ def test_each_style_draws_its_mark(preset: str, fonts: FontEnvironment, tmp_path
         assert _near(frame, style.emphasis_colour).sum() > 40, "the number is emphasised"
     if design.border == "box":
         assert (frame.max(axis=2) < 30).sum() > 2000, "an opaque dark box behind the lines"
+    if design.gradient is not None:
+        # The fill runs from the top colour to the bottom one down the letters.
+        top, bottom = design.gradient
+        assert _near(frame, top, 30).sum() > 20 and _near(frame, bottom, 30).sum() > 20
+        rows_top = np.nonzero(_near(frame, top, 30).any(axis=1))[0]
+        rows_bottom = np.nonzero(_near(frame, bottom, 30).any(axis=1))[0]
+        assert np.median(rows_top) < np.median(rows_bottom), "top colour above bottom colour"
     if design.border == "hollow":
         # Hollow letters: the outline is drawn, most of the unspoken words' insides are not.
         assert _near(frame, style.outline_colour).sum() > 100

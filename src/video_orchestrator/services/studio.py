@@ -44,6 +44,8 @@ from video_orchestrator.text import distribute, tokenize
 CAPTION_STYLES: Mapping[CaptionPreset, str] = CAPTION_STYLE_DESCRIPTIONS
 PREVIEW_TEXT = "Did you know octopuses have three hearts?"
 MAX_PREVIEW_CHARS = 400
+#: Seconds into the previewed word: past every style's entrance (≤ 0.15 s), before its end (0.4 s).
+PREVIEW_SETTLED = 0.2
 #: The mixed-audio preview: music alone for a moment, the hook over it, the sound effect after.
 MIX_LEAD_IN = 1.0  # seconds of music before the voice starts
 MIX_TAIL = 2.5  # seconds after the voice: the music comes back up, the effect sounds
@@ -202,9 +204,9 @@ class Studio:
         language: str | None = None,
     ) -> Path:
         """A JPEG frame of a project's ``captions`` over a generated background, made by the
-        real renderer with the captions a render builds (``caption_track``), at the moment the
-        third word is spoken. ``language`` (default: the text's, detected) decides how the
-        words are cut and joined."""
+        real renderer with the captions a render builds (``caption_track``), while the
+        third word is spoken (its animation settled). ``language`` (default: the text's,
+        detected) decides how the words are cut and joined."""
         text = (text or PREVIEW_TEXT).strip()[:MAX_PREVIEW_CHARS]
         if not text:
             raise InputError("give some caption text")
@@ -229,7 +231,8 @@ class Studio:
             clips=[GeneratedClip(duration=duration, pattern="aurora")],
             captions=caption_track(words, captions, fmt, language),
         )
-        at = round((timings[min(2, len(timings) - 1)].start + 0.05) * fps)
+        # Mid-word: an animated style (a pop, a sweep, a slam) has settled by then.
+        at = round((timings[min(2, len(timings) - 1)].start + PREVIEW_SETTLED) * fps)
         key = cache_key("caption-preview", {"spec": spec.model_dump(mode="json"), "at": at})
         target = self.ctx.settings.cache_dir / "previews" / f"{key}.jpg"
         if not target.is_file():

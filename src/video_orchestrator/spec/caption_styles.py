@@ -16,8 +16,9 @@ from typing import Literal
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, CaptionPreset
 
 #: How the word being spoken stands out: not at all, in the highlight colour, in the highlight
-#: colour and growing (a bounce), on a box in ``box_colour``, or filled in (hollow letters).
-Marking = Literal["none", "colour", "scale", "box", "fill"]
+#: colour and growing (a bounce), on a box in ``box_colour``, filled in (hollow letters), or
+#: popping (overshooting its size, then settling larger) while its colour sweeps in.
+Marking = Literal["none", "colour", "scale", "box", "fill", "pop"]
 #: How a cue (or a single word) arrives: as it is, settling from 92 %, popping up from small,
 #: or slamming down from large.
 Entrance = Literal["none", "settle", "pop", "slam"]
@@ -42,6 +43,9 @@ class CaptionDesign:
     shadow_colour: str | None = None
     #: Font weight (100–900); None: bold.
     weight: int | None = None
+    #: A vertical gradient fill of the letters, (top colour, bottom colour) ``#RRGGBB``;
+    #: the style's ``colour`` should be the top one.
+    gradient: tuple[str, str] | None = None
 
 
 _MONTSERRAT_HEAVY = {"font": "Montserrat", "size": 80, "max_chars_per_line": 16}
@@ -123,6 +127,36 @@ CAPTION_DESIGNS: Mapping[CaptionPreset, CaptionDesign] = {
         entrance="settle",
         shadow_colour="#1B1464",
         weight=900,
+    ),
+    "kinetic": CaptionDesign(
+        "the spoken word pops up and sweeps into yellow; key words in green",
+        look={
+            **_MONTSERRAT_HEAVY,
+            "size": 84,
+            "highlight_colour": "#FFD400",
+            "emphasis_colour": "#39E75F",
+            "outline": 8,
+            "shadow": 3,
+        },
+        active="pop",
+        entrance="settle",
+        emphasis=True,
+        weight=900,
+    ),
+    "gradient": CaptionDesign(
+        "letters filled with a sunset gradient; the spoken word pops",
+        look={
+            "size": 100,
+            "colour": "#FFF27A",
+            "highlight_colour": "#FFF27A",
+            "outline_colour": "#2A0845",
+            "outline": 7,
+            "shadow": 4,
+            "max_chars_per_line": 14,
+        },
+        active="pop",
+        entrance="settle",
+        gradient=("#FFF27A", "#FF4F8B"),
     ),
 }
 

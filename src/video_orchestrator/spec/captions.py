@@ -120,6 +120,34 @@ def _extends(char: str, previous: str) -> bool:
     return False
 
 
+#: Code points of pictographs (emoji): a grapheme cluster starting with one is an emoji.
+EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),  # emoji, pictographs, flags, playing cards …
+    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats
+    (0x2B00, 0x2BFF),  # arrows and stars used as emoji (⭐)
+)
+
+
+def is_emoji(cluster: str) -> bool:
+    """Whether the grapheme cluster ``cluster`` is an emoji (a pictograph, or a symbol with
+    the emoji presentation selector)."""
+    if not cluster:
+        return False
+    point = ord(cluster[0])
+    if any(low <= point <= high for low, high in EMOJI_RANGES):
+        return True
+    return "\ufe0f" in cluster and not cluster[0].isalnum()
+
+
+def emoji_only(text: str) -> bool:
+    """Whether a word is emoji (and punctuation) only: it belongs with the word before it,
+    so no line or cue starts with it."""
+    clusters = graphemes(display_text(text))
+    return any(is_emoji(c) for c in clusters) and all(
+        is_emoji(c) or not c[0].isalnum() for c in clusters
+    )
+
+
 def _cluster_width(cluster: str) -> int:
     base = cluster[0]
     if unicodedata.category(base) in ("Cc", "Cf") and len(cluster) == 1:
@@ -351,7 +379,8 @@ def _phrases(
     widths: Sequence[int],
     joiner_width: int,
 ) -> list[list[int]]:
-    """The segment's word indexes as phrases: a word that leans on the next joins it, while
+    """The segment's word indexes as phrases: a word that leans on the next joins it, and an
+    emoji-only word joins the word before it (``emoji_only``), while
     the phrase stays within ``limits`` (words, display cells) and the language puts spaces
     between words (the tokens of spaceless scripts are not words of a phrase)."""
     max_words, limit = limits
@@ -364,7 +393,7 @@ def _phrases(
             following is not None
             and joiner_width > 0
             and len(current) < max_words
-            and leans_on_next(words[index].text)
+            and (leans_on_next(words[index].text) or emoji_only(words[following].text))
             and _phrase_width([*current, following], widths, joiner_width) <= limit
         )
         if not glue:

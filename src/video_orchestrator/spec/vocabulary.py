@@ -25,6 +25,8 @@ CaptionPreset = Literal[
     "outline",
     "neon",
     "shadow",
+    "kinetic",
+    "gradient",
 ]
 #: Where captions sit inside the platform's safe zone, in the user's words.
 CaptionAnchor = Literal["top", "middle", "bottom"]

@@ -1,6 +1,7 @@
-"""Tab 5, Captions: the style (karaoke, pop, clean), size, colours, position and words on
-screen, with a preview frame made by the real renderer and the platform's safe zone drawn
-over it. Each change is saved and previewed once the user pauses (debounced)."""
+"""Tab 5, Captions: the style (the fourteen of ``spec/caption_styles.py``), size, colours,
+position and words on screen, with a preview frame made by the real renderer and the
+platform's safe zone drawn over it. Each change is saved and previewed once the user
+pauses (debounced)."""
 
 from __future__ import annotations
 
