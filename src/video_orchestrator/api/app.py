@@ -32,6 +32,7 @@ from video_orchestrator.api.routes import (
     assets,
     catalog,
     ideas,
+    languages,
     projects,
     publishing,
     renders,
@@ -137,6 +138,7 @@ def create_app(
     for module in (
         system,
         projects,
+        languages,
         assets,
         renders,
         catalog,

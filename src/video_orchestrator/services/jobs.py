@@ -9,7 +9,7 @@ import io
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -268,15 +268,21 @@ class JobService:
             return [_out(rows[job_id]) for job_id in job_ids if job_id in rows]
 
     def _project_jobs(
-        self, session: Session, project_id: str, names: list[str], batch_id: str | None
+        self,
+        session: Session,
+        project_id: str,
+        names: list[str],
+        batch_id: str | None,
+        languages: Sequence[str | None] = (None,),
     ) -> list[str]:
         jobs = [
             self._job(
                 "make",
-                MakeWorkload(project_id=project_id, platform=name).model_dump(),
+                MakeWorkload(project_id=project_id, platform=name, language=language).model_dump(),
                 project_id=project_id,
                 batch_id=batch_id,
             )
+            for language in languages
             for name in names
         ]
         session.add_all(jobs)
@@ -300,6 +306,35 @@ class JobService:
             project = self.projects.get(project_id)
             names = platform_names(platforms or project.platforms)
             return {"jobs": self._project_jobs(session, project_id, names, None)}
+
+        result = self._create(build, idempotency, fingerprint)
+        return self._jobs(list(result["jobs"]))
+
+    def submit_languages(
+        self,
+        project_id: str,
+        languages: list[str],
+        platforms: list[str] | None = None,
+        *,
+        idempotency: Idempotency | None = None,
+    ) -> list[JobOut]:
+        """One job per language and platform of a project, in one batch (ADR 0039); the
+        caller checked that each language is the project's own or one of its versions."""
+        fingerprint = (
+            idempotency.fingerprint(
+                "renders/languages",
+                {"project_id": project_id, "languages": languages, "platforms": platforms},
+            )
+            if idempotency is not None
+            else ""
+        )
+
+        def build(session: Session) -> dict[str, Any]:
+            project = self.projects.get(project_id)
+            names = platform_names(platforms or project.platforms)
+            batch_id = new_id()
+            jobs = self._project_jobs(session, project_id, names, batch_id, languages)
+            return {"batch_id": batch_id, "jobs": jobs}
 
         result = self._create(build, idempotency, fingerprint)
         return self._jobs(list(result["jobs"]))
