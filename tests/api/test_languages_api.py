@@ -120,7 +120,7 @@ def test_a_project_is_rendered_in_three_languages_from_one_script(
         "en": ("octopus-facts-en.mp4", "fake", [SCRIPT["hook"], SCRIPT["scenes"][0]["narration"]]),
         "ro": (
             "fapte-despre-caracatite-ro.mp4",
-            "espeak",
+            "espeak-ng",
             ["Caracatițele au trei inimi.", ADAPTED["ro"]],
         ),
         "es": ("datos-sobre-pulpos-es.mp4", "espeak-ng", [script["hook"], ADAPTED["es"]]),
@@ -153,7 +153,11 @@ class FakeTranslator:
         return (source, target) == ("en", "ro")
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return [" ".join(self.WORDS.get(w.casefold(), w) for w in t.split()) for t in texts]
+        return [" ".join(self._word(w) for w in t.split()) for t in texts]
+
+    def _word(self, word: str) -> str:
+        bare = word.rstrip(".!?")
+        return self.WORDS.get(bare.casefold(), bare) + word[len(bare) :]
 
 
 @sqlite_only
