@@ -5,10 +5,9 @@ with that language's voice (espeak-ng for Romanian and Spanish) and captions."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -147,7 +146,7 @@ class FakeTranslator:
     """A stand-in for Argos Translate behind the translation port: a word list for en→ro."""
 
     name = "fake-translator 1.0"
-    WORDS = {"octopuses": "caracatițele", "have": "au", "three": "trei", "hearts": "inimi"}
+    WORDS: ClassVar[dict[str, str]] = {"octopuses": "caracatițele", "have": "au", "three": "trei", "hearts": "inimi"}
 
     def can_translate(self, source: str, target: str) -> bool:
         return (source, target) == ("en", "ro")
