@@ -146,7 +146,12 @@ class FakeTranslator:
     """A stand-in for Argos Translate behind the translation port: a word list for en→ro."""
 
     name = "fake-translator 1.0"
-    WORDS: ClassVar[dict[str, str]] = {"octopuses": "caracatițele", "have": "au", "three": "trei", "hearts": "inimi"}
+    WORDS: ClassVar[dict[str, str]] = {
+        "octopuses": "caracatițele",
+        "have": "au",
+        "three": "trei",
+        "hearts": "inimi",
+    }
 
     def can_translate(self, source: str, target: str) -> bool:
         return (source, target) == ("en", "ro")
