@@ -97,6 +97,9 @@ class JobOut(BaseModel):
     batch_id: str | None
     kind: str
     platform: str | None
+    language: str | None = Field(
+        None, description="a render of one of the project's languages (ADR 0039)"
+    )
     status: JobStatus
     step: str
     progress: float
@@ -141,11 +144,12 @@ def _out(job: Job) -> JobOut:
     data = {
         column: getattr(job, column)
         for column in JobOut.model_fields
-        if column not in {"platform", "outputs"}
+        if column not in {"platform", "language", "outputs"}
     }
     return JobOut(
         **data,
         platform=job.workload.get("platform"),
+        language=job.workload.get("language"),
         outputs=[OutputOut.model_validate(o) for o in job.outputs],
     )
 
