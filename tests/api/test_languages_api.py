@@ -98,7 +98,7 @@ def test_a_project_is_rendered_in_three_languages_from_one_script(
 
     # the user edits one line of the Spanish version
     script = es["language"]["script"]
-    script["hook"] = "¡Los pulpos tienen tres corazones!"
+    script["hook"] = "¡Cada pulpo tiene tres corazones!"
     edited = client.patch(
         f"/projects/{pid}/languages/es",
         json={"version": es["project"]["version"], "script": script},
