@@ -16,10 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("projects") as batch:
-        batch.add_column(
-            sa.Column("languages", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
-        )
+    # a plain ADD COLUMN (SQLite too: the default is a constant), no table copy
+    op.add_column(
+        "projects",
+        sa.Column("languages", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
+    )
 
 
 def downgrade() -> None:
