@@ -164,7 +164,6 @@ class FakeTranslator:
         return self.WORDS.get(bare.casefold(), bare) + word[len(bare) :]
 
 
-@sqlite_only
 def test_without_a_model_the_offline_translator_or_the_user_writes_the_version(
     settings: Settings,
 ) -> None:
