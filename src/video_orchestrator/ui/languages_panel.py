@@ -161,16 +161,17 @@ def _version_card(
     code = version.language
     script = version.script
     with ui.card().classes(f"w-full language-version language-{code}").mark(f"language-{code}"):
-        with ui.row().classes("w-full items-center gap-2"):
+        with ui.row().classes("w-full items-center gap-2 no-wrap"):
             ui.label(name_of(code)).classes("text-subtitle1 font-medium")
-            colour = "orange-9" if version.needs_writing else "primary"
-            ui.badge(version.describe(), color=colour).classes("language-made").mark(
-                f"language-made-{code}"
-            )
             ui.space()
             remove = ui.button(icon="delete").props(
                 f'flat dense round aria-label="Remove the {name_of(code)} version"'
             )
+        # how it was made, in words that wrap on a phone (a warning while it is a copy)
+        ui.label(version.describe()).classes(
+            "language-made text-body2 "
+            + ("text-negative font-medium" if version.needs_writing else "text-italic")
+        ).mark(f"language-made-{code}")
         if version.voice:
             ui.label(f"Voice: {version.voice}").classes("text-body2")
         else:
