@@ -5,6 +5,7 @@ with that language's voice (espeak-ng for Romanian and Spanish) and captions."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -13,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FAKE_VOICE, ClientFactory, problem_of
+from tests.contract.llm_servers import openai_completion
+from tests.httpserver import HTTPTestServer, Recorded, Reply
 from tests.translation_server import ADAPTED, NOTE, SCRIPT, llm_url, translation_server
 from video_orchestrator.api.app import create_app
 from video_orchestrator.config import Settings
@@ -227,3 +230,30 @@ def test_without_a_model_the_offline_translator_or_the_user_writes_the_version(
             f"/projects/{pid}/languages/renders", json={"languages": ["ro"]}
         ).json()
         assert len(queued) == 1 and queued[0]["status"] == "queued"
+
+
+@sqlite_only
+def test_a_model_answer_that_is_not_a_whole_translation_saves_nothing(
+    make_client: ClientFactory,
+) -> None:
+    """A translation missing a scene is a 502 naming the step; the project is unchanged."""
+
+    def short_answer(request: Recorded) -> Reply:
+        data = {"title": "T", "hook": "H", "scenes": [], "call_to_action": "", "description": ""}
+        return Reply(200, openai_completion(json.dumps(data)))
+
+    with HTTPTestServer(short_answer) as server:
+        client = make_client(
+            llm_base_url=f"{server.base_url}/v1", llm_model="local-model", llm_cache=False
+        )
+        project = new_project(client)
+        refused = client.post(
+            f"/projects/{project['id']}/languages",
+            json={"version": project["version"], "language": "ro"},
+        )
+    problem = problem_of(refused)
+    assert problem["status"] == 502
+    assert "the translation of the script into Romanian (ro) failed" in str(problem["detail"])
+    assert "0 scenes where the script has 1" in str(problem["detail"])
+    after = client.get(f"/projects/{project['id']}").json()
+    assert after["version"] == project["version"] and after["languages"] == []
