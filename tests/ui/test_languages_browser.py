@@ -39,7 +39,9 @@ def test_a_project_is_made_in_three_languages_in_the_studio(
             VO_LOCAL_VOICE_PROVIDER="espeak-ng",
         )
         try:
-            with httpx.Client(base_url=base, timeout=30) as http:
+            # generous: creating it detects the script's language (lingua's models load once,
+            # slowly on a busy machine)
+            with httpx.Client(base_url=base, timeout=120) as http:
                 made = http.post("/projects", json={"topic": "octopus facts", "script": SCRIPT})
                 assert made.status_code == 201, made.text
                 project_id = made.json()["id"]
