@@ -10,7 +10,8 @@ nothing else should reach a user.
     ├── InputError                 the user's input is unusable
     │   ├── SpecError              a render spec is invalid
     │   ├── ScriptError            an empty or over-long script / topic
-    │   │   └── NoScriptWriter     a topic alone, and no language model to write from it
+    │   │   ├── NoScriptWriter     a topic alone, and no language model to write from it
+    │   │   └── NoTranslator       a language version, and no model or translator to make it
     │   ├── MediaError             an unreadable media or music file
     │   │   └── PayloadTooLarge    an upload or download over its size limit
     │   ├── FontCoverageError      no installed font covers some characters
@@ -76,6 +77,11 @@ class NoScriptWriter(ScriptError):
     """A script was asked for from a topic alone, and no language model can write it (none
     is configured, or every configured one failed): offline, scripts come from the user's
     material or the user's own text (ADR 0020)."""
+
+
+class NoTranslator(ScriptError):
+    """A language version was asked for, and neither a language model nor an offline
+    translator can make it: the user may write it by hand (ADR 0039)."""
 
 
 class MediaError(InputError):

@@ -26,15 +26,13 @@ def vo(tmp_path: Path, shared_cache: Path) -> VoRunner:
     ) -> subprocess.CompletedProcess[str]:
         """``settings``: more environment for this run, e.g. ``{"VO_LLM_PROVIDERS": "fake"}``."""
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in ("VO_LLM_BASE_URL", "VO_DEBUG")},
             "VO_CACHE_DIR": str(shared_cache),
             "VO_DATA_DIR": str(tmp_path / "data"),
             "XDG_CONFIG_HOME": str(tmp_path / "config"),
             "COLUMNS": "200",
             **(settings or {}),
         }
-        env.pop("VO_LLM_BASE_URL", None)
-        env.pop("VO_DEBUG", None)
         return subprocess.run(
             [sys.executable, "-m", "video_orchestrator", *args],
             capture_output=True,

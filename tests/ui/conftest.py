@@ -68,14 +68,12 @@ def launch(
     ``VO_UPLOAD_MAX_BYTES="1000000"``. Stop it with :func:`stop`."""
     home = data_dir.parent
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("VO_LLM_BASE_URL", "VO_DEBUG")},
         "VO_DATA_DIR": str(data_dir),
         "VO_CACHE_DIR": str(cache),
         "XDG_CONFIG_HOME": str(home / "config"),
         **settings,
     }
-    env.pop("VO_LLM_BASE_URL", None)
-    env.pop("VO_DEBUG", None)
     log = home / f"server-{port}-stderr.log"
     with log.open("ab") as stderr:
         server = subprocess.Popen(

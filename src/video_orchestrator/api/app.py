@@ -33,6 +33,7 @@ from video_orchestrator.api.routes import (
     catalog,
     experiments,
     ideas,
+    languages,
     projects,
     publishing,
     renders,
@@ -138,6 +139,7 @@ def create_app(
     for module in (
         system,
         projects,
+        languages,
         assets,
         renders,
         catalog,

@@ -28,6 +28,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.MetricsFileError, 422, "invalid-metrics-file"),
     (e.SpecError, 422, "invalid-spec"),
     (e.NoScriptWriter, 422, "no-script-writer"),
+    (e.NoTranslator, 422, "no-translator"),
     (e.ScriptError, 422, "invalid-script"),
     (e.FontCoverageError, 422, "font-coverage"),
     (e.InputError, 422, "invalid-input"),

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,6 +40,9 @@ from video_orchestrator.spec.vocabulary import (
     SPEED,
     choice_text,
 )
+
+if TYPE_CHECKING:
+    from video_orchestrator.services.make import MakeRequest
 
 T = TypeVar("T")
 
@@ -104,6 +107,27 @@ def main(
     )
 
 
+def _make_languages(request: MakeRequest, langs: str) -> None:
+    """``vo make --langs``: one video per language, through the render queue (ADR 0039)."""
+    from video_orchestrator.services.make_languages import make_in_languages, parse_languages
+
+    languages = parse_languages(langs)
+    with RichReporter(err) as reporter:
+        made = make_in_languages(
+            _settings(), request, languages, reporter, on_update=lambda jobs: None
+        )
+    for notice in reporter.notices:
+        err.print(f"[yellow]note:[/] {notice}", highlight=False, soft_wrap=True)
+    failed = [job for job in made.jobs if job.status != "succeeded"]
+    for job in failed:
+        err.print(f"[bold red]{job.language}:[/] {job.error or job.status}", highlight=False)
+    for code in languages:
+        if code in made.videos:
+            out.print(str(made.videos[code]), highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -161,6 +185,16 @@ def make(
             "default: detected from the script."
         ),
     ] = None,
+    langs: Annotated[
+        str | None,
+        typer.Option(
+            "--langs",
+            metavar="en,ro,es",
+            help="One video per language from one script: the script's own and versions "
+            "translated and adapted by the language model (or the offline translator), "
+            "rendered in one batch as SLUG-ro.mp4 … in the -o folder.",
+        ),
+    ] = None,
     allow_voice_language_mismatch: Annotated[
         bool,
         typer.Option(
@@ -209,6 +243,9 @@ def make(
             source=source,
             allow_voice_language_mismatch=allow_voice_language_mismatch,
         )
+        if langs is not None:
+            _make_languages(request, langs)
+            return
         ctx = services.context(_settings())
         with RichReporter(err) as reporter:
             result = services.make_video(ctx, request, reporter)

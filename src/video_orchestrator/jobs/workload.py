@@ -25,6 +25,9 @@ class MakeWorkload(_Workload):
     kind: Literal["make"] = "make"
     project_id: str
     platform: str
+    #: A language of the project (its own or a version's, ADR 0039): the video is that
+    #: language's, named with it (``slug-ro.mp4``). None: the project's own, unsuffixed.
+    language: str | None = None
 
 
 class RenderSpecWorkload(_Workload):

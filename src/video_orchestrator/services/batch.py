@@ -47,9 +47,11 @@ def run_batch(
     out_dir: Path | None,
     on_update: Callable[[list[JobOut]], None],
     poll_seconds: float = 0.3,
+    keep_names: bool = False,
 ) -> list[JobOut]:
     """Run the batch's jobs with ``workers`` threads until all end; copy each finished job's
-    files into ``out_dir``. Interrupted (Ctrl-C): the jobs not finished are cancelled."""
+    files into ``out_dir`` (named ``<job id>-<file>``, or as they are with ``keep_names``).
+    Interrupted (Ctrl-C): the jobs not finished are cancelled."""
     ctx = AppContext(settings).with_stored_secrets()
     executor = ThreadExecutor(ctx.settings, ctx.db, worker_runner, workers=workers)
     jobs = JobService(ctx.db, executor)
@@ -76,6 +78,7 @@ def run_batch(
         for job in current:
             for output in job.outputs:
                 _, key = jobs.output(job.id, output.id)
-                target = out_dir / f"{job.id[:8]}-{output.filename}"
+                name = output.filename if keep_names else f"{job.id[:8]}-{output.filename}"
+                target = out_dir / name
                 shutil.copyfile(ctx.files.local_path(key), target)
     return current

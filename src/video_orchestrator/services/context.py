@@ -21,6 +21,7 @@ from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_E
 from video_orchestrator.ports.images import ImageGenerator
 from video_orchestrator.ports.llm import LLMProvider
 from video_orchestrator.ports.music import SoundLibrary
+from video_orchestrator.ports.translate import Translator
 from video_orchestrator.ports.trends import TrendSource
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
 from video_orchestrator.render.compiler import decoder_threads_for
@@ -45,6 +46,7 @@ class AppContext:
         images: Sequence[ImageGenerator] | None = None,
         trend_sources: Mapping[str, TrendSource] | None = None,
         publishers: Mapping[str, PlatformAdapter] | None = None,
+        translators: Sequence[Translator] | None = None,
     ) -> None:
         """``tts``, ``llm``, ``images``, ``trend_sources`` and ``publishers`` replace the
         registered providers (tests, embedding)."""
@@ -61,6 +63,9 @@ class AppContext:
         if trend_sources is not None:
             self.__dict__["trend_sources"] = dict(trend_sources)
         self._injected_publishers = publishers
+        self._injected_translators = translators
+        if translators is not None:
+            self.__dict__["translators"] = list(translators)
         if publishers is not None:
             self.__dict__["publishers"] = dict(publishers)
 
@@ -78,7 +83,12 @@ class AppContext:
         )
         if merged is self.settings:
             return self
-        return AppContext(merged, db=self.db, publishers=self._injected_publishers)
+        return AppContext(
+            merged,
+            db=self.db,
+            publishers=self._injected_publishers,
+            translators=self._injected_translators,
+        )
 
     @cached_property
     def ffmpeg(self) -> str:
@@ -217,6 +227,15 @@ class AppContext:
         names = self.tts_names()
         local = self.settings.local_voice_provider
         return self.tts(local if local in names else names[0])
+
+    @cached_property
+    def translators(self) -> list[Translator]:
+        """The offline translators of language versions (ADR 0039): Argos Translate when
+        the ``translate`` extra is installed, else none."""
+        from video_orchestrator.providers.argos.translate import installed
+
+        found = installed()
+        return [found] if found is not None else []
 
     @cached_property
     def llm(self) -> LLMProvider | None:

@@ -32,6 +32,8 @@ from video_orchestrator.errors import (
     VoError,
 )
 from video_orchestrator.jobs.workload import MakeWorkload, RenderSpecWorkload, parse_workload
+from video_orchestrator.languages import name_of, primary
+from video_orchestrator.languages.slug import slugify
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.services.assets import AssetService, safe_filename, sha256_of
 from video_orchestrator.services.context import AppContext
@@ -353,21 +355,44 @@ class JobRunner:
         audio = project.audio
         music = self.assets.local_path(audio.music_asset) if audio.music_asset else None
         sfx = self.assets.local_path(audio.sfx_asset) if audio.sfx_asset else None
+        # the project's language setting is the script's language (ADR 0031); a language
+        # version speaks its own script with its own voice (ADR 0039)
+        language, script = project.language, project.script
+        options = project.video_options(workload.platform)
+        out = workdir / "out"
+        if workload.language is not None:
+            if primary(workload.language) != primary(project.language):
+                version = next(
+                    (v for v in project.languages if v.language == primary(workload.language)),
+                    None,
+                )
+                if version is None:
+                    raise NotFoundError(
+                        f"the project has no {name_of(workload.language)} version any more"
+                    )
+                language, script = version.language, version.script
+                options = options.model_copy(
+                    update={
+                        "language": language,
+                        "voice": options.voice.model_copy(update={"voice": version.voice}),
+                    }
+                )
+            if script is not None:
+                out = out / f"{slugify(script.title)}-{primary(language)}.mp4"
         request = MakeRequest(
             topic=project.topic or None,
-            # the project's language setting is the script's language (ADR 0031)
             script_text=(
-                project.script.model_copy(update={"language": project.language}).model_dump_json()
-                if project.script
+                script.model_copy(update={"language": language}).model_dump_json()
+                if script
                 else None
             ),
             genre=project.genre,
             target_seconds=project.target_seconds,
-            options=project.video_options(workload.platform),
+            options=options,
             scene_media=backgrounds,
             music=music,
             sfx=sfx,
-            out=workdir / "out",
+            out=out,
         )
         use_case = MakeVideo(self.ctx)
         result = use_case(request, reporter, cancel)

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -97,6 +97,9 @@ class JobOut(BaseModel):
     batch_id: str | None
     kind: str
     platform: str | None
+    language: str | None = Field(
+        None, description="a render of one of the project's languages (ADR 0039)"
+    )
     status: JobStatus
     step: str
     progress: float
@@ -141,11 +144,12 @@ def _out(job: Job) -> JobOut:
     data = {
         column: getattr(job, column)
         for column in JobOut.model_fields
-        if column not in {"platform", "outputs"}
+        if column not in {"platform", "language", "outputs"}
     }
     return JobOut(
         **data,
         platform=job.workload.get("platform"),
+        language=job.workload.get("language"),
         outputs=[OutputOut.model_validate(o) for o in job.outputs],
     )
 
@@ -280,15 +284,21 @@ class JobService:
             return [_out(rows[job_id]) for job_id in job_ids if job_id in rows]
 
     def _project_jobs(
-        self, session: Session, project_id: str, names: list[str], batch_id: str | None
+        self,
+        session: Session,
+        project_id: str,
+        names: list[str],
+        batch_id: str | None,
+        languages: Sequence[str | None] = (None,),
     ) -> list[str]:
         jobs = [
             self._job(
                 "make",
-                MakeWorkload(project_id=project_id, platform=name).model_dump(),
+                MakeWorkload(project_id=project_id, platform=name, language=language).model_dump(),
                 project_id=project_id,
                 batch_id=batch_id,
             )
+            for language in languages
             for name in names
         ]
         session.add_all(jobs)
@@ -312,6 +322,35 @@ class JobService:
             project = self.projects.get(project_id)
             names = platform_names(platforms or project.platforms)
             return {"jobs": self._project_jobs(session, project_id, names, None)}
+
+        result = self._create(build, idempotency, fingerprint)
+        return self._jobs(list(result["jobs"]))
+
+    def submit_languages(
+        self,
+        project_id: str,
+        languages: list[str],
+        platforms: list[str] | None = None,
+        *,
+        idempotency: Idempotency | None = None,
+    ) -> list[JobOut]:
+        """One job per language and platform of a project, in one batch (ADR 0039); the
+        caller checked that each language is the project's own or one of its versions."""
+        fingerprint = (
+            idempotency.fingerprint(
+                "renders/languages",
+                {"project_id": project_id, "languages": languages, "platforms": platforms},
+            )
+            if idempotency is not None
+            else ""
+        )
+
+        def build(session: Session) -> dict[str, Any]:
+            project = self.projects.get(project_id)
+            names = platform_names(platforms or project.platforms)
+            batch_id = new_id()
+            jobs = self._project_jobs(session, project_id, names, batch_id, languages)
+            return {"batch_id": batch_id, "jobs": jobs}
 
         result = self._create(build, idempotency, fingerprint)
         return self._jobs(list(result["jobs"]))

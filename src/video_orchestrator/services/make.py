@@ -283,6 +283,17 @@ class MakeVideo:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
+    def write_script(self, request: MakeRequest, reporter: Reporter) -> tuple[MakeRequest, Script]:
+        """The script step alone (``vo make --langs``: one script, then its language
+        versions): the request in the script's language, and the script."""
+        if request.script_text is not None:
+            self._check_fonts(request.script_text)
+        material = self._material(request)
+        request = self._follow_language(request, material, reporter)
+        preset = self.ctx.preset(request.platform)
+        script, _, _, _ = self._script(request, preset, reporter, material)
+        return request, script
+
     # -- steps ------------------------------------------------------------------------------
 
     def _material(self, request: MakeRequest) -> SourceText | None:

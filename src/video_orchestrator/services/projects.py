@@ -7,11 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from video_orchestrator.domain.language_version import LanguageVersion
 from video_orchestrator.domain.script import Genre, Script
 from video_orchestrator.errors import (
     InputError,
@@ -98,6 +99,14 @@ class ProjectOut(ProjectFields):
     version: int
     created_at: datetime
     updated_at: datetime
+    languages: list[LanguageVersion] = Field(
+        default_factory=list, description="the script's versions in other languages (ADR 0039)"
+    )
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value
 
 
 class ProjectSummary(BaseModel):
@@ -275,6 +284,7 @@ class ProjectService:
                 audio=dict(source.audio),
                 captions=dict(source.captions),
                 export=dict(source.export),
+                languages=list(source.languages or []),
             )
             session.add(copy)
             session.flush()

@@ -28,6 +28,7 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.experiment_runs import ExperimentRuns
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
+from video_orchestrator.services.language_versions import LanguageVersions
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.metrics_pull import PULL_SECONDS
 from video_orchestrator.services.preview import DraftPreviews
@@ -103,6 +104,7 @@ class Workspace:
         self.trend_projects = TrendProjects(self.ctx, self.trends)
         self.publishing = Publishing(self.ctx, self.jobs)
         self.previews = DraftPreviews(self.ctx)
+        self.languages = LanguageVersions(self.ctx, self.jobs)
 
     # -- life cycle -------------------------------------------------------------------------
 

@@ -72,6 +72,8 @@ class Project(Base):
     audio: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     captions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     export: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # language versions of the script (domain/language_version.py, ADR 0039)
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from nicegui import app, ui
 from nicegui.events import ValueChangeEventArguments
 
 from video_orchestrator.ui import (
+    languages_panel,
     tab_audio,
     tab_background,
     tab_captions,
@@ -24,6 +25,7 @@ from video_orchestrator.ui.project_state import ProjectState
 
 TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None]], ...] = (
     ("script", "Story & Script", "edit_note", tab_script.build),
+    ("languages", "Languages", "translate", languages_panel.build),
     ("voice", "Voice", "record_voice_over", tab_voice.build),
     ("background", "Background", "image", tab_background.build),
     ("audio", "Audio", "music_note", tab_audio.build),

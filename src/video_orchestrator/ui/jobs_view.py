@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from nicegui import run, ui
 
+from video_orchestrator.languages import name_of
 from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.jobs import JobOut, JobPage
 from video_orchestrator.services.workspace import Workspace
@@ -108,6 +109,8 @@ class JobCard:
         self.step: ui.label | None = None
         platform = ctx.platforms.get(job.platform or "", job.platform or "")
         what = f"{platform} render" if job.kind == "make" else "Render of a spec"
+        if job.language:  # one language of a project made in many (ADR 0039)
+            what += f" in {name_of(job.language)}"
         with (
             ui.card()
             .classes(f"w-full job-card job-{job.status}")

@@ -1,0 +1,1 @@
+"""Argos Translate, the offline translator of language versions (the ``translate`` extra)."""
