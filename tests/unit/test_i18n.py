@@ -17,7 +17,14 @@ from video_orchestrator.ui import i18n
 
 OTHER = [code for code in i18n.LOCALES if code != i18n.DEFAULT]
 #: The pages whose every text goes through the catalogue (more join as they are translated).
-TRANSLATED = ["shell.py", "session.py", "queue_page.py", "projects_page.py", "common.py"]
+TRANSLATED = [
+    "shell.py",
+    "session.py",
+    "queue_page.py",
+    "projects_page.py",
+    "common.py",
+    "jobs_view.py",
+]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
 TEXT_KEYWORDS = {"label", "placeholder", "empty", "text"}

@@ -130,6 +130,12 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, "short", locale=_babel_locale(current()))
 
 
+def language_name(code: str) -> str:
+    """A language as this locale names it, with its code: "Romanian (ro)", "rumano (ro)"."""
+    name = _babel_locale(current()).languages.get(code)
+    return f"{name} ({code})" if name else code
+
+
 def _babel_locale(code: str) -> Locale:
     try:
         return Locale.parse(code)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from nicegui import run, ui
 
-from video_orchestrator.languages import name_of
 from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.jobs import JobOut, JobPage
 from video_orchestrator.services.workspace import Workspace
@@ -25,34 +24,35 @@ from video_orchestrator.ui.common import (
     size_text,
     when,
 )
+from video_orchestrator.ui.i18n import language_name, marked, tr
 from video_orchestrator.ui.media import in_page, output_url
 
 #: What each step of a make job is doing, in the user's words.
 STEP_TEXT = {
-    "queued": "Waiting for a free worker",
-    "starting": "Starting",
-    "script": "Writing the script",
-    "voice": "Recording the voice",
-    "media": "Choosing backgrounds",
-    "render": "Rendering the video",
-    "export": "Writing thumbnail, captions and metadata",
-    "done": "Done",
+    "queued": marked("Waiting for a free worker"),
+    "starting": marked("Starting"),
+    "script": marked("Writing the script"),
+    "voice": marked("Recording the voice"),
+    "media": marked("Choosing backgrounds"),
+    "render": marked("Rendering the video"),
+    "export": marked("Writing thumbnail, captions and metadata"),
+    "done": marked("Done"),
 }
 STATUS_TEXT = {
-    "queued": "Queued",
-    "running": "Rendering",
-    "succeeded": "Done",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
+    "queued": marked("Queued"),
+    "running": marked("Rendering"),
+    "succeeded": marked("Done"),
+    "failed": marked("Failed"),
+    "cancelled": marked("Cancelled"),
 }
 #: Output kinds in the order offered, with a label and an icon.
 OUTPUTS = (
-    ("video", "MP4 video", "movie"),
-    ("thumbnail", "Thumbnail", "image"),
-    ("srt", "Captions (SRT)", "subtitles"),
-    ("vtt", "Captions (WebVTT)", "closed_caption"),
-    ("metadata", "Title, description and hashtags (JSON)", "description"),
-    ("spec", "Render spec (JSON)", "data_object"),
+    ("video", marked("MP4 video"), "movie"),
+    ("thumbnail", marked("Thumbnail"), "image"),
+    ("srt", marked("Captions (SRT)"), "subtitles"),
+    ("vtt", marked("Captions (WebVTT)"), "closed_caption"),
+    ("metadata", marked("Title, description and hashtags (JSON)"), "description"),
+    ("spec", marked("Render spec (JSON)"), "data_object"),
 )
 ACTIVE = ("queued", "running")
 #: Link text readable on the light and the dark theme (WCAG AA contrast).
@@ -62,27 +62,33 @@ LINK = "text-indigo-700 dark:text-indigo-300"
 def progress_text(job: JobOut) -> str:
     """``Rendering the video · 63% · about 0:12 left``."""
     if job.status == "queued":
-        return "Queued: waiting for a free worker" + (
-            f" (attempt {job.attempts + 1} of {job.max_attempts})" if job.attempts else ""
+        return tr("Queued: waiting for a free worker") + (
+            tr(" (attempt {n} of {total})", n=job.attempts + 1, total=job.max_attempts)
+            if job.attempts
+            else ""
         )
     if job.cancel_requested:
-        return "Cancelling…"
-    text = f"{STEP_TEXT.get(job.step, job.step.capitalize())} · {round(job.progress * 100)}%"
+        return tr("Cancelling…")
+    step = tr(STEP_TEXT[job.step]) if job.step in STEP_TEXT else job.step.capitalize()
+    text = f"{step} · {round(job.progress * 100)}%"
     if job.eta_seconds is not None:
-        text += f" · about {duration_text(job.eta_seconds)} left"
+        text += tr(" · about {time} left", time=duration_text(job.eta_seconds))
     return text
 
 
 def failure_text(job: JobOut) -> str:
     """Why a job failed, and what to do about it."""
-    error = (job.error or "the render stopped without a message").rstrip(".")
-    return f"{error[:1].upper()}{error[1:]}. Fix what the message points at, then press Retry."
+    error = (job.error or tr("the render stopped without a message")).rstrip(".")
+    return tr(
+        "{error}. Fix what the message points at, then press Retry.",
+        error=error[:1].upper() + error[1:],
+    )
 
 
 def took(job: JobOut) -> str:
     if job.started_at is None or job.finished_at is None:
         return ""
-    return f" in {duration_text((job.finished_at - job.started_at).total_seconds())}"
+    return tr(" in {time}", time=duration_text((job.finished_at - job.started_at).total_seconds()))
 
 
 @dataclass
@@ -108,14 +114,19 @@ class JobCard:
         self.bar: ui.linear_progress | None = None
         self.step: ui.label | None = None
         platform = ctx.platforms.get(job.platform or "", job.platform or "")
-        what = f"{platform} render" if job.kind == "make" else "Render of a spec"
+        what = (
+            tr("{platform} render", platform=platform)
+            if job.kind == "make"
+            else tr("Render of a spec")
+        )
+        status = tr(STATUS_TEXT[job.status])
         if job.language:  # one language of a project made in many (ADR 0039)
-            what += f" in {name_of(job.language)}"
+            what = tr("{what} in {language}", what=what, language=language_name(job.language))
         with (
             ui.card()
             .classes(f"w-full job-card job-{job.status}")
             .mark(f"job-card job-{job.status}")
-            .props(f'aria-label="{what}, {STATUS_TEXT[job.status].lower()}"')
+            .props(f'aria-label="{what}, {status.lower()}"')
         ):
             with ui.row().classes("w-full items-center gap-2"):
                 ui.icon(
@@ -128,17 +139,17 @@ class JobCard:
                     'aria-hidden="true"'
                 )
                 ui.label(what).classes("text-subtitle1 font-medium")
-                ui.badge(
-                    STATUS_TEXT[job.status], color=STATUS_COLOURS.get(job.status, "grey")
-                ).classes("job-status").mark("job-status")
+                ui.badge(status, color=STATUS_COLOURS.get(job.status, "grey")).classes(
+                    "job-status"
+                ).mark("job-status")
                 if ctx.project_names is not None and job.project_id:
                     name = ctx.project_names.get(job.project_id)
                     if name is None:
-                        ui.label("of a deleted project").classes("text-caption text-grey-7")
+                        ui.label(tr("of a deleted project")).classes("text-caption text-grey-7")
                     else:
                         ui.link(name, f"/projects/{job.project_id}").classes(
                             f"text-body2 {LINK} job-project"
-                        ).props(f'aria-label="Open the project {name}"')
+                        ).props(f'aria-label="{tr("Open the project {name}", name=name)}"')
                 ui.space()
                 ui.label(
                     f"{when(job.created_at)}" + (took(job) if job.status == "succeeded" else "")
@@ -147,7 +158,7 @@ class JobCard:
             if job.status in ACTIVE:
                 self.bar = (
                     ui.linear_progress(value=job.progress, show_value=False, size="10px")
-                    .props(f'aria-label="{what} progress" instant-feedback')
+                    .props(f'aria-label="{tr("{what} progress", what=what)}" instant-feedback')
                     .classes("job-progress")
                 )
                 self.step = (
@@ -162,7 +173,7 @@ class JobCard:
                 ).props('role="alert"')
                 self._log(job)
             elif job.status == "cancelled":
-                ui.label("Cancelled. Press Retry to render it again.").classes("text-body2")
+                ui.label(tr("Cancelled. Press Retry to render it again.")).classes("text-body2")
                 self._log(job)
             elif job.status == "succeeded":
                 self._done(job, full=full, auto_check=auto_check)
@@ -171,23 +182,24 @@ class JobCard:
 
     def _actions(self, job: JobOut) -> None:
         if job.status in ACTIVE:
-            ui.button("Cancel", icon="stop", on_click=self.cancel).props(
+            ui.button(tr("Cancel"), icon="stop", on_click=self.cancel).props(
                 "flat dense no-caps color=negative"
             ).classes("job-cancel").mark("job-cancel")
         if job.status in ("failed", "cancelled"):
-            ui.button("Retry", icon="replay", on_click=self.retry).props(
+            ui.button(tr("Retry"), icon="replay", on_click=self.retry).props(
                 "flat dense no-caps"
             ).classes("job-retry").mark("job-retry")
         if job.status not in ACTIVE:
+            gone = tr("Delete this render and its files")
             ui.button(icon="delete", on_click=self.confirm_delete).props(
-                'flat dense round aria-label="Delete this render and its files"'
-            ).classes("job-delete").mark("job-delete").tooltip("Delete this render and its files")
+                f'flat dense round aria-label="{gone}"'
+            ).classes("job-delete").mark("job-delete").tooltip(gone)
 
     @staticmethod
     def _log(job: JobOut) -> None:
         if not job.log_tail.strip():
             return
-        with ui.expansion("What happened (log)", icon="notes").classes("w-full job-log"):
+        with ui.expansion(tr("What happened (log)"), icon="notes").classes("w-full job-log"):
             ui.code(job.log_tail.strip(), language="text").classes("w-full text-caption")
 
     def _done(self, job: JobOut, *, full: bool, auto_check: bool) -> None:
@@ -197,7 +209,7 @@ class JobCard:
                 ui.video(output_url(job.id, "video")).classes(
                     "job-video w-72 max-w-full rounded-borders bg-black"
                 ).props(
-                    'preload=metadata aria-label="The rendered video"'
+                    f'preload=metadata aria-label="{tr("The rendered video")}"'
                     + (
                         f' poster="{in_page(output_url(job.id, "thumbnail"))}"'
                         if "thumbnail" in kinds
@@ -210,7 +222,9 @@ class JobCard:
         else:
             self._downloads(job)
             if "video" in kinds:
-                with ui.expansion("Watch", icon="play_circle").classes("w-full job-watch") as box:
+                with ui.expansion(tr("Watch"), icon="play_circle").classes(
+                    "w-full job-watch"
+                ) as box:
                     holder = ui.column().classes("w-full")
 
                     def load() -> None:
@@ -218,9 +232,9 @@ class JobCard:
                             with holder:
                                 ui.video(output_url(job.id, "video")).classes(
                                     "job-video w-72 max-w-full bg-black"
-                                ).props('preload=metadata aria-label="The rendered video"').mark(
-                                    "job-video"
-                                )
+                                ).props(
+                                    f'preload=metadata aria-label="{tr("The rendered video")}"'
+                                ).mark("job-video")
 
                     box.on_value_change(load)
             self._check(job, auto=False)
@@ -228,8 +242,9 @@ class JobCard:
     @staticmethod
     def _downloads(job: JobOut) -> None:
         kinds = {o.kind: o for o in job.outputs}
-        with ui.column().classes("gap-1 job-downloads").props('aria-label="Downloads"'):
-            ui.label("Downloads").classes("text-subtitle2")
+        downloads = tr("Downloads")
+        with ui.column().classes("gap-1 job-downloads").props(f'aria-label="{downloads}"'):
+            ui.label(downloads).classes("text-subtitle2")
             with ui.row().classes("gap-x-4 gap-y-1"):
                 for kind, label, icon in OUTPUTS:
                     output = kinds.get(kind)
@@ -242,10 +257,10 @@ class JobCard:
                         .props(f'download="{output.filename}"')
                     ):
                         ui.icon(icon).props('aria-hidden="true"')
-                        ui.label(f"{label} · {size_text(output.size)}")
+                        ui.label(tr(label) + f" · {size_text(output.size)}")
 
     def _check(self, job: JobOut, *, auto: bool) -> None:
-        platform = self.ctx.platforms.get(job.platform or "", job.platform or "the platform")
+        platform = self.ctx.platforms.get(job.platform or "", job.platform or tr("the platform"))
         with ui.column().classes("gap-1 w-full job-check"):
             holder = ui.column().classes("gap-1 w-full")
             cached = self.ctx.checks.get(job.id)
@@ -255,7 +270,9 @@ class JobCard:
                 return
             with holder:
                 button = (
-                    ui.button(f"Check against {platform}'s rules", icon="rule")
+                    ui.button(
+                        tr("Check against {platform}'s rules", platform=platform), icon="rule"
+                    )
                     .props("flat dense no-caps")
                     .classes("job-run-check")
                 )
@@ -264,15 +281,15 @@ class JobCard:
                 holder.clear()
                 with holder, ui.row().classes("items-center gap-2"):
                     ui.spinner(size="sm").props('aria-hidden="true"')
-                    ui.label(f"Checking the video against {platform}'s rules…").props(
-                        'aria-live="polite"'
-                    )
+                    ui.label(
+                        tr("Checking the video against {platform}'s rules…", platform=platform)
+                    ).props('aria-live="polite"')
                 try:
                     results = await call(self.ctx.ws.check_output, job.id, job.platform)
                 except Failed:
                     holder.clear()
                     with holder:
-                        ui.button("Check again", icon="rule", on_click=run_check).props(
+                        ui.button(tr("Check again"), icon="rule", on_click=run_check).props(
                             "flat dense no-caps"
                         )
                     return
@@ -308,7 +325,7 @@ class JobCard:
         except Failed:
             await self.ctx.changed()
             return
-        ui.notify("Cancelled" if job.status == "cancelled" else "Cancelling the render…")
+        ui.notify(tr("Cancelled") if job.status == "cancelled" else tr("Cancelling the render…"))
         await self.ctx.changed()
 
     async def retry(self) -> None:
@@ -317,13 +334,13 @@ class JobCard:
         except Failed:
             await self.ctx.changed()
             return
-        ui.notify("Rendering again", type="positive")
+        ui.notify(tr("Rendering again"), type="positive")
         await self.ctx.changed()
 
     def confirm_delete(self) -> None:
         with ui.dialog() as dialog, ui.card():
-            ui.label("Delete this render?").classes("text-h6")
-            ui.label("The video and its other files are removed; the project stays.")
+            ui.label(tr("Delete this render?")).classes("text-h6")
+            ui.label(tr("The video and its other files are removed; the project stays."))
 
             async def delete() -> None:
                 dialog.close()
@@ -331,12 +348,12 @@ class JobCard:
                     await call(self.ctx.ws.delete_job, self.job.id)
                 except Failed:
                     return
-                ui.notify("Render deleted")
+                ui.notify(tr("Render deleted"))
                 await self.ctx.changed()
 
             with ui.row().classes("w-full justify-end"):
-                ui.button("Keep it", on_click=dialog.close).props("flat no-caps")
-                ui.button("Delete", on_click=delete).props("no-caps color=negative").classes(
+                ui.button(tr("Keep it"), on_click=dialog.close).props("flat no-caps")
+                ui.button(tr("Delete"), on_click=delete).props("no-caps color=negative").classes(
                     "confirm-delete"
                 ).mark("confirm-delete")
         dialog.open()
@@ -346,22 +363,37 @@ def checklist(results: list[RuleResult], platform: str) -> None:
     """The platform check as a list of rules with pass/fail icons."""
     failed = [r for r in results if not r.ok]
     ui.label(
-        f"Meets every {platform} rule"
+        tr("Meets every {platform} rule", platform=platform)
         if not failed
-        else f"{len(failed)} of {len(results)} {platform} rules not met"
+        else tr(
+            "{failed} of {total} {platform} rules not met",
+            failed=len(failed),
+            total=len(results),
+            platform=platform,
+        )
     ).classes(
         "text-subtitle2 "
         + ("text-green-700 dark:text-green-400" if not failed else "text-negative")
     ).classes("check-summary")
-    with ui.element("ul").classes("check-list").props(f'aria-label="{platform} check"'):
+    with (
+        ui.element("ul")
+        .classes("check-list")
+        .props(f'aria-label="{tr("{platform} check", platform=platform)}"')
+    ):
         for result in results:
             with ui.element("li").classes("flex items-center gap-2 text-body2"):
                 ui.icon("check_circle" if result.ok else "cancel").classes(
                     "text-positive" if result.ok else "text-negative"
-                ).props(f'aria-label="{"passed" if result.ok else "failed"}" role="img"')
+                ).props(f'aria-label="{tr("passed") if result.ok else tr("failed")}" role="img"')
                 ui.label(result.rule).classes("font-medium w-32")
                 ui.label(
-                    result.actual if result.ok else f"{result.actual} (expected {result.expected})"
+                    result.actual
+                    if result.ok
+                    else tr(
+                        "{actual} (expected {expected})",
+                        actual=result.actual,
+                        expected=result.expected,
+                    )
                 ).classes("text-grey-8" if result.ok else "text-negative")
 
 
@@ -439,9 +471,10 @@ class JobList:
             self._draw(*loaded)
 
     def _lost(self, exc: Exception) -> None:
-        self.trouble.text = (
-            f"Cannot read the render queue just now ({str(exc).rstrip('.')}): "
-            "trying again; what is shown may be out of date."
+        self.trouble.text = tr(
+            "Cannot read the render queue just now ({why}): trying again; what is shown "
+            "may be out of date.",
+            why=str(exc).rstrip("."),
         )
         self.trouble.set_visibility(True)
 
