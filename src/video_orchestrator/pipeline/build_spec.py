@@ -8,6 +8,7 @@ overlap neighbouring clips, and the captions are the narration's own word timing
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -340,18 +341,26 @@ def build_spec(
 
 #: A thumbnail carries a few punchy words of the hook, not the whole sentence.
 COVER_MIN_WORDS, COVER_MAX_WORDS = 3, 5
+#: The same for a language written without spaces, in characters of whole phrases: the
+#: cover's type (thumbnail_spec) sets 6 full-width characters a line, so 4–12 characters
+#: make the two or three lines that 3–5 words make in English.
+COVER_MIN_CHARS, COVER_MAX_CHARS = 4, 12
+_COVER_CLAUSE_MARKS = re.compile(r"[,;:—–!?.()、。！？：；「」『』（）]+")
+#: Particles that end a phrase of Japanese and leave a cover line hanging (生き物が → 生き物).
+_HANGING_PARTICLES = ("が", "は", "を", "に", "で", "と", "も", "の", "へ", "や")
+_CONTENT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々\u30a1-\u30faー]")
 
 
 def cover_words(hook: str, language: str = "en") -> str:
     """3–5 words of ``hook`` for the thumbnail: the hook's first clause when it is that short,
     else the run of at most five words carrying the most meaning (fewest stop words, the
     earliest on a tie), without stop words at its ends. Languages written without spaces
-    keep the first clause, cut to 16 characters."""
-    clauses = [c.strip() for c in re.split(r"[,;:—–!?.()]+", hook) if c.strip()]
+    take whole phrases the same way (:func:`_unspaced_cover`)."""
+    clauses = [c.strip() for c in _COVER_CLAUSE_MARKS.split(hook) if c.strip()]
     if not clauses:
         return hook.strip()
     if not uses_spaces(language):
-        return clauses[0][:16]
+        return _unspaced_cover(clauses, language)
     stops = stop_words_for(language)
     first = words_of(clauses[0])
     if COVER_MIN_WORDS <= len(first) <= COVER_MAX_WORDS:
@@ -375,6 +384,35 @@ def cover_words(hook: str, language: str = "en") -> str:
         if score > best_score:
             best, best_score = window, score
     return " ".join(best)
+
+
+def _unspaced_cover(clauses: list[str], language: str) -> str:
+    """The first clause when it has :data:`COVER_MIN_CHARS`–:data:`COVER_MAX_CHARS`
+    characters, else the run of whole phrases (BudouX, as captions break) of one clause, at
+    most :data:`COVER_MAX_CHARS` long, with the most kanji and katakana (the content words;
+    the earliest on a tie); never a phrase cut in two, no particle left hanging at its end."""
+    first = clauses[0]
+    if COVER_MIN_CHARS <= len(first) <= COVER_MAX_CHARS:
+        return _unhung(first)
+    best, best_score = tokenize(first, language)[:1], -1
+    for clause in clauses:
+        phrases = tokenize(clause, language)
+        for start in range(len(phrases)):
+            for stop in range(start + 1, len(phrases) + 1):
+                text = "".join(phrases[start:stop])
+                if len(text) > COVER_MAX_CHARS and stop > start + 1:
+                    break
+                score = len(_CONTENT_CHAR.findall(text))
+                if score > best_score:
+                    best, best_score = phrases[start:stop], score
+    return _unhung("".join(best))
+
+
+def _unhung(text: str) -> str:
+    """``text`` without one particle hanging at its end (a content word stays whole)."""
+    if len(text) > 2 and text.endswith(_HANGING_PARTICLES) and _CONTENT_CHAR.match(text[-2]):
+        return text[:-1]
+    return text
 
 
 #: The draft preview: fastest encoder settings (a preview is watched once, in a small frame).
@@ -460,14 +498,48 @@ def phrase_lines(text: str, language: str, ems: int) -> str:
     """``text`` of a language written without spaces as lines of whole phrases, each at most
     ``ems`` full-width characters wide (a longer phrase gets a line of its own), a new line
     after each sentence: libass wraps only at spaces, so a Japanese hook would otherwise run
-    off the picture (ADR 0032)."""
+    off the picture (ADR 0032). A sentence takes as few lines as fit and its phrases are
+    spread evenly over them (海の / 一番深い所, not 海の一番深い / 所)."""
     limit = max(2 * ems, 2)  # display cells: a full-width character is two
-    lines: list[str] = []
-    open_line = False  # whether the last line may take more phrases (no sentence ended it)
+    sentences: list[list[str]] = [[]]
     for phrase in tokenize(text, language):
-        if open_line and text_width(lines[-1] + phrase) <= limit:
-            lines[-1] += phrase
-        else:
-            lines.append(phrase)
-        open_line = not ends_sentence(phrase)
+        sentences[-1].append(phrase)
+        if ends_sentence(phrase):
+            sentences.append([])
+    lines: list[str] = []
+    for phrases in sentences:
+        if phrases:
+            lines.extend(_even_lines(phrases, limit))
     return "\n".join(lines)
+
+
+def _even_lines(phrases: list[str], limit: int) -> list[str]:
+    """``phrases`` in the fewest lines of at most ``limit`` display cells (a phrase wider
+    than that alone on its line), broken where the widest line is narrowest."""
+    count, width = 0, limit + 1
+    for phrase in phrases:  # the fewest lines: fill each as far as it goes
+        if width + text_width(phrase) > limit:
+            count, width = count + 1, 0
+        width += text_width(phrase)
+    n = len(phrases)
+    start = list(itertools.accumulate((text_width(p) for p in phrases), initial=0))
+    # widest[k][j]: the narrowest widest line setting the first j phrases in k lines
+    widest = [[math.inf] * (n + 1) for _ in range(count + 1)]
+    cut = [[0] * (n + 1) for _ in range(count + 1)]
+    widest[0][0] = 0
+    for k in range(1, count + 1):
+        for j in range(k, n + 1):
+            for i in range(j - 1, k - 2, -1):  # the last line: phrases i..j, longer each step
+                wide = start[j] - start[i]
+                if wide > limit and j - i > 1:
+                    break
+                value = max(widest[k - 1][i], wide)
+                if value < widest[k][j]:
+                    widest[k][j], cut[k][j] = value, i
+    lines: list[str] = []
+    j = n
+    for k in range(count, 0, -1):
+        i = cut[k][j]
+        lines.append("".join(phrases[i:j]))
+        j = i
+    return lines[::-1]
