@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from video_orchestrator.domain.script import Script
-from video_orchestrator.pipeline.media import MediaItem
+from video_orchestrator.pipeline.media import MILDEST_RATE, MIN_FOLLOW_SECONDS, MediaItem
 from video_orchestrator.pipeline.scene_look import palette_for
 from video_orchestrator.pipeline.script_writer import stop_words_for
 from video_orchestrator.pipeline.voice import Narration
@@ -81,14 +81,16 @@ ILLUSTRATION_WIDTH = 0.56
 """An illustration's width, as a share of the frame's width."""
 
 
-def fit_video(seconds: float | None, frames: int, fps: int) -> tuple[float, Literal["freeze"]]:
+def fit_video(
+    seconds: float | None, frames: int, fps: int, slowest: float = SLOWEST_RATE
+) -> tuple[float, Literal["freeze"]]:
     """How a video of ``seconds`` fills ``frames``: its playback rate, then its last frame
     held for what is left. A clip long enough plays at its speed; a short one is slowed
-    just enough to fill the scene, down to :data:`SLOWEST_RATE`. Never a loop."""
+    just enough to fill the scene, down to ``slowest``. Never a loop."""
     needed = frames / fps
     if seconds is None or seconds <= 0 or seconds >= needed:
         return 1.0, "freeze"
-    return max(SLOWEST_RATE, round(seconds / needed, 3)), "freeze"
+    return max(slowest, round(seconds / needed, 3)), "freeze"
 
 
 def scene_boundaries(
@@ -115,7 +117,7 @@ def scene_boundaries(
     return cuts
 
 
-def _clip_for(
+def _clips_for(
     item: MediaItem | None,
     index: int,
     duration: int,
@@ -124,30 +126,55 @@ def _clip_for(
     colours: Sequence[str],
     fps: int,
     ken_burns: bool = True,
-) -> Clip:
+) -> list[Clip]:
+    """A scene's background: one clip, or two cut together when its video is too short
+    (:func:`~video_orchestrator.pipeline.media.add_follow_ups`)."""
     if item is None:
-        return GeneratedClip(
-            duration=duration,
-            transition=transition,
-            pattern=PATTERNS[index % len(PATTERNS)],
-            colours=list(colours),
-            seed=index,
-        )
+        return [
+            GeneratedClip(
+                duration=duration,
+                transition=transition,
+                pattern=PATTERNS[index % len(PATTERNS)],
+                colours=list(colours),
+                seed=index,
+            )
+        ]
     if item.kind == "image":
-        return ImageClip(
-            duration=duration,
-            transition=transition,
-            path=str(item.path),
-            ken_burns=(
-                KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)])
-                if ken_burns
-                else None
-            ),
-        )
+        return [
+            ImageClip(
+                duration=duration,
+                transition=transition,
+                path=str(item.path),
+                ken_burns=(
+                    KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)])
+                    if ken_burns
+                    else None
+                ),
+            )
+        ]
+    follow = item.follow
+    if follow is not None and item.duration and follow.duration:
+        # Two cuts rather than one clip slowed past MILDEST_RATE (add_follow_ups chose the
+        # second): the first plays whole at its speed, the second fills the rest of the scene.
+        first = math.floor(item.duration * fps)
+        rest = duration - first
+        if first >= 1 and first < duration * MILDEST_RATE and rest >= MIN_FOLLOW_SECONDS * fps:
+            rate, fit = fit_video(follow.duration, rest, fps, MILDEST_RATE)
+            return [
+                VideoClip(
+                    duration=first,
+                    transition=Transition(kind="cut", frames=0),
+                    path=str(item.path),
+                    fit="freeze",
+                ),
+                VideoClip(
+                    duration=rest, transition=transition, path=str(follow.path), fit=fit, rate=rate
+                ),
+            ]
     rate, fit = fit_video(item.duration, duration, fps)
-    return VideoClip(
-        duration=duration, transition=transition, path=str(item.path), fit=fit, rate=rate
-    )
+    return [
+        VideoClip(duration=duration, transition=transition, path=str(item.path), fit=fit, rate=rate)
+    ]
 
 
 def illustration_overlay(
@@ -268,6 +295,7 @@ def build_spec(
     # Scenes too short to carry the transition (a very short narration part) are cut to.
     lengths = [b - a for a, b in itertools.pairwise(cuts)]
     clips: list[Clip] = []
+    scene_first: list[int] = []  # the index in clips of each scene's first clip
     for index, length in enumerate(lengths):
         last = index == len(lengths) - 1
         overlap = 0 if last else min(frames, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
@@ -279,8 +307,9 @@ def build_spec(
         item = media[index] if index < len(media) else None
         scene = script.scenes[index] if index < len(script.scenes) else None
         colours = palette_for(scene.keywords, scene.narration) if scene else palette_for([])
-        clips.append(
-            _clip_for(
+        scene_first.append(len(clips))
+        clips.extend(
+            _clips_for(
                 item,
                 index,
                 length + overlap,
@@ -290,12 +319,13 @@ def build_spec(
                 ken_burns=background.ken_burns,
             )
         )
+    starts = sequence_starts(clips)
     overlays = [
-        illustration_overlay(picture, start, clip.duration, fmt, frames)
-        for clip, start, picture in zip(
-            clips, sequence_starts(clips), list(illustrations) + [None] * len(clips), strict=False
-        )
-        if picture is not None and isinstance(clip, GeneratedClip) and background.illustrations
+        illustration_overlay(picture, starts[first], clips[first].duration, fmt, frames)
+        for first, picture in zip(scene_first, illustrations, strict=False)
+        if picture is not None
+        and isinstance(clips[first], GeneratedClip)
+        and background.illustrations
     ]
     preset, crf = QUALITY[options.export.quality]
     output = Output(
