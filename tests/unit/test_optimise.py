@@ -220,7 +220,7 @@ def test_missing_call_to_action() -> None:
             "use 3–5 hashtags, not 12: #fyp #volcano #iceland #geology #travel",
         ),
         (["volcano"], {"hashtags.too_few", "hashtags.no_niche"},
-         "use 3–5 hashtags, not 1: #volcano #volcanoesiceland #iceland"),
+         "use 3–5 hashtags, not 1: #volcano #volcanoiceland #iceland"),
         (["fyp", "viral", "volcano", "iceland"], {"hashtags.too_broad"}, "keep at most 1 broad"),
         (["fyp", "viral", "foryou", "volcano"], {"hashtags.too_broad", "hashtags.no_niche"}, ""),
     ],

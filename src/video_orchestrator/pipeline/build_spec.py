@@ -8,13 +8,14 @@ overlap neighbouring clips, and the captions are the narration's own word timing
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from video_orchestrator.domain.script import Script
-from video_orchestrator.pipeline.media import MediaItem
+from video_orchestrator.pipeline.media import MILDEST_RATE, MIN_FOLLOW_SECONDS, MediaItem
 from video_orchestrator.pipeline.scene_look import palette_for
 from video_orchestrator.pipeline.script_writer import stop_words_for
 from video_orchestrator.pipeline.voice import Narration
@@ -80,14 +81,16 @@ ILLUSTRATION_WIDTH = 0.56
 """An illustration's width, as a share of the frame's width."""
 
 
-def fit_video(seconds: float | None, frames: int, fps: int) -> tuple[float, Literal["freeze"]]:
+def fit_video(
+    seconds: float | None, frames: int, fps: int, slowest: float = SLOWEST_RATE
+) -> tuple[float, Literal["freeze"]]:
     """How a video of ``seconds`` fills ``frames``: its playback rate, then its last frame
     held for what is left. A clip long enough plays at its speed; a short one is slowed
-    just enough to fill the scene, down to :data:`SLOWEST_RATE`. Never a loop."""
+    just enough to fill the scene, down to ``slowest``. Never a loop."""
     needed = frames / fps
     if seconds is None or seconds <= 0 or seconds >= needed:
         return 1.0, "freeze"
-    return max(SLOWEST_RATE, round(seconds / needed, 3)), "freeze"
+    return max(slowest, round(seconds / needed, 3)), "freeze"
 
 
 def scene_boundaries(
@@ -114,7 +117,7 @@ def scene_boundaries(
     return cuts
 
 
-def _clip_for(
+def _clips_for(
     item: MediaItem | None,
     index: int,
     duration: int,
@@ -123,30 +126,55 @@ def _clip_for(
     colours: Sequence[str],
     fps: int,
     ken_burns: bool = True,
-) -> Clip:
+) -> list[Clip]:
+    """A scene's background: one clip, or two cut together when its video is too short
+    (:func:`~video_orchestrator.pipeline.media.add_follow_ups`)."""
     if item is None:
-        return GeneratedClip(
-            duration=duration,
-            transition=transition,
-            pattern=PATTERNS[index % len(PATTERNS)],
-            colours=list(colours),
-            seed=index,
-        )
+        return [
+            GeneratedClip(
+                duration=duration,
+                transition=transition,
+                pattern=PATTERNS[index % len(PATTERNS)],
+                colours=list(colours),
+                seed=index,
+            )
+        ]
     if item.kind == "image":
-        return ImageClip(
-            duration=duration,
-            transition=transition,
-            path=str(item.path),
-            ken_burns=(
-                KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)])
-                if ken_burns
-                else None
-            ),
-        )
+        return [
+            ImageClip(
+                duration=duration,
+                transition=transition,
+                path=str(item.path),
+                ken_burns=(
+                    KenBurns(zoom_from=1.0, zoom_to=1.18, pan=PANS[index % len(PANS)])
+                    if ken_burns
+                    else None
+                ),
+            )
+        ]
+    follow = item.follow
+    if follow is not None and item.duration and follow.duration:
+        # Two cuts rather than one clip slowed past MILDEST_RATE (add_follow_ups chose the
+        # second): the first plays whole at its speed, the second fills the rest of the scene.
+        first = math.floor(item.duration * fps)
+        rest = duration - first
+        if first >= 1 and first < duration * MILDEST_RATE and rest >= MIN_FOLLOW_SECONDS * fps:
+            rate, fit = fit_video(follow.duration, rest, fps, MILDEST_RATE)
+            return [
+                VideoClip(
+                    duration=first,
+                    transition=Transition(kind="cut", frames=0),
+                    path=str(item.path),
+                    fit="freeze",
+                ),
+                VideoClip(
+                    duration=rest, transition=transition, path=str(follow.path), fit=fit, rate=rate
+                ),
+            ]
     rate, fit = fit_video(item.duration, duration, fps)
-    return VideoClip(
-        duration=duration, transition=transition, path=str(item.path), fit=fit, rate=rate
-    )
+    return [
+        VideoClip(duration=duration, transition=transition, path=str(item.path), fit=fit, rate=rate)
+    ]
 
 
 def illustration_overlay(
@@ -267,6 +295,7 @@ def build_spec(
     # Scenes too short to carry the transition (a very short narration part) are cut to.
     lengths = [b - a for a, b in itertools.pairwise(cuts)]
     clips: list[Clip] = []
+    scene_first: list[int] = []  # the index in clips of each scene's first clip
     for index, length in enumerate(lengths):
         last = index == len(lengths) - 1
         overlap = 0 if last else min(frames, max(lengths[index + 1] - 1, 0), max(length - 1, 0))
@@ -278,8 +307,9 @@ def build_spec(
         item = media[index] if index < len(media) else None
         scene = script.scenes[index] if index < len(script.scenes) else None
         colours = palette_for(scene.keywords, scene.narration) if scene else palette_for([])
-        clips.append(
-            _clip_for(
+        scene_first.append(len(clips))
+        clips.extend(
+            _clips_for(
                 item,
                 index,
                 length + overlap,
@@ -289,12 +319,13 @@ def build_spec(
                 ken_burns=background.ken_burns,
             )
         )
+    starts = sequence_starts(clips)
     overlays = [
-        illustration_overlay(picture, start, clip.duration, fmt, frames)
-        for clip, start, picture in zip(
-            clips, sequence_starts(clips), list(illustrations) + [None] * len(clips), strict=False
-        )
-        if picture is not None and isinstance(clip, GeneratedClip) and background.illustrations
+        illustration_overlay(picture, starts[first], clips[first].duration, fmt, frames)
+        for first, picture in zip(scene_first, illustrations, strict=False)
+        if picture is not None
+        and isinstance(clips[first], GeneratedClip)
+        and background.illustrations
     ]
     preset, crf = QUALITY[options.export.quality]
     output = Output(
@@ -340,18 +371,26 @@ def build_spec(
 
 #: A thumbnail carries a few punchy words of the hook, not the whole sentence.
 COVER_MIN_WORDS, COVER_MAX_WORDS = 3, 5
+#: The same for a language written without spaces, in characters of whole phrases: the
+#: cover's type (thumbnail_spec) sets 6 full-width characters a line, so 4–12 characters
+#: make the two or three lines that 3–5 words make in English.
+COVER_MIN_CHARS, COVER_MAX_CHARS = 4, 12
+_COVER_CLAUSE_MARKS = re.compile(r"[,;:—–!?.()、。！？：；「」『』（）]+")
+#: Particles that end a phrase of Japanese and leave a cover line hanging (生き物が → 生き物).
+_HANGING_PARTICLES = ("が", "は", "を", "に", "で", "と", "も", "の", "へ", "や")
+_CONTENT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々\u30a1-\u30faー]")
 
 
 def cover_words(hook: str, language: str = "en") -> str:
     """3–5 words of ``hook`` for the thumbnail: the hook's first clause when it is that short,
     else the run of at most five words carrying the most meaning (fewest stop words, the
     earliest on a tie), without stop words at its ends. Languages written without spaces
-    keep the first clause, cut to 16 characters."""
-    clauses = [c.strip() for c in re.split(r"[,;:—–!?.()]+", hook) if c.strip()]
+    take whole phrases the same way (:func:`_unspaced_cover`)."""
+    clauses = [c.strip() for c in _COVER_CLAUSE_MARKS.split(hook) if c.strip()]
     if not clauses:
         return hook.strip()
     if not uses_spaces(language):
-        return clauses[0][:16]
+        return _unspaced_cover(clauses, language)
     stops = stop_words_for(language)
     first = words_of(clauses[0])
     if COVER_MIN_WORDS <= len(first) <= COVER_MAX_WORDS:
@@ -375,6 +414,35 @@ def cover_words(hook: str, language: str = "en") -> str:
         if score > best_score:
             best, best_score = window, score
     return " ".join(best)
+
+
+def _unspaced_cover(clauses: list[str], language: str) -> str:
+    """The first clause when it has :data:`COVER_MIN_CHARS`–:data:`COVER_MAX_CHARS`
+    characters, else the run of whole phrases (BudouX, as captions break) of one clause, at
+    most :data:`COVER_MAX_CHARS` long, with the most kanji and katakana (the content words;
+    the earliest on a tie); never a phrase cut in two, no particle left hanging at its end."""
+    first = clauses[0]
+    if COVER_MIN_CHARS <= len(first) <= COVER_MAX_CHARS:
+        return _unhung(first)
+    best, best_score = tokenize(first, language)[:1], -1
+    for clause in clauses:
+        phrases = tokenize(clause, language)
+        for start in range(len(phrases)):
+            for stop in range(start + 1, len(phrases) + 1):
+                text = "".join(phrases[start:stop])
+                if len(text) > COVER_MAX_CHARS and stop > start + 1:
+                    break
+                score = len(_CONTENT_CHAR.findall(text))
+                if score > best_score:
+                    best, best_score = phrases[start:stop], score
+    return _unhung("".join(best))
+
+
+def _unhung(text: str) -> str:
+    """``text`` without one particle hanging at its end (a content word stays whole)."""
+    if len(text) > 2 and text.endswith(_HANGING_PARTICLES) and _CONTENT_CHAR.match(text[-2]):
+        return text[:-1]
+    return text
 
 
 #: The draft preview: fastest encoder settings (a preview is watched once, in a small frame).
@@ -460,14 +528,48 @@ def phrase_lines(text: str, language: str, ems: int) -> str:
     """``text`` of a language written without spaces as lines of whole phrases, each at most
     ``ems`` full-width characters wide (a longer phrase gets a line of its own), a new line
     after each sentence: libass wraps only at spaces, so a Japanese hook would otherwise run
-    off the picture (ADR 0032)."""
+    off the picture (ADR 0032). A sentence takes as few lines as fit and its phrases are
+    spread evenly over them (海の / 一番深い所, not 海の一番深い / 所)."""
     limit = max(2 * ems, 2)  # display cells: a full-width character is two
-    lines: list[str] = []
-    open_line = False  # whether the last line may take more phrases (no sentence ended it)
+    sentences: list[list[str]] = [[]]
     for phrase in tokenize(text, language):
-        if open_line and text_width(lines[-1] + phrase) <= limit:
-            lines[-1] += phrase
-        else:
-            lines.append(phrase)
-        open_line = not ends_sentence(phrase)
+        sentences[-1].append(phrase)
+        if ends_sentence(phrase):
+            sentences.append([])
+    lines: list[str] = []
+    for phrases in sentences:
+        if phrases:
+            lines.extend(_even_lines(phrases, limit))
     return "\n".join(lines)
+
+
+def _even_lines(phrases: list[str], limit: int) -> list[str]:
+    """``phrases`` in the fewest lines of at most ``limit`` display cells (a phrase wider
+    than that alone on its line), broken where the widest line is narrowest."""
+    count, width = 0, limit + 1
+    for phrase in phrases:  # the fewest lines: fill each as far as it goes
+        if width + text_width(phrase) > limit:
+            count, width = count + 1, 0
+        width += text_width(phrase)
+    n = len(phrases)
+    start = list(itertools.accumulate((text_width(p) for p in phrases), initial=0))
+    # widest[k][j]: the narrowest widest line setting the first j phrases in k lines
+    widest = [[math.inf] * (n + 1) for _ in range(count + 1)]
+    cut = [[0] * (n + 1) for _ in range(count + 1)]
+    widest[0][0] = 0
+    for k in range(1, count + 1):
+        for j in range(k, n + 1):
+            for i in range(j - 1, k - 2, -1):  # the last line: phrases i..j, longer each step
+                wide = start[j] - start[i]
+                if wide > limit and j - i > 1:
+                    break
+                value = max(widest[k - 1][i], wide)
+                if value < widest[k][j]:
+                    widest[k][j], cut[k][j] = value, i
+    lines: list[str] = []
+    j = n
+    for k in range(count, 0, -1):
+        i = cut[k][j]
+        lines.append("".join(phrases[i:j]))
+        j = i
+    return lines[::-1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -37,6 +37,9 @@ class MediaItem:
     width: int
     height: int
     keywords: frozenset[str]
+    #: a further clip that plays after this one within the same scene, when this one alone
+    #: is too short to fill it (:func:`add_follow_ups`)
+    follow: MediaItem | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +183,48 @@ def prepare_image(item: MediaItem, cache: ContentCache, *, width: int, height: i
         )
 
     return cache.get_or_create(PREPARE_STEP, parts, make, load)
+
+
+MILDEST_RATE = 0.8
+"""A clip is slowed down to this speed at most when another clip can fill the rest of its
+scene: footage of moving things (water, people, animals) slower than about four fifths of
+its real speed reads as slow motion, an effect the creator did not ask for. Below it the
+scene gets a second clip with a cut (:func:`add_follow_ups`)."""
+MIN_FOLLOW_SECONDS = 1.0
+"""A second clip shorter than this on screen would flash by: the first is slowed instead."""
+
+
+def add_follow_ups(
+    chosen: Sequence[MediaItem | None],
+    items: Sequence[MediaItem],
+    scene_keywords: Sequence[Sequence[str]],
+    seconds: Sequence[float],
+) -> list[MediaItem | None]:
+    """``chosen`` with a further clip (``follow``) for each scene whose video is too short to
+    fill its ``seconds`` without slowing below :data:`MILDEST_RATE`: the next best matching
+    video of ``items`` (the most shared keywords, then one no scene uses, then the longest,
+    then name order), never the same file; a scene no other video matches keeps its one."""
+    used = {item.path for item in chosen if item is not None}
+    out: list[MediaItem | None] = list(chosen)
+    for index, item in enumerate(chosen):
+        if item is None or item.kind != "video" or not item.duration or index >= len(seconds):
+            continue
+        need = seconds[index]
+        if item.duration >= need * MILDEST_RATE or need - item.duration < MIN_FOLLOW_SECONDS:
+            continue
+        wanted = frozenset[str]().union(*(keywords_of(k) for k in scene_keywords[index]))
+        shares = {c.path: len(wanted & c.keywords) for c in items}
+        others = [
+            c
+            for c in items
+            if c.kind == "video" and c.duration and c.path != item.path and shares[c.path] > 0
+        ]
+        if not others:
+            continue
+        best = max(
+            others,
+            key=lambda c: (shares[c.path], c.path not in used, c.duration or 0.0, -items.index(c)),
+        )
+        used.add(best.path)
+        out[index] = replace(item, follow=best)
+    return out

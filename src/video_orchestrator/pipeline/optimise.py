@@ -23,18 +23,13 @@ from video_orchestrator.pipeline.hooks import (
     short_topic,
     template_hooks,
 )
-from video_orchestrator.pipeline.script_writer import (
-    stop_words_for,
-)
+from video_orchestrator.pipeline.keywords import MIN_LETTERS, tag_key, taggable, unique_tags
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.spec.vocabulary import SPEED
 from video_orchestrator.text import (
-    content_words,
-    keyword_terms,
     one_line,
     sentences_by_punctuation,
     shorten,
-    singular,
 )
 
 Severity = Literal["error", "warning", "info"]
@@ -375,14 +370,14 @@ def plan_hashtags(script: Script, preset: PlatformPreset) -> list[str]:
     chosen_niche = niche[: max(0, rule.max - len(broad))]
     want = max(rule.min - len(broad) - len(chosen_niche), rule.niche_min - len(chosen_niche), 0)
     if want:
-        have = {_tag_key(t) for t in [*broad, *chosen_niche]}
+        have = {tag_key(t, script.language) for t in [*broad, *chosen_niche]}
         for candidate in hashtag_candidates(script):
             if want <= 0:
                 break
-            if _tag_key(candidate) in have or rule.is_broad(candidate):
+            if tag_key(candidate, script.language) in have or rule.is_broad(candidate):
                 continue
             chosen_niche.append(candidate)
-            have.add(_tag_key(candidate))
+            have.add(tag_key(candidate, script.language))
             want -= 1
     keep = {t.casefold() for t in [*broad, *chosen_niche]}
     ordered = [t for t in tags if t.casefold() in keep]
@@ -390,28 +385,26 @@ def plan_hashtags(script: Script, preset: PlatformPreset) -> list[str]:
     return ordered[: rule.max]
 
 
-def _tag_key(tag: str) -> str:
-    """A hashtag compared without case and plural (``#Volcanoes`` = ``#volcano``)."""
-    key = tag.casefold()
-    return singular(key) or key
-
-
 def hashtag_candidates(script: Script) -> list[str]:
-    """Niche hashtags from the topic (joined, then word by word) and the scene keywords."""
-    stops = stop_words_for(script.language)
-    words = [w.replace("'", "") for w in content_words(script.topic, stops) if not w.isdigit()]
+    """Niche hashtags: a short topic's nouns joined (``deepocean``), then each of them, then the
+    scene keywords that are nouns (:func:`~video_orchestrator.pipeline.keywords.taggable`),
+    one per lemma; never a verb, a unit, a number or a generic word."""
+    language = script.language
+    words = [t for t in (taggable(w, language) for w in script.topic.split()) if t]
     candidates: list[str] = []
-    joined = "".join(words[:3])
-    if len(words) >= 2 and len(joined) <= 25:
+    joined = "".join(w.casefold() for w in words)
+    if 2 <= len(words) <= 3 and len(script.topic.split()) <= 4 and len(joined) <= 25:
         candidates.append(joined)
-    candidates.extend(w for w in words if len(w) >= 3)
+    candidates.extend(w for w in words if len(w) >= MIN_LETTERS)
     for scene in script.scenes:
         for keyword in scene.keywords:
-            for term in keyword_terms(keyword, stops):
-                tag = term.replace(" ", "")
-                if len(tag) >= 3:
-                    candidates.append(tag)
-    return list(dict.fromkeys(candidates))
+            tag = taggable(keyword, language) if " " not in keyword.strip() else None
+            if tag is None and " " in keyword.strip():
+                parts = [taggable(w, language) for w in keyword.split()]
+                tag = "".join(p for p in parts if p) if all(parts) else None
+            if tag and len(tag) >= MIN_LETTERS:
+                candidates.append(tag)
+    return unique_tags(candidates, language)
 
 
 def rule_title(inp: OptimiseInput) -> list[Suggestion]:

@@ -10,29 +10,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 
 from pydantic import ValidationError
 
 from video_orchestrator.domain.script import Scene, Script
 from video_orchestrator.errors import ScriptError
+from video_orchestrator.pipeline.keywords import hashtags_from, keywords_from
 from video_orchestrator.pipeline.script_writer import (
     HOOK_MAX_CHARS,
     NARRATION_MAX_CHARS,
     TITLE_MAX_CHARS,
     TOPIC_MAX_CHARS,
-    stop_words_for,
 )
 from video_orchestrator.text import (
-    content_words,
-    keyword_terms,
     one_line,
-    proper_spellings,
     sentences_by_punctuation,
     shorten,
     tokenize,
     uses_spaces,
-    words_of,
 )
 
 #: Scenes a long text is split into at most (more paragraphs than this stay separate).
@@ -98,7 +93,6 @@ def condense(exc: ValidationError, limit: int = 5) -> str:
 
 
 def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script:
-    stop_words = stop_words_for(language)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first_line = next(line.strip() for line in lines if line.strip())
     paragraphs = _paragraphs(lines)
@@ -137,7 +131,7 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
             f"{NARRATION_MAX_CHARS} characters and a script has at most {MAX_SCENES}; shorten it"
         )
     scenes = [
-        Scene(narration=chunk, keywords=_keywords(chunk, stop_words)[:MAX_SCENE_KEYWORDS])
+        Scene(narration=chunk, keywords=keywords_from(chunk, language, MAX_SCENE_KEYWORDS))
         for chunk in chunks
     ]
 
@@ -150,7 +144,7 @@ def _script_from_plain(text: str, *, topic: str | None, language: str) -> Script
     )
     final_topic = shorten(given_topic, TOPIC_MAX_CHARS) if given_topic else title
     if not hashtags:
-        hashtags = _frequent_words(" ".join(paragraphs), stop_words)
+        hashtags = hashtags_from(" ".join(paragraphs), language, topic=given_topic)
     opener = hook if hook[-1] in ".!?…。！？" else f"{hook}."
     description = shorten(one_line(" ".join([opener, *chunks[:1]])), 300)
     return Script(
@@ -279,26 +273,3 @@ def _limit_chars(sentences: list[str]) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
-
-
-def _keywords(text: str, stop_words: frozenset[str]) -> list[str]:
-    """Content words of a scene, the most frequent first (ties in order of appearance), each
-    followed by its singular when it has one."""
-    words = [w for w in content_words(text, stop_words) if not any(c.isdigit() for c in w)]
-    counts = Counter(w.casefold().replace("’", "'") for w in words_of(text))
-    ranked = sorted(words, key=lambda w: -counts[w])  # stable: ties keep their order
-    return keyword_terms(" ".join(ranked), frozenset())
-
-
-def _frequent_words(text: str, stop_words: frozenset[str], count: int = 5) -> list[str]:
-    """Hashtags: the most frequent content words of at least four letters (3–5 of them)."""
-    words = [
-        word.replace("'", "") for word in words_of(text) if not any(ch.isdigit() for ch in word)
-    ]
-    folded = [w.casefold() for w in words]
-    allowed = set(content_words(" ".join(folded), stop_words))
-    counts = Counter(w for w in folded if w in allowed and len(w) >= 4)
-    first_seen = {w: i for i, w in reversed(list(enumerate(folded)))}
-    ranked = sorted(counts, key=lambda w: (-counts[w], first_seen[w]))
-    names = proper_spellings(text)
-    return [names.get(word, word) for word in ranked[:count]]

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from video_orchestrator.domain.script import Genre, Scene, Script
 from video_orchestrator.errors import ScriptError
+from video_orchestrator.pipeline.keywords import hashtags_from, keywords_from
 from video_orchestrator.pipeline.script_writer import (
     HOOK_MAX_CHARS,
     NARRATION_MAX_CHARS,
@@ -44,9 +45,7 @@ from video_orchestrator.pipeline.script_writer import (
 )
 from video_orchestrator.text import (
     content_words,
-    keyword_terms,
     one_line,
-    proper_spellings,
     sentences_by_punctuation,
     shorten,
     words_of,
@@ -416,7 +415,10 @@ def script_from_source(
             "a script needs at least a few sentences of material"
         )
     chosen.sort(key=lambda s: s.index)
-    scenes = [Scene(narration=text, keywords=_keywords(text, language)) for text in _scenes(chosen)]
+    scenes = [
+        Scene(narration=text, keywords=keywords_from(text, language, MAX_SCENE_KEYWORDS))
+        for text in _scenes(chosen)
+    ]
     hook_text = shorten(hook.text, HOOK_MAX_CHARS)
     title = shorten(one_line(source.title or hook_text).rstrip(" .:;,"), TITLE_MAX_CHARS)
     credit = f"Source: {shorten(source.label, 200)}"
@@ -430,7 +432,9 @@ def script_from_source(
         scenes=scenes,
         call_to_action="",
         description=description,
-        hashtags=_hashtags([hook, *chosen], language),
+        hashtags=hashtags_from(
+            " ".join(s.text for s in [hook, *chosen]), language, topic=source.title or ""
+        ),
     )
 
 
@@ -458,20 +462,3 @@ def _scenes(chosen: Sequence[_Sentence]) -> list[str]:
         best = min(joinable, key=cost)
         groups[best : best + 2] = [groups[best] + groups[best + 1]]
     return [" ".join(s.text for s in group) for group in groups]
-
-
-def _keywords(text: str, language: str) -> list[str]:
-    """A scene's own content words, the most used first, each with its singular."""
-    stop_words = stop_words_for(language)
-    words = [w for w in content_words(text, stop_words) if not _NUMBER.search(w)]
-    counts = Counter(w.casefold() for w in words_of(text))
-    ranked = sorted(words, key=lambda w: -counts[w])
-    return keyword_terms(" ".join(ranked), frozenset())[:MAX_SCENE_KEYWORDS]
-
-
-def _hashtags(sentences: Sequence[_Sentence], language: str, count: int = 5) -> list[str]:
-    counts: Counter[str] = Counter()
-    for sentence in sentences:
-        counts.update(t for t in sentence.terms if len(t) >= 4 and t.isalpha())
-    names = proper_spellings(" ".join(sentence.text for sentence in sentences))
-    return [names.get(tag, tag) for tag, _ in counts.most_common(count)]

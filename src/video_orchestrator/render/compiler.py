@@ -412,6 +412,10 @@ class _Builder:
                 run.append(clips[index])
             else:
                 joined = self.concat(run)
+                if len(run) > 1:
+                    # concat hands on a microsecond time base; xfade needs the clips' own (a cut
+                    # inside a scene, then a transition into the next: ADR 0041)
+                    joined = joined.filter("settb", expr=f"1/{self.fps}")
                 run = [
                     one(
                         "xfade",

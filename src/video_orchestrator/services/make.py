@@ -38,6 +38,7 @@ from video_orchestrator.pipeline.cache import cache_key
 from video_orchestrator.pipeline.images import generated_pictures
 from video_orchestrator.pipeline.media import (
     MediaItem,
+    add_follow_ups,
     assign_media,
     prepare_image,
     scan_media,
@@ -531,6 +532,7 @@ class MakeVideo:
 
         chosen: list[MediaItem | None] = []
         found: Backgrounds | None = None
+        items: tuple[MediaItem, ...] = ()
         if request.scene_media is not None:  # each scene's own choice: no matching, no reuse
             wanted = list(request.scene_media[: len(script.scenes)])
             wanted += [None] * (len(script.scenes) - len(wanted))
@@ -552,7 +554,6 @@ class MakeVideo:
                     on_scene=on_scene,
                 )
         else:
-            items: tuple[MediaItem, ...] = ()
             if request.media_dir is not None:
                 scan = scan_media(request.media_dir, probe)
                 for path, reason in scan.skipped:
@@ -587,6 +588,14 @@ class MakeVideo:
             chosen, done = found.media, 0.9
             if credits is not None:
                 credits.extend(found.credits)
+        if narration is not None and items:
+            # a clip too short for its scene gets a further matching clip before it is slowed
+            chosen = add_follow_ups(
+                chosen,
+                items,
+                [kws or text.split() for kws, text in zip(scene_keywords, narrations, strict=True)],
+                scene_seconds(narration, len(script.scenes), fmt.fps),
+            )
         if narration is not None:
             chosen = self._pictures(script, request, chosen, fmt, reporter, credits)
         prepared: list[MediaItem | None] = []
