@@ -24,6 +24,8 @@ TRANSLATED = [
     "projects_page.py",
     "common.py",
     "jobs_view.py",
+    "trends_page.py",
+    "notifications.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
