@@ -26,6 +26,7 @@ TRANSLATED = [
     "jobs_view.py",
     "trends_page.py",
     "notifications.py",
+    "accounts_page.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
