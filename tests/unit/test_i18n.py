@@ -27,6 +27,7 @@ TRANSLATED = [
     "trends_page.py",
     "notifications.py",
     "accounts_page.py",
+    "calendar_page.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
