@@ -28,6 +28,7 @@ TRANSLATED = [
     "notifications.py",
     "accounts_page.py",
     "calendar_page.py",
+    "post_dialog.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
