@@ -29,6 +29,7 @@ TRANSLATED = [
     "accounts_page.py",
     "calendar_page.py",
     "post_dialog.py",
+    "experiments_page.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
