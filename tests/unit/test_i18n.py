@@ -24,6 +24,12 @@ TRANSLATED = [
     "projects_page.py",
     "common.py",
     "jobs_view.py",
+    "trends_page.py",
+    "notifications.py",
+    "accounts_page.py",
+    "calendar_page.py",
+    "post_dialog.py",
+    "experiments_page.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}

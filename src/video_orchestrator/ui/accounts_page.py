@@ -11,6 +11,7 @@ from video_orchestrator.services.accounts import AccountOut, HealthOut
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, browser_timezone, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 #: The platforms' names as people write them.
 PLATFORM_NAMES = {
@@ -21,18 +22,25 @@ PLATFORM_NAMES = {
 }
 #: TikTok's privacy levels in its own posting screen's words.
 TIKTOK_PRIVACY = {
-    "PUBLIC_TO_EVERYONE": "Everyone",
-    "MUTUAL_FOLLOW_FRIENDS": "Friends",
-    "FOLLOWER_OF_CREATOR": "Followers",
-    "SELF_ONLY": "Only me",
+    "PUBLIC_TO_EVERYONE": marked("Everyone"),
+    "MUTUAL_FOLLOW_FRIENDS": marked("Friends"),
+    "FOLLOWER_OF_CREATOR": marked("Followers"),
+    "SELF_ONLY": marked("Only me"),
 }
+#: An account's status as its badge says it.
+STATUS_NAMES = {"connected": marked("connected"), "reconnect": marked("reconnect")}
 #: What each facts key of a health answer means (TikTok's creator_info).
 FACT_NAMES = {
-    "creator_nickname": "Creator",
-    "creator_username": "Username",
-    "privacy_level_options": "Privacy options",
-    "max_video_post_duration_sec": "Longest video (s)",
+    "creator_nickname": marked("Creator"),
+    "creator_username": marked("Username"),
+    "privacy_level_options": marked("Privacy options"),
+    "max_video_post_duration_sec": marked("Longest video (s)"),
 }
+
+
+def privacy_name(level: str) -> str:
+    """A TikTok privacy level in its posting screen's words, in this locale."""
+    return tr(TIKTOK_PRIVACY[level]) if level in TIKTOK_PRIVACY else level
 
 
 def callback_url() -> str:
@@ -56,22 +64,24 @@ def avatar(account: AccountOut, *, sandbox: bool, size: str = "48px") -> None:
 
 def health_lines(health: HealthOut) -> list[str]:
     """The health of an account in plain words, one fact a line."""
-    lines = ["Token valid" if health.token_valid else "Token not valid: reconnect"]
+    lines = [tr("Token valid") if health.token_valid else tr("Token not valid: reconnect")]
     if health.scopes:  # Google's scopes are URLs: their last part names them
-        lines.append("Scopes: " + ", ".join(s.rsplit("/", 1)[-1] for s in health.scopes))
+        scopes = ", ".join(s.rsplit("/", 1)[-1] for s in health.scopes)
+        lines.append(tr("Scopes: {scopes}", scopes=scopes))
     for name, left in sorted(health.quota_left.items()):
-        lines.append(f"{name.replace('_', ' ').capitalize()} left: {left}")
+        quota = name.replace("_", " ").capitalize()
+        lines.append(tr("{quota} left: {left}", quota=quota, left=left))
     for key, label in FACT_NAMES.items():
         value = health.facts.get(key)
         if value and key == "privacy_level_options":
-            value = ",".join(TIKTOK_PRIVACY.get(v, v) for v in value.split(","))
+            value = ",".join(privacy_name(v) for v in value.split(","))
         if value:
-            lines.append(f"{label}: {value.replace(',', ', ')}")
+            lines.append(tr("{label}: {value}", label=tr(label), value=value.replace(",", ", ")))
     blocked = [k.removesuffix("_disabled") for k, v in health.facts.items() if v == "true"]
     if blocked:
-        lines.append("Turned off by the creator: " + ", ".join(sorted(blocked)))
+        lines.append(tr("Turned off by the creator: {what}", what=", ".join(sorted(blocked))))
     if health.problem:
-        lines.append("Problem: " + health.problem)
+        lines.append(tr("Problem: {problem}", problem=health.problem))
     return lines
 
 
@@ -79,36 +89,40 @@ async def show(env: UiEnv) -> None:
     ws: Workspace = env.ws
     sandbox = ws.ctx.settings.platforms_sandbox
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Accounts").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Accounts")).classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
         ui.button(icon="refresh", on_click=lambda: accounts_list.refresh()).props(
-            'flat round aria-label="Refresh the accounts"'
-        ).tooltip("Refresh")
+            f'flat round aria-label="{tr("Refresh the accounts")}"'
+        ).tooltip(tr("Refresh"))
     if sandbox:
         with ui.card().classes("w-full bg-blue-1 sandbox-note"):
             ui.label(
-                "Sandbox: the platforms here are pretend ones running inside this server "
-                "(VO_PLATFORMS_SANDBOX=1). Connecting consents at once and nothing is posted "
-                "for real."
+                tr(
+                    "Sandbox: the platforms here are pretend ones running inside this server "
+                    "(VO_PLATFORMS_SANDBOX=1). Connecting consents at once and nothing is "
+                    "posted for real."
+                )
             ).classes("text-body2")
 
     zone = await browser_timezone()
 
     with ui.card().classes("w-full"):
-        ui.label("Connect an account").classes("text-h6")
+        ui.label(tr("Connect an account")).classes("text-h6")
         ui.label(
-            "The platform's consent page opens in a new tab; when you have agreed, the "
-            "account appears below. Posts are scheduled in the account's time zone."
+            tr(
+                "The platform's consent page opens in a new tab; when you have agreed, the "
+                "account appears below. Posts are scheduled in the account's time zone."
+            )
         ).classes("text-body2 text-grey-8")
         with ui.row().classes("items-center gap-2 w-full"):
             timezone = (
-                ui.input("Time zone", value=zone.key)
+                ui.input(tr("Time zone"), value=zone.key)
                 .props("dense outlined")
                 .classes("w-56 connect-timezone")
             )
             for platform, label in PLATFORM_NAMES.items():
                 ui.button(
-                    f"Connect {label}",
+                    tr("Connect {platform}", platform=label),
                     icon="add_link",
                     on_click=lambda p=platform: connect(p),
                 ).props("no-caps outline").classes(f"connect-{platform}").mark(
@@ -128,32 +142,39 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         before = set(known)
+        name = PLATFORM_NAMES[platform]
         with (
-            ui.dialog().props(f'aria-label="Connect {PLATFORM_NAMES[platform]}"') as dialog,
+            ui.dialog().props(f'aria-label="{tr("Connect {platform}", platform=name)}"') as dialog,
             ui.card().classes("connect-dialog"),
         ):
-            ui.label(f"Connect {PLATFORM_NAMES[platform]}").classes("text-h6")
+            ui.label(tr("Connect {platform}", platform=name)).classes("text-h6")
             ui.label(
-                f"Open {PLATFORM_NAMES[platform]}'s consent page, agree there, then come back "
-                "to this tab: the account appears by itself."
+                tr(
+                    "Open {platform}'s consent page, agree there, then come back to this tab: "
+                    "the account appears by itself.",
+                    platform=name,
+                )
             ).classes("text-body2")
             ui.link(
-                f"Open {PLATFORM_NAMES[platform]}'s consent page",
+                tr("Open {platform}'s consent page", platform=name),
                 start.authorization_url,
                 new_tab=True,
             ).classes("text-body1 consent-link").mark("consent-link")
-            waiting = ui.label("Waiting for the consent…").classes("text-caption text-grey-8")
+            waiting = ui.label(tr("Waiting for the consent…")).classes("text-caption text-grey-8")
             with ui.row().classes("w-full justify-end"):
-                ui.button("Close", on_click=dialog.close).props("flat no-caps")
+                ui.button(tr("Close"), on_click=dialog.close).props("flat no-caps")
 
         async def look() -> None:
             accounts = await call(ws.publishing.accounts.list)
             new = [a for a in accounts if a.id not in before and a.platform == platform]
             if new:
                 poll.cancel()
-                waiting.text = f"Connected {new[0].name}."
+                waiting.text = tr("Connected {name}.", name=new[0].name)
                 dialog.close()
-                ui.notify(f"Connected {PLATFORM_NAMES[platform]}: {new[0].name}", type="positive")
+                ui.notify(
+                    tr("Connected {platform}: {name}", platform=name, name=new[0].name),
+                    type="positive",
+                )
                 await accounts_list.refresh()
 
         poll = ui.timer(1.0, look)
@@ -161,17 +182,25 @@ async def show(env: UiEnv) -> None:
         dialog.open()
 
     async def remove(account: AccountOut) -> None:
-        with ui.dialog().props('aria-label="Remove the account"') as dialog, ui.card():
-            ui.label(f"Remove {PLATFORM_NAMES.get(account.platform, '')} {account.name}?").classes(
-                "text-h6"
-            )
+        with ui.dialog().props(f'aria-label="{tr("Remove the account")}"') as dialog, ui.card():
             ui.label(
-                "Its access is revoked at the platform and its posts here are forgotten. "
-                "Videos already published stay on the platform."
+                tr(
+                    "Remove {platform} {name}?",
+                    platform=PLATFORM_NAMES.get(account.platform, ""),
+                    name=account.name,
+                )
+            ).classes("text-h6")
+            ui.label(
+                tr(
+                    "Its access is revoked at the platform and its posts here are forgotten. "
+                    "Videos already published stay on the platform."
+                )
             ).classes("text-body2")
             with ui.row().classes("w-full justify-end"):
-                ui.button("Keep it", on_click=lambda: dialog.submit(False)).props("flat no-caps")
-                ui.button("Remove", on_click=lambda: dialog.submit(True)).props(
+                ui.button(tr("Keep it"), on_click=lambda: dialog.submit(False)).props(
+                    "flat no-caps"
+                )
+                ui.button(tr("Remove"), on_click=lambda: dialog.submit(True)).props(
                     "no-caps color=negative"
                 ).classes("confirm-remove")
         if not await dialog:
@@ -181,7 +210,7 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         ui.notify(
-            result.message or "Removed",
+            result.message or tr("Removed"),
             type="positive" if result.revoked else "warning",
             multi_line=True,
         )
@@ -212,11 +241,11 @@ async def show(env: UiEnv) -> None:
             return
         known.clear()
         known.update(a.id for a in accounts)
-        ui.label(f"{len(accounts)} connected account{'s' if len(accounts) != 1 else ''}").classes(
-            "text-subtitle1 accounts-count"
-        )
+        ui.label(
+            tr_n("{count} connected account", "{count} connected accounts", len(accounts))
+        ).classes("text-subtitle1 accounts-count")
         if not accounts:
-            ui.label("No account yet: connect one above.").classes("text-body2 text-grey-8")
+            ui.label(tr("No account yet: connect one above.")).classes("text-body2 text-grey-8")
         with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
             for account in accounts:
                 with ui.card().classes(f"w-full account-card account-{account.platform}"):
@@ -225,24 +254,29 @@ async def show(env: UiEnv) -> None:
                         with ui.column().classes("gap-0 min-w-0 grow"):
                             ui.label(account.name).classes("text-h6 ellipsis account-name")
                             ui.label(
-                                f"{PLATFORM_NAMES.get(account.platform, account.platform)}"
-                                f" · {account.timezone} · connected {when(account.created_at)}"
+                                tr(
+                                    "{platform} · {timezone} · connected {moment}",
+                                    platform=PLATFORM_NAMES.get(account.platform, account.platform),
+                                    timezone=account.timezone,
+                                    moment=when(account.created_at),
+                                )
                             ).classes("text-caption text-grey-8")
-                        status = "connected" if account.status == "connected" else account.status
+                        status = account.status
                         ui.badge(
-                            status, color="green-9" if status == "connected" else "negative"
+                            tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status,
+                            color="green-9" if status == "connected" else "negative",
                         ).classes("account-status")
                     if account.problem:
                         ui.label(account.problem).classes("text-body2 text-negative")
                     box = ui.column().classes("gap-0 health")
                     with ui.row().classes("gap-2"):
                         ui.button(
-                            "Check health",
+                            tr("Check health"),
                             icon="monitor_heart",
                             on_click=lambda a=account, b=box: check(a, b),
                         ).props("flat no-caps").classes("check-health")
                         ui.button(
-                            "Remove", icon="link_off", on_click=lambda a=account: remove(a)
+                            tr("Remove"), icon="link_off", on_click=lambda a=account: remove(a)
                         ).props("flat no-caps color=negative").classes("remove-account")
                     ui.timer(0.1, lambda a=account, b=box: check(a, b), once=True)
 

@@ -9,25 +9,29 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_skeleton
 from nicegui import ui
 
 from video_orchestrator.services.posts import PostOut
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import i18n
 from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
 from video_orchestrator.ui.common import Failed, browser_timezone, call
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr
 from video_orchestrator.ui.post_dialog import open_post_dialog
 
 #: A post's state → its colour (white text on each keeps WCAG AA) and its name.
 STATE_COLOURS: dict[str, tuple[str, str]] = {
-    "draft": ("blue-grey-7", "Draft"),
-    "scheduled": ("deep-purple-7", "Scheduled"),
-    "uploading": ("blue-9", "Uploading"),
-    "processing": ("teal-9", "Processing"),
-    "published": ("green-9", "Published"),
-    "failed": ("red-9", "Failed"),
-    "needs_attention": ("deep-orange-10", "Needs attention"),
-    "cancelled": ("grey-8", "Cancelled"),
+    "draft": ("blue-grey-7", marked("Draft")),
+    "scheduled": ("deep-purple-7", marked("Scheduled")),
+    "uploading": ("blue-9", marked("Uploading")),
+    "processing": ("teal-9", marked("Processing")),
+    "published": ("green-9", marked("Published")),
+    "failed": ("red-9", marked("Failed")),
+    "needs_attention": ("deep-orange-10", marked("Needs attention")),
+    "cancelled": ("grey-8", marked("Cancelled")),
 }
 MOVABLE = ("draft", "scheduled")
 #: A platform in two letters, for a phone's narrow day.
@@ -49,6 +53,29 @@ CALENDAR_CSS = """
   .cal-cell { min-height: 64px; } .cal-post { font-size: .68rem; padding: 1px 2px; }
 }
 """
+
+
+def state_name(state: str) -> str:
+    """A post's state as the legend names it, in this locale."""
+    return tr(STATE_COLOURS[state][1]) if state in STATE_COLOURS else state
+
+
+def dated(value: date, english: str, skeleton: str, clock: str = "") -> str:
+    """``value`` as ``english`` (strftime) writes it in English, else as this locale writes
+    the CLDR ``skeleton`` (and the time as ``clock``): "Fri 04 Dec 20:44", "vin., 4 dec. 20:44"."""
+    code = i18n.current()
+    if code == i18n.DEFAULT:
+        return value.strftime(english)
+    text = format_skeleton(skeleton, value, locale=code)
+    return f"{text} {format_skeleton(clock, value, locale=code)}" if clock else text
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, short, in this locale."""
+    if i18n.current() == i18n.DEFAULT:
+        return list(WEEKDAYS)
+    days = Locale.parse(i18n.current()).days["stand-alone"]["abbreviated"]
+    return [days[n] for n in range(7)]
 
 
 def month_days(anchor: date) -> list[date]:
@@ -97,50 +124,52 @@ async def show(env: UiEnv) -> None:
     shown = {"key": ""}
 
     with ui.row().classes("w-full items-center gap-2"):
-        ui.label("Calendar").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Calendar")).classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
-        ui.button("New post", icon="add", on_click=lambda: new_post()).props("no-caps").classes(
+        ui.button(tr("New post"), icon="add", on_click=lambda: new_post()).props("no-caps").classes(
             "calendar-new-post"
         )
     with ui.row().classes("w-full items-center gap-2"):
         ui.toggle(
-            {"month": "Month", "week": "Week"}, value="month", on_change=lambda e: mode(e.value)
+            {"month": tr("Month"), "week": tr("Week")},
+            value="month",
+            on_change=lambda e: mode(e.value),
         ).props("no-caps").classes("calendar-view")
         ui.button(icon="chevron_left", on_click=lambda: step(-1)).props(
-            'flat round aria-label="Earlier"'
+            f'flat round aria-label="{tr("Earlier")}"'
         )
-        ui.button("Today", on_click=lambda: step(0)).props("flat no-caps")
+        ui.button(tr("Today"), on_click=lambda: step(0)).props("flat no-caps")
         ui.button(icon="chevron_right", on_click=lambda: step(1)).props(
-            'flat round aria-label="Later"'
+            f'flat round aria-label="{tr("Later")}"'
         )
         heading = ui.label("").classes("text-h6 calendar-title")
         ui.space()
         ui.select(
             {
-                "": "All accounts",
+                "": tr("All accounts"),
                 **{
                     a.id: f"{PLATFORM_NAMES.get(a.platform, a.platform)}: {a.name}"
                     for a in accounts
                 },
             },
             value="",
-            label="Account",
+            label=tr("Account"),
             on_change=lambda e: pick("account", e.value),
         ).props("dense outlined").classes("w-48 calendar-account")
         ui.select(
-            {"": "All platforms", **PLATFORM_NAMES},
+            {"": tr("All platforms"), **PLATFORM_NAMES},
             value="",
-            label="Platform",
+            label=tr("Platform"),
             on_change=lambda e: pick("platform", e.value),
         ).props("dense outlined").classes("w-40 calendar-platform")
     with (
         ui.row()
         .classes("gap-2 items-center calendar-legend")
-        .props('role="list" aria-label="Colours"')
+        .props(f'role="list" aria-label="{tr("Colours")}"')
     ):
         for colour, label in STATE_COLOURS.values():
-            ui.badge(label, color=colour).props('role="listitem"')
-        ui.label(f"Times in {zone.key}").classes("text-caption text-grey-8")
+            ui.badge(tr(label), color=colour).props('role="listitem"')
+        ui.label(tr("Times in {zone}", zone=zone.key)).classes("text-caption text-grey-8")
 
     async def mode(value: str) -> None:
         view["mode"] = value
@@ -188,21 +217,28 @@ async def show(env: UiEnv) -> None:
             return
         if post.state not in MOVABLE:
             ui.notify(
-                f"This post is {STATE_COLOURS.get(post.state, ('', post.state))[1].lower()}: "
-                "only a scheduled post or a draft can be moved.",
+                tr(
+                    "This post is {state}: only a scheduled post or a draft can be moved.",
+                    state=state_name(post.state).lower(),
+                ),
                 type="warning",
             )
             return
         at = moved_time(post_time(post), zone, day, hour)
         if at < datetime.now(UTC):
-            ui.notify("That time has passed: drop the post on a later day or hour.", type="warning")
+            ui.notify(
+                tr("That time has passed: drop the post on a later day or hour."), type="warning"
+            )
             return
         try:
             moved = await call(ws.publishing.reschedule, post_id, at)
         except Failed:
             return
         local = moved.scheduled_at.astimezone(zone) if moved.scheduled_at else at
-        ui.notify(f"Moved to {local:%a %d %b %H:%M}", type="positive")
+        ui.notify(
+            tr("Moved to {moment}", moment=dated(local, "%a %d %b %H:%M", "MMMEd", "Hm")),
+            type="positive",
+        )
         await grid.refresh()
 
     def chip(post: PostOut) -> None:
@@ -212,7 +248,7 @@ async def show(env: UiEnv) -> None:
         item = (
             ui.element("button")
             .classes(f"cal-post bg-{colour} cal-{post.state} cal-post-{post.platform}")
-            .props(f'type=button title="{STATE_COLOURS.get(post.state, ("", post.state))[1]}"')
+            .props(f'type=button title="{state_name(post.state)}"')
             .on("click", lambda p=post: details(p))
         )
         item._props["data-post"] = post.id
@@ -265,23 +301,23 @@ async def show(env: UiEnv) -> None:
         shown_days = days()
         today = datetime.now(zone).date()
         if view["mode"] == "week":
-            heading.text = f"Week of {shown_days[0]:%d %b %Y}"
+            heading.text = tr("Week of {day}", day=dated(shown_days[0], "%d %b %Y", "yMMMd"))
         else:
             anchor = view["anchor"]
             assert isinstance(anchor, date)
-            heading.text = f"{anchor:%B %Y}"
+            heading.text = dated(anchor, "%B %Y", "yMMMM")
         by_day: dict[date, list[PostOut]] = {}
         for post in posts_now:
             by_day.setdefault(post_time(post).astimezone(zone).date(), []).append(post)
         with ui.element("div").classes("w-full cal-grid calendar-grid"):
-            for name in WEEKDAYS:
+            for name in weekday_names():
                 ui.label(name).classes("text-caption text-center text-weight-bold")
             if view["mode"] == "month":
                 for day in shown_days:
                     cell(day, None, by_day.get(day, []), today)
             else:
                 for day in shown_days:
-                    ui.label(f"{day:%d %b}").classes(
+                    ui.label(dated(day, "%d %b", "MMMd")).classes(
                         "text-caption text-center" + (" text-primary" if day == today else "")
                     )
                 for hour in range(24):
@@ -294,7 +330,7 @@ async def show(env: UiEnv) -> None:
                         with ui.element("div").classes("relative"):
                             cell(day, hour, here, today)
                             if day.weekday() == 0:
-                                ui.label(f"{hour:02d}").classes(
+                                ui.label(format(hour, "02d")).classes(
                                     "absolute text-caption text-grey-8"
                                 ).style("right: 2px; top: 0")
 
@@ -316,9 +352,10 @@ async def show(env: UiEnv) -> None:
             events = await call(ws.publishing.posts.events, post.id)
         except Failed:
             return
-        colour, state = STATE_COLOURS.get(post.state, ("grey-8", post.state))
+        colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
+        state = state_name(post.state)
         with (
-            ui.dialog().props('aria-label="The post"') as dialog,
+            ui.dialog().props(f'aria-label="{tr("The post")}"') as dialog,
             ui.card().classes("w-full max-w-xl post-details"),
         ):
             with ui.row().classes("items-center gap-2 w-full no-wrap"):
@@ -327,23 +364,35 @@ async def show(env: UiEnv) -> None:
                 )
                 ui.badge(state, color=colour).classes("post-state")
             account = names.get(post.account_id, post.account_id)
+            at = post_time(post).astimezone(zone)
             ui.label(
-                f"{PLATFORM_NAMES.get(post.platform, post.platform)}: {account} · "
-                f"{post_time(post).astimezone(zone):%a %d %b %Y %H:%M} · {post.privacy}"
+                " · ".join(
+                    (
+                        f"{PLATFORM_NAMES.get(post.platform, post.platform)}: {account}",
+                        dated(at, "%a %d %b %Y %H:%M", "yMMMEd", "Hm"),
+                        post.privacy,
+                    )
+                )
             ).classes("text-body2")
             if post.message:
                 ui.label(post.message).classes("text-body2 text-negative post-message")
             if post.url:
-                ui.link("Open the post", post.url, new_tab=True).classes("post-url")
-            ui.label("Events").classes("text-subtitle1")
+                ui.link(tr("Open the post"), post.url, new_tab=True).classes("post-url")
+            ui.label(tr("Events")).classes("text-subtitle1")
             with ui.column().classes("gap-0 w-full post-events"):
                 for event in events:
+                    local = event.at.astimezone(zone)
                     ui.label(
-                        f"{event.at.astimezone(zone):%d %b %H:%M:%S} · {event.step} → "
-                        f"{event.outcome}" + (f" · {event.detail}" if event.detail else "")
+                        " · ".join(
+                            (
+                                dated(local, "%d %b %H:%M:%S", "MMMd", "Hms"),
+                                f"{event.step} → {event.outcome}",
+                                *((event.detail,) if event.detail else ()),
+                            )
+                        )
                     ).classes("text-caption")
                 if not events:
-                    ui.label("Nothing has happened yet.").classes("text-caption")
+                    ui.label(tr("Nothing has happened yet.")).classes("text-caption")
 
             async def act(fn: object, done: str) -> None:
                 try:
@@ -357,18 +406,18 @@ async def show(env: UiEnv) -> None:
             with ui.row().classes("w-full justify-end gap-2"):
                 if post.state in MOVABLE:
                     ui.button(
-                        "Cancel the post",
-                        on_click=lambda: act(ws.publishing.posts.cancel, "Cancelled"),
+                        tr("Cancel the post"),
+                        on_click=lambda: act(ws.publishing.posts.cancel, tr("Cancelled")),
                     ).props("flat no-caps color=negative").classes("post-cancel")
                     ui.button(
-                        "Publish now",
-                        on_click=lambda: act(ws.publishing.publish_now, "Publishing now"),
+                        tr("Publish now"),
+                        on_click=lambda: act(ws.publishing.publish_now, tr("Publishing now")),
                     ).props("no-caps").classes("post-now")
                 if post.state in ("failed", "needs_attention"):
                     ui.button(
-                        "Retry", on_click=lambda: act(ws.publishing.retry, "Trying again")
+                        tr("Retry"), on_click=lambda: act(ws.publishing.retry, tr("Trying again"))
                     ).props("no-caps").classes("post-retry")
-                ui.button("Close", on_click=dialog.close).props("flat no-caps")
+                ui.button(tr("Close"), on_click=dialog.close).props("flat no-caps")
         dialog.open()
 
     async def new_post() -> None:

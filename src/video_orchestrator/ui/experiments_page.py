@@ -20,14 +20,22 @@ from video_orchestrator.services.experiment_runs import (
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 from video_orchestrator.ui.common import Failed, advice, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 #: Linked videos named per variant (the rest counted).
 SHOWN = 4
 STATUS = {
-    "planned": "Planned",
-    "rendering": "Rendering",
-    "analysed": "Analysed",
-    "applied": "Applied",
+    "planned": marked("Planned"),
+    "rendering": marked("Rendering"),
+    "analysed": marked("Analysed"),
+    "applied": marked("Applied"),
+}
+#: The variants table's columns.
+COLUMNS = {
+    "variant": marked("Variant"),
+    "levels": marked("Levels"),
+    "render": marked("Render"),
+    "videos": marked("Videos"),
 }
 
 
@@ -47,7 +55,10 @@ def factors_from(hooks: str, styles: list[str], lengths: str) -> dict[str, list[
                 seconds.append(int(part.strip()))
             except ValueError:
                 raise VoError(
-                    f"a length is a whole number of seconds, not {part.strip()!r}"
+                    tr(
+                        "a length is a whole number of seconds, not {value}",
+                        value=repr(part.strip()),
+                    )
                 ) from None
     if len(seconds) >= 2:
         factors["length"] = seconds
@@ -60,26 +71,46 @@ def _numbers(experiment: ExperimentOut) -> list[str]:
     lines: list[str] = []
     for arm in analysis.get("arms", []):
         best = arm.get("chance_to_be_best")
-        chance = f", chance to be best {percent(best)}" if best is not None else ""
-        lines.append(f"{arm['name']}: {arm['posts']} posts, typical {arm['typical']:.4g}{chance}")
+        line = tr(
+            "{name}: {posts}, typical {typical}",
+            name=arm["name"],
+            posts=tr_n("{count} post", "{count} posts", arm["posts"]),
+            typical=f"{arm['typical']:.4g}",
+        )
+        if best is not None:
+            line += tr(", chance to be best {chance}", chance=percent(best))
+        lines.append(line)
     for item in analysis.get("comparisons", []):
         low, high = item["lift_interval"]
         more = item.get("more_posts")
-        lines.append(
-            f"{item['variant']} vs {item['control']}: chance to beat "
-            f"{percent(item['chance_to_beat_control'])}, lift {signed(item['lift'])} "
-            f"({signed(low)} to {signed(high)}), expected loss {item['risk']:.3g}, "
-            f"{item['test']['name']} p (Holm) = {item['p_adjusted']:.3g}"
-            + (f"; about {more} more posts per variant would settle it" if more else "")
+        line = tr(
+            "{variant} vs {control}: chance to beat {chance}, lift {lift} ({low} to {high}), "
+            "expected loss {risk}, {test} p (Holm) = {p}",
+            variant=item["variant"],
+            control=item["control"],
+            chance=percent(item["chance_to_beat_control"]),
+            lift=signed(item["lift"]),
+            low=signed(low),
+            high=signed(high),
+            risk=f"{item['risk']:.3g}",
+            test=item["test"]["name"],
+            p=f"{item['p_adjusted']:.3g}",
         )
+        if more:
+            line += tr("; about {more} more posts per variant would settle it", more=more)
+        lines.append(line)
     srm = analysis.get("srm")
     if srm and srm.get("mismatch"):
-        lines.append(f"Sample-ratio mismatch: p = {srm['p_value']:.1g}")
+        lines.append(tr("Sample-ratio mismatch: p = {p}", p=f"{srm['p_value']:.1g}"))
     measured = analysis.get("measured") or {}
     if measured.get("young") or measured.get("unmeasured"):
         lines.append(
-            f"Left out: {measured.get('young', 0)} too young for {experiment.age}, "
-            f"{measured.get('unmeasured', 0)} with no metrics at that age"
+            tr(
+                "Left out: {young} too young for {age}, {unmeasured} with no metrics at that age",
+                young=measured.get("young", 0),
+                age=experiment.age,
+                unmeasured=measured.get("unmeasured", 0),
+            )
         )
     return lines
 
@@ -88,13 +119,13 @@ async def show(env: UiEnv) -> None:
     ws = env.ws
     chosen: dict[str, str | None] = {"id": None}
 
-    ui.label("Experiments").classes("text-h5").props('role="heading" aria-level="1"')
+    ui.label(tr("Experiments")).classes("text-h5").props('role="heading" aria-level="1"')
 
     @ui.refreshable
     def listing() -> None:
         items = ws.experiments.find()
         if not items:
-            ui.label("No experiments yet. Start one from a project below.").classes(
+            ui.label(tr("No experiments yet. Start one from a project below.")).classes(
                 "text-body2 experiments-empty"
             )
             return
@@ -103,17 +134,27 @@ async def show(env: UiEnv) -> None:
                 with ui.card().classes("w-full experiment-card").props("flat bordered"):
                     with ui.row().classes("w-full items-center gap-2"):
                         ui.label(item.name).classes("text-subtitle1 font-bold")
-                        ui.badge(STATUS.get(item.status, item.status)).props("outline")
+                        status = STATUS.get(item.status)
+                        ui.badge(tr(status) if status else item.status).props("outline")
                         ui.space()
-                        ui.button("Open", on_click=lambda i=item.id: open_experiment(i)).props(
+                        ui.button(tr("Open"), on_click=lambda i=item.id: open_experiment(i)).props(
                             "flat no-caps"
                         ).mark(f"open-{item.id}")
                     ui.label(
-                        f"{item.variants} variants · {item.videos} videos · "
-                        f"{METRICS.get(item.metric, ('', item.metric))[1]} at "
-                        f"{item.age} · created {when(item.created_at)}"
+                        " · ".join(
+                            (
+                                tr_n("{count} variant", "{count} variants", item.variants),
+                                tr_n("{count} video", "{count} videos", item.videos),
+                                tr(
+                                    "{metric} at {age}",
+                                    metric=METRICS.get(item.metric, ("", item.metric))[1],
+                                    age=item.age,
+                                ),
+                                tr("created {moment}", moment=when(item.created_at)),
+                            )
+                        )
                     ).classes("text-body2")
-                    ui.label(item.verdict or "Not analysed yet.").classes("text-body2")
+                    ui.label(item.verdict or tr("Not analysed yet.")).classes("text-body2")
 
     @ui.refreshable
     def detail() -> None:
@@ -125,16 +166,18 @@ async def show(env: UiEnv) -> None:
             ui.label(str(experiment.design.get("note", ""))).classes("text-body2")
             rows = [
                 {
-                    "variant": item.label + (" (control)" if item.control else ""),
+                    "variant": (
+                        tr("{label} (control)", label=item.label) if item.control else item.label
+                    ),
                     "levels": ", ".join(f"{k} = {v}" for k, v in item.levels.items()),
-                    "render": item.job_status or "not rendered",
+                    "render": item.job_status or tr("not rendered"),
                     "videos": len(item.videos),
                 }
                 for item in experiment.items
             ]
             columns = [
-                {"name": key, "label": key.capitalize(), "field": key, "align": "left"}
-                for key in ("variant", "levels", "render", "videos")
+                {"name": key, "label": tr(label), "field": key, "align": "left"}
+                for key, label in COLUMNS.items()
             ]
             ui.table(columns=columns, rows=rows, row_key="variant").classes(
                 "w-full variants-table"
@@ -143,10 +186,11 @@ async def show(env: UiEnv) -> None:
                 if item.videos:
                     shown = ", ".join(f"{v.platform}:{v.remote_id}" for v in item.videos[:SHOWN])
                     more = len(item.videos) - SHOWN
-                    tail = f" and {more} more" if more > 0 else ""
-                    ui.label(f"{item.label}'s videos: {shown}{tail}").classes(
-                        "text-caption variant-videos"
-                    )
+                    if more > 0:
+                        shown = tr("{videos} and {more} more", videos=shown, more=more)
+                    ui.label(
+                        tr("{label}'s videos: {videos}", label=item.label, videos=shown)
+                    ).classes("text-caption variant-videos")
             if experiment.verdict:
                 ui.label(experiment.verdict).classes("text-subtitle1 verdict")
                 for line in _numbers(experiment):
@@ -154,26 +198,33 @@ async def show(env: UiEnv) -> None:
             if experiment.feedback is not None:
                 for change in experiment.feedback["changes"]:
                     ui.label(
-                        f"Applied to the project: {change['setting']} {change['from']} → "
-                        f"{change['to']} ({change['evidence']})"
+                        tr(
+                            "Applied to the project: {setting} {old} → {new} ({evidence})",
+                            setting=change["setting"],
+                            old=change["from"],
+                            new=change["to"],
+                            evidence=change["evidence"],
+                        )
                     ).classes("text-body2 applied-change")
                 for kept in experiment.feedback["kept"]:
-                    ui.label(f"Kept {kept['setting']}: {kept['why']}").classes("text-body2")
+                    ui.label(
+                        tr("Kept {setting}: {why}", setting=kept["setting"], why=kept["why"])
+                    ).classes("text-body2")
             with ui.row().classes("gap-2"):
                 ui.button(
-                    "Render all variants",
+                    tr("Render all variants"),
                     icon="movie",
-                    on_click=lambda: act(ws.experiments.render, "Rendering as one batch"),
+                    on_click=lambda: act(ws.experiments.render, tr("Rendering as one batch")),
                 ).props("no-caps").set_enabled(experiment.batch_id is None)
                 ui.button(
-                    "Analyse",
+                    tr("Analyse"),
                     icon="insights",
-                    on_click=lambda: act(ws.experiments.analyse, "Analysed"),
+                    on_click=lambda: act(ws.experiments.analyse, tr("Analysed")),
                 ).props("no-caps outline")
                 ui.button(
-                    "Apply the winner",
+                    tr("Apply the winner"),
                     icon="done_all",
-                    on_click=lambda: act(ws.experiments.apply, "Applied"),
+                    on_click=lambda: act(ws.experiments.apply, tr("Applied")),
                 ).props("no-caps outline")
 
     async def open_experiment(experiment_id: str) -> None:
@@ -194,32 +245,35 @@ async def show(env: UiEnv) -> None:
 
     projects = {p.id: p.name for p in ws.projects.find(limit=200).items}
     with ui.card().classes("w-full new-experiment").props("flat bordered"):
-        ui.label("New experiment").classes("text-h6").props('role="heading" aria-level="2"')
-        project = ui.select(projects, label="Project").classes("w-full").mark("experiment-project")
+        ui.label(tr("New experiment")).classes("text-h6").props('role="heading" aria-level="2"')
+        project = (
+            ui.select(projects, label=tr("Project")).classes("w-full").mark("experiment-project")
+        )
+        hint = tr("The first is the control's; the project needs a script")
         hooks = (
-            ui.textarea("Hook lines, one a line")
-            .props('hint="The first is the control\'s; the project needs a script"')
+            ui.textarea(tr("Hook lines, one a line"))
+            .props(f'hint="{hint}"')
             .classes("w-full")
             .mark("experiment-hooks")
         )
         styles = (
-            ui.select(list(CAPTION_PRESETS), multiple=True, label="Caption styles to compare")
+            ui.select(list(CAPTION_PRESETS), multiple=True, label=tr("Caption styles to compare"))
             .props("use-chips")
             .classes("w-full")
             .mark("experiment-styles")
         )
         lengths = (
-            ui.input("Lengths in seconds")
-            .props('hint="e.g. 30, 45 — for a project without a script"')
+            ui.input(tr("Lengths in seconds"))
+            .props(f'hint="{tr("e.g. 30, 45 — for a project without a script")}"')
             .classes("w-full")
         )
         with ui.row().classes("gap-2 w-full"):
             metric = ui.select(
                 {k: v[1] for k, v in METRICS.items()},
                 value="average_view_duration",
-                label="Judged on",
+                label=tr("Judged on"),
             ).classes("w-64")
-            age = ui.select(list(AGE_DAYS), value="72h", label="At post age").classes("w-32")
+            age = ui.select(list(AGE_DAYS), value="72h", label=tr("At post age")).classes("w-32")
         message = ui.label("").classes("text-negative experiment-error")
 
         async def create() -> None:
@@ -227,11 +281,13 @@ async def show(env: UiEnv) -> None:
             try:
                 factors = factors_from(hooks.value or "", list(styles.value or []), lengths.value)
                 if not project.value:
-                    raise InputError("choose the project the variants are made from")
+                    raise InputError(tr("choose the project the variants are made from"))
                 if not factors:
                     raise InputError(
-                        "give at least one factor two levels: two hook lines, two caption "
-                        "styles or two lengths"
+                        tr(
+                            "give at least one factor two levels: two hook lines, two caption "
+                            "styles or two lengths"
+                        )
                     )
                 data = ExperimentCreate(
                     project_id=project.value, factors=factors, metric=metric.value, age=age.value
@@ -242,11 +298,14 @@ async def show(env: UiEnv) -> None:
                 return
             except Failed:
                 return  # told already
-            ui.notify(f"Planned {len(made.items)} variants", type="positive")
+            ui.notify(
+                tr_n("Planned {count} variant", "Planned {count} variants", len(made.items)),
+                type="positive",
+            )
             chosen["id"] = made.id
             listing.refresh()
             detail.refresh()
 
-        ui.button("Create experiment", icon="science", on_click=create).props("no-caps").mark(
+        ui.button(tr("Create experiment"), icon="science", on_click=create).props("no-caps").mark(
             "create-experiment"
         )

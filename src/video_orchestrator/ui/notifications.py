@@ -16,6 +16,7 @@ from video_orchestrator.errors import VoError
 from video_orchestrator.services.trend_alerts import AlertOut
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import tr, tr_n
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ _KEY = "refresh_bell"  # this page's bell, in the page's (client's) storage
 
 def bell_label(unread: int) -> str:
     if unread == 0:
-        return "Alerts, none unread"
-    return f"Alerts, {unread} unread"
+        return tr("Alerts, none unread")
+    return tr_n("Alerts, {count} unread", "Alerts, {count} unread", unread)
 
 
 class Bell:
@@ -48,7 +49,10 @@ class Bell:
             )
             self.badge.set_visibility(False)
             with (
-                ui.menu().props('aria-label="Alerts"').classes("alert-menu").mark("alert-menu")
+                ui.menu()
+                .props(f'aria-label="{tr("Alerts")}"')
+                .classes("alert-menu")
+                .mark("alert-menu")
             ) as self.menu:
                 self.items = ui.column().classes("gap-0 p-2 w-80 max-w-[90vw]")
         self.menu.on_value_change(self.opened)
@@ -86,14 +90,17 @@ class Bell:
         self.items.clear()
         with self.items:
             with ui.row().classes("w-full items-center no-wrap"):
-                ui.label("Alerts").classes("text-subtitle1 font-bold")
+                ui.label(tr("Alerts")).classes("text-subtitle1 font-bold")
                 ui.space()
-                ui.button("Mark all read", on_click=self.mark_all_read).props(
+                ui.button(tr("Mark all read"), on_click=self.mark_all_read).props(
                     "flat dense no-caps color=primary"
                 ).classes("mark-read").mark("mark-read").set_enabled(unread > 0)
             if not alerts:
                 ui.label(
-                    "No alerts yet. Watch a keyword on the Trends page to be told when it rises."
+                    tr(
+                        "No alerts yet. Watch a keyword on the Trends page to be told when it "
+                        "rises."
+                    )
                 ).classes("text-body2 text-grey-8 p-2")
             for alert in alerts:
                 self._item(alert)
@@ -117,7 +124,13 @@ class Bell:
                 "text-body2 break-words" + (" font-bold" if unread else "")
             )
             ui.label(
-                f"“{alert.keyword}” · {when(alert.created_at)}" + (" · new" if unread else "")
+                " · ".join(
+                    [
+                        tr("“{keyword}”", keyword=alert.keyword),
+                        when(alert.created_at),
+                        *([tr("new")] if unread else []),
+                    ]
+                )
             ).classes("text-caption text-grey-8")
 
     async def mark_all_read(self) -> None:

@@ -20,8 +20,9 @@ from video_orchestrator.services.jobs import JobOut
 from video_orchestrator.services.posts import PostOut
 from video_orchestrator.services.scheduling import PostText, ScheduleIn, tailored_text
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, TIKTOK_PRIVACY, avatar
+from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, avatar, privacy_name
 from video_orchestrator.ui.common import Failed, call, when
+from video_orchestrator.ui.i18n import marked, tr
 
 PRIVACY = {
     "PUBLIC_TO_EVERYONE": "Everyone",
@@ -29,13 +30,14 @@ PRIVACY = {
     "FOLLOWER_OF_CREATOR": "Followers",
     "SELF_ONLY": "Only me",
 }
-PRIVACY = {"public": "Public", "unlisted": "Unlisted", "private": "Private"}
-WHEN = {"now": "Now", "at": "At a time", "best": "Best time"}
-#: The notices TikTok's content-sharing guidelines require, word for word in meaning.
-YOUR_BRAND_NOTICE = "Your video will be labelled 'Promotional content'."
-BRANDED_NOTICE = "Your video will be labelled 'Paid partnership'."
-MUSIC_CONSENT = "By posting, you agree to TikTok's Music Usage Confirmation."
-BRANDED_CONSENT = (
+PRIVACY = {"public": marked("Public"), "unlisted": marked("Unlisted"), "private": marked("Private")}
+WHEN = {"now": marked("Now"), "at": marked("At a time"), "best": marked("Best time")}
+#: The notices TikTok's content-sharing guidelines require, word for word in meaning (each
+#: catalogue keeps that meaning exactly: TikTok's own wording where the app has one).
+YOUR_BRAND_NOTICE = marked("Your video will be labelled 'Promotional content'.")
+BRANDED_NOTICE = marked("Your video will be labelled 'Paid partnership'.")
+MUSIC_CONSENT = marked("By posting, you agree to TikTok's Music Usage Confirmation.")
+BRANDED_CONSENT = marked(
     "By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation."
 )
 
@@ -44,15 +46,20 @@ def tiktok_problems(choice: dict[str, Any], disclose: bool, consent: bool) -> li
     """What keeps a TikTok post from being sent, in TikTok's terms (empty: it can go)."""
     found = []
     if not choice.get("privacy_level"):
-        found.append("Choose who can see the TikTok video (there is no default).")
+        found.append(tr("Choose who can see the TikTok video (there is no default)."))
     if disclose and not (choice.get("brand_organic_toggle") or choice.get("brand_content_toggle")):
         found.append(
-            "You need to indicate if your content promotes yourself, a third party, or both."
+            tr("You need to indicate if your content promotes yourself, a third party, or both.")
         )
     if choice.get("brand_content_toggle") and choice.get("privacy_level") == "SELF_ONLY":
-        found.append("Branded content visibility cannot be set to 'Only me'.")
+        found.append(
+            tr(
+                "Branded content visibility cannot be set to '{only_me}'.",
+                only_me=privacy_name("SELF_ONLY"),
+            )
+        )
     if not consent:
-        found.append("Agree to TikTok's terms before posting.")
+        found.append(tr("Agree to TikTok's terms before posting."))
     return found
 
 
@@ -74,10 +81,10 @@ async def open_post_dialog(
     except Failed:
         return
     if not renders:
-        ui.notify("Render the project first: only a finished render can be posted.")
+        ui.notify(tr("Render the project first: only a finished render can be posted."))
         return
     if not accounts:
-        ui.notify("Connect an account first, in Accounts.", type="warning")
+        ui.notify(tr("Connect an account first, in Accounts."), type="warning")
         return
     chosen: dict[str, bool] = {a.id: False for a in accounts}
     by_id = {a.id: a for a in accounts}
@@ -129,45 +136,55 @@ async def open_post_dialog(
         return texts[platform]
 
     with (
-        ui.dialog().props('aria-label="Post or schedule"') as dialog,
+        ui.dialog().props(f'aria-label="{tr("Post or schedule")}"') as dialog,
         ui.card().classes("w-full max-w-3xl post-dialog"),
     ):
-        ui.label("Post or schedule").classes("text-h6").props('role="heading" aria-level="2"')
+        ui.label(tr("Post or schedule")).classes("text-h6").props('role="heading" aria-level="2"')
         render = (
             ui.select(
                 {j.id: render_label(j, platforms) for j in renders},
                 value=renders[0].id,
-                label="Video",
+                label=tr("Video"),
                 on_change=lambda e: chose_render(str(e.value)),
             )
             .props("outlined dense")
             .classes("w-full post-render")
         )
-        ui.label("Accounts").classes("text-subtitle1")
-        with ui.row().classes("gap-2").props('role="group" aria-label="Accounts"'):
+        ui.label(tr("Accounts")).classes("text-subtitle1")
+        with ui.row().classes("gap-2").props(f'role="group" aria-label="{tr("Accounts")}"'):
             for account in accounts:
                 ui.checkbox(
                     f"{PLATFORM_NAMES.get(account.platform, account.platform)}: {account.name}",
                     on_change=lambda e, a=account.id: pick(a, bool(e.value)),
                 ).classes(f"post-account post-{account.platform}")
-        ui.label("When").classes("text-subtitle1")
+        ui.label(tr("When")).classes("text-subtitle1")
         with ui.row().classes("items-center gap-4 w-full"):
-            timing = ui.radio(WHEN, value="now").props("inline").classes("post-when")
-            day = ui.input("Date").props("type=date outlined dense").classes("w-40 post-date")
-            hour = ui.input("Time").props("type=time outlined dense").classes("w-32 post-time")
+            timing = (
+                ui.radio({k: tr(v) for k, v in WHEN.items()}, value="now")
+                .props("inline")
+                .classes("post-when")
+            )
+            day = ui.input(tr("Date")).props("type=date outlined dense").classes("w-40 post-date")
+            hour = ui.input(tr("Time")).props("type=time outlined dense").classes("w-32 post-time")
             day.bind_visibility_from(timing, "value", value="at")
             hour.bind_visibility_from(timing, "value", value="at")
         ui.label(
-            "A time is read in each account's own time zone; the best time is the platform's "
-            "next best hour there. Posts of one account stay 10 minutes apart."
+            tr(
+                "A time is read in each account's own time zone; the best time is the "
+                "platform's next best hour there. Posts of one account stay 10 minutes apart."
+            )
         ).classes("text-caption text-grey-8")
         with ui.row().classes("items-center gap-6"):
             privacy = (
-                ui.select(PRIVACY, value="public", label="Privacy (all but TikTok)")
+                ui.select(
+                    {k: tr(v) for k, v in PRIVACY.items()},
+                    value="public",
+                    label=tr("Privacy (all but TikTok)"),
+                )
                 .props("outlined dense")
                 .classes("w-48 post-privacy")
             )
-            made_with_ai = ui.checkbox("Made with AI (disclosed to the platform)", value=True)
+            made_with_ai = ui.checkbox(tr("Made with AI (disclosed to the platform)"), value=True)
             made_with_ai.classes("post-ai")
 
         async def chose_render(job_id: str) -> None:
@@ -180,15 +197,19 @@ async def open_post_dialog(
             for platform in sorted({a.platform for a in picked}):
                 text = text_for(platform)
                 with ui.expansion(
-                    f"{PLATFORM_NAMES.get(platform, platform)}: title and caption", value=True
+                    tr(
+                        "{platform}: title and caption",
+                        platform=PLATFORM_NAMES.get(platform, platform),
+                    ),
+                    value=True,
                 ).classes(f"w-full post-text-{platform}"):
-                    ui.input("Title").bind_value(text, "title").props("outlined dense").classes(
+                    ui.input(tr("Title")).bind_value(text, "title").props("outlined dense").classes(
                         "w-full post-title"
                     )
-                    ui.textarea("Description").bind_value(text, "description").props(
+                    ui.textarea(tr("Description")).bind_value(text, "description").props(
                         "outlined dense autogrow"
                     ).classes("w-full")
-                    ui.input("Hashtags").bind_value(text, "hashtags").props(
+                    ui.input(tr("Hashtags")).bind_value(text, "hashtags").props(
                         "outlined dense"
                     ).classes("w-full")
             for account in picked:
@@ -206,56 +227,74 @@ async def open_post_dialog(
                 with ui.row().classes("items-center gap-3"):
                     avatar(account, sandbox=ws.ctx.settings.platforms_sandbox, size="40px")
                     ui.label(
-                        "Posting to TikTok as " + (facts.get("creator_nickname") or account.name)
+                        tr(
+                            "Posting to TikTok as {creator}",
+                            creator=facts.get("creator_nickname") or account.name,
+                        )
                     ).classes("text-subtitle1 tiktok-creator")
                 options = [o for o in facts.get("privacy_level_options", "").split(",") if o]
                 ui.select(
-                    {o: TIKTOK_PRIVACY.get(o, o) for o in options},
-                    label="Who can see this video",
+                    {o: privacy_name(o) for o in options},
+                    label=tr("Who can see this video"),
                 ).bind_value(tiktok, "privacy_level").props("outlined dense").classes(
                     "w-64 tiktok-privacy"
                 )
                 with ui.row().classes("gap-4"):
                     for name, label in (
-                        ("comment", "Allow comments"),
-                        ("duet", "Allow Duet"),
-                        ("stitch", "Allow Stitch"),
+                        ("comment", tr("Allow comments")),
+                        ("duet", tr("Allow Duet")),
+                        ("stitch", tr("Allow Stitch")),
                     ):
                         switch = ui.switch(label).bind_value(tiktok, f"allow_{name}")
                         switch.classes(f"tiktok-{name}")
                         if facts.get(f"{name}_disabled") == "true":
                             tiktok[f"allow_{name}"] = False
                             switch.disable()
-                            switch.tooltip("Turned off in this creator's TikTok settings")
-                disclose = ui.switch("Disclose video content").classes("tiktok-disclose")
+                            switch.tooltip(tr("Turned off in this creator's TikTok settings"))
+                disclose = ui.switch(tr("Disclose video content")).classes("tiktok-disclose")
                 disclose.bind_value(tiktok, "disclose")
                 ui.label(
-                    "Turn on to disclose that this video promotes goods or services in exchange "
-                    "for something of value."
+                    tr(
+                        "Turn on to disclose that this video promotes goods or services in "
+                        "exchange for something of value."
+                    )
                 ).classes("text-caption text-grey-8")
                 with ui.column().classes("gap-0 pl-4").bind_visibility_from(disclose, "value"):
-                    ui.checkbox("Your brand").bind_value(tiktok, "brand_organic_toggle").classes(
-                        "tiktok-your-brand"
-                    )
+                    ui.checkbox(tr("Your brand")).bind_value(
+                        tiktok, "brand_organic_toggle"
+                    ).classes("tiktok-your-brand")
                     ui.label(
-                        "You are promoting yourself or your own business. " + YOUR_BRAND_NOTICE
+                        " ".join(
+                            (
+                                tr("You are promoting yourself or your own business."),
+                                tr(YOUR_BRAND_NOTICE),
+                            )
+                        )
                     ).classes("text-caption")
-                    ui.checkbox("Branded content").bind_value(
+                    ui.checkbox(tr("Branded content")).bind_value(
                         tiktok, "brand_content_toggle"
                     ).classes("tiktok-branded")
                     ui.label(
-                        "You are promoting another brand or a third party. " + BRANDED_NOTICE
+                        " ".join(
+                            (
+                                tr("You are promoting another brand or a third party."),
+                                tr(BRANDED_NOTICE),
+                            )
+                        )
                     ).classes("text-caption")
+                consents = {True: tr(BRANDED_CONSENT), False: tr(MUSIC_CONSENT)}
                 ui.checkbox().bind_value(tiktok, "consent").classes("tiktok-consent").props(
-                    'aria-label="I agree"'
+                    f'aria-label="{tr("I agree")}"'
                 ).bind_text_from(
                     tiktok,
                     "brand_content_toggle",
-                    lambda branded: BRANDED_CONSENT if branded else MUSIC_CONSENT,
+                    lambda branded: consents[bool(branded)],
                 )
                 ui.label(
-                    "After you post, it may take a few minutes for the video to process and "
-                    "appear on the profile."
+                    tr(
+                        "After you post, it may take a few minutes for the video to process and "
+                        "appear on the profile."
+                    )
                 ).classes("text-caption text-grey-8")
 
         tiktok.setdefault("disclose", False)
@@ -268,7 +307,7 @@ async def open_post_dialog(
             picked = [by_id[i] for i, on in chosen.items() if on]
             found: list[str] = []
             if not picked:
-                found.append("Choose at least one account.")
+                found.append(tr("Choose at least one account."))
             if any(a.platform == "tiktok" for a in picked):
                 found += tiktok_problems(tiktok, bool(tiktok["disclose"]), bool(tiktok["consent"]))
             at: datetime | None = None
@@ -276,7 +315,7 @@ async def open_post_dialog(
                 try:
                     at = datetime.fromisoformat(f"{day.value}T{hour.value}")
                 except ValueError:
-                    found.append("Give the date and the time to post at.")
+                    found.append(tr("Give the date and the time to post at."))
             problems.clear()
             if found:
                 with problems:
@@ -326,10 +365,12 @@ async def open_post_dialog(
                 return
             dialog.close()
             ui.notify(
-                "Scheduled: "
-                + ", ".join(
-                    f"{PLATFORM_NAMES.get(p.platform, p.platform)} {when(p.scheduled_at)} UTC"
-                    for p in made
+                tr(
+                    "Scheduled: {posts}",
+                    posts=", ".join(
+                        f"{PLATFORM_NAMES.get(p.platform, p.platform)} {when(p.scheduled_at)} UTC"
+                        for p in made
+                    ),
                 ),
                 type="positive",
                 multi_line=True,
@@ -340,8 +381,8 @@ async def open_post_dialog(
                     await result
 
         with ui.row().classes("w-full justify-end gap-2"):
-            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-            ui.button("Post", icon="send", on_click=post).props("no-caps").classes(
+            ui.button(tr("Cancel"), on_click=dialog.close).props("flat no-caps")
+            ui.button(tr("Post"), icon="send", on_click=post).props("no-caps").classes(
                 "post-submit"
             ).mark("post-submit")
     dialog.open()

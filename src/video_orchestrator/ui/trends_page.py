@@ -23,18 +23,37 @@ from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import notifications
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 KIND_NAMES = {
     "google-trends": "Google Trends",
     "youtube": "YouTube",
     "reddit": "Reddit",
-    "feed": "RSS/Atom feeds",
+    "feed": marked("RSS/Atom feeds"),
     "hackernews": "Hacker News",
     "wikipedia": "Wikipedia",
 }
 SHOWN = 50
 ALL = ""  # the filter value that keeps every trend
-FILTER_LABELS = {"niche": "Niche", "region": "Region", "language": "Language", "source": "Source"}
+FILTER_LABELS = {
+    "niche": marked("Niche"),
+    "region": marked("Region"),
+    "language": marked("Language"),
+    "source": marked("Source"),
+}
+#: What each filter shows when it keeps every trend.
+EVERY = {
+    "niche": marked("Every niche"),
+    "region": marked("Every region"),
+    "language": marked("Every language"),
+    "source": marked("Every source"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """A source kind as the studio names it (a brand stays as written)."""
+    return tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
 
 # -- pure helpers -------------------------------------------------------------------------
 
@@ -52,7 +71,10 @@ def sparkline(values: Sequence[float], *, width: int = 120, height: int = 32) ->
     """An inline SVG line of ``values`` (its numbers also in ``data-values``), rising to the
     right when the trend rises; a single value is a flat line."""
     listed = ",".join(f"{v:g}" for v in values)
-    label = "Strength at each poll: " + (", ".join(f"{v:g}" for v in values) or "none yet")
+    label = tr(
+        "Strength at each poll: {values}",
+        values=", ".join(f"{v:g}" for v in values) or tr("none yet"),
+    )
     if not values:
         points = ""
     else:
@@ -80,22 +102,25 @@ def source_state(source: SourceOut) -> tuple[str, str]:
     """``(state, text)``: ``failing`` with the error and the next try, ``ok`` with the last
     success, or ``new`` (not polled yet)."""
     if source.failures:
-        return "failing", (
-            f"Failing ({source.failures} in a row): "
-            f"{(source.last_error or 'no answer').rstrip('.')}. "
-            f"Next try {when(source.next_poll_at)}"
+        return "failing", tr(
+            "Failing ({failures} in a row): {error}. Next try {moment}",
+            failures=source.failures,
+            error=(source.last_error or tr("no answer")).rstrip("."),
+            moment=when(source.next_poll_at),
         )
     if source.last_success_at is not None:
-        return "ok", f"OK, last read {when(source.last_success_at)}"
-    return "new", "Not polled yet: press Poll now"
+        return "ok", tr("OK, last read {moment}", moment=when(source.last_success_at))
+    return "new", tr("Not polled yet: press Poll now")
 
 
 def poll_summary(report: PollReport) -> str:
     failed = [o for o in report.outcomes if o.status == "failed"]
-    text = (
-        f"{len(report.outcomes)} source{'s' if len(report.outcomes) != 1 else ''} polled"
-        f", {len(failed)} failed; {report.trends} trend{'s' if report.trends != 1 else ''}"
-        f", {len(report.alerts)} new alert{'s' if len(report.alerts) != 1 else ''}"
+    text = tr(
+        "{sources}, {failed}; {trends}, {alerts}",
+        sources=tr_n("{count} source polled", "{count} sources polled", len(report.outcomes)),
+        failed=tr_n("{count} failed", "{count} failed", len(failed)),
+        trends=tr_n("{count} trend", "{count} trends", report.trends),
+        alerts=tr_n("{count} new alert", "{count} new alerts", len(report.alerts)),
     )
     return text + "".join(f". {o.label}: {o.error}" for o in failed[:3])
 
@@ -198,14 +223,14 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         await notifications.refresh_bell()
 
     with ui.row().classes("w-full items-center gap-2"):
-        ui.label("Trends").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Trends")).classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
         poll_button = (
-            ui.button("Poll now", icon="refresh", on_click=poll)
+            ui.button(tr("Poll now"), icon="refresh", on_click=poll)
             .props("no-caps")
             .classes("poll-now")
             .mark("poll-now")
-            .tooltip("Read every source now, then rank")
+            .tooltip(tr("Read every source now, then rank"))
         )
 
     async def choose(name: str, value: Any) -> None:
@@ -215,15 +240,18 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
     def choices() -> dict[str, dict[str, str]]:
         """Each filter's options: the watched keywords, the sources' regions, languages and
         kinds (and the value chosen now, so it stays shown)."""
+        kinds = {s.kind for s in state.sources} | {wanted.source}
         return {
-            "niche": options([*(w.keyword for w in state.watches), wanted.niche], "Every niche"),
-            "region": options([*(s.region for s in state.sources), wanted.region], "Every region"),
+            "niche": options(
+                [*(w.keyword for w in state.watches), wanted.niche], tr(EVERY["niche"])
+            ),
+            "region": options(
+                [*(s.region for s in state.sources), wanted.region], tr(EVERY["region"])
+            ),
             "language": options(
-                [*(s.language for s in state.sources), wanted.language], "Every language"
+                [*(s.language for s in state.sources), wanted.language], tr(EVERY["language"])
             ),
-            "source": options(
-                [*(s.kind for s in state.sources), wanted.source], "Every source", KIND_NAMES
-            ),
+            "source": options(kinds, tr(EVERY["source"]), {k: kind_name(k) for k in kinds if k}),
         }
 
     selects: dict[str, ui.select] = {}
@@ -231,9 +259,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         for name, label in FILTER_LABELS.items():
             selects[name] = (
                 ui.select(
-                    {ALL: f"Every {label.lower()}"},
+                    {ALL: tr(EVERY[name])},
                     value=ALL,
-                    label=label,
+                    label=tr(label),
                     on_change=lambda e, n=name: choose(n, e.value),
                 )
                 .props("dense outlined")
@@ -260,7 +288,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         into.clear()
         with into:
             if not detail.evidence:
-                ui.label("No headlines or posts kept for this trend yet.").classes("text-grey-8")
+                ui.label(tr("No headlines or posts kept for this trend yet.")).classes(
+                    "text-grey-8"
+                )
             for item in detail.evidence:
                 with ui.column().classes("gap-0 trend-evidence"):
                     if is_web_address(item.url):
@@ -291,9 +321,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     where = " · ".join(
                         p
                         for p in (
-                            trend.region or "everywhere",
+                            trend.region or tr("everywhere"),
                             trend.language or "",
-                            f"{trend.breadth} source{'s' if trend.breadth != 1 else ''}",
+                            tr_n("{count} source", "{count} sources", trend.breadth),
                         )
                         if p
                     )
@@ -302,16 +332,16 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     ui.html(sparkline(values), sanitize=False).classes(
                         "text-positive" if rising else "text-grey-8"
                     )
-                    ui.label(f"momentum {trend.momentum:+.2f}").classes(
+                    ui.label(tr("momentum {value}", value=f"{trend.momentum:+.2f}")).classes(
                         "text-caption trend-momentum " + ("text-positive" if rising else "")
                     )
             with ui.row().classes("w-full items-center gap-2"):
                 box = (
-                    ui.expansion("Evidence", icon="article", value=opened)
+                    ui.expansion(tr("Evidence"), icon="article", value=opened)
                     .props("dense")
                     .classes("grow trend-evidence-toggle")
                 )
-                make = ui.button("Make a video", icon="movie_creation").props("no-caps")
+                make = ui.button(tr("Make a video"), icon="movie_creation").props("no-caps")
                 make.classes("make-video self-start")
                 make.on_click(lambda t=trend, b=make: make_video(t, b))
             with box:
@@ -344,26 +374,32 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         if not state.trends:
             with ui.card().classes("w-full trends-empty"):
                 if not state.sources:
-                    ui.label("No trends yet").classes("text-h6")
+                    ui.label(tr("No trends yet")).classes("text-h6")
                     ui.label(
-                        "Add a source under Sources: the web address of an RSS or Atom feed "
-                        "(a news site, a blog, a Google News search), then press Poll now."
+                        tr(
+                            "Add a source under Sources: the web address of an RSS or Atom feed "
+                            "(a news site, a blog, a Google News search), then press Poll now."
+                        )
                     ).classes("text-body1")
                 elif wanted != Filters():
-                    ui.label("No trend matches these filters. Choose “Every …” to see more.")
+                    ui.label(tr("No trend matches these filters. Choose “Every …” to see more."))
                 else:
                     ui.label(
-                        "No trends yet. Press Poll now to read your sources; a source that "
-                        "fails says why under Sources."
+                        tr(
+                            "No trends yet. Press Poll now to read your sources; a source that "
+                            "fails says why under Sources."
+                        )
                     ).classes("text-body1")
         listed = any(t.id == trend_id for t in state.trends)
         if trend_id and not listed and state.linked is None:
             ui.label(
-                "The trend you followed is no longer on this list (gone from its sources, or "
-                "outside these filters)."
+                tr(
+                    "The trend you followed is no longer on this list (gone from its sources, "
+                    "or outside these filters)."
+                )
             ).classes("text-body2 text-grey-8")
         if state.linked is not None:
-            ui.label("From your alert:").classes("text-caption text-grey-8")
+            ui.label(tr("From your alert:")).classes("text-caption text-grey-8")
             trend_card(0, state.linked, True)
         for rank, trend in enumerate(state.trends, start=1):
             trend_card(rank, trend, trend.id == trend_id)
@@ -373,13 +409,13 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             await call(ws.trends.remove_source, source.id)
         except Failed:
             return
-        ui.notify(f"Removed {source.label}")
+        ui.notify(tr("Removed {name}", name=source.label))
         await reload()
 
     async def add_feed() -> None:
         url = feed_url.value.strip()
         if not url:
-            ui.notify("Paste the web address of an RSS or Atom feed first", type="warning")
+            ui.notify(tr("Paste the web address of an RSS or Atom feed first"), type="warning")
             return
         try:
             added, created = await call(ws.trends.add_source, "feed", {"url": url})
@@ -389,7 +425,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             return
         feed_url.value = ""
         ui.notify(
-            f"Added {added.label}: press Poll now to read it" if created else "Already a source",
+            tr("Added {name}: press Poll now to read it", name=added.label)
+            if created
+            else tr("Already a source"),
             type="positive" if created else "info",
         )
         await reload()
@@ -397,7 +435,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
     @ui.refreshable
     def sources() -> None:
         if not state.sources:
-            ui.label("No sources yet.").classes("text-grey-8")
+            ui.label(tr("No sources yet.")).classes("text-grey-8")
         for source in state.sources:
             kind, text = source_state(source)
             with ui.row().classes(f"w-full items-start no-wrap gap-2 trend-source source-{kind}"):
@@ -408,9 +446,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 ).props('aria-hidden="true"')
                 with ui.column().classes("gap-0 min-w-0 grow"):
                     ui.label(source.label).classes("text-body1 break-all")
-                    extra = " · ".join(
-                        p for p in (KIND_NAMES.get(source.kind, source.kind), source.region) if p
-                    )
+                    extra = " · ".join(p for p in (kind_name(source.kind), source.region) if p)
                     ui.label(extra).classes("text-caption text-grey-8")
                     if source.kind == "feed" and source.config.get("url"):
                         ui.label(str(source.config["url"])).classes(
@@ -421,14 +457,14 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                         + ("text-negative source-error" if kind == "failing" else "text-grey-8")
                     )
                 remove = ui.button(icon="delete", on_click=lambda s=source: remove_source(s))
-                remove.props("flat round dense").tooltip("Remove")
-                remove.props["aria-label"] = f"Remove {source.label}"  # any text
+                remove.props("flat round dense").tooltip(tr("Remove"))
+                remove.props["aria-label"] = tr("Remove {name}", name=source.label)  # any text
                 remove.mark(f"remove-{source.id}")
 
     async def add_watch() -> None:
         keyword = watch_word.value.strip()
         if not keyword:
-            ui.notify("Type a keyword or a niche to watch first", type="warning")
+            ui.notify(tr("Type a keyword or a niche to watch first"), type="warning")
             return
         try:
             found, created = await call(ws.alerts.watch, keyword)
@@ -436,7 +472,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             return
         watch_word.value = ""
         ui.notify(
-            f"Watching “{found.keyword}”" if created else f"Already watching “{found.keyword}”",
+            tr("Watching “{keyword}”", keyword=found.keyword)
+            if created
+            else tr("Already watching “{keyword}”", keyword=found.keyword),
             type="positive" if created else "info",
         )
         await reload()
@@ -446,15 +484,17 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             await call(ws.alerts.unwatch, watch.id)
         except Failed:
             return
-        ui.notify(f"Stopped watching “{watch.keyword}”")
+        ui.notify(tr("Stopped watching “{keyword}”", keyword=watch.keyword))
         await reload()
 
     @ui.refreshable
     def watches() -> None:
         if not state.watches:
             ui.label(
-                "Nothing watched. A watched keyword ranks its trends higher and rings the bell "
-                "when one rises."
+                tr(
+                    "Nothing watched. A watched keyword ranks its trends higher and rings the "
+                    "bell when one rises."
+                )
             ).classes("text-grey-8 text-body2")
         with ui.row().classes("gap-2"):
             for watch in state.watches:
@@ -464,7 +504,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     ui.label(watch.keyword).classes("text-body2")
                     stop = ui.button(icon="close", on_click=lambda w=watch: unwatch(w))
                     stop.props("flat round dense size=sm color=white")
-                    stop.props["aria-label"] = f"Stop watching {watch.keyword}"  # any text
+                    stop.props["aria-label"] = tr("Stop watching {keyword}", keyword=watch.keyword)
                     stop.mark(f"unwatch-{watch.id}")
 
     with ui.element("div").classes("w-full grid grid-cols-1 lg:grid-cols-3 gap-4 items-start"):
@@ -472,12 +512,14 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             trends()
         with ui.column().classes("gap-4 min-w-0"):
             with ui.card().classes("w-full trend-sources"):
-                ui.label("Sources").classes("text-h6").props('role="heading" aria-level="2"')
+                ui.label(tr("Sources")).classes("text-h6").props('role="heading" aria-level="2"')
                 sources()
-                feed_url = entry("RSS or Atom feed address", "Add feed", add_feed, "feed-url")
+                feed_url = entry(
+                    tr("RSS or Atom feed address"), tr("Add feed"), add_feed, "feed-url"
+                )
             with ui.card().classes("w-full trend-watches"):
-                ui.label("Watchlist").classes("text-h6").props('role="heading" aria-level="2"')
+                ui.label(tr("Watchlist")).classes("text-h6").props('role="heading" aria-level="2"')
                 watches()
-                watch_word = entry("Keyword or niche", "Watch", add_watch, "watch-word")
+                watch_word = entry(tr("Keyword or niche"), tr("Watch"), add_watch, "watch-word")
 
     await reload()

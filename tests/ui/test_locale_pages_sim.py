@@ -1,0 +1,81 @@
+"""The trends, accounts, calendar, experiments pages and the post dialog's words in the
+user's language (ADR 0042): a Romanian and a German user see them translated, with their
+own plural forms and weekday names. NiceGUI's simulated user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nicegui.testing import user_simulation
+
+from tests.ui.test_editor_sim import page_for
+from video_orchestrator.config import Settings
+from video_orchestrator.jobs.executor import ThreadExecutor
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.worker import worker_runner
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import i18n, post_dialog
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    config = Settings(
+        data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", default_voice="fake:fake-en"
+    )
+    ctx = AppContext(config)
+    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
+    yield workspace
+    ctx.db.dispose()
+
+
+@pytest.mark.asyncio
+async def test_the_publishing_and_trend_pages_speak_romanian_and_german(ws: Workspace) -> None:
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open("/trends")
+        await user.should_see("Poll now", retries=100)
+        user.find(marker="locale-ro").click()
+        await user.open("/trends")
+        await user.should_see("Verifică acum", retries=100)
+        await user.should_see("Încă nu există tendințe")
+        await user.should_see("Listă urmărită")
+        await user.should_not_see("Poll now")
+        await user.open("/accounts")
+        await user.should_see("Conectează un cont", retries=100)
+        await user.should_see("0 conturi conectate", retries=100)  # Romanian's form for none
+        await user.open("/experiments")
+        await user.should_see("Încă nu există experimente", retries=100)
+        await user.should_see("Creează experimentul")
+        await user.open("/calendar")
+        await user.should_see("Postare nouă", retries=100)
+        await user.should_see("Programată")  # the legend's states
+        await user.should_see("lun.")  # Monday, as Romanian shortens it
+
+        user.find(marker="locale-de").click()
+        await user.open("/calendar")
+        await user.should_see("Neuer Post", retries=100)
+        await user.should_see("Monat")
+        await user.should_not_see("Wed")  # the weekdays are German's (Mi), not English
+
+
+def test_tiktok_required_texts_are_translated_in_every_locale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TikTok's consent and labels read in the user's language, naming TikTok and the
+    locale's own word for "Only me"."""
+    required = (
+        post_dialog.MUSIC_CONSENT,
+        post_dialog.BRANDED_CONSENT,
+        post_dialog.YOUR_BRAND_NOTICE,
+        post_dialog.BRANDED_NOTICE,
+    )
+    for code in (c for c in i18n.LOCALES if c != i18n.DEFAULT):
+        monkeypatch.setattr(i18n, "current", lambda c=code: c)
+        for text in required:
+            assert i18n.tr(text) != text, f"{code}: {text!r} is shown in English"
+        assert "TikTok" in i18n.tr(post_dialog.BRANDED_CONSENT)
+    monkeypatch.setattr(i18n, "current", lambda: "ro")
+    branded = {"privacy_level": "SELF_ONLY", "brand_content_toggle": True}
+    problems = post_dialog.tiktok_problems(branded, disclose=True, consent=True)
+    assert problems == ["Vizibilitatea conținutului de marcă nu poate fi setată la „Doar eu”."]
