@@ -113,11 +113,16 @@ def leftovers(directory: Path) -> list[str]:
 
 
 @pytest.fixture
-def no_stray_workdirs() -> Iterator[None]:
-    before = set(Path(tempfile.gettempdir()).glob("vo-render-*"))
+def no_stray_workdirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The renderer's working directories go to a temp dir of this test alone, so renders of
+    other tests (another pytest-xdist worker, another session on the machine) are not counted."""
+    own = tmp_path_factory.mktemp("workdirs")
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
     yield
-    after = set(Path(tempfile.gettempdir()).glob("vo-render-*"))
-    assert after - before == set(), "the renderer left a working directory behind"
+    left = sorted(own.glob("vo-render-*"))
+    assert left == [], "the renderer left a working directory behind"
 
 
 # ---------------------------------------------------------------- full-size render
