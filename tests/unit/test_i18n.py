@@ -24,6 +24,7 @@ TRANSLATED = [
     "projects_page.py",
     "common.py",
     "jobs_view.py",
+    "settings_page.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
