@@ -25,6 +25,7 @@ TRANSLATED = [
     "common.py",
     "jobs_view.py",
     "settings_page.py",
+    "tab_voice.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
