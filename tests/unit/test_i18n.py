@@ -26,6 +26,7 @@ TRANSLATED = [
     "jobs_view.py",
     "settings_page.py",
     "tab_voice.py",
+    "tab_audio.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
