@@ -27,6 +27,7 @@ TRANSLATED = [
     "settings_page.py",
     "tab_voice.py",
     "tab_audio.py",
+    "tab_background.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
