@@ -28,6 +28,8 @@ TRANSLATED = [
     "tab_voice.py",
     "tab_audio.py",
     "tab_background.py",
+    "library.py",
+    "media.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
