@@ -41,7 +41,7 @@ UPLOAD_HEADER = """
 <div class="q-uploader__header-content column items-start q-pa-sm">
   <div class="q-uploader__title">{label}</div>
   <div class="q-uploader__subtitle" aria-live="polite">
-    {{{{ props.isUploading ? '{sending} ' + props.uploadProgressLabel : '' }}}}
+    {{{{ props.isUploading ? 'Sending… ' + props.uploadProgressLabel : '' }}}}
   </div>
 </div>
 """
@@ -54,6 +54,12 @@ PICK_JS = """() => {{
   input.onchange = () => box.addFiles(input.files);
   input.click();
 }}"""
+
+
+def upload_header(label: str) -> str:
+    """:data:`UPLOAD_HEADER` for ``label``, its "Sending…" in this browser's locale."""
+    sending = html.escape(tr("Sending…").replace("'", "’"))
+    return UPLOAD_HEADER.format(label=html.escape(label)).replace("'Sending… '", f"'{sending} '")
 
 
 def length_text(seconds: float) -> str:
@@ -184,8 +190,7 @@ def upload_area(
             .classes("w-full")
             .mark(mark)
         )
-        sending = html.escape(tr("Sending…").replace("'", "’"))
-        upload.add_slot("header", UPLOAD_HEADER.format(label=html.escape(label), sending=sending))
+        upload.add_slot("header", upload_header(label))
         # the sent files leave the list once all are sent: a message says how each went
         upload.on("finish", lambda: upload.reset())
         with ui.row().classes("w-full items-center gap-3"):
