@@ -71,7 +71,7 @@ async def test_an_upload_named_after_a_scene_goes_to_that_scene_and_says_why(
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
         await upload(user, "library-upload", "city-lights.mp4", other.read_bytes(), "video/mp4")
-        await user.should_see("1 clips and pictures", retries=WAIT)
+        await user.should_see("1 clip or picture", retries=WAIT)
         assert ws.projects.get(project.id).background.assets == []  # no scene names a city
 
         await upload(user, "library-upload", "octopus-ocean.mp4", octopus.read_bytes(), "video/mp4")
@@ -93,7 +93,7 @@ async def test_a_scene_the_user_chose_for_keeps_its_choice(ws: Workspace, tmp_pa
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
         await upload(user, "library-upload", "reef.mp4", reef.read_bytes(), "video/mp4")
-        await user.should_see("1 clips and pictures", retries=WAIT)
+        await user.should_see("1 clip or picture", retries=WAIT)
         user.find(marker="choose-scene-3").click()
         user.find("Use for scene 3").click()
         await user.should_see("Scene 3 shows reef.mp4", retries=WAIT)
@@ -112,7 +112,7 @@ async def test_a_clip_dropped_on_a_scene_becomes_its_background(
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
         await upload(user, "library-upload", "sunset.mp4", clip.read_bytes(), "video/mp4")
-        await user.should_see("1 clips and pictures", retries=WAIT)
+        await user.should_see("1 clip or picture", retries=WAIT)
         (asset,) = ws.assets.find(kind="video").items
         with user.client:
             cards = [

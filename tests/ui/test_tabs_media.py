@@ -229,7 +229,7 @@ async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
     async with user_simulation(root=page_for(ws)) as user:
         await user.open(f"/projects/{project.id}")
         await upload(user, "library-upload", "reef.mp4", clip.read_bytes(), "video/mp4")
-        await user.should_see("1 clips and pictures", retries=WAIT)
+        await user.should_see("1 clip or picture", retries=WAIT)
         (reef,) = ws.assets.find(kind="video").items
 
         user.find(marker="choose-scene-3").click()

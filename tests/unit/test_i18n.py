@@ -30,6 +30,12 @@ TRANSLATED = [
     "calendar_page.py",
     "post_dialog.py",
     "experiments_page.py",
+    "settings_page.py",
+    "tab_voice.py",
+    "tab_audio.py",
+    "tab_background.py",
+    "library.py",
+    "media.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}

@@ -12,11 +12,16 @@ from nicegui import events, ui
 from video_orchestrator.services.assets import AssetKind, AssetOut
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, call, duration_text, size_text, tell
+from video_orchestrator.ui.i18n import marked, tr
 from video_orchestrator.ui.media import asset_url, in_page
 
 ACCEPT_MEDIA = "video/*,image/*,audio/*"
 ACCEPT_AUDIO = "audio/*"
-KIND_NAMES = {"video": "a video", "image": "a picture", "audio": "an audio file"}
+KIND_NAMES = {
+    "video": marked("a video"),
+    "image": marked("a picture"),
+    "audio": marked("an audio file"),
+}
 
 #: Client-side hover preview: a video thumbnail plays while the pointer (or the keyboard
 #: focus) is on its tile and goes back to its poster frame after.
@@ -49,6 +54,12 @@ PICK_JS = """() => {{
   input.onchange = () => box.addFiles(input.files);
   input.click();
 }}"""
+
+
+def upload_header(label: str) -> str:
+    """:data:`UPLOAD_HEADER` for ``label``, its "Sending…" in this browser's locale."""
+    sending = html.escape(tr("Sending…").replace("'", "’"))
+    return UPLOAD_HEADER.format(label=html.escape(label)).replace("'Sending… '", f"'{sending} '")
 
 
 def length_text(seconds: float) -> str:
@@ -112,7 +123,7 @@ def upload_area(
         busy.set_visibility(working["files"] > 0)
 
     async def received(event: events.UploadEventArguments) -> None:
-        name = event.file.name or "the file"
+        name = event.file.name or tr("the file")
         storing(+1)
         try:
             path = ws.incoming_file()
@@ -133,16 +144,20 @@ def upload_area(
             storing(-1)
         if wanted is not None and asset.kind not in wanted:
             ui.notify(
-                f"{asset.filename} is {KIND_NAMES[asset.kind]}: it is in the library, but here "
-                f"you need {' or '.join(KIND_NAMES[k] for k in sorted(wanted))}.",
+                tr(
+                    "{file} is {kind}: it is in the library, but here you need {wanted}.",
+                    file=asset.filename,
+                    kind=tr(KIND_NAMES[asset.kind]),
+                    wanted=tr(" or ").join(tr(KIND_NAMES[k]) for k in sorted(wanted)),
+                ),
                 type="warning",
                 multi_line=True,
             )
             return
         ui.notify(
-            f"{asset.filename} added to the library"
+            tr("{file} added to the library", file=asset.filename)
             if created
-            else f"{asset.filename} was already in the library",
+            else tr("{file} was already in the library", file=asset.filename),
             type="positive",
         )
         if on_added is not None:
@@ -152,8 +167,11 @@ def upload_area(
 
     def rejected() -> None:
         ui.notify(
-            f"That file was not taken: it must be a video, picture or audio file of at most "
-            f"{size_text(limit)}.",
+            tr(
+                "That file was not taken: it must be a video, picture or audio file of at most "
+                "{size}.",
+                size=size_text(limit),
+            ),
             type="warning",
             multi_line=True,
         )
@@ -172,19 +190,20 @@ def upload_area(
             .classes("w-full")
             .mark(mark)
         )
-        upload.add_slot("header", UPLOAD_HEADER.format(label=html.escape(label)))
+        upload.add_slot("header", upload_header(label))
         # the sent files leave the list once all are sent: a message says how each went
         upload.on("finish", lambda: upload.reset())
         with ui.row().classes("w-full items-center gap-3"):
-            ui.button("Choose files…", icon="upload_file").props(
-                f'outline no-caps dense aria-label="{html.escape(label)}: choose files"'
+            choose_label = tr("{label}: choose files", label=html.escape(label))
+            ui.button(tr("Choose files…"), icon="upload_file").props(
+                f'outline no-caps dense aria-label="{choose_label}"'
             ).on("click", js_handler=PICK_JS.format(id=upload.id, accept=accept))
-            ui.label(f"or drag them onto the box; up to {size_text(limit)} each.").classes(
-                "text-caption text-grey-7"
-            )
+            ui.label(
+                tr("or drag them onto the box; up to {size} each.", size=size_text(limit))
+            ).classes("text-caption text-grey-7")
             with ui.row().classes("items-center gap-2") as busy:
-                ui.spinner(size="sm").props('aria-label="Storing the upload"')
-                ui.label("Checking and storing the file…").classes("text-caption")
+                ui.spinner(size="sm").props(f'aria-label="{tr("Storing the upload")}"')
+                ui.label(tr("Checking and storing the file…")).classes("text-caption")
             busy.set_visibility(False)
     return upload
 

@@ -16,34 +16,35 @@ from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import preferences
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.tab_script import LANGUAGES
 from video_orchestrator.ui.tab_voice import voice_order, voice_value
 
 #: What each stored provider setting is for.
 PROVIDERS: dict[str, tuple[str, str]] = {
     "llm_api_key": (
-        "OpenAI-compatible language model",
-        "writes scripts (also set VO_LLM_BASE_URL or VO_LLM_PRESET)",
+        marked("OpenAI-compatible language model"),
+        marked("writes scripts (also set VO_LLM_BASE_URL or VO_LLM_PRESET)"),
     ),
-    "anthropic_api_key": ("Anthropic Claude", "writes scripts"),
-    "gemini_api_key": ("Google Gemini", "writes scripts"),
-    "openai_speech_api_key": ("OpenAI speech", "cloud voices"),
-    "elevenlabs_api_key": ("ElevenLabs", "cloud voices"),
+    "anthropic_api_key": ("Anthropic Claude", marked("writes scripts")),
+    "gemini_api_key": ("Google Gemini", marked("writes scripts")),
+    "openai_speech_api_key": (marked("OpenAI speech"), marked("cloud voices")),
+    "elevenlabs_api_key": ("ElevenLabs", marked("cloud voices")),
     "pexels_api_keys": (
         "Pexels",
-        "stock footage; several keys separated by commas (also set VO_STOCK_PROVIDERS)",
+        marked("stock footage; several keys separated by commas (also set VO_STOCK_PROVIDERS)"),
     ),
     "pixabay_api_keys": (
         "Pixabay",
-        "stock footage; several keys separated by commas (also set VO_STOCK_PROVIDERS)",
+        marked("stock footage; several keys separated by commas (also set VO_STOCK_PROVIDERS)"),
     ),
 }
-THEMES = {"light": "Light", "dark": "Dark", "auto": "As the system"}
+THEMES = {"light": marked("Light"), "dark": marked("Dark"), "auto": marked("As the system")}
 CHECK_NAMES = {
-    "database": "Database",
-    "storage": "File storage",
+    "database": marked("Database"),
+    "storage": marked("File storage"),
     "ffmpeg": "FFmpeg",
-    "executor": "Render workers",
+    "executor": marked("Render workers"),
 }
 
 
@@ -59,9 +60,11 @@ def hide_password(url: str) -> str:
 def stored_text(stored: SecretOut | None) -> str:
     """``set, ends in …wxyz, saved 2025-01-02 10:00`` (never the key itself)."""
     if stored is None:
-        return "not set"
+        return tr("not set")
     tail = stored.masked.rpartition("…")[2] if "…" in stored.masked else ""
-    return "set" + (f", ends in …{tail}" if tail else "") + f", saved {when(stored.updated_at)}"
+    if tail:
+        return tr("set, ends in …{tail}, saved {when}", tail=tail, when=when(stored.updated_at))
+    return tr("set, saved {when}", when=when(stored.updated_at))
 
 
 def _theme_value(choice: str) -> bool | None:
@@ -74,7 +77,7 @@ def _theme_of(value: Any) -> str:
 
 async def show(env: UiEnv) -> None:
     ws = env.ws
-    ui.label("Settings").classes("text-h5").props('role="heading" aria-level="1"')
+    ui.label(tr("Settings")).classes("text-h5").props('role="heading" aria-level="1"')
     await _providers(ws)
     await _my_defaults(ws)
     _defaults(ws.base_ctx.settings)
@@ -83,12 +86,14 @@ async def show(env: UiEnv) -> None:
 
 
 async def _providers(ws: Workspace) -> None:
-    with ui.card().classes("w-full settings-providers").props('aria-label="Providers"'):
-        ui.label("Providers and API keys").classes("text-h6")
+    with ui.card().classes("w-full settings-providers").props(f'aria-label="{tr("Providers")}"'):
+        ui.label(tr("Providers and API keys")).classes("text-h6")
         ui.label(
-            "Keys are stored encrypted on this server and never shown again: only whether "
-            "one is set and its last four characters. A key set in the server's environment "
-            "wins over one saved here."
+            tr(
+                "Keys are stored encrypted on this server and never shown again: only whether "
+                "one is set and its last four characters. A key set in the server's environment "
+                "wins over one saved here."
+            )
         ).classes("text-body2 text-grey-8")
 
         @ui.refreshable
@@ -96,14 +101,22 @@ async def _providers(ws: Workspace) -> None:
             try:
                 stored = {s.name: s for s in await call(ws.secrets.all)}
             except Failed:
-                ui.label("The stored keys cannot be read: see Status below.").classes(
+                ui.label(tr("The stored keys cannot be read: see Status below.")).classes(
                     "text-negative"
                 )
                 return
             environment = ws.base_ctx.settings
             for name in SECRET_NAMES:
                 title, purpose = PROVIDERS.get(name, (name, ""))
-                _provider_row(ws, name, title, purpose, stored.get(name), environment, rows)
+                _provider_row(
+                    ws,
+                    name,
+                    tr(title),
+                    tr(purpose) if purpose else "",
+                    stored.get(name),
+                    environment,
+                    rows,
+                )
 
         await rows()
 
@@ -129,11 +142,11 @@ def _provider_row(
                 + ("text-green-700 dark:text-green-400" if stored else "text-grey-8")
             ).mark(f"provider-state-{name}")
             if from_env:
-                ui.label(f"set by {env_name(name)} in the environment (used first)").classes(
-                    "text-caption text-primary provider-env"
-                )
+                ui.label(
+                    tr("set by {name} in the environment (used first)", name=env_name(name))
+                ).classes("text-caption text-primary provider-env")
         key = (
-            ui.input(f"New {title} key", password=True)
+            ui.input(tr("New {title} key", title=title), password=True)
             .props('dense outlined autocomplete="new-password"')
             .classes("grow min-w-[14rem] provider-input")
             .mark(f"provider-input-{name}")
@@ -142,15 +155,19 @@ def _provider_row(
         async def save() -> None:
             value = (key.value or "").strip()
             if not value:
-                ui.notify(f"Paste the {title} key first", type="warning")
+                ui.notify(tr("Paste the {title} key first", title=title), type="warning")
                 return
             try:
                 saved = await call(ws.save_secret, name, value)
             except Failed:
                 return
             key.value = ""
+            tail = saved.masked.rpartition("…")[2] if "…" in saved.masked else ""
             ui.notify(
-                f"{title} key saved ({stored_text(saved).split(', saved')[0]})", type="positive"
+                tr("{title} key saved (set, ends in …{tail})", title=title, tail=tail)
+                if tail
+                else tr("{title} key saved (set)", title=title),
+                type="positive",
             )
             rows.refresh()
 
@@ -159,16 +176,17 @@ def _provider_row(
                 await call(ws.delete_secret, name)
             except Failed:
                 return
-            ui.notify(f"{title} key removed")
+            ui.notify(tr("{title} key removed", title=title))
             rows.refresh()
 
         key.on("keydown.enter", save)
-        ui.button("Save", on_click=save).props(
-            f'no-caps aria-label="Save the {title} key"'
+        ui.button(tr("Save"), on_click=save).props(
+            f'no-caps aria-label="{tr("Save the {title} key", title=title)}"'
         ).classes("provider-save").mark(f"provider-save-{name}")
         if stored is not None:
-            ui.button("Remove", on_click=remove).props(
-                f'flat no-caps color=negative aria-label="Remove the {title} key"'
+            remove_label = tr("Remove the {title} key", title=title)
+            ui.button(tr("Remove"), on_click=remove).props(
+                f'flat no-caps color=negative aria-label="{remove_label}"'
             ).classes("provider-remove").mark(f"provider-remove-{name}")
 
 
@@ -197,45 +215,54 @@ async def _my_defaults(ws: Workspace) -> None:
             return
         preferences.save(preferences.NewProjectDefaults(**chosen))
         saved.update(chosen)
-        ui.notify("Saved: new projects in this browser start with these", type="positive")
+        ui.notify(tr("Saved: new projects in this browser start with these"), type="positive")
 
-    with ui.card().classes("w-full my-defaults").props('aria-label="Defaults for new projects"'):
-        ui.label("Defaults for your new projects").classes("text-h6")
+    with (
+        ui.card()
+        .classes("w-full my-defaults")
+        .props(f'aria-label="{tr("Defaults for new projects")}"')
+    ):
+        ui.label(tr("Defaults for your new projects")).classes("text-h6")
         ui.label(
-            "Used by “New project” in this browser; each project can still choose its own."
+            tr("Used by “New project” in this browser; each project can still choose its own.")
         ).classes("text-body2 text-grey-8")
         with ui.row().classes("w-full gap-4"):
-            ui.select(voice_options, label="Voice", with_input=True, on_change=changed).bind_value(
-                chosen, "voice"
-            ).classes("w-80").mark("default-voice")
-            ui.select(languages, label="Language", with_input=True, on_change=changed).bind_value(
-                chosen, "language"
-            ).classes("w-48").mark("default-language")
-            ui.select(platforms, label="Platform", on_change=changed).bind_value(
+            ui.select(
+                voice_options, label=tr("Voice"), with_input=True, on_change=changed
+            ).bind_value(chosen, "voice").classes("w-80").mark("default-voice")
+            ui.select(
+                languages, label=tr("Language"), with_input=True, on_change=changed
+            ).bind_value(chosen, "language").classes("w-48").mark("default-language")
+            ui.select(platforms, label=tr("Platform"), on_change=changed).bind_value(
                 chosen, "platform"
             ).classes("w-56").mark("default-platform")
 
 
 def _defaults(settings: Settings) -> None:
-    with ui.card().classes("w-full settings-defaults").props('aria-label="Server settings"'):
-        ui.label("Server settings").classes("text-h6")
+    with (
+        ui.card().classes("w-full settings-defaults").props(f'aria-label="{tr("Server settings")}"')
+    ):
+        ui.label(tr("Server settings")).classes("text-h6")
         ui.label(
-            "These come from the server's configuration and are read-only here: set the "
-            f"environment variable (or the same name, without VO_, in {default_config_file()}) "
-            "and restart `vo serve`."
+            tr(
+                "These come from the server's configuration and are read-only here: set the "
+                "environment variable (or the same name, without VO_, in {file}) "
+                "and restart `vo serve`.",
+                file=default_config_file(),
+            )
         ).classes("text-body2 text-grey-8")
         rows = [
-            ("Voice", settings.default_voice, "VO_DEFAULT_VOICE"),
-            ("Platform", settings.default_platform, "VO_DEFAULT_PLATFORM"),
-            ("Language model", settings.llm_model, "VO_LLM_MODEL"),
+            (tr("Voice"), settings.default_voice, "VO_DEFAULT_VOICE"),
+            (tr("Platform"), settings.default_platform, "VO_DEFAULT_PLATFORM"),
+            (tr("Language model"), settings.llm_model, "VO_LLM_MODEL"),
             (
-                "Script writers tried",
-                settings.llm_providers or "every configured provider",
+                tr("Script writers tried"),
+                settings.llm_providers or tr("every configured provider"),
                 "VO_LLM_PROVIDERS",
             ),
             (
-                "Stock footage",
-                ", ".join(settings.stock_providers) or "none (generated backgrounds)",
+                tr("Stock footage"),
+                ", ".join(settings.stock_providers) or tr("none (generated backgrounds)"),
                 "VO_STOCK_PROVIDERS",
             ),
         ]
@@ -245,7 +272,7 @@ def _defaults(settings: Settings) -> None:
 def _table(rows: list[tuple[str, str, str]], marker: str) -> None:
     with ui.element("table").classes(f"settings-table {marker}"):
         with ui.element("tr"):
-            for head in ("Setting", "Value", "How to change it"):
+            for head in (tr("Setting"), tr("Value"), tr("How to change it")):
                 with ui.element("th").classes("text-left pr-6"):
                     ui.label(head).classes("text-caption text-grey-7")
         for label, value, how in rows:
@@ -260,25 +287,25 @@ def _table(rows: list[tuple[str, str, str]], marker: str) -> None:
 
 async def _status(ws: Workspace) -> None:
     settings = ws.base_ctx.settings
-    with ui.card().classes("w-full settings-status").props('aria-label="Status"'):
-        ui.label("Status").classes("text-h6")
+    with ui.card().classes("w-full settings-status").props(f'aria-label="{tr("Status")}"'):
+        ui.label(tr("Status")).classes("text-h6")
 
         @ui.refreshable
         async def checks() -> None:
             with ui.row().classes("items-center gap-2") as waiting:
                 ui.spinner(size="sm").props('aria-hidden="true"')
-                ui.label("Checking the database, storage, FFmpeg and workers…")
+                ui.label(tr("Checking the database, storage, FFmpeg and workers…"))
             try:
                 result = await call(ws.readiness)
             except Failed:
                 waiting.delete()
-                ui.label("The status could not be checked: press Check again.").classes(
+                ui.label(tr("The status could not be checked: press Check again.")).classes(
                     "text-negative"
                 )
                 return
             waiting.delete()
             ui.label(
-                "Everything is ready." if result.ready else "Something needs attention:"
+                tr("Everything is ready.") if result.ready else tr("Something needs attention:")
             ).classes(
                 "text-body1 "
                 + ("text-green-700 dark:text-green-400" if result.ready else "text-negative")
@@ -289,27 +316,31 @@ async def _status(ws: Workspace) -> None:
                     with ui.row().classes(f"items-center gap-2 status-{name}"):
                         ui.icon("check_circle" if ok else "error").classes(
                             "text-positive" if ok else "text-negative"
-                        ).props(f'role="img" aria-label="{"ok" if ok else "problem"}"')
-                        ui.label(CHECK_NAMES.get(name, name)).classes("font-medium w-32")
+                        ).props(f'role="img" aria-label="{tr("ok") if ok else tr("problem")}"')
+                        ui.label(tr(CHECK_NAMES.get(name, name))).classes("font-medium w-32")
                         ui.label(text.removeprefix("ok").strip(" ()") or "ok").classes(
                             "text-grey-8" if ok else "text-negative"
                         )
                         if not ok:
                             ui.label(_fix(name)).classes("text-caption text-grey-8")
 
-        ui.button("Check again", icon="refresh", on_click=lambda: checks.refresh()).props(
+        ui.button(tr("Check again"), icon="refresh", on_click=lambda: checks.refresh()).props(
             "flat dense no-caps"
         )
         await checks()
         rows = [
-            ("Data folder", str(settings.data_dir), "VO_DATA_DIR"),
-            ("Database", hide_password(settings.database()), "VO_DATABASE_URL"),
-            ("File storage", hide_password(settings.storage()), "VO_STORAGE_URL"),
-            ("Cache", str(settings.cache_dir), "VO_CACHE_DIR"),
+            (tr("Data folder"), str(settings.data_dir), "VO_DATA_DIR"),
+            (tr("Database"), hide_password(settings.database()), "VO_DATABASE_URL"),
+            (tr("File storage"), hide_password(settings.storage()), "VO_STORAGE_URL"),
+            (tr("Cache"), str(settings.cache_dir), "VO_CACHE_DIR"),
             (
-                "Render workers",
-                f"{settings.executor}"
-                + (f", {settings.workers} process(es)" if settings.executor == "local" else ""),
+                tr("Render workers"),
+                settings.executor
+                + (
+                    ", " + tr_n("{count} process", "{count} processes", settings.workers)
+                    if settings.executor == "local"
+                    else ""
+                ),
                 "VO_EXECUTOR, VO_WORKERS",
             ),
         ]
@@ -318,16 +349,16 @@ async def _status(ws: Workspace) -> None:
 
 def _fix(check: str) -> str:
     return {
-        "database": "Check VO_DATABASE_URL and that the database server runs.",
-        "storage": "Check VO_STORAGE_URL and that the folder or bucket can be written.",
-        "ffmpeg": "Install FFmpeg or set VO_FFMPEG to its path.",
-        "executor": "Restart `vo serve`; with VO_EXECUTOR=celery, start a Celery worker.",
-    }.get(check, "See the server's log.")
+        "database": tr("Check VO_DATABASE_URL and that the database server runs."),
+        "storage": tr("Check VO_STORAGE_URL and that the folder or bucket can be written."),
+        "ffmpeg": tr("Install FFmpeg or set VO_FFMPEG to its path."),
+        "executor": tr("Restart `vo serve`; with VO_EXECUTOR=celery, start a Celery worker."),
+    }.get(check, tr("See the server's log."))
 
 
 def _theme() -> None:
-    with ui.card().classes("w-full settings-theme").props('aria-label="Appearance"'):
-        ui.label("Appearance").classes("text-h6")
+    with ui.card().classes("w-full settings-theme").props(f'aria-label="{tr("Appearance")}"'):
+        ui.label(tr("Appearance")).classes("text-h6")
 
         def choose(choice: str) -> None:
             value = _theme_value(choice)
@@ -338,8 +369,8 @@ def _theme() -> None:
                     element.value = value
 
         ui.select(
-            THEMES,
+            {key: tr(name) for key, name in THEMES.items()},
             value=_theme_of(app.storage.user.get("dark", False)),
-            label="Theme",
+            label=tr("Theme"),
             on_change=lambda e: choose(e.value),
         ).classes("w-48 theme-select").mark("theme-select")

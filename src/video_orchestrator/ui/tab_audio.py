@@ -20,6 +20,7 @@ from video_orchestrator.spec.vocabulary import (
     Limits,
 )
 from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.i18n import marked, tr
 from video_orchestrator.ui.library import ACCEPT_AUDIO, length_text, upload_area
 from video_orchestrator.ui.media import asset_url, preview_url
 
@@ -28,9 +29,27 @@ if TYPE_CHECKING:
 
 NONE = ""  # the select's value for "no music" / "no sound effect"
 #: How the made-music choices read in the select (the rest: the mood's name).
-MADE_MUSIC = {"auto": "Automatic: by the genre", "none": "No music"}
+MADE_MUSIC = {
+    "auto": marked("Automatic: by the genre"),
+    "none": marked("No music"),
+    "calm": marked("Calm"),
+    "upbeat": marked("Upbeat"),
+    "dramatic": marked("Dramatic"),
+    "inspiring": marked("Inspiring"),
+}
+#: How the sound effects the project makes read in the select.
+MADE_EFFECTS = {
+    "whoosh": marked("Whoosh"),
+    "pop": marked("Pop"),
+    "riser": marked("Riser"),
+    "click": marked("Click"),
+}
 PLATFORM = "platform"  # the select's value for the platform's loudness target
-LOUDNESS_CHOICES = {-16.0: "quieter", -14.0: "the usual target", -12.0: "louder"}
+LOUDNESS_CHOICES = {
+    -16.0: marked("quieter"),
+    -14.0: marked("the usual target"),
+    -12.0: marked("louder"),
+}
 
 
 def minus(value: float) -> str:
@@ -78,7 +97,9 @@ async def build(state: ProjectState) -> None:
             shown = ui.label().classes("text-body2")
 
             def show(current: float) -> None:
-                shown.text = f"{label}: {minus(round(current, 1))}{unit}"
+                shown.text = tr(
+                    "{label}: {value}{unit}", label=label, value=minus(round(current, 1)), unit=unit
+                )
 
             show(value)
             slider = (
@@ -107,10 +128,10 @@ async def build(state: ProjectState) -> None:
                 ui.label(hint).classes("text-caption text-grey-7")
         return slider
 
-    def player_for(asset_id: str | None, what: str) -> None:
+    def player_for(asset_id: str | None, aria_label: str) -> None:
         if asset_id and asset_id in sounds:
             ui.audio(asset_url(asset_id)).classes("w-full max-w-md").props(
-                f'aria-label="Play the {what}" preload=metadata'
+                f'aria-label="{aria_label}" preload=metadata'
             )
 
     # --- music ----------------------------------------------------------------------------------
@@ -119,20 +140,20 @@ async def build(state: ProjectState) -> None:
     def music_choice() -> None:
         audio = state.project.audio
         ui.select(
-            sound_options("None from the library"),
+            sound_options(tr("None from the library")),
             value=audio.music_asset if audio.music_asset in sounds else NONE,
-            label="Music from the library",
+            label=tr("Music from the library"),
             on_change=lambda e: choose_music(e.value),
         ).classes("w-full max-w-md music-select").mark("music-select")
-        player_for(audio.music_asset, "music")
+        player_for(audio.music_asset, tr("Play the music"))
         if audio.music_asset and audio.music_asset not in sounds:
-            ui.label("The chosen music was deleted from the library.").classes("text-negative")
+            ui.label(tr("The chosen music was deleted from the library.")).classes("text-negative")
         if not audio.music_asset:  # the bed the project makes itself (CC0), by genre or mood
-            made = {c: MADE_MUSIC.get(c, c.capitalize()) for c in MUSIC_CHOICES}
+            made = {c: tr(MADE_MUSIC.get(c, c.capitalize())) for c in MUSIC_CHOICES}
             ui.select(
                 made,
                 value=audio.music,
-                label="Music made by the project (used when none is chosen above)",
+                label=tr("Music made by the project (used when none is chosen above)"),
                 on_change=lambda e: choose_made_music(e.value),
             ).classes("w-full max-w-md made-music-select").mark("made-music-select")
 
@@ -141,23 +162,23 @@ async def build(state: ProjectState) -> None:
         audio = state.project.audio
         with ui.column().classes("w-full gap-3"):
             labelled_slider(
-                "Music volume (dB)",
+                tr("Music volume (dB)"),
                 key="music_gain_db",
                 limits=MUSIC_GAIN_DB,
                 unit=" dB",
-                hint="0 dB: as loud as the file; −8 dB: the made music clearly under a voice.",
+                hint=tr("0 dB: as loud as the file; −8 dB: the made music clearly under a voice."),
             )
             ui.switch(
-                "Lower the music while the voice speaks (ducking)",
+                tr("Lower the music while the voice speaks (ducking)"),
                 value=audio.ducking,
                 on_change=lambda e: toggle_ducking(bool(e.value)),
             ).classes("ducking-switch").mark("ducking")
             labelled_slider(
-                "How far the music dips under the voice",
+                tr("How far the music dips under the voice"),
                 key="ducking_strength",
                 limits=DUCKING_STRENGTH,
                 unit="×",
-                hint="1×: no dip; 8×: clearly under the voice; 20×: almost silent.",
+                hint=tr("1×: no dip; 8×: clearly under the voice; 20×: almost silent."),
                 enabled=audio.ducking,
             )
 
@@ -177,10 +198,14 @@ async def build(state: ProjectState) -> None:
     async def use_upload(asset: AssetOut, key: str) -> None:
         sounds[asset.id] = asset
         if getattr(state.project.audio, key) == asset.id:
-            ui.notify(f"{asset.filename} is already chosen")
+            ui.notify(tr("{file} is already chosen", file=asset.filename))
         elif await save_audio(**{key: asset.id}):
-            what = "the music" if key == "music_asset" else "the sound effect"
-            ui.notify(f"{asset.filename} is {what} now", type="positive")
+            ui.notify(
+                tr("{file} is the music now", file=asset.filename)
+                if key == "music_asset"
+                else tr("{file} is the sound effect now", file=asset.filename),
+                type="positive",
+            )
         music_choice.refresh()
         effect_choice.refresh()
 
@@ -190,23 +215,25 @@ async def build(state: ProjectState) -> None:
     def effect_choice() -> None:
         audio = state.project.audio
         ui.select(
-            sound_options("None from the library"),
+            sound_options(tr("None from the library")),
             value=audio.sfx_asset if audio.sfx_asset in sounds else NONE,
-            label="Sound at each scene change",
+            label=tr("Sound at each scene change"),
             on_change=lambda e: choose_effect(e.value),
         ).classes("w-full max-w-md sfx-select").mark("sfx-select")
-        player_for(audio.sfx_asset, "sound effect")
+        player_for(audio.sfx_asset, tr("Play the sound effect"))
         if not audio.sfx_asset:
-            made_effects: dict[str, str] = {NONE: "None"}
-            made_effects.update({name: name.capitalize() for name in SOUND_EFFECTS})
+            made_effects: dict[str, str] = {NONE: tr("None")}
+            made_effects.update(
+                {name: tr(MADE_EFFECTS.get(name, name.capitalize())) for name in SOUND_EFFECTS}
+            )
             ui.select(
                 made_effects,
                 value=audio.sfx or NONE,
-                label="Or a sound made by the project",
+                label=tr("Or a sound made by the project"),
                 on_change=lambda e: choose_made_effect(e.value),
             ).classes("w-full max-w-md made-sfx-select").mark("made-sfx-select")
         labelled_slider(
-            "Sound effect volume (dB)",
+            tr("Sound effect volume (dB)"),
             key="sfx_gain_db",
             limits=SFX_GAIN_DB,
             unit=" dB",
@@ -234,26 +261,29 @@ async def build(state: ProjectState) -> None:
                 continue
             by_level.setdefault(preset.loudness_lufs, []).append(preset.display_name)
         if not by_level:
-            return "Platform default"
-        parts = [f"{minus(level)} LUFS for {', '.join(names)}" for level, names in by_level.items()]
-        return f"Platform default ({'; '.join(parts)})"
+            return tr("Platform default")
+        parts = [
+            tr("{level} LUFS for {platforms}", level=minus(level), platforms=", ".join(names))
+            for level, names in by_level.items()
+        ]
+        return tr("Platform default ({targets})", targets="; ".join(parts))
 
     @ui.refreshable
     def loudness_part() -> None:
         level = state.project.audio.loudness_lufs
         options = {PLATFORM: platform_default()}
         for value, words in LOUDNESS_CHOICES.items():
-            options[str(value)] = f"{minus(value)} LUFS ({words})"
+            options[str(value)] = f"{minus(value)} LUFS ({tr(words)})"
         if level is not None and str(float(level)) not in options:
             options[str(float(level))] = f"{minus(level)} LUFS"
         ui.select(
             options,
             value=PLATFORM if level is None else str(float(level)),
-            label="Loudness of the finished video",
+            label=tr("Loudness of the finished video"),
             on_change=lambda e: choose_loudness(e.value),
         ).classes("w-full max-w-xl loudness-select").mark("loudness")
         ui.label(
-            "Platforms turn louder videos down; the platform default is what they play at."
+            tr("Platforms turn louder videos down; the platform default is what they play at.")
         ).classes("text-caption text-grey-7")
 
     async def choose_loudness(value: str | None) -> None:
@@ -265,23 +295,25 @@ async def build(state: ProjectState) -> None:
 
     def mix_part() -> None:
         ui.label(
-            "About ten seconds: the hook in your voice over the music, dipping as set, and the "
-            "sound effect after it, levelled like the finished video."
+            tr(
+                "About ten seconds: the hook in your voice over the music, dipping as set, and "
+                "the sound effect after it, levelled like the finished video."
+            )
         ).classes("text-body2")
         with ui.row().classes("items-center gap-3"):
             button = (
-                ui.button("Hear the mix", icon="play_arrow")
+                ui.button(tr("Hear the mix"), icon="play_arrow")
                 .props("no-caps")
                 .classes("hear-mix")
                 .mark("hear-mix")
             )
-            busy = ui.spinner(size="md").props('aria-label="Rendering the mix"')
+            busy = ui.spinner(size="md").props(f'aria-label="{tr("Rendering the mix")}"')
             busy.set_visibility(False)
             status = ui.label("").classes("text-caption").props('aria-live="polite"')
         player = (
             ui.audio("", autoplay=True)
             .classes("w-full max-w-md mix-player")
-            .props('aria-label="The mixed audio preview"')
+            .props(f'aria-label="{tr("The mixed audio preview")}"')
             .mark("mix-player")
         )
         player.set_visibility(False)
@@ -289,16 +321,16 @@ async def build(state: ProjectState) -> None:
         async def hear() -> None:
             button.disable()
             busy.set_visibility(True)
-            status.text = "Rendering the mix…"
+            status.text = tr("Rendering the mix…")
             try:
                 path = await call(ws.studio.audio_preview, state.project.id)
             except Failed:
-                status.text = "The mix could not be made."
+                status.text = tr("The mix could not be made.")
                 return
             finally:
                 busy.set_visibility(False)
                 button.enable()
-            status.text = "Playing the mix"
+            status.text = tr("Playing the mix")
             player.set_source(f"{preview_url(path)}?play={next(plays)}")
             player.set_visibility(True)
 
@@ -330,23 +362,28 @@ async def build(state: ProjectState) -> None:
 
     with ui.card().classes("w-full"):
         sound_card(
-            "Music", None, music_choice, "music_asset", "Drop a music file here", "music-upload"
+            tr("Music"),
+            None,
+            music_choice,
+            "music_asset",
+            tr("Drop a music file here"),
+            "music-upload",
         )
         music_levels()
     with ui.card().classes("w-full"):
         sound_card(
-            "Sound effect",
-            "Played as each scene after the first begins: a whoosh, a click, a soft hit.",
+            tr("Sound effect"),
+            tr("Played as each scene after the first begins: a whoosh, a click, a soft hit."),
             effect_choice,
             "sfx_asset",
-            "Drop a sound effect here",
+            tr("Drop a sound effect here"),
             "sfx-upload",
         )
     with ui.card().classes("w-full"):
-        ui.label("Loudness").classes("text-h6")
+        ui.label(tr("Loudness")).classes("text-h6")
         loudness_part()
     with ui.card().classes("w-full"):
-        ui.label("Hear the mix").classes("text-h6")
+        ui.label(tr("Hear the mix")).classes("text-h6")
         mix_part()
 
     async def redraw_all() -> None:

@@ -14,6 +14,7 @@ from video_orchestrator.services.facade import SceneMatch, scene_matches
 from video_orchestrator.spec.vocabulary import TRANSITIONS as KINDS
 from video_orchestrator.spec.vocabulary import TransitionKind
 from video_orchestrator.ui.common import Failed, call, duration_text
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.library import describe, hover_preview, thumbnail, upload_area
 
 if TYPE_CHECKING:
@@ -23,18 +24,18 @@ if TYPE_CHECKING:
 #: Names for the transitions, in the order offered; one the vocabulary adds without a name
 #: here is offered under its own name.
 TRANSITION_NAMES: dict[TransitionKind, str] = {
-    "fade": "Fade through",
-    "dissolve": "Dissolve",
-    "cut": "Hard cut",
-    "slideleft": "Slide left",
-    "slideup": "Slide up",
-    "wipeleft": "Wipe left",
-    "circleopen": "Circle open",
+    "fade": marked("Fade through"),
+    "dissolve": marked("Dissolve"),
+    "cut": marked("Hard cut"),
+    "slideleft": marked("Slide left"),
+    "slideup": marked("Slide up"),
+    "wipeleft": marked("Wipe left"),
+    "circleopen": marked("Circle open"),
 }
 TRANSITIONS = {kind: TRANSITION_NAMES.get(kind, kind) for kind in (*TRANSITION_NAMES, *KINDS)}
 LIBRARY_LIMIT = 200
 STOCK_RESULTS = 12
-NO_STOCK = "Stock footage: add a Pexels or Pixabay key in Settings"
+NO_STOCK = marked("Stock footage: add a Pexels or Pixabay key in Settings")
 
 
 def stock_names(ws: Workspace) -> list[str]:
@@ -81,7 +82,13 @@ async def build(state: ProjectState) -> None:
     async def use_for_scene(index: int, asset: AssetOut) -> None:
         """Scene ``index`` shows ``asset``; no other scene changes."""
         if asset.kind not in ("video", "image"):
-            ui.notify(f"{asset.filename} is {asset.kind}: a background is a video or a picture")
+            ui.notify(
+                tr(
+                    "{file} is {kind}: a background is a video or a picture",
+                    file=asset.filename,
+                    kind=asset.kind,
+                )
+            )
             return
 
         def place(chosen: list[str | None]) -> list[str | None]:
@@ -91,7 +98,10 @@ async def build(state: ProjectState) -> None:
 
         library.setdefault(asset.id, asset)
         if await save_background(place):
-            ui.notify(f"Scene {index + 1} shows {asset.filename}", type="positive")
+            ui.notify(
+                tr("Scene {number} shows {file}", number=index + 1, file=asset.filename),
+                type="positive",
+            )
             await redraw()
 
     async def match_library(*, told: bool = True) -> None:
@@ -116,7 +126,9 @@ async def build(state: ProjectState) -> None:
                     continue
                 chosen[match.scene] = match.asset_id
                 taken.add(match.asset_id)
-                made.append(f"scene {match.scene + 1} ← {match.filename}")
+                made.append(
+                    tr("scene {number} ← {file}", number=match.scene + 1, file=match.filename)
+                )
             while chosen and chosen[-1] is None:
                 chosen.pop()
             return chosen
@@ -127,17 +139,21 @@ async def build(state: ProjectState) -> None:
             m is not None and m.scene < count and _entry(state, m.scene) is None for m in found
         ):
             if told:
-                ui.notify("No scene without a background matches a clip's name")
+                ui.notify(tr("No scene without a background matches a clip's name"))
             await redraw()
             return
         if await save_background(fill) and made:
-            ui.notify("Matched by keywords: " + "; ".join(made), type="positive", multi_line=True)
+            ui.notify(
+                tr("Matched by keywords: {matches}", matches="; ".join(made)),
+                type="positive",
+                multi_line=True,
+            )
         await redraw()
 
     async def dropped(index: int, asset_id: object) -> None:
         asset = library.get(str(asset_id))
         if asset is None:
-            ui.notify("Drop a clip or picture of your library on a scene", type="warning")
+            ui.notify(tr("Drop a clip or picture of your library on a scene"), type="warning")
             return
         await use_for_scene(index, asset)
 
@@ -155,9 +171,9 @@ async def build(state: ProjectState) -> None:
 
         if await save_background(clear):
             ui.notify(
-                "All scenes use generated backgrounds"
+                tr("All scenes use generated backgrounds")
                 if index is None
-                else f"Scene {index + 1} uses a generated background",
+                else tr("Scene {number} uses a generated background", number=index + 1),
                 type="positive",
             )
             await redraw()
@@ -169,14 +185,14 @@ async def build(state: ProjectState) -> None:
         background = state.project.background
         with ui.row().classes("w-full items-center gap-6"):
             ui.switch(
-                "Slow zoom and pan on pictures (Ken Burns)",
+                tr("Slow zoom and pan on pictures (Ken Burns)"),
                 value=background.ken_burns,
                 on_change=lambda e: save_background(ken_burns=bool(e.value)),
             ).classes("ken-burns").mark("ken-burns")
             ui.select(
-                TRANSITIONS,
+                {kind: tr(name) for kind, name in TRANSITIONS.items()},
                 value=background.transition,
-                label="Transition between scenes",
+                label=tr("Transition between scenes"),
                 on_change=lambda e: save_background(transition=e.value),
             ).classes("w-56 transition-select").mark("transition")
 
@@ -189,9 +205,11 @@ async def build(state: ProjectState) -> None:
         if script is None:
             with ui.card().classes("w-full bg-blue-1"):
                 ui.label(
-                    "Write or generate the script first (Story & Script tab): then choose a "
-                    "background for each scene here. Until then every scene gets a generated, "
-                    "moving background; the library below is ready for your clips."
+                    tr(
+                        "Write or generate the script first (Story & Script tab): then choose a "
+                        "background for each scene here. Until then every scene gets a "
+                        "generated, moving background; the library below is ready for your clips."
+                    )
                 ).classes("text-body1")
             return
         missing = [a for a in chosen if a is not None and a not in library]
@@ -202,29 +220,31 @@ async def build(state: ProjectState) -> None:
         matches.update({m.scene: m for m in found if m is not None})
         with ui.row().classes("w-full items-center"):
             ui.label(
-                "Each scene shows the clip or picture you choose, or a generated moving "
-                "background"
-                + (
-                    " (stock footage matching its words when the render finds some)"
-                    if ws.ctx.settings.stock_providers
-                    else ""
+                tr(
+                    "Each scene shows the clip or picture you choose, or a generated moving "
+                    "background (stock footage matching its words when the render finds some). "
+                    "Drag a clip from your library onto a scene, or choose one."
                 )
-                + ". Drag a clip from your library onto a scene, or choose one."
+                if ws.ctx.settings.stock_providers
+                else tr(
+                    "Each scene shows the clip or picture you choose, or a generated moving "
+                    "background. Drag a clip from your library onto a scene, or choose one."
+                )
             ).classes("text-body2 text-grey-8")
-            ui.label("Hover over a clip to preview it.").classes(
+            ui.label(tr("Hover over a clip to preview it.")).classes(
                 "text-body2 text-grey-8 on-pointer"
             )
-            ui.label("Tap a clip to preview it.").classes("text-body2 text-grey-8 on-touch")
+            ui.label(tr("Tap a clip to preview it.")).classes("text-body2 text-grey-8 on-touch")
             ui.space()
             if library:
                 ui.button(
-                    "Match my library to the scenes",
+                    tr("Match my library to the scenes"),
                     icon="join_inner",
                     on_click=lambda: match_library(),
                 ).props("flat no-caps").classes("match-library")
             if any(chosen):
                 ui.button(
-                    "Generated backgrounds for all scenes",
+                    tr("Generated backgrounds for all scenes"),
                     icon="auto_awesome",
                     on_click=lambda: use_generated(None),
                 ).props("flat no-caps")
@@ -237,7 +257,10 @@ async def build(state: ProjectState) -> None:
                 with (
                     ui.card()
                     .classes("p-2 gap-2 scene-background")
-                    .props(f'role="group" aria-label="Scene {index + 1} background"') as tile
+                    .props(
+                        'role="group" aria-label='
+                        f'"{tr("Scene {number} background", number=index + 1)}"'
+                    ) as tile
                 ):
                     tile.on("dragover", js_handler=DRAG_OVER_JS)
                     tile.on("dragleave", js_handler=DRAG_LEAVE_JS)
@@ -252,56 +275,64 @@ async def build(state: ProjectState) -> None:
                         if asset is not None:
                             thumbnail(asset)
                         elif entry is not None:
-                            ui.label("This asset was deleted").classes("p-4 text-negative")
+                            ui.label(tr("This asset was deleted")).classes("p-4 text-negative")
                         else:
                             _generated_placeholder(index)
                     if asset is not None and asset.kind == "video":
                         hover_preview(tile)
-                    ui.label(f"Scene {index + 1}").classes("text-subtitle2")
+                    ui.label(tr("Scene {number}", number=index + 1)).classes("text-subtitle2")
                     ui.label(_short(scene.narration, 90)).classes("text-caption text-grey-8")
                     ui.label(
-                        asset.filename if asset is not None else "Generated background"
+                        asset.filename if asset is not None else tr("Generated background")
                     ).classes("text-caption text-weight-medium ellipsis scene-choice")
                     match = matches.get(index)
                     if match is not None and entry == match.asset_id and match.words:
-                        ui.label("matched by “" + ", ".join(match.words[:3]) + "”").classes(
-                            "text-caption text-grey-8 scene-match"
-                        )
+                        ui.label(
+                            tr("matched by “{words}”", words=", ".join(match.words[:3]))
+                        ).classes("text-caption text-grey-8 scene-match")
                     with ui.row().classes("gap-1"):
                         ui.button(
-                            "Choose…",
+                            tr("Choose…"),
                             icon="photo_library",
                             on_click=lambda i=index: picker(i),
                         ).props(
-                            f'dense no-caps outline aria-label="Choose a background for scene '
-                            f'{index + 1}"'
+                            "dense no-caps outline aria-label="
+                            f'"{tr("Choose a background for scene {number}", number=index + 1)}"'
                         ).mark(f"choose-scene-{index + 1}")
                         if entry is not None:
                             ui.button(
                                 icon="auto_awesome", on_click=lambda i=index: use_generated(i)
                             ).props(
-                                f'dense flat round aria-label="Generated background for scene '
-                                f'{index + 1}"'
-                            ).tooltip("Use a generated background").mark(
+                                "dense flat round aria-label="
+                                + '"'
+                                + tr("Generated background for scene {number}", number=index + 1)
+                                + '"'
+                            ).tooltip(tr("Use a generated background")).mark(
                                 f"generated-scene-{index + 1}"
                             )
         unused = [a for a in chosen[len(script.scenes) :] if a is not None]
         if unused:
             ui.label(
-                f"{len(unused)} chosen background(s) are not used: the script has fewer scenes."
+                tr_n(
+                    "{count} chosen background is not used: the script has fewer scenes.",
+                    "{count} chosen backgrounds are not used: the script has fewer scenes.",
+                    len(unused),
+                )
             ).classes("text-caption text-grey-7")
 
     def picker(index: int) -> None:
         with (
             dialogs,
-            ui.dialog().props(f'aria-label="Background for scene {index + 1}"') as dialog,
+            ui.dialog().props(
+                f'aria-label="{tr("Background for scene {number}", number=index + 1)}"'
+            ) as dialog,
             ui.card().classes("w-full max-w-4xl"),
         ):
             with ui.row().classes("w-full items-center"):
-                ui.label(f"Background for scene {index + 1}").classes("text-h6")
+                ui.label(tr("Background for scene {number}", number=index + 1)).classes("text-h6")
                 ui.space()
                 ui.button(icon="close", on_click=dialog.close).props(
-                    'flat round aria-label="Close"'
+                    f'flat round aria-label="{tr("Close")}"'
                 )
 
             async def chosen(asset: AssetOut, _created: bool = False) -> None:
@@ -314,22 +345,22 @@ async def build(state: ProjectState) -> None:
 
             upload_area(
                 ws,
-                label="Drop a clip or picture for this scene",
+                label=tr("Drop a clip or picture for this scene"),
                 wanted={"video", "image"},
                 on_added=chosen,
                 mark="scene-upload",
             )
             with ui.row().classes("w-full items-center"):
                 ui.label(
-                    "Pick one of your clips or pictures, or drop a new one above."
+                    tr("Pick one of your clips or pictures, or drop a new one above.")
                     if library
-                    else "The library is empty: upload a clip or picture above."
+                    else tr("The library is empty: upload a clip or picture above.")
                 ).classes("text-body2")
                 ui.space()
                 assets = state.project.background.assets
                 if index < len(assets) and assets[index] is not None:
                     ui.button(
-                        "Use a generated background", icon="auto_awesome", on_click=generated
+                        tr("Use a generated background"), icon="auto_awesome", on_click=generated
                     ).props("flat no-caps")
             with ui.element("div").classes(
                 "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-5"
@@ -337,7 +368,7 @@ async def build(state: ProjectState) -> None:
                 for asset in library.values():
                     _asset_tile(
                         asset,
-                        action=f"Use for scene {index + 1}",
+                        action=tr("Use for scene {number}", number=index + 1),
                         on_click=lambda a=asset: chosen(a),
                     )
         dialog.on("hide", dialog.delete)  # a fresh one is made for each scene
@@ -348,9 +379,11 @@ async def build(state: ProjectState) -> None:
     @ui.refreshable
     def library_part() -> None:
         if not library:
-            ui.label("No clips or pictures yet.").classes("text-body2 text-grey-7")
+            ui.label(tr("No clips or pictures yet.")).classes("text-body2 text-grey-7")
             return
-        ui.label(f"{len(library)} clips and pictures").classes("text-caption text-grey-7")
+        ui.label(
+            tr_n("{count} clip or picture", "{count} clips and pictures", len(library))
+        ).classes("text-caption text-grey-7")
         script = state.project.script
         with ui.element("div").classes(
             "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-6"
@@ -361,14 +394,15 @@ async def build(state: ProjectState) -> None:
                     continue
                 with (
                     _asset_tile(asset),
-                    ui.button("Use for…", icon="arrow_upward").props(
-                        f'dense flat no-caps aria-label="Use {asset.filename} for a scene"'
+                    ui.button(tr("Use for…"), icon="arrow_upward").props(
+                        "dense flat no-caps aria-label="
+                        f'"{tr("Use {file} for a scene", file=asset.filename)}"'
                     ),
                     ui.menu(),
                 ):
                     for index in range(len(script.scenes)):
                         ui.menu_item(
-                            f"Scene {index + 1}",
+                            tr("Scene {number}", number=index + 1),
                             on_click=lambda i=index, a=asset: use_for_scene(i, a),
                         )
 
@@ -384,8 +418,8 @@ async def build(state: ProjectState) -> None:
         if not names:
             with ui.row().classes("items-center gap-2 stock-missing"):
                 ui.icon("key", size="sm").props('aria-hidden="true"')
-                ui.label(NO_STOCK).classes("text-body2")
-                ui.link("Open Settings", "/settings").classes("text-primary")
+                ui.label(tr(NO_STOCK)).classes("text-body2")
+                ui.link(tr("Open Settings"), "/settings").classes("text-primary")
             return
         script = state.project.script
         first_words = (
@@ -394,21 +428,23 @@ async def build(state: ProjectState) -> None:
         form: dict[str, Any] = {"query": first_words, "kind": "video", "provider": names[0]}
         with ui.row().classes("w-full items-center gap-2"):
             query = (
-                ui.input("Search stock footage", value=form["query"])
+                ui.input(tr("Search stock footage"), value=form["query"])
                 .props("dense outlined clearable")
                 .classes("grow min-w-[14rem] stock-query")
                 .mark("stock-query")
             )
             query.bind_value_to(form, "query")
-            ui.toggle({"video": "Videos", "photo": "Photos"}, value="video").bind_value_to(
+            ui.toggle({"video": tr("Videos"), "photo": tr("Photos")}, value="video").bind_value_to(
                 form, "kind"
-            ).props('aria-label="Videos or photos"')
+            ).props(f'aria-label="{tr("Videos or photos")}"')
             if len(names) > 1:
                 ui.select(
-                    {n: n.capitalize() for n in names}, value=names[0], label="Provider"
+                    {n: n.capitalize() for n in names}, value=names[0], label=tr("Provider")
                 ).bind_value_to(form, "provider").classes("w-36")
-            search_button = ui.button("Search", icon="search").props("no-caps").mark("stock-search")
-            busy = ui.spinner(size="md").props('aria-label="Searching"')
+            search_button = (
+                ui.button(tr("Search"), icon="search").props("no-caps").mark("stock-search")
+            )
+            busy = ui.spinner(size="md").props(f'aria-label="{tr("Searching")}"')
             busy.set_visibility(False)
         results = ui.element("div").classes(
             "w-full grid gap-2 grid-cols-2 sm:grid-cols-4 md:grid-cols-6 stock-results"
@@ -417,7 +453,7 @@ async def build(state: ProjectState) -> None:
         async def search() -> None:
             text = (form["query"] or "").strip()
             if not text:
-                ui.notify("Type a few words to search for, e.g. ocean waves", type="warning")
+                ui.notify(tr("Type a few words to search for, e.g. ocean waves"), type="warning")
                 return
             busy.set_visibility(True)
             search_button.disable()
@@ -440,7 +476,9 @@ async def build(state: ProjectState) -> None:
             results.clear()
             with results:
                 if not items:
-                    ui.label(f"Nothing found for “{text}”: try other words.").classes("text-body2")
+                    ui.label(tr("Nothing found for “{text}”: try other words.", text=text)).classes(
+                        "text-body2"
+                    )
                 for item in items:
                     _stock_tile(item, text, form["kind"])
 
@@ -457,9 +495,9 @@ async def build(state: ProjectState) -> None:
                 button.props(remove="loading")
                 button.enable()
             ui.notify(
-                f"{asset.filename} added to the library"
+                tr("{file} added to the library", file=asset.filename)
                 if created
-                else f"{asset.filename} was already in the library",
+                else tr("{file} was already in the library", file=asset.filename),
                 type="positive",
             )
             await redraw()
@@ -467,22 +505,40 @@ async def build(state: ProjectState) -> None:
         def _stock_tile(item: dict[str, Any], text: str, kind: str) -> None:
             with ui.card().classes("p-1 gap-1"):
                 if item.get("preview_url"):
-                    ui.image(item["preview_url"]).props(
-                        f'fit=cover alt="{kind} by {item.get("author") or item["provider"]}"'
-                    ).classes("w-full aspect-square rounded")
+                    author = item.get("author") or item["provider"]
+                    alt = (
+                        tr("video by {author}", author=author)
+                        if kind == "video"
+                        else tr("photo by {author}", author=author)
+                    )
+                    ui.image(item["preview_url"]).props(f'fit=cover alt="{alt}"').classes(
+                        "w-full aspect-square rounded"
+                    )
                 details = [item["provider"].capitalize()]
                 if item.get("duration"):
                     details.append(duration_text(item["duration"]))
                 details.append(f"{item['width']}×{item['height']}")
                 ui.label(" · ".join(details)).classes("text-caption")
                 if item.get("author"):
-                    ui.label(f"by {item['author']}").classes("text-caption text-grey-7 ellipsis")
-                button = (
-                    ui.button("Add to library", icon="add")
-                    .props(
-                        f'dense no-caps flat aria-label="Add {kind} {item["id"]} from '
-                        f'{item["provider"]} to the library"'
+                    ui.label(tr("by {author}", author=item["author"])).classes(
+                        "text-caption text-grey-7 ellipsis"
                     )
+                add_label = (
+                    tr(
+                        "Add video {id} from {provider} to the library",
+                        id=item["id"],
+                        provider=item["provider"],
+                    )
+                    if kind == "video"
+                    else tr(
+                        "Add photo {id} from {provider} to the library",
+                        id=item["id"],
+                        provider=item["provider"],
+                    )
+                )
+                button = (
+                    ui.button(tr("Add to library"), icon="add")
+                    .props(f'dense no-caps flat aria-label="{add_label}"')
                     .mark("stock-add")
                 )
                 button.on_click(lambda b=button: add(item, text, kind, b))
@@ -496,21 +552,21 @@ async def build(state: ProjectState) -> None:
     # --- the page ----------------------------------------------------------------------------
 
     await reload_library()
-    ui.label("Scenes").classes("text-h6")
+    ui.label(tr("Scenes")).classes("text-h6")
     motion_part()
     await scenes_part()
     ui.separator()
-    ui.label("Your library").classes("text-h6")
+    ui.label(tr("Your library")).classes("text-h6")
     upload_area(
         ws,
-        label="Drop clips and pictures here: they go to the scenes their names match",
+        label=tr("Drop clips and pictures here: they go to the scenes their names match"),
         wanted={"video", "image"},
         on_added=lambda _asset, _created: added(),
         mark="library-upload",
     )
     library_part()
     ui.separator()
-    ui.label("Stock footage").classes("text-h6")
+    ui.label(tr("Stock footage")).classes("text-h6")
     stock_part()
 
     def on_reload() -> None:
@@ -569,7 +625,7 @@ def _generated_placeholder(index: int) -> None:
         ui.column().classes("items-center gap-1"),
     ):
         ui.icon("auto_awesome", size="md").props('aria-hidden="true"')
-        ui.label("Generated").classes("text-caption")
+        ui.label(tr("Generated")).classes("text-caption")
 
 
 def _short(text: str, limit: int) -> str:

@@ -13,20 +13,26 @@ from video_orchestrator.services.facade import VoiceInfo, download_voice, voice_
 from video_orchestrator.services.studio import MAX_PREVIEW_CHARS, cut_text
 from video_orchestrator.spec.vocabulary import SPEED
 from video_orchestrator.ui.common import Failed, call, size_text
+from video_orchestrator.ui.i18n import marked, number, tr
 from video_orchestrator.ui.media import preview_url
 
 if TYPE_CHECKING:
     from video_orchestrator.domain.script import Script
     from video_orchestrator.ui.project_state import ProjectState
 
-GENDERS = {"female": "female", "male": "male", "neutral": "neutral", "unknown": "—"}
+GENDERS = {
+    "female": marked("female"),
+    "male": marked("male"),
+    "neutral": marked("neutral"),
+    "unknown": "—",
+}
 PROVIDERS = {
-    "piper": "Piper (offline)",
-    "espeak-ng": "eSpeak NG (offline, robotic)",
+    "piper": marked("Piper (offline)"),
+    "espeak-ng": marked("eSpeak NG (offline, robotic)"),
     "openai-speech": "OpenAI",
     "elevenlabs": "ElevenLabs",
     "edge-tts": "Edge",
-    "fake": "Test tones",
+    "fake": marked("Test tones"),
 }
 
 
@@ -59,11 +65,13 @@ def script_parts(script: Script | None) -> dict[str, str]:
 def part_names(script: Script | None) -> dict[str, str]:
     if script is None:
         return {}
-    names = {"hook": "The hook"}
-    names.update({f"scene-{i}": f"Scene {i + 1}" for i in range(len(script.scenes))})
+    names = {"hook": tr("The hook")}
+    names.update(
+        {f"scene-{i}": tr("Scene {number}", number=i + 1) for i in range(len(script.scenes))}
+    )
     if script.call_to_action.strip():
-        names["cta"] = "The call to action"
-    names["all"] = "The whole script"
+        names["cta"] = tr("The call to action")
+    names["all"] = tr("The whole script")
     return names
 
 
@@ -93,20 +101,20 @@ async def build(state: ProjectState) -> None:
 
     # --- the player every preview plays in ----------------------------------------------------
 
-    with ui.card().classes("w-full voice-player").props('aria-label="Voice preview"'):
+    with ui.card().classes("w-full voice-player").props(f'aria-label="{tr("Voice preview")}"'):
         with ui.row().classes("w-full items-center gap-3"):
             ui.icon("graphic_eq", size="md").props('aria-hidden="true"')
             now_playing = (
-                ui.label("Press a play button to hear a voice.")
+                ui.label(tr("Press a play button to hear a voice."))
                 .classes("text-body2 now-playing")
                 .props('aria-live="polite"')
             )
-            busy = ui.spinner(size="md").props('aria-label="Making the preview"')
+            busy = ui.spinner(size="md").props(f'aria-label="{tr("Making the preview")}"')
             busy.set_visibility(False)
         player = (
             ui.audio("", autoplay=True)
             .classes("w-full")
-            .props('aria-label="Voice preview player"')
+            .props(f'aria-label="{tr("Voice preview player")}"')
             .mark("voice-player")
         )
         player.set_visibility(False)
@@ -117,7 +125,7 @@ async def build(state: ProjectState) -> None:
         cut_note.text = note
         cut_note.set_visibility(bool(note))
         busy.set_visibility(True)
-        now_playing.text = f"Making the preview: {what}…"
+        now_playing.text = tr("Making the preview: {what}…", what=what)
         try:
             path = await call(
                 ws.studio.voice_preview,
@@ -127,11 +135,11 @@ async def build(state: ProjectState) -> None:
                 language=language,
             )
         except Failed:
-            now_playing.text = "The preview could not be made."
+            now_playing.text = tr("The preview could not be made.")
             return
         finally:
             busy.set_visibility(False)
-        now_playing.text = f"Playing: {what}"
+        now_playing.text = tr("Playing: {what}", what=what)
         player.set_source(f"{preview_url(path)}?play={next(plays)}")
         player.set_visibility(True)
 
@@ -143,19 +151,19 @@ async def build(state: ProjectState) -> None:
         match = next((v for v in voices if is_voice(v, value)), None)
         with ui.row().classes("w-full items-center gap-6"):
             with ui.column().classes("gap-0"):
-                ui.label("This project's voice").classes("text-caption text-grey-7")
+                ui.label(tr("This project's voice")).classes("text-caption text-grey-7")
                 name = value
                 if match is not None:
                     name = match.name
                     if match.language not in name:
                         name += f" ({match.language})"
-                suffix = "" if state.project.voice.voice else " · the default"
+                suffix = "" if state.project.voice.voice else " · " + tr("the default")
                 ui.label(name + suffix).classes("text-subtitle1 chosen-voice")
             with ui.column().classes("gap-0 grow max-w-md"):
                 speed_label = ui.label().classes("text-caption text-grey-7")
 
                 def show_speed(value: float) -> None:
-                    speed_label.text = f"Speaking speed: {value:.2f}×"
+                    speed_label.text = tr("Speaking speed: {speed}×", speed=number(value, 2))
 
                 show_speed(state.project.voice.speed)
                 slider = (
@@ -166,7 +174,7 @@ async def build(state: ProjectState) -> None:
                         value=state.project.voice.speed,
                         on_change=lambda e: show_speed(float(e.value or 1.0)),
                     )
-                    .props('label aria-label="Speaking speed"')
+                    .props(f'label aria-label="{tr("Speaking speed")}"')
                     .classes("speed-slider")
                     .mark("voice-speed")
                 )
@@ -182,10 +190,12 @@ async def build(state: ProjectState) -> None:
     async def choose(voice: VoiceInfo) -> None:
         value = voice_value(voice)
         if not voice.installed:
-            ui.notify(f"{voice.name} is not installed: download it first", type="warning")
+            ui.notify(
+                tr("{name} is not installed: download it first", name=voice.name), type="warning"
+            )
             return
         if await save_voice(voice=value):
-            ui.notify(f"The project now speaks with {voice.name}", type="positive")
+            ui.notify(tr("The project now speaks with {name}", name=voice.name), type="positive")
             chosen_part.refresh()
             voice_list.refresh()
 
@@ -197,11 +207,11 @@ async def build(state: ProjectState) -> None:
         names = part_names(script)
         if not names:
             ui.label(
-                "Write or generate the script (Story & Script tab) to hear it in this voice."
+                tr("Write or generate the script (Story & Script tab) to hear it in this voice.")
             ).classes("text-body2 text-grey-7")
             return
         picked = (
-            ui.select(names, value="hook", label="Part of the script")
+            ui.select(names, value="hook", label=tr("Part of the script"))
             .classes("w-56 script-part")
             .mark("script-part")
         )
@@ -210,8 +220,13 @@ async def build(state: ProjectState) -> None:
             text = script_parts(state.project.script).get(picked.value or "hook", "")
             spoken, was_cut = cut_text(text, MAX_PREVIEW_CHARS)
             note = (
-                f"A preview speaks at most {MAX_PREVIEW_CHARS} characters: only the start "
-                f"of this part ({len(spoken)} of {len(text)} characters) is spoken."
+                tr(
+                    "A preview speaks at most {limit} characters: only the start "
+                    "of this part ({spoken} of {total} characters) is spoken.",
+                    limit=number(MAX_PREVIEW_CHARS),
+                    spoken=number(len(spoken)),
+                    total=number(len(text)),
+                )
                 if was_cut
                 else ""
             )
@@ -219,11 +234,14 @@ async def build(state: ProjectState) -> None:
                 current_value(),
                 spoken,
                 state.project.language,
-                f"{names.get(picked.value or 'hook', 'the script')} in this project's voice",
+                tr(
+                    "{part} in this project's voice",
+                    part=names.get(picked.value or "hook", tr("the script")),
+                ),
                 note,
             )
 
-        ui.button("Hear it in this voice", icon="play_arrow", on_click=hear).props(
+        ui.button(tr("Hear it in this voice"), icon="play_arrow", on_click=hear).props(
             "no-caps"
         ).classes("hear-script").mark("hear-script")
 
@@ -243,9 +261,17 @@ async def build(state: ProjectState) -> None:
         ]
         if not shown:
             ui.label(
-                f"No installed voice speaks this project's language ({state.project.language})"
-                + ("" if view["all_languages"] else ": switch on “Show all languages”, or list")
-                + " the Piper voices you can download below."
+                tr(
+                    "No installed voice speaks this project's language ({language}): list the "
+                    "Piper voices you can download below.",
+                    language=state.project.language,
+                )
+                if view["all_languages"]
+                else tr(
+                    "No installed voice speaks this project's language ({language}): switch on "
+                    "“Show all languages”, or list the Piper voices you can download below.",
+                    language=state.project.language,
+                )
             ).classes("text-body2 text-warning")
             return
         value = current_value()
@@ -256,32 +282,36 @@ async def build(state: ProjectState) -> None:
                     with ui.item_section():
                         ui.item_label(voice.name).classes("text-weight-medium")
                         ui.item_label(
-                            f"{voice.language} · {GENDERS.get(voice.gender, voice.gender)} · "
-                            f"{PROVIDERS.get(voice.provider, voice.provider)}"
+                            f"{voice.language} · {tr(GENDERS.get(voice.gender, voice.gender))} · "
+                            f"{tr(PROVIDERS.get(voice.provider, voice.provider))}"
                         ).props("caption").classes("text-grey-9")
                     with (
                         ui.item_section().props("side"),
                         ui.row().classes("items-center gap-1 no-wrap"),
                     ):
                         if not voice.installed:
-                            ui.badge("not installed", color="grey-6")
+                            ui.badge(tr("not installed"), color="grey-6")
                         ui.button(
                             icon="play_arrow",
                             on_click=lambda v=voice: speak(
-                                voice_value(v), None, v.language, f"a sample of {v.name}"
+                                voice_value(v),
+                                None,
+                                v.language,
+                                tr("a sample of {name}", name=v.name),
                             ),
-                        ).props(f'flat round aria-label="Play a sample of {voice.name}"').tooltip(
-                            "Hear a sample"
-                        ).mark(f"play-{voice.id}")
+                        ).props(
+                            "flat round aria-label="
+                            f'"{tr("Play a sample of {name}", name=voice.name)}"'
+                        ).tooltip(tr("Hear a sample")).mark(f"play-{voice.id}")
                         if current:
-                            ui.badge("In use", color="primary").props(
-                                'aria-label="This project\'s voice"'
-                            )
+                            in_use = tr("This project's voice")
+                            ui.badge(tr("In use"), color="primary").props(f'aria-label="{in_use}"')
                         else:
+                            use_label = tr("Use {name}", name=voice.name)
                             ui.button(
-                                "Use",
+                                tr("Use"),
                                 on_click=lambda v=voice: choose(v),
-                            ).props(f'outline dense no-caps aria-label="Use {voice.name}"').classes(
+                            ).props(f'outline dense no-caps aria-label="{use_label}"').classes(
                                 "px-3"
                             ).mark(f"use-{voice.id}")
 
@@ -302,11 +332,13 @@ async def build(state: ProjectState) -> None:
         catalogue_box.clear()
         with catalogue_box:
             if notice:
-                ui.label(f"The voice list may be old: {notice}.").classes(
+                ui.label(tr("The voice list may be old: {notice}.", notice=notice)).classes(
                     "text-caption text-warning"
                 )
             if not missing:
-                ui.label("Every Piper voice for this language is installed.").classes("text-body2")
+                ui.label(tr("Every Piper voice for this language is installed.")).classes(
+                    "text-body2"
+                )
                 return
             with ui.list().props("bordered separator dense").classes("w-full catalogue-list"):
                 for entry in missing:
@@ -318,10 +350,13 @@ async def build(state: ProjectState) -> None:
                                 f"{size_text(entry.size)}"
                             ).props("caption").classes("text-grey-9")
                         with ui.item_section().props("side"), ui.row().classes("items-center"):
-                            ui.badge("not installed", color="grey-6")
+                            ui.badge(tr("not installed"), color="grey-6")
                             button = (
-                                ui.button("Download", icon="download")
-                                .props(f'dense flat no-caps aria-label="Download {entry.id}"')
+                                ui.button(tr("Download"), icon="download")
+                                .props(
+                                    "dense flat no-caps aria-label="
+                                    f'"{tr("Download {voice}", voice=entry.id)}"'
+                                )
                                 .mark(f"download-{entry.id}")
                             )
                             bar = ui.linear_progress(value=0, show_value=False).classes("w-24")
@@ -350,7 +385,7 @@ async def build(state: ProjectState) -> None:
             voices = await call(ws.ctx.all_voices)
         except Failed:
             return
-        ui.notify(f"{voice_id} is installed and works offline", type="positive")
+        ui.notify(tr("{voice} is installed and works offline", voice=voice_id), type="positive")
         voice_list.refresh()
         await list_catalogue()
 
@@ -363,30 +398,32 @@ async def build(state: ProjectState) -> None:
     with ui.card().classes("w-full"):
         chosen_part()
         ui.separator()
-        ui.label("Hear the script").classes("text-subtitle1")
+        ui.label(tr("Hear the script")).classes("text-subtitle1")
         with ui.row().classes("w-full items-end gap-3"):
             script_part()
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Voices").classes("text-h6")
+        ui.label(tr("Voices")).classes("text-h6")
         ui.space()
-        ui.input("Find a voice", on_change=lambda e: filter_by(search=e.value or "")).props(
+        ui.input(tr("Find a voice"), on_change=lambda e: filter_by(search=e.value or "")).props(
             "dense outlined clearable type=search"
         ).classes("voice-search")
         ui.switch(
-            "Show all languages", on_change=lambda e: filter_by(all_languages=bool(e.value))
+            tr("Show all languages"), on_change=lambda e: filter_by(all_languages=bool(e.value))
         ).classes("all-languages").mark("all-languages")
     voice_list()
     with (
-        ui.expansion("More Piper voices to download", icon="download")
+        ui.expansion(tr("More Piper voices to download"), icon="download")
         .classes("w-full")
         .props('header-class="text-subtitle1"')
     ):
         ui.label(
-            "Piper voices are neural voices that run on this computer. Downloaded voices "
-            "(tens of MB each) work offline."
+            tr(
+                "Piper voices are neural voices that run on this computer. Downloaded voices "
+                "(tens of MB each) work offline."
+            )
         ).classes("text-body2")
         listing = ui.button(
-            "List the voices I can download", icon="list", on_click=list_catalogue
+            tr("List the voices I can download"), icon="list", on_click=list_catalogue
         ).props("no-caps outline")
         catalogue_box = ui.column().classes("w-full gap-2")
 
