@@ -15,6 +15,7 @@ from nicegui.testing import User, user_simulation
 
 from tests.media import make_click, make_tone, make_video
 from tests.stock_api import StockServer, default_entries, make_stock_files
+from tests.ui.test_editor_sim import eventually
 from video_orchestrator.config import Settings
 from video_orchestrator.domain.script import Scene, Script
 from video_orchestrator.jobs.executor import ThreadExecutor
@@ -236,7 +237,8 @@ async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
         user.find("Use for scene 3").click()
         await user.should_see("Scene 3 shows reef.mp4")
         assert ws.projects.get(project.id).background.assets == [None, None, reef.id]
-        assert scene_choices(user) == ["Generated background"] * 2 + ["reef.mp4"]
+        wanted = ["Generated background"] * 2 + ["reef.mp4"]
+        await eventually(lambda: scene_choices(user) == wanted, "the cards re-drawn")
         await user.should_not_see(marker="generated-scene-1")
 
         await user.should_see(marker="choose-scene-2", retries=WAIT)
@@ -252,7 +254,8 @@ async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
         user.find(marker="generated-scene-2").click()
         await user.should_see("Scene 2 uses a generated background")
         assert ws.projects.get(project.id).background.assets == [reef.id, None, reef.id]
-        assert scene_choices(user) == ["reef.mp4", "Generated background", "reef.mp4"]
+        wanted = ["reef.mp4", "Generated background", "reef.mp4"]
+        await eventually(lambda: scene_choices(user) == wanted, "the cards re-drawn")
 
         user.find(marker="generated-scene-3").click()
         await user.should_see("Scene 3 uses a generated background")
@@ -261,7 +264,8 @@ async def test_each_scene_keeps_its_own_background_and_others_stay_generated(
         user.find("Generated backgrounds for all scenes").click()
         await user.should_see("All scenes use generated backgrounds")
         assert ws.projects.get(project.id).background.assets == []
-        assert scene_choices(user) == ["Generated background"] * 3
+        wanted = ["Generated background"] * 3
+        await eventually(lambda: scene_choices(user) == wanted, "the cards re-drawn")
 
 
 async def test_a_file_that_is_not_media_is_refused_with_a_message_and_leaves_nothing(
