@@ -84,8 +84,8 @@ def test_make_uses_two_stock_clips_and_credits_them(server: StockServer, tmp_pat
     stock_dir = tmp_path / "cache" / "stock" / "pexels"
     assert paths == [str(stock_dir / "1.mp4"), str(stock_dir / "3.mp4")]
     assert [r.params["query"] for r in server.api_requests()] == [
-        "ocean waves roll",
-        "forest trees grow",
+        "ocean wave roll",  # the scenes' keywords in their dictionary forms (ADR 0041)
+        "forest tree",
     ]
     assert len(server.downloads()) == 2
 
@@ -167,7 +167,7 @@ def test_with_each_scene_chosen_stock_fills_only_the_open_scenes(
     spec = json.loads(result.spec.read_text())
     stock_dir = tmp_path / "cache" / "stock" / "pexels"
     assert [clip["path"] for clip in spec["clips"]] == [str(mine), str(stock_dir / "3.mp4")]
-    assert [r.params["query"] for r in server.api_requests()] == ["forest trees grow"]
+    assert [r.params["query"] for r in server.api_requests()] == ["forest tree"]
     credits = json.loads(result.metadata.read_text())["credits"]
     credits = [c for c in credits if c.get("kind") != "illustration"]
     assert [(c["scene"], c["id"]) for c in credits] == [(2, "3")]

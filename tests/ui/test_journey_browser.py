@@ -267,8 +267,8 @@ def test_on_a_phone_the_same_journey_fits_the_screen(
         header = page.locator(".studio-header").bounding_box()
         assert header is not None and header["height"] <= 64, header  # one row, not three
         tabs = page.locator(".editor-tabs .q-tab")
-        expect(tabs).to_have_count(6)
-        for index in range(6):
+        expect(tabs).to_have_count(7)
+        for index in range(7):
             box = tabs.nth(index).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
             whole = tabs.nth(index).evaluate(

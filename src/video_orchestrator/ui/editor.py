@@ -1,4 +1,4 @@
-"""One project in six tabs: the page that draws them around one :class:`ProjectState`
+"""One project in seven tabs: the page that draws them around one :class:`ProjectState`
 (``project_state.py``: autosave, undo, and conflicts when another tab or person saved first)."""
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from video_orchestrator.ui.project_state import ProjectState
 
 TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None]], ...] = (
     ("script", "Story & Script", "edit_note", tab_script.build),
-    ("languages", "Languages", "translate", languages_panel.build),
     ("voice", "Voice", "record_voice_over", tab_voice.build),
     ("background", "Background", "image", tab_background.build),
     ("audio", "Audio", "music_note", tab_audio.build),
     ("captions", "Captions", "subtitles", tab_captions.build),
+    ("languages", "Languages", "translate", languages_panel.build),
     ("export", "Export", "file_download", tab_export.build),
 )
 
