@@ -82,7 +82,7 @@ def base(
         stop(server)
 
 
-def poll(page: Page, then: str) -> None:
+def poll(page: Page, then: str | re.Pattern[str]) -> None:
     """Poll now, then wait until the summary says ``then`` (e.g. "4 sources polled")."""
     page.get_by_role("button", name="Poll now").click()
     expect(page.locator(".q-notification").filter(has_text=then).last).to_be_visible()
@@ -127,7 +127,9 @@ def test_trends_page_and_bell(browser: Browser, base: str, sources: TrendServer)
         page.get_by_role("button", name="Watch").click()
         expect(page.locator(".watch-item")).to_have_count(1)
 
-        poll(page, "4 sources polled, 0 failed; 5 trends, 1 new alert")
+        # the server's schedule may poll the new sources first (they are due at once) and
+        # raise the alert itself; either way it is raised once (the bell says 1 below)
+        poll(page, re.compile(r"4 sources polled, 0 failed; 5 trends, (1 new alert|0 new alerts)"))
         expect(page.locator(".trend-source")).to_have_count(4)  # the API's sources, shown
         rise(sources.world)
         poll(page, "4 sources polled, 0 failed; 5 trends, 0 new alerts")
