@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
-# pytest-xdist workers for `make test` (tests/conftest.py keeps a file, and all browser tests, on one)
+# pytest-xdist workers for `make test` (tests/conftest.py schedules a file, and all browser tests, as one unit)
 TEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck unit bench examples clean
@@ -41,7 +41,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
 
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=20
 
 ## examples: make the media the example specs refer to (examples/media/, not committed)
 examples: $(VENV)/.installed-run

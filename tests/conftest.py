@@ -1,5 +1,7 @@
 """Suite-wide settings."""
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -18,17 +20,30 @@ def pytest_report_header() -> str:
     return status()
 
 
-#: Files whose tests share one worker under ``make test`` (pytest-xdist, ``--dist loadgroup``):
-#: the browser tests each start a server and a Chromium, so two at once on a 2-core machine
-#: would only slow each other and race their own timeouts.
+#: Files whose tests share one worker under ``make test`` (pytest-xdist): the browser tests each
+#: start a server and a Chromium, so two at once on a 2-core machine would only slow each other
+#: and race their own timeouts.
 SERIAL_DIRS = ("tests/ui/",)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One xdist group per test file (a file's module fixtures, such as a rendered video, are
-    made once, on one worker), and one group for all the browser tests."""
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        group = next((d for d in SERIAL_DIRS if path.startswith(d)), path)
-        item.add_marker(pytest.mark.xdist_group(group))
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file (a file's module fixtures, such as a rendered
+    video, are made once, on one worker, and its tests never run beside each other), or one unit
+    for all the browser tests."""
+    path = nodeid.split("::", 1)[0]
+    return next((d for d in SERIAL_DIRS if path.startswith(d)), path)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Schedule whole work units (see :func:`work_unit`) on the workers.
+
+    ``--dist loadgroup`` with ``xdist_group`` marks is silently a no-op on pytest 9 (xdist
+    renames ``item._nodeid``, which pytest 9 no longer reads), so the suite picks its own
+    scheduler: xdist's scope scheduler with our grouping, the documented way to group."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnitScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnitScheduling(config, log)
