@@ -25,26 +25,18 @@ insights):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, ClassVar
 
-from video_orchestrator.errors import (
-    ProviderError,
-    ProviderUnavailable,
-)
 from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
 from video_orchestrator.ports.metrics_source import PullRequest
 from video_orchestrator.ports.provider import Provider, ProviderSettings
 from video_orchestrator.ports.publishing import TokenSource
-from video_orchestrator.providers import transport
-from video_orchestrator.providers._meta import (
-    error_of,
-    raise_refused,
-    token_refused,
-    transient,
-    words,
+from video_orchestrator.providers._graph_insights import (
+    GraphInsightsSource,
+    graph_time,
+    lifetime_values,
 )
-from video_orchestrator.providers._metrics import HTTPMetricsSource, count
+from video_orchestrator.providers._metrics import count
 
 LABEL = "Instagram"
 #: The insights asked for (Reels, API v21+).
@@ -60,8 +52,6 @@ METRICS = (
     "ig_reels_video_view_total_time",
 )
 MEDIA_FIELDS = "id,caption,permalink,timestamp,media_product_type"
-#: Graph's "this object does not exist" (a deleted media).
-GONE_SUBCODE = 33
 
 
 class InstagramInsightsSettings(ProviderSettings):
@@ -75,12 +65,12 @@ class InstagramInsightsSettings(ProviderSettings):
     instagram_insights_timeout: float = 30.0
 
 
-class InstagramInsights(HTTPMetricsSource, Provider[InstagramInsightsSettings]):
+class InstagramInsights(GraphInsightsSource, Provider[InstagramInsightsSettings]):
     name = "instagram-insights"
     label = LABEL
-    scheme = "OAuth"
     platform = "instagram"
     lag_days = 2
+    granting = "instagram_manage_insights"
     settings_model = InstagramInsightsSettings
 
     @classmethod
@@ -111,30 +101,8 @@ class InstagramInsights(HTTPMetricsSource, Provider[InstagramInsightsSettings]):
             parts=(f"{LABEL} media insights",),
         )
 
-    def _get(self, tokens: TokenSource, path: str, params: dict[str, str]) -> dict[str, Any] | None:
-        """A Graph read's JSON object; None for a media that no longer exists."""
-        response = self._read(tokens, "GET", path, auth_failed=token_refused, params=params)
-        if response.status_code < 400 and not error_of(response):
-            body = transport.json_body(response, LABEL)
-            if not isinstance(body, dict):
-                raise ProviderError(f"{LABEL} answered {path} without a JSON object")
-            return body
-        error = error_of(response)
-        said = words(response)
-        if error.get("code") == 100 and error.get("error_subcode") == GONE_SUBCODE:
-            return None
-        raise_refused(LABEL, said, response, granting="instagram_manage_insights")
-        if transient(response):
-            raise ProviderUnavailable(f"{LABEL} failed ({said}); try again later.")
-        raise ProviderError(f"{LABEL} refused the insights query ({said}).")
-
 
 def _video(media_id: str, media: dict[str, Any], account: str) -> VideoRecord:
-    stamp = media.get("timestamp")
-    try:  # Graph's ISO 8601 with a +0000 offset
-        posted = datetime.strptime(str(stamp), "%Y-%m-%dT%H:%M:%S%z") if stamp else None
-    except ValueError:
-        raise ProviderError(f"{LABEL} answered a timestamp that is not a date: {stamp!r}") from None
     caption = str(media.get("caption") or "")
     link = media.get("permalink")
     return VideoRecord(
@@ -143,26 +111,13 @@ def _video(media_id: str, media: dict[str, Any], account: str) -> VideoRecord:
         title=caption.split("\n", 1)[0][:300],
         account=account,
         url=str(link) if link else None,
-        published_at=posted,
+        published_at=graph_time(LABEL, media.get("timestamp")),
     )
 
 
 def _values(insights: dict[str, Any]) -> dict[str, Number | None]:
     """The insights as the stored metrics (milliseconds become seconds and hours)."""
-    found: dict[str, Any] = {}
-    data = insights.get("data")
-    if not isinstance(data, list):
-        raise ProviderError(f"{LABEL} answered insights without data")
-    for item in data:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ProviderError(f"{LABEL} answered an insight without a name")
-        values = item.get("values")
-        first = values[0] if isinstance(values, list) and values else {}
-        total = item.get("total_value")
-        value = first.get("value") if isinstance(first, dict) else None
-        if value is None and isinstance(total, dict):
-            value = total.get("value")
-        found[item["name"]] = value
+    found = lifetime_values(LABEL, insights)
     watch_ms = count(LABEL, found, "ig_reels_video_view_total_time")
     average_ms = count(LABEL, found, "ig_reels_avg_watch_time")
     return {
