@@ -20,7 +20,13 @@ from video_orchestrator.providers import transport
 from video_orchestrator.providers._meta import MetaConnector, refusal, words
 from video_orchestrator.providers._publishing import json_of
 
-SCOPES = ("pages_show_list", "pages_read_engagement", "pages_manage_posts", "publish_video")
+SCOPES = (
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_posts",
+    "publish_video",
+    "read_insights",  # the Reels insights pulled (ADR 0045)
+)
 
 
 class FacebookConnector(MetaConnector):

@@ -9,9 +9,18 @@
   be complete; the Page may publish ``daily_reels`` Reels in 24 h (code 9 over it); a video
   is finished once. Then it processes for ``processing_seconds`` and is published (or
   scheduled), or fails processing when the file is not an MP4.
-* ``GET /{video_id}?fields=status``: ``video_status`` and the uploading (with
-  ``bytes_transferred``), processing and publishing phases. A video not finished within an
+* ``GET /{video_id}?fields=…``: the fields asked for of ``id``, ``title``,
+  ``description``, ``permalink_url`` (the Reel's path on the site), ``created_time``,
+  ``length`` and ``status`` (``video_status`` and the uploading (with
+  ``bytes_transferred``), processing and publishing phases). A video not finished within an
   hour of its start is ``expired``.
+* ``GET /{video_id}/video_insights?metric=…&period=lifetime`` (a Page token of the video's
+  Page): the Reels insights (:data:`REELS_METRICS`) as lifetime values, those planted in
+  :attr:`FacebookServer.insights` or none yet (zero, no reactions); a metric the API
+  version does not know, or one in :attr:`FacebookServer.retired`, is code 100; without
+  the insights permission (:attr:`FacebookServer.insights_granted` false) code 10; a video
+  not yet published has no data. Faults on the ``insights`` route: ``status_429`` (code 4),
+  ``expire_token`` (code 190), as everywhere.
 
 :attr:`FacebookServer.reels` holds every Reel published or scheduled; a duplicate is one
 description twice.
@@ -20,6 +29,7 @@ description twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from video_orchestrator.providers.sandbox.graph import (
@@ -33,6 +43,19 @@ from video_orchestrator.providers.sandbox.graph import (
 )
 from video_orchestrator.providers.sandbox.platform import Answer, FakeClock, Request
 
+#: The Reels insights of ``/{video_id}/video_insights`` and their value when none is planted.
+REELS_METRICS: dict[str, Any] = {
+    "blue_reels_play_count": 0,
+    "fb_reels_total_plays": 0,
+    "fb_reels_replay_count": 0,
+    "post_impressions_unique": 0,
+    "post_video_avg_time_watched": 0,
+    "post_video_view_time": 0,
+    "post_video_followers": 0,
+    "post_video_likes_by_reaction_type": {},
+    "post_video_social_actions": {},
+}
+
 
 @dataclass
 class Video:
@@ -41,6 +64,8 @@ class Video:
     finished_at: float | None = None
     state: str = ""
     description: str = ""
+    title: str = ""
+    length: float | None = None
     publish_time: float | None = None
     processed: str = "not_started"  # not_started | complete | error
 
@@ -62,6 +87,12 @@ class FacebookServer(GraphServer):
         self.daily_reels = daily_reels
         self.processing_seconds = processing_seconds
         self.videos: dict[str, Video] = {}
+        #: Planted lifetime insights by video id (``{metric: value}``).
+        self.insights: dict[str, dict[str, Any]] = {}
+        #: Metrics this API version no longer answers (code 100).
+        self.retired: set[str] = set()
+        #: Whether the Page's token carries the insights permission (else code 10).
+        self.insights_granted = True
 
     def reels(self) -> list[str]:
         return [
@@ -85,6 +116,8 @@ class FacebookServer(GraphServer):
             return "reels"
         if len(parts) == 1 and method == "GET":
             return "video"
+        if len(parts) == 2 and parts[1] == "video_insights" and method == "GET":
+            return "insights"
         return "unknown"
 
     def graph(self, route: str, request: Request, who: str) -> Answer:
@@ -123,7 +156,9 @@ class FacebookServer(GraphServer):
                 return self._finish(page, form)
             return graph_error("(#100) upload_phase must be start or finish", 100)
         if route == "video":
-            return self._status(request.path.rsplit("/", 1)[-1])
+            return self._video(request.path.rsplit("/", 1)[-1], request, who)
+        if route == "insights":
+            return self._insights(request.path.strip("/").split("/")[1], request, who)
         return graph_error("Unsupported request - method type or path", 100, subcode=33)
 
     def _start(self, page: str) -> Answer:
@@ -173,6 +208,7 @@ class FacebookServer(GraphServer):
             )
         video.finished_at, video.state = self.clock(), state
         video.description, video.publish_time = form.get("description", ""), publish_time
+        video.title = form.get("title", "")
         return Answer(200, {"success": True})
 
     def _expired(self, video: Video) -> bool:
@@ -187,12 +223,63 @@ class FacebookServer(GraphServer):
             ):
                 video.processed = "complete" if self.uploads[name].data[4:8] == b"ftyp" else "error"
 
-    def _status(self, name: str) -> Answer:
+    def _missing(self, name: str) -> Answer:
+        return graph_error(
+            f"Unsupported get request. Object with ID '{name}' does not exist.", 100, subcode=33
+        )
+
+    def _video(self, name: str, request: Request, who: str) -> Answer:
         video = self.videos.get(name)
         if video is None:
-            return graph_error(
-                f"Unsupported get request. Object with ID '{name}' does not exist.", 100, subcode=33
-            )
+            return self._missing(name)
+        asked = set(request.query.get("fields", "id").split(",")) | {"id"}
+        whole: dict[str, Any] = {
+            "id": name,
+            "title": video.title or None,
+            "description": video.description or None,
+            "permalink_url": f"/reel/{name}/",
+            "created_time": _graph_time(video.publish_time or video.created),
+            "length": video.length,
+        }
+        found = {k: v for k, v in whole.items() if k in asked and v is not None}
+        if "status" in asked:
+            found["status"] = self._status(name)
+        return Answer(200, found)
+
+    def _insights(self, name: str, request: Request, who: str) -> Answer:
+        video = self.videos.get(name)
+        if video is None:
+            return self._missing(name)
+        if who != f"page:{video.page}":
+            return graph_error("(#200) Requires a Page access token of the video's Page.", 200)
+        if not self.insights_granted:
+            return graph_error("(#10) Application does not have permission for this action", 10)
+        period = request.query.get("period", "lifetime")
+        asked = [m for m in request.query.get("metric", "").split(",") if m]
+        if period != "lifetime" or not asked:
+            return graph_error("(#100) Reels insights have the lifetime period only", 100)
+        for metric in asked:
+            if metric not in REELS_METRICS or metric in self.retired:
+                return graph_error("(#100) The value must be a valid insights metric", 100)
+        published = video.finished_at is not None and video.processed == "complete"
+        if not published:
+            return Answer(200, {"data": [], "paging": {}})
+        planted = {**REELS_METRICS, **self.insights.get(name, {})}
+        data = [
+            {
+                "name": metric,
+                "period": "lifetime",
+                "values": [{"value": planted[metric]}],
+                "title": metric.replace("_", " ").capitalize(),
+                "description": f"Lifetime: {metric.replace('_', ' ')}",
+                "id": f"{name}/video_insights/{metric}/lifetime",
+            }
+            for metric in asked
+        ]
+        return Answer(200, {"data": data, "paging": {}})
+
+    def _status(self, name: str) -> dict[str, Any]:
+        video = self.videos[name]
         upload = self.uploads[name]
         status: dict[str, Any] = {
             "uploading_phase": {
@@ -228,4 +315,8 @@ class FacebookServer(GraphServer):
                 "publish_status": "published" if published else "scheduled",
                 "publish_time": int(video.publish_time or 0),
             }
-        return Answer(200, {"id": name, "status": status})
+        return status
+
+
+def _graph_time(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
