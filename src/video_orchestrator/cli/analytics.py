@@ -109,7 +109,8 @@ def register_analytics(
         ] = 28,
     ) -> None:
         """Pull the figures of connected accounts' published videos now (YouTube Analytics,
-        TikTok video query, Instagram insights); pulling twice changes nothing."""
+        TikTok video query, Instagram insights, Facebook Reels insights); pulling twice
+        changes nothing."""
 
         def action() -> None:
             if not 1 <= days <= 366:
@@ -122,7 +123,7 @@ def register_analytics(
             if not accounts:
                 raise InputError(
                     "no connected account has a metric source (vo accounts connect youtube, "
-                    "tiktok or instagram)"
+                    "tiktok, instagram or facebook)"
                 )
             failed = 0
             for each in accounts:
