@@ -1,7 +1,8 @@
 """Metrics pulled from a platform's analytics API for a connected account.
 
 Adapters (``providers/youtube_analytics``, ``providers/tiktok_display``,
-``providers/instagram_insights``; what they share is ``providers/_metrics.py``) register
+``providers/instagram_insights``, ``providers/facebook_insights``; what they share is
+``providers/_metrics.py``, and on Meta's Graph API ``providers/_graph_insights.py``) register
 under ``ports.METRICS_SOURCE_ENTRY_POINTS`` and subclass ``ports.provider.Provider`` (ADR
 0012). A source returns what it read as the same values an imported export becomes
 (``metrics.records.ParsedExport``, ``source="api"``), so pulled and imported figures are
