@@ -18,6 +18,11 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
 
 from tests.ui.chromium import chromium, skip_reason
+from video_orchestrator.config import Settings
+from video_orchestrator.jobs.executor import ThreadExecutor
+from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.worker import worker_runner
+from video_orchestrator.services.workspace import Workspace
 
 SERVE = (sys.executable, "-m", "video_orchestrator", "serve")
 WAIT_MS = 20_000  # every Playwright wait is bounded (pytest-timeout is 300 s per test)
@@ -40,6 +45,19 @@ def chromium_path() -> Path:
     if found is None:
         pytest.skip(skip_reason())
     return found
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    """A workspace for NiceGUI's simulated user: its own data folder, the fake voice, no
+    worker (jobs stay queued). A test module may define its own ``ws`` instead."""
+    config = Settings(
+        data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", default_voice="fake:fake-en"
+    )
+    ctx = AppContext(config)
+    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
+    yield workspace
+    ctx.db.dispose()
 
 
 def free_port() -> int:

@@ -4,30 +4,12 @@ own plural forms and weekday names. NiceGUI's simulated user."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from nicegui.testing import user_simulation
 
 from tests.ui.test_editor_sim import page_for
-from video_orchestrator.config import Settings
-from video_orchestrator.jobs.executor import ThreadExecutor
-from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import i18n, post_dialog
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Workspace]:
-    config = Settings(
-        data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", default_voice="fake:fake-en"
-    )
-    ctx = AppContext(config)
-    workspace = Workspace(ctx, executor=ThreadExecutor(config, ctx.db, worker_runner, workers=0))
-    yield workspace
-    ctx.db.dispose()
 
 
 @pytest.mark.asyncio
