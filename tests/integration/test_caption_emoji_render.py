@@ -20,7 +20,7 @@ from PIL import Image
 
 from video_orchestrator.render.ass import build_captions
 from video_orchestrator.render.emoji import draw_emoji
-from video_orchestrator.render.fonts import FontEnvironment, font_environment
+from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.render.renderer import Renderer
 from video_orchestrator.spec.model import (
     AudioTracks,
@@ -44,11 +44,6 @@ SAFE = CaptionPosition(safe=Box(top=90, bottom=200, left=20, right=20), anchor="
 TEXTS = ["Octopuses", "have", "blue", "blood.", "Meet", "this", "🐙", "today!"]
 STEP = 9  # frames per word
 EMOJI_AT = 6 * STEP + 4  # "🐙" is word 6
-
-
-@pytest.fixture(scope="module")
-def fonts(tmp_path_factory: pytest.TempPathFactory) -> FontEnvironment:
-    return font_environment(tmp_path_factory.mktemp("font-cache"))
 
 
 def _voice(path: Path, seconds: float) -> Path:

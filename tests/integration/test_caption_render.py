@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from video_orchestrator.render.ass import build_ass
-from video_orchestrator.render.fonts import FontEnvironment, font_environment
+from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.spec.model import (
     Box,
     CaptionPosition,
@@ -37,11 +37,6 @@ WIDTH, HEIGHT, FPS = 360, 640, 30
 BACKGROUND = (16, 24, 32)
 HOSTILE = '{\\b1}Hi\\N "x", [y]; a:b \\\\ 🙂 שלום'
 SMALL_SAFE = CaptionPosition(safe=Box(top=90, bottom=220, left=22, right=60), anchor="bottom")
-
-
-@pytest.fixture(scope="module")
-def fonts(tmp_path_factory: pytest.TempPathFactory) -> FontEnvironment:
-    return font_environment(tmp_path_factory.mktemp("font-cache"))
 
 
 def _render(

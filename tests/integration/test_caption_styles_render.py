@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.integration.test_caption_render import ARTIFACTS, _ink, _render
-from video_orchestrator.render.fonts import FontEnvironment, font_environment
+from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.model import (
     Box,
@@ -33,11 +33,6 @@ WIDTH, HEIGHT, FPS = 360, 640, 30
 SAFE = CaptionPosition(safe=Box(top=90, bottom=220, left=22, right=60), anchor="bottom")
 TEXTS = ["Octopuses", "have", "3", "hearts,", "blue", "blood."]
 AT = 3 * 9 + 4  # "hearts," is spoken from frame 27
-
-
-@pytest.fixture(scope="module")
-def fonts(tmp_path_factory: pytest.TempPathFactory) -> FontEnvironment:
-    return font_environment(tmp_path_factory.mktemp("font-cache"))
 
 
 def _spec(preset: str) -> RenderSpec:

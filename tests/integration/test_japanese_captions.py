@@ -23,7 +23,7 @@ from tests.integration.test_caption_render import (
 )
 from video_orchestrator.pipeline.build_spec import thumbnail_spec
 from video_orchestrator.render.ass import build_ass
-from video_orchestrator.render.fonts import FontEnvironment, font_environment
+from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.spec.captions import group_words
 from video_orchestrator.spec.model import (
     CaptionStyle,
@@ -60,11 +60,6 @@ def _spec(preset: str, language: str = "ja", words: list[Word] | None = None) ->
             language=language,
         ),
     )
-
-
-@pytest.fixture(scope="module")
-def fonts(tmp_path_factory: pytest.TempPathFactory) -> FontEnvironment:
-    return font_environment(tmp_path_factory.mktemp("font-cache"))
 
 
 # --- pure ---------------------------------------------------------------------------------
