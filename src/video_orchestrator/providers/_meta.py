@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Self
-from urllib.parse import urlencode
 
 import httpx
 
@@ -47,6 +46,7 @@ from video_orchestrator.providers import transport
 from video_orchestrator.providers._publishing import (
     Platform,
     PlatformHTTP,
+    consent_url,
     json_of,
     poll_later,
     read_range,
@@ -341,18 +341,14 @@ class MetaConnector(Provider[MetaSettings]):
 
     def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
         self._need_app()
-        query = urlencode(
-            {
-                "client_id": self._app_id,
-                "redirect_uri": redirect_uri,
-                "state": state,
-                "scope": ",".join(self.scopes),
-                "response_type": "code",
-                "code_challenge": code_challenge,
-                "code_challenge_method": "S256",
-            }
+        return consent_url(
+            self._dialog,
+            {"client_id": self._app_id},
+            ",".join(self.scopes),
+            state=state,
+            code_challenge=code_challenge,
+            redirect_uri=redirect_uri,
         )
-        return f"{self._dialog}?{query}"
 
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
         short = self._token(

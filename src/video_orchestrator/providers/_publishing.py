@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import httpx
 
@@ -241,6 +242,32 @@ class Staged:
         if run is None:
             raise ProviderError(f"{self.label} publishing has no step {at.stage!r}")
         return run(tokens, content, at)
+
+
+def consent_url(
+    page: str,
+    client: Mapping[str, str],
+    scope: str,
+    *,
+    state: str,
+    code_challenge: str,
+    redirect_uri: str,
+    **extra: str,
+) -> str:
+    """The platform's consent page for OAuth 2's authorisation code with PKCE (S256): the
+    app as the platform names it (``client_id``, TikTok's ``client_key``), the scopes joined
+    as the platform wants them, and the platform's ``extra`` parameters."""
+    query = {
+        **client,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": scope,
+        "state": state,
+        "code_challenge": code_challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return f"{page}?{urlencode(query)}"
 
 
 def caption(title: str, description: str, hashtags: tuple[str, ...]) -> str:

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -35,7 +34,7 @@ from video_orchestrator.ports.publishing import (
     TokenSource,
 )
 from video_orchestrator.providers import transport
-from video_orchestrator.providers._publishing import PlatformHTTP, json_of
+from video_orchestrator.providers._publishing import PlatformHTTP, consent_url, json_of
 from video_orchestrator.providers.tiktok.api import (
     DEFAULT_API_URL,
     DEFAULT_AUTHORIZE_URL,
@@ -94,18 +93,14 @@ class TikTokConnector(Provider[TikTokSettings]):
 
     def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
         self._need_app()
-        query = urlencode(
-            {
-                "client_key": self._key,
-                "scope": ",".join(self.scopes),
-                "response_type": "code",
-                "redirect_uri": redirect_uri,
-                "state": state,
-                "code_challenge": code_challenge,
-                "code_challenge_method": "S256",
-            }
+        return consent_url(
+            self._authorize,
+            {"client_key": self._key},
+            ",".join(self.scopes),
+            state=state,
+            code_challenge=code_challenge,
+            redirect_uri=redirect_uri,
         )
-        return f"{self._authorize}?{query}"
 
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
         return self._token(

@@ -65,6 +65,7 @@ from video_orchestrator.ports.publishing import (
     TokenSource,
 )
 from video_orchestrator.providers import transport
+from video_orchestrator.providers._publishing import consent_url
 
 #: A resumable upload's chunks are multiples of this (the last one excepted).
 CHUNK_UNIT = 262_144
@@ -294,21 +295,17 @@ class YouTube(Provider[YouTubeSettings]):
 
     def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
         self._need_client()
-        query = urlencode(
-            {
-                "client_id": self._client_id,
-                "redirect_uri": redirect_uri,
-                "response_type": "code",
-                "scope": " ".join(self.scopes),
-                "state": state,
-                "code_challenge": code_challenge,
-                "code_challenge_method": "S256",
-                "access_type": "offline",
-                "prompt": "consent",
-                "include_granted_scopes": "true",
-            }
+        return consent_url(
+            f"{self._accounts}/o/oauth2/v2/auth",
+            {"client_id": self._client_id},
+            " ".join(self.scopes),
+            state=state,
+            code_challenge=code_challenge,
+            redirect_uri=redirect_uri,
+            access_type="offline",
+            prompt="consent",
+            include_granted_scopes="true",
         )
-        return f"{self._accounts}/o/oauth2/v2/auth?{query}"
 
     def _need_client(self) -> None:
         if not self.configured:
