@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.platforms.driver import ClockTokens, Outcome, at, drive
 from tests.platforms.media import video_file
+from tests.platforms.meta import meta_connector, meta_publisher
 from video_orchestrator.errors import OutcomeUnknown, ProviderAuthError
 from video_orchestrator.ports.publishing import (
     Checkpoint,
@@ -31,7 +31,7 @@ from video_orchestrator.providers.facebook.adapter import Facebook
 from video_orchestrator.providers.facebook.connector import FacebookConnector
 from video_orchestrator.providers.facebook.publisher import FacebookPublisher
 from video_orchestrator.providers.sandbox.facebook import FacebookServer
-from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET, PAGE_ID
+from video_orchestrator.providers.sandbox.graph import PAGE_ID
 from video_orchestrator.providers.sandbox.platform import FakeClock
 
 KIB = 1024
@@ -45,23 +45,11 @@ def facebook() -> Iterator[FacebookServer]:
 
 
 def connector(server: FacebookServer) -> FacebookConnector:
-    return FacebookConnector(
-        app_id=APP_ID,
-        app_secret=APP_SECRET,
-        graph_url=server.base_url,
-        now=lambda: at(server.clock),
-        client=httpx.Client(timeout=5.0, verify=False),
-    )
+    return meta_connector(FacebookConnector, server)
 
 
 def publisher(server: FacebookServer, piece: int = 16 * KIB) -> FacebookPublisher:
-    return FacebookPublisher(
-        graph_url=server.base_url,
-        piece_bytes=piece,
-        poll_seconds=5.0,
-        client=httpx.Client(timeout=5.0, verify=False),
-        sleep=server.clock.advance,
-    )
+    return meta_publisher(FacebookPublisher, server, piece=piece)
 
 
 def tokens(server: FacebookServer) -> ClockTokens:

@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from tests.platforms.driver import ClockTokens, Outcome, at, drive
 from tests.platforms.media import video_file
+from tests.platforms.meta import meta_connector, meta_publisher
 from video_orchestrator.errors import (
     NotFoundError,
     OutcomeUnknown,
@@ -36,7 +36,7 @@ from video_orchestrator.providers._meta import MetaSettings
 from video_orchestrator.providers.instagram.adapter import Instagram
 from video_orchestrator.providers.instagram.connector import InstagramConnector
 from video_orchestrator.providers.instagram.publisher import InstagramPublisher
-from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET, IG_ID
+from video_orchestrator.providers.sandbox.graph import IG_ID
 from video_orchestrator.providers.sandbox.instagram import InstagramServer
 from video_orchestrator.providers.sandbox.platform import FakeClock
 
@@ -51,25 +51,11 @@ def instagram() -> Iterator[InstagramServer]:
 
 
 def connector(server: InstagramServer) -> InstagramConnector:
-    return InstagramConnector(
-        app_id=APP_ID,
-        app_secret=APP_SECRET,
-        graph_url=server.base_url,
-        dialog_url=server.base_url,
-        now=lambda: at(server.clock),
-        client=httpx.Client(timeout=5.0, verify=False),
-    )
+    return meta_connector(InstagramConnector, server)
 
 
 def publisher(server: InstagramServer, piece: int = 16 * KIB) -> InstagramPublisher:
-    return InstagramPublisher(
-        graph_url=server.base_url,
-        upload_url=server.base_url,
-        piece_bytes=piece,
-        poll_seconds=5.0,
-        client=httpx.Client(timeout=5.0, verify=False),
-        sleep=server.clock.advance,
-    )
+    return meta_publisher(InstagramPublisher, server, piece=piece)
 
 
 def tokens(server: InstagramServer, life: float = 60 * 86400) -> ClockTokens:

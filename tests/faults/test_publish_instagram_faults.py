@@ -8,21 +8,19 @@ is ever published twice."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.platforms.driver import ClockTokens, SqliteStore, at, drive
-from tests.platforms.media import video_file
+from tests.platforms.driver import ClockTokens, at
+from tests.platforms.meta import meta_connector, meta_publisher
+from tests.platforms.scenarios import Tally, drive_scenario, scenario_video
 from video_orchestrator.ports.publishing import PostContent, TokenSet
 from video_orchestrator.providers._publishing import caption
 from video_orchestrator.providers.instagram.connector import InstagramConnector
 from video_orchestrator.providers.instagram.publisher import InstagramPublisher
-from video_orchestrator.providers.sandbox.graph import APP_ID, APP_SECRET
 from video_orchestrator.providers.sandbox.instagram import InstagramServer
 from video_orchestrator.providers.sandbox.platform import FAULTS, Chaos, FakeClock
 
@@ -42,29 +40,15 @@ def instagram() -> Iterator[InstagramServer]:
 
 
 def publisher(server: InstagramServer) -> InstagramPublisher:
-    return InstagramPublisher(
-        graph_url=server.base_url,
-        upload_url=server.base_url,
-        piece_bytes=24 * KIB,
-        poll_seconds=5.0,
-        client=httpx.Client(timeout=5.0, verify=False),
-        sleep=server.clock.advance,
-    )
+    return meta_publisher(InstagramPublisher, server, piece=24 * KIB)
 
 
 def test_no_reel_is_published_twice_and_none_is_lost(
     instagram: InstagramServer, tmp_path: Path
 ) -> None:
     clock = instagram.clock
-    connector = InstagramConnector(
-        app_id=APP_ID,
-        app_secret=APP_SECRET,
-        graph_url=instagram.base_url,
-        now=lambda: at(clock),
-        client=httpx.Client(timeout=5.0, verify=False),
-    )
-    ends: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
+    connector = meta_connector(InstagramConnector, instagram)
+    tally = Tally()
     for seed in range(SCENARIOS):
         rng = random.Random(seed)
         kind = rng.choices(["ok", "not_mp4", "cap", "token_dead"], weights=[76, 8, 8, 8])[0]
@@ -83,12 +67,7 @@ def test_no_reel_is_published_twice_and_none_is_lost(
             margin=600,
         )
         title = f"Octopuses have three hearts {seed}"
-        video = video_file(
-            tmp_path / f"{seed}.mp4",
-            rng.randint(2 * KIB, 120 * KIB),
-            seed=seed,
-            mp4=kind != "not_mp4",
-        )
+        video = scenario_video(tmp_path, seed, rng, most_kib=120, mp4=kind != "not_mp4")
         content = PostContent(
             video=video,
             size=video.stat().st_size,
@@ -98,15 +77,14 @@ def test_no_reel_is_published_twice_and_none_is_lost(
             marker=f"m-{seed}",
             hashtags=("ocean", "facts"),
         )
-        store = SqliteStore(tmp_path / f"{seed}.db")
-        outcome = drive(
+        outcome = drive_scenario(
             lambda: publisher(instagram),
             tokens,
             content,
-            store=store,
+            folder=tmp_path,
+            seed=seed,
             clock=clock,
             rng=rng,
-            kill_rate=rng.choice([0.0, 0.1, 0.2]),
         )
         instagram.chaos = None
         instagram.planned.clear()
@@ -119,31 +97,14 @@ def test_no_reel_is_published_twice_and_none_is_lost(
         }[kind]
         if kind == "token_dead" and outcome.state == "published":
             expected = "published"  # the planted expiry struck after the publish: fine
-        assert outcome.state == expected, (seed, kind, outcome)
-        assert posted == (1 if expected == "published" else 0), (seed, kind, outcome)
-        if kind == "not_mp4":
-            assert "2207026" in (outcome.message or "")
-        if kind == "cap":
-            assert "publish this one later" in (outcome.message or "")
-        if kind == "token_dead" and expected != "published":
-            assert "connect the account again" in (outcome.message or "")
         if expected == "published":
             # the permalink is a best-effort read after the publish (a fault may cost it)
             assert outcome.remote_id
             assert outcome.url is None or outcome.url.startswith("https://www.instagram.com/")
-            totals.update(links=outcome.url is not None)
-        ends[outcome.state] += 1
-        totals.update(
-            kills=outcome.kills,
-            reconciles=outcome.reconciles,
-            unknown=outcome.unknown,
-            refreshes=tokens.refreshes,
-        )
-    met = instagram.faults_met()
-    print(f"\ninstagram: endings {dict(ends)}, faults {met}, recovery {dict(totals)}")
-    # no post anywhere on the fake was made twice
-    assert max(Counter(instagram.captions()).values()) == 1
-    assert set(met) == set(FAULTS), met
-    assert totals["kills"] > 50 and totals["reconciles"] > 50 and totals["refreshes"] > 5, totals
-    assert ends["published"] > SCENARIOS // 2, ends
-    assert totals["links"] > ends["published"] // 2, totals
+            tally.totals.update(links=outcome.url is not None)
+        words = {"not_mp4": "2207026", "cap": "publish this one later"}
+        if expected != "published":
+            words["token_dead"] = "connect the account again"
+        tally.add(outcome, tokens, planted=(seed, kind, expected), posted=posted, words=words)
+    tally.check("instagram", instagram, instagram.captions(), SCENARIOS)
+    assert tally.totals["links"] > tally.ends["published"] // 2, tally.totals

@@ -7,15 +7,14 @@ needs_attention with what to do), and no post is ever made twice."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.platforms.driver import ClockTokens, SqliteStore, at, drive
-from tests.platforms.media import video_file
+from tests.platforms.driver import ClockTokens, at
+from tests.platforms.scenarios import Tally, drive_scenario, scenario_video
 from video_orchestrator.ports.publishing import PostContent, TokenSet
 from video_orchestrator.providers.sandbox.platform import FAULTS, Chaos, FakeClock
 from video_orchestrator.providers.sandbox.tiktok import CLIENT_KEY, CLIENT_SECRET, TikTokServer
@@ -57,8 +56,7 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
         api_url=tiktok.base_url,
         now=lambda: at(clock),
     )
-    ends: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
+    tally = Tally()
     for seed in range(SCENARIOS):
         rng = random.Random(seed)
         kind = rng.choices(
@@ -77,12 +75,7 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
             connector, TokenSet(access, refresh, at(clock).replace(year=at(clock).year + 1)), clock
         )
         title = f"Octopuses have three hearts #{seed}"
-        video = video_file(
-            tmp_path / f"{seed}.mp4",
-            rng.randint(2 * KIB, 300 * KIB),
-            seed=seed,
-            mp4=kind != "not_mp4",
-        )
+        video = scenario_video(tmp_path, seed, rng, most_kib=300, mp4=kind != "not_mp4")
         options: dict[str, str | int | bool] = (
             {} if kind == "no_privacy" else {"privacy_level": "PUBLIC_TO_EVERYONE"}
         )
@@ -94,15 +87,14 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
             marker=f"m-{seed}",
             options=options,
         )
-        store = SqliteStore(tmp_path / f"{seed}.db")
-        outcome = drive(
+        outcome = drive_scenario(
             lambda: publisher(tiktok),
             tokens,
             content,
-            store=store,
+            folder=tmp_path,
+            seed=seed,
             clock=clock,
             rng=rng,
-            kill_rate=rng.choice([0.0, 0.1, 0.2]),
         )
         tiktok.chaos = None
         posts = tiktok.titles().count(title[:2200])
@@ -113,30 +105,18 @@ def test_no_post_is_made_twice_and_none_is_lost(tiktok: TikTokServer, tmp_path: 
             "no_privacy": "needs_attention",
             "unaudited": "needs_attention",
         }[kind]
-        assert outcome.state == expected, (seed, kind, outcome)
-        assert posts == (1 if expected == "published" else 0), (seed, kind, outcome)
-        if kind == "not_mp4":
-            assert "file_format_check_failed" in (outcome.message or "")
-        if kind == "fail":
-            assert "duration_check_failed" in (outcome.message or "")
-        if kind == "no_privacy":
-            assert "choose who can see the post" in (outcome.message or "")
-        if kind == "unaudited":
-            assert "unaudited_client_can_only_post_to_private_accounts" in (outcome.message or "")
         if expected == "published":
             assert outcome.remote_id and outcome.url and "oceanfacts/video/" in outcome.url
-        ends[outcome.state] += 1
-        totals.update(
-            kills=outcome.kills,
-            reconciles=outcome.reconciles,
-            unknown=outcome.unknown,
-            refreshes=tokens.refreshes,
+        tally.add(
+            outcome,
+            tokens,
+            planted=(seed, kind, expected),
+            posted=posts,
+            words={
+                "not_mp4": "file_format_check_failed",
+                "fail": "duration_check_failed",
+                "no_privacy": "choose who can see the post",
+                "unaudited": "unaudited_client_can_only_post_to_private_accounts",
+            },
         )
-    met = tiktok.faults_met()
-    print(f"\ntiktok: endings {dict(ends)}, faults {met}, recovery {dict(totals)}")
-    # no post anywhere on the fake was made twice
-    assert max(Counter(tiktok.titles()).values()) == 1
-    # the faults really struck, and the recovery paths really ran
-    assert set(met) == set(FAULTS), met
-    assert totals["kills"] > 50 and totals["reconciles"] > 50 and totals["refreshes"] > 5, totals
-    assert ends["published"] > SCENARIOS // 2, ends
+    tally.check("tiktok", tiktok, tiktok.titles(), SCENARIOS)
