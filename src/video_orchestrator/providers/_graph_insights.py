@@ -12,14 +12,21 @@ insights answer.
   a metric the API version does not know) a :class:`ProviderError` in Meta's words.
 * An insights answer is ``{"data": [{"name", "period", "values": [{"value"}], "title",
   "id"}…]}`` (newer metrics may answer ``total_value: {"value"}`` instead).
+* A pull reads each video (``GET /{id}?fields=…``: its post time dates the figures), then
+  its lifetime insights (``GET /{id}/{edge}?…``): one period row per video from its post
+  day to the pull's last day, which replaces the previous pull's row (ADR 0029).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
 from video_orchestrator.errors import ProviderError, ProviderUnavailable
+from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
+from video_orchestrator.ports.metrics_source import PullRequest
+from video_orchestrator.ports.provider import ProviderSettings
 from video_orchestrator.ports.publishing import TokenSource
 from video_orchestrator.providers import transport
 from video_orchestrator.providers._meta import (
@@ -35,12 +42,63 @@ from video_orchestrator.providers._metrics import HTTPMetricsSource
 GONE_SUBCODE = 33
 
 
+class GraphSettings(ProviderSettings):
+    """The Graph API host and version (``VO_META_GRAPH_URL``, ``VO_META_API_VERSION``, as
+    the publishers'); tokens come from the connected account."""
+
+    meta_graph_url: str = "https://graph.facebook.com"
+    meta_api_version: str = "v21.0"
+
+    def graph(self) -> str:
+        return f"{self.meta_graph_url.rstrip('/')}/{self.meta_api_version}"
+
+
 class GraphInsightsSource(HTTPMetricsSource):
-    """The base of a Graph API metric source (see the module docstring)."""
+    """The base of a Graph API metric source (see the module docstring): a platform says
+    which fields name a video, which edge and query answer its insights, and how both
+    become a :class:`VideoRecord` and the stored metrics."""
 
     scheme = "OAuth"
+    platform: ClassVar[str]
     #: The permissions to grant when the platform refuses the account's access.
     granting: ClassVar[str] = "the insights permissions"
+    #: The video's fields asked for, the insights edge and its query, the pull's name.
+    fields: ClassVar[str]
+    edge: ClassVar[str]
+    query: ClassVar[Mapping[str, str]]
+    part: ClassVar[str]
+
+    def pull(self, tokens: TokenSource, request: PullRequest) -> ParsedExport:
+        videos: list[VideoRecord] = []
+        rows: list[MetricRow] = []
+        for video_id in request.video_ids:
+            found = self._get(tokens, f"/{video_id}", {"fields": self.fields})
+            if found is None:
+                continue
+            video = self.video(video_id, found, request.account)
+            videos.append(video)
+            start = video.published_at.date() if video.published_at else request.end
+            if start > request.end:
+                continue
+            insights = self._get(tokens, f"/{video_id}/{self.edge}", dict(self.query))
+            if insights is not None:
+                values = self.values(lifetime_values(self.label, insights))
+                rows.append(MetricRow(self.platform, video_id, start, request.end, values))
+        return ParsedExport(
+            source="api",
+            videos=tuple(videos),
+            metrics=tuple(rows),
+            period=(request.start, request.end),
+            parts=(self.part,),
+        )
+
+    def video(self, video_id: str, found: dict[str, Any], account: str) -> VideoRecord:
+        """The video as the platform's fields name it."""
+        raise NotImplementedError
+
+    def values(self, found: dict[str, Any]) -> dict[str, Number | None]:
+        """The stored metrics of the insights' values by name."""
+        raise NotImplementedError
 
     def _get(self, tokens: TokenSource, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         """A Graph read's JSON object; None for an object that no longer exists."""

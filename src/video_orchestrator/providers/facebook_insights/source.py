@@ -30,18 +30,16 @@ section; reference: graph-api/reference/video/video_insights):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from video_orchestrator.errors import ProviderError
-from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
-from video_orchestrator.ports.metrics_source import PullRequest
-from video_orchestrator.ports.provider import Provider, ProviderSettings
-from video_orchestrator.ports.publishing import TokenSource
+from video_orchestrator.metrics.records import Number, VideoRecord
+from video_orchestrator.ports.provider import Provider
 from video_orchestrator.providers._graph_insights import (
     GraphInsightsSource,
+    GraphSettings,
     graph_time,
-    lifetime_values,
 )
 from video_orchestrator.providers._metrics import count, figure
 
@@ -60,14 +58,12 @@ VIDEO_FIELDS = "id,title,description,permalink_url,created_time,length"
 SITE = "https://www.facebook.com"
 
 
-class FacebookInsightsSettings(ProviderSettings):
-    """The Graph API host and version (``VO_META_GRAPH_URL``, ``VO_META_API_VERSION``, as
-    the publisher's); tokens come from the connected Page."""
+class FacebookInsightsSettings(GraphSettings):
+    """The Graph API host and version (as the publisher's); tokens come from the connected
+    Page."""
 
     required: ClassVar[str] = "a connected Facebook Page"
 
-    meta_graph_url: str = "https://graph.facebook.com"
-    meta_api_version: str = "v21.0"
     facebook_insights_timeout: float = 30.0
 
 
@@ -77,56 +73,49 @@ class FacebookInsights(GraphInsightsSource, Provider[FacebookInsightsSettings]):
     platform = "facebook"
     lag_days = 1
     granting = "read_insights and pages_read_engagement"
+    fields = VIDEO_FIELDS
+    edge = "video_insights"
+    query: ClassVar[Mapping[str, str]] = {"metric": ",".join(METRICS), "period": "lifetime"}
+    part = f"{LABEL} Reels insights"
     settings_model = FacebookInsightsSettings
 
     @classmethod
     def from_settings(cls, settings: FacebookInsightsSettings) -> FacebookInsights:
-        graph = f"{settings.meta_graph_url.rstrip('/')}/{settings.meta_api_version}"
-        return cls(graph, timeout=settings.facebook_insights_timeout)
+        return cls(settings.graph(), timeout=settings.facebook_insights_timeout)
 
-    def pull(self, tokens: TokenSource, request: PullRequest) -> ParsedExport:
-        videos: list[VideoRecord] = []
-        rows: list[MetricRow] = []
-        for video_id in request.video_ids:
-            found = self._get(tokens, f"/{video_id}", {"fields": VIDEO_FIELDS})
-            if found is None:
-                continue
-            video = _video(video_id, found, request.account)
-            videos.append(video)
-            start = video.published_at.date() if video.published_at else request.end
-            if start > request.end:
-                continue
-            insights = self._get(
-                tokens,
-                f"/{video_id}/video_insights",
-                {"metric": ",".join(METRICS), "period": "lifetime"},
-            )
-            if insights is not None:
-                rows.append(MetricRow("facebook", video_id, start, request.end, _values(insights)))
-        return ParsedExport(
-            source="api",
-            videos=tuple(videos),
-            metrics=tuple(rows),
-            period=(request.start, request.end),
-            parts=(f"{LABEL} Reels insights",),
+    def video(self, video_id: str, found: dict[str, Any], account: str) -> VideoRecord:
+        text = str(found.get("title") or found.get("description") or "")
+        link = str(found.get("permalink_url") or "")
+        if link.startswith("/"):  # Graph answers the Reel's path on the site
+            link = SITE + link
+        return VideoRecord(
+            platform="facebook",
+            remote_id=video_id,
+            title=text.split("\n", 1)[0][:300],
+            account=account,
+            url=link or f"{SITE}/reel/{video_id}",
+            published_at=graph_time(LABEL, found.get("created_time")),
+            duration_seconds=figure(LABEL, found, "length"),
         )
 
-
-def _video(video_id: str, found: dict[str, Any], account: str) -> VideoRecord:
-    text = str(found.get("title") or found.get("description") or "")
-    link = str(found.get("permalink_url") or "")
-    if link.startswith("/"):  # Graph answers the Reel's path on the site
-        link = SITE + link
-    length = figure(LABEL, found, "length")
-    return VideoRecord(
-        platform="facebook",
-        remote_id=video_id,
-        title=text.split("\n", 1)[0][:300],
-        account=account,
-        url=link or f"{SITE}/reel/{video_id}",
-        published_at=graph_time(LABEL, found.get("created_time")),
-        duration_seconds=length,
-    )
+    def values(self, found: dict[str, Any]) -> dict[str, Number | None]:
+        """The insights as the stored metrics (milliseconds become seconds and hours)."""
+        reactions = _by_type(found, "post_video_likes_by_reaction_type")
+        actions = _by_type(found, "post_video_social_actions")
+        answered = "post_video_social_actions" in found
+        watch_ms = figure(LABEL, found, "post_video_view_time")
+        average_ms = figure(LABEL, found, "post_video_avg_time_watched")
+        return {
+            "views": count(LABEL, found, "blue_reels_play_count"),
+            "likes": sum(count(LABEL, reactions, kind) or 0 for kind in reactions)
+            if "post_video_likes_by_reaction_type" in found
+            else None,
+            "comments": (count(LABEL, actions, "COMMENT") or 0) if answered else None,
+            "shares": (count(LABEL, actions, "SHARE") or 0) if answered else None,
+            "subscribers": count(LABEL, found, "post_video_followers"),
+            "watch_hours": None if watch_ms is None else watch_ms / 3_600_000,
+            "average_view_duration": None if average_ms is None else average_ms / 1000,
+        }
 
 
 def _by_type(found: dict[str, Any], name: str) -> dict[str, Any]:
@@ -137,27 +126,6 @@ def _by_type(found: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ProviderError(f"{LABEL} answered {name} = {value!r}, not counts by type")
     return value
-
-
-def _values(insights: dict[str, Any]) -> dict[str, Number | None]:
-    """The insights as the stored metrics (milliseconds become seconds and hours)."""
-    found = lifetime_values(LABEL, insights)
-    reactions = _by_type(found, "post_video_likes_by_reaction_type")
-    actions = _by_type(found, "post_video_social_actions")
-    answered = "post_video_social_actions" in found
-    watch_ms = figure(LABEL, found, "post_video_view_time")
-    average_ms = figure(LABEL, found, "post_video_avg_time_watched")
-    return {
-        "views": count(LABEL, found, "blue_reels_play_count"),
-        "likes": sum(count(LABEL, reactions, kind) or 0 for kind in reactions)
-        if "post_video_likes_by_reaction_type" in found
-        else None,
-        "comments": (count(LABEL, actions, "COMMENT") or 0) if answered else None,
-        "shares": (count(LABEL, actions, "SHARE") or 0) if answered else None,
-        "subscribers": count(LABEL, found, "post_video_followers"),
-        "watch_hours": None if watch_ms is None else watch_ms / 3_600_000,
-        "average_view_duration": None if average_ms is None else average_ms / 1000,
-    }
 
 
 __all__: Sequence[str] = ["FacebookInsights", "FacebookInsightsSettings"]

@@ -24,17 +24,15 @@ insights):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from video_orchestrator.metrics.records import MetricRow, Number, ParsedExport, VideoRecord
-from video_orchestrator.ports.metrics_source import PullRequest
-from video_orchestrator.ports.provider import Provider, ProviderSettings
-from video_orchestrator.ports.publishing import TokenSource
+from video_orchestrator.metrics.records import Number, VideoRecord
+from video_orchestrator.ports.provider import Provider
 from video_orchestrator.providers._graph_insights import (
     GraphInsightsSource,
+    GraphSettings,
     graph_time,
-    lifetime_values,
 )
 from video_orchestrator.providers._metrics import count
 
@@ -54,14 +52,12 @@ METRICS = (
 MEDIA_FIELDS = "id,caption,permalink,timestamp,media_product_type"
 
 
-class InstagramInsightsSettings(ProviderSettings):
-    """The Graph API host and version (``VO_META_GRAPH_URL``, ``VO_META_API_VERSION``, as
-    the publisher's); tokens come from the connected account."""
+class InstagramInsightsSettings(GraphSettings):
+    """The Graph API host and version (as the publisher's); tokens come from the connected
+    account."""
 
     required: ClassVar[str] = "a connected Instagram account"
 
-    meta_graph_url: str = "https://graph.facebook.com"
-    meta_api_version: str = "v21.0"
     instagram_insights_timeout: float = 30.0
 
 
@@ -71,64 +67,41 @@ class InstagramInsights(GraphInsightsSource, Provider[InstagramInsightsSettings]
     platform = "instagram"
     lag_days = 2
     granting = "instagram_manage_insights"
+    fields = MEDIA_FIELDS
+    edge = "insights"
+    query: ClassVar[Mapping[str, str]] = {"metric": ",".join(METRICS)}
+    part = f"{LABEL} media insights"
     settings_model = InstagramInsightsSettings
 
     @classmethod
     def from_settings(cls, settings: InstagramInsightsSettings) -> InstagramInsights:
-        graph = f"{settings.meta_graph_url.rstrip('/')}/{settings.meta_api_version}"
-        return cls(graph, timeout=settings.instagram_insights_timeout)
+        return cls(settings.graph(), timeout=settings.instagram_insights_timeout)
 
-    def pull(self, tokens: TokenSource, request: PullRequest) -> ParsedExport:
-        videos: list[VideoRecord] = []
-        rows: list[MetricRow] = []
-        for media_id in request.video_ids:
-            media = self._get(tokens, f"/{media_id}", {"fields": MEDIA_FIELDS})
-            if media is None:
-                continue
-            video = _video(media_id, media, request.account)
-            videos.append(video)
-            start = video.published_at.date() if video.published_at else request.end
-            if start > request.end:
-                continue
-            insights = self._get(tokens, f"/{media_id}/insights", {"metric": ",".join(METRICS)})
-            if insights is not None:
-                rows.append(MetricRow("instagram", media_id, start, request.end, _values(insights)))
-        return ParsedExport(
-            source="api",
-            videos=tuple(videos),
-            metrics=tuple(rows),
-            period=(request.start, request.end),
-            parts=(f"{LABEL} media insights",),
+    def video(self, video_id: str, found: dict[str, Any], account: str) -> VideoRecord:
+        caption = str(found.get("caption") or "")
+        link = found.get("permalink")
+        return VideoRecord(
+            platform="instagram",
+            remote_id=video_id,
+            title=caption.split("\n", 1)[0][:300],
+            account=account,
+            url=str(link) if link else None,
+            published_at=graph_time(LABEL, found.get("timestamp")),
         )
 
-
-def _video(media_id: str, media: dict[str, Any], account: str) -> VideoRecord:
-    caption = str(media.get("caption") or "")
-    link = media.get("permalink")
-    return VideoRecord(
-        platform="instagram",
-        remote_id=media_id,
-        title=caption.split("\n", 1)[0][:300],
-        account=account,
-        url=str(link) if link else None,
-        published_at=graph_time(LABEL, media.get("timestamp")),
-    )
-
-
-def _values(insights: dict[str, Any]) -> dict[str, Number | None]:
-    """The insights as the stored metrics (milliseconds become seconds and hours)."""
-    found = lifetime_values(LABEL, insights)
-    watch_ms = count(LABEL, found, "ig_reels_video_view_total_time")
-    average_ms = count(LABEL, found, "ig_reels_avg_watch_time")
-    return {
-        "views": count(LABEL, found, "views"),
-        "likes": count(LABEL, found, "likes"),
-        "comments": count(LABEL, found, "comments"),
-        "shares": count(LABEL, found, "shares"),
-        "saves": count(LABEL, found, "saved"),
-        "watch_hours": None if watch_ms is None else watch_ms / 3_600_000,
-        "average_view_duration": None if average_ms is None else average_ms / 1000,
-    }
+    def values(self, found: dict[str, Any]) -> dict[str, Number | None]:
+        """The insights as the stored metrics (milliseconds become seconds and hours)."""
+        watch_ms = count(LABEL, found, "ig_reels_video_view_total_time")
+        average_ms = count(LABEL, found, "ig_reels_avg_watch_time")
+        return {
+            "views": count(LABEL, found, "views"),
+            "likes": count(LABEL, found, "likes"),
+            "comments": count(LABEL, found, "comments"),
+            "shares": count(LABEL, found, "shares"),
+            "saves": count(LABEL, found, "saved"),
+            "watch_hours": None if watch_ms is None else watch_ms / 3_600_000,
+            "average_view_duration": None if average_ms is None else average_ms / 1000,
+        }
 
 
 __all__: Sequence[str] = ["InstagramInsights", "InstagramInsightsSettings"]
