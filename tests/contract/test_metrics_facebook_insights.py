@@ -9,6 +9,8 @@ left out; pulled twice, nothing changes."""
 
 from __future__ import annotations
 
+import importlib
+import tomllib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,12 +19,14 @@ import pytest
 
 from tests.contract.test_publish_facebook import content, finish, publisher, tokens
 from tests.platforms.driver import at
+from video_orchestrator.config import Settings
 from video_orchestrator.errors import (
     ProviderAuthError,
     ProviderError,
     ProviderRateLimited,
     ProviderUnavailable,
 )
+from video_orchestrator.ports import METRICS_SOURCE_ENTRY_POINTS
 from video_orchestrator.ports.metrics_source import MetricsSource, PullRequest
 from video_orchestrator.providers.facebook.connector import SCOPES
 from video_orchestrator.providers.facebook_insights.source import (
@@ -36,6 +40,7 @@ from video_orchestrator.services.metrics import MetricsService
 from video_orchestrator.store import Database
 
 KIB = 1024
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 FIRST = {
     "blue_reels_play_count": 5_400,
     "post_impressions_unique": 4_100,
@@ -102,7 +107,15 @@ def test_lifetime_reels_insights_per_reel(facebook: FacebookServer, tmp_path: Pa
     assert asked == [("insights", "", "200")] * 2
 
 
-def test_the_connector_asks_for_the_insights_permission() -> None:
+def test_registered_and_asked_for_with_the_connectors_permission() -> None:
+    group = tomllib.loads(PYPROJECT.read_text())["project"]["entry-points"][
+        METRICS_SOURCE_ENTRY_POINTS
+    ]
+    module, _, attribute = group["facebook-insights"].partition(":")
+    cls = getattr(importlib.import_module(module), attribute)
+    built = cls.from_settings(Settings().section(cls.settings_model, "facebook-insights"))
+    assert isinstance(built, FacebookInsights) and built.platform == "facebook"
+    assert built.base_url == "https://graph.facebook.com/v21.0"
     assert {"read_insights", "pages_read_engagement"} <= set(SCOPES)
     assert "blue_reels_play_count" in METRICS and "post_video_view_time" in METRICS
 
