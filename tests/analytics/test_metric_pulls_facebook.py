@@ -20,7 +20,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.contract.test_metrics_facebook_insights import FIRST, _reels
+from tests.contract.test_metrics_facebook_insights import FIRST, published_reels
 from tests.platforms.driver import at
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.workload import PullMetricsWorkload
@@ -96,7 +96,7 @@ def page(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     now = datetime.now(UTC)
     # the fake's clock: three days ago, so the Reels are older than Facebook's day of lag
     with FacebookServer(FakeClock((now - timedelta(days=3)).timestamp())) as facebook:
-        reels = _reels(facebook, tmp_path)
+        reels = published_reels(facebook, tmp_path)
         settings = Settings(
             data_dir=tmp_path / "data", secret_key=Fernet.generate_key().decode(),
             meta_app_id=APP_ID, meta_app_secret=APP_SECRET, meta_graph_url=facebook.base_url,

@@ -58,7 +58,7 @@ def facebook() -> Iterator[FacebookServer]:
         yield server
 
 
-def _reels(facebook: FacebookServer, tmp_path: Path) -> tuple[str, str]:
+def published_reels(facebook: FacebookServer, tmp_path: Path) -> tuple[str, str]:
     """Two Reels published by the product's publisher; the first has planted insights."""
     ids = []
     for n in range(2):
@@ -82,7 +82,7 @@ def _request(facebook: FacebookServer, *ids: str) -> PullRequest:
 
 
 def test_lifetime_reels_insights_per_reel(facebook: FacebookServer, tmp_path: Path) -> None:
-    first, second = _reels(facebook, tmp_path)
+    first, second = published_reels(facebook, tmp_path)
     source = _source(facebook)
     assert isinstance(source, MetricsSource) and source.lag_days == 1
     page = tokens(facebook)
@@ -121,7 +121,7 @@ def test_registered_and_asked_for_with_the_connectors_permission() -> None:
 
 
 def test_an_expired_page_token_is_refreshed_once(facebook: FacebookServer, tmp_path: Path) -> None:
-    first, _ = _reels(facebook, tmp_path)
+    first, _ = published_reels(facebook, tmp_path)
     page = tokens(facebook)
     facebook.plan("insights", "expire_token")
     parsed = _source(facebook).pull(page, _request(facebook, first))
@@ -137,7 +137,7 @@ def test_an_expired_page_token_is_refreshed_once(facebook: FacebookServer, tmp_p
 
 
 def test_graph_errors_in_metas_words(facebook: FacebookServer, tmp_path: Path) -> None:
-    first, _ = _reels(facebook, tmp_path)
+    first, _ = published_reels(facebook, tmp_path)
     source, page, request = _source(facebook), tokens(facebook), _request(facebook, first)
     facebook.plan("insights", "status_429")
     with pytest.raises(ProviderRateLimited, match=r"request limit reached \(code 4"):
@@ -164,7 +164,7 @@ def test_settings_share_the_meta_graph_host_and_pulls_are_stored_once(
         meta_graph_url="http://127.0.0.1:9/", meta_api_version="v22.0"
     )
     assert FacebookInsights.from_settings(settings).base_url == "http://127.0.0.1:9/v22.0"
-    first, second = _reels(facebook, tmp_path)
+    first, second = published_reels(facebook, tmp_path)
     db = Database(f"sqlite:///{tmp_path / 'vo.db'}")
     db.migrate()
     service = MetricsService(db)
