@@ -24,12 +24,6 @@ from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, avatar, privacy_
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.i18n import marked, tr
 
-PRIVACY = {
-    "PUBLIC_TO_EVERYONE": "Everyone",
-    "MUTUAL_FOLLOW_FRIENDS": "Friends",
-    "FOLLOWER_OF_CREATOR": "Followers",
-    "SELF_ONLY": "Only me",
-}
 PRIVACY = {"public": marked("Public"), "unlisted": marked("Unlisted"), "private": marked("Private")}
 WHEN = {"now": marked("Now"), "at": marked("At a time"), "best": marked("Best time")}
 #: The notices TikTok's content-sharing guidelines require, word for word in meaning (each
