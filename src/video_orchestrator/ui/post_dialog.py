@@ -377,7 +377,13 @@ async def open_post_dialog(
                         (
                             found[0],
                             *(
-                                (tr_n("{count} more to do.", "{count} more to do.", more),)
+                                (
+                                    tr_n(
+                                        "{count} more choice to make.",
+                                        "{count} more choices to make.",
+                                        more,
+                                    ),
+                                )
                                 if more
                                 else ()
                             ),
