@@ -23,6 +23,7 @@ from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
 from video_orchestrator.ui.common import Failed, browser_timezone, call
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr
+from video_orchestrator.ui.jobs_view import LINK
 from video_orchestrator.ui.post_dialog import open_post_dialog
 
 #: A post's state → its colour (white text on each keeps WCAG AA) and its name.
@@ -313,11 +314,12 @@ async def show(env: UiEnv) -> None:
         post = next((p for p in posts_now if p.id == post_id), None)
         if post is None:
             return
-        await move(
-            post,
-            moved_time(post_time(post), zone, day, hour),
-            tr("That time has passed: drop the post on a later day or hour."),
-        )
+        with client:  # the cell may have been redrawn since the drag began
+            await move(
+                post,
+                moved_time(post_time(post), zone, day, hour),
+                tr("That time has passed: drop the post on a later day or hour."),
+            )
 
     def target(post: PostOut) -> datetime:
         """Where ``post`` is shown: its time, or where the keyboard is moving it."""
@@ -327,7 +329,12 @@ async def show(env: UiEnv) -> None:
         return shifted_time(post_time(post), zone, *step)
 
     async def key(post: PostOut, pressed: str) -> None:
-        """An arrow key moves the focused post's preview; Enter confirms, Escape cancels."""
+        """An arrow key moves the focused post's preview; Enter confirms, Escape cancels.
+        (In the page's own slot: the chip that sent the key is gone after a redraw.)"""
+        with client:
+            await keyed(post, pressed)
+
+    async def keyed(post: PostOut, pressed: str) -> None:
         steps = KEY_STEPS["week" if view["mode"] == "week" else "month"]
         starting = moving.get("id") != post.id
         if pressed not in steps and (starting or pressed not in ("Enter", "Escape")):
@@ -536,7 +543,7 @@ async def show(env: UiEnv) -> None:
             if post.message:
                 ui.label(post.message).classes("text-body2 text-negative post-message")
             if post.url:
-                ui.link(tr("Open the post"), post.url, new_tab=True).classes("post-url")
+                ui.link(tr("Open the post"), post.url, new_tab=True).classes(f"post-url {LINK}")
             ui.label(tr("Events")).classes("text-subtitle1")
             with ui.column().classes("gap-0 w-full post-events"):
                 for event in events:

@@ -29,6 +29,7 @@ from video_orchestrator.ui import notifications
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
+from video_orchestrator.ui.jobs_view import LINK
 
 KIND_NAMES = {
     "google-trends": "Google Trends",
@@ -358,7 +359,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     if is_web_address(item.url):
                         ui.link(item.title or item.url, item.url, new_tab=True).props(
                             'rel="noopener noreferrer"'
-                        ).classes("text-body1 break-words")
+                        ).classes(f"text-body1 break-words {LINK}")  # AA in both themes
                     else:  # a feed's javascript: or data: "link" is never made clickable
                         ui.label(item.title).classes("text-body1 break-words")
                     source = " · ".join(p for p in (item.publisher, item.source_label) if p)
