@@ -219,17 +219,25 @@ def test_the_week_view_labels_hours_and_moves_a_post_with_the_keyboard(
         expect(chip).to_have_count(1)
         status = page.locator(".calendar-move-status")
 
-        # a day later, two hours later, confirmed: the database has it exactly 26 hours on
+        # a day later, two hours later, confirmed: the database has it exactly 26 hours on;
+        # each key is answered (the status says where the post would go) before the next
         chip.focus()
-        page.keyboard.press("ArrowRight")
-        expect(status).to_contain_text("Enter to confirm")
-        for _ in range(2):
-            expect(chip).to_be_focused()
+        for pressed, days, hours in (
+            ("ArrowRight", 1, 0),
+            ("ArrowDown", 1, 1),
+            ("ArrowDown", 1, 2),
+        ):
+            page.keyboard.press(pressed)
+            then = local + timedelta(days=days, hours=hours)
+            expect(status).to_contain_text(f"to {then:%a %d %b %H:%M}: Enter to confirm")
             expect(chip).to_have_class(re.compile("cal-moving"))
-            page.keyboard.press("ArrowDown")
+            expect(chip).to_be_focused()
         moved = (local + timedelta(days=1, hours=2)).strftime("%H:%M")
-        expect(status).to_contain_text(moved)
         expect(chip).to_contain_text(moved)
+        # the preview sits in its new hour's row
+        expect(page.locator(f'.cal-cell[data-hour="{local.hour + 2}"] .cal-moving')).to_have_count(
+            1
+        )
         assert scheduled_at(base, post_id) == at  # nothing moves before Enter
         shoot(page, "calendar-week-keyboard-moving")
         expect(chip).to_be_focused()
@@ -241,12 +249,21 @@ def test_the_week_view_labels_hours_and_moves_a_post_with_the_keyboard(
         expect(chip).to_be_focused()  # the keyboard stays on the post
         expect(chip).not_to_have_class(re.compile("cal-moving"))
 
-        # Escape puts it back: nothing changes in the database
-        page.keyboard.press("ArrowUp")
-        expect(status).to_contain_text("Enter to confirm")
-        expect(chip).to_be_focused()
+        # a week on with the arrows: the view follows the preview into the next week; Escape
+        # puts the post and the view back, and nothing changes in the database
+        heading = page.locator(".calendar-title").inner_text()
+        for n in range(1, 8):
+            page.keyboard.press("ArrowRight")
+            then = local + timedelta(days=1 + n, hours=2)
+            expect(status).to_contain_text(f"to {then:%a %d %b %H:%M}: Enter to confirm")
+            expect(chip).to_be_focused()
+        expect(page.locator(".calendar-title")).not_to_have_text(heading)
+        expect(chip).to_have_class(re.compile("cal-moving"))
         page.keyboard.press("Escape")
         expect(status).to_contain_text("Not moved")
+        expect(page.locator(".calendar-title")).to_have_text(heading)
+        expect(chip).to_be_focused()
+        expect(chip).not_to_have_class(re.compile("cal-moving"))
         assert scheduled_at(base, post_id) == at + timedelta(days=1, hours=2)
 
         # a post that has started uploading is refused with a message, and stays

@@ -9,7 +9,9 @@ library to download."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -137,15 +139,26 @@ KEY_STEPS: dict[str, dict[str, tuple[int, int]]] = {
     "week": {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)},
     "month": {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (-7, 0), "ArrowDown": (7, 0)},
 }
-#: Sent to the server by a focused post (Enter and Escape only while it is being moved, so
-#: Enter still opens a post's details otherwise).
+#: A key on a focused post, caught by the grid's lasting container (a post's own button is
+#: replaced at every redraw, and a key it sent then would be lost): the post and the key.
+#: Enter and Escape only while that post is being moved, so Enter still opens its details.
 KEY_HANDLER = """(e) => {
-  if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-  const moving = e.currentTarget.dataset.moving === 'true';
+  const chip = e.target.closest ? e.target.closest('.cal-post') : null;
+  if (!chip || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const moving = chip.dataset.moving === 'true';
   if (e.key.startsWith('Arrow') || (moving && (e.key === 'Enter' || e.key === 'Escape'))) {
-    e.preventDefault(); e.stopPropagation(); emit(e.key);
+    e.preventDefault(); e.stopPropagation(); emit(chip.dataset.post, e.key);
   }
 }"""
+
+
+@dataclass
+class KeyMove:
+    """The post being moved with the keyboard (as read when the move began) and how far."""
+
+    post: PostOut | None = None
+    days: int = 0
+    hours: int = 0
 
 
 #: Focus a post's chip for a few frames (the redrawn grid replaces it after this runs).
@@ -173,8 +186,7 @@ async def show(env: UiEnv) -> None:
     view = {"mode": "month", "anchor": datetime.now(zone).date(), "account": "", "platform": ""}
     dragged: dict[str, str] = {}
     shown = {"key": "", "now": ""}
-    #: The post being moved with the keyboard: its id and the (days, hours) moved so far.
-    moving: dict[str, tuple[int, int] | str] = {}
+    moving = KeyMove()
     now_line: list[ui.element] = []
 
     with ui.row().classes("w-full items-center gap-2"):
@@ -321,22 +333,30 @@ async def show(env: UiEnv) -> None:
                 tr("That time has passed: drop the post on a later day or hour."),
             )
 
+    def moving_id() -> str | None:
+        return moving.post.id if moving.post is not None else None
+
     def target(post: PostOut) -> datetime:
         """Where ``post`` is shown: its time, or where the keyboard is moving it."""
-        step = moving.get("step")
-        if moving.get("id") != post.id or not isinstance(step, tuple):
+        if moving.post is None or moving.post.id != post.id:
             return post_time(post)
-        return shifted_time(post_time(post), zone, *step)
+        return shifted_time(post_time(moving.post), zone, moving.days, moving.hours)
 
-    async def key(post: PostOut, pressed: str) -> None:
+    async def key(args: Any) -> None:
         """An arrow key moves the focused post's preview; Enter confirms, Escape cancels.
         (In the page's own slot: the chip that sent the key is gone after a redraw.)"""
-        with client:
-            await keyed(post, pressed)
+        if not isinstance(args, list) or len(args) != 2:
+            return
+        post_id, pressed = str(args[0]), str(args[1])
+        post = moving.post if moving_id() == post_id else None
+        post = post or next((p for p in posts_now if p.id == post_id), None)
+        if post is not None:
+            with client:
+                await keyed(post, pressed)
 
     async def keyed(post: PostOut, pressed: str) -> None:
         steps = KEY_STEPS["week" if view["mode"] == "week" else "month"]
-        starting = moving.get("id") != post.id
+        starting = moving_id() != post.id
         if pressed not in steps and (starting or pressed not in ("Enter", "Escape")):
             return
         if starting or pressed == "Enter":  # the rules are checked on the post as it is now
@@ -345,12 +365,15 @@ async def show(env: UiEnv) -> None:
             except Failed:
                 return
         if pressed in ("Enter", "Escape"):
-            at = target(post)
-            moving.clear()
+            at = shifted_time(post_time(post), zone, moving.days, moving.hours)
+            moving.post, moving.days, moving.hours = None, 0, 0
             status.set_text("")
             if pressed == "Escape":
-                status.set_text(tr("Not moved: {title} stays where it was.", title=post.title))
+                back = post_time(post).astimezone(zone).date()
+                if back not in days():  # the view followed the preview: back with the post
+                    view["anchor"] = back
                 await grid.refresh()
+                status.set_text(tr("Not moved: {title} stays where it was.", title=post.title))
             elif not await move(
                 post, at, tr("That time has passed: move the post to a later day or hour.")
             ):
@@ -359,21 +382,21 @@ async def show(env: UiEnv) -> None:
             return
         if refused(post):
             return
-        before = moving.get("step") if moving.get("id") == post.id else (0, 0)
-        assert isinstance(before, tuple)
-        step = (before[0] + steps[pressed][0], before[1] + steps[pressed][1])
-        moving.update(id=post.id, step=step)
+        if starting:
+            moving.post, moving.days, moving.hours = post, 0, 0
+        moving.days += steps[pressed][0]
+        moving.hours += steps[pressed][1]
         at = target(post).astimezone(zone)
         if at.date() not in days():  # the view follows the post
             view["anchor"] = at.date()
-        status.set_text(
+        await grid.refresh()
+        status.set_text(  # after the redraw: once it is read, the preview is drawn
             tr(
                 "Moving {title} to {moment}: Enter to confirm, Escape to cancel.",
                 title=post.title,
                 moment=dated(at, "%a %d %b %H:%M", "MMMEd", "Hm"),
             )
         )
-        await grid.refresh()
         focus(post.id)
 
     def focus(post_id: str) -> None:
@@ -384,7 +407,7 @@ async def show(env: UiEnv) -> None:
         colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
         local = target(post).astimezone(zone)
         label = f"{local:%H:%M} {PLATFORM_NAMES.get(post.platform, post.platform)} · {post.title}"
-        is_moving = moving.get("id") == post.id
+        is_moving = moving_id() == post.id
         item = (
             ui.element("button")
             .classes(
@@ -396,7 +419,6 @@ async def show(env: UiEnv) -> None:
         )
         item._props["data-post"] = post.id
         item._props["data-moving"] = "true" if is_moving else "false"
-        item.on("keydown", lambda e, p=post: key(p, str(e.args)), js_handler=KEY_HANDLER)
         # every post can be picked up; one that has started is refused with a message on drop
         item._props["draggable"] = "true"
         item.on("dragstart", lambda p=post: dragged.update(id=p.id))
@@ -443,6 +465,8 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         shown["key"] = signature(posts_now)
+        if moving.post is not None and all(p.id != moving.post.id for p in posts_now):
+            posts_now = [*posts_now, moving.post]  # its preview left the days it is in
         shown_days = days()
         today = datetime.now(zone).date()
         if view["mode"] == "week":
@@ -507,8 +531,8 @@ async def show(env: UiEnv) -> None:
             view["mode"] == "week" and f"{now:%Y-%m-%d %H}" != shown["now"]
         ):
             await grid.refresh()
-            if moving.get("id"):
-                focus(str(moving["id"]))
+            if moving.post is not None:
+                focus(moving.post.id)
         elif now_line:
             now_line[0].style(f"top: {now.minute / 60 * 100:.1f}%")
 
@@ -593,5 +617,8 @@ async def show(env: UiEnv) -> None:
             return
         await open_post_dialog(ws, renders, on_posted=lambda _: grid.refresh())
 
-    await grid()
+    area = ui.element("div").classes("w-full calendar-area")
+    area.on("keydown", lambda e: key(e.args), js_handler=KEY_HANDLER)
+    with area:
+        await grid()
     ui.timer(3.0, watch)
