@@ -62,8 +62,9 @@ CALENDAR_CSS = """
   overflow: hidden; text-overflow: ellipsis; text-align: left; border: 0; }
 .cal-post.cal-scheduled, .cal-post.cal-draft { cursor: grab; }
 .cal-post:focus-visible { outline: 3px solid var(--q-primary); outline-offset: 1px; }
-.cal-post.cal-moving { box-shadow: 0 0 0 2px var(--q-primary);
-  background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.16) 0 6px,
+.cal-post.cal-moving, .cal-post.cal-moving:focus-visible {
+  outline: 2px dashed var(--q-primary); outline-offset: 2px;
+  background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.24) 0 6px,
   transparent 6px 12px); }
 .cal-drop { background: rgba(91,63,217,.15); }
 @media (max-width: 599.98px) {
