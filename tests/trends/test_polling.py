@@ -240,3 +240,29 @@ def test_old_lists_are_pruned_but_each_sources_latest_list_and_the_trends_stay(
         # of the first day only the feed's list is left: still its latest (304s since)
         assert [(p.source_id, p.status) for p in at_t0] == [(feed.id, "ok")]
         assert all(p.started_at >= T0 + timedelta(days=3) for p in polls if p not in at_t0)
+
+
+def test_the_revision_changes_when_a_reader_would_see_a_change_and_only_then(
+    trend_db: Database, server: TrendServer
+) -> None:
+    """What an open Trends page compares every few seconds to know it should read again."""
+    fill(server.world)
+    service = TrendService(trend_db, adapters_for(server.base_url))
+    empty = service.revision()
+    assert service.revision() == empty  # reading it changes nothing
+    source, _ = service.add_source("google-trends", {"geo": "US"})
+    added = service.revision()
+    assert added != empty
+    service.poll_all(T0)
+    polled = service.revision()
+    assert polled != added
+    service.list_trends()
+    service.get(service.list_trends()[0].id)
+    assert service.revision() == polled  # reading trends changes nothing
+    service.poll_all(T0 + timedelta(minutes=31))  # the same list again: still a new poll
+    again = service.revision()
+    assert again != polled
+    service.poll_all(T0 + timedelta(minutes=32))  # nothing due: nothing polled or merged
+    assert service.revision() == again
+    service.remove_source(source.id)
+    assert service.revision() != again

@@ -43,6 +43,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory, ui_cache: Path) -> Iterato
 @pytest.fixture(scope="module")
 def rendered(sandbox: str) -> str:
     """A finished render of a one-scene project with the fake voice: its job id."""
+    return render_one(sandbox)
+
+
+def render_one(sandbox: str) -> str:
+    """Render a one-scene project with the fake voice on the server at ``sandbox``; the
+    finished job's id."""
     script = {
         "topic": "tides",
         "title": "Why the tides turn",
@@ -136,8 +142,9 @@ def test_connect_schedule_move_and_publish_on_two_sandbox_platforms(
         tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
         dialog.locator(".post-date input").fill(tomorrow.isoformat())
         dialog.locator(".post-time input").fill("12:00")
-        dialog.locator(".post-submit").click()  # TikTok's screen is not filled in yet
-        expect(dialog.locator(".post-problem").first).to_contain_text("no default")
+        # TikTok's screen is not filled in yet: the button waits, the bar says why
+        expect(dialog.locator(".post-submit")).to_be_disabled()
+        expect(dialog.locator(".post-missing")).to_contain_text("no default")
         # the interaction switches start off
         for name in ("comment", "duet", "stitch"):
             expect(dialog.locator(f".tiktok-{name}")).to_have_attribute("aria-checked", "false")

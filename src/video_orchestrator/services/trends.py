@@ -635,6 +635,23 @@ class TrendService:
                 rows = [r for r in rows if wanted and wanted <= set(r.terms)]
             return [TrendOut.model_validate(r) for r in rows[:limit]]
 
+    def revision(self) -> str:
+        """A short key that changes whenever what a reader of the trends sees may have: a
+        poll stored a list or failed, a merge or a prune touched a trend, a source or a
+        watched keyword was added or removed. Two aggregate queries; an open page compares
+        it to decide whether to read everything again (ADR 0048)."""
+        with self.db.session() as session:
+            trends = session.execute(select(func.count(Trend.id), func.max(Trend.updated_at))).one()
+            polls = session.execute(
+                select(
+                    func.count(SourceRow.id),
+                    func.max(SourceRow.last_polled_at),
+                    func.coalesce(func.sum(SourceRow.failures), 0),
+                    select(func.count(TrendWatch.id)).scalar_subquery(),
+                )
+            ).one()
+        return "|".join(str(v) for v in (*trends, *polls))
+
     def get(self, trend_id: str) -> TrendDetail:
         with self.db.session() as session:
             row = session.get(Trend, trend_id)

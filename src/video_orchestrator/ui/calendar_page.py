@@ -1,12 +1,17 @@
 """The publishing calendar: posts by day (month view) or by hour (week view) in the browser's
 time zone, coloured by state, filtered by account and platform. Drag a scheduled post to
 another day or hour to move it (through the posts service: a post that has started uploading
-cannot move); click a post for its details and event log, and cancel, retry or publish now.
-A plain grid with HTML5 drag and drop: no calendar library to download."""
+cannot move), or focus it and move it with the keyboard (arrow keys, Enter to confirm, Escape
+to cancel; the same rules and the same service call); click a post for its details and event
+log, and cancel, retry or publish now. The week view labels every hour row in the locale's
+way and draws a "now" line on today. A plain grid with HTML5 drag and drop: no calendar
+library to download."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -20,6 +25,7 @@ from video_orchestrator.ui.accounts_page import PLATFORM_NAMES
 from video_orchestrator.ui.common import Failed, browser_timezone, call
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr
+from video_orchestrator.ui.jobs_view import LINK
 from video_orchestrator.ui.post_dialog import open_post_dialog
 
 #: A post's state → its colour (white text on each keeps WCAG AA) and its name.
@@ -39,6 +45,13 @@ SHORT = {"youtube": "YT", "tiktok": "TT", "instagram": "IG", "facebook": "FB"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CALENDAR_CSS = """
 .cal-grid { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 2px; }
+.cal-grid.cal-week { grid-template-columns: 3.2rem repeat(7, minmax(0, 1fr)); }
+.cal-hour-label { font-size: .72rem; line-height: 1; text-align: right; padding-right: 4px;
+  transform: translateY(-.3rem); white-space: nowrap; }
+.cal-now { position: absolute; left: 0; right: 0; height: 0; border-top: 2px solid #e53935;
+  pointer-events: none; z-index: 1; }
+.cal-now::before { content: ""; position: absolute; left: -4px; top: -5px; width: 8px;
+  height: 8px; border-radius: 50%; background: #e53935; }
 .cal-cell { min-height: 92px; border: 1px solid rgba(127,127,127,.35); border-radius: 4px;
   padding: 2px; overflow: hidden; }
 .cal-cell.other { opacity: .6; }
@@ -48,9 +61,17 @@ CALENDAR_CSS = """
   font-size: .75rem; line-height: 1.2; color: #fff; cursor: pointer; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; text-align: left; border: 0; }
 .cal-post.cal-scheduled, .cal-post.cal-draft { cursor: grab; }
+.cal-post:focus-visible { outline: 3px solid var(--q-primary); outline-offset: 1px; }
+.cal-post.cal-moving, .cal-post.cal-moving:focus-visible {
+  outline: 2px dashed var(--q-primary); outline-offset: 2px;
+  background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.24) 0 6px,
+  transparent 6px 12px); }
 .cal-drop { background: rgba(91,63,217,.15); }
 @media (max-width: 599.98px) {
   .cal-cell { min-height: 64px; } .cal-post { font-size: .68rem; padding: 1px 2px; }
+  .cal-cell.cal-hour { min-height: 30px; }
+  .cal-grid.cal-week { grid-template-columns: 2.4rem repeat(7, minmax(0, 1fr)); }
+  .cal-hour-label { font-size: .62rem; padding-right: 2px; }
 }
 """
 
@@ -106,12 +127,56 @@ def moved_time(at: datetime, zone: ZoneInfo, day: date, hour: int | None) -> dat
     return moved.astimezone(UTC)
 
 
+def shifted_time(at: datetime, zone: ZoneInfo, days: int, hours: int) -> datetime:
+    """``at`` moved by ``days`` and ``hours`` on the wall clock of ``zone`` (a day later is
+    the same local time across a change of the clocks), keeping its minutes."""
+    local = at.astimezone(zone).replace(tzinfo=None) + timedelta(days=days, hours=hours)
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+#: A key → the (days, hours) it moves a focused post by, in each view: left and right a
+#: day, up and down an hour in the week view (its rows) and a week in the month view.
+KEY_STEPS: dict[str, dict[str, tuple[int, int]]] = {
+    "week": {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)},
+    "month": {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (-7, 0), "ArrowDown": (7, 0)},
+}
+#: A key on a focused post, caught by the grid's lasting container (a post's own button is
+#: replaced at every redraw, and a key it sent then would be lost): the post and the key.
+#: Enter and Escape only while that post is being moved, so Enter still opens its details.
+KEY_HANDLER = """(e) => {
+  const chip = e.target.closest ? e.target.closest('.cal-post') : null;
+  if (!chip || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const moving = chip.dataset.moving === 'true';
+  if (e.key.startsWith('Arrow') || (moving && (e.key === 'Enter' || e.key === 'Escape'))) {
+    e.preventDefault(); e.stopPropagation(); emit(chip.dataset.post, e.key);
+  }
+}"""
+
+
+@dataclass
+class KeyMove:
+    """The post being moved with the keyboard (as read when the move began) and how far."""
+
+    post: PostOut | None = None
+    days: int = 0
+    hours: int = 0
+
+
+#: Focus a post's chip for a few frames (the redrawn grid replaces it after this runs).
+FOCUS = """(() => { let n = 0; const again = () => {
+  const chip = document.querySelector('.cal-post[data-post="POST_ID"]');
+  if (chip && document.activeElement !== chip) chip.focus();
+  if (n++ < 8) requestAnimationFrame(again);
+}; requestAnimationFrame(again); })()"""
+
+
 def post_time(post: PostOut) -> datetime:
     return post.scheduled_at or post.published_at or post.created_at
 
 
 async def show(env: UiEnv) -> None:
     ws: Workspace = env.ws
+    client = ui.context.client
     ui.add_css(CALENDAR_CSS)
     zone = await browser_timezone()
     try:
@@ -121,7 +186,9 @@ async def show(env: UiEnv) -> None:
     names = {a.id: a.name for a in accounts}
     view = {"mode": "month", "anchor": datetime.now(zone).date(), "account": "", "platform": ""}
     dragged: dict[str, str] = {}
-    shown = {"key": ""}
+    shown = {"key": "", "now": ""}
+    moving = KeyMove()
+    now_line: list[ui.element] = []
 
     with ui.row().classes("w-full items-center gap-2"):
         ui.label(tr("Calendar")).classes("text-h5").props('role="heading" aria-level="1"')
@@ -170,6 +237,17 @@ async def show(env: UiEnv) -> None:
         for colour, label in STATE_COLOURS.values():
             ui.badge(tr(label), color=colour).props('role="listitem"')
         ui.label(tr("Times in {zone}", zone=zone.key)).classes("text-caption text-grey-8")
+    ui.label(
+        tr(
+            "Keyboard: focus a post, move it with the arrow keys (a day, or an hour in the "
+            "week view), Enter to confirm, Escape to cancel."
+        )
+    ).classes("text-caption text-grey-8 gt-xs calendar-keys")  # a phone has no arrow keys
+    status = (
+        ui.label("")
+        .classes("text-body2 calendar-move-status")
+        .props('role="status" aria-live="polite"')
+    )
 
     async def mode(value: str) -> None:
         view["mode"] = value
@@ -208,6 +286,40 @@ async def show(env: UiEnv) -> None:
             limit=2000,
         )
 
+    def refused(post: PostOut) -> bool:
+        """A post that has started (or ended) cannot move: say so (True)."""
+        if post.state in MOVABLE:
+            return False
+        ui.notify(
+            tr(
+                "This post is {state}: only a scheduled post or a draft can be moved.",
+                state=state_name(post.state).lower(),
+            ),
+            type="warning",
+        )
+        return True
+
+    async def move(post: PostOut, at: datetime, passed: str) -> bool:
+        """Reschedule ``post`` to ``at`` through the posts service (the drop's and the
+        keyboard's one way); ``passed``: what to say when ``at`` is in the past. Whether it
+        moved (the grid is redrawn then)."""
+        if refused(post):
+            return False
+        if at < datetime.now(UTC):
+            ui.notify(passed, type="warning")
+            return False
+        try:
+            moved = await call(ws.publishing.reschedule, post.id, at)
+        except Failed:
+            return False
+        local = moved.scheduled_at.astimezone(zone) if moved.scheduled_at else at
+        ui.notify(
+            tr("Moved to {moment}", moment=dated(local, "%a %d %b %H:%M", "MMMEd", "Hm")),
+            type="positive",
+        )
+        await grid.refresh()
+        return True
+
     async def drop(day: date, hour: int | None) -> None:
         post_id = dragged.pop("id", "")
         if not post_id:
@@ -215,43 +327,99 @@ async def show(env: UiEnv) -> None:
         post = next((p for p in posts_now if p.id == post_id), None)
         if post is None:
             return
-        if post.state not in MOVABLE:
-            ui.notify(
-                tr(
-                    "This post is {state}: only a scheduled post or a draft can be moved.",
-                    state=state_name(post.state).lower(),
-                ),
-                type="warning",
+        with client:  # the cell may have been redrawn since the drag began
+            await move(
+                post,
+                moved_time(post_time(post), zone, day, hour),
+                tr("That time has passed: drop the post on a later day or hour."),
             )
+
+    def moving_id() -> str | None:
+        return moving.post.id if moving.post is not None else None
+
+    def target(post: PostOut) -> datetime:
+        """Where ``post`` is shown: its time, or where the keyboard is moving it."""
+        if moving.post is None or moving.post.id != post.id:
+            return post_time(post)
+        return shifted_time(post_time(moving.post), zone, moving.days, moving.hours)
+
+    async def key(args: Any) -> None:
+        """An arrow key moves the focused post's preview; Enter confirms, Escape cancels.
+        (In the page's own slot: the chip that sent the key is gone after a redraw.)"""
+        if not isinstance(args, list) or len(args) != 2:
             return
-        at = moved_time(post_time(post), zone, day, hour)
-        if at < datetime.now(UTC):
-            ui.notify(
-                tr("That time has passed: drop the post on a later day or hour."), type="warning"
-            )
+        post_id, pressed = str(args[0]), str(args[1])
+        post = moving.post if moving_id() == post_id else None
+        post = post or next((p for p in posts_now if p.id == post_id), None)
+        if post is not None:
+            with client:
+                await keyed(post, pressed)
+
+    async def keyed(post: PostOut, pressed: str) -> None:
+        steps = KEY_STEPS["week" if view["mode"] == "week" else "month"]
+        starting = moving_id() != post.id
+        if pressed not in steps and (starting or pressed not in ("Enter", "Escape")):
             return
-        try:
-            moved = await call(ws.publishing.reschedule, post_id, at)
-        except Failed:
+        if starting or pressed == "Enter":  # the rules are checked on the post as it is now
+            try:
+                post = await call(ws.publishing.posts.get, post.id)
+            except Failed:
+                return
+        if pressed in ("Enter", "Escape"):
+            at = shifted_time(post_time(post), zone, moving.days, moving.hours)
+            moving.post, moving.days, moving.hours = None, 0, 0
+            status.set_text("")
+            if pressed == "Escape":
+                back = post_time(post).astimezone(zone).date()
+                if back not in days():  # the view followed the preview: back with the post
+                    view["anchor"] = back
+                await grid.refresh()
+                status.set_text(tr("Not moved: {title} stays where it was.", title=post.title))
+            elif not await move(
+                post, at, tr("That time has passed: move the post to a later day or hour.")
+            ):
+                await grid.refresh()
+            focus(post.id)
             return
-        local = moved.scheduled_at.astimezone(zone) if moved.scheduled_at else at
-        ui.notify(
-            tr("Moved to {moment}", moment=dated(local, "%a %d %b %H:%M", "MMMEd", "Hm")),
-            type="positive",
-        )
+        if refused(post):
+            return
+        if starting:
+            moving.post, moving.days, moving.hours = post, 0, 0
+        moving.days += steps[pressed][0]
+        moving.hours += steps[pressed][1]
+        at = target(post).astimezone(zone)
+        if at.date() not in days():  # the view follows the post
+            view["anchor"] = at.date()
         await grid.refresh()
+        status.set_text(  # after the redraw: once it is read, the preview is drawn
+            tr(
+                "Moving {title} to {moment}: Enter to confirm, Escape to cancel.",
+                title=post.title,
+                moment=dated(at, "%a %d %b %H:%M", "MMMEd", "Hm"),
+            )
+        )
+        focus(post.id)
+
+    def focus(post_id: str) -> None:
+        """Give the keyboard back to the post once the redrawn grid is in the page."""
+        client.run_javascript(FOCUS.replace("POST_ID", post_id))  # the chip's slot is gone
 
     def chip(post: PostOut) -> None:
         colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
-        local = post_time(post).astimezone(zone)
+        local = target(post).astimezone(zone)
         label = f"{local:%H:%M} {PLATFORM_NAMES.get(post.platform, post.platform)} · {post.title}"
+        is_moving = moving_id() == post.id
         item = (
             ui.element("button")
-            .classes(f"cal-post bg-{colour} cal-{post.state} cal-post-{post.platform}")
+            .classes(
+                f"cal-post bg-{colour} cal-{post.state} cal-post-{post.platform}"
+                + (" cal-moving" if is_moving else "")
+            )
             .props(f'type=button title="{state_name(post.state)}"')
             .on("click", lambda p=post: details(p))
         )
         item._props["data-post"] = post.id
+        item._props["data-moving"] = "true" if is_moving else "false"
         # every post can be picked up; one that has started is refused with a message on drop
         item._props["draggable"] = "true"
         item.on("dragstart", lambda p=post: dragged.update(id=p.id))
@@ -298,6 +466,8 @@ async def show(env: UiEnv) -> None:
         except Failed:
             return
         shown["key"] = signature(posts_now)
+        if moving.post is not None and all(p.id != moving.post.id for p in posts_now):
+            posts_now = [*posts_now, moving.post]  # its preview left the days it is in
         shown_days = days()
         today = datetime.now(zone).date()
         if view["mode"] == "week":
@@ -308,43 +478,64 @@ async def show(env: UiEnv) -> None:
             heading.text = dated(anchor, "%B %Y", "yMMMM")
         by_day: dict[date, list[PostOut]] = {}
         for post in posts_now:
-            by_day.setdefault(post_time(post).astimezone(zone).date(), []).append(post)
-        with ui.element("div").classes("w-full cal-grid calendar-grid"):
+            by_day.setdefault(target(post).astimezone(zone).date(), []).append(post)
+        week = view["mode"] == "week"
+        now_line.clear()
+        now = datetime.now(zone)
+        shown["now"] = f"{now:%Y-%m-%d %H}"
+        with ui.element("div").classes(
+            "w-full cal-grid calendar-grid" + (" cal-week" if week else "")
+        ):
+            if week:
+                ui.element("div")  # the corner above the hour labels
             for name in weekday_names():
                 ui.label(name).classes("text-caption text-center text-weight-bold")
-            if view["mode"] == "month":
+            if not week:
                 for day in shown_days:
                     cell(day, None, by_day.get(day, []), today)
             else:
+                ui.element("div")
                 for day in shown_days:
                     ui.label(dated(day, "%d %b", "MMMd")).classes(
                         "text-caption text-center" + (" text-primary" if day == today else "")
                     )
                 for hour in range(24):
+                    ui.label(i18n.clock(time(hour))).classes("cal-hour-label text-grey-8").props(
+                        f'data-hour="{hour}"'
+                    )
                     for day in shown_days:
                         here = [
                             p
                             for p in by_day.get(day, [])
-                            if post_time(p).astimezone(zone).hour == hour
+                            if target(p).astimezone(zone).hour == hour
                         ]
                         with ui.element("div").classes("relative"):
                             cell(day, hour, here, today)
-                            if day.weekday() == 0:
-                                ui.label(format(hour, "02d")).classes(
-                                    "absolute text-caption text-grey-8"
-                                ).style("right: 2px; top: 0")
+                            if day == today and hour == now.hour:
+                                line = ui.element("div").classes("cal-now")
+                                line.props(f'aria-hidden="true" title="{tr("Now")}"')
+                                line.style(f"top: {now.minute / 60 * 100:.1f}%")
+                                now_line.append(line)
 
     def signature(posts: list[PostOut]) -> str:
         return "|".join(f"{p.id}:{p.state}:{p.scheduled_at}" for p in posts)
 
     async def watch() -> None:
-        """Redraw when a post changed (a publish moved on, another tab rescheduled)."""
+        """Redraw when a post changed (a publish moved on, another tab rescheduled) or the
+        hour turned; the "now" line follows the minutes."""
         try:
             latest = await call(fetch)
         except Failed:
             return
-        if signature(latest) != shown["key"]:
+        now = datetime.now(zone)
+        if signature(latest) != shown["key"] or (
+            view["mode"] == "week" and f"{now:%Y-%m-%d %H}" != shown["now"]
+        ):
             await grid.refresh()
+            if moving.post is not None:
+                focus(moving.post.id)
+        elif now_line:
+            now_line[0].style(f"top: {now.minute / 60 * 100:.1f}%")
 
     async def details(post: PostOut) -> None:
         try:
@@ -377,7 +568,7 @@ async def show(env: UiEnv) -> None:
             if post.message:
                 ui.label(post.message).classes("text-body2 text-negative post-message")
             if post.url:
-                ui.link(tr("Open the post"), post.url, new_tab=True).classes("post-url")
+                ui.link(tr("Open the post"), post.url, new_tab=True).classes(f"post-url {LINK}")
             ui.label(tr("Events")).classes("text-subtitle1")
             with ui.column().classes("gap-0 w-full post-events"):
                 for event in events:
@@ -427,5 +618,8 @@ async def show(env: UiEnv) -> None:
             return
         await open_post_dialog(ws, renders, on_posted=lambda _: grid.refresh())
 
-    await grid()
+    area = ui.element("div").classes("w-full calendar-area")
+    area.on("keydown", lambda e: key(e.args), js_handler=KEY_HANDLER)
+    with area:
+        await grid()
     ui.timer(3.0, watch)

@@ -19,13 +19,13 @@ import ast
 import gettext
 import io
 import sys
-from datetime import datetime
+from datetime import datetime, time
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -128,6 +128,14 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return "—"
     return format_datetime(value, "short", locale=_babel_locale(current()))
+
+
+def clock(value: time) -> str:
+    """A time of day as this locale writes it, short form (English keeps 24 hours, as
+    :func:`moment` does): "09:00", "9:00" in Spanish and Japanese."""
+    if current() == DEFAULT:
+        return value.strftime("%H:%M")
+    return format_time(value, "short", locale=_babel_locale(current()))
 
 
 def language_name(code: str) -> str:

@@ -3,7 +3,12 @@ each account's time zone, or at the platform's best time — with per-platform t
 description and hashtags prefilled from the project, the privacy, the "made with AI"
 disclosure, and TikTok's required posting screen (the creator's nickname, a privacy chosen
 with no default from the creator's options, interactions off by default and locked when the
-creator turned them off, the commercial-content disclosure and an explicit consent)."""
+creator turned them off, the commercial-content disclosure and an explicit consent).
+
+The dialog's body scrolls between a fixed title and a fixed action bar, so the Post (or
+Schedule) button, TikTok's consent and what is still missing stay in reach on a phone; the
+button stays disabled until every required choice is made (:func:`missing_choices`). On a
+phone the dialog takes the whole screen and the words per platform start folded."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from video_orchestrator.services.scheduling import PostText, ScheduleIn, tailore
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.accounts_page import PLATFORM_NAMES, avatar, privacy_name
 from video_orchestrator.ui.common import Failed, call, when
-from video_orchestrator.ui.i18n import marked, tr
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 PRIVACY = {"public": marked("Public"), "unlisted": marked("Unlisted"), "private": marked("Private")}
 WHEN = {"now": marked("Now"), "at": marked("At a time"), "best": marked("Best time")}
@@ -55,6 +60,38 @@ def tiktok_problems(choice: dict[str, Any], disclose: bool, consent: bool) -> li
     if not consent:
         found.append(tr("Agree to TikTok's terms before posting."))
     return found
+
+
+def missing_choices(
+    platforms: set[str], tiktok: dict[str, Any], timing: str, day: str | None, hour: str | None
+) -> list[str]:
+    """What is still to be chosen before the post can go (empty: the button is enabled):
+    an account, TikTok's choices when a TikTok account is picked, the date and time for
+    "At a time"."""
+    found: list[str] = []
+    if not platforms:
+        found.append(tr("Choose at least one account."))
+    if "tiktok" in platforms:
+        found += tiktok_problems(tiktok, bool(tiktok.get("disclose")), bool(tiktok.get("consent")))
+    if timing == "at" and not (day and hour):
+        found.append(tr("Give the date and the time to post at."))
+    return found
+
+
+#: The body scrolls between the title and the action bar; on a phone the dialog fills the
+#: screen (no margin around it), so the bar is always at the bottom of the screen.
+POST_DIALOG_CSS = """
+.post-dialog { display: flex; flex-direction: column; flex-wrap: nowrap;
+  max-height: calc(100dvh - 48px); overflow: hidden; }
+.post-dialog > .post-body { flex: 1 1 auto; min-height: 0; overflow-y: auto; }
+.post-dialog > .post-head, .post-dialog > .post-bar { flex: none; }
+.post-dialog > .post-bar { border-top: 1px solid rgba(127,127,127,.35); }
+@media (max-width: 599.98px) {
+  .q-dialog__inner--minimized:has(> .post-dialog) { padding: 0; }
+  .q-dialog__inner--minimized > .post-dialog { max-width: 100vw; max-height: 100dvh;
+    height: 100dvh; border-radius: 0; }
+}
+"""
 
 
 def render_label(job: JobOut, platforms: dict[str, str]) -> str:
@@ -113,6 +150,7 @@ async def open_post_dialog(
     def pick(account_id: str, on: bool) -> None:
         chosen[account_id] = on
         details.refresh()
+        update_bar()
 
     def text_for(platform: str) -> dict[str, str]:
         if platform not in texts:
@@ -129,57 +167,85 @@ async def open_post_dialog(
             }
         return texts[platform]
 
+    ui.add_css(POST_DIALOG_CSS)
+    try:  # a phone starts with the words per platform folded (the bar stays in reach anyway)
+        narrow = bool(await ui.run_javascript("window.innerWidth < 600", timeout=3))
+    except (TimeoutError, RuntimeError):
+        narrow = False
+
     with (
         ui.dialog().props(f'aria-label="{tr("Post or schedule")}"') as dialog,
-        ui.card().classes("w-full max-w-3xl post-dialog"),
+        ui.card().classes("w-full max-w-3xl post-dialog p-0 gap-0"),
     ):
-        ui.label(tr("Post or schedule")).classes("text-h6").props('role="heading" aria-level="2"')
-        render = (
-            ui.select(
-                {j.id: render_label(j, platforms) for j in renders},
-                value=renders[0].id,
-                label=tr("Video"),
-                on_change=lambda e: chose_render(str(e.value)),
+        with ui.row().classes("w-full items-center no-wrap px-4 pt-3 pb-2 post-head"):
+            ui.label(tr("Post or schedule")).classes("text-h6 grow").props(
+                'role="heading" aria-level="2"'
             )
-            .props("outlined dense")
-            .classes("w-full post-render")
-        )
-        ui.label(tr("Accounts")).classes("text-subtitle1")
-        with ui.row().classes("gap-2").props(f'role="group" aria-label="{tr("Accounts")}"'):
-            for account in accounts:
-                ui.checkbox(
-                    f"{PLATFORM_NAMES.get(account.platform, account.platform)}: {account.name}",
-                    on_change=lambda e, a=account.id: pick(a, bool(e.value)),
-                ).classes(f"post-account post-{account.platform}")
-        ui.label(tr("When")).classes("text-subtitle1")
-        with ui.row().classes("items-center gap-4 w-full"):
-            timing = (
-                ui.radio({k: tr(v) for k, v in WHEN.items()}, value="now")
-                .props("inline")
-                .classes("post-when")
+            ui.button(icon="close", on_click=dialog.close).props(
+                f'flat round dense aria-label="{tr("Close")}"'
             )
-            day = ui.input(tr("Date")).props("type=date outlined dense").classes("w-40 post-date")
-            hour = ui.input(tr("Time")).props("type=time outlined dense").classes("w-32 post-time")
-            day.bind_visibility_from(timing, "value", value="at")
-            hour.bind_visibility_from(timing, "value", value="at")
-        ui.label(
-            tr(
-                "A time is read in each account's own time zone; the best time is the "
-                "platform's next best hour there. Posts of one account stay 10 minutes apart."
-            )
-        ).classes("text-caption text-grey-8")
-        with ui.row().classes("items-center gap-6"):
-            privacy = (
+        body = ui.column().classes("w-full gap-3 px-4 pb-4 post-body")
+        with body:
+            render = (
                 ui.select(
-                    {k: tr(v) for k, v in PRIVACY.items()},
-                    value="public",
-                    label=tr("Privacy (all but TikTok)"),
+                    {j.id: render_label(j, platforms) for j in renders},
+                    value=renders[0].id,
+                    label=tr("Video"),
+                    on_change=lambda e: chose_render(str(e.value)),
                 )
                 .props("outlined dense")
-                .classes("w-48 post-privacy")
+                .classes("w-full post-render")
             )
-            made_with_ai = ui.checkbox(tr("Made with AI (disclosed to the platform)"), value=True)
-            made_with_ai.classes("post-ai")
+            ui.label(tr("Accounts")).classes("text-subtitle1")
+            with ui.row().classes("gap-2").props(f'role="group" aria-label="{tr("Accounts")}"'):
+                for account in accounts:
+                    ui.checkbox(
+                        f"{PLATFORM_NAMES.get(account.platform, account.platform)}: {account.name}",
+                        on_change=lambda e, a=account.id: pick(a, bool(e.value)),
+                    ).classes(f"post-account post-{account.platform}")
+            ui.label(tr("When")).classes("text-subtitle1")
+            with ui.row().classes("items-center gap-4 w-full"):
+                timing = (
+                    ui.radio(
+                        {k: tr(v) for k, v in WHEN.items()},
+                        value="now",
+                        on_change=lambda: update_bar(),
+                    )
+                    .props("inline")
+                    .classes("post-when")
+                )
+                day = (
+                    ui.input(tr("Date"), on_change=lambda: update_bar())
+                    .props("type=date outlined dense")
+                    .classes("w-40 post-date")
+                )
+                hour = (
+                    ui.input(tr("Time"), on_change=lambda: update_bar())
+                    .props("type=time outlined dense")
+                    .classes("w-32 post-time")
+                )
+                day.bind_visibility_from(timing, "value", value="at")
+                hour.bind_visibility_from(timing, "value", value="at")
+            ui.label(
+                tr(
+                    "A time is read in each account's own time zone; the best time is the "
+                    "platform's next best hour there. Posts of one account stay 10 minutes apart."
+                )
+            ).classes("text-caption text-grey-8")
+            with ui.row().classes("items-center gap-6"):
+                privacy = (
+                    ui.select(
+                        {k: tr(v) for k, v in PRIVACY.items()},
+                        value="public",
+                        label=tr("Privacy (all but TikTok)"),
+                    )
+                    .props("outlined dense")
+                    .classes("w-48 post-privacy")
+                )
+                made_with_ai = ui.checkbox(
+                    tr("Made with AI (disclosed to the platform)"), value=True
+                )
+                made_with_ai.classes("post-ai")
 
         async def chose_render(job_id: str) -> None:
             await load_script(job_id)
@@ -195,8 +261,8 @@ async def open_post_dialog(
                         "{platform}: title and caption",
                         platform=PLATFORM_NAMES.get(platform, platform),
                     ),
-                    value=True,
-                ).classes(f"w-full post-text-{platform}"):
+                    value=not narrow,
+                ).classes(f"w-full post-text-{platform}") as fold:
                     ui.input(tr("Title")).bind_value(text, "title").props("outlined dense").classes(
                         "w-full post-title"
                     )
@@ -206,6 +272,8 @@ async def open_post_dialog(
                     ui.input(tr("Hashtags")).bind_value(text, "hashtags").props(
                         "outlined dense"
                     ).classes("w-full")
+                fold.props("dense header-class=px-0")
+                fold.props["caption"] = text["title"]  # folded, the title still shows
             for account in picked:
                 if account.platform == "tiktok":
                     await tiktok_part(account)
@@ -218,7 +286,7 @@ async def open_post_dialog(
                     return
             facts = health[account.id].facts
             with ui.card().classes("w-full tiktok-part").props('aria-label="TikTok"'):
-                with ui.row().classes("items-center gap-3"):
+                with ui.row().classes("items-center gap-3 no-wrap"):
                     avatar(account, sandbox=ws.ctx.settings.platforms_sandbox, size="40px")
                     ui.label(
                         tr(
@@ -230,8 +298,9 @@ async def open_post_dialog(
                 ui.select(
                     {o: privacy_name(o) for o in options},
                     label=tr("Who can see this video"),
+                    on_change=lambda: update_bar(),
                 ).bind_value(tiktok, "privacy_level").props("outlined dense").classes(
-                    "w-64 tiktok-privacy"
+                    "w-64 max-w-full tiktok-privacy"
                 )
                 with ui.row().classes("gap-4"):
                     for name, label in (
@@ -245,7 +314,9 @@ async def open_post_dialog(
                             tiktok[f"allow_{name}"] = False
                             switch.disable()
                             switch.tooltip(tr("Turned off in this creator's TikTok settings"))
-                disclose = ui.switch(tr("Disclose video content")).classes("tiktok-disclose")
+                disclose = ui.switch(
+                    tr("Disclose video content"), on_change=lambda: update_bar()
+                ).classes("tiktok-disclose")
                 disclose.bind_value(tiktok, "disclose")
                 ui.label(
                     tr(
@@ -254,7 +325,7 @@ async def open_post_dialog(
                     )
                 ).classes("text-caption text-grey-8")
                 with ui.column().classes("gap-0 pl-4").bind_visibility_from(disclose, "value"):
-                    ui.checkbox(tr("Your brand")).bind_value(
+                    ui.checkbox(tr("Your brand"), on_change=lambda: update_bar()).bind_value(
                         tiktok, "brand_organic_toggle"
                     ).classes("tiktok-your-brand")
                     ui.label(
@@ -265,7 +336,7 @@ async def open_post_dialog(
                             )
                         )
                     ).classes("text-caption")
-                    ui.checkbox(tr("Branded content")).bind_value(
+                    ui.checkbox(tr("Branded content"), on_change=lambda: update_bar()).bind_value(
                         tiktok, "brand_content_toggle"
                     ).classes("tiktok-branded")
                     ui.label(
@@ -276,14 +347,6 @@ async def open_post_dialog(
                             )
                         )
                     ).classes("text-caption")
-                consents = {True: tr(BRANDED_CONSENT), False: tr(MUSIC_CONSENT)}
-                ui.checkbox().bind_value(tiktok, "consent").classes("tiktok-consent").props(
-                    f'aria-label="{tr("I agree")}"'
-                ).bind_text_from(
-                    tiktok,
-                    "brand_content_toggle",
-                    lambda branded: consents[bool(branded)],
-                )
                 ui.label(
                     tr(
                         "After you post, it may take a few minutes for the video to process and "
@@ -293,19 +356,56 @@ async def open_post_dialog(
 
         tiktok.setdefault("disclose", False)
         tiktok.setdefault("consent", False)
-        with ui.column().classes("w-full gap-2"):
-            await details()
-        problems = ui.column().classes("w-full post-problems").props('role="alert"')
+        with body:
+            with ui.column().classes("w-full gap-2"):
+                await details()
+            problems = ui.column().classes("w-full post-problems").props('role="alert"')
+
+        def picked_platforms() -> set[str]:
+            return {by_id[i].platform for i, on in chosen.items() if on}
+
+        def update_bar() -> None:
+            """The bar follows the choices: TikTok's consent when a TikTok account is picked,
+            what is still missing, and the button enabled only when nothing is."""
+            platforms = picked_platforms()
+            found = missing_choices(platforms, tiktok, str(timing.value), day.value, hour.value)
+            consent.set_visibility("tiktok" in platforms)
+            if found:
+                more = len(found) - 1
+                missing.set_text(
+                    " ".join(
+                        (
+                            found[0],
+                            *(
+                                (
+                                    tr_n(
+                                        "{count} more choice to make.",
+                                        "{count} more choices to make.",
+                                        more,
+                                    ),
+                                )
+                                if more
+                                else ()
+                            ),
+                        )
+                    )
+                )
+            else:
+                missing.set_text(tr("Ready to post."))
+            missing.classes(
+                replace="text-caption grow min-w-0 post-missing "
+                + ("text-negative" if found else "text-grey-8")
+            )
+            submit.set_text(tr("Post") if timing.value == "now" else tr("Schedule"))
+            submit.set_enabled(not found)
 
         async def post() -> None:
             picked = [by_id[i] for i, on in chosen.items() if on]
-            found: list[str] = []
-            if not picked:
-                found.append(tr("Choose at least one account."))
-            if any(a.platform == "tiktok" for a in picked):
-                found += tiktok_problems(tiktok, bool(tiktok["disclose"]), bool(tiktok["consent"]))
+            found = missing_choices(
+                {a.platform for a in picked}, tiktok, str(timing.value), day.value, hour.value
+            )
             at: datetime | None = None
-            if timing.value == "at":
+            if timing.value == "at" and not found:
                 try:
                     at = datetime.fromisoformat(f"{day.value}T{hour.value}")
                 except ValueError:
@@ -374,9 +474,34 @@ async def open_post_dialog(
                 if result is not None:
                     await result
 
-        with ui.row().classes("w-full justify-end gap-2"):
-            ui.button(tr("Cancel"), on_click=dialog.close).props("flat no-caps")
-            ui.button(tr("Post"), icon="send", on_click=post).props("no-caps").classes(
-                "post-submit"
-            ).mark("post-submit")
+        # the action bar: outside the scrolling body, so it is on screen whatever is open
+        with ui.column().classes("w-full gap-1 px-4 py-2 post-bar"):
+            consents = {True: tr(BRANDED_CONSENT), False: tr(MUSIC_CONSENT)}
+            consent = (
+                ui.checkbox(on_change=lambda: update_bar())
+                .bind_value(tiktok, "consent")
+                .classes("tiktok-consent")
+                .props(f'dense aria-label="{tr("I agree")}"')
+                .bind_text_from(
+                    tiktok,
+                    "brand_content_toggle",
+                    lambda branded: consents[bool(branded)],
+                )
+            )
+            with ui.row().classes("w-full items-center no-wrap gap-2"):
+                missing = (
+                    ui.label("")
+                    .classes("text-caption grow min-w-0 post-missing")
+                    .props('role="status" aria-live="polite"')
+                )
+                ui.button(tr("Cancel"), on_click=dialog.close).props("flat no-caps").classes(
+                    "shrink-0"
+                )
+                submit = (
+                    ui.button(tr("Post"), icon="send", on_click=post)
+                    .props("no-caps")
+                    .classes("shrink-0 post-submit")
+                    .mark("post-submit")
+                )
+        update_bar()
     dialog.open()

@@ -2,7 +2,12 @@
 sparkline per trend; filters by watched niche, region, language and source; each trend's
 evidence (headlines, posts, links); "Make a video" from that evidence; the sources polled
 (add an RSS/Atom feed, remove one, see a failing one's state), "Poll now", and the watched
-keywords that raise alerts (the header's bell)."""
+keywords that raise alerts (the header's bell).
+
+An open page follows the server's schedule: every :data:`FOLLOW_SECONDS` it reads the trends'
+revision (two aggregate queries) and, when a poll (in a worker process, or another tab)
+changed it, reads the list again in place, keeping the filters, the scroll and the opened
+evidence, marking the trends that are new and counting the bell again."""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from nicegui import ui
+from nicegui import run, ui
 
-from video_orchestrator.errors import NotFoundError
+from video_orchestrator.errors import NotFoundError, VoError
 from video_orchestrator.services.trend_alerts import WatchOut
 from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.trends import PollReport, SourceOut, TrendDetail, TrendOut
@@ -24,6 +29,7 @@ from video_orchestrator.ui import notifications
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
+from video_orchestrator.ui.jobs_view import LINK
 
 KIND_NAMES = {
     "google-trends": "Google Trends",
@@ -34,6 +40,25 @@ KIND_NAMES = {
     "wikipedia": "Wikipedia",
 }
 SHOWN = 50
+#: How often an open page asks whether the trends changed (one cheap query).
+FOLLOW_SECONDS = 5.0
+#: The user's place before the list is read again: the first trend card still on screen
+#: (below the header) and how far from the top of the window it is.
+FIND_PLACE = """(() => {
+  for (const card of document.querySelectorAll('.trend-card')) {
+    const box = card.getBoundingClientRect();
+    if (box.bottom > 80) return [card.dataset.trendId, box.top];
+  }
+  return null;
+})()"""
+#: Put that card back where it was (once the new list is drawn), whatever came above it.
+KEEP_PLACE = """requestAnimationFrame(() => {
+  const card = document.querySelector('.trend-card[data-trend-id="TREND_ID"]');
+  if (card) window.scrollBy(0, card.getBoundingClientRect().top - TOP);
+})"""
+#: The page keeps the place itself (KEEP_PLACE): the browser's own scroll anchoring would
+#: move it a second time.
+TRENDS_CSS = "html:has(.trend-list) { overflow-anchor: none; }"
 ALL = ""  # the filter value that keeps every trend
 FILTER_LABELS = {
     "niche": marked("Niche"),
@@ -139,9 +164,13 @@ class Loaded:
     sources: list[SourceOut] = field(default_factory=list)
     watches: list[WatchOut] = field(default_factory=list)
     linked: TrendOut | None = None  # the trend an alert links to, when not in ``trends``
+    revision: str = ""  # the trends' revision when they were read
+    fresh: set[str] = field(default_factory=set)  # trends that came with the last follow
+    opened: set[str] = field(default_factory=set)  # trends whose evidence the user opened
 
 
 def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
+    revision = ws.trends.revision()  # before reading: a change meanwhile is seen next time
     trends = ws.trends.list_trends(
         region=wanted.region or None,
         language=wanted.language or None,
@@ -154,7 +183,7 @@ def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
     if trend_id and wanted == Filters() and all(t.id != trend_id for t in trends):
         with contextlib.suppress(NotFoundError):  # deleted: the page says it is not listed
             linked = ws.trends.get(trend_id)
-    return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked)
+    return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked, revision)
 
 
 def is_web_address(url: str) -> bool:
@@ -191,16 +220,21 @@ def entry(label: str, action: str, submit: Callable[[], Awaitable[None]], marker
 
 async def show(env: UiEnv, trend_id: str | None = None) -> None:
     ws = env.ws
+    client = ui.context.client
+    ui.add_css(TRENDS_CSS)
     wanted = Filters()
     state = Loaded()
 
-    async def reload() -> None:
+    async def reload(*, mark_new: bool = False) -> None:
+        """Read the page's data again; ``mark_new``: mark the trends not listed before."""
         try:
             loaded = await call(load, ws, wanted, trend_id)
         except Failed:
             return
+        before = {t.id for t in state.trends}
+        state.fresh = {t.id for t in loaded.trends} - before if mark_new and before else set()
         state.trends, state.sources, state.watches = loaded.trends, loaded.sources, loaded.watches
-        state.linked = loaded.linked
+        state.linked, state.revision = loaded.linked, loaded.revision
         poll_button.set_enabled(bool(state.sources))
         filters()
         trends.refresh()
@@ -222,8 +256,37 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         await reload()
         await notifications.refresh_bell()
 
+    async def follow() -> None:
+        """Read the page again when the trends changed since it was read (the server's
+        schedule polled, another tab added a source): filters, scroll and opened evidence
+        stay; the new trends are marked, the bell counts again."""
+        try:
+            revision = await run.io_bound(ws.trends.revision)
+        except VoError:
+            return  # a timer keeps quiet; the next tick tries again
+        if revision is None or revision == state.revision:  # None: the page closed
+            return
+        try:
+            place = await client.run_javascript(FIND_PLACE, timeout=3)
+        except TimeoutError:
+            place = None
+        await reload(mark_new=True)
+        if isinstance(place, list) and len(place) == 2 and str(place[0]).isalnum():
+            client.run_javascript(
+                KEEP_PLACE.replace("TREND_ID", str(place[0])).replace(
+                    "TOP", f"{float(place[1]):.1f}"
+                )
+            )
+        updated.set_text(tr("Updated {moment}", moment=when(datetime.now(UTC))))
+        await notifications.refresh_bell()
+
     with ui.row().classes("w-full items-center gap-2"):
         ui.label(tr("Trends")).classes("text-h5").props('role="heading" aria-level="1"')
+        updated = (
+            ui.label("")
+            .classes("text-caption text-grey-8 trends-updated")
+            .props('role="status" aria-live="polite"')
+        )
         ui.space()
         poll_button = (
             ui.button(tr("Poll now"), icon="refresh", on_click=poll)
@@ -296,7 +359,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     if is_web_address(item.url):
                         ui.link(item.title or item.url, item.url, new_tab=True).props(
                             'rel="noopener noreferrer"'
-                        ).classes("text-body1 break-words")
+                        ).classes(f"text-body1 break-words {LINK}")  # AA in both themes
                     else:  # a feed's javascript: or data: "link" is never made clickable
                         ui.label(item.title).classes("text-body1 break-words")
                     source = " · ".join(p for p in (item.publisher, item.source_label) if p)
@@ -315,9 +378,12 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             with ui.row().classes("w-full items-center gap-3 no-wrap"):
                 ui.label(str(rank) if rank else "•").classes("text-h6 text-grey-8 trend-rank")
                 with ui.column().classes("gap-0 min-w-0 grow"):
-                    ui.label(trend.title).classes(
-                        "text-subtitle1 font-bold break-words trend-title"
-                    )
+                    with ui.row().classes("items-center gap-2 no-wrap"):
+                        ui.label(trend.title).classes(
+                            "text-subtitle1 font-bold break-words min-w-0 trend-title"
+                        )
+                        if trend.id in state.fresh:
+                            ui.badge(tr("new"), color="primary").classes("shrink-0 trend-new")
                     where = " · ".join(
                         p
                         for p in (
@@ -361,9 +427,12 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 shown.append(True)
                 evidence(detail, into)
 
-            async def toggled(e: Any, load: Any = load_evidence) -> None:
+            async def toggled(e: Any, load: Any = load_evidence, t: str = trend.id) -> None:
                 if e.value:
+                    state.opened.add(t)  # kept open when the list is read again
                     await load()
+                else:
+                    state.opened.discard(t)
 
             box.on_value_change(toggled)
             if opened:
@@ -402,7 +471,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
             ui.label(tr("From your alert:")).classes("text-caption text-grey-8")
             trend_card(0, state.linked, True)
         for rank, trend in enumerate(state.trends, start=1):
-            trend_card(rank, trend, trend.id == trend_id)
+            trend_card(rank, trend, trend.id == trend_id or trend.id in state.opened)
 
     async def remove_source(source: SourceOut) -> None:
         try:
@@ -523,3 +592,4 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 watch_word = entry(tr("Keyword or niche"), tr("Watch"), add_watch, "watch-word")
 
     await reload()
+    ui.timer(FOLLOW_SECONDS, follow)
