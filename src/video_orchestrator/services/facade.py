@@ -45,6 +45,11 @@ from video_orchestrator.services.metrics_facade import ReportIn as ReportIn
 from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
 from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
 from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
+from video_orchestrator.services.predictions import FigureOut as FigureOut
+from video_orchestrator.services.predictions import ModelOut as ModelOut
+from video_orchestrator.services.predictions import PredictionOut as PredictionOut
+from video_orchestrator.services.predictions import RefusalOut as RefusalOut
+from video_orchestrator.services.predictions import parse_time as parse_time
 from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
 from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
 from video_orchestrator.services.metrics_facade import file_stem as file_stem
