@@ -46,6 +46,7 @@ from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
 from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
 from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
 from video_orchestrator.services.predictions import FigureOut as FigureOut
+from video_orchestrator.services.predictions import HistoryOut as HistoryOut
 from video_orchestrator.services.predictions import ModelOut as ModelOut
 from video_orchestrator.services.predictions import PredictionOut as PredictionOut
 from video_orchestrator.services.predictions import RefusalOut as RefusalOut
