@@ -84,22 +84,26 @@ def planted(count: int, seed: int, *, start: datetime | None = None) -> list[Pla
     return out
 
 
+def history_csv(videos: list[Planted], project_ids: list[str], tag: str = "h") -> bytes:
+    """The generic CSV of the videos' figures at 7 days (one period row each), linked to
+    their projects."""
+    rows: list[list[object]] = []
+    for index, (video, project_id) in enumerate(zip(videos, project_ids, strict=True)):
+        day = video.published.date()
+        rows.append([
+            video.platform, f"v{index:04d}{tag}", day.isoformat(),
+            (day + timedelta(days=6)).isoformat(), video.published.isoformat(timespec="seconds"),
+            video.fields["script"]["title"], round(video.length_s, 2), project_id,
+            round(video.views), round(video.average_view_duration, 3),
+        ])  # fmt: skip
+    return encoded(csv_text([HEADER, *rows]))
+
+
 def store_history(db: Database, videos: list[Planted], *, name: str = "history.csv") -> list[str]:
     """The videos' projects created and their figures imported; the project ids."""
     projects = ProjectService(db)
-    ids: list[str] = []
-    rows: list[list[object]] = []
-    for index, video in enumerate(videos):
-        project = projects.create(ProjectCreate.model_validate(video.fields))
-        ids.append(project.id)
-        day = video.published.date()
-        rows.append([
-            video.platform, f"v{index:04d}{name[:3]}", day.isoformat(),
-            (day + timedelta(days=6)).isoformat(), video.published.isoformat(timespec="seconds"),
-            video.fields["script"]["title"], round(video.length_s, 2), project.id,
-            round(video.views), round(video.average_view_duration, 3),
-        ])  # fmt: skip
-    MetricsService(db, clock=lambda: NOW).import_file(encoded(csv_text([HEADER, *rows])), name)
+    ids = [projects.create(ProjectCreate.model_validate(v.fields)).id for v in videos]
+    MetricsService(db, clock=lambda: NOW).import_file(history_csv(videos, ids, name[:3]), name)
     return ids
 
 

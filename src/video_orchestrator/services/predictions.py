@@ -297,6 +297,18 @@ class Predictions:
 
     # -- a draft ----------------------------------------------------------------------------
 
+    def drafts(self, limit: int = 5) -> list[tuple[str, str]]:
+        """The newest projects no published video is linked to yet: (id, name)."""
+        with self.db.session() as session:
+            linked = select(MetricVideo.project_id).where(MetricVideo.project_id.is_not(None))
+            rows = session.execute(
+                select(Project.id, Project.name)
+                .where(Project.id.not_in(linked))
+                .order_by(Project.updated_at.desc(), Project.id)
+                .limit(limit)
+            ).all()
+        return [(str(i), str(n)) for i, n in rows]
+
     def default_platform(self, project: ProjectOut) -> str:
         return metric_platform(project.platforms[0]) if project.platforms else "tiktok"
 
