@@ -44,7 +44,7 @@ def test_a_planted_caption_style_moves_the_prediction_and_the_error_is_honest(
     assert isinstance(with_pop, PredictionOut) and isinstance(without, PredictionOut)
     assert with_pop.history.used == 60 and with_pop.history.linked == 60
     ratio = with_pop.views.value / without.views.value
-    assert 1.4 < ratio < 2.9, ratio  # planted ×2.0
+    assert 1.4 < ratio < 1.45 * POP_LIFT, ratio  # planted ×2, shrunk a little by the ridge
     # the average view duration follows the length (planted 0.45 × length; draft 40 s)
     assert 12 < with_pop.average_view_duration.value < 24
     # every figure carries its cross-validated error and interval

@@ -45,8 +45,28 @@ MAX_KEYWORDS = 8
 PLATFORMS = ("youtube", "tiktok", "instagram", "facebook", "other")
 _PRESET_TO_PLATFORM = {preset: platform for platform, preset in RENDER_PLATFORM.items()}
 _NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten twelve twenty thirty fifty hundred "
-    "thousand million billion percent half dozen".split()
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twelve",
+        "twenty",
+        "thirty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "percent",
+        "half",
+        "dozen",
+    ]
 )
 _HOW_TO = re.compile(r"^\s*(how to|how (?:i|you|we)\b|here'?s how|step)", re.IGNORECASE)
 _LIST = re.compile(r"^\s*(\d+|three|four|five|six|seven|eight|nine|ten)\s+\w+", re.IGNORECASE)
@@ -137,7 +157,9 @@ def _keywords(texts: Sequence[str], language: str) -> tuple[str, ...]:
     return tuple(found[:MAX_KEYWORDS])
 
 
-def _hook(text: str, topic: str, script: Script | None, platform: str, language: str) -> tuple[str, float]:
+def _hook(
+    text: str, topic: str, script: Script | None, platform: str, language: str
+) -> tuple[str, float]:
     preset = preset_for(platform)
     kind = hook_type_of(text)
     if kind == NO_HOOK:

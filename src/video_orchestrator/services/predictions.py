@@ -181,14 +181,14 @@ class Predictions:
         young = unmeasured = 0
         measured: list[tuple[MetricVideo, float, float]] = []
         for video in videos:
-            views = _at_age(video, rows[video.id], days, now, "views")
-            duration = _at_age(video, rows[video.id], days, now, "average_view_duration")
-            if views == "young" or duration == "young":
+            seen = _at_age(video, rows[video.id], days, now, "views")
+            watched = _at_age(video, rows[video.id], days, now, "average_view_duration")
+            if seen == "young" or watched == "young":
                 young += 1
-            elif views is None or duration is None or duration[0] <= 0:
+            elif seen is None or watched is None or watched[0] <= 0:
                 unmeasured += 1
             else:
-                measured.append((video, views[0], duration[0]))
+                measured.append((video, seen[0], watched[0]))
         described: list[tuple[Described, float, float]] = []
         pending: list[tuple[MetricVideo, float, float]] = []
         for video, views, duration in measured:
@@ -239,9 +239,7 @@ class Predictions:
         """What the trained model depends on: the metric tables' rows and last change, the
         linked projects' last change, the day (videos come of age), the age."""
         with self.db.session() as session:
-            values = session.execute(
-                select(func.count(), func.max(MetricValue.updated_at))
-            ).one()
+            values = session.execute(select(func.count(), func.max(MetricValue.updated_at))).one()
             videos = session.execute(
                 select(
                     func.count(),

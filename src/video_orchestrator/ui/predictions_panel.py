@@ -59,8 +59,7 @@ def line_text(answer: PredictionOut | RefusalOut) -> str:
     """The editor's one line: both predictions with their error, or the refusal."""
     if isinstance(answer, RefusalOut):
         return tr(
-            "No prediction yet: {videos} of the {needed} published videos with metrics it "
-            "needs.",
+            "No prediction yet: {videos} of the {needed} published videos with metrics it needs.",
             videos=number(answer.videos),
             needed=number(answer.needed),
         )
@@ -80,9 +79,7 @@ def quality_text(model: ModelOut) -> str:
         history.used,
         age=history.age,
     )
-    linked = tr_n(
-        "{count} linked to a project", "{count} linked to a project", history.linked
-    )
+    linked = tr_n("{count} linked to a project", "{count} linked to a project", history.linked)
     text = f"{used} ({linked})."
     if history.young:
         text += " " + tr_n(
@@ -132,9 +129,7 @@ def load(ws: Workspace) -> Board:
 def predictions_section(ws: Workspace) -> None:
     """The Analytics page's section; filled off the event loop once the page is drawn."""
     label = tr("Predictions")
-    with ui.card().classes("w-full predictions-card").props(
-        f'flat bordered aria-label="{label}"'
-    ):
+    with ui.card().classes("w-full predictions-card").props(f'flat bordered aria-label="{label}"'):
         ui.label(label).classes("text-h6")
         body = ui.column().classes("w-full gap-1").props('aria-live="polite"')
         with body:
@@ -181,8 +176,10 @@ def draw_board(board: Board) -> None:
 def draft_rows(drafts: Sequence[tuple[str, str, PredictionOut | RefusalOut]]) -> None:
     with ui.column().classes("w-full gap-1 prediction-drafts"):
         for project_id, name, answer in drafts:
-            with ui.row().classes("w-full items-baseline gap-2").props(
-                f'data-project="{project_id}"'
+            with (
+                ui.row()
+                .classes("w-full items-baseline gap-2")
+                .props(f'data-project="{project_id}"')
             ):
                 ui.link(name, f"/projects/{project_id}").classes("text-body1")
                 ui.label(line_text(answer)).classes("text-body2 prediction-draft")

@@ -22,12 +22,16 @@ async def predict_project(
     ws: WS,
     project_id: str,
     platform: str | None = Query(
-        None, max_length=32, description="youtube, tiktok, instagram, facebook, other or a "
-        "render preset (youtube-shorts …); default: the project's first platform"
+        None,
+        max_length=32,
+        description="youtube, tiktok, instagram, facebook, other or a "
+        "render preset (youtube-shorts …); default: the project's first platform",
     ),
     at: str | None = Query(
-        None, max_length=40, description="the posting time, ISO 8601 (UTC unless it says "
-        "otherwise); default: the next full hour"
+        None,
+        max_length=40,
+        description="the posting time, ISO 8601 (UTC unless it says "
+        "otherwise); default: the next full hour",
     ),
 ) -> PredictionOut:
     """The draft's predicted views and average view duration, each with its 80 % interval
