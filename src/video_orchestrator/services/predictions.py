@@ -174,7 +174,12 @@ class Predictions:
                 )
             )
             rows: dict[str, list[MetricValue]] = {v.id: [] for v in videos}
-            for value in session.scalars(select(MetricValue)):
+            newest = (
+                select(MetricVideo.id).order_by(MetricVideo.created_at.desc()).limit(MAX_VIDEOS)
+            )
+            for value in session.scalars(
+                select(MetricValue).where(MetricValue.video_id.in_(newest.scalar_subquery()))
+            ):
                 if value.video_id in rows:
                     rows[value.video_id].append(value)
             projects = _projects(session, {v.project_id for v in videos if v.project_id})
