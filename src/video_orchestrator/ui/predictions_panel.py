@@ -6,18 +6,21 @@ view does not train it again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nicegui import ui
 
 from video_orchestrator.services.facade import FigureOut, ModelOut, PredictionOut, RefusalOut
+from video_orchestrator.services.projects import ProjectOut
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, call, duration_text
 from video_orchestrator.ui.i18n import number, tr, tr_n
 
 #: Drafts predicted on the Analytics page.
 DRAFTS = 5
+#: How often the editor's line checks whether the project changed.
+RECHECK_SECONDS = 3.0
 PLATFORM_NAMES = {
     "youtube": "YouTube",
     "tiktok": "TikTok",
@@ -185,19 +188,31 @@ def draft_rows(drafts: Sequence[tuple[str, str, PredictionOut | RefusalOut]]) ->
                 ui.label(line_text(answer)).classes("text-body2 prediction-draft")
 
 
-async def prediction_line(ws: Workspace, project_id: str) -> None:
-    """The editor's line (Export tab): this draft for its first platform at the next hour."""
+async def prediction_line(ws: Workspace, current: Callable[[], ProjectOut]) -> None:
+    """The editor's line (Export tab): this draft for its first platform at the next hour,
+    predicted again when a saved edit changes the project (checked every few seconds; the
+    model itself is kept by the service)."""
     line = ui.label(tr("Predicting…")).classes("text-body2 text-grey-8 prediction-line")
     line.mark("prediction-line")
-    try:
-        answer = await call(ws.analytics.predictions.predict, project_id)
-    except Failed:
-        line.set_text(tr("No prediction: it could not be made."))
-        return
-    line.set_text(line_text(answer))
     line.tooltip(
         tr(
             "From your own published videos' figures at 7 days; the typical error is how far "
             "off the model was on past videos it had not seen."
         )
     )
+    shown = {"version": -1}
+
+    async def update() -> None:
+        project = current()
+        if project.version == shown["version"]:
+            return
+        shown["version"] = project.version
+        try:
+            answer = await call(ws.analytics.predictions.predict, project.id)
+        except Failed:
+            line.set_text(tr("No prediction: it could not be made."))
+            return
+        line.set_text(line_text(answer))
+
+    await update()
+    ui.timer(RECHECK_SECONDS, update)

@@ -181,7 +181,7 @@ async def build(state: ProjectState) -> None:
         "Press Render at the bottom of the screen. Renders run in the background: you can keep "
         "editing, or leave and follow them in the Queue."
     ).classes("text-body2 text-grey-8")
-    await prediction_line(ws, state.project.id)  # ADR 0043
+    await prediction_line(ws, lambda: state.project)  # ADR 0043
 
     async def post() -> None:
         try:
