@@ -9,6 +9,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.prediction_history import draft_fields, history_csv, planted
+from tests.ui.shots import shoot
 
 
 def test_the_predictions_section_and_the_editor_line(page: Page, ui_server: str) -> None:
@@ -32,15 +33,18 @@ def test_the_predictions_section_and_the_editor_line(page: Page, ui_server: str)
     page.goto(ui_server + "/ui/analytics")
     card = page.locator(".predictions-card")
     expect(card.locator(".prediction-quality")).to_contain_text(
-        "Learned from 30 videos at 7d (30 linked to a project)", timeout=30_000
+        "Learned from 30 videos at 7 days (30 linked to a project)", timeout=30_000
     )
     expect(card.locator(".prediction-error")).to_contain_text(f"views ±{error} %")
     row = card.locator(f'[data-project="{draft}"]')
     expect(row).to_contain_text("draft pop")
     expect(row.locator(".prediction-draft")).to_contain_text(f"(typical error ±{error} %)")
+    card.scroll_into_view_if_needed()
+    card.screenshot(path=str(shoot(page, "predictions").with_name("predictions-card.png")))
 
     page.goto(f"{ui_server}/ui/projects/{draft}")
     page.get_by_role("tab", name="Export").click()
     line = page.locator(".prediction-line")
     expect(line).to_contain_text("Predicted on TikTok: ≈", timeout=30_000)
     expect(line).to_contain_text(f"views (typical error ±{error} %)")
+    line.screenshot(path=str(shoot(page, "prediction-line").with_name("prediction-line.png")))

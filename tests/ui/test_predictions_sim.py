@@ -40,7 +40,7 @@ async def test_too_little_history_is_said_in_one_line(ws: Workspace) -> None:
         await user.should_see(
             "Predictions need at least 20 published videos with metrics; there are 19, so 1 more."
         )
-        await user.should_see("Learned from 19 videos at 7d (19 linked to a project).")
+        await user.should_see("Learned from 19 videos at 7 days (19 linked to a project).")
 
         await user.open(f"/projects/{draft}")
         await user.should_see(

@@ -15,12 +15,14 @@ from video_orchestrator.services.facade import FigureOut, ModelOut, PredictionOu
 from video_orchestrator.services.projects import ProjectOut
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, call, duration_text
-from video_orchestrator.ui.i18n import number, tr, tr_n
+from video_orchestrator.ui.i18n import marked, number, tr, tr_n
 
 #: Drafts predicted on the Analytics page.
 DRAFTS = 5
 #: How often the editor's line checks whether the project changed.
 RECHECK_SECONDS = 3.0
+#: The post ages the history is read at, as the page names them.
+AGE_NAMES = {"24h": marked("24 hours"), "72h": marked("72 hours"), "7d": marked("7 days")}
 PLATFORM_NAMES = {
     "youtube": "YouTube",
     "tiktok": "TikTok",
@@ -76,11 +78,12 @@ def line_text(answer: PredictionOut | RefusalOut) -> str:
 
 def quality_text(model: ModelOut) -> str:
     history = model.history
+    age = tr(AGE_NAMES[history.age]) if history.age in AGE_NAMES else history.age
     used = tr_n(
         "Learned from {count} video at {age}",
         "Learned from {count} videos at {age}",
         history.used,
-        age=history.age,
+        age=age,
     )
     linked = tr_n("{count} linked to a project", "{count} linked to a project", history.linked)
     text = f"{used} ({linked})."
@@ -89,14 +92,14 @@ def quality_text(model: ModelOut) -> str:
             "{count} younger than {age} left out.",
             "{count} younger than {age} left out.",
             history.young,
-            age=history.age,
+            age=age,
         )
     if history.unmeasured:
         text += " " + tr_n(
             "{count} without views and average view duration at {age} left out.",
             "{count} without views and average view duration at {age} left out.",
             history.unmeasured,
-            age=history.age,
+            age=age,
         )
     return text
 
