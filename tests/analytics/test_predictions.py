@@ -21,7 +21,12 @@ from tests.prediction_history import (
 from video_orchestrator.services.metrics import MetricsService
 from video_orchestrator.services.prediction_features import hook_type_of, project_features
 from video_orchestrator.services.predictions import PredictionOut, Predictions, RefusalOut
-from video_orchestrator.services.projects import ProjectCreate, ProjectOut, ProjectService
+from video_orchestrator.services.projects import (
+    ProjectCreate,
+    ProjectOut,
+    ProjectService,
+    ProjectUpdate,
+)
 from video_orchestrator.store import Database
 
 AT = datetime(2026, 12, 8, 18, 0, tzinfo=UTC)
@@ -131,16 +136,26 @@ def test_unlinked_videos_count_with_what_their_export_says(db: Database) -> None
 
 
 def test_the_model_is_kept_until_the_history_changes(db: Database) -> None:
-    store_history(db, planted(24, seed=8))
+    ids = store_history(db, planted(24, seed=8))
     service = Predictions(db, clock=lambda: NOW)
     draft = _draft(db, "clean")
     service.predict(draft, at=AT)
     service.predict(draft, at=AT)
     service.model()
     assert service.trainings == 1
+    # editing the draft changes no history; editing a linked project does
+    projects = ProjectService(db)
+    version = projects.get(draft).version
+    projects.update(draft, ProjectUpdate(version=version, topic="moon dust"))
+    service.predict(draft, at=AT)
+    assert service.trainings == 1
+    linked = projects.get(ids[0])
+    projects.update(ids[0], ProjectUpdate(version=linked.version, topic="octopus hearts"))
+    service.model()
+    assert service.trainings == 2
     store_history(db, planted(3, seed=9, start=datetime(2026, 6, 1, tzinfo=UTC)), name="more.csv")
     answer = service.predict(draft, at=AT)
-    assert service.trainings == 2
+    assert service.trainings == 3
     assert isinstance(answer, PredictionOut) and answer.history.used == 27
 
 
