@@ -21,6 +21,7 @@ nothing else should reach a user.
     ├── ConflictError              the request clashes with the current state
     │   ├── StaleVersionError      an edit based on an old version of a record
     │   ├── InvalidStateError      e.g. cancel a finished job, retry a running one
+    │   ├── NotEnoughHistory       a prediction asked for with too few videos with metrics
     │   └── JobSuperseded          a worker's attempt at a job was taken over by another
     ├── AccessError                a missing or wrong API key
     │   └── ForbiddenError         a request this server must not answer (foreign page, name)
@@ -120,6 +121,16 @@ class StaleVersionError(ConflictError):
 
 class InvalidStateError(ConflictError):
     """The action is not possible in the record's current state."""
+
+
+class NotEnoughHistory(ConflictError):
+    """A prediction asked for with too little stored history: ``videos`` usable, ``needed``
+    at least (ADR 0043)."""
+
+    def __init__(self, message: str, *, videos: int, needed: int) -> None:
+        super().__init__(message)
+        self.videos = videos
+        self.needed = needed
 
 
 class JobSuperseded(ConflictError):

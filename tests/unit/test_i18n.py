@@ -36,6 +36,7 @@ TRANSLATED = [
     "tab_background.py",
     "library.py",
     "media.py",
+    "predictions_panel.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}

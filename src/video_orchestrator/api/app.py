@@ -34,6 +34,7 @@ from video_orchestrator.api.routes import (
     experiments,
     ideas,
     languages,
+    predictions,
     projects,
     publishing,
     renders,
@@ -147,6 +148,7 @@ def create_app(
         ideas,
         analytics,
         experiments,
+        predictions,
         trends,
         publishing,
     ):

@@ -34,6 +34,7 @@ STATUS: list[tuple[type[e.VoError], int, str]] = [
     (e.InputError, 422, "invalid-input"),
     (e.StaleVersionError, 409, "stale-version"),
     (e.InvalidStateError, 409, "invalid-state"),
+    (e.NotEnoughHistory, 409, "not-enough-history"),
     (e.ConflictError, 409, "conflict"),
     (e.ForbiddenError, 403, "forbidden"),
     (e.AccessError, 401, "unauthorized"),
@@ -137,7 +138,12 @@ def install(app: FastAPI) -> None:
             headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
         if status >= 500:
             logger.warning("%s %s failed: %s", request.method, request.url.path, exc)
-        return problem(status, str(exc), slug=slug, instance=request.url.path, headers=headers)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, e.NotEnoughHistory):  # ADR 0043: what there is and what is needed
+            extra = {"videos": exc.videos, "needed": exc.needed}
+        return problem(
+            status, str(exc), slug=slug, instance=request.url.path, headers=headers, **extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -137,6 +137,56 @@ def register_analytics(
 
         guard(action)
 
+    @analytics_app.command("predict")
+    def predict(
+        project: Annotated[str, typer.Argument(help="The draft project's id.")],
+        platform: Annotated[
+            str | None,
+            typer.Option(
+                help="youtube, tiktok, instagram, facebook, other or a render preset "
+                "(youtube-shorts …); default: the project's first platform."
+            ),
+        ] = None,
+        at: Annotated[
+            str | None,
+            typer.Option(
+                help="The posting time, e.g. 2026-12-08T18:00 (UTC unless it says otherwise); "
+                "default: the next full hour."
+            ),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="The prediction as JSON.")] = False,
+    ) -> None:
+        """Predict a draft's views and average view duration from your own history, each
+        with the model's cross-validated error (refuses, saying why, with too few videos)."""
+
+        def action() -> None:
+            when = services.parse_time(at)
+            predictions = services.analytics(settings()).predictions
+            answer = predictions.predict(project, platform=platform, at=when)
+            if isinstance(answer, services.RefusalOut):
+                raise answer.error()
+            if as_json:
+                out.print_json(answer.model_dump_json())
+                return
+            out.print(_prediction_table(answer))
+            history = answer.history
+            left = []
+            if history.young:
+                left.append(f"{history.young} younger than {history.age}")
+            if history.unmeasured:
+                left.append(f"{history.unmeasured} without both figures at {history.age}")
+            note = f"; left out: {', '.join(left)}" if left else ""
+            out.print(
+                f"Trained on {history.used} videos at {history.age} ({history.linked} linked to "
+                f"a project){note}. Typical error: the median miss on past videos the model "
+                "had not seen (repeated 5-fold cross-validation).",
+                highlight=False,
+            )
+            if answer.imputed:
+                out.print(f"Guessed for this draft: {', '.join(answer.imputed)}.", highlight=False)
+
+        guard(action)
+
     @analytics_app.command("videos")
     def videos(
         platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
@@ -289,3 +339,26 @@ def register_analytics(
                 raise InputError("say what to do: --pdf FILE, --csv FILE, --save or --send")
 
         guard(action)
+
+
+def _prediction_table(answer: services.PredictionOut) -> Table:
+    table = Table(
+        title=f"{answer.platform} at {answer.at:%Y-%m-%d %H:%M} UTC",
+        title_justify="left",
+    )
+    for column in ("metric", "prediction", f"{round(answer.views.level * 100)} % interval",
+                   "typical error", "log error ± folds"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for name, figure, unit in (
+        ("views", answer.views, ""),
+        ("average view duration", answer.average_view_duration, " s"),
+    ):
+        digits = 0 if unit == "" else 1
+        table.add_row(
+            name,
+            f"{figure.value:,.{digits}f}{unit}",
+            f"{figure.low:,.{digits}f}–{figure.high:,.{digits}f}{unit}",
+            f"±{figure.error.median_ape:.0%}",
+            f"{figure.error.mae_log:.2f} ± {figure.error.mae_log_fold_sd:.2f}",
+        )
+    return table

@@ -53,6 +53,12 @@ from video_orchestrator.services.metrics_pull import describe_pull as describe_p
 from video_orchestrator.services.metrics_pull import metric_pulls as _metric_pulls
 from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
 from video_orchestrator.services.optimise import optimise as _optimise
+from video_orchestrator.services.predictions import FigureOut as FigureOut
+from video_orchestrator.services.predictions import HistoryOut as HistoryOut
+from video_orchestrator.services.predictions import ModelOut as ModelOut
+from video_orchestrator.services.predictions import PredictionOut as PredictionOut
+from video_orchestrator.services.predictions import RefusalOut as RefusalOut
+from video_orchestrator.services.predictions import parse_time as parse_time
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.publishing import Publishing as Publishing
 from video_orchestrator.services.publishing import connect_with_loopback as connect_with_loopback

@@ -44,6 +44,7 @@ from video_orchestrator.services.metrics_warehouse import (
     ParquetRunner,
     export_tables,
 )
+from video_orchestrator.services.predictions import Predictions
 from video_orchestrator.services.reports import (
     ReportIn,
     ReportOut,
@@ -102,6 +103,7 @@ class Analytics:
         self.metrics = MetricsService(self.db, posts=post_links(self.db))
         self.reports = ReportService(self.db)
         self.schedules = ScheduleService(self.db)
+        self.predictions = Predictions(self.db)  # keeps its trained model (ADR 0043)
         self._lock = threading.Lock()
         self._warehouse: ParquetRunner | None = None
 

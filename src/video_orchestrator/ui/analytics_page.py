@@ -25,6 +25,7 @@ from video_orchestrator.ui.common import Failed, call, duration_text, tell, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.jobs_view import LINK
 from video_orchestrator.ui.library import PICK_JS, UPLOAD_HEADER
+from video_orchestrator.ui.predictions_panel import predictions_section
 
 PERIODS: dict[str, str] = {
     "all": "All imported days",
@@ -474,6 +475,7 @@ def draw(
         worked_card(figures.found)
         times_card(figures.found)
 
+    predictions_section(ws)  # ADR 0043
     reports_card(ws, figures.reports)
 
 

@@ -18,6 +18,7 @@ from video_orchestrator.spec.vocabulary import QUALITIES, Quality
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.jobs_view import JobList
 from video_orchestrator.ui.post_dialog import open_post_dialog
+from video_orchestrator.ui.predictions_panel import prediction_line
 
 if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
@@ -180,6 +181,7 @@ async def build(state: ProjectState) -> None:
         "Press Render at the bottom of the screen. Renders run in the background: you can keep "
         "editing, or leave and follow them in the Queue."
     ).classes("text-body2 text-grey-8")
+    await prediction_line(ws, lambda: state.project)  # ADR 0043
 
     async def post() -> None:
         try:
