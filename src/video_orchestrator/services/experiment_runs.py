@@ -499,7 +499,7 @@ class ExperimentRuns:
                     if video is not None
                     else []
                 )
-                point = _at_age(video, rows, days, now, metric)
+                point = metric_at_age(video, rows, days, now, metric)
                 if point == "young":
                     measured["young"] += 1
                     continue
@@ -743,7 +743,7 @@ def _patch(project: ProjectOut, changes: Mapping[str, str | float]) -> dict[str,
     return patch
 
 
-def _at_age(
+def metric_at_age(
     video: MetricVideo | None,
     rows: Sequence[MetricValue],
     days: int,
@@ -822,4 +822,5 @@ __all__ = [
     "ExperimentRuns",
     "ExperimentSummary",
     "LinkIn",
+    "metric_at_age",
 ]
