@@ -32,6 +32,7 @@ from video_orchestrator.api.routes import (
     assets,
     catalog,
     experiments,
+    hook_weights,
     ideas,
     languages,
     projects,
@@ -147,6 +148,7 @@ def create_app(
         ideas,
         analytics,
         experiments,
+        hook_weights,
         trends,
         publishing,
     ):
