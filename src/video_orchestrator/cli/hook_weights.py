@@ -16,7 +16,6 @@ from video_orchestrator.config import Settings
 from video_orchestrator.services import facade as services
 from video_orchestrator.services.hook_feedback import ChangeOut, ProposalOut
 
-
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
 
 

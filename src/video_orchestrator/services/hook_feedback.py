@@ -357,9 +357,7 @@ def _change_out(row: HookWeightChange) -> ChangeOut:
     )
 
 
-def component_words(
-    component: str, delta: float, views_change: float, posts: int, t: float
-) -> str:
+def component_words(component: str, delta: float, views_change: float, posts: int, t: float) -> str:
     """ "a number in the hook: +4 points — hooks with a number got 31 % more views at 72 h
     over 26 posts, t = 2.6" """
     what = COMPONENT_WORDS.get(component, component)
@@ -389,9 +387,7 @@ def _proposal_out(proposal: WeightProposal, info: EvidenceOut, min_posts: int) -
                 credible=credible,
                 reason=change.reason,
                 words=(
-                    component_words(
-                        change.component, delta, views_change, proposal.posts, change.t
-                    )
+                    component_words(change.component, delta, views_change, proposal.posts, change.t)
                     if credible
                     else f"{change.component}: {delta:+.1f} points ({change.reason})"
                 ),

@@ -56,6 +56,4 @@ def generate_hooks(
         topic = clean_topic(request.topic)
         context = hook_context(topic, None, preset, language=request.language, library=library)
         current = None
-    return _generate(
-        context, count=request.count, llm=ctx.llm, library=library, current=current
-    )
+    return _generate(context, count=request.count, llm=ctx.llm, library=library, current=current)
