@@ -22,6 +22,8 @@ TOPIC = "why the deep ocean glows"
 #: A planted lift of log views for a hook with a number (e^0.5 ≈ +65 % views).
 LIFT = 0.5
 SEED = 3
+#: The first post goes out then, the others one a day after it.
+FIRST_POST = datetime(2026, 10, 1, 18, 0, tzinfo=UTC)
 
 
 def hook_text(number: bool, you: bool, loop: bool, long: bool) -> str:
@@ -44,7 +46,13 @@ def _script(hook: str) -> dict[str, object]:
 
 
 def plant_posts(
-    db: Database, *, posts: int = 32, lift: float = LIFT, seed: int = SEED, prefix: str = "v"
+    db: Database,
+    *,
+    posts: int = 32,
+    lift: float = LIFT,
+    seed: int = SEED,
+    prefix: str = "v",
+    first: datetime = FIRST_POST,
 ) -> list[str]:
     """``posts`` posted hooks with results (a balanced design over the four parts, repeated),
     stored through the real project and metrics services; their projects' ids."""
@@ -64,7 +72,7 @@ def plant_posts(
         made.append((remote_id, project.id))
         outcome = 7.0 + (lift if number else 0.0) + rng.normal(0.0, 0.25)
         total = float(np.exp(outcome))
-        published = datetime(2026, 10, 1, 18, 0, tzinfo=UTC) + timedelta(days=index)
+        published = first + timedelta(days=index)
         for day, share in enumerate((0.5, 0.3, 0.2)):
             when = published.date() + timedelta(days=day)
             rows.append([

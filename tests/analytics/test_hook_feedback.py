@@ -99,12 +99,30 @@ def test_after_apply_the_scorer_ranks_hooks_with_a_number_higher(
     assert numbers["t"] >= 2.0
 
 
+def test_the_same_evidence_does_not_move_the_weights_twice(db: Database) -> None:
+    plant_posts(db, posts=32)
+    feedback = _feedback(db)
+    first = feedback.apply("tester")
+    again = feedback.propose()
+    assert not again.possible and again.why == "same_evidence"
+    assert again.proposed == again.current == first.to_weights
+    assert again.reason is not None and "the same evidence" in again.reason
+    with pytest.raises(InvalidStateError, match="nothing to apply"):
+        feedback.apply("tester")
+    # hooks posted later are new evidence: the next step may be taken
+    plant_posts(db, posts=16, prefix="w", first=NOW.replace(month=11, day=2, hour=18))
+    later = feedback.propose()
+    assert later.evidence.used == 48 and later.evidence.new_since_applied == 16
+    assert later.possible and later.current == first.to_weights
+    assert later.proposed["numbers"] > first.to_weights["numbers"]
+
+
 def test_fewer_posts_than_the_minimum_are_refused_with_the_reason(db: Database) -> None:
     plant_posts(db, posts=MIN_HOOK_POSTS - 8)
     feedback = _feedback(db)
     proposal = feedback.propose()
     assert not proposal.possible and proposal.proposed == proposal.current == SHIPPED
-    assert proposal.reason is not None
+    assert proposal.why == "few_posts" and proposal.reason is not None
     assert f"at least {MIN_HOOK_POSTS} posted hooks" in proposal.reason
     assert "there are 12, so 8 more" in proposal.reason
     with pytest.raises(InvalidStateError, match="nothing to apply"):

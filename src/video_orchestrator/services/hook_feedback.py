@@ -19,8 +19,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -99,11 +99,16 @@ class EvidenceOut(BaseModel):
     unmeasured: int = Field(description="no metric rows covering the post age")
     outcome: str
     age: str
+    newest_post: datetime | None = Field(description="when the newest measured hook was posted")
+    new_since_applied: int | None = Field(
+        None, description="measured hooks posted after the newest one of the last applied change"
+    )
 
 
 class ProposalOut(BaseModel):
     possible: bool = Field(description="a change is proposed (false: the reason says why not)")
     reason: str | None
+    why: str | None = Field(description="few_posts, no_effect or same_evidence (no proposal)")
     summary: str
     current: dict[str, float]
     proposed: dict[str, float]
@@ -188,6 +193,7 @@ class HookFeedback:
         now = self.clock()
         items: list[HookEvidence] = []
         counts = {"videos": 0, "young": 0, "unmeasured": 0}
+        posted: list[datetime] = []
         with self.db.session() as session:
             videos = session.scalars(
                 select(MetricVideo)
@@ -214,6 +220,7 @@ class HookFeedback:
                     counts["unmeasured"] += 1
                     continue
                 items.append(HookEvidence(shares, math.log1p(max(point[0], 0.0))))
+                posted.append(_posted_at(video, rows))
         info = EvidenceOut(
             videos=counts["videos"],
             used=len(items),
@@ -221,8 +228,19 @@ class HookFeedback:
             unmeasured=counts["unmeasured"],
             outcome=OUTCOME,
             age=OUTCOME_AGE,
+            newest_post=max(posted) if posted else None,
         )
+        last = self._last_applied()
+        if last is not None:
+            since = last.evidence.get("newest_post")
+            cut = datetime.fromisoformat(since) if isinstance(since, str) else None
+            info.new_since_applied = sum(1 for p in posted if cut is None or p > cut)
         return items, info
+
+    def _last_applied(self) -> ChangeOut | None:
+        """The newest change, when it is an applied proposal (its evidence was used)."""
+        history = self.history(1)
+        return history[0] if history and history[0].action == "apply" else None
 
     def _shares(
         self, project: Project, platform: str, library: HookLibrary
@@ -257,7 +275,17 @@ class HookFeedback:
         current = self.weights()
         items, info = self.evidence()
         proposal = propose_hook_weights(current, items, min_posts=self.min_posts)
-        return _proposal_out(proposal, info, self.min_posts)
+        out = _proposal_out(proposal, info, self.min_posts)
+        if out.possible and info.new_since_applied == 0:
+            # the same posts again would move the weights a second step on the same evidence
+            out.possible = False
+            out.why = "same_evidence"
+            out.proposed = dict(out.current)
+            out.reason = (
+                "no change: no hook was posted after the ones the weights last learned from "
+                f"({info.used} posted hooks, the same evidence); new posts are needed"
+            )
+        return out
 
     def apply(self, applied_by: str, *, expected: Mapping[str, float] | None = None) -> ChangeOut:
         """Store the proposal as the weights in use. ``expected``: the proposed weights the
@@ -277,6 +305,11 @@ class HookFeedback:
             "outcome": OUTCOME,
             "age": OUTCOME_AGE,
             "summary": proposal.summary,
+            "newest_post": (
+                proposal.evidence.newest_post.isoformat()
+                if proposal.evidence.newest_post is not None
+                else None
+            ),
             "components": [
                 {
                     "component": c.component,
@@ -341,6 +374,14 @@ def _newest(session: Any) -> HookWeightChange | None:
     return row
 
 
+def _posted_at(video: MetricVideo, rows: Sequence[MetricValue]) -> datetime:
+    """When the video was posted: its publish time, else the start of its first row."""
+    if video.published_at is not None:
+        return video.published_at
+    first = min(r.period_start for r in rows)
+    return datetime(first.year, first.month, first.day, tzinfo=UTC)
+
+
 def _floats(weights: Mapping[str, Any]) -> dict[str, float]:
     return {name: float(weights[name]) for name in COMPONENTS if name in weights}
 
@@ -397,6 +438,7 @@ def _proposal_out(proposal: WeightProposal, info: EvidenceOut, min_posts: int) -
     return ProposalOut(
         possible=possible,
         reason=None if possible else proposal.summary,
+        why=None if possible else "few_posts" if proposal.posts < min_posts else "no_effect",
         summary=proposal.summary,
         current=dict(proposal.current),
         proposed=dict(proposal.proposed),

@@ -61,7 +61,13 @@ def change_words(change: ComponentOut, posts: int) -> str:
 
 
 def refusal(proposal: ProposalOut) -> str:
-    if proposal.posts < proposal.min_posts:
+    if proposal.why == "same_evidence":
+        return tr(
+            "No change: no hook was posted after the ones the weights last learned from; "
+            "the same {posts} posts would move them twice.",
+            posts=number(proposal.posts),
+        )
+    if proposal.why == "few_posts":
         return tr(
             "No change yet: the weights learn from at least {needed} posted hooks with views "
             "at 72 h; there are {posts}.",
