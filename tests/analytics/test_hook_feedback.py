@@ -99,6 +99,32 @@ def test_after_apply_the_scorer_ranks_hooks_with_a_number_higher(
     assert numbers["t"] >= 2.0
 
 
+def test_after_apply_the_optimiser_judges_the_hook_with_the_learned_weights(
+    db: Database, tmp_path: Path
+) -> None:
+    plant_posts(db, posts=32)
+    feedback = _feedback(db)
+    ctx = AppContext(
+        Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"), db=db, llm=None
+    )
+    ideas = Ideas(ctx, hook_library=feedback.library)
+    script = {
+        "topic": "why the deep ocean glows",
+        "title": "The glowing deep",
+        "hook": "Here are 3 things.",  # 48 of 100 with the shipped weights: weak (< 50)
+        "scenes": [{"narration": "Deep ocean animals make their own light.", "keywords": []}],
+    }
+    project = ProjectService(db).create(ProjectCreate.model_validate({"script": script}))
+
+    def weak() -> bool:
+        report, _ = ideas.optimise(project.id, None, apply=False, version=None)
+        return any(s["rule"] == "hook.weak" for s in report["suggestions"])
+
+    assert weak()
+    feedback.apply("tester")  # numbers 15 → 18.6: the number now earns the hook 50
+    assert not weak()
+
+
 def test_the_same_evidence_does_not_move_the_weights_twice(db: Database) -> None:
     plant_posts(db, posts=32)
     feedback = _feedback(db)

@@ -446,7 +446,9 @@ def optimise(
         topic=topic,
         language=language_for(script_text, None, lang),
     )
-    report = _optimise(ctx, request, apply_changes=apply)
+    report = _optimise(
+        ctx, request, apply_changes=apply, hook_library=HookFeedback(ctx.db).library()
+    )
     if output is not None and report.applied is not None:
         write_script(output, report.applied.script)
     return report

@@ -78,6 +78,7 @@ class Ideas:
                 language=project.language,
             ),
             apply_changes=apply,
+            hook_library=self.hook_library() if self.hook_library is not None else None,
         )
         saved = None
         if apply and report.applied is not None and version is not None:
