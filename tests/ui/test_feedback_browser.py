@@ -12,6 +12,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.hook_posts import plant_posts
+from tests.ui.a11y import axe_violations
 from video_orchestrator.config import Settings
 from video_orchestrator.store import Database
 
@@ -24,7 +25,7 @@ def _plant(data_dir: Path) -> None:
 
 
 def test_apply_the_proposed_hook_weights_then_reset(
-    page: Page, ui_server: str, ui_data_dir: Path
+    page: Page, ui_server: str, ui_data_dir: Path, tmp_path: Path
 ) -> None:
     _plant(ui_data_dir)
     page.goto(ui_server + "/ui/analytics")
@@ -39,6 +40,10 @@ def test_apply_the_proposed_hook_weights_then_reset(
         )
     )
     proposal = httpx.get(ui_server + "/analytics/hook-weights/proposal").json()
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "what-to-change.png", full_page=True)
+    found = axe_violations(page, context=".what-to-change")
+    assert not found, "what to change: " + found.summary
 
     section.get_by_role("button", name="Apply these weights").click()
     expect(section.locator(".weights-source")).to_contain_text(
@@ -56,7 +61,9 @@ def test_apply_the_proposed_hook_weights_then_reset(
     assert httpx.get(ui_server + "/analytics/hook-weights").json()["source"] == "shipped"
 
 
-def test_link_a_variant_to_an_imported_video_and_unlink_it(page: Page, ui_server: str) -> None:
+def test_link_a_variant_to_an_imported_video_and_unlink_it(
+    page: Page, ui_server: str, tmp_path: Path
+) -> None:
     project = httpx.post(ui_server + "/projects", json={"topic": "why the deep ocean glows"})
     experiment = httpx.post(
         ui_server + "/experiments",
@@ -92,6 +99,9 @@ def test_link_a_variant_to_an_imported_video_and_unlink_it(page: Page, ui_server
     expect(detail.locator(".variant-videos")).to_contain_text("B's videos:")
     stored = httpx.get(ui_server + f"/experiments/{experiment['id']}").json()
     assert [v["remote_id"] for v in stored["items"][1]["videos"]] == ["linkme01"]
+    page.screenshot(path=tmp_path / "linked.png", full_page=True)
+    found = axe_violations(page, context=".experiment-detail")
+    assert not found, "experiment detail: " + found.summary
 
     detail.get_by_role("button", name="Unlink tiktok:linkme01").click()
     expect(detail.locator(".linked-video")).to_have_count(0)
