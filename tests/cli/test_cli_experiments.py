@@ -48,3 +48,22 @@ def test_create_render_analyse_and_bad_input(vo: VoRunner, tmp_path: Path) -> No
     assert_one_line_error(
         vo("experiments", "link", experiment_id, "C", "--video", "tiktok:x"), "no variant 'C'"
     )
+
+
+def test_link_and_unlink_an_imported_video(vo: VoRunner, tmp_path: Path) -> None:
+    project_id = _project(tmp_path)
+    created = vo("experiments", "create", project_id, "--factor", "caption_style=karaoke|pop")
+    match = re.search(r"\(([0-9a-f]{32})\)", created.stdout)
+    assert match, created.stdout
+    experiment_id = match.group(1)
+    csv = tmp_path / "one.csv"
+    csv.write_text("platform,video_id,date,views\ntiktok,clip01,2026-11-01,120\n")
+    assert vo("analytics", "import", str(csv)).returncode == 0
+
+    linked = vo("experiments", "link", experiment_id, "B", "--video", "tiktok:clip01")
+    assert linked.returncode == 0, linked.stderr
+    assert re.search(r"│ B\s+│.*│ 1\s+│", linked.stdout), linked.stdout
+    unlinked = vo("experiments", "unlink", experiment_id, "tiktok:clip01")
+    assert unlinked.returncode == 0, unlinked.stderr
+    assert re.search(r"│ B\s+│.*│ 0\s+│", unlinked.stdout), unlinked.stdout
+    assert_one_line_error(vo("experiments", "unlink", experiment_id, "tiktok:clip01"), "not linked")

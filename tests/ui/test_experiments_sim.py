@@ -65,7 +65,8 @@ async def test_create_open_analyse_and_render(ws: Workspace) -> None:
         user.find("Analyse").click()
         await user.should_see("B is better than A with", retries=100)
         await user.should_see("chance to beat")  # the numbers under the sentence
-        await user.should_see(f"B's videos: tiktok:{rows[POSTS * 3][1]}")
+        await user.should_see("B's videos:")
+        await user.should_see(f"tiktok:{rows[POSTS * 3][1]}")
         assert ws.experiments.get(made.id).winner == "B"
 
         user.find("Render all variants").click()

@@ -32,6 +32,7 @@ from video_orchestrator.api.routes import (
     assets,
     catalog,
     experiments,
+    hook_weights,
     ideas,
     languages,
     predictions,
@@ -149,6 +150,7 @@ def create_app(
         analytics,
         experiments,
         predictions,
+        hook_weights,
         trends,
         publishing,
     ):

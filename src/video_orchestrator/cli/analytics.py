@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from video_orchestrator.cli.hook_weights import register_hook_weights
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import InputError, VoError
 from video_orchestrator.services import facade as services
@@ -43,6 +44,7 @@ def register_analytics(
         no_args_is_help=True,
     )
     app.add_typer(analytics_app, name="analytics")
+    register_hook_weights(analytics_app, guard, settings, out)
 
     @analytics_app.command("import")
     def import_(

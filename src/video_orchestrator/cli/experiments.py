@@ -186,6 +186,21 @@ def register_experiments(
 
         guard(action)
 
+    @experiments_app.command("unlink")
+    def unlink(
+        experiment: Annotated[str, typer.Argument(help="The experiment's id.")],
+        video: Annotated[str, typer.Argument(help="The linked video: platform:remote_id.")],
+    ) -> None:
+        """Stop counting a video for the experiment."""
+
+        def action() -> None:
+            platform, sep, remote_id = video.partition(":")
+            if not sep or not platform or not remote_id:
+                raise InputError(f"the video is platform:remote_id, not {video!r}")
+            show(services.experiments(settings()).unlink(experiment, platform, remote_id))
+
+        guard(action)
+
     @experiments_app.command("analyse")
     def analyse(experiment: Annotated[str, typer.Argument(help="The experiment's id.")]) -> None:
         """The verdict at the experiment's post age (stored)."""

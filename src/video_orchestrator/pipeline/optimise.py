@@ -76,6 +76,8 @@ class OptimiseInput:
     speed: float = 1.0
     base_wpm: int = DEFAULT_BASE_WPM
     caption_style: str = "karaoke"
+    #: the hook library to score the hook with (the workspace's learned weights, ADR 0044)
+    hook_library: HookLibrary | None = field(default=None, compare=False)
 
     @property
     def wpm(self) -> float:
@@ -278,7 +280,7 @@ def rule_hook(inp: OptimiseInput) -> list[Suggestion]:
 
 
 def rule_hook_strength(inp: OptimiseInput, library: HookLibrary | None = None) -> list[Suggestion]:
-    lib = library or bundled_library()
+    lib = library or inp.hook_library or bundled_library()
     script = inp.script
     context = hook_context(script.topic, script, inp.preset, language=script.language, library=lib)
     current = score_hook(script.hook, "current", context, library=lib, source="script")

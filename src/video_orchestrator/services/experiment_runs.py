@@ -456,6 +456,35 @@ class ExperimentRuns:
             )
         return self.get(experiment_id)
 
+    def unlink(self, experiment_id: str, platform: str, remote_id: str) -> ExperimentOut:
+        """Stop counting a video for the experiment; an imported video's metrics-store link
+        to the variant is removed too (the automatic rules may link it again)."""
+        with self.db.session() as session:
+            _row(session, experiment_id)
+            link = session.scalar(
+                select(ExperimentLink).where(
+                    ExperimentLink.experiment_id == experiment_id,
+                    ExperimentLink.platform == platform,
+                    ExperimentLink.remote_id == remote_id,
+                )
+            )
+            if link is None:
+                raise NotFoundError(
+                    f"the {platform} video {remote_id} is not linked to the experiment"
+                )
+            variant_id = f"{experiment_id}:{link.label}"
+            mirrored = link.post_id is None
+            session.delete(link)
+            video = session.scalar(
+                select(MetricVideo).where(
+                    MetricVideo.platform == platform, MetricVideo.remote_id == remote_id
+                )
+            )
+            mirrored = mirrored and video is not None and video.variant_id == variant_id
+        if mirrored:
+            self.metrics.link(platform, remote_id, project_id=None)
+        return self.get(experiment_id)
+
     # -- analyse ---------------------------------------------------------------------------
 
     def analyse(self, experiment_id: str) -> ExperimentOut:
@@ -499,7 +528,7 @@ class ExperimentRuns:
                     if video is not None
                     else []
                 )
-                point = _at_age(video, rows, days, now, metric)
+                point = metric_at_age(video, rows, days, now, metric)
                 if point == "young":
                     measured["young"] += 1
                     continue
@@ -743,7 +772,7 @@ def _patch(project: ProjectOut, changes: Mapping[str, str | float]) -> dict[str,
     return patch
 
 
-def _at_age(
+def metric_at_age(
     video: MetricVideo | None,
     rows: Sequence[MetricValue],
     days: int,
@@ -822,4 +851,5 @@ __all__ = [
     "ExperimentRuns",
     "ExperimentSummary",
     "LinkIn",
+    "metric_at_age",
 ]

@@ -30,6 +30,7 @@ from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.experiment_runs import ExperimentRuns
+from video_orchestrator.services.hook_feedback import HookFeedback
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
 from video_orchestrator.services.jobs import JobService
 from video_orchestrator.services.languages import language_for
@@ -106,6 +107,11 @@ def experiments(settings: Settings) -> ExperimentRuns:
     db = AppContext(settings).db
     jobs = JobService(db, None, max_attempts=settings.job_max_attempts)
     return ExperimentRuns(db, jobs, MetricsService(db))
+
+
+def hook_weights(settings: Settings) -> HookFeedback:
+    """The hook score's weights learned from the workspace's posted hooks (ADR 0044)."""
+    return HookFeedback(AppContext(settings).db)
 
 
 def make_request(
@@ -405,7 +411,8 @@ def hooks(
     count: int,
     lang: str | None = None,
 ) -> HooksResult:
-    """Scored alternative hooks for a topic or a script file (text or script JSON)."""
+    """Scored alternative hooks for a topic or a script file (text or script JSON), scored
+    with the workspace's hook weights (learned or shipped, ADR 0044)."""
     if topic is None and script is None:
         raise ScriptError("say what the hooks are for: --topic TEXT or --script FILE")
     if topic is not None and script is None and not topic.strip():
@@ -415,7 +422,7 @@ def hooks(
     request = HooksRequest(
         topic=topic, script_text=script_text, platform=platform, count=count, language=language
     )
-    return generate_hooks(ctx, request)
+    return generate_hooks(ctx, request, library=HookFeedback(ctx.db).library())
 
 
 def optimise(
@@ -445,7 +452,9 @@ def optimise(
         topic=topic,
         language=language_for(script_text, None, lang),
     )
-    report = _optimise(ctx, request, apply_changes=apply)
+    report = _optimise(
+        ctx, request, apply_changes=apply, hook_library=HookFeedback(ctx.db).library()
+    )
     if output is not None and report.applied is not None:
         write_script(output, report.applied.script)
     return report

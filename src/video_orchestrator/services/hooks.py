@@ -8,6 +8,7 @@ from video_orchestrator.errors import ScriptError
 from video_orchestrator.pipeline.hooks import (
     MAX_COUNT,
     MIN_COUNT,
+    HookLibrary,
     HooksResult,
     hook_context,
 )
@@ -32,9 +33,12 @@ class HooksRequest:
     language: str = "en"
 
 
-def generate_hooks(ctx: AppContext, request: HooksRequest) -> HooksResult:
+def generate_hooks(
+    ctx: AppContext, request: HooksRequest, *, library: HookLibrary | None = None
+) -> HooksResult:
     """``count`` hooks, best first, from the configured language model or the templates;
-    the script's own hook is scored too (``current``)."""
+    the script's own hook is scored too (``current``). ``library``: the hook library to
+    score with (the workspace's learned weights, ADR 0044); default the shipped one."""
     if not MIN_COUNT <= request.count <= MAX_COUNT:
         raise ScriptError(f"--count must be {MIN_COUNT} to {MAX_COUNT}, not {request.count}")
     preset = ctx.preset(request.platform)
@@ -42,12 +46,14 @@ def generate_hooks(ctx: AppContext, request: HooksRequest) -> HooksResult:
         script = script_from_text(
             request.script_text, topic=request.topic, language=request.language
         )
-        context = hook_context(script.topic, script, preset, language=script.language)
+        context = hook_context(
+            script.topic, script, preset, language=script.language, library=library
+        )
         current: str | None = script.hook
     else:
         if request.topic is None:
             raise ScriptError("say what the hooks are for: --topic TEXT or --script FILE")
         topic = clean_topic(request.topic)
-        context = hook_context(topic, None, preset, language=request.language)
+        context = hook_context(topic, None, preset, language=request.language, library=library)
         current = None
-    return _generate(context, count=request.count, llm=ctx.llm, current=current)
+    return _generate(context, count=request.count, llm=ctx.llm, library=library, current=current)

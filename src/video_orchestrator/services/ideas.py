@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from video_orchestrator.errors import ConfigError, InputError, NotFoundError
+from video_orchestrator.pipeline.hooks import HookLibrary
 from video_orchestrator.ports.media import StockItem
 from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.context import AppContext
@@ -21,8 +23,13 @@ RECENT_ITEMS = 2000
 
 
 class Ideas:
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(
+        self, ctx: AppContext, *, hook_library: Callable[[], HookLibrary] | None = None
+    ) -> None:
+        """``hook_library``: the hook library to score with, asked for at each request (the
+        workspace's learned weights, ADR 0044); default the shipped one."""
         self.ctx = ctx
+        self.hook_library = hook_library
         self.projects = ProjectService(ctx.db)
         # stock items this process has shown, so an import needs no new search (and the
         # download URL always comes from the provider, never from a client)
@@ -43,6 +50,7 @@ class Ideas:
                 count=count,
                 language=project.language,
             ),
+            library=self.hook_library() if self.hook_library is not None else None,
         )
         return {
             "source": result.source,
@@ -70,6 +78,7 @@ class Ideas:
                 language=project.language,
             ),
             apply_changes=apply,
+            hook_library=self.hook_library() if self.hook_library is not None else None,
         )
         saved = None
         if apply and report.applied is not None and version is not None:

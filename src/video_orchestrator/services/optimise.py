@@ -10,6 +10,7 @@ from typing import Any
 from video_orchestrator.atomic import write_text as atomic_write
 from video_orchestrator.domain.script import Script
 from video_orchestrator.errors import InputError
+from video_orchestrator.pipeline.hooks import HookLibrary
 from video_orchestrator.pipeline.optimise import (
     MAX_SPEED,
     MIN_SPEED,
@@ -104,10 +105,15 @@ def check_request(request: OptimiseRequest) -> None:
 
 
 def optimise(
-    ctx: AppContext, request: OptimiseRequest, *, apply_changes: bool = False
+    ctx: AppContext,
+    request: OptimiseRequest,
+    *,
+    apply_changes: bool = False,
+    hook_library: HookLibrary | None = None,
 ) -> OptimiseReport:
     """The suggestions for the script on the platform; with ``apply_changes``, also the
-    optimised script and settings."""
+    optimised script and settings. ``hook_library``: the hook library the hook is scored
+    with (the workspace's learned weights, ADR 0044); default the shipped one."""
     check_request(request)
     preset = ctx.preset(request.platform)
     script = script_from_text(request.script_text, topic=request.topic, language=request.language)
@@ -117,6 +123,7 @@ def optimise(
         speed=request.speed,
         base_wpm=ctx.words_per_minute,
         caption_style=request.caption_style,
+        hook_library=hook_library,
     )
     return OptimiseReport(
         preset=preset,

@@ -2,7 +2,7 @@
 
 - **History**: every imported or pulled video's views and average view duration at a fixed
   post age (7 days by default), read from the stored metric rows exactly as an experiment
-  reads them (``experiment_runs._at_age``: the day rows of every day of the age, else the
+  reads them (``experiment_runs.metric_at_age``: the day rows of every day of the age, else the
   longest period row from the post day that ends within it). Videos younger than the age,
   and videos without both figures there, are left out and counted.
 - **Features**: a video linked to a project takes the project's (hook, pace, caption style,
@@ -41,7 +41,7 @@ from video_orchestrator.analytics.predict import (
     train_forecaster,
 )
 from video_orchestrator.errors import InputError, NotEnoughHistory
-from video_orchestrator.services.experiment_runs import AGE_DAYS, _at_age
+from video_orchestrator.services.experiment_runs import AGE_DAYS, metric_at_age
 from video_orchestrator.services.prediction_features import (
     Described,
     Fill,
@@ -186,8 +186,8 @@ class Predictions:
         young = unmeasured = 0
         measured: list[tuple[MetricVideo, float, float]] = []
         for video in videos:
-            seen = _at_age(video, rows[video.id], days, now, "views")
-            watched = _at_age(video, rows[video.id], days, now, "average_view_duration")
+            seen = metric_at_age(video, rows[video.id], days, now, "views")
+            watched = metric_at_age(video, rows[video.id], days, now, "average_view_duration")
             if seen == "young" or watched == "young":
                 young += 1
             elif seen is None or watched is None or watched[0] <= 0:

@@ -26,6 +26,7 @@ from video_orchestrator.services.assets import AssetOut, AssetService
 from video_orchestrator.services.check import RuleResult, check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.experiment_runs import ExperimentRuns
+from video_orchestrator.services.hook_feedback import HookFeedback
 from video_orchestrator.services.ideas import Ideas
 from video_orchestrator.services.jobs import JobService, OutputOut
 from video_orchestrator.services.language_versions import LanguageVersions
@@ -80,6 +81,7 @@ class Workspace:
         self.schedules = ScheduleService(ctx.db, max_attempts=settings.job_max_attempts)
         self.analytics = Analytics(ctx.db, settings)
         self.experiments = ExperimentRuns(ctx.db, self.jobs, self.analytics.metrics)
+        self.hook_weights = HookFeedback(ctx.db)
         self.secrets = SecretStore(ctx.db, secret_key(settings))
         self._use_secrets()
         self._stop = threading.Event()
@@ -98,7 +100,7 @@ class Workspace:
         """Providers built in this process pick up keys saved through the API at once."""
         self.ctx = self.base_ctx.with_stored_secrets()
         self.studio = Studio(self.ctx)
-        self.ideas = Ideas(self.ctx)
+        self.ideas = Ideas(self.ctx, hook_library=self.hook_weights.library)
         self.alerts = alert_service(self.ctx)
         self.trends = trend_service(self.ctx, self.alerts)
         self.trend_projects = TrendProjects(self.ctx, self.trends)

@@ -760,3 +760,23 @@ class ExperimentLink(Base):
             "experiment_id", "platform", "remote_id", name="uq_experiment_links_video"
         ),
     )
+
+
+# --- what the user's own results taught the scorer (ADR 0044) -----------------------------
+
+
+class HookWeightChange(Base):
+    """One change of the workspace's hook-score weights: applied from a proposal learned
+    from posted hooks (with its evidence), or a reset to the shipped weights. The newest
+    row's ``to_weights`` are the weights in use (a reset: the shipped ones)."""
+
+    __tablename__ = "hook_weight_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(16))  # apply | reset
+    from_weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    to_weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # posts, outcome, post age and each component's effect, t and reason
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    applied_by: Mapped[str] = mapped_column(String(200), default="")
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

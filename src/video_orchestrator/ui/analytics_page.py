@@ -21,6 +21,7 @@ from video_orchestrator.services.facade import Group, ImportOut, Point, ReportOu
 from video_orchestrator.services.metric_insights import Insights, insights, stored_window
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.ui import feedback_panel
 from video_orchestrator.ui.common import Failed, call, duration_text, tell, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.jobs_view import LINK
@@ -218,6 +219,7 @@ async def show(env: UiEnv) -> None:
                 draw(ws, state, figures, redraw)
 
     await redraw()
+    await feedback_panel.show(ws)  # "What to change" (ADR 0044)
 
 
 async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> None:

@@ -1,7 +1,8 @@
 """Experiments (ADR 0036): the list with each experiment's status and verdict; one
 experiment's variants with their renders and videos and its plain-words verdict with the
 numbers; render, analyse and apply; a new experiment from a project with a few factors (hook
-lines, caption styles, lengths). Linking published videos is done from the CLI or the API."""
+lines, caption styles, lengths). A variant's published videos are linked with a picker (a
+published post, or a video whose metrics were imported) and unlinked one by one (ADR 0044)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from video_orchestrator.services.experiment_runs import (
     METRICS,
     ExperimentCreate,
     ExperimentOut,
+    LinkIn,
 )
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 from video_orchestrator.ui.common import Failed, advice, call, when
@@ -30,6 +32,8 @@ STATUS = {
     "analysed": marked("Analysed"),
     "applied": marked("Applied"),
 }
+#: Choices offered by the video picker at most, of posts and of imported videos each.
+PICKABLE = 200
 #: The variants table's columns.
 COLUMNS = {
     "variant": marked("Variant"),
@@ -184,13 +188,23 @@ async def show(env: UiEnv) -> None:
             ).props("flat dense wrap-cells")
             for item in experiment.items:
                 if item.videos:
-                    shown = ", ".join(f"{v.platform}:{v.remote_id}" for v in item.videos[:SHOWN])
-                    more = len(item.videos) - SHOWN
-                    if more > 0:
-                        shown = tr("{videos} and {more} more", videos=shown, more=more)
-                    ui.label(
-                        tr("{label}'s videos: {videos}", label=item.label, videos=shown)
-                    ).classes("text-caption variant-videos")
+                    with ui.row().classes("items-center gap-1 variant-videos"):
+                        ui.label(tr("{label}'s videos:", label=item.label)).classes("text-caption")
+                        for video in item.videos[:SHOWN]:
+                            name = f"{video.platform}:{video.remote_id}"
+                            with ui.row().classes("items-center gap-0 linked-video"):
+                                ui.label(name).classes("text-caption")
+                                ui.button(
+                                    icon="link_off",
+                                    on_click=lambda v=video: unlink(v.platform, v.remote_id),
+                                ).props(
+                                    "flat dense round size=sm "
+                                    f'aria-label="{tr("Unlink {video}", video=name)}"'
+                                ).mark(f"unlink-{name}")
+                        more = len(item.videos) - SHOWN
+                        if more > 0:
+                            ui.label(tr("and {more} more", more=more)).classes("text-caption")
+            linker(experiment)
             if experiment.verdict:
                 ui.label(experiment.verdict).classes("text-subtitle1 verdict")
                 for line in _numbers(experiment):
@@ -226,6 +240,80 @@ async def show(env: UiEnv) -> None:
                     icon="done_all",
                     on_click=lambda: act(ws.experiments.apply, tr("Applied")),
                 ).props("no-caps outline")
+
+    def linker(experiment: ExperimentOut) -> None:
+        """A variant and a published video (a post or an imported video) picked, and linked."""
+        taken = {(v.platform, v.remote_id) for item in experiment.items for v in item.videos}
+        choices: dict[str, str] = {}
+        targets: dict[str, LinkIn] = {}
+        for post in ws.publishing.posts.list(state="published", limit=PICKABLE):
+            if post.remote_id and (post.platform, post.remote_id) not in taken:
+                key = f"p{len(choices)}"
+                choices[key] = tr(
+                    "Post · {platform} · {title} ({remote_id})",
+                    platform=post.platform,
+                    title=post.title,
+                    remote_id=post.remote_id,
+                )
+                targets[key] = LinkIn(variant="A", post_id=post.id)
+        for imported in ws.analytics.metrics.videos(limit=PICKABLE).items:
+            if (imported.platform, imported.remote_id) not in taken:
+                key = f"v{len(choices)}"
+                choices[key] = tr(
+                    "Imported · {platform} · {title} ({remote_id})",
+                    platform=imported.platform,
+                    title=imported.title or "—",
+                    remote_id=imported.remote_id,
+                )
+                targets[key] = LinkIn(
+                    variant="A", platform=imported.platform, remote_id=imported.remote_id
+                )
+        labels = [item.label for item in experiment.items]
+        with ui.row().classes("w-full items-end gap-2 link-video"):
+            variant = (
+                ui.select(labels, value=labels[0] if labels else None, label=tr("Variant"))
+                .classes("w-28")
+                .mark("link-variant")
+            )
+            video = (
+                ui.select(choices, label=tr("Published post or imported video"), with_input=True)
+                .classes("grow")
+                .mark("link-video")
+            )
+            if not choices:
+                ui.label(
+                    tr(
+                        "No published post or imported video left to link: publish one, or "
+                        "import its metrics on the Analytics page."
+                    )
+                ).classes("text-caption link-empty")
+
+            async def link() -> None:
+                target = targets.get(video.value or "")
+                if target is None or not variant.value:
+                    ui.notify(tr("Choose a variant and a video to link"), type="warning")
+                    return
+                data = target.model_copy(update={"variant": variant.value})
+                try:
+                    await call(ws.experiments.link, chosen["id"], data)
+                except Failed:
+                    return
+                ui.notify(tr("Linked to variant {label}", label=variant.value), type="positive")
+                listing.refresh()
+                detail.refresh()
+
+            ui.button(tr("Link"), icon="link", on_click=link).props("no-caps outline").mark(
+                "link-button"
+            )
+
+    async def unlink(platform: str, remote_id: str) -> None:
+        try:
+            await call(ws.experiments.unlink, chosen["id"], platform, remote_id)
+        except Failed:
+            return
+        ui.notify(tr("Unlinked {video}", video=f"{platform}:{remote_id}"), type="positive")
+        listing.refresh()
+        detail.refresh()
 
     async def open_experiment(experiment_id: str) -> None:
         chosen["id"] = experiment_id

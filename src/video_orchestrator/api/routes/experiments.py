@@ -54,6 +54,14 @@ def link_video(ws: WS, experiment_id: str, body: LinkIn) -> ExperimentOut:
     return ws.experiments.link(experiment_id, body)
 
 
+@router.delete(
+    "/experiments/{experiment_id}/links/{platform}/{remote_id}", response_model=ExperimentOut
+)
+def unlink_video(ws: WS, experiment_id: str, platform: str, remote_id: str) -> ExperimentOut:
+    """Stop counting a video for the experiment."""
+    return ws.experiments.unlink(experiment_id, platform, remote_id)
+
+
 @router.post("/experiments/{experiment_id}/analyse", response_model=ExperimentOut)
 def analyse_experiment(ws: WS, experiment_id: str) -> ExperimentOut:
     """The verdict at the experiment's post age, stored with the time it was made."""
