@@ -30,6 +30,7 @@ from tests.integration.test_job_recovery import (
     stop,
     submit,
     wait_for,
+    work_left,
 )
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import JobSuperseded
@@ -231,7 +232,7 @@ def test_a_worker_paused_past_the_stale_timeout_wakes_superseded_and_writes_noth
     stored = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
     stored = [key for key in stored if key.startswith(f"outputs/{job_id}")]
     assert stored == sorted(output_keys(ctx, job_id))
-    assert not (settings.data_dir / "work" / job_id).exists()
+    assert not work_left(settings, job_id)
 
 
 # -- kill -9 of the server while its worker renders ---------------------------------------------
@@ -301,4 +302,4 @@ def test_the_worker_of_a_killed_server_exits_and_a_new_server_completes_the_job(
     assert done.status == "succeeded", (done.error, done.log_tail)
     assert done.attempts == 2
     assert f"the worker {worker} stopped during attempt 1; queued again" in done.log_tail
-    assert not (settings.data_dir / "work" / job_id).exists()
+    assert not work_left(settings, job_id)

@@ -82,7 +82,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
-def wait_for(jobs: JobService, job_id: str, done: set[str], timeout: float = 180) -> JobOut:
+def work_left(settings: Settings, job_id: str, timeout: float = 60) -> bool:
+    """Whether the job's work folder is still there once the job has ended: it is removed just
+    after the job's status is written (job_runner's ``finally``), so wait a bounded time."""
+    left = settings.data_dir / "work" / job_id
+    deadline = time.monotonic() + timeout
+    while left.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left.exists()
+
+
+def wait_for(jobs: JobService, job_id: str, done: set[str], timeout: float = 240) -> JobOut:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = jobs.get(job_id)
@@ -140,7 +150,7 @@ def test_a_worker_killed_mid_render_leaves_no_output_and_the_job_completes_after
         video.size
         == (settings.data_dir / "files" / "outputs" / job_id / "2" / "video.mp4").stat().st_size
     )
-    assert not (settings.data_dir / "work" / job_id).exists()
+    assert not work_left(settings, job_id)
 
 
 def test_queued_jobs_survive_a_server_restart(settings: Settings) -> None:

@@ -343,7 +343,7 @@ async def test_music_and_effect_uploads_levels_and_the_rendered_mix(
         user.find(marker="ducking").click()
         user.find(marker="loudness").click()
         user.find("−16 LUFS (quieter)").click()
-        await user.should_see("version 7")
+        await user.should_see("version 7", retries=WAIT)
 
         audio = ws.projects.get(project.id).audio
         music = {a.filename: a.id for a in ws.assets.find(kind="audio").items}
