@@ -1,5 +1,6 @@
 """Suite-wide settings."""
 
+import fnmatch
 from typing import Any
 
 import pytest
@@ -20,10 +21,11 @@ def pytest_report_header() -> str:
     return status()
 
 
-#: Files whose tests share one worker under ``make test`` (pytest-xdist): the browser tests each
-#: start a server and a Chromium, so two at once on a 2-core machine would only slow each other
-#: and race their own timeouts.
-SERIAL_DIRS = ("tests/ui/",)
+#: The browser tests (tests/ui/*_browser.py) are one unit of work under ``make test``
+#: (pytest-xdist): each starts a server and a Chromium, so two at once on a 2-core machine would
+#: only slow each other and race their own timeouts. The simulated-user tests beside them run
+#: in process, like any other file.
+BROWSER_TESTS = "tests/ui/*_browser.py"
 
 
 def work_unit(nodeid: str) -> str:
@@ -31,7 +33,7 @@ def work_unit(nodeid: str) -> str:
     video, are made once, on one worker, and its tests never run beside each other), or one unit
     for all the browser tests."""
     path = nodeid.split("::", 1)[0]
-    return next((d for d in SERIAL_DIRS if path.startswith(d)), path)
+    return BROWSER_TESTS if fnmatch.fnmatch(path, BROWSER_TESTS) else path
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
@@ -47,3 +49,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return work_unit(nodeid)
 
     return WorkUnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first: they are the longest unit (one worker runs them all), and
+    started last they would run alone at the end while the other worker sits idle."""
+    items.sort(key=lambda item: work_unit(item.nodeid) != BROWSER_TESTS)
