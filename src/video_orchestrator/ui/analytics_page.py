@@ -20,7 +20,7 @@ from video_orchestrator.services.facade import Group, ImportOut, Point, ReportOu
 from video_orchestrator.services.metric_insights import Insights, insights, stored_window
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui import i18n
+from video_orchestrator.ui import i18n, webfont
 from video_orchestrator.ui.common import Failed, call, duration_text, tell, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
@@ -187,6 +187,7 @@ def chart_options(
     ]
     options: dict[str, Any] = {
         "animation": False,
+        "textStyle": {"fontFamily": webfont.STACK},  # CJK names in the legend (ADR 0042)
         "tooltip": {"trigger": "axis", "confine": True},
         "legend": {"type": "scroll", "bottom": 0, "data": names},
         "grid": {"left": 8, "right": 16, "top": 24, "bottom": 40, "containLabel": True},

@@ -217,9 +217,7 @@ def _version_card(
             with ui.column().classes("gap-0"):
                 for note in version.notes:
                     line = f"• {note}"  # the model's or translator's own words
-                    ui.label(line).classes("text-body2 language-note").mark(
-                        f"language-note-{code}"
-                    )
+                    ui.label(line).classes("text-body2 language-note").mark(f"language-note-{code}")
         title_in = (
             ui.input(tr("Title"), value=script.title)
             .classes("w-full")

@@ -21,6 +21,7 @@ from video_orchestrator.ui import (
     session,
     settings_page,
     trends_page,
+    webfont,
 )
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr
@@ -105,6 +106,8 @@ async def root(env: UiEnv) -> None:
         '<meta name="description" content="Video Orchestrator: make short vertical videos">'
     )
     ui.add_css(STUDIO_CSS)
+    if fallback := webfont.css():  # CJK text where the computer has no CJK font
+        ui.add_css(fallback)
     with ui.header().classes("items-center gap-2 px-2 sm:px-4 py-1 no-wrap studio-header"):
         # on a phone one row: the menu (room for more pages), the name, the theme
         with (
