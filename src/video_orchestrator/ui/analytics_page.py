@@ -524,8 +524,11 @@ def draw(
                 f'dense outlined aria-label="{tr("Ranked by")}"'
             ).classes("w-56 ranked-by")  # fmt: skip
         with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
-            ranking(tr("Top"), figures.top, state.ranked_by, "top-videos")
-            ranking(tr("Bottom"), figures.bottom, state.ranked_by, "bottom-videos")
+            # not "Top"/"Bottom" alone: those are the captions' positions in the catalogues
+            ranking(tr("Top {count}", count=RANKED), figures.top, state.ranked_by, "top-videos")
+            ranking(
+                tr("Bottom {count}", count=RANKED), figures.bottom, state.ranked_by, "bottom-videos"
+            )
 
     with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
         worked_card(figures.found)
