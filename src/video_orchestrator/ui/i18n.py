@@ -148,7 +148,7 @@ def language_name(code: str) -> str:
 def language_title(code: str, fallback: str | None = None) -> str:
     """A language as this locale names it in a list, capitalised: "Spanish", "Espagnol",
     "スペイン語"; ``fallback`` (else the code) when the locale does not know it."""
-    name = _babel_locale(current()).languages.get(code)
+    name = str(_babel_locale(current()).languages.get(code) or "")
     if not name:
         return fallback or code
     return name[0].upper() + name[1:]
