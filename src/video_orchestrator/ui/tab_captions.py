@@ -237,7 +237,7 @@ async def build(state: ProjectState) -> None:
                 enable_size()
 
                 # -- colours
-                ui.label(tr("Colours")).classes("text-subtitle1")
+                ui.label(tr("Caption colours")).classes("text-subtitle1")
 
                 def colour_field(label: str, key: str, marker: str) -> ui.color_input:
                     wrong = tr("A colour is written #RRGGBB, e.g. #FFE14D")
