@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from tests.analytics_exports import generic_csv
 from tests.translation_server import SCRIPT
 from tests.ui.conftest import free_port, launch, stop
 from tests.ui.shots import shoot
@@ -32,6 +33,19 @@ def served(tmp_path_factory: pytest.TempPathFactory, ui_cache: Path) -> Iterator
         with httpx.Client(base_url=base, timeout=120) as http:
             made = http.post("/projects", json={"topic": "octopus facts", "script": SCRIPT})
             assert made.status_code == 201, made.text
+            # two videos (one with a Japanese title) over two days: 1,234 views in all
+            rows = [
+                ["youtube", "v1", "2026-11-01", "タコの心臓は三つ", "@lab", 1000, 50],
+                ["tiktok", "v2", "2026-11-02", "Octopus facts", "@lab", 234, 12],
+            ]
+            header = ["platform", "video_id", "date", "title", "account", "views", "likes"]
+            imported = http.post(
+                "/analytics/imports",
+                params={"filename": "days.csv"},
+                content=generic_csv(rows, header=header).encode(),
+                headers={"Content-Type": "text/csv"},
+            )
+            assert imported.status_code == 201, imported.text
         yield base
     finally:
         stop(server)
@@ -111,6 +125,11 @@ def test_the_editor_and_analytics_read_well_in_japanese_and_german(
         assert width <= 1280, f"{name}: the page is {width} px wide"
         shoot(page, f"locale-{code}-{tabs.index(name)}")
     page.goto(f"{served}/ui/analytics")
-    expect(page.locator(".analytics-upload")).to_be_visible()
+    expect(page.locator(".total-views")).to_have_text({"ja": "1,234", "de": "1.234"}[code])
+    expect(page.locator(".breakdown-platform")).to_contain_text("YouTube")
+    # the chart's days as the language writes them (the browser's own Intl data)
+    expect(page.locator(".analytics-chart")).to_contain_text(
+        {"ja": "11月1日", "de": "1. Nov."}[code]
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     shoot(page, f"locale-{code}-analytics")

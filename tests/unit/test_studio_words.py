@@ -40,6 +40,8 @@ def test_days_and_language_names_follow_the_locale(monkeypatch: pytest.MonkeyPat
     assert i18n.language_title("es") == "Espagnol"  # capitalised for a list
     speak(monkeypatch, "ja")
     assert i18n.day(day) == "2026/11/14"
+    assert "toLocaleDateString('ja'" in analytics_page.short_day_js("ja")
+    assert "toLocaleDateString('en-GB'" in analytics_page.short_day_js("en")  # "14 Nov"
     assert i18n.language_title("xx", "fallback") == "fallback"
 
 

@@ -82,11 +82,11 @@ PLATFORM_NAMES = {
 #: Lines drawn at most in the chart (the largest groups); the rest are named in a note.
 MAX_LINES = 8
 RANKED = 5
-#: The chart's days, short, as the page's language writes them ("14 Nov", "14. Nov.", "11月14日").
+#: The chart's days, short, as the user's language writes them ("14 Nov", "14. Nov.", "11月14日");
+#: ``{tag}`` is a BCP 47 tag (English as in Britain: the day first).
 SHORT_DAY_JS = (
-    "d => new Date(d + 'T00:00:00Z').toLocaleDateString("
-    "document.documentElement.lang === 'en' ? 'en-GB' : document.documentElement.lang, "
-    "{day: 'numeric', month: 'short', timeZone: 'UTC'})"
+    "d => new Date(d + 'T00:00:00Z').toLocaleDateString('{tag}', "
+    "{{day: 'numeric', month: 'short', timeZone: 'UTC'}})"
 )
 ACCEPT = ".zip,.csv,text/csv,application/zip"
 UPLOAD_LIMIT = 50_000_000  # the API's MAX_IMPORT_BYTES
@@ -154,6 +154,12 @@ def group_name(key: dict[str, str | None], dimension: str) -> str:
     return tr("All")
 
 
+def short_day_js(locale: str) -> str:
+    """The chart's day formatter for ``locale`` (one of the studio's codes)."""
+    tag = "en-GB" if locale == i18n.DEFAULT else locale if locale in i18n.LOCALES else "en-GB"
+    return SHORT_DAY_JS.format(tag=tag)
+
+
 def chart_options(
     points: Sequence[Point], metric: str, split: str, start: date, end: date
 ) -> tuple[dict[str, Any], str]:
@@ -195,7 +201,7 @@ def chart_options(
             "type": "category",
             "data": [d.isoformat() for d in days],
             # "14 Nov": short enough for a phone; the tooltip keeps the full day
-            "axisLabel": {":formatter": SHORT_DAY_JS},
+            "axisLabel": {":formatter": short_day_js(i18n.current())},
         },
         "yAxis": {
             "type": "value",
