@@ -87,6 +87,7 @@ def test_japanese_is_drawn_in_the_served_cjk_font(page: Page, served: str) -> No
     assert fetched == []
 
     choose(page, "ja")
+    assert page.evaluate("document.documentElement.lang") == "ja"
     page.wait_for_function(f"() => ({FACE_STATUS_JS})().includes('loaded')")
     assert page.evaluate(FACE_STATUS_JS) == ["loaded"]
     drawn = fonts_drawing(page, ".new-project .block")

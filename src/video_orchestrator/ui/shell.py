@@ -98,7 +98,11 @@ async def root(env: UiEnv) -> None:
     header = request.headers.get("accept-language") if request is not None else None
     app.storage.user[i18n.FROM_BROWSER] = i18n.from_header(header)
     locale = i18n.current()
-    ui.add_head_html(f'<script>document.documentElement.lang = "{locale}";</script>')
+    # now, and again once the app is mounted (Quasar's language plugin writes its own, en-US)
+    ui.add_head_html(
+        f'<script>document.documentElement.lang = "{locale}"; document.addEventListener('
+        f'"DOMContentLoaded", () => {{ document.documentElement.lang = "{locale}"; }});</script>'
+    )
     signed_in = not env.require_login or await session.verified(env) is not None
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
     ui.colors(primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32")
