@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import user_simulation
 
+from tests.translation_server import SCRIPT
 from tests.ui.test_editor_sim import page_for
+from video_orchestrator.domain.script import Script
+from video_orchestrator.services.projects import ProjectCreate
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import i18n, post_dialog
 
@@ -61,3 +64,36 @@ def test_tiktok_required_texts_are_translated_in_every_locale(
     branded = {"privacy_level": "SELF_ONLY", "brand_content_toggle": True}
     problems = post_dialog.tiktok_problems(branded, disclose=True, consent=True)
     assert problems == ["Vizibilitatea conținutului de marcă nu poate fi setată la „Doar eu”."]
+
+
+@pytest.mark.asyncio
+async def test_the_editor_and_analytics_speak_spanish_and_french(ws: Workspace) -> None:
+    """The editor's frame, its Script, Captions, Export and Languages tabs, the draft preview
+    and Analytics: each shows its words in the chosen language, numbers in its format."""
+    project = ws.projects.create(
+        ProjectCreate(topic="octopus facts", script=Script.model_validate(SCRIPT))
+    )
+    async with user_simulation(root=page_for(ws)) as user:
+        await user.open(f"/projects/{project.id}")
+        await user.should_see("Story & Script", retries=100)
+        user.find(marker="locale-es").click()  # the page reloads in Spanish
+        await user.should_see("Historia y guion", retries=100)  # the frame's tabs
+        await user.should_see("Deshacer")
+        await user.should_see("Añadir una escena")  # Script
+        await user.should_see("palabras · unos")  # its live count, with Spanish plurals
+        user.find("Subtítulos").click()
+        await user.should_see("Mostrar la zona segura", retries=100)  # Captions
+        await user.should_see("una palabra cada vez")  # a style described in Spanish
+        user.find("Exportar").click()
+        await user.should_see("Renderizados de este proyecto", retries=100)  # Export
+        user.find("Idiomas").click()
+        await user.should_see("Aún no hay otros idiomas.", retries=100)  # Languages
+        await user.should_see("Actualizar la vista previa")  # the draft preview
+        await user.should_not_see("Add a scene")
+
+        await user.open("/analytics")
+        await user.should_see("Importar exportaciones de analíticas", retries=100)
+        user.find(marker="locale-fr").click()
+        await user.should_see("Importer des exports de statistiques", retries=100)
+        await user.should_see("Pas encore de statistiques")
+        await user.should_not_see("No analytics yet")

@@ -37,11 +37,21 @@ TRANSLATED = [
     "library.py",
     "media.py",
     "predictions_panel.py",
+    "editor.py",
+    "project_state.py",
+    "tab_script.py",
+    "tab_captions.py",
+    "tab_export.py",
+    "languages_panel.py",
+    "preview_panel.py",
+    "analytics_page.py",
+    "feedback_panel.py",
 ]
 #: Widget calls whose text arguments a user reads.
 TEXT_CALLS = {"label", "button", "notify", "tooltip", "input", "select", "textarea", "upload"}
 TEXT_KEYWORDS = {"label", "placeholder", "empty", "text"}
-BRAND = {"Video Orchestrator"}
+#: Names that are the same in every language (the product, file formats).
+BRAND = {"Video Orchestrator", "CSV", "PDF"}
 
 
 def fields(text: str) -> set[str]:

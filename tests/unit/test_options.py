@@ -47,6 +47,12 @@ def test_the_ui_offers_every_choice_of_the_vocabulary() -> None:
     from video_orchestrator.ui import tab_background, tab_captions, tab_export
 
     assert set(tab_background.TRANSITIONS) == set(TRANSITIONS)
-    assert set(tab_captions.STYLES) == set(CAPTION_PRESETS)
-    assert set(tab_captions.ANCHORS) == set(CAPTION_ANCHORS)
+    assert set(tab_captions.styles()) == set(CAPTION_PRESETS)
+    assert set(tab_captions.anchors()) == set(CAPTION_ANCHORS)
+    # the studio's marked descriptions are the spec's own (a style's look changed in one
+    # place only would show the old words in the studio)
+    from video_orchestrator.spec.caption_styles import CAPTION_STYLE_DESCRIPTIONS
+
+    assert dict(CAPTION_STYLE_DESCRIPTIONS) == tab_captions.DESCRIPTIONS
+    assert set(tab_captions.ANCHOR_NAMES) == set(CAPTION_ANCHORS)
     assert set(tab_export.CHOICES) == set(QUALITIES)

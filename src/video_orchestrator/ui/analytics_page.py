@@ -7,7 +7,6 @@ the analytics services; nothing is estimated without the data."""
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,54 +20,78 @@ from video_orchestrator.services.facade import Group, ImportOut, Point, ReportOu
 from video_orchestrator.services.metric_insights import Insights, insights, stored_window
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui import feedback_panel
+from video_orchestrator.ui import feedback_panel, i18n, webfont
 from video_orchestrator.ui.common import Failed, call, duration_text, tell, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.jobs_view import LINK
-from video_orchestrator.ui.library import PICK_JS, UPLOAD_HEADER
+from video_orchestrator.ui.library import PICK_JS, upload_header
 from video_orchestrator.ui.predictions_panel import predictions_section
 
 PERIODS: dict[str, str] = {
-    "all": "All imported days",
-    "7": "Last 7 days",
-    "28": "Last 28 days",
-    "90": "Last 90 days",
-    "365": "Last 365 days",
-    "custom": "From … to …",
+    "all": marked("All imported days"),
+    "7": marked("Last 7 days"),
+    "28": marked("Last 28 days"),
+    "90": marked("Last 90 days"),
+    "365": marked("Last 365 days"),
+    "custom": marked("From … to …"),
 }
 GROUPINGS: dict[str, str] = {
-    "": "All together",
-    "platform": "By platform",
-    "account": "By account",
-    "video": "By video",
+    "": marked("All together"),
+    "platform": marked("By platform"),
+    "account": marked("By account"),
+    "video": marked("By video"),
+}
+#: A saved report's grouping, as its line under the name says it.
+DIMENSIONS: dict[str, str] = {
+    **{key: name for key, name in GROUPINGS.items() if key},
+    "project": marked("By project"),
+    "total": marked("All together"),
+}
+#: The metrics' names (``metrics/records.py``'s LABELS, marked for the catalogues; a test keeps
+#: the two the same).
+METRIC_NAMES: dict[str, str] = {
+    "views": marked("Views"),
+    "watch_hours": marked("Watch time (hours)"),
+    "average_view_duration": marked("Average view duration (s)"),
+    "average_percentage_viewed": marked("Average percentage viewed (%)"),
+    "likes": marked("Likes"),
+    "comments": marked("Comments"),
+    "shares": marked("Shares"),
+    "saves": marked("Saves"),
+    "subscribers": marked("Subscribers / followers gained"),
+    "impressions": marked("Impressions"),
+    "impressions_ctr": marked("Impressions click-through rate (%)"),
 }
 #: The totals' cards: metric, label.
 CARDS: tuple[tuple[str, str], ...] = (
-    ("views", "Views"),
-    ("watch_hours", "Watch time"),
-    ("average_view_duration", "Average view duration"),
-    ("likes", "Likes"),
-    ("comments", "Comments"),
-    ("shares", "Shares"),
-    ("subscribers", "Followers gained"),
+    ("views", marked("Views")),
+    ("watch_hours", marked("Watch time")),
+    ("average_view_duration", marked("Average view duration")),
+    ("likes", marked("Likes")),
+    ("comments", marked("Comments")),
+    ("shares", marked("Shares")),
+    ("subscribers", marked("Followers gained")),
 )
 PLATFORM_NAMES = {
     "youtube": "YouTube",
     "tiktok": "TikTok",
     "instagram": "Instagram",
     "facebook": "Facebook",
-    "other": "Other",
+    "other": marked("Other"),
 }
 #: Lines drawn at most in the chart (the largest groups); the rest are named in a note.
 MAX_LINES = 8
 RANKED = 5
+#: The chart's days, short, as the user's language writes them ("14 Nov", "14. Nov.", "11月14日");
+#: ``{tag}`` is a BCP 47 tag (English as in Britain: the day first).
 SHORT_DAY_JS = (
-    "d => new Date(d + 'T00:00:00Z').toLocaleDateString('en-GB', "
-    "{day: 'numeric', month: 'short', timeZone: 'UTC'})"
+    "d => new Date(d + 'T00:00:00Z').toLocaleDateString('{tag}', "
+    "{{day: 'numeric', month: 'short', timeZone: 'UTC'}})"
 )
 ACCEPT = ".zip,.csv,text/csv,application/zip"
 UPLOAD_LIMIT = 50_000_000  # the API's MAX_IMPORT_BYTES
-EMPTY = (
+EMPTY = marked(
     "No analytics yet. Import an export above: in YouTube Studio, Analytics → Advanced mode → "
     "Export current view → Comma-separated values (a zip); in TikTok Studio, Analytics → "
     "Download data (the Overview, Content or Follower activity CSV); or a generic CSV with "
@@ -82,9 +105,14 @@ def _attr(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")
 
 
+def metric_name(metric: str) -> str:
+    """A metric's name in this browser's locale."""
+    return tr(METRIC_NAMES[metric]) if metric in METRIC_NAMES else LABELS.get(metric, metric)
+
+
 def number(value: float | None) -> str:
-    """1,234,567 (whole numbers), "—" when unknown."""
-    return "—" if value is None else f"{round(value):,}"
+    """1,234,567 (whole numbers, this locale's separators), "—" when unknown."""
+    return "—" if value is None else i18n.number(round(value))
 
 
 def figure(metric: str, value: float | None) -> str:
@@ -95,17 +123,14 @@ def figure(metric: str, value: float | None) -> str:
     if metric == "average_view_duration":
         return duration_text(value)
     if metric == "watch_hours":
-        return f"{value:,.1f} h"
+        return tr("{hours} h", hours=i18n.number(value, 1))
     if metric in ("average_percentage_viewed", "impressions_ctr"):
-        return f"{value:.1f} %"
+        return f"{i18n.number(value, 1)} %"
     return number(value)
 
 
 def period_text(start: date, end: date) -> str:
-    def day(d: date) -> str:
-        return f"{d.day} {d:%b %Y}"
-
-    return day(start) if start == end else f"{day(start)} – {day(end)}"
+    return i18n.day(start) if start == end else f"{i18n.day(start)} – {i18n.day(end)}"
 
 
 def window(state: State, stored: tuple[date, date] | None, today: date) -> tuple[date, date] | None:
@@ -120,14 +145,20 @@ def window(state: State, stored: tuple[date, date] | None, today: date) -> tuple
 
 
 def group_name(key: dict[str, str | None], dimension: str) -> str:
-    platform = PLATFORM_NAMES.get(key.get("platform") or "", key.get("platform") or "")
+    platform = tr(PLATFORM_NAMES.get(key.get("platform") or "", key.get("platform") or ""))
     if dimension == "platform":
         return platform or "—"
     if dimension == "account":
-        return f"{key.get('account') or 'no account'} ({platform})"
+        return f"{key.get('account') or tr('no account')} ({platform})"
     if dimension == "video":
         return key.get("title") or key.get("remote_id") or "—"
-    return "All"
+    return tr("All")
+
+
+def short_day_js(locale: str) -> str:
+    """The chart's day formatter for ``locale`` (one of the studio's codes)."""
+    tag = "en-GB" if locale == i18n.DEFAULT else locale if locale in i18n.LOCALES else "en-GB"
+    return SHORT_DAY_JS.format(tag=tag)
 
 
 def chart_options(
@@ -147,7 +178,9 @@ def chart_options(
     names = sorted(lines, key=lambda n: (-size(lines[n]), n))
     note = ""
     if len(names) > MAX_LINES:
-        note = f"The {MAX_LINES} largest of {len(names)} groups are drawn."
+        note = tr(
+            "The {drawn} largest of {count} groups are drawn.", drawn=MAX_LINES, count=len(names)
+        )
         names = names[:MAX_LINES]
     series = [
         {
@@ -161,6 +194,7 @@ def chart_options(
     ]
     options: dict[str, Any] = {
         "animation": False,
+        "textStyle": {"fontFamily": webfont.STACK},  # CJK names in the legend (ADR 0042)
         "tooltip": {"trigger": "axis", "confine": True},
         "legend": {"type": "scroll", "bottom": 0, "data": names},
         "grid": {"left": 8, "right": 16, "top": 24, "bottom": 40, "containLabel": True},
@@ -168,11 +202,11 @@ def chart_options(
             "type": "category",
             "data": [d.isoformat() for d in days],
             # "14 Nov": short enough for a phone; the tooltip keeps the full day
-            "axisLabel": {":formatter": SHORT_DAY_JS},
+            "axisLabel": {":formatter": short_day_js(i18n.current())},
         },
         "yAxis": {
             "type": "value",
-            "name": LABELS[metric],
+            "name": metric_name(metric),
             "nameTextStyle": {"align": "left"},
             # grey that is quiet on white and on the dark theme's near black alike
             "splitLine": {"lineStyle": {"color": "rgba(128, 128, 128, 0.3)"}},
@@ -197,9 +231,9 @@ async def show(env: UiEnv) -> None:
     state = State()
 
     with ui.row().classes("w-full items-center gap-4"):
-        ui.label("Analytics").classes("text-h5").props('role="heading" aria-level="1"')
+        ui.label(tr("Analytics")).classes("text-h5").props('role="heading" aria-level="1"')
         ui.space()
-        ui.link("Experiments →", "/experiments").classes(f"text-body1 {LINK}")
+        ui.link(tr("Experiments →"), "/experiments").classes(f"text-body1 {LINK}")
 
     await import_card(ws, lambda: redraw())
 
@@ -225,7 +259,7 @@ async def show(env: UiEnv) -> None:
 async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> None:
     """The upload: each file goes to the import service; its answer, or the reason it was
     refused (naming the row and column), is shown under the box."""
-    label = "Import analytics exports"
+    label = tr("Import analytics exports")
 
     async def received(event: events.MultiUploadEventArguments) -> None:
         """All the chosen files in one go: each imported in turn (the outcome of each
@@ -235,7 +269,9 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
             as_of = exported_on(made.value)
         except InputError as exc:
             with outcome:
-                ui.label(f"Nothing was imported: {exc}").classes("text-negative import-error")
+                ui.label(tr("Nothing was imported: {reason}", reason=exc)).classes(
+                    "text-negative import-error"
+                )
             return
         busy.set_visibility(True)
         imported = 0
@@ -252,9 +288,9 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
                     with outcome:
                         reason = str(failed.__cause__)  # the service names the file
                         ui.label(
-                            f"Not imported: {reason}"
+                            tr("Not imported: {reason}", reason=reason)
                             if reason.startswith(name)
-                            else f"{name} was not imported: {reason}"
+                            else tr("{name} was not imported: {reason}", name=name, reason=reason)
                         ).classes("text-negative import-error")
                     continue
                 except OSError as exc:
@@ -277,39 +313,41 @@ async def import_card(ws: Workspace, done: Callable[[], Awaitable[None]]) -> Non
                 max_file_size=UPLOAD_LIMIT,
                 on_multi_upload=received,
                 on_rejected=lambda: ui.notify(
-                    "That file is over 50 MB: export fewer days.", type="warning"
+                    tr("That file is over 50 MB: export fewer days."), type="warning"
                 ),
             )
             .props(f'accept="{ACCEPT}" flat bordered color=primary')
             .classes("w-full analytics-upload")
             .mark("analytics-upload")
         )
-        upload.add_slot("header", UPLOAD_HEADER.format(label=html.escape(label)))
+        upload.add_slot("header", upload_header(label))
         upload.on("finish", lambda: upload.reset())
         with ui.row().classes("w-full items-center gap-3"):
-            ui.button("Choose files…", icon="upload_file").props(
-                f'outline no-caps dense aria-label="{label}: choose files"'
+            ui.button(tr("Choose files…"), icon="upload_file").props(
+                f'outline no-caps dense aria-label="{tr("{what}: choose files", what=label)}"'
             ).on("click", js_handler=PICK_JS.format(id=upload.id, accept=ACCEPT))
             account = (
-                ui.input("Account (optional)", placeholder="e.g. @makerlab")
+                ui.input(tr("Account (optional)"), placeholder=tr("e.g. @makerlab"))
                 .props("dense outlined maxlength=200")
                 .classes("w-56")
-                .tooltip("For files that do not name their account, such as TikTok's Overview")
+                .tooltip(tr("For files that do not name their account, such as TikTok’s Overview"))
             )
             made = (
-                ui.input("Exported on (optional)")
+                ui.input(tr("Exported on (optional)"))
                 .props("dense outlined type=date stack-label")
                 .classes("w-48")
-                .tooltip("TikTok writes days without a year: the day the export was made dates "
-                         "them (default today)")
+                .tooltip(tr("TikTok writes days without a year: the day the export was made "
+                            "dates them (default today)"))
             )  # fmt: skip
             ui.label(
-                "or drag them onto the box: a YouTube Studio zip, TikTok Studio CSVs or the "
-                "generic CSV, up to 50 MB each. The same file twice changes nothing."
+                tr(
+                    "or drag them onto the box: a YouTube Studio zip, TikTok Studio CSVs or the "
+                    "generic CSV, up to 50 MB each. The same file twice changes nothing."
+                )
             ).classes("text-caption text-grey-8")
         with ui.row().classes("items-center gap-2") as busy:
-            ui.spinner(size="sm").props('aria-label="Importing"')
-            ui.label("Reading and storing the figures…").classes("text-caption")
+            ui.spinner(size="sm").props(f'aria-label="{tr("Importing")}"')
+            ui.label(tr("Reading and storing the figures…")).classes("text-caption")
         busy.set_visibility(False)
         outcome = ui.column().classes("w-full gap-1 import-outcome").props('aria-live="polite"')
 
@@ -319,24 +357,44 @@ def exported_on(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
-        raise InputError(f"{text!r} is not a date: pick one, or leave it empty") from None
+        raise InputError(
+            tr("{text} is not a date: pick one, or leave it empty", text=repr(text))
+        ) from None
 
 
 def imported_text(out: ImportOut) -> str:
     if out.already_imported:
-        return f"{out.filename} was imported before: nothing changed."
-    period = (
-        f" for {period_text(out.period_start, out.period_end)}"
-        if out.period_start and out.period_end
-        else ""
+        return tr("{file} was imported before: nothing changed.", file=out.filename)
+    rows = tr_n("{count} row", "{count} rows", out.rows)
+    videos = tr_n("{count} video", "{count} videos", out.videos)
+    changed = tr(
+        "{new} new, {updated} updated",
+        new=i18n.number(out.inserted),
+        updated=i18n.number(out.updated),
     )
-    text = (
-        f"Imported {out.filename}: {out.rows:,} rows for {out.videos:,} "
-        f"video{'s' if out.videos != 1 else ''}{period} "
-        f"({out.inserted:,} new, {out.updated:,} updated)."
-    )
+    if out.period_start and out.period_end:
+        text = tr(
+            "Imported {file}: {rows} for {videos} in {period} ({changed}).",
+            file=out.filename,
+            rows=rows,
+            videos=videos,
+            period=period_text(out.period_start, out.period_end),
+            changed=changed,
+        )
+    else:
+        text = tr(
+            "Imported {file}: {rows} for {videos} ({changed}).",
+            file=out.filename,
+            rows=rows,
+            videos=videos,
+            changed=changed,
+        )
     if out.unlinked_count:
-        text += f" {out.unlinked_count:,} not linked to a project."
+        text += " " + tr_n(
+            "{count} not linked to a project.",
+            "{count} not linked to a project.",
+            out.unlinked_count,
+        )
     return text
 
 
@@ -385,7 +443,7 @@ def draw(
 ) -> None:
     if figures is None:
         with ui.card().classes("w-full bg-blue-1 analytics-empty").props("flat"):
-            ui.label(EMPTY).classes("text-body1")
+            ui.label(tr(EMPTY)).classes("text-body1")
         return
     start, end, points = figures.start, figures.end, figures.points
 
@@ -394,9 +452,9 @@ def draw(
         await redraw()
 
     with ui.row().classes("w-full items-center gap-3"):
-        ui.select(PERIODS, value=state.period, label="Period",
-                  on_change=lambda e: choose("period", e.value)).props(
-            'dense outlined aria-label="Period"'
+        ui.select({k: tr(v) for k, v in PERIODS.items()}, value=state.period,
+                  label=tr("Period"), on_change=lambda e: choose("period", e.value)).props(
+            f'dense outlined aria-label="{tr("Period")}"'
         ).classes("w-48 analytics-period").mark("analytics-period")  # fmt: skip
         if state.period == "custom":
 
@@ -407,7 +465,7 @@ def draw(
                     return  # a half-typed day: wait for the whole one
                 await redraw()
 
-            for name, label, day in (("first", "From", start), ("last", "To", end)):
+            for name, label, day in (("first", tr("From"), start), ("last", tr("To"), end)):
                 ui.input(label, value=day.isoformat(),
                          on_change=lambda e, n=name: pick(n, e.value)).props(
                     f'dense outlined type=date stack-label aria-label="{label}"'
@@ -419,30 +477,30 @@ def draw(
     with ui.element("div").classes("w-full grid grid-cols-2 sm:grid-cols-4 lg:grid-cols-7 gap-2"):
         for metric, label in CARDS:
             with ui.card().classes("p-3 gap-0").props(f'flat bordered data-metric="{metric}"'):
-                ui.label(label).classes("text-caption text-grey-8")
+                ui.label(tr(label)).classes("text-caption text-grey-8")
                 ui.label(figure(metric, total.get(metric))).classes(
                     f"text-h6 total-{metric.replace('_', '-')}"
                 ).mark(f"total-{metric}")
     if not total.get("views"):
         ui.label(
-            "No views in this period: choose another period, or import a newer export."
+            tr("No views in this period: choose another period, or import a newer export.")
         ).classes("text-body2")
 
-    with ui.card().classes("w-full").props('flat bordered aria-label="Daily chart"'):
+    with ui.card().classes("w-full").props(f'flat bordered aria-label="{tr("Daily chart")}"'):
         with ui.row().classes("w-full items-center gap-3"):
-            ui.label("Over time").classes("text-h6")
+            ui.label(tr("Over time")).classes("text-h6")
             ui.space()
             # the metrics the days give (views alone when none do)
             charted = [m for m in METRICS if any(p.values.get(m) is not None for p in points)]
             charted = charted or ["views"]
             metric = state.metric if state.metric in charted else charted[0]
-            ui.select({m: LABELS[m] for m in charted}, value=metric, label="Metric",
+            ui.select({m: metric_name(m) for m in charted}, value=metric, label=tr("Metric"),
                       on_change=lambda e: choose("metric", e.value)).props(
-                'dense outlined aria-label="Metric"'
+                f'dense outlined aria-label="{tr("Metric")}"'
             ).classes("w-56 chart-metric").mark("chart-metric")  # fmt: skip
-            ui.select(GROUPINGS, value=state.split, label="Lines",
-                      on_change=lambda e: choose("split", e.value)).props(
-                'dense outlined aria-label="Lines"'
+            ui.select({k: tr(v) for k, v in GROUPINGS.items()}, value=state.split,
+                      label=tr("Lines"), on_change=lambda e: choose("split", e.value)).props(
+                f'dense outlined aria-label="{tr("Lines")}"'
             ).classes("w-44 chart-split")  # fmt: skip
         if points:
             options, note = chart_options(points, metric, state.split, start, end)
@@ -452,26 +510,33 @@ def draw(
             if note:
                 ui.label(note).classes("text-caption text-grey-8")
         ui.label(
-            "The chart shows the days the exports give per day (YouTube Studio's Chart data, "
-            "the generic CSV by date); TikTok Studio's Content export gives totals only, so "
-            "its videos count in the totals above but draw no line."
+            tr(
+                "The chart shows the days the exports give per day (YouTube Studio’s Chart "
+                "data, the generic CSV by date); TikTok Studio’s Content export gives totals "
+                "only, so its videos count in the totals above but draw no line."
+            )
         ).classes("text-caption text-grey-8")
 
     with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
-        breakdown("By platform", figures.by_platform, "platform", "breakdown-platform")
-        breakdown("By account", figures.by_account, "account", "breakdown-account")
+        breakdown(tr("By platform"), figures.by_platform, "platform", "breakdown-platform")
+        breakdown(tr("By account"), figures.by_account, "account", "breakdown-account")
 
-    with ui.card().classes("w-full").props('flat bordered aria-label="Top and bottom videos"'):
+    ranked_title = tr("Top and bottom videos")
+    with ui.card().classes("w-full").props(f'flat bordered aria-label="{ranked_title}"'):
         with ui.row().classes("w-full items-center gap-3"):
-            ui.label("Top and bottom videos").classes("text-h6")
+            ui.label(ranked_title).classes("text-h6")
             ui.space()
-            ui.select({m: LABELS[m] for m in METRICS}, value=state.ranked_by, label="Ranked by",
+            ui.select({m: metric_name(m) for m in METRICS}, value=state.ranked_by,
+                      label=tr("Ranked by"),
                       on_change=lambda e: choose("ranked_by", e.value)).props(
-                'dense outlined aria-label="Ranked by"'
+                f'dense outlined aria-label="{tr("Ranked by")}"'
             ).classes("w-56 ranked-by")  # fmt: skip
         with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
-            ranking("Top", figures.top, state.ranked_by, "top-videos")
-            ranking("Bottom", figures.bottom, state.ranked_by, "bottom-videos")
+            # not "Top"/"Bottom" alone: those are the captions' positions in the catalogues
+            ranking(tr("Top {count}", count=RANKED), figures.top, state.ranked_by, "top-videos")
+            ranking(
+                tr("Bottom {count}", count=RANKED), figures.bottom, state.ranked_by, "bottom-videos"
+            )
 
     with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4"):
         worked_card(figures.found)
@@ -483,10 +548,10 @@ def draw(
 
 def breakdown(title: str, groups: Sequence[Group], dimension: str, mark: str) -> None:
     columns = [
-        {"name": "name", "label": "Platform" if dimension == "platform" else "Account",
+        {"name": "name", "label": tr("Platform") if dimension == "platform" else tr("Account"),
          "field": "name", "align": "left"},
-        *({"name": m, "label": label, "field": m, "align": "right"} for m, label in CARDS[:3]),
-        {"name": "likes", "label": "Likes", "field": "likes", "align": "right"},
+        *({"name": m, "label": tr(label), "field": m, "align": "right"} for m, label in CARDS[:3]),
+        {"name": "likes", "label": tr("Likes"), "field": "likes", "align": "right"},
     ]  # fmt: skip
     rows = [
         {
@@ -509,38 +574,55 @@ def ranking(title: str, groups: Sequence[Group], metric: str, mark: str) -> None
     with ui.column().classes(f"w-full gap-1 {mark}"):
         ui.label(title).classes("text-subtitle1 font-bold")
         if not groups:
-            ui.label(f"No video has {LABELS[metric].lower()} in this period.").classes(
-                "text-body2 text-grey-8"
-            )
+            ui.label(
+                tr("No video has any {metric} in this period.", metric=metric_name(metric))
+            ).classes("text-body2 text-grey-8")
         for place, group in enumerate(groups, 1):
             key = group.key
             with ui.row().classes("w-full items-center no-wrap gap-2"):
-                ui.label(f"{place}.").classes("text-grey-8 w-6")
+                rank = f"{place}."
+                ui.label(rank).classes("text-grey-8 w-6")
                 name = key.get("title") or key.get("remote_id") or "—"
                 with ui.column().classes("gap-0 min-w-0 flex-1"):
                     if key.get("project_id"):
                         ui.link(name, f"/projects/{key['project_id']}").classes(
                             f"ellipsis {LINK}"
-                        ).props(f'aria-label="Open the project of {_attr(name)}"')
+                        ).props(
+                            f'aria-label="{_attr(tr("Open the project of {name}", name=name))}"'
+                        )
                     else:
                         ui.label(name).classes("ellipsis")
-                    ui.label(
-                        f"{PLATFORM_NAMES.get(key.get('platform') or '', '')} · "
-                        f"{key.get('account') or 'no account'}"
-                    ).classes("text-caption text-grey-8")
+                    platform = tr(PLATFORM_NAMES.get(key.get("platform") or "", ""))
+                    where = f"{platform} · {key.get('account') or tr('no account')}"
+                    ui.label(where).classes("text-caption text-grey-8")
                 ui.label(figure(metric, group.values.get(metric))).classes("font-bold")
 
 
 def worked_card(found: Insights) -> None:
     worked = found.worked
-    with ui.card().classes("w-full what-worked").props('flat bordered aria-label="What worked"'):
-        ui.label("What worked").classes("text-h6")
+    title = tr("What worked")
+    with ui.card().classes("w-full what-worked").props(f'flat bordered aria-label="{title}"'):
+        ui.label(title).classes("text-h6")
         for effect in worked.effects:
-            direction = "more" if effect.lift > 0 else "fewer"
+            values = {
+                "trait": effect.trait,
+                "percent": i18n.number(abs(effect.lift) * 100),
+                "with": i18n.number(effect.with_trait),
+                "without": i18n.number(effect.without),
+                "p": i18n.number(effect.p_adjusted, 3),
+            }
             ui.label(
-                f"{effect.trait}: {abs(effect.lift):.0%} {direction} views "
-                f"({effect.with_trait} videos with, {effect.without} without; "
-                f"adjusted p {effect.p_adjusted:.3f})"
+                tr(
+                    "{trait}: {percent} % more views ({with} videos with, {without} without; "
+                    "adjusted p {p})",
+                    **values,
+                )
+                if effect.lift > 0
+                else tr(
+                    "{trait}: {percent} % fewer views ({with} videos with, {without} without; "
+                    "adjusted p {p})",
+                    **values,
+                )
             ).classes("text-body1")
         ui.label(worked.note).classes("text-caption text-grey-8")
 
@@ -549,13 +631,14 @@ def times_card(found: Insights) -> None:
     with (
         ui.card()
         .classes("w-full posting-times")
-        .props('flat bordered aria-label="Best posting times"')
+        .props(f'flat bordered aria-label="{tr("Best posting times")}"')
     ):
-        ui.label("Best posting times").classes("text-h6")
+        ui.label(tr("Best posting times")).classes("text-h6")
         if not found.times:
-            ui.label("No videos with a publish time yet.").classes("text-body2")
+            ui.label(tr("No videos with a publish time yet.")).classes("text-body2")
         for times in found.times:
-            who = f"{times.account or 'no account'} ({PLATFORM_NAMES.get(times.platform, '')})"
+            platform = tr(PLATFORM_NAMES.get(times.platform, ""))
+            who = f"{times.account or tr('no account')} ({platform})"
             with ui.column().classes("gap-0"):
                 ui.label(who).classes("text-subtitle2")
                 ui.label(", ".join(times.best) or "—").classes(
@@ -565,13 +648,16 @@ def times_card(found: Insights) -> None:
 
 
 def reports_card(ws: Workspace, reports: Sequence[tuple[ReportOut, int]]) -> None:
-    with ui.card().classes("w-full analytics-reports").props('flat bordered aria-label="Reports"'):
-        ui.label("Reports").classes("text-h6")
+    title = tr("Reports")
+    with ui.card().classes("w-full analytics-reports").props(f'flat bordered aria-label="{title}"'):
+        ui.label(title).classes("text-h6")
         if not reports:
             ui.label(
-                "No saved reports. Save one from a terminal: vo analytics report --save "
-                '--name "Monthly" --last-days 28 (add --to-address to e-mail it), or through '
-                "the API (POST /analytics/reports)."
+                tr(
+                    "No saved reports. Save one from a terminal: vo analytics report --save "
+                    "--name Monthly --last-days 28 (add --to-address to e-mail it), or through "
+                    "the API (POST /analytics/reports)."
+                )
             ).classes("text-body2")
         for report, every in reports:
             report_row(ws, report, every)
@@ -582,7 +668,7 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
     period = (
         period_text(spec.start, spec.end)
         if spec.start is not None and spec.end is not None
-        else f"the last {spec.last_days} days"
+        else tr_n("the last {count} day", "the last {count} days", spec.last_days or 0)
     )
 
     async def download(fmt: Literal["csv", "pdf"]) -> None:
@@ -597,16 +683,24 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
             await call(ws.analytics.send_report, report.id)
         except Failed:
             return
-        ui.notify(f"{report.name} sent to {', '.join(report.recipients)}", type="positive")
+        ui.notify(
+            tr("{report} sent to {recipients}", report=report.name,
+               recipients=", ".join(report.recipients)),
+            type="positive",
+        )  # fmt: skip
 
     async def schedule(days: int) -> None:
         try:
             if days:
                 out = await call(ws.analytics.schedule_report, report.id, every_days=days)
-                ui.notify(f"{report.name}: next sent {when(out.next_run_at)} UTC", type="positive")
+                ui.notify(
+                    tr("{report}: next sent {moment} UTC", report=report.name,
+                       moment=when(out.next_run_at)),
+                    type="positive",
+                )  # fmt: skip
             else:
                 await call(ws.analytics.unschedule_report, report.id)
-                ui.notify(f"{report.name} is no longer sent on a schedule")
+                ui.notify(tr("{report} is no longer sent on a schedule", report=report.name))
         except Failed:
             return
 
@@ -614,23 +708,35 @@ def report_row(ws: Workspace, report: ReportOut, every: int) -> None:
         with ui.column().classes("gap-0 min-w-64 flex-1"):  # a phone: the buttons go below
             ui.label(report.name).classes("text-subtitle1 font-bold")
             ui.label(
-                f"By {spec.dimension}, {period}; "
-                + ", ".join(LABELS[m].lower() for m in spec.metrics[:4])
-                + ("…" if len(spec.metrics) > 4 else "")
+                tr(
+                    "{grouping}, {period}; {metrics}",
+                    grouping=tr(DIMENSIONS.get(spec.dimension, spec.dimension)),
+                    period=period,
+                    metrics=", ".join(metric_name(m) for m in spec.metrics[:4])
+                    + ("…" if len(spec.metrics) > 4 else ""),
+                )
             ).classes("text-caption text-grey-8")
         ui.button("CSV", icon="download", on_click=lambda: download("csv")).props(
-            f'outline no-caps dense aria-label="Download {_attr(report.name)} as CSV"'
+            "outline no-caps dense aria-label="
+            f'"{_attr(tr("Download {report} as CSV", report=report.name))}"'
         ).mark("report-csv")
         ui.button("PDF", icon="picture_as_pdf", on_click=lambda: download("pdf")).props(
-            f'outline no-caps dense aria-label="Download {_attr(report.name)} as PDF"'
+            "outline no-caps dense aria-label="
+            f'"{_attr(tr("Download {report} as PDF", report=report.name))}"'
         )
         if report.recipients:
-            ui.button("E-mail", icon="send", on_click=send).props(
-                f'flat no-caps dense aria-label="E-mail {_attr(report.name)} now"'
-            ).tooltip("To " + ", ".join(report.recipients))
-            choices = {0: "Not scheduled", 1: "Every day", 7: "Every week", 28: "Every 4 weeks"}
-            choices.setdefault(every, f"Every {every} days")
-            ui.select(choices, value=every, label="Send",
+            ui.button(tr("E-mail"), icon="send", on_click=send).props(
+                "flat no-caps dense aria-label="
+                f'"{_attr(tr("E-mail {report} now", report=report.name))}"'
+            ).tooltip(tr("To {recipients}", recipients=", ".join(report.recipients)))
+            choices = {
+                0: tr("Not scheduled"),
+                1: tr("Every day"),
+                7: tr("Every week"),
+                28: tr("Every 4 weeks"),
+            }
+            choices.setdefault(every, tr_n("Every {count} day", "Every {count} days", every))
+            ui.select(choices, value=every, label=tr("Send"),
                       on_change=lambda e: schedule(int(e.value))).props(
-                'dense outlined aria-label="Send on a schedule"'
+                f'dense outlined aria-label="{tr("Send on a schedule")}"'
             ).classes("w-40").mark("report-schedule")  # fmt: skip

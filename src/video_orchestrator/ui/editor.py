@@ -20,17 +20,18 @@ from video_orchestrator.ui import (
 )
 from video_orchestrator.ui.common import Failed, call, tell
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import marked, number, tr
 from video_orchestrator.ui.preview_panel import PreviewPanel
 from video_orchestrator.ui.project_state import ProjectState
 
 TABS: tuple[tuple[str, str, str, Callable[[ProjectState], Awaitable[None] | None]], ...] = (
-    ("script", "Story & Script", "edit_note", tab_script.build),
-    ("voice", "Voice", "record_voice_over", tab_voice.build),
-    ("background", "Background", "image", tab_background.build),
-    ("audio", "Audio", "music_note", tab_audio.build),
-    ("captions", "Captions", "subtitles", tab_captions.build),
-    ("languages", "Languages", "translate", languages_panel.build),
-    ("export", "Export", "file_download", tab_export.build),
+    ("script", marked("Story & Script"), "edit_note", tab_script.build),
+    ("voice", marked("Voice"), "record_voice_over", tab_voice.build),
+    ("background", marked("Background"), "image", tab_background.build),
+    ("audio", marked("Audio"), "music_note", tab_audio.build),
+    ("captions", marked("Captions"), "subtitles", tab_captions.build),
+    ("languages", marked("Languages"), "translate", languages_panel.build),
+    ("export", marked("Export"), "file_download", tab_export.build),
 )
 
 
@@ -39,18 +40,20 @@ async def show(env: UiEnv, project_id: str) -> None:
         project = await call(env.ws.projects.get, project_id)
     except Failed:
         with ui.card().classes("w-full p-8 items-center"):
-            ui.label("This project cannot be opened.").classes("text-h6")
-            ui.link("Back to the projects", "/")
+            ui.label(tr("This project cannot be opened.")).classes("text-h6")
+            ui.link(tr("Back to the projects"), "/")
         return
     state = ProjectState(env, project)
 
-    ui.label(f"Project: {project.name}").classes("sr-only").props('role="heading" aria-level="1"')
+    ui.label(tr("Project: {name}", name=project.name)).classes("sr-only").props(
+        'role="heading" aria-level="1"'
+    )
     with ui.row().classes("w-full items-center gap-2"):
         ui.button(icon="arrow_back", on_click=lambda: ui.navigate.to("/")).props(
-            'flat round aria-label="Back to the projects"'
+            f'flat round aria-label="{tr("Back to the projects")}"'
         )
         name = (
-            ui.input("Project name", value=project.name)
+            ui.input(tr("Project name"), value=project.name)
             .props("dense borderless")
             .classes("text-h5 project-name grow min-w-0 sm:min-w-[20rem]")
             .mark("project-name")
@@ -63,21 +66,25 @@ async def show(env: UiEnv, project_id: str) -> None:
         name.on("blur", rename)
         name.on("keydown.enter", rename)
         ui.space()
-        state.status = ui.label(f"version {project.version}").classes("save-status text-caption")
+        state.status = ui.label(tr("version {number}", number=number(project.version))).classes(
+            "save-status text-caption"
+        )
         state.undo_button = (
-            ui.button("Undo", icon="undo", on_click=state.undo)
+            ui.button(tr("Undo"), icon="undo", on_click=state.undo)
             .props("flat no-caps")
-            .tooltip("Undo the last change")
+            .tooltip(tr("Undo the last change"))
         )
         state.undo_button.disable()
     with ui.card().classes("w-full bg-red-1 conflict-banner").props('role="alert"') as banner:
         ui.label(
-            "This project was saved in another tab or by someone else after you opened it, "
-            "so your last change was not saved."
+            tr(
+                "This project was saved in another tab or by someone else after you opened it, "
+                "so your last change was not saved."
+            )
         ).classes("text-body1")
         with ui.row():
-            ui.button("Load the newer version", on_click=state.reload).props("no-caps")
-            ui.button("Save mine over it", on_click=state.keep_mine).props(
+            ui.button(tr("Load the newer version"), on_click=state.reload).props("no-caps")
+            ui.button(tr("Save mine over it"), on_click=state.keep_mine).props(
                 "no-caps outline color=negative"
             )
     banner.set_visibility(False)
@@ -98,7 +105,7 @@ async def show(env: UiEnv, project_id: str) -> None:
         with ui.column().classes("grow min-w-0 w-full lg:w-0 lg:flex-1 gap-2"):
             with ui.tabs().classes("w-full editor-tabs").props("align=left no-caps") as tabs:
                 tab_elements = {
-                    key: ui.tab(key, label=label, icon=icon) for key, label, icon, _ in TABS
+                    key: ui.tab(key, label=tr(label), icon=icon) for key, label, icon, _ in TABS
                 }
             panels = (
                 ui.tab_panels(tabs, value=tab_elements[opened], on_change=remember)
@@ -137,17 +144,17 @@ async def show(env: UiEnv, project_id: str) -> None:
     with (
         ui.row()
         .classes("w-full render-bar items-center justify-end gap-2 p-2 rounded-borders shadow-2")
-        .props('role="region" aria-label="Render"')
+        .props(f'role="region" aria-label="{tr("Render")}"')
     ):
         ui.space()
         ui.button(
-            "Preview",
+            tr("Preview"),
             icon="smartphone",
             on_click=lambda: ui.run_javascript(
                 "document.querySelector('.draft-preview')"
                 "?.scrollIntoView({behavior: 'smooth', block: 'start'})"
             ),
         ).props("flat no-caps").classes("lg:hidden show-preview")
-        ui.button("Render", icon="movie_creation", on_click=render_now).props("no-caps").classes(
-            "sticky-render"
-        ).mark("sticky-render")
+        ui.button(tr("Render"), icon="movie_creation", on_click=render_now).props(
+            "no-caps"
+        ).classes("sticky-render").mark("sticky-render")

@@ -19,13 +19,13 @@ import ast
 import gettext
 import io
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -138,10 +138,28 @@ def clock(value: time) -> str:
     return format_time(value, "short", locale=_babel_locale(current()))
 
 
+def day(value: date) -> str:
+    """A day as this locale writes it in a sentence: "14 Nov 2026" in English, "14.11.2026",
+    "2026/11/14"."""
+    code = current()
+    if code == DEFAULT:
+        return f"{value.day} {value:%b %Y}"
+    return format_date(value, "medium", locale=_babel_locale(code))
+
+
 def language_name(code: str) -> str:
     """A language as this locale names it, with its code: "Romanian (ro)", "rumano (ro)"."""
     name = _babel_locale(current()).languages.get(code)
     return f"{name} ({code})" if name else code
+
+
+def language_title(code: str, fallback: str | None = None) -> str:
+    """A language as this locale names it in a list, capitalised: "Spanish", "Espagnol",
+    "スペイン語"; ``fallback`` (else the code) when the locale does not know it."""
+    name = str(_babel_locale(current()).languages.get(code) or "")
+    if not name:
+        return fallback or code
+    return name[0].upper() + name[1:]
 
 
 def _babel_locale(code: str) -> Locale:

@@ -14,11 +14,12 @@ from pydantic import ValidationError
 from video_orchestrator.domain.language_version import LanguageVersion
 from video_orchestrator.domain.script import Scene, Script
 from video_orchestrator.errors import NoTranslator
-from video_orchestrator.languages import SUPPORTED, name_of
+from video_orchestrator.languages import SUPPORTED
 from video_orchestrator.services.jobs import JobPage
 from video_orchestrator.services.language_versions import Mode, VersionAdd, VersionEdit
 from video_orchestrator.services.voices import install_hint
 from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.i18n import language_title, marked, tr, tr_n
 from video_orchestrator.ui.jobs_view import JobList
 
 if TYPE_CHECKING:
@@ -26,26 +27,50 @@ if TYPE_CHECKING:
 
 #: Renders of one language batch shown at most (8 languages × a few platforms).
 BATCH_SHOWN = 24
+#: How a version was made (``LanguageVersion.made_by``), in the studio's words.
+MADE_BY = {
+    "llm": marked("translated and adapted by the language model"),
+    "offline": marked("translated by the offline translator (not culturally adapted)"),
+    "hand": marked("written by hand"),
+}
+
+
+def name_of(code: str) -> str:
+    """A language as this browser's locale names it, with its code: "Romanian (ro)",
+    "Rumänisch (ro)", "ルーマニア語 (ro)"."""
+    return f"{language_title(code)} ({code})"
+
+
+def made_text(version: LanguageVersion) -> str:
+    """How ``version`` was made, in this locale (``LanguageVersion.describe`` in English)."""
+    if version.needs_writing:
+        return tr("not translated: the source script copied as a starting point, to rewrite")
+    how = tr(MADE_BY.get(version.made_by, version.made_by))
+    if version.by:
+        how = f"{how} ({version.by})"
+    return tr("{how}, edited", how=how) if version.edited else how
 
 
 async def build(state: ProjectState) -> None:
     ws = state.ws
-    ui.label("Languages").classes("text-h6")
+    ui.label(tr("Languages")).classes("text-h6")
     ui.label(
-        "Make this video in other languages: each version is translated and adapted for its "
-        "audience (units, money, dates, names, idioms), has its own voice, captions, title "
-        "and hashtags, and can be edited before rendering."
+        tr(
+            "Make this video in other languages: each version is translated and adapted for "
+            "its audience (units, money, dates, names, idioms), has its own voice, captions, "
+            "title and hashtags, and can be edited before rendering."
+        )
     ).classes("text-body2 text-grey-8")
 
     with ui.row().classes("w-full items-end gap-2"):
         choice = (
-            ui.select({}, label="Add a language")
+            ui.select({}, label=tr("Add a language"))
             .classes("min-w-[12rem]")
             .mark("language-choice")
             .props("outlined dense")
         )
-        add_button = ui.button("Add", icon="translate").props("no-caps").mark("language-add")
-        working = ui.spinner(size="md").props('aria-label="Translating"')
+        add_button = ui.button(tr("Add"), icon="translate").props("no-caps").mark("language-add")
+        working = ui.spinner(size="md").props(f'aria-label="{tr("Translating")}"')
         working.set_visibility(False)
     refused = ui.column().classes("w-full gap-1").props('role="alert"').mark("language-refused")
     versions = ui.column().classes("w-full gap-4").mark("language-versions")
@@ -58,12 +83,12 @@ async def build(state: ProjectState) -> None:
 
     def saved_as(project_version: int) -> None:
         state.changed()
-        state.show_status(f"All changes saved · version {project_version}", "text-positive")
+        state.show_status(state.saved_text(project_version), "text-positive")
 
     async def add(mode: Mode = "auto") -> None:
         code = choice.value
         if not code:
-            ui.notify("Choose a language to add", type="warning")
+            ui.notify(tr("Choose a language to add"), type="warning")
             return
         refused.clear()
         add_button.disable()
@@ -75,10 +100,11 @@ async def build(state: ProjectState) -> None:
             )
         except Failed as failed:
             if isinstance(failed.__cause__, NoTranslator):
+                reason = f"{failed.__cause__}."  # the service's words (ADR 0042: English)
                 with refused:
-                    ui.label(f"{failed.__cause__}.").classes("text-body2 text-negative")
+                    ui.label(reason).classes("text-body2 text-negative")
                     ui.button(
-                        f"Write the {name_of(code)} version by hand",
+                        tr("Write the {language} version by hand", language=name_of(code)),
                         icon="edit",
                         on_click=lambda: add("hand"),
                     ).props("no-caps outline").mark("language-by-hand")
@@ -99,7 +125,7 @@ async def build(state: ProjectState) -> None:
         versions.clear()
         with versions:
             if not state.project.languages:
-                ui.label("No other languages yet.").classes("text-body2 text-grey-7")
+                ui.label(tr("No other languages yet.")).classes("text-body2 text-grey-7")
             for version in state.project.languages:
                 _version_card(state, version, draw, saved_as)
 
@@ -109,11 +135,11 @@ async def build(state: ProjectState) -> None:
     # -- render every language in one batch ------------------------------------------------
     with ui.row().classes("w-full items-center gap-4 mt-4"):
         render_button = (
-            ui.button("Render all languages", icon="movie_creation")
+            ui.button(tr("Render all languages"), icon="movie_creation")
             .props("no-caps")
             .mark("languages-render")
         )
-        ui.label("One video per language, in one batch.").classes("text-body2 text-grey-8")
+        ui.label(tr("One video per language, in one batch.")).classes("text-body2 text-grey-8")
     holder = ui.column().classes("w-full")
 
     def show_batch(batch_id: str) -> None:
@@ -138,7 +164,9 @@ async def build(state: ProjectState) -> None:
         finally:
             render_button.enable()
         if jobs and jobs[0].batch_id:
-            ui.notify(f"{len(jobs)} renders queued", type="positive")
+            ui.notify(
+                tr_n("{count} render queued", "{count} renders queued", len(jobs)), type="positive"
+            )
             show_batch(jobs[0].batch_id)
 
     render_button.on_click(render_all)
@@ -165,49 +193,57 @@ def _version_card(
             ui.label(name_of(code)).classes("text-subtitle1 font-medium")
             ui.space()
             remove = ui.button(icon="delete").props(
-                f'flat dense round aria-label="Remove the {name_of(code)} version"'
+                "flat dense round aria-label="
+                f'"{tr("Remove the {language} version", language=name_of(code))}"'
             )
         # how it was made, in words that wrap on a phone (a warning while it is a copy)
-        ui.label(version.describe()).classes(
+        ui.label(made_text(version)).classes(
             "language-made text-body2 "
             + ("text-negative font-medium" if version.needs_writing else "text-italic")
         ).mark(f"language-made-{code}")
         if version.voice:
-            ui.label(f"Voice: {version.voice}").classes("text-body2")
+            ui.label(tr("Voice: {voice}", voice=version.voice)).classes("text-body2")
         else:
-            ui.label(f"No installed voice speaks {name_of(code)}: {install_hint(code)}.").classes(
-                "text-body2 text-negative"
-            ).props('role="status"')
+            ui.label(
+                tr(
+                    "No installed voice speaks {language}: {hint}.",
+                    language=name_of(code),
+                    hint=install_hint(code),
+                )
+            ).classes("text-body2 text-negative").props('role="status"')
         if version.notes:
-            title = "What the adaptation changed" if version.made_by == "llm" else "Notes"
+            title = tr("What the adaptation changed") if version.made_by == "llm" else tr("Notes")
             ui.label(title).classes("text-subtitle2")
             with ui.column().classes("gap-0"):
                 for note in version.notes:
-                    ui.label(f"• {note}").classes("text-body2 language-note").mark(
-                        f"language-note-{code}"
-                    )
+                    line = f"• {note}"  # the model's or translator's own words
+                    ui.label(line).classes("text-body2 language-note").mark(f"language-note-{code}")
         title_in = (
-            ui.input("Title", value=script.title).classes("w-full").mark(f"language-{code}-title")
+            ui.input(tr("Title"), value=script.title)
+            .classes("w-full")
+            .mark(f"language-{code}-title")
         )
         hook_in = (
-            ui.textarea("Hook", value=script.hook)
+            ui.textarea(tr("Hook"), value=script.hook)
             .classes("w-full")
             .props("autogrow")
             .mark(f"language-{code}-hook")
         )
         scene_ins = [
-            ui.textarea(f"Scene {i + 1}", value=scene.narration)
+            ui.textarea(tr("Scene {number}", number=i + 1), value=scene.narration)
             .classes("w-full")
             .props("autogrow")
             .mark(f"language-{code}-scene-{i + 1}")
             for i, scene in enumerate(script.scenes)
         ]
-        cta_in = ui.input("Call to action", value=script.call_to_action).classes("w-full")
+        cta_in = ui.input(tr("Call to action"), value=script.call_to_action).classes("w-full")
         description_in = (
-            ui.textarea("Description", value=script.description).classes("w-full").props("autogrow")
+            ui.textarea(tr("Description"), value=script.description)
+            .classes("w-full")
+            .props("autogrow")
         )
         tags_in = (
-            ui.input("Hashtags", value=" ".join(f"#{t}" for t in script.hashtags))
+            ui.input(tr("Hashtags"), value=" ".join(f"#{t}" for t in script.hashtags))
             .classes("w-full")
             .mark(f"language-{code}-hashtags")
         )
@@ -240,7 +276,9 @@ def _version_card(
                 return
             state.project = done.project
             saved_as(done.project.version)
-            ui.notify(f"The {name_of(code)} version is saved", type="positive")
+            ui.notify(
+                tr("The {language} version is saved", language=name_of(code)), type="positive"
+            )
             redraw()
 
         async def remove_version() -> None:
@@ -255,6 +293,6 @@ def _version_card(
             redraw()
 
         remove.on_click(remove_version)
-        ui.button(f"Save the {name_of(code)} version", icon="save", on_click=save).props(
-            "no-caps"
-        ).mark(f"language-{code}-save")
+        ui.button(
+            tr("Save the {language} version", language=name_of(code)), icon="save", on_click=save
+        ).props("no-caps").mark(f"language-{code}-save")

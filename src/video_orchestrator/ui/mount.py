@@ -28,7 +28,7 @@ def mount_ui(
     from nicegui import ui
     from nicegui.storage import Storage
 
-    from video_orchestrator.ui import media, shell
+    from video_orchestrator.ui import media, shell, webfont
 
     Storage.path = state_dir  # NiceGUI reads it as a class attribute
     env = UiEnv(
@@ -37,6 +37,7 @@ def mount_ui(
         auth_failures=auth_failures,
     )
     media.register(nicegui_app, env)
+    webfont.register(nicegui_app)
 
     @api.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

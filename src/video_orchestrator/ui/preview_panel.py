@@ -11,6 +11,7 @@ from nicegui import ui
 
 from video_orchestrator.services.preview import DraftPreview
 from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.i18n import number, tr
 from video_orchestrator.ui.media import in_page, preview_url
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ class PreviewPanel:
         with (
             ui.column()
             .classes("w-full items-center gap-2 draft-preview")
-            .props('role="region" aria-label="Preview"') as self.box
+            .props(f'role="region" aria-label="{tr("Preview")}"') as self.box
         ):
-            ui.label("Preview").classes("text-subtitle1 self-start").props(
+            ui.label(tr("Preview")).classes("text-subtitle1 self-start").props(
                 'role="heading" aria-level="2"'
             )
             with (
@@ -47,7 +48,8 @@ class PreviewPanel:
                     ui.element("video")
                     .classes("w-full h-full draft-player")
                     .props(
-                        'controls playsinline preload=metadata aria-label="Preview of the video"'
+                        "controls playsinline preload=metadata "
+                        f'aria-label="{tr("Preview of the video")}"'
                     )
                 )
                 self.video.set_visibility(False)
@@ -61,7 +63,7 @@ class PreviewPanel:
             )
             self.scenes = ui.row().classes("gap-1 justify-center draft-scenes")
             self.button = (
-                ui.button("Update the preview", icon="refresh", on_click=self.make)
+                ui.button(tr("Update the preview"), icon="refresh", on_click=self.make)
                 .props("flat no-caps dense")
                 .classes("draft-update")
             )
@@ -100,13 +102,13 @@ class PreviewPanel:
         self.button.disable()
         self.spinner.set_visibility(True)
         self.cover.set_visibility(True)
-        self.cover_text.text = "Making the preview…"
+        self.cover_text.text = tr("Making the preview…")
         with self.box:
             clock = ui.timer(1.0, self._tick)
         try:
             draft = await call(self.state.ws.previews.make, self.state.project.id)
         except Failed:
-            self.cover_text.text = "No preview: see the message"
+            self.cover_text.text = tr("No preview: see the message")
             self.status.text = ""
             return
         finally:
@@ -120,27 +122,32 @@ class PreviewPanel:
 
     def _tick(self) -> None:
         seconds = time.monotonic() - self.started
-        self.status.text = f"Making the preview of your latest edits… {seconds:.0f} s"
+        self.status.text = tr(
+            "Making the preview of your latest edits… {seconds} s", seconds=number(seconds)
+        )
 
     def _empty(self) -> None:
         self.video.set_visibility(False)
         self.cover.set_visibility(True)
         self.spinner.set_visibility(False)
-        self.cover_text.text = "The preview appears here once the script is written."
+        self.cover_text.text = tr("The preview appears here once the script is written.")
         self.status.text = ""
 
     def _show(self, draft: DraftPreview) -> None:
         self.video.props(f'src="{in_page(preview_url(draft.path))}"')
         self.video.set_visibility(True)
         self.cover.set_visibility(False)
-        made = "" if draft.cached else f" · made in {draft.seconds:.0f} s"
-        self.status.text = f"Draft of your latest edits · {draft.duration:.0f} s long{made}"
+        text = tr("Draft of your latest edits · {seconds} s long", seconds=number(draft.duration))
+        if not draft.cached:
+            text += " · " + tr("made in {seconds} s", seconds=number(draft.seconds))
+        self.status.text = text
         self.scenes.clear()
         with self.scenes:
-            ui.label("Scenes").classes("text-caption self-center")
+            ui.label(tr("Scenes")).classes("text-caption self-center")
             for index, start in enumerate(draft.starts):
                 ui.button(str(index + 1), on_click=lambda s=start: self._seek(s)).props(
-                    f'dense outline no-caps aria-label="Play scene {index + 1} in the preview"'
+                    "dense outline no-caps aria-label="
+                    f'"{tr("Play scene {number} in the preview", number=index + 1)}"'
                 ).classes("min-w-[2rem]")
 
     def _seek(self, seconds: float) -> None:

@@ -20,6 +20,7 @@ from video_orchestrator.services.projects import ProjectOut, ProjectUpdate
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui.common import Failed, call
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.i18n import number, tr
 
 
 class ProjectState:
@@ -62,9 +63,14 @@ class ProjectState:
             self.status.text = text
             self.status.classes(replace=f"save-status text-caption {colour}")
 
+    @staticmethod
+    def saved_text(version: int) -> str:
+        """What the status says after a save: every change is in ``version``."""
+        return tr("All changes saved · version {number}", number=number(version))
+
     def refuse(self, exc: ValidationError) -> None:
         """Say why a change cannot be saved (its first problem), and save nothing."""
-        text = f"Not saved: {condense(exc, limit=1)}"
+        text = tr("Not saved: {reason}", reason=condense(exc, limit=1))
         self.show_status(text, "text-negative")
         ui.notify(text, type="warning")
 
@@ -96,23 +102,23 @@ class ProjectState:
             self.refuse(exc)
             return False
         before = self.project.model_dump(mode="json", include=set(changes))
-        self.show_status("Saving…")
+        self.show_status(tr("Saving…"))
         try:
             saved = await call(self.ws.projects.update, self.project.id, patch)
         except Failed as failed:
             if isinstance(failed.__cause__, StaleVersionError):
                 self._pending = changes
-                self.show_status("Not saved: changed elsewhere", "text-negative")
+                self.show_status(tr("Not saved: changed elsewhere"), "text-negative")
                 self._conflict_banner()
             elif isinstance(failed.__cause__, NotFoundError):
-                self.show_status("This project was deleted elsewhere", "text-negative")
+                self.show_status(tr("This project was deleted elsewhere"), "text-negative")
             else:
-                self.show_status("Not saved", "text-negative")
+                self.show_status(tr("Not saved"), "text-negative")
             return False
         self.project = saved
         self.changed()
         self._undo = before
-        self.show_status(f"All changes saved · version {saved.version}", "text-positive")
+        self.show_status(self.saved_text(saved.version), "text-positive")
         if self.undo_button is not None:
             self.undo_button.enable()
         return True
@@ -126,7 +132,7 @@ class ProjectState:
             if self.undo_button is not None:
                 self.undo_button.disable()
             self.redraw()
-            ui.notify("Undone")
+            ui.notify(tr("Undone"))
 
     async def reload(self) -> None:
         try:
@@ -137,7 +143,7 @@ class ProjectState:
         self._pending = None
         if self.conflict is not None:
             self.conflict.set_visibility(False)
-        self.show_status(f"Reloaded · version {self.project.version}")
+        self.show_status(tr("Reloaded · version {number}", number=number(self.project.version)))
         self.redraw()
 
     async def keep_mine(self) -> None:

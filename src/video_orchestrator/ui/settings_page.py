@@ -17,7 +17,7 @@ from video_orchestrator.ui import preferences
 from video_orchestrator.ui.common import Failed, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
-from video_orchestrator.ui.tab_script import LANGUAGES
+from video_orchestrator.ui.tab_script import language_options
 from video_orchestrator.ui.tab_voice import voice_order, voice_value
 
 #: What each stored provider setting is for.
@@ -204,8 +204,7 @@ async def _my_defaults(ws: Workspace) -> None:
         if v.installed
     }
     voice_options.setdefault(current.voice, current.voice)
-    languages = dict(LANGUAGES)
-    languages.setdefault(current.language, current.language)
+    languages = language_options(current.language)
     chosen = {"voice": current.voice, "language": current.language, "platform": current.platform}
     saved = dict(chosen)
 

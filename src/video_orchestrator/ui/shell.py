@@ -21,6 +21,7 @@ from video_orchestrator.ui import (
     session,
     settings_page,
     trends_page,
+    webfont,
 )
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr
@@ -97,7 +98,11 @@ async def root(env: UiEnv) -> None:
     header = request.headers.get("accept-language") if request is not None else None
     app.storage.user[i18n.FROM_BROWSER] = i18n.from_header(header)
     locale = i18n.current()
-    ui.add_head_html(f'<script>document.documentElement.lang = "{locale}";</script>')
+    # now, and again once the app is mounted (Quasar's language plugin writes its own, en-US)
+    ui.add_head_html(
+        f'<script>document.documentElement.lang = "{locale}"; document.addEventListener('
+        f'"DOMContentLoaded", () => {{ document.documentElement.lang = "{locale}"; }});</script>'
+    )
     signed_in = not env.require_login or await session.verified(env) is not None
     dark = ui.dark_mode(value=app.storage.user.get("dark", False))
     ui.colors(primary="#5B3FD9", secondary="#B8325F", accent="#127A80", positive="#1E7D32")
@@ -105,6 +110,8 @@ async def root(env: UiEnv) -> None:
         '<meta name="description" content="Video Orchestrator: make short vertical videos">'
     )
     ui.add_css(STUDIO_CSS)
+    if fallback := webfont.css():  # CJK text where the computer has no CJK font
+        ui.add_css(fallback)
     with ui.header().classes("items-center gap-2 px-2 sm:px-4 py-1 no-wrap studio-header"):
         # on a phone one row: the menu (room for more pages), the name, the theme
         with (

@@ -25,6 +25,7 @@ from video_orchestrator.spec.vocabulary import (
     Limits,
 )
 from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.i18n import marked, tr
 from video_orchestrator.ui.media import preview_url
 
 if TYPE_CHECKING:
@@ -32,8 +33,40 @@ if TYPE_CHECKING:
 
 #: Seconds without a change before the settings are saved and the preview is made again.
 DEBOUNCE = 0.4
-STYLES = {style: f"{style.capitalize()}: {CAPTION_STYLES[style]}" for style in CAPTION_PRESETS}
-ANCHORS = {anchor: anchor.capitalize() for anchor in CAPTION_ANCHORS}
+#: What each style looks like, in the studio's words (``spec/caption_styles.py``'s
+#: descriptions, marked for the catalogues; a test keeps the two the same). The style names
+#: themselves are product names and stay as they are.
+DESCRIPTIONS: dict[str, str] = {
+    "karaoke": marked("the spoken word lights up in the highlight colour"),
+    "pop": marked("one word at a time, popping in"),
+    "clean": marked("two plain lines, no animation"),
+    "bounce": marked("the spoken word grows and bounces in green"),
+    "highlight": marked("a coloured box behind the spoken word"),
+    "emphasis": marked("numbers and key words in an accent colour"),
+    "punch": marked("one big word at a time, slammed in; numbers and key words in red"),
+    "subtitles": marked("two clean lines in sentence case, like film subtitles"),
+    "boxed": marked("white text on an opaque black box"),
+    "outline": marked("hollow letters; the spoken word fills in"),
+    "neon": marked("glowing pink edges; the spoken word in cyan"),
+    "shadow": marked("a hard indigo drop shadow, like a sticker"),
+    "kinetic": marked("the spoken word pops up and sweeps into yellow; key words in green"),
+    "gradient": marked("letters filled with a sunset gradient; the spoken word pops"),
+}
+ANCHOR_NAMES = {"top": marked("Top"), "middle": marked("Middle"), "bottom": marked("Bottom")}
+
+
+def styles() -> dict[str, str]:
+    """Each style as the picker lists it: its name and what it looks like, in this locale."""
+    return {
+        style: f"{style.capitalize()}: {tr(DESCRIPTIONS.get(style, CAPTION_STYLES[style]))}"
+        for style in CAPTION_PRESETS
+    }
+
+
+def anchors() -> dict[str, str]:
+    return {a: tr(ANCHOR_NAMES.get(a, a.capitalize())) for a in CAPTION_ANCHORS}
+
+
 PREVIEW_WORDS = 24
 HEX6 = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 HEX3 = re.compile(r"^#?([0-9A-Fa-f]{3})$")
@@ -164,7 +197,7 @@ async def build(state: ProjectState) -> None:
 
         with ui.row().classes("w-full items-start gap-10 no-wrap max-md:flex-wrap"):
             with ui.column().classes("gap-4 w-[26rem] max-w-full captions-controls"):
-                ui.label("Style").classes("text-subtitle1")
+                ui.label(tr("Style")).classes("text-subtitle1")
 
                 def show_style(value: str) -> None:
                     enable_words()
@@ -178,39 +211,41 @@ async def build(state: ProjectState) -> None:
                     await changed()
 
                 ui.radio(
-                    STYLES,
+                    styles(),
                     value=draft["style"],
                     on_change=lambda e: pick_style(e.value),
-                ).props('aria-label="Caption style"').classes("caption-style").mark("caption-style")
+                ).props(f'aria-label="{tr("Caption style")}"').classes("caption-style").mark(
+                    "caption-style"
+                )
 
                 # -- size
                 enable_size = optional_number(
                     draft,
                     "size",
                     describe=lambda v: (
-                        f"Font size: the style's default ({DEFAULT_STYLE.size} px)"
+                        tr("Font size: the style’s default ({size} px)", size=DEFAULT_STYLE.size)
                         if v is None
-                        else f"Font size: {v} px"
+                        else tr("Font size: {size} px", size=v)
                     ),
-                    switch_label="The style's default size",
+                    switch_label=tr("The style’s default size"),
                     default=DEFAULT_STYLE.size,
                     bounds=CAPTION_SIZE,
-                    props='label aria-label="Font size in pixels"',
+                    props=f'label aria-label="{tr("Font size in pixels")}"',
                     css="caption-size",
                     changed=changed,
                 )
                 enable_size()
 
                 # -- colours
-                ui.label("Colours").classes("text-subtitle1")
+                ui.label(tr("Caption colours")).classes("text-subtitle1")
 
                 def colour_field(label: str, key: str, marker: str) -> ui.color_input:
+                    wrong = tr("A colour is written #RRGGBB, e.g. #FFE14D")
+
                     def typed(value: str | None) -> bool:
                         colour = colour_of(value)
                         if colour is None:
-                            field.props(
-                                'error error-message="A colour is written #RRGGBB, e.g. #FFE14D"'
-                            )
+                            field.props(f'error error-message="{wrong}"')
                             return False
                         field.props(remove="error error-message")
                         draft[key] = colour
@@ -226,51 +261,55 @@ async def build(state: ProjectState) -> None:
                         on_change=lambda e: on_change(e.value),
                         preview=True,
                     ).classes(f"w-full {marker}")
-                    field.button.props(f'aria-label="Pick the {label.lower()}"')
+                    field.button.props(f'aria-label="{tr("Pick: {what}", what=label)}"')
                     return field
 
-                colour_field("Text colour", "colour", "caption-colour")
+                colour_field(tr("Text colour"), "colour", "caption-colour")
                 highlight = colour_field(
-                    "Highlight colour (the spoken word)", "highlight_colour", "caption-highlight"
+                    tr("Highlight colour (the spoken word)"),
+                    "highlight_colour",
+                    "caption-highlight",
                 )
-                highlight_note = ui.label("Only karaoke captions highlight a word.").classes(
+                highlight_note = ui.label(tr("Only karaoke captions highlight a word.")).classes(
                     "text-caption text-grey-7 -mt-3"
                 )
 
                 # -- position
-                ui.label("Position in the safe zone").classes("text-subtitle1")
+                ui.label(tr("Position in the safe zone")).classes("text-subtitle1")
 
                 async def pick_anchor(value: str) -> None:
                     draft["anchor"] = value
                     await changed()
 
                 ui.toggle(
-                    ANCHORS,
+                    anchors(),
                     value=draft["anchor"],
                     on_change=lambda e: pick_anchor(e.value),
-                ).props('no-caps aria-label="Caption position"').classes("caption-anchor").mark(
+                ).props(f'no-caps aria-label="{tr("Caption position")}"').classes(
                     "caption-anchor"
-                )
+                ).mark("caption-anchor")
 
                 # -- words on screen
                 enable_words = optional_number(
                     draft,
                     "max_words",
                     describe=lambda v: (
-                        "Words on screen at once: the style's default "
-                        f"(up to {DEFAULT_STYLE.max_words})"
+                        tr(
+                            "Words on screen at once: the style’s default (up to {count})",
+                            count=DEFAULT_STYLE.max_words,
+                        )
                         if v is None
-                        else f"Words on screen at once: up to {v}"
+                        else tr("Words on screen at once: up to {count}", count=v)
                     ),
-                    switch_label="The style's default",
+                    switch_label=tr("The style’s default"),
                     default=DEFAULT_STYLE.max_words,
                     bounds=CAPTION_MAX_WORDS,
-                    props='label markers aria-label="Words on screen at once"',
+                    props=f'label markers aria-label="{tr("Words on screen at once")}"',
                     css="caption-words",
                     changed=changed,
                     usable=lambda: draft["style"] != "pop",
                 )
-                words_note = ui.label("Pop captions always show one word at a time.").classes(
+                words_note = ui.label(tr("Pop captions always show one word at a time.")).classes(
                     "text-caption text-grey-7 -mt-3"
                 )
                 show_style(draft["style"])
@@ -278,7 +317,7 @@ async def build(state: ProjectState) -> None:
             # -- the preview
             with ui.column().classes("gap-2 items-start captions-preview-column"):
                 with ui.row().classes("items-center gap-4"):
-                    ui.label("Preview").classes("text-subtitle1")
+                    ui.label(tr("Preview")).classes("text-subtitle1")
 
                     async def pick_platform(value: str) -> None:
                         seen["platform"] = value
@@ -288,7 +327,7 @@ async def build(state: ProjectState) -> None:
                     ui.select(
                         {p: presets[p].display_name for p in project.platforms if p in presets},
                         value=seen["platform"],
-                        label="Platform",
+                        label=tr("Platform"),
                         on_change=lambda e: pick_platform(e.value),
                     ).props("dense outlined").classes("w-48 caption-preview-platform")
                 frame = (
@@ -301,18 +340,23 @@ async def build(state: ProjectState) -> None:
                         ui.image("")
                         .classes("w-full h-full caption-preview")
                         .mark("caption-preview")
-                        .props('alt="Captions in this style, as the video will show them" fit=fill')
+                        .props(
+                            f'alt="{tr("Captions in this style, as the video will show them")}"'
+                            " fit=fill"
+                        )
                     )
                     zone = ui.element("div").classes("absolute safe-zone pointer-events-none")
                     with ui.element("div").classes(
                         "absolute-full flex flex-center bg-black/30"
                     ) as busy:
                         ui.spinner(size="xl", color="white").props(
-                            'aria-label="Making the preview"'
+                            f'aria-label="{tr("Making the preview")}"'
                         )
                 problem = ui.label(
-                    "The preview could not be made; your settings are saved. Change a setting "
-                    "to try again."
+                    tr(
+                        "The preview could not be made; your settings are saved. Change a "
+                        "setting to try again."
+                    )
                 ).classes("text-caption text-negative w-72")
                 problem.set_visibility(False)
                 legend = ui.label().classes("text-caption text-grey-8 w-72")
@@ -331,16 +375,19 @@ async def build(state: ProjectState) -> None:
                         "background: rgba(255, 225, 77, 0.12);"
                     )
                     zone.set_visibility(seen["safe"])
-                    legend.text = (
-                        f"Dashed box: {preset.display_name}'s safe zone. Captions stay inside "
-                        "it; outside it the app's buttons and text cover the video."
+                    legend.text = tr(
+                        "Dashed box: the safe zone of {platform}. Captions stay inside it; "
+                        "outside it the app’s buttons and text cover the video.",
+                        platform=preset.display_name,
                     )
 
                 def show_zone(on: bool) -> None:
                     seen["safe"] = on
                     zone.set_visibility(on)
 
-                ui.switch("Show the safe zone", value=True, on_change=lambda e: show_zone(e.value))
+                ui.switch(
+                    tr("Show the safe zone"), value=True, on_change=lambda e: show_zone(e.value)
+                )
                 draw_zone()
         # the first preview is made once the page is shown (it takes about a second)
         ui.timer(0.05, render_preview, once=True)

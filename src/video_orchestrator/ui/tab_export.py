@@ -16,6 +16,7 @@ from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.spec.options import ExportSettings
 from video_orchestrator.spec.vocabulary import QUALITIES, Quality
 from video_orchestrator.ui.common import Failed, call
+from video_orchestrator.ui.i18n import marked, tr
 from video_orchestrator.ui.jobs_view import JobList
 from video_orchestrator.ui.post_dialog import open_post_dialog
 from video_orchestrator.ui.predictions_panel import prediction_line
@@ -24,48 +25,73 @@ if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
 
 QUALITY_NAMES: dict[Quality, str] = {
-    "draft": "Draft: quickest, for checking the cut",
-    "standard": "Standard: good for posting",
-    "high": "High: slower, sharpest",
+    "draft": marked("Draft: quickest, for checking the cut"),
+    "standard": marked("Standard: good for posting"),
+    "high": marked("High: slower, sharpest"),
 }
 CHOICES = {quality: QUALITY_NAMES.get(quality, quality) for quality in QUALITIES}
+
+
+def choices() -> dict[str, str]:
+    """The qualities as the radio lists them, in this browser's locale."""
+    return {quality: tr(name) for quality, name in CHOICES.items()}
+
+
 PREVIOUS_RENDERS = 30
 
 
-def problems(ws: Workspace, project: ProjectOut, platforms: list[str]) -> list[str]:
-    """Why a render of ``project`` would fail before it starts, each with what to do; an
-    empty list when it can be submitted. Reads the assets (call it off the event loop)."""
-    found: list[str] = []
-    if not platforms:
-        found.append("Choose at least one platform to render for.")
-    if project.script is None and not project.topic.strip():
-        found.append(
-            "The project has no script and no topic: write or generate a script in "
-            "Story & Script first."
-        )
-
-    def missing(asset_id: str) -> bool:
+def missing_assets(ws: Workspace, project: ProjectOut) -> set[str]:
+    """The assets ``project`` uses that no longer exist. Reads the assets (call it off the
+    event loop)."""
+    used = [*project.background.assets, project.audio.music_asset, project.audio.sfx_asset]
+    gone: set[str] = set()
+    for asset_id in used:
+        if asset_id is None or asset_id in gone:
+            continue
         try:
             ws.assets.get(asset_id)
         except NotFoundError:
-            return True
-        return False
+            gone.add(asset_id)
+    return gone
+
+
+def problems(project: ProjectOut, platforms: list[str], missing: set[str]) -> list[str]:
+    """Why a render of ``project`` would fail before it starts, each with what to do, in this
+    browser's locale (so on the event loop); an empty list when it can be submitted.
+    ``missing``: the assets that no longer exist (:func:`missing_assets`)."""
+    found: list[str] = []
+    if not platforms:
+        found.append(tr("Choose at least one platform to render for."))
+    if project.script is None and not project.topic.strip():
+        found.append(
+            tr(
+                "The project has no script and no topic: write or generate a script in "
+                "Story & Script first."
+            )
+        )
 
     for index, asset_id in enumerate(project.background.assets, start=1):
-        if asset_id is not None and missing(asset_id):
+        if asset_id is not None and asset_id in missing:
             found.append(
-                f"The background of scene {index} no longer exists (its file was deleted): "
-                "choose another or a generated one in the Background tab."
+                tr(
+                    "The background of scene {number} no longer exists (its file was "
+                    "deleted): choose another or a generated one in the Background tab.",
+                    number=index,
+                )
             )
-    if project.audio.music_asset and missing(project.audio.music_asset):
+    if project.audio.music_asset and project.audio.music_asset in missing:
         found.append(
-            "The music no longer exists (its file was deleted): choose other music or none "
-            "in the Audio tab."
+            tr(
+                "The music no longer exists (its file was deleted): choose other music or "
+                "none in the Audio tab."
+            )
         )
-    if project.audio.sfx_asset and missing(project.audio.sfx_asset):
+    if project.audio.sfx_asset and project.audio.sfx_asset in missing:
         found.append(
-            "The sound effect no longer exists (its file was deleted): choose another or none "
-            "in the Audio tab."
+            tr(
+                "The sound effect no longer exists (its file was deleted): choose another or "
+                "none in the Audio tab."
+            )
         )
     return found
 
@@ -90,17 +116,19 @@ async def build(state: ProjectState) -> None:
         chosen.clear()
         chosen.update({name: name in project.platforms for name in presets})
         with ui.row().classes("w-full items-start gap-8"):
-            with ui.column().classes("gap-1").props('role="group" aria-label="Render for"'):
-                ui.label("Render for").classes("text-subtitle1")
+            with (
+                ui.column().classes("gap-1").props(f'role="group" aria-label="{tr("Render for")}"')
+            ):
+                ui.label(tr("Render for")).classes("text-subtitle1")
                 for name, label in names.items():
                     ui.checkbox(label).bind_value(chosen, name).classes(f"platform-{name}").mark(
                         f"platform-{name}"
                     )
-                ui.label("One video per platform, each in its own format.").classes(
+                ui.label(tr("One video per platform, each in its own format.")).classes(
                     "text-caption text-grey-7"
                 )
             with ui.column().classes("gap-1"):
-                ui.label("Quality").classes("text-subtitle1")
+                ui.label(tr("Quality")).classes("text-subtitle1")
 
                 async def set_quality(value: str) -> None:
                     if value != state.project.export.quality:
@@ -111,12 +139,14 @@ async def build(state: ProjectState) -> None:
                         )
 
                 ui.radio(
-                    CHOICES,
+                    choices(),
                     value=project.export.quality,
                     on_change=lambda e: set_quality(e.value),
-                ).props('aria-label="Quality"').classes("export-quality").mark("export-quality")
+                ).props(f'aria-label="{tr("Quality")}"').classes("export-quality").mark(
+                    "export-quality"
+                )
             with ui.column().classes("gap-1 max-w-sm"):
-                ui.label("Length").classes("text-subtitle1")
+                ui.label(tr("Length")).classes("text-subtitle1")
 
                 async def set_trim(value: bool) -> None:
                     if value != state.project.export.trim:
@@ -127,13 +157,16 @@ async def build(state: ProjectState) -> None:
                         )
 
                 ui.switch(
-                    "Trim to fit the platform's time limit",
+                    tr("Trim to fit the platform’s time limit"),
                     value=project.export.trim,
                     on_change=lambda e: set_trim(bool(e.value)),
                 ).classes("export-trim").mark("export-trim")
                 ui.label(
-                    "When the narration runs longer than the platform allows, scenes are "
-                    "dropped from the end. Off: a too-long video fails with a message instead."
+                    tr(
+                        "When the narration runs longer than the platform allows, scenes are "
+                        "dropped from the end. Off: a too-long video fails with a message "
+                        "instead."
+                    )
                 ).classes("text-caption text-grey-7")
 
     settings_part()
@@ -151,12 +184,13 @@ async def build(state: ProjectState) -> None:
         busy["now"] = True
         platforms = [name for name, on in chosen.items() if on]
         try:
-            found = await call(problems, ws, state.project, platforms)
+            gone = await call(missing_assets, ws, state.project)
+            found = problems(state.project, platforms, gone)
             notice.clear()
             notice.set_visibility(bool(found))
             if found:
                 with notice, ui.card().classes("w-full bg-orange-1 text-black"):
-                    ui.label("Not rendered yet:").classes("text-subtitle1")
+                    ui.label(tr("Not rendered yet:")).classes("text-subtitle1")
                     for text in found:
                         ui.label("• " + text).classes("text-body2 render-problem").mark(
                             "render-problem"
@@ -169,17 +203,20 @@ async def build(state: ProjectState) -> None:
         finally:
             busy["now"] = False
         ui.notify(
-            "Rendering for "
-            + ", ".join(names.get(j.platform or "", "?") for j in jobs)
-            + ": the progress is shown below.",
+            tr(
+                "Rendering for {platforms}: the progress is shown below.",
+                platforms=", ".join(names.get(j.platform or "", "?") for j in jobs),
+            ),
             type="positive",
         )
         await renders.refresh()
 
     state.render = render
     ui.label(
-        "Press Render at the bottom of the screen. Renders run in the background: you can keep "
-        "editing, or leave and follow them in the Queue."
+        tr(
+            "Press Render at the bottom of the screen. Renders run in the background: you can "
+            "keep editing, or leave and follow them in the Queue."
+        )
     ).classes("text-body2 text-grey-8")
     await prediction_line(ws, lambda: state.project)  # ADR 0043
 
@@ -197,20 +234,22 @@ async def build(state: ProjectState) -> None:
         await open_post_dialog(ws, finished)
 
     with ui.row().classes("w-full items-center gap-4"):
-        ui.button("Post or schedule", icon="send", on_click=post).props("no-caps outline").classes(
-            "post-button"
-        ).mark("post-button")
+        ui.button(tr("Post or schedule"), icon="send", on_click=post).props(
+            "no-caps outline"
+        ).classes("post-button").mark("post-button")
         ui.label(
-            "A finished render to YouTube, TikTok, Instagram or Facebook (connect accounts in "
-            "Accounts); follow the posts in the Calendar."
+            tr(
+                "A finished render to YouTube, TikTok, Instagram or Facebook (connect accounts "
+                "in Accounts); follow the posts in the Calendar."
+            )
         ).classes("text-body2 text-grey-8")
 
-    ui.label("Renders of this project").classes("text-h6 mt-4")
+    ui.label(tr("Renders of this project")).classes("text-h6 mt-4")
     renders = JobList(
         ws,
         lambda: ws.jobs.find(project_id=state.project.id, limit=PREVIOUS_RENDERS),
         platforms=names,
-        empty="No renders yet: press Render.",
+        empty=tr("No renders yet: press Render."),
         full=newest_per_platform,
     )
     await renders.refresh()

@@ -14,6 +14,7 @@ from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.errors import NoScriptWriter
 from video_orchestrator.services.facade import script_from_text
 from video_orchestrator.spec.vocabulary import TARGET_SECONDS
+from video_orchestrator.ui import i18n
 from video_orchestrator.ui.common import (
     SECONDS_PER_WORD,
     WRITE_NOTE,
@@ -21,6 +22,7 @@ from video_orchestrator.ui.common import (
     call,
     duration_text,
 )
+from video_orchestrator.ui.i18n import marked, number, tr, tr_n
 
 if TYPE_CHECKING:
     from video_orchestrator.ui.project_state import ProjectState
@@ -46,6 +48,15 @@ LANGUAGES = {
     "vi": "Vietnamese",
     "id": "Indonesian",
 }
+
+
+def language_options(current: str | None = None) -> dict[str, str]:
+    """The script languages named in this browser's locale ("Spanish", "Spanisch", "スペイン語"),
+    with ``current`` kept when it is not one of them."""
+    options = {code: i18n.language_title(code, english) for code, english in LANGUAGES.items()}
+    if current:
+        options.setdefault(current, current)
+    return options
 
 
 def _draft_of(script: Script | None) -> dict[str, Any] | None:
@@ -86,35 +97,33 @@ async def build(state: ProjectState) -> None:
     def settings_row() -> None:
         project = state.project
         with ui.row().classes("w-full items-start gap-4"):
-            topic = ui.input("Topic", value=project.topic).classes("grow min-w-[16rem] topic")
+            topic = ui.input(tr("Topic"), value=project.topic).classes("grow min-w-[16rem] topic")
             topic.mark("topic")
             topic.props("counter maxlength=300")
             topic.on("blur", lambda: _save_if_changed(state, "topic", topic.value.strip()))
             ui.select(
                 list(GENRES),
                 value=project.genre,
-                label="Genre",
+                label=tr("Genre"),
                 on_change=lambda e: state.save(genre=e.value),
             ).classes("w-36")
             ui.select(
                 platforms,
                 value=list(project.platforms),
-                label="Platforms",
+                label=tr("Platforms"),
                 multiple=True,
                 on_change=lambda e: _save_platforms(state, e.value),
             ).classes("w-64").props("use-chips")
-            language_options = dict(LANGUAGES)
-            language_options.setdefault(project.language, project.language)
             ui.select(
-                language_options,
+                language_options(project.language),
                 value=project.language,
-                label="Language",
+                label=tr("Language"),
                 with_input=True,
                 on_change=lambda e: state.save(language=e.value),
             ).classes("w-40")
             length = (
                 ui.number(
-                    "Target length (s)",
+                    tr("Target length (s)"),
                     value=project.target_seconds,
                     min=TARGET_SECONDS.low,
                     max=TARGET_SECONDS.high,
@@ -122,7 +131,7 @@ async def build(state: ProjectState) -> None:
                     format="%.0f",
                 )
                 .classes("w-40")
-                .props('hint="empty: the platform\'s ideal length"')
+                .props(f'hint="{tr("empty: the platform’s ideal length")}"')
             )
             length.on(
                 "blur",
@@ -140,7 +149,7 @@ async def build(state: ProjectState) -> None:
         with ui.row().classes("w-full items-center gap-2"):
             button = (
                 ui.button(
-                    "Regenerate the whole script" if draft else "Generate script",
+                    tr("Regenerate the whole script") if draft else tr("Generate script"),
                     icon="auto_awesome",
                     on_click=lambda: generate(None),
                 )
@@ -155,7 +164,7 @@ async def build(state: ProjectState) -> None:
         ):
             ui.spinner(size="md").props('aria-hidden="true"')
             writing_text = ui.label("").classes("text-body1 grow")
-            ui.button("Cancel", on_click=lambda: stop()).props("outline no-caps").classes(
+            ui.button(tr("Cancel"), on_click=lambda: stop()).props("outline no-caps").classes(
                 "cancel-writing"
             )
         writing.set_visibility(False)
@@ -165,13 +174,14 @@ async def build(state: ProjectState) -> None:
             run["token"] += 1  # the answer of the call in flight is dropped when it comes
             writing.set_visibility(False)
             button.enable()
-            ui.notify("Stopped: the script was not changed")
+            ui.notify(tr("Stopped: the script was not changed"))
 
         def tick() -> None:
             seconds = time.monotonic() - run["started"]
-            writing_text.text = (
-                f"Writing the script about “{project.topic}” with the language model… "
-                f"{seconds:.0f} s"
+            writing_text.text = tr(
+                "Writing the script about “{topic}” with the language model… {seconds} s",
+                topic=project.topic,
+                seconds=number(seconds),
             )
 
         async def generate(scenes: int | None) -> None:
@@ -202,7 +212,7 @@ async def build(state: ProjectState) -> None:
                 return
             if await state.save(script=outcome.script):
                 ui.notify(
-                    outcome.notice or f"Script written ({outcome.source})",
+                    outcome.notice or tr("Script written ({source})", source=outcome.source),
                     type="warning" if outcome.notice else "positive",
                 )
                 state.redraw()
@@ -224,15 +234,19 @@ async def build(state: ProjectState) -> None:
             words = spoken_words(draft)
             seconds = words * SECONDS_PER_WORD / max(project.voice.speed, 0.5)
             over = seconds > limit
-            advice = ""
-            if over:
-                advice = f" — too long for {shortest}: cut some words"
-            elif ideal_low <= ideal_high and not ideal_low <= seconds <= ideal_high:
-                advice = f" (ideal {ideal_low:.0f}–{ideal_high:.0f} s)"
-            stats.text = (
-                f"{words} words · about {duration_text(seconds)} spoken · "
-                f"limit {duration_text(limit)}{advice}"
+            text = tr(
+                "{words} · about {spoken} spoken · limit {limit}",
+                words=tr_n("{count} word", "{count} words", words),
+                spoken=duration_text(seconds),
+                limit=duration_text(limit),
             )
+            if over:
+                text += " — " + tr("too long for {platform}: cut some words", platform=shortest)
+            elif ideal_low <= ideal_high and not ideal_low <= seconds <= ideal_high:
+                text += " " + tr(
+                    "(ideal {low}–{high} s)", low=number(ideal_low), high=number(ideal_high)
+                )
+            stats.text = text
             stats.classes(replace="text-body2 script-stats " + ("text-negative" if over else ""))
 
         update_stats()
@@ -255,9 +269,9 @@ async def build(state: ProjectState) -> None:
             element.on_value_change(update_stats)
             element.on("blur", save_script)
 
-        field("Title", "title", draft, maxlength=100, counter="")
+        field(tr("Title"), "title", draft, maxlength=100, counter="")
         field(
-            "Hook: the first line, said at once",
+            tr("Hook: the first line, said at once"),
             "hook",
             draft,
             area=True,
@@ -265,9 +279,13 @@ async def build(state: ProjectState) -> None:
             maxlength=300,
         )
         for index, scene in enumerate(draft["scenes"]):
-            with ui.card().classes("w-full scene-card").props(f'aria-label="Scene {index + 1}"'):
+            with (
+                ui.card()
+                .classes("w-full scene-card")
+                .props(f'aria-label="{tr("Scene {number}", number=index + 1)}"')
+            ):
                 with ui.row().classes("w-full items-center"):
-                    ui.label(f"Scene {index + 1}").classes("text-subtitle1")
+                    ui.label(tr("Scene {number}", number=index + 1)).classes("text-subtitle1")
                     ui.space()
 
                     async def rewrite(i: int = index) -> None:
@@ -279,40 +297,46 @@ async def build(state: ProjectState) -> None:
                         except Failed:
                             return
                         state.project = outcome.project
-                        ui.notify(outcome.notice or f"Scene {i + 1} rewritten")
+                        ui.notify(outcome.notice or tr("Scene {number} rewritten", number=i + 1))
                         state.redraw()
 
                     async def remove(i: int = index) -> None:
                         if len(draft["scenes"]) == 1:
-                            ui.notify("A script needs at least one scene", type="warning")
+                            ui.notify(tr("A script needs at least one scene"), type="warning")
                             return
                         del draft["scenes"][i]
                         await save_script()
                         state.redraw()
 
-                    ui.button("Rewrite", icon="refresh", on_click=rewrite).props(
-                        f'flat dense no-caps aria-label="Rewrite scene {index + 1}"'
+                    ui.button(tr("Rewrite"), icon="refresh", on_click=rewrite).props(
+                        "flat dense no-caps aria-label="
+                        f'"{tr("Rewrite scene {number}", number=index + 1)}"'
                     )
                     ui.button(icon="delete", on_click=remove).props(
-                        f'flat dense round aria-label="Delete scene {index + 1}"'
+                        "flat dense round aria-label="
+                        f'"{tr("Delete scene {number}", number=index + 1)}"'
                     )
-                field("Narration", "narration", scene, area=True, autogrow="", maxlength=2000)
-                field("Visual keywords (comma separated)", "keywords_text", scene)
+                field(tr("Narration"), "narration", scene, area=True, autogrow="", maxlength=2000)
+                field(tr("Visual keywords (comma separated)"), "keywords_text", scene)
 
         async def add_scene() -> None:
             if len(draft["scenes"]) >= 12:
-                ui.notify("A script has at most 12 scenes", type="warning")
+                ui.notify(tr("A script has at most 12 scenes"), type="warning")
                 return
-            draft["scenes"].append({"narration": "A new scene.", "keywords_text": ""})
+            draft["scenes"].append({"narration": tr("A new scene."), "keywords_text": ""})
             await save_script()
             state.redraw()
 
-        ui.button("Add a scene", icon="add", on_click=add_scene).props("flat no-caps")
-        field("Call to action", "call_to_action", draft, maxlength=300)
+        ui.button(tr("Add a scene"), icon="add", on_click=add_scene).props("flat no-caps")
+        field(tr("Call to action"), "call_to_action", draft, maxlength=300)
         field(
-            "Description (posted with the video)", "description", draft, area=True, maxlength=2200
+            tr("Description (posted with the video)"),
+            "description",
+            draft,
+            area=True,
+            maxlength=2200,
         )
-        field("Hashtags", "hashtags_text", draft)
+        field(tr("Hashtags"), "hashtags_text", draft)
 
     actions: dict[str, Callable[[int | None], Awaitable[None]]] = {}
     await script_part()
@@ -330,7 +354,7 @@ async def build(state: ProjectState) -> None:
 
 
 #: The studio's words for NoScriptWriter (its own message speaks of CLI flags and settings).
-NO_WRITER = (
+NO_WRITER = marked(
     "The studio does not make up a script from a topic alone. Paste an article, notes or a "
     "transcript below and choose “Make a script from this material”, paste your own script, "
     "or connect a language model in Settings: a local one (Ollama, llama.cpp) or a key."
@@ -341,25 +365,31 @@ def _show_no_writer(box: ui.column) -> None:
     """Why no script came from the topic, plainly, with the ways out one click away."""
     box.clear()
     with box, ui.card().classes("w-full bg-orange-1"):
-        ui.label("No script writer is configured").classes("text-subtitle1 text-weight-medium")
-        ui.label(NO_WRITER).classes("text-body2")
+        ui.label(tr("No script writer is configured")).classes("text-subtitle1 text-weight-medium")
+        ui.label(tr(NO_WRITER)).classes("text-body2")
         with ui.row().classes("gap-4"):
-            ui.link("Open Settings (a local model or a key)", "/settings").classes("text-primary")
-            ui.label("or paste an article, notes or your script below").classes("text-body2")
+            ui.link(tr("Open Settings (a local model or a key)"), "/settings").classes(
+                "text-primary"
+            )
+            ui.label(tr("or paste an article, notes or your script below")).classes("text-body2")
     box.set_visibility(True)
 
 
 def _paste_box(state: ProjectState) -> None:
     with ui.card().classes("w-full import-text"):
         ui.label(
-            "No script yet: generate one from the topic (needs a language model), make one "
-            "from your material (an article, notes, a transcript), or paste your own."
+            tr(
+                "No script yet: generate one from the topic (needs a language model), make one "
+                "from your material (an article, notes, a transcript), or paste your own."
+            )
         ).classes("text-body1")
         text = (
             ui.textarea(
-                "Your script",
-                placeholder="Your script (first line: the hook, then one paragraph per scene), "
-                "or an article, notes or an https:// address to make one from",
+                tr("Your script"),
+                placeholder=tr(
+                    "Your script (first line: the hook, then one paragraph per scene), "
+                    "or an article, notes or an https:// address to make one from"
+                ),
             )
             .classes("w-full")
             .props("autogrow")
@@ -392,8 +422,8 @@ def _paste_box(state: ProjectState) -> None:
                 state.redraw()
 
         with ui.row().classes("gap-2"):
-            ui.button("Use this script", on_click=use).props("no-caps")
-            ui.button("Make a script from this material", on_click=summarise).props(
+            ui.button(tr("Use this script"), on_click=use).props("no-caps")
+            ui.button(tr("Make a script from this material"), on_click=summarise).props(
                 "no-caps outline"
             )
 
@@ -405,6 +435,6 @@ async def _save_if_changed(state: ProjectState, key: str, value: Any) -> None:
 
 async def _save_platforms(state: ProjectState, value: list[str]) -> None:
     if not value:
-        ui.notify("Choose at least one platform", type="warning")
+        ui.notify(tr("Choose at least one platform"), type="warning")
         return
     await state.save(platforms=value)
