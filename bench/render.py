@@ -525,7 +525,23 @@ def main(argv: list[str] | None = None) -> int:
         help="before each variant wait up to this many seconds for other processes to go "
         "quiet (0: do not wait)",
     )
+    versus = parser.add_argument_group("--versus: ours vs a hand-written command vs the floor")
+    versus.add_argument(
+        "--versus",
+        action="store_true",
+        help="alternate ours, a hand-written FFmpeg command and the x264 floor (bench/versus.py)",
+    )
+    versus.add_argument("--rounds", type=int, default=3, help="A B C rounds (3)")
+    versus.add_argument("--style", default="gradient", help="caption style (gradient)")
+    versus.add_argument(
+        "--variants", default="ours,hand,floor", help="which, in round order (ours,hand,floor)"
+    )
+    versus.add_argument("--note", default="", help="a sentence for RESULTS.md")
     args = parser.parse_args(argv)
+    if args.versus:
+        import versus as versus_bench
+
+        return versus_bench.main(args)
     width, height = (int(v) for v in args.size.lower().split("x"))
 
     import imageio_ffmpeg
