@@ -178,14 +178,15 @@ def caption_groups(captions: CaptionTrack) -> list[list[Word]]:
 
 
 def child_ours(spec_path: Path, out: Path, cache: Path) -> None:
-    from video_orchestrator.render.compiler import decoder_threads_for
     from video_orchestrator.render.ffmpeg import ffmpeg_binary
     from video_orchestrator.render.fonts import font_environment
     from video_orchestrator.render.renderer import Renderer
 
     spec = RenderSpec.model_validate_json(spec_path.read_text(encoding="utf-8"))
-    threads = decoder_threads_for(os.cpu_count() or 1)  # as the product's AppContext does
-    Renderer(ffmpeg_binary(), font_environment(cache), decoder_threads=threads).render(spec, out)
+    # with the thread plan of this machine, as the product's AppContext makes it
+    Renderer.for_machine(ffmpeg_binary(), font_environment(cache), os.cpu_count() or 1).render(
+        spec, out
+    )
 
 
 def child_moviepy(spec_path: Path, out: Path, temp: Path) -> None:

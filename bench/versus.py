@@ -149,7 +149,7 @@ def hand_argv(
         args += ["-i", clip.path]
         chains.append(
             f"[{index}:v]crop=w='trunc(min(iw,ih*{w}/{h})/2)*2':h='trunc(min(ih,iw*{h}/{w})/2)*2',"
-            f"scale={w}:{h},setsar=1,trim=end_frame={clip.duration}[c{index}]"
+            f"scale={w}:{h},setsar=1,fps={fps},trim=end_frame={clip.duration}[c{index}]"
         )
     # cuts are concatenated, fades are xfades (offset: frames laid so far − the fade)
     run = ["[c0]"]
@@ -287,8 +287,9 @@ def prepare(spec: RenderSpec, runs: Path, cache: Path, ffmpeg: str, hand_out: Pa
         music_seconds=music_seconds,
         output=hand_out,
     )
-    from video_orchestrator.render.compiler import decoder_threads_for
+    from video_orchestrator.render.threads import thread_plan
 
+    plan = thread_plan(os.cpu_count() or 1)
     ours = compile_spec(
         spec,
         output=runs / "ours.mp4",
@@ -296,8 +297,9 @@ def prepare(spec: RenderSpec, runs: Path, cache: Path, ffmpeg: str, hand_out: Pa
         fonts_dir=fonts.fonts_dir,
         ffmpeg=ffmpeg,
         audio_gain_db=gain,
-        decoder_threads=decoder_threads_for(os.cpu_count() or 1),
+        decoder_threads=plan.decoder,
         measure=FontMeasure(fonts),
+        encoder_threads=plan.encoder,
     )
     (runs / "ours.argv.txt").write_text("\n".join(ours.argv) + "\n", encoding="utf-8")
     (runs / "hand.argv.txt").write_text("\n".join(hand) + "\n", encoding="utf-8")
