@@ -538,6 +538,12 @@ def main(argv: list[str] | None = None) -> int:
         "--variants", default="ours,hand,floor", help="which, in round order (ours,hand,floor)"
     )
     versus.add_argument("--note", default="", help="a sentence for RESULTS.md")
+    versus.add_argument(
+        "--baseline",
+        default=None,
+        help="a checkout (e.g. a git worktree of the previous commit): its render is variant "
+        "'before', to compare in the same run",
+    )
     args = parser.parse_args(argv)
     if args.versus:
         import versus as versus_bench

@@ -97,7 +97,9 @@ def versus_spec(
                 source_in=FOLLOW_UP_IN if follow_up else 0,
                 duration=per + (FADE if fade else 0),
                 fit="freeze",
-                transition=Transition(kind="fade", frames=FADE) if fade else Transition(kind="cut", frames=0),
+                transition=Transition(kind="fade", frames=FADE)
+                if fade
+                else Transition(kind="cut", frames=0),
             )
         )
     total = sum(c.duration for c in clips) - sum(c.transition.frames for c in clips[:-1])
@@ -370,22 +372,38 @@ def markdown(
             f"| {r.max_rss_mb:.0f} | {run.load_before:.1f}→{run.load_after:.1f} "
             f"| {r.others:.2f} |"
         )
-    lines += ["", "| median of the rounds' ratios | wall | CPU | target |", "| --- | ---: | ---: | --- |"]
-    for a, b, target in (("ours", "hand", 1.05), ("ours", "floor", 1.3), ("hand", "floor", None)):
+    lines += [
+        "",
+        "| median of the rounds' ratios | wall | CPU | target |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    pairs: tuple[tuple[str, str, float | None], ...] = (
+        ("ours", "hand", 1.05),
+        ("ours", "floor", 1.3),
+        ("hand", "floor", None),
+        ("ours", "before", None),
+        ("before", "hand", None),
+    )
+    for a, b, target in pairs:
         wall = median_ratio(runs, a, b, "wall")
         cpu = median_ratio(runs, a, b, "cpu")
         if wall is None or cpu is None:
             continue
-        verdict = "—" if target is None else (
-            f"≤ {target}×: {'met' if wall <= target else 'NOT met'}"
+        verdict = (
+            "—" if target is None else (f"≤ {target}×: {'met' if wall <= target else 'NOT met'}")
         )
         lines.append(f"| {a} / {b} | {wall:.2f}× | {cpu:.2f}× | {verdict} |")
-    for variant in ("ours", "hand", "floor"):
+    for variant in ("before", "ours", "hand", "floor"):
         peaks = [r.result.tree_peak_mb for r in runs if r.variant == variant]
         if peaks:
-            verdict = f"< 400 MB: {'met' if max(peaks) < 400 else 'NOT met'}" if variant == "ours" else "—"
+            verdict = (
+                f"< 400 MB: {'met' if max(peaks) < 400 else 'NOT met'}"
+                if variant == "ours"
+                else "—"
+            )
             lines.append(
-                f"| {variant} peak RSS, whole tree (max of rounds) | {max(peaks):.0f} MB | | {verdict} |"
+                f"| {variant} peak RSS, whole tree (max of rounds) | {max(peaks):.0f} MB "
+                f"| | {verdict} |"
             )
     lines.append("")
     return "\n".join(lines)
@@ -435,6 +453,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"spec {prepared.spec_path}; argvs in {runs}/ours.argv.txt and hand.argv.txt")
     raw = runs / "ours.yuv"
     o = spec.output
+    gop = round(o.gop_seconds * o.fps)
     floor = [
         ffmpeg,
         *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
@@ -443,16 +462,33 @@ def main(args: argparse.Namespace) -> int:
         *("-c:v", "libx264", "-preset", o.preset, "-profile:v", o.profile, "-crf", str(o.crf)),
         *(["-maxrate", f"{o.max_bitrate_kbps}k", "-bufsize", f"{2 * o.max_bitrate_kbps}k"]
           if o.max_bitrate_kbps else []),
-        *("-g", str(round(o.gop_seconds * o.fps)), "-keyint_min", str(round(o.gop_seconds * o.fps))),
+        *("-g", str(gop), "-keyint_min", str(gop)),
         *("-sc_threshold", "0", "-flags", "+cgop", "-pix_fmt", o.pix_fmt, str(floor_out)),
     ]  # fmt: skip
-    ours = [python, this, "_child", "ours", str(prepared.spec_path), str(ours_out), str(work / "cache")]
+    ours = [
+        python,
+        this,
+        "_child",
+        "ours",
+        str(prepared.spec_path),
+        str(ours_out),
+        str(work / "cache"),
+    ]
+    before: list[str] = []
+    before_env = env
+    if args.baseline is not None:  # the same child, from another checkout's sources
+        base = Path(args.baseline).resolve()
+        before = [python, str(base / "bench" / "render.py"), *ours[2:]]
+        before[-2] = str(runs / "before.mp4")
+        before_env = {**os.environ, "PYTHONPATH": str(base / "src")}
     done: list[Run] = []
     try:
         for number in range(1, args.rounds + 1):
             for variant in variants:
                 if variant == "ours":
                     done.append(timed("ours", number, ours, env))
+                elif variant == "before" and before:
+                    done.append(timed("before", number, before, before_env))
                 elif variant == "hand":
                     done.append(timed("hand", number, prepared.hand, env))
                 elif variant == "floor":

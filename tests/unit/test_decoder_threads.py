@@ -1,5 +1,6 @@
 """The thread plan of a render (ADR 0047) and where it lands in the FFmpeg command."""
 
+import itertools
 from pathlib import Path
 
 from tests.media import load_example
@@ -26,7 +27,7 @@ def test_big_machines_get_bounded_threads_that_never_shrink_with_more_cores() ->
     assert thread_plan(8) == ThreadPlan(decoder=2, encoder=12)
     assert thread_plan(64) == ThreadPlan(decoder=MAX_DECODER_THREADS, encoder=MAX_ENCODER_THREADS)
     plans = [thread_plan(cpus) for cpus in range(1, 129)]
-    for before, after in zip(plans, plans[1:], strict=False):
+    for before, after in itertools.pairwise(plans):
         assert before.decoder is not None and after.decoder is not None
         assert before.encoder is not None and after.encoder is not None
         assert before.decoder <= after.decoder <= MAX_DECODER_THREADS

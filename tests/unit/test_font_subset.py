@@ -27,9 +27,7 @@ def document(style_font: str, text: str) -> str:
 
 
 def test_latin_captions_need_only_their_own_font() -> None:
-    assert fonts_for(document("Anton", r"{\c&H00FFFF&}DEEP, OCEAN!\NNEXT"), FONTS) == [
-        "anton.ttf"
-    ]
+    assert fonts_for(document("Anton", r"{\c&H00FFFF&}DEEP, OCEAN!\NNEXT"), FONTS) == ["anton.ttf"]
 
 
 def test_characters_the_font_lacks_bring_the_first_font_that_has_them() -> None:

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,8 @@ from video_orchestrator.render.compiler import (
     limiter_ceiling_db,
 )
 from video_orchestrator.render.emoji import save_emoji
-from video_orchestrator.render.font_subset import fonts_for, link_fonts
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
+from video_orchestrator.render.font_subset import fonts_for, link_fonts
 from video_orchestrator.render.fonts import FontEnvironment, font_files
 from video_orchestrator.render.measure import Loudness, parse_ebur128_summary
 from video_orchestrator.render.text_measure import FontMeasure
@@ -192,20 +193,34 @@ class Renderer:
     ) -> RenderResult:
         """Render ``spec`` to ``output`` (MP4), atomically."""
         seconds = float(spec.timebase.to_seconds(spec.duration))
-        with _workdir() as workdir, _atomic(output) as temporary:
-            gain = self.measure_gain(spec, cancel)
-            compiled = compile_spec(
-                spec,
-                output=temporary,
-                workdir=workdir,
-                fonts_dir=workdir / FONTS_SUBDIR,
-                ffmpeg=self.ffmpeg,
-                audio_gain_db=gain,
-                decoder_threads=self.decoder_threads,
-                measure=self.text_measure,
-                encoder_threads=self.encoder_threads,
-            )
-            _write_files(compiled, workdir, self.fonts)
+        with (
+            _workdir() as workdir,
+            _atomic(output) as temporary,
+            ThreadPoolExecutor(1, thread_name_prefix="vo-loudness") as pool,
+        ):
+            # The audio-only loudness pass (an FFmpeg process) runs while this thread reads
+            # the fonts' advances and writes the captions, emoji pictures and fonts: neither
+            # depends on the gain, which only the final command needs (ADR 0047).
+            measuring = pool.submit(self.measure_gain, spec, cancel)
+
+            def compiled_with(gain: float | None) -> CompiledRender:
+                return compile_spec(
+                    spec,
+                    output=temporary,
+                    workdir=workdir,
+                    fonts_dir=workdir / FONTS_SUBDIR,
+                    ffmpeg=self.ffmpeg,
+                    audio_gain_db=gain,
+                    decoder_threads=self.decoder_threads,
+                    measure=self.text_measure,
+                    encoder_threads=self.encoder_threads,
+                )
+
+            try:
+                _write_files(compiled_with(None), workdir, self.fonts)
+            finally:
+                gain = measuring.result()  # its error, if any, is the one to report
+            compiled = compiled_with(gain)
             run_ffmpeg(
                 compiled.argv,
                 total_seconds=seconds,
