@@ -296,12 +296,13 @@ def prepare(spec: RenderSpec, runs: Path, cache: Path, ffmpeg: str, hand_out: Pa
         spec,
         output=runs / "ours.mp4",
         workdir=runs / "ours-workdir",
-        fonts_dir=fonts.fonts_dir,
+        fonts_dir=runs / "ours-workdir" / "fonts",  # the render links the captions' fonts there
         ffmpeg=ffmpeg,
         audio_gain_db=gain,
         decoder_threads=plan.decoder,
         measure=FontMeasure(fonts),
         encoder_threads=plan.encoder,
+        encoder_args=plan.lookahead_args(),
     )
     (runs / "ours.argv.txt").write_text("\n".join(ours.argv) + "\n", encoding="utf-8")
     (runs / "hand.argv.txt").write_text("\n".join(hand) + "\n", encoding="utf-8")

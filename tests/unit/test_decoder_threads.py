@@ -18,13 +18,16 @@ KWARGS = {"output": Path("/o.mp4"), "workdir": Path("/w"), "fonts_dir": Path("/f
 
 
 def test_two_cores_get_one_thread_per_decoder_and_two_encoder_threads() -> None:
-    assert thread_plan(1) == ThreadPlan(decoder=1, encoder=2)
-    assert thread_plan(2) == ThreadPlan(decoder=1, encoder=2)
+    small = ThreadPlan(decoder=1, encoder=2, lookahead=5, lookahead_thread=False)
+    assert thread_plan(1) == small
+    assert thread_plan(2) == small
+    assert small.lookahead_args() == ("-rc-lookahead", "5", "-x264-params", "sync-lookahead=0")
     assert decoder_threads_for(2) == 1
 
 
 def test_big_machines_get_bounded_threads_that_never_shrink_with_more_cores() -> None:
     assert thread_plan(8) == ThreadPlan(decoder=2, encoder=12)
+    assert thread_plan(8).lookahead_args() == ()  # the preset's lookahead, on its own thread
     assert thread_plan(64) == ThreadPlan(decoder=MAX_DECODER_THREADS, encoder=MAX_ENCODER_THREADS)
     plans = [thread_plan(cpus) for cpus in range(1, 129)]
     for before, after in itertools.pairwise(plans):
@@ -67,6 +70,10 @@ def test_encoder_threads_are_an_output_option_of_the_video_only() -> None:
     assert argv[at + 1] == "2"
     assert at > argv.index("-c:v")  # after the encoder is chosen, not before an input
     assert "-threads:v" not in compile_spec(spec, **KWARGS).argv
+    extra = ("-rc-lookahead", "5")
+    argv = compile_spec(spec, encoder_threads=2, encoder_args=extra, **KWARGS).argv
+    at = argv.index("-rc-lookahead")
+    assert argv[at + 1] == "5" and argv.index("-c:v") < at < argv.index("-c:a")
 
 
 def test_clips_that_do_not_loop_are_read_without_stream_loop() -> None:
@@ -89,5 +96,6 @@ def test_the_renderer_for_a_machine_carries_its_plan(tmp_path: Path) -> None:
     fonts = FontEnvironment(fonts_dir=tmp_path, env={})
     two = Renderer.for_machine("ffmpeg", fonts, 2)
     assert (two.decoder_threads, two.encoder_threads) == (1, 2)
+    assert two.encoder_args == thread_plan(2).lookahead_args()
     big = Renderer.for_machine("ffmpeg", fonts, 32)
     assert (big.decoder_threads, big.encoder_threads) == (4, 16)

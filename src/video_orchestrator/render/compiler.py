@@ -74,6 +74,7 @@ def compile_spec(
     decoder_threads: int | None = None,
     measure: TextMeasure | None = None,
     encoder_threads: int | None = None,
+    encoder_args: tuple[str, ...] = (),
 ) -> CompiledRender:
     """The whole render: video and audio, encoded once into ``output`` (MP4).
 
@@ -81,7 +82,8 @@ def compile_spec(
     that exact gain plus a peak limiter; without it, by single-pass ``loudnorm``.
     ``decoder_threads`` caps the threads of each video clip's decoder (None: FFmpeg's choice;
     see :func:`decoder_threads_for`), ``encoder_threads`` x264's frame threads (None: x264's
-    choice; ``render/threads.py``). With ``measure`` (the fonts' advances), caption emoji
+    choice; ``render/threads.py``) and ``encoder_args`` further x264 options of the thread
+    plan (``ThreadPlan.lookahead_args``). With ``measure`` (the fonts' advances), caption emoji
     are drawn in colour over the captions (``render/caption_emoji.py``).
     """
     build = _Builder(spec, decoder_threads, measure)
@@ -99,6 +101,7 @@ def compile_spec(
     argv += ["-crf", str(out.crf)]
     if encoder_threads is not None:
         argv += ["-threads:v", str(encoder_threads)]
+    argv += list(encoder_args)
     if out.max_bitrate_kbps is not None:
         argv += ["-maxrate", f"{out.max_bitrate_kbps}k", "-bufsize", f"{2 * out.max_bitrate_kbps}k"]
     gop = max(1, round(out.gop_seconds * fps))

@@ -109,20 +109,29 @@ class Renderer:
         *,
         decoder_threads: int | None = None,
         encoder_threads: int | None = None,
+        encoder_args: tuple[str, ...] = (),
     ) -> None:
         """``decoder_threads``: threads per source decoder, ``encoder_threads``: x264's
-        frame threads (None: FFmpeg's choice; see ``render/threads.py``)."""
+        frame threads (None: FFmpeg's choice), ``encoder_args``: the plan's other x264
+        options (see ``render/threads.py``)."""
         self.ffmpeg = ffmpeg
         self.fonts = fonts
         self.decoder_threads = decoder_threads
         self.encoder_threads = encoder_threads
+        self.encoder_args = encoder_args
         self._text_measure: FontMeasure | None = None
 
     @classmethod
     def for_machine(cls, ffmpeg: str, fonts: FontEnvironment, cpus: int) -> Renderer:
         """A renderer with the thread plan of a machine with ``cpus`` cores."""
         plan = thread_plan(cpus)
-        return cls(ffmpeg, fonts, decoder_threads=plan.decoder, encoder_threads=plan.encoder)
+        return cls(
+            ffmpeg,
+            fonts,
+            decoder_threads=plan.decoder,
+            encoder_threads=plan.encoder,
+            encoder_args=plan.lookahead_args(),
+        )
 
     @property
     def text_measure(self) -> FontMeasure:
@@ -214,6 +223,7 @@ class Renderer:
                     decoder_threads=self.decoder_threads,
                     measure=self.text_measure,
                     encoder_threads=self.encoder_threads,
+                    encoder_args=self.encoder_args,
                 )
 
             try:
