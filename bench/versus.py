@@ -85,7 +85,7 @@ def versus_spec(
     output = Output.model_validate({"fps": fps, "preset": preset, "crf": crf})
     tb = output.timebase
     count = max(2, seconds // CLIP_SECONDS)
-    per = CLIP_SECONDS * fps
+    per = seconds * fps // count  # 20 s clips; a video under 40 s has two shorter ones
     clips = []
     for index in range(count):
         follow_up = index % 2 == 1

@@ -8,9 +8,10 @@ memory grows with cores × clips while the extra threads only fight over the sam
 
 Measured on 2 cores (bench/RESULTS.md): one thread per decoder is 5–15 % faster than
 FFmpeg's choice; x264 with two frame threads instead of three, a 5-frame lookahead instead of
-10 and no separate lookahead thread took a 20 s 1080×1920 render from 432 to 355 MB at the
-same CPU time (53.0 against 54.0 s). A shorter lookahead changes x264's rate decisions a
-little (the output is equivalent, not bit-identical), so big machines keep the preset's.
+10 and no separate lookahead thread took a 40 s 1080×1920 render (two clips) from 432 to
+355 MB at the same CPU time (53.0 against 54.0 s). A shorter lookahead changes x264's rate
+decisions a little (the output is equivalent, not bit-identical), so big machines keep the
+preset's.
 
 Reasoned for 8–64 cores (not measured here): a 1080p H.264
 decoder thread decodes ~150–250 frames a second, several times what x264 ``veryfast``
