@@ -343,3 +343,41 @@ def music_bed(path: Path, seconds: float, rate: int = 44100) -> Path:
     stereo = np.stack([left, right], axis=1) * (0.18 * pulse)[:, None]
     _write_wav(path, stereo, rate)
     return path
+
+
+STOCK_PATTERNS = {
+    # slow colour gradients with film grain
+    "gradients": (
+        "gradients=s=1920x1080:r=30:speed=0.015:n=4:seed=7:"
+        "c0=0x1E3C72:c1=0x7F53AC:c2=0xE96443:c3=0x2A9D8F"
+    ),
+    # the moving test card: sharp edges, scrolling text
+    "testsrc2": "testsrc2=s=1920x1080:r=30",
+    # a slow zoom into the Mandelbrot set, drawn small and upscaled (it is costly to draw)
+    "mandelbrot": "mandelbrot=s=640x360:r=30:end_scale=0.05,scale=1920:1080:flags=bicubic",
+}
+
+
+def stock_source(ffmpeg: str, path: Path, pattern: str, seconds: int, kbps: int = 9000) -> Path:
+    """A 1920×1080 30 fps H.264 clip at ~``kbps`` like 1080p stock footage (reused).
+
+    Film grain on every pattern gives x264 texture to spend the bitrate on, so the sources
+    really are ~8–10 Mbit/s (a realistic decoding load); two-pass is not needed: the grain
+    keeps a one-pass ABR near its target.
+    """
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = _atomic(path)
+    run_ffmpeg(
+        ffmpeg,
+        [
+            "-f", "lavfi", "-i", STOCK_PATTERNS[pattern] + ",noise=alls=6:allf=t+u,format=yuv420p",
+            "-t", str(seconds),
+            "-c:v", "libx264", "-preset", "veryfast", "-b:v", f"{kbps}k",
+            "-maxrate", f"{kbps * 11 // 10}k", "-bufsize", f"{kbps * 2}k",
+            "-g", "60", "-movflags", "+faststart", str(partial),
+        ],
+    )  # fmt: skip
+    partial.replace(path)
+    return path

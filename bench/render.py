@@ -178,14 +178,15 @@ def caption_groups(captions: CaptionTrack) -> list[list[Word]]:
 
 
 def child_ours(spec_path: Path, out: Path, cache: Path) -> None:
-    from video_orchestrator.render.compiler import decoder_threads_for
     from video_orchestrator.render.ffmpeg import ffmpeg_binary
     from video_orchestrator.render.fonts import font_environment
     from video_orchestrator.render.renderer import Renderer
 
     spec = RenderSpec.model_validate_json(spec_path.read_text(encoding="utf-8"))
-    threads = decoder_threads_for(os.cpu_count() or 1)  # as the product's AppContext does
-    Renderer(ffmpeg_binary(), font_environment(cache), decoder_threads=threads).render(spec, out)
+    # with the thread plan of this machine, as the product's AppContext makes it
+    Renderer.for_machine(ffmpeg_binary(), font_environment(cache), os.cpu_count() or 1).render(
+        spec, out
+    )
 
 
 def child_moviepy(spec_path: Path, out: Path, temp: Path) -> None:
@@ -525,7 +526,29 @@ def main(argv: list[str] | None = None) -> int:
         help="before each variant wait up to this many seconds for other processes to go "
         "quiet (0: do not wait)",
     )
+    versus = parser.add_argument_group("--versus: ours vs a hand-written command vs the floor")
+    versus.add_argument(
+        "--versus",
+        action="store_true",
+        help="alternate ours, a hand-written FFmpeg command and the x264 floor (bench/versus.py)",
+    )
+    versus.add_argument("--rounds", type=int, default=3, help="A B C rounds (3)")
+    versus.add_argument("--style", default="gradient", help="caption style (gradient)")
+    versus.add_argument(
+        "--variants", default="ours,hand,floor", help="which, in round order (ours,hand,floor)"
+    )
+    versus.add_argument("--note", default="", help="a sentence for RESULTS.md")
+    versus.add_argument(
+        "--baseline",
+        default=None,
+        help="a checkout (e.g. a git worktree of the previous commit): its render is variant "
+        "'before', to compare in the same run",
+    )
     args = parser.parse_args(argv)
+    if args.versus:
+        import versus as versus_bench
+
+        return versus_bench.main(args)
     width, height = (int(v) for v in args.size.lower().split("x"))
 
     import imageio_ffmpeg

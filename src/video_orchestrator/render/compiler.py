@@ -31,6 +31,7 @@ from video_orchestrator.render.graph import (
     source,
 )
 from video_orchestrator.render.text_measure import TextMeasure
+from video_orchestrator.render.threads import thread_plan
 from video_orchestrator.spec.model import (
     ColourClip,
     GeneratedClip,
@@ -72,13 +73,17 @@ def compile_spec(
     audio_gain_db: float | None = None,
     decoder_threads: int | None = None,
     measure: TextMeasure | None = None,
+    encoder_threads: int | None = None,
+    encoder_args: tuple[str, ...] = (),
 ) -> CompiledRender:
     """The whole render: video and audio, encoded once into ``output`` (MP4).
 
     With ``audio_gain_db`` (from :func:`compile_loudness_analysis`), loudness is reached by
     that exact gain plus a peak limiter; without it, by single-pass ``loudnorm``.
     ``decoder_threads`` caps the threads of each video clip's decoder (None: FFmpeg's choice;
-    see :func:`decoder_threads_for`). With ``measure`` (the fonts' advances), caption emoji
+    see :func:`decoder_threads_for`), ``encoder_threads`` x264's frame threads (None: x264's
+    choice; ``render/threads.py``) and ``encoder_args`` further x264 options of the thread
+    plan (``ThreadPlan.lookahead_args``). With ``measure`` (the fonts' advances), caption emoji
     are drawn in colour over the captions (``render/caption_emoji.py``).
     """
     build = _Builder(spec, decoder_threads, measure)
@@ -94,6 +99,9 @@ def compile_spec(
     argv += ["-map", graph.maps[0], "-map", graph.maps[1]]
     argv += ["-c:v", out.video_codec, "-profile:v", out.profile, "-preset", out.preset]
     argv += ["-crf", str(out.crf)]
+    if encoder_threads is not None:
+        argv += ["-threads:v", str(encoder_threads)]
+    argv += list(encoder_args)
     if out.max_bitrate_kbps is not None:
         argv += ["-maxrate", f"{out.max_bitrate_kbps}k", "-bufsize", f"{2 * out.max_bitrate_kbps}k"]
     gop = max(1, round(out.gop_seconds * fps))
@@ -177,14 +185,8 @@ def _even(value: float) -> int:
 
 
 def decoder_threads_for(cpus: int) -> int | None:
-    """Threads per source decoder for a machine with ``cpus`` cores.
-
-    On two cores, FFmpeg's default (a few frame threads per decoder, beside x264's own
-    threads) oversubscribes the machine: one thread per decoder measured 5–15 % faster
-    (bench/RESULTS.md). With more cores, x264 outruns a single-threaded decoder of 4K
-    sources, so FFmpeg chooses.
-    """
-    return 1 if cpus <= 2 else None
+    """Threads per source decoder for a machine with ``cpus`` cores (``thread_plan``)."""
+    return thread_plan(cpus).decoder
 
 
 class _Builder:

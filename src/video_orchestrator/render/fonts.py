@@ -77,7 +77,9 @@ class FontEnvironment:
 
 
 @dataclass(frozen=True)
-class _FontInfo:
+class FontFile:
+    """One face of the private font directory: its file name, family and characters."""
+
     file: str
     family: str
     codepoints: frozenset[int]
@@ -142,8 +144,8 @@ def _fonts_conf(fonts_dirs: Iterable[Path], cache: Path) -> str:
     )
 
 
-def _read_font(path: Path) -> list[_FontInfo]:
-    infos: list[_FontInfo] = []
+def _read_font(path: Path) -> list[FontFile]:
+    infos: list[FontFile] = []
     try:
         count = 1
         if path.suffix.lower() in (".ttc", ".otc"):
@@ -161,7 +163,7 @@ def _read_font(path: Path) -> list[_FontInfo]:
                     os2 = font["OS/2"]
                     total = os2.usWinAscent + os2.usWinDescent
                     height = total / font["head"].unitsPerEm if total > 0 else 1.0
-                infos.append(_FontInfo(path.name, family, frozenset(cmap), round(height, 4)))
+                infos.append(FontFile(path.name, family, frozenset(cmap), round(height, 4)))
     except (TTLibError, OSError, KeyError, AssertionError) as exc:
         log.warning("skipping unreadable font %s: %s", path, exc)
     return infos
@@ -255,11 +257,11 @@ def font_environment(cache_dir: Path, *, extra_font_dirs: Sequence[Path] = ()) -
 # ---------------------------------------------------------------- coverage
 
 
-def _fonts_of(fonts: FontEnvironment) -> list[_FontInfo]:
+def _fonts_of(fonts: FontEnvironment) -> list[FontFile]:
     cached = fonts._cache.get("fonts")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    infos: list[_FontInfo] = []
+    infos: list[FontFile] = []
     if fonts.coverage_file is not None and fonts.coverage_file.is_file():
         data = json.loads(fonts.coverage_file.read_text("utf-8"))
         for entry in data["fonts"]:
@@ -267,7 +269,7 @@ def _fonts_of(fonts: FontEnvironment) -> list[_FontInfo]:
                 cp for first, last in entry["ranges"] for cp in range(first, last + 1)
             )
             infos.append(
-                _FontInfo(entry["file"], entry["family"], points, float(entry.get("height", 1.0)))
+                FontFile(entry["file"], entry["family"], points, float(entry.get("height", 1.0)))
             )
     else:
         for path in sorted(fonts.fonts_dir.iterdir()):
@@ -288,7 +290,7 @@ def _covered(fonts: FontEnvironment) -> frozenset[int]:
     return cached  # type: ignore[return-value]
 
 
-def _needs_glyph(char: str) -> bool:
+def needs_glyph(char: str) -> bool:
     """False for characters that draw nothing: spaces, controls, joiners, selectors."""
     cp = ord(char)
     if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
@@ -325,7 +327,7 @@ def missing_characters(text: str, fonts: FontEnvironment) -> list[str]:
     covered = _covered(fonts)
     seen: dict[str, None] = {}
     for char in text:
-        if char not in seen and _needs_glyph(char) and ord(char) not in covered:
+        if char not in seen and needs_glyph(char) and ord(char) not in covered:
             seen[char] = None
     return list(seen)
 
@@ -341,6 +343,11 @@ def check_coverage(text: str, fonts: FontEnvironment) -> None:
         f"no installed font covers {shown} ({codes}{' …' if len(missing) > 6 else ''}): "
         f"{_advice(missing)}"
     )
+
+
+def font_files(fonts: FontEnvironment) -> list[FontFile]:
+    """Every face of the private font directory, in the directory's (fallback) order."""
+    return list(_fonts_of(fonts))
 
 
 def font_heights(fonts: FontEnvironment) -> dict[str, float]:

@@ -17,12 +17,14 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from video_orchestrator import atomic
 from video_orchestrator.errors import RenderError
 from video_orchestrator.render.compiler import (
+    CAPTIONS_FILE,
     CompiledRender,
     compile_loudness_analysis,
     compile_spec,
@@ -31,9 +33,11 @@ from video_orchestrator.render.compiler import (
 )
 from video_orchestrator.render.emoji import save_emoji
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
-from video_orchestrator.render.fonts import FontEnvironment
+from video_orchestrator.render.font_subset import fonts_for, link_fonts
+from video_orchestrator.render.fonts import FontEnvironment, font_files
 from video_orchestrator.render.measure import Loudness, parse_ebur128_summary
 from video_orchestrator.render.text_measure import FontMeasure
+from video_orchestrator.render.threads import thread_plan
 from video_orchestrator.spec.model import RenderSpec
 
 log = logging.getLogger(__name__)
@@ -52,11 +56,21 @@ class RenderResult:
     frames: int
 
 
-def _write_files(compiled: CompiledRender, workdir: Path) -> None:
+FONTS_SUBDIR = "fonts"
+"""The render's own font directory in its workdir: the fonts its captions need (ADR 0047)."""
+
+
+def _write_files(
+    compiled: CompiledRender, workdir: Path, fonts: FontEnvironment | None = None
+) -> None:
+    """The compiled files, the emoji pictures and (with ``fonts``) the captions' fonts."""
     for name, text in compiled.files.items():
         (workdir / name).write_text(text, encoding="utf-8")
     for name, (emoji, side) in compiled.emoji.items():
         save_emoji(emoji, side, workdir / name)
+    if fonts is not None:
+        document = compiled.files.get(CAPTIONS_FILE, "")
+        link_fonts(fonts_for(document, font_files(fonts)), fonts.fonts_dir, workdir / FONTS_SUBDIR)
 
 
 @contextlib.contextmanager
@@ -89,13 +103,35 @@ class Renderer:
     """Renders specs with one FFmpeg binary and one font environment."""
 
     def __init__(
-        self, ffmpeg: str, fonts: FontEnvironment, *, decoder_threads: int | None = None
+        self,
+        ffmpeg: str,
+        fonts: FontEnvironment,
+        *,
+        decoder_threads: int | None = None,
+        encoder_threads: int | None = None,
+        encoder_args: tuple[str, ...] = (),
     ) -> None:
-        """``decoder_threads``: threads per source decoder (see ``decoder_threads_for``)."""
+        """``decoder_threads``: threads per source decoder, ``encoder_threads``: x264's
+        frame threads (None: FFmpeg's choice), ``encoder_args``: the plan's other x264
+        options (see ``render/threads.py``)."""
         self.ffmpeg = ffmpeg
         self.fonts = fonts
         self.decoder_threads = decoder_threads
+        self.encoder_threads = encoder_threads
+        self.encoder_args = encoder_args
         self._text_measure: FontMeasure | None = None
+
+    @classmethod
+    def for_machine(cls, ffmpeg: str, fonts: FontEnvironment, cpus: int) -> Renderer:
+        """A renderer with the thread plan of a machine with ``cpus`` cores."""
+        plan = thread_plan(cpus)
+        return cls(
+            ffmpeg,
+            fonts,
+            decoder_threads=plan.decoder,
+            encoder_threads=plan.encoder,
+            encoder_args=plan.lookahead_args(),
+        )
 
     @property
     def text_measure(self) -> FontMeasure:
@@ -166,19 +202,35 @@ class Renderer:
     ) -> RenderResult:
         """Render ``spec`` to ``output`` (MP4), atomically."""
         seconds = float(spec.timebase.to_seconds(spec.duration))
-        with _workdir() as workdir, _atomic(output) as temporary:
-            gain = self.measure_gain(spec, cancel)
-            compiled = compile_spec(
-                spec,
-                output=temporary,
-                workdir=workdir,
-                fonts_dir=self.fonts.fonts_dir,
-                ffmpeg=self.ffmpeg,
-                audio_gain_db=gain,
-                decoder_threads=self.decoder_threads,
-                measure=self.text_measure,
-            )
-            _write_files(compiled, workdir)
+        with (
+            _workdir() as workdir,
+            _atomic(output) as temporary,
+            ThreadPoolExecutor(1, thread_name_prefix="vo-loudness") as pool,
+        ):
+            # The audio-only loudness pass (an FFmpeg process) runs while this thread reads
+            # the fonts' advances and writes the captions, emoji pictures and fonts: neither
+            # depends on the gain, which only the final command needs (ADR 0047).
+            measuring = pool.submit(self.measure_gain, spec, cancel)
+
+            def compiled_with(gain: float | None) -> CompiledRender:
+                return compile_spec(
+                    spec,
+                    output=temporary,
+                    workdir=workdir,
+                    fonts_dir=workdir / FONTS_SUBDIR,
+                    ffmpeg=self.ffmpeg,
+                    audio_gain_db=gain,
+                    decoder_threads=self.decoder_threads,
+                    measure=self.text_measure,
+                    encoder_threads=self.encoder_threads,
+                    encoder_args=self.encoder_args,
+                )
+
+            try:
+                _write_files(compiled_with(None), workdir, self.fonts)
+            finally:
+                gain = measuring.result()  # its error, if any, is the one to report
+            compiled = compiled_with(gain)
             run_ffmpeg(
                 compiled.argv,
                 total_seconds=seconds,
@@ -198,10 +250,10 @@ class Renderer:
                 at_frame=at_frame,
                 output=temporary,
                 workdir=workdir,
-                fonts_dir=self.fonts.fonts_dir,
+                fonts_dir=workdir / FONTS_SUBDIR,
                 ffmpeg=self.ffmpeg,
                 measure=self.text_measure,
             )
-            _write_files(compiled, workdir)
+            _write_files(compiled, workdir, self.fonts)
             run_ffmpeg(compiled.argv, env=self.fonts.env)
         return output

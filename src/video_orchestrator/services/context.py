@@ -24,7 +24,6 @@ from video_orchestrator.ports.music import SoundLibrary
 from video_orchestrator.ports.translate import Translator
 from video_orchestrator.ports.trends import TrendSource
 from video_orchestrator.ports.tts import TTSProvider, VoiceInfo
-from video_orchestrator.render.compiler import decoder_threads_for
 from video_orchestrator.render.ffmpeg import ffmpeg_binary
 from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
@@ -102,9 +101,7 @@ class AppContext:
 
     @cached_property
     def renderer(self) -> Renderer:
-        return Renderer(
-            self.ffmpeg, self.fonts, decoder_threads=decoder_threads_for(os.cpu_count() or 1)
-        )
+        return Renderer.for_machine(self.ffmpeg, self.fonts, os.cpu_count() or 1)
 
     @cached_property
     def db(self) -> Database:

@@ -7,9 +7,11 @@ re-renders without synthesising the voice again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -793,9 +795,28 @@ class MakeVideo:
         if expected is not None:
             reporter.expect("render", expected)
         started = time.monotonic()
-        result = self.ctx.renderer.render(
-            spec, paths["video"], on_progress=on_progress, cancel=cancel
-        )
+        renderer = self.ctx.renderer
+        cover = thumbnail_spec(spec, cover_words(script.hook, script.language))
+        with ThreadPoolExecutor(1, thread_name_prefix="vo-thumbnail") as pool:
+            # The thumbnail is drawn while the video renders (it needs nothing from it):
+            # one short FFmpeg run beside the long one, not after it (ADR 0047).
+            thumbnail = pool.submit(
+                renderer.render_still,
+                cover,
+                min(15, spec.clips[0].duration - 1),
+                paths["thumbnail"],
+            )
+            try:
+                result = renderer.render(
+                    spec, paths["video"], on_progress=on_progress, cancel=cancel
+                )
+            except BaseException:
+                thumbnail.cancel()
+                with contextlib.suppress(Exception):
+                    thumbnail.result()
+                paths["thumbnail"].unlink(missing_ok=True)  # no cover for a video not made
+                raise
+            thumbnail.result()  # the cover's own error, if it had one
         speed.record(
             spec.output.preset,
             frames=frames,
@@ -804,11 +825,6 @@ class MakeVideo:
             seconds=time.monotonic() - started,
         )
         reporter.step("export", "Writing thumbnail, captions and metadata")
-        self.ctx.renderer.render_still(
-            thumbnail_spec(spec, cover_words(script.hook, script.language)),
-            min(15, spec.clips[0].duration - 1),
-            paths["thumbnail"],
-        )
         fps = spec.output.fps
         cues = group_words(spec.captions, spec.duration, fps=fps) if spec.captions else []
         atomic_write(paths["srt"], to_srt(cues, fps))
