@@ -119,6 +119,11 @@ def test_the_emoji_of_a_caption_is_drawn_in_colour_on_its_word(
     # The letters beside it are not covered: the picture sits in its gap.
     assert _red(frame).sum() < 2 * _red(crop).sum()
 
+    # Never anywhere else: on no frame is there red above the captions' region (one overlay
+    # serves every placement of a picture, positioned by time; a wrong window once drew the
+    # last frame of each span at 0,0).
+    assert max(int(_red(f[: HEIGHT // 2]).sum()) for f in frames) < 5
+
     # The first sentence's caption has no emoji: no red anywhere while it shows.
     early = frames[2 * STEP]
     assert _red(early).sum() < 5

@@ -15,7 +15,7 @@ normalisation, brought to the loudness target, and cut to exactly the video's le
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -184,6 +184,22 @@ def _even(value: float) -> int:
     return max(2, 2 * math.ceil(value / 2))
 
 
+def emoji_lanes(placements: Sequence[EmojiPlacement]) -> list[list[EmojiPlacement]]:
+    """Placements grouped into lanes: one picture (emoji and side) per lane, no two of a
+    lane shown at the same frame; lanes in order of their first placement."""
+    lanes: list[list[EmojiPlacement]] = []
+    for placement in sorted(placements, key=lambda p: p.start):
+        for lane in lanes:
+            last = lane[-1]
+            same = (last.emoji, last.side) == (placement.emoji, placement.side)
+            if same and last.end <= placement.start:
+                lane.append(placement)
+                break
+        else:
+            lanes.append([placement])
+    return lanes
+
+
 def decoder_threads_for(cpus: int) -> int | None:
     """Threads per source decoder for a machine with ``cpus`` cores (``thread_plan``)."""
     return thread_plan(cpus).decoder
@@ -233,27 +249,36 @@ class _Builder:
             video = video.filter(
                 "ass", filename=str(workdir / CAPTIONS_FILE), fontsdir=str(fonts_dir)
             )
-        for placement in captions.emoji:
-            video = self.caption_emoji(video, placement, workdir)
+        for lane in emoji_lanes(captions.emoji):
+            video = self.caption_emoji(video, lane, workdir)
         return video, files
 
-    def caption_emoji(self, video: Stream, placement: EmojiPlacement, workdir: Path) -> Stream:
-        """A caption emoji's colour picture over its gap while its caption shows: one input
-        per picture (split by the graph when it shows more than once)."""
-        name = "emoji-{}-{}.png".format(
-            "-".join(f"{ord(c):x}" for c in placement.emoji), placement.side
-        )
+    def caption_emoji(self, video: Stream, lane: list[EmojiPlacement], workdir: Path) -> Stream:
+        """A caption emoji's colour picture over its gaps while its captions show: ONE
+        overlay for a lane of placements of the same picture that never overlap in time.
+        Each overlay filter keeps ~5 MB of 1080×1920 frames for the whole render
+        (bench/RESULTS.md, "Memory vs length"), so one overlay per placement made memory
+        grow with the video's length; a lane's count is bounded by the emoji on screen."""
+        first = lane[0]
+        name = "emoji-{}-{}.png".format("-".join(f"{ord(c):x}" for c in first.emoji), first.side)
         if name not in self.emoji_files:
-            self.emoji_files[name] = (placement.emoji, placement.side)
+            self.emoji_files[name] = (first.emoji, first.side)
             self.emoji_inputs[name] = Input(str(workdir / name)).video()
-        enable = f"between(n,{placement.start},{placement.end - 1})"
-        return one(
-            "overlay",
-            [video, self.emoji_inputs[name]],
-            x=placement.x,
-            y=placement.y,
-            enable=enable,
-        )
+        spans = [f"between(n,{p.start},{p.end - 1})" for p in lane]
+        if len(lane) == 1:
+            x: int | str = first.x
+            y: int | str = first.y
+        else:
+            # x and y by time, half a frame inside each span: overlay's ``n`` for x/y runs a
+            # frame ahead of the ``n`` its ``enable`` sees (with ``n`` in both, the last frame
+            # of every span was drawn at 0,0: measured by frame MD5s against one-per-placement)
+            fps = self.fps
+            windows = [
+                f"gte(t,{(p.start - 0.5) / fps:.5f})*lt(t,{(p.end - 0.5) / fps:.5f})" for p in lane
+            ]
+            x = "+".join(f"{p.x}*{w}" for p, w in zip(lane, windows, strict=True))
+            y = "+".join(f"{p.y}*{w}" for p, w in zip(lane, windows, strict=True))
+        return one("overlay", [video, self.emoji_inputs[name]], x=x, y=y, enable="+".join(spans))
 
     def finish_clip(self, stream: Stream) -> Stream:
         return stream.filter("setsar", "1").filter("format", "yuv420p")
