@@ -4,6 +4,7 @@ skip, and the report header says so."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -144,6 +145,25 @@ def _wait_until_ready(server: subprocess.Popen[bytes], url: str, log: Path) -> N
                     pytrace=False,
                 )
             time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def trends_studio(sources_url: str, data: Path, ui_cache: Path) -> Iterator[str]:
+    """A studio server whose Google Trends and Reddit sources are the local trend server at
+    ``sources_url``; yields its URL and stops it afterwards."""
+    server, url = launch(
+        data,
+        ui_cache,
+        free_port(),
+        VO_TRENDS_GOOGLE_URL=f"{sources_url}/trending/rss",
+        VO_TRENDS_REDDIT_BASE_URL=sources_url,
+        VO_TRENDS_TIMEOUT="5",
+        VO_ALLOW_PRIVATE_URLS="true",
+    )
+    try:
+        yield url
+    finally:
+        stop(server)
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:

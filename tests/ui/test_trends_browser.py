@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.trend_servers import Entry, Post, Search, TrendServer, World
 from tests.trends.test_make_from_trend import NEWS
-from tests.ui.conftest import free_port, launch, stop
+from tests.ui.conftest import trends_studio
 from tests.ui.shots import shoot
 from tests.ui.test_journey_browser import assert_accessible_both_themes
 
@@ -67,19 +67,8 @@ def base(
     sources: TrendServer, tmp_path_factory: pytest.TempPathFactory, ui_cache: Path
 ) -> Iterator[str]:
     data = tmp_path_factory.mktemp("vo-trends-ui") / "data"
-    server, url = launch(
-        data,
-        ui_cache,
-        free_port(),
-        VO_TRENDS_GOOGLE_URL=f"{sources.base_url}/trending/rss",
-        VO_TRENDS_REDDIT_BASE_URL=sources.base_url,
-        VO_TRENDS_TIMEOUT="5",
-        VO_ALLOW_PRIVATE_URLS="true",
-    )
-    try:
+    with trends_studio(sources.base_url, data, ui_cache) as url:
         yield url
-    finally:
-        stop(server)
 
 
 def poll(page: Page, then: str | re.Pattern[str]) -> None:

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.trend_servers import Post, Search, TrendServer, World
-from tests.ui.conftest import WAIT_MS, free_port, launch, stop
+from tests.ui.conftest import WAIT_MS, trends_studio
 from tests.ui.shots import shoot
 
 PHONE = {"width": 390, "height": 844}
@@ -49,19 +49,8 @@ def base(
     sources: TrendServer, tmp_path_factory: pytest.TempPathFactory, ui_cache: Path
 ) -> Iterator[str]:
     data = tmp_path_factory.mktemp("vo-trends-follow") / "data"
-    server, url = launch(
-        data,
-        ui_cache,
-        free_port(),
-        VO_TRENDS_GOOGLE_URL=f"{sources.base_url}/trending/rss",
-        VO_TRENDS_REDDIT_BASE_URL=sources.base_url,
-        VO_TRENDS_TIMEOUT="5",
-        VO_ALLOW_PRIVATE_URLS="true",
-    )
-    try:
+    with trends_studio(sources.base_url, data, ui_cache) as url:
         yield url
-    finally:
-        stop(server)
 
 
 def test_an_open_trends_page_follows_a_poll_keeping_filters_and_scroll(
