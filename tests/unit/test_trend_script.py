@@ -75,3 +75,26 @@ def test_no_or_thin_evidence_is_a_clear_error() -> None:
         script_from_evidence("Nothing", [])
     with pytest.raises(ScriptError, match="too thin"):
         script_from_evidence("Thin", [Evidence("Short headline", "https://x.example")])
+
+
+def test_a_summary_that_restates_its_headline_is_said_with_its_facts() -> None:
+    # The headline and its summary share most words: the writer keeps one of two duplicates,
+    # and before this it kept the short headline and dropped the summary's "58 minutes".
+    evidence = [
+        Evidence(
+            "Lunar eclipse visible across Europe on Sunday night",
+            "https://news.example/a",
+            summary="A total lunar eclipse will turn the Moon red for 58 minutes on Sunday, "
+            "visible from all of Europe if skies are clear.",
+        ),
+        Evidence(
+            "How to watch Sunday's lunar eclipse without a telescope",
+            "https://news.example/b",
+            summary="No equipment is needed: the eclipse is safe to watch with the naked eye, "
+            "unlike a solar eclipse.",
+        ),
+    ]
+    script = script_from_evidence("Lunar eclipse", evidence).script
+    said = " ".join([script.hook, *(scene.narration for scene in script.scenes)])
+    assert "58 minutes" in said
+    assert "visible across Europe on Sunday night" not in said  # not said twice over

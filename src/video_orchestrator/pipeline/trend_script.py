@@ -21,10 +21,14 @@ from video_orchestrator.errors import ScriptError
 from video_orchestrator.pipeline.llm_chain import failure_reason
 from video_orchestrator.pipeline.prompts import prompt_sections
 from video_orchestrator.pipeline.script import llm_report, script_from_answer, script_schema
-from video_orchestrator.pipeline.script_writer import MAX_SCENES, MIN_SCENES
-from video_orchestrator.pipeline.source_script import SourceText, script_from_source
+from video_orchestrator.pipeline.script_writer import MAX_SCENES, MIN_SCENES, stop_words_for
+from video_orchestrator.pipeline.source_script import (
+    DUPLICATE_OVERLAP,
+    SourceText,
+    script_from_source,
+)
 from video_orchestrator.ports.llm import JsonRequest, LLMProvider, complete_metered
-from video_orchestrator.text import one_line, shorten
+from video_orchestrator.text import content_words, one_line, shorten
 
 PROMPT_VERSION = "trend_script_v1"
 MAX_EVIDENCE = 12
@@ -65,10 +69,29 @@ def chosen(evidence: Sequence[Evidence]) -> list[Evidence]:
     return kept[:MAX_EVIDENCE]
 
 
-def evidence_source(title: str, evidence: Sequence[Evidence]) -> SourceText:
-    """The evidence as material: one paragraph per item, its headline then its summary."""
+def restated(headline: str, summary: str, language: str) -> bool:
+    """Whether ``summary`` already says what ``headline`` says: the overlap the writer takes
+    for a duplicate (``DUPLICATE_OVERLAP`` of the smaller one's content words)."""
+    stop_words = stop_words_for(language)
+    said = set(content_words(headline, stop_words))
+    told = set(content_words(summary, stop_words))
+    smaller = min(len(said), len(told))
+    return smaller > 0 and len(said & told) >= DUPLICATE_OVERLAP * smaller
+
+
+def evidence_source(title: str, evidence: Sequence[Evidence], language: str = "en") -> SourceText:
+    """The evidence as material: one paragraph per item, its headline then its summary (the
+    summary alone when it restates the headline: the writer would keep the short headline
+    and drop the summary with the facts as its duplicate)."""
     paragraphs = [
-        " ".join(p for p in (_sentence(e.title), _sentence(e.summary)) if p)
+        " ".join(
+            p
+            for p in (
+                "" if e.summary and restated(e.title, e.summary, language) else _sentence(e.title),
+                _sentence(e.summary),
+            )
+            if p
+        )
         for e in chosen(evidence)
     ]
     origin = next((e.url for e in evidence if e.url), "the trend's evidence")
@@ -159,7 +182,7 @@ def script_from_evidence(
                 f"the language model failed ({failure_reason(error)}); the script is made "
                 "of the evidence's own sentences instead"
             )
-    material = evidence_source(title, evidence)
+    material = evidence_source(title, evidence, language)
     try:
         script = script_from_source(
             material,
