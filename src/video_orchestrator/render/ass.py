@@ -1,4 +1,5 @@
-r"""Captions and text overlays as one ASS (v4+) document for libass.
+r"""Captions, text overlays and kinetic typography (``render/kinetic.py``) as one ASS (v4+)
+document for libass.
 
 ``build_ass(spec)`` is pure: the render compiler writes the result to a file and burns it in
 with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment(…).env``).
@@ -29,6 +30,7 @@ from video_orchestrator.render.ass_units import rgba as _rgba
 from video_orchestrator.render.ass_units import style_line as _style_line
 from video_orchestrator.render.caption_emoji import EmojiLayout, EmojiPlacement, merge, split_emoji
 from video_orchestrator.render.emoji import colour_emoji
+from video_orchestrator.render.kinetic import kinetic_events, kinetic_style
 from video_orchestrator.render.text_measure import TextMeasure
 from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.captions import (
@@ -38,7 +40,7 @@ from video_orchestrator.spec.captions import (
     group_words,
     highlight_spans,
 )
-from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay, Word
+from video_orchestrator.spec.model import CaptionTrack, KineticText, RenderSpec, TextOverlay, Word
 from video_orchestrator.spec.scripts import font_for_text
 
 CAPTION_STYLE = "Caption"
@@ -578,7 +580,8 @@ def build_captions(
     heights = {**PACKAGED_FONT_HEIGHTS, **(font_heights or {})}
     track = spec.captions if spec.captions is not None and spec.captions.words else None
     overlays = [o for o in spec.overlays if isinstance(o, TextOverlay)]
-    if track is None and not overlays:
+    phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
+    if track is None and not overlays and not phrases:
         return Captions(None)
     width, height, fps = spec.output.width, spec.output.height, spec.output.fps
     total = spec.duration
@@ -591,6 +594,10 @@ def build_captions(
         styles.append(_overlay_style(name, overlay, heights))
         if overlay.start < total:
             events.append(_overlay_event(name, overlay, width, height, total, fps))
+    for number, phrase in enumerate(phrases, start=1):  # kinetic typography (ADR 0050)
+        name = f"Kinetic{number}"
+        styles.append(kinetic_style(name, phrase, heights))
+        events.extend(kinetic_events(name, phrase, width, total, fps))
     if track is not None:
         styles.insert(0, _caption_style(track, heights))
         if caption_design(track.style.preset).active == "box":
