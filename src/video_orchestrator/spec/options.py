@@ -69,23 +69,27 @@ class BackgroundSettings(_Options):
         ),
     )
     transition: TransitionKind = Field("fade", description="how one scene hands over to the next")
+    illustrations: bool = Field(
+        True,
+        description=(
+            "follows `look` (true for illustration and both), kept for clients and settings "
+            "from before `look`: false sent without a `look` is look plain"
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _illustrations_switch(cls, data: Any) -> Any:
-        """Settings stored before ``look`` had ``illustrations: bool``: false is ``plain``
-        (a ``look`` given beside it wins)."""
-        if isinstance(data, dict) and "illustrations" in data:
-            data = dict(data)
-            shown = data.pop("illustrations")
-            if "look" not in data and shown is False:
-                data["look"] = "plain"
+        """Settings stored before ``look`` had only ``illustrations: bool``: false is
+        ``plain`` (a ``look`` given beside it wins)."""
+        if isinstance(data, dict) and data.get("illustrations") is False and "look" not in data:
+            data = {**data, "look": "plain"}
         return data
 
-    @property
-    def illustrations(self) -> bool:
-        """Whether generated scenes get their emoji picture."""
-        return self.look in ("illustration", "both")
+    @model_validator(mode="after")
+    def _illustrations_follow_look(self) -> BackgroundSettings:
+        self.illustrations = self.look in ("illustration", "both")
+        return self
 
     @property
     def typography(self) -> bool:
