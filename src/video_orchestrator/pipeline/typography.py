@@ -85,7 +85,8 @@ def key_phrase(narration: str, language: str, keywords: Sequence[str] = ()) -> K
     code = primary(language)
     stops = stop_words_for(language)
     data = language_data(language)
-    numbers = frozenset(w.casefold() for w in [*data.number_words, *data.numbers])
+    # two and up (never "one", which is an article in many languages: un, um, ein)
+    numbers = frozenset(w.casefold() for w in data.number_words)
     scores = {term.key: term.score for term in ranked_terms(narration, language)}
     for keyword in keywords:
         key = keyword.casefold()
@@ -104,10 +105,16 @@ def key_phrase(narration: str, language: str, keywords: Sequence[str] = ()) -> K
         words = [w for w in words if w and any(ch.isalnum() for ch in w)]
         content = [bool(content_words(w, stops)) for w in words]
         values = [value(w) if c else 0.0 for w, c in zip(words, content, strict=True)]
-        # a number may open a phrase (three hearts, 3,000 metres), never end one
+        # a number may open a phrase before a content word (three hearts, 3,000 metres),
+        # never end one, nor open a run of stop words (soixante-dix pour cent de la Terre)
         opens = [
-            c or w.casefold() in numbers or w[:1].isdigit()
-            for w, c in zip(words, content, strict=True)
+            c
+            or (
+                (w.casefold() in numbers or w[:1].isdigit())
+                and index + 1 < len(words)
+                and content[index + 1]
+            )
+            for index, (w, c) in enumerate(zip(words, content, strict=True))
         ]
         for first in range(len(words)):
             for stop in range(first + MIN_WORDS, min(first + MAX_WORDS, len(words)) + 1):
