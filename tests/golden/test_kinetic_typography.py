@@ -34,9 +34,7 @@ def test_each_word_is_hidden_until_its_entrance_and_every_line_is_one_event() ->
     phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
     assert all(line.startswith(f"Dialogue: {KINETIC_LAYER},") for line in events)
     # one run of tags per word, each starting hidden and squashed, then rising in
-    assert sum(line.count("\\fscy20\\t(") for line in events) == sum(
-        len(p.words) for p in phrases
-    )
+    assert sum(line.count("\\fscy20\\t(") for line in events) == sum(len(p.words) for p in phrases)
     # the Japanese phrase is set in the CJK face, its phrases joined without spaces
     assert "Noto Sans CJK JP" in document
     assert "深海には" in document and "光が" in document
