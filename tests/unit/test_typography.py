@@ -11,6 +11,7 @@ from video_orchestrator.domain.script import Scene, Script
 from video_orchestrator.pipeline.build_spec import (
     VideoFormat,
     build_spec,
+    captions_top,
     draft_spec,
     phrase_overlay,
     place_phrase,
@@ -79,15 +80,18 @@ def test_a_phrase_is_never_a_run_of_stop_words(language: str, text: str) -> None
 
 
 def test_phrases_a_viewer_would_recognise() -> None:
-    assert key_phrase("Octopuses have three hearts and blue blood.", "en").words == (  # type: ignore[union-attr]
-        "three", "hearts", "and", "blue", "blood",
-    )  # fmt: skip
+    # ends on a noun the sentence shows as one ("hearts"), not a possible one ("blood")
+    octopus = key_phrase("Octopuses have three hearts and blue blood.", "en")
+    assert octopus is not None and octopus.words == ("Octopuses", "have", "three", "hearts")
+    # a number that belongs to the word before it does not open a phrase
+    voyager = key_phrase("NASA's Voyager 1 left the solar system in 2012.", "en")
+    assert voyager is not None and voyager.words[0] != "1"
     found = key_phrase("Honey never spoils. Archaeologists found edible honey in tombs.", "en")
     assert found is not None and "honey" in found.words
     assert key_phrase("Follow for more facts like this!", "en") is None
     assert key_phrase("Wow!", "en") is None
     # a scene keyword steers the choice towards what the scene is about
-    steered = key_phrase("Octopuses have three hearts and blue blood.", "en", ["octopus"])
+    steered = key_phrase("Whales sing songs. Octopuses have three hearts.", "en", ["octopus"])
     assert steered is not None and steered.words[0] == "Octopuses"
     # diacritics kept as written
     ro = key_phrase("Știați că în munții Carpați trăiesc urși bruni?", "ro")
@@ -204,9 +208,11 @@ def test_both_puts_a_smaller_picture_under_the_phrase() -> None:
     phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
     assert len(pictures) == len(phrases) == 3
     alone = [o for o in _spec("illustration").overlays if isinstance(o, ImageOverlay)]
+    top = captions_top(CaptionSettings(), VideoFormat())
     for picture, phrase, single in zip(pictures, phrases, alone, strict=True):
         assert picture.margin >= phrase.area.top + phrase_height(phrase)
         assert picture.width < single.width
+        assert picture.margin + picture.width <= top  # clear of the captions
 
 
 def test_a_draft_scales_the_phrase_with_the_frame() -> None:

@@ -200,14 +200,19 @@ def illustration_overlay(
     fade: int,
     *,
     below: KineticText | None = None,
+    lowest: int | None = None,
 ) -> ImageOverlay:
     """A scene's illustration: large, centred above the captions, floating, faded in and out
-    over the scene's transitions; ``below`` a key phrase (look "both"): smaller, under it."""
+    over the scene's transitions; ``below`` a key phrase (look "both"): smaller, under it,
+    and not reaching below the row ``lowest`` (where the captions may begin) if it can help."""
     margin = fmt.safe.top + round(fmt.height * 0.04)
     width = illustration_size(fmt.width)
     if below is not None:
         margin = below.area.top + phrase_height(below) + round(fmt.height * 0.015)
-        width = max(8, 2 * round(width * ILLUSTRATION_BESIDE_PHRASE / 2))
+        width = round(width * ILLUSTRATION_BESIDE_PHRASE)
+        if lowest is not None:  # smaller still rather than reach into the captions
+            width = max(min(width, lowest - margin), round(fmt.width * 0.15))
+        width = max(8, 2 * (width // 2))
     return ImageOverlay(
         path=path,
         start=start,
@@ -219,6 +224,20 @@ def illustration_overlay(
         motion="float",
         fade=max(fade, 1),
     )
+
+
+def captions_top(captions: CaptionSettings, fmt: VideoFormat) -> int:
+    """About the highest row the captions reach (all their lines at the style's size), below
+    which a picture under a key phrase should not go; the safe zone's bottom when the
+    captions are at the top."""
+    style = caption_style(captions)
+    block = round(style.max_lines * style.size * 1.3)
+    bottom = fmt.height - fmt.safe.bottom
+    if captions.anchor == "bottom":
+        return bottom - block
+    if captions.anchor == "middle":
+        return (fmt.safe.top + bottom) // 2 - block // 2
+    return bottom
 
 
 def phrase_overlay(
@@ -417,7 +436,13 @@ def build_spec(
                 phrases[index] = placed
     overlays: list[ImageOverlay | KineticText] = [
         illustration_overlay(
-            picture, starts[first], clips[first].duration, fmt, frames, below=phrases.get(index)
+            picture,
+            starts[first],
+            clips[first].duration,
+            fmt,
+            frames,
+            below=phrases.get(index),
+            lowest=captions_top(options.captions, fmt),
         )
         for index, (first, picture) in enumerate(zip(scene_first, illustrations, strict=False))
         if picture is not None

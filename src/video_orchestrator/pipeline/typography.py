@@ -41,7 +41,11 @@ MAX_UNSPACED_PHRASES = 3
 #: beats the noun alone); what a stop word inside the run costs.
 CONTENT_BONUS = 0.25
 INNER_STOP_COST = 0.4
-#: What ending on a word that is no noun costs ("giant tube worms" beats "giant tube worms
+#: A word the keyword code counts fully (a noun the sentence shows as one, or a name); a
+#: phrase ending on anything else (a verb, an adjective, a possible noun) pays
+#: :data:`VERB_END_COST`.
+SURE_NOUN = 1.0
+#: What ending on a word that is no sure noun costs ("giant tube worms" beats "giant tube worms
 #: live beside").
 VERB_END_COST = 1.0
 #: A scene keyword's extra weight.
@@ -105,14 +109,16 @@ def key_phrase(narration: str, language: str, keywords: Sequence[str] = ()) -> K
         words = [w for w in words if w and any(ch.isalnum() for ch in w)]
         content = [bool(content_words(w, stops)) for w in words]
         values = [value(w) if c else 0.0 for w, c in zip(words, content, strict=True)]
-        # a number may open a phrase before a content word (three hearts, 3,000 metres),
-        # never end one, nor open a run of stop words (soixante-dix pour cent de la Terre)
+        # a number may open a phrase before a content word (three hearts, 3,000 metres)
+        # unless it belongs to the word before it (Voyager 1); it never ends one, nor opens
+        # a run of stop words (soixante-dix pour cent de la Terre)
         opens = [
             c
             or (
                 (w.casefold() in numbers or w[:1].isdigit())
                 and index + 1 < len(words)
                 and content[index + 1]
+                and (index == 0 or not content[index - 1])
             )
             for index, (w, c) in enumerate(zip(words, content, strict=True))
         ]
@@ -129,7 +135,7 @@ def key_phrase(narration: str, language: str, keywords: Sequence[str] = ()) -> K
                     continue
                 kept = sum(opens[first:stop])
                 score = sum(nouns) + CONTENT_BONUS * kept - INNER_STOP_COST * (len(run) - kept)
-                if nouns[-1] <= 0:
+                if nouns[-1] < SURE_NOUN:
                     score -= VERB_END_COST
                 rank = (score, -order)
                 if best is None or rank > best:
