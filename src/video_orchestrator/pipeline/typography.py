@@ -92,9 +92,8 @@ def key_phrase(narration: str, language: str, keywords: Sequence[str] = ()) -> K
     # two and up (never "one", which is an article in many languages: un, um, ein)
     numbers = frozenset(w.casefold() for w in data.number_words)
     scores = {term.key: term.score for term in ranked_terms(narration, language)}
-    for keyword in keywords:
-        key = keyword.casefold()
-        if key in scores:
+    for key in {word.casefold() for keyword in keywords for word in keyword.split()}:
+        if key in scores:  # each word of a keyword ("tube worm": tube, worm)
             scores[key] += KEYWORD_BONUS
 
     def value(word: str) -> float:
