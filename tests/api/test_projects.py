@@ -157,6 +157,7 @@ def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: T
     assert project["background"] == {
         "assets": [],
         "ken_burns": True,
+        "look": "illustration",
         "transition": "fade",
         "illustrations": True,
     }
@@ -191,6 +192,7 @@ def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: T
         "background": {
             "assets": [],
             "ken_burns": False,
+            "look": "typography",
             "transition": "circleopen",
             "illustrations": False,
         },
@@ -213,6 +215,31 @@ def test_render_settings_round_trip_with_defaults_for_what_is_left_out(client: T
     assert {key: got[key] for key in settings} == settings
     copy = client.post(f"/projects/{project['id']}/duplicate", json={}).json()
     assert {key: copy[key] for key in settings} == settings
+
+
+def test_background_look_is_a_setting_and_the_old_illustrations_switch_still_reads(
+    client: TestClient,
+) -> None:
+    project = create(client)
+    both = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 1, "background": {"look": "both"}},
+    )
+    assert both.status_code == 200, both.text
+    assert both.json()["background"]["look"] == "both"
+    assert both.json()["background"]["illustrations"] is True
+    # a client that knows only the old switch: off is "colours only"
+    old = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 2, "background": {"illustrations": False}},
+    )
+    assert old.status_code == 200, old.text
+    assert old.json()["background"]["look"] == "plain"
+    bad = client.patch(
+        f"/projects/{project['id']}",
+        json={"version": 3, "background": {"look": "sparkles"}},
+    )
+    assert problem_of(bad)["status"] == 422
 
 
 def test_render_settings_are_in_the_openapi_schema(client: TestClient) -> None:

@@ -294,8 +294,12 @@ async def test_motion_settings_save_and_without_a_script_the_tab_says_what_to_do
         user.find(marker="transition").click()
         user.find("Slide up").click()
         await user.should_see("version 3")
+        user.find(marker="background-look").click()
+        user.find("Key phrase (kinetic typography)").click()
+        await user.should_see("version 4")
     saved = ws.projects.get(project.id).background
     assert (saved.ken_burns, saved.transition) == (False, "slideup")
+    assert saved.look == "typography" and saved.typography and not saved.illustrations
 
 
 async def test_a_stock_result_is_imported_into_the_library(

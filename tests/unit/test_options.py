@@ -3,8 +3,14 @@
 from typing import get_args
 
 from video_orchestrator.spec import CaptionStyle, Transition
-from video_orchestrator.spec.options import CaptionSettings, VideoOptions, caption_style
+from video_orchestrator.spec.options import (
+    BackgroundSettings,
+    CaptionSettings,
+    VideoOptions,
+    caption_style,
+)
 from video_orchestrator.spec.vocabulary import (
+    BACKGROUND_LOOKS,
     CAPTION_MAX_WORDS,
     CAPTION_PRESETS,
     CAPTION_SIZE,
@@ -36,6 +42,20 @@ def test_the_spec_speaks_the_same_vocabulary() -> None:
     assert get_args(Transition.model_fields["kind"].annotation) == TRANSITIONS
 
 
+def test_background_look_and_the_older_illustrations_switch_agree() -> None:
+    assert BackgroundSettings().look == "illustration" and BackgroundSettings().illustrations
+    # settings stored before ``look``: the switch off is colours only
+    assert BackgroundSettings.model_validate({"illustrations": False}).look == "plain"
+    assert BackgroundSettings.model_validate({"illustrations": True}).look == "illustration"
+    # ``look`` wins, and the switch follows it (in what is stored and served)
+    both = BackgroundSettings.model_validate({"look": "typography", "illustrations": True})
+    assert both.model_dump()["illustrations"] is False and both.typography
+    for look in BACKGROUND_LOOKS:
+        settings = BackgroundSettings(look=look)
+        again = BackgroundSettings.model_validate(settings.model_dump())
+        assert again == settings  # a stored project reads back as it was saved
+
+
 def test_default_options_give_the_specs_default_caption_style() -> None:
     assert caption_style(VideoOptions().captions) == CaptionStyle()
     assert choice_text(CAPTION_PRESETS).startswith("karaoke, pop, clean, ")
@@ -47,6 +67,7 @@ def test_the_ui_offers_every_choice_of_the_vocabulary() -> None:
     from video_orchestrator.ui import tab_background, tab_captions, tab_export
 
     assert set(tab_background.TRANSITIONS) == set(TRANSITIONS)
+    assert set(tab_background.LOOKS) == set(BACKGROUND_LOOKS)
     assert set(tab_captions.styles()) == set(CAPTION_PRESETS)
     assert set(tab_captions.anchors()) == set(CAPTION_ANCHORS)
     # the studio's marked descriptions are the spec's own (a style's look changed in one

@@ -34,6 +34,7 @@ from video_orchestrator.config import Settings
 from video_orchestrator.errors import CheckFailed, VoError
 from video_orchestrator.services import facade as services
 from video_orchestrator.spec.vocabulary import (
+    BACKGROUND_LOOKS,
     CAPTION_PRESETS,
     MUSIC_CHOICES,
     SOUND_EFFECTS,
@@ -178,6 +179,13 @@ def make(
     caption_style: Annotated[
         str, typer.Option(help=f"{choice_text(CAPTION_PRESETS)}.")
     ] = "karaoke",
+    background_look: Annotated[
+        str,
+        typer.Option(
+            help=f"What generated scenes (no footage) show: {choice_text(BACKGROUND_LOOKS)}; "
+            "typography sets each scene's key phrase large, word by word, above the captions."
+        ),
+    ] = "illustration",
     lang: Annotated[
         str | None,
         typer.Option(
@@ -233,6 +241,7 @@ def make(
             media=media,
             music=None if no_music else music,
             caption_style=caption_style,
+            background_look=background_look,
             lang=lang,
             trim=trim,
             seconds=seconds,

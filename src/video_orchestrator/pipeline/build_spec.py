@@ -18,6 +18,7 @@ from video_orchestrator.domain.script import Script
 from video_orchestrator.pipeline.media import MILDEST_RATE, MIN_FOLLOW_SECONDS, MediaItem
 from video_orchestrator.pipeline.scene_look import palette_for
 from video_orchestrator.pipeline.script_writer import stop_words_for
+from video_orchestrator.pipeline.typography import key_phrase, phrase_colours
 from video_orchestrator.pipeline.voice import Narration
 from video_orchestrator.spec import (
     AudioTracks,
@@ -30,6 +31,7 @@ from video_orchestrator.spec import (
     ImageClip,
     ImageOverlay,
     KenBurns,
+    KineticText,
     Loudness,
     Metadata,
     MusicBed,
@@ -42,7 +44,8 @@ from video_orchestrator.spec import (
     VoiceTrack,
     Word,
 )
-from video_orchestrator.spec.captions import text_width
+from video_orchestrator.spec.captions import display_text, text_width
+from video_orchestrator.spec.kinetic import UNIT_EMS, phrase_height
 from video_orchestrator.spec.options import (
     AudioSettings,
     CaptionSettings,
@@ -79,6 +82,18 @@ SLOWEST_RATE = 0.5
 is held): never looped, never slower than half speed, where motion starts to stutter."""
 ILLUSTRATION_WIDTH = 0.56
 """An illustration's width, as a share of the frame's width."""
+ILLUSTRATION_BESIDE_PHRASE = 0.62
+"""An illustration under a key phrase (look "both") is this share of its usual size."""
+PHRASE_SIZE = 0.066
+"""A key phrase's em size, as a share of the frame's height (127 px at 1920) …"""
+PHRASE_MIN_SIZE = 0.036
+"""… down to this when its longest word would not fit the safe zone's width otherwise."""
+PHRASE_GAP = 0.03
+"""Room between the safe zone's top (or, with captions at the top, the frame's middle) and
+the phrase, as a share of the frame's height."""
+PHRASE_STAGGER_SECONDS = 0.17
+PHRASE_ENTER_SECONDS = 0.33
+PHRASE_EXIT_SECONDS = 0.27
 
 
 def fit_video(
@@ -178,20 +193,105 @@ def _clips_for(
 
 
 def illustration_overlay(
-    path: str, start: int, frames: int, fmt: VideoFormat, fade: int
+    path: str,
+    start: int,
+    frames: int,
+    fmt: VideoFormat,
+    fade: int,
+    *,
+    below: KineticText | None = None,
+    lowest: int | None = None,
 ) -> ImageOverlay:
     """A scene's illustration: large, centred above the captions, floating, faded in and out
-    over the scene's transitions."""
+    over the scene's transitions; ``below`` a key phrase (look "both"): smaller, under it,
+    and not reaching below the row ``lowest`` (where the captions may begin) if it can help."""
+    margin = fmt.safe.top + round(fmt.height * 0.04)
+    width = illustration_size(fmt.width)
+    if below is not None:
+        margin = below.area.top + phrase_height(below) + round(fmt.height * 0.015)
+        width = round(width * ILLUSTRATION_BESIDE_PHRASE)
+        if lowest is not None:  # smaller still rather than reach into the captions
+            width = max(min(width, lowest - margin), round(fmt.width * 0.15))
+        width = max(8, 2 * (width // 2))
     return ImageOverlay(
         path=path,
         start=start,
         end=start + frames,
         corner="top",
-        margin=fmt.safe.top + round(fmt.height * 0.04),
-        width=illustration_size(fmt.width),
+        margin=margin,
+        width=width,
         opacity=1.0,
         motion="float",
         fade=max(fade, 1),
+    )
+
+
+def captions_top(captions: CaptionSettings, fmt: VideoFormat) -> int:
+    """About the highest row the captions reach (all their lines at the style's size), below
+    which a picture under a key phrase should not go; the safe zone's bottom when the
+    captions are at the top."""
+    style = caption_style(captions)
+    block = round(style.max_lines * style.size * 1.3)
+    bottom = fmt.height - fmt.safe.bottom
+    if captions.anchor == "bottom":
+        return bottom - block
+    if captions.anchor == "middle":
+        return (fmt.safe.top + bottom) // 2 - block // 2
+    return bottom
+
+
+def phrase_overlay(
+    narration: str, keywords: Sequence[str], language: str, palette: Sequence[str]
+) -> KineticText | None:
+    """A scene's key phrase (``pipeline/typography.py``) in its palette's colours, not yet
+    placed or timed (:func:`place_phrase`); None when the narration has none."""
+    found = key_phrase(narration, language, keywords)
+    if found is None:
+        return None
+    colour, accent_colour, outline_colour = phrase_colours(palette)
+    return KineticText(
+        words=list(found.words),
+        accent=found.accent,
+        colour=colour,
+        accent_colour=accent_colour,
+        outline_colour=outline_colour,
+        language=language,
+    )
+
+
+def place_phrase(
+    phrase: KineticText, span: tuple[int, int], fmt: VideoFormat, captions_anchor: str
+) -> KineticText | None:
+    """``phrase`` shown over the frames ``span`` (its words arriving one after another), large
+    in the upper part of the platform's safe zone, above the captions; in the lower half when
+    the captions are at the top. None when the span is too short to show it."""
+    start, end = span
+    tb = Timebase.of(fmt.fps)
+    enter = max(tb.to_frames(PHRASE_ENTER_SECONDS), 1)
+    exit_ = tb.to_frames(PHRASE_EXIT_SECONDS)
+    if end - start < enter + exit_ + 1:
+        return None
+    safe = fmt.safe
+    room = fmt.width - safe.left - safe.right
+    longest = max(text_width(display_text(word)) for word in phrase.words)
+    fitted = min(round(fmt.height * PHRASE_SIZE), math.floor(room / (UNIT_EMS * longest)))
+    size = max(fitted, round(fmt.height * PHRASE_MIN_SIZE))
+    top = safe.top + round(fmt.height * PHRASE_GAP)
+    if captions_anchor == "top":
+        top = fmt.height // 2 + round(fmt.height * PHRASE_GAP)
+    return phrase.model_copy(
+        update={
+            "start": start,
+            "end": end,
+            "stagger": tb.to_frames(PHRASE_STAGGER_SECONDS),
+            "enter": enter,
+            "exit": exit_,
+            "area": Box(top=top, left=safe.left, right=safe.right),
+            "size": max(size, 8),
+            "max_chars_per_line": max(math.floor(room / (UNIT_EMS * size)), 2),
+            "outline": max(round(size * 0.06), 2),
+            "shadow": max(round(size * 0.03), 1),
+        }
     )
 
 
@@ -320,13 +420,36 @@ def build_spec(
             )
         )
     starts = sequence_starts(clips)
-    overlays = [
-        illustration_overlay(picture, starts[first], clips[first].duration, fmt, frames)
-        for first, picture in zip(scene_first, illustrations, strict=False)
+    phrases: dict[int, KineticText] = {}  # scene index → its kinetic typography
+    if background.typography:
+        for index, first in enumerate(scene_first):
+            scene = script.scenes[index] if index < len(script.scenes) else None
+            if scene is None or not isinstance(clips[first], GeneratedClip):
+                continue
+            out = clips[first].transition.frames if first < len(clips) - 1 else 0
+            into = clips[first - 1].transition.frames if first > 0 else 0
+            span = (starts[first] + into, starts[first] + clips[first].duration - out // 2)
+            colours = palette_for(scene.keywords, scene.narration)
+            found = phrase_overlay(scene.narration, scene.keywords, script.language, colours)
+            placed = place_phrase(found, span, fmt, options.captions.anchor) if found else None
+            if placed is not None:
+                phrases[index] = placed
+    overlays: list[ImageOverlay | KineticText] = [
+        illustration_overlay(
+            picture,
+            starts[first],
+            clips[first].duration,
+            fmt,
+            frames,
+            below=phrases.get(index),
+            lowest=captions_top(options.captions, fmt),
+        )
+        for index, (first, picture) in enumerate(zip(scene_first, illustrations, strict=False))
         if picture is not None
         and isinstance(clips[first], GeneratedClip)
         and background.illustrations
     ]
+    overlays.extend(phrases.values())
     preset, crf = QUALITY[options.export.quality]
     output = Output(
         width=fmt.width,
@@ -472,9 +595,20 @@ def draft_spec(spec: RenderSpec, height: int) -> RenderSpec:
             "max_bitrate_kbps": None,
         }
     )
-    overlays: list[TextOverlay | ImageOverlay] = []
+    overlays: list[TextOverlay | ImageOverlay | KineticText] = []
     for overlay in spec.overlays:
-        if isinstance(overlay, TextOverlay):
+        if isinstance(overlay, KineticText):
+            overlays.append(
+                overlay.model_copy(
+                    update={
+                        "size": px(overlay.size, 8),
+                        "area": box(overlay.area),
+                        "outline": overlay.outline * factor,
+                        "shadow": overlay.shadow * factor,
+                    }
+                )
+            )
+        elif isinstance(overlay, TextOverlay):
             overlays.append(
                 overlay.model_copy(
                     update={

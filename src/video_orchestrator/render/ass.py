@@ -1,4 +1,5 @@
-r"""Captions and text overlays as one ASS (v4+) document for libass.
+r"""Captions, text overlays and kinetic typography (``render/kinetic.py``) as one ASS (v4+)
+document for libass.
 
 ``build_ass(spec)`` is pure: the render compiler writes the result to a file and burns it in
 with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment(…).env``).
@@ -15,14 +16,21 @@ with ``subtitles=filename=…:fontsdir=…`` (FFmpeg run with ``font_environment
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from video_orchestrator.render.ass_escape import escape_text, style_name_field
+from video_orchestrator.render.ass_units import ass_colour as ass_colour
+from video_orchestrator.render.ass_units import ass_size as _ass_size
+from video_orchestrator.render.ass_units import ass_time as ass_time
+from video_orchestrator.render.ass_units import colour_tag as _colour_tag
+from video_orchestrator.render.ass_units import frame_to_centiseconds as frame_to_centiseconds
+from video_orchestrator.render.ass_units import num as _num
+from video_orchestrator.render.ass_units import rgba as _rgba
+from video_orchestrator.render.ass_units import style_line as _style_line
 from video_orchestrator.render.caption_emoji import EmojiLayout, EmojiPlacement, merge, split_emoji
 from video_orchestrator.render.emoji import colour_emoji
+from video_orchestrator.render.kinetic import kinetic_events, kinetic_style
 from video_orchestrator.render.text_measure import TextMeasure
 from video_orchestrator.spec.caption_styles import caption_design
 from video_orchestrator.spec.captions import (
@@ -32,7 +40,7 @@ from video_orchestrator.spec.captions import (
     group_words,
     highlight_spans,
 )
-from video_orchestrator.spec.model import CaptionTrack, RenderSpec, TextOverlay, Word
+from video_orchestrator.spec.model import CaptionTrack, KineticText, RenderSpec, TextOverlay, Word
 from video_orchestrator.spec.scripts import font_for_text
 
 CAPTION_STYLE = "Caption"
@@ -68,112 +76,7 @@ PACKAGED_FONT_HEIGHTS: Mapping[str, float] = {
 }
 
 
-# ---------------------------------------------------------------- numbers, colours, times
-
-
-def frame_to_centiseconds(frame: int, fps: int | Fraction) -> int:
-    """ASS time (centiseconds) at which something that starts on ``frame`` begins.
-
-    FFmpeg asks libass for the picture at ``trunc(pts * time_base * 1000)`` ms, which float
-    error can put 1 ms early, and an event shows while ``start <= now < end``. So the time is
-    the last centisecond at or before (frame time - 1 ms): visible on ``frame``. If that is
-    not after the previous frame's time (above 100 fps), the next centisecond: one frame
-    late rather than early. Using the same function for an end keeps events back to back.
-    """
-    if frame <= 0:
-        return 0
-    rate = Fraction(fps)
-    millis = math.floor(Fraction(1000 * frame) / rate)
-    centis = max(0, (millis - 1) // 10)
-    previous_frame_ms = Fraction(1000 * (frame - 1)) / rate
-    if 10 * centis <= previous_frame_ms:
-        centis += 1
-    return centis
-
-
-def ass_time(frame: int, fps: int | Fraction) -> str:
-    """``H:MM:SS.cc`` for the start (or exclusive end) of ``frame``."""
-    centis = frame_to_centiseconds(frame, fps)
-    hours, rest = divmod(centis, 360_000)
-    minutes, rest = divmod(rest, 6_000)
-    seconds, centis = divmod(rest, 100)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
-
-
-def _rgba(colour: str) -> tuple[int, int, int, int]:
-    value = colour.lstrip("#")
-    red, green, blue = int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    alpha = int(value[6:8], 16) if len(value) == 8 else 255
-    return red, green, blue, alpha
-
-
-def ass_colour(colour: str, *, opacity: float = 1.0) -> str:
-    """``#RRGGBB[AA]`` (AA = opacity) as an ASS style colour ``&HAABBGGRR`` (AA = transparency)."""
-    red, green, blue, alpha = _rgba(colour)
-    transparency = 255 - round(alpha * opacity)
-    return f"&H{transparency:02X}{blue:02X}{green:02X}{red:02X}"
-
-
-def _colour_tag(colour: str) -> str:
-    red, green, blue, alpha = _rgba(colour)
-    return f"\\1c&H{blue:02X}{green:02X}{red:02X}&\\1a&H{255 - alpha:02X}&"
-
-
-def _num(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
 # ---------------------------------------------------------------- styles
-
-
-def _style_line(
-    name: str,
-    *,
-    font: str,
-    size: float,
-    primary: str,
-    secondary: str,
-    outline_colour: str,
-    back: str,
-    border_style: int,
-    outline: float,
-    shadow: float,
-    alignment: int,
-    margins: tuple[int, int, int],
-    weight: int | None = None,
-) -> str:
-    fields = [
-        name,
-        font,
-        _num(size),
-        primary,
-        secondary,
-        outline_colour,
-        back,
-        # bold: heavy fallback glyphs (Noto Bold) next to display fonts; or a weight (900)
-        "-1" if weight is None else str(weight),
-        "0",
-        "0",
-        "0",
-        "100",
-        "100",
-        "0",
-        "0",
-        str(border_style),
-        _num(outline),
-        _num(shadow),
-        str(alignment),
-        str(margins[0]),
-        str(margins[1]),
-        str(margins[2]),
-        "-1",  # encoding -1: libass picks the base direction from the text (RTL captions)
-    ]
-    return "Style: " + ",".join(fields)
-
-
-def _ass_size(size: int, font: str, heights: Mapping[str, float]) -> float:
-    return size * heights.get(font.strip().casefold(), 1.0)
 
 
 def _caption_style(
@@ -677,7 +580,8 @@ def build_captions(
     heights = {**PACKAGED_FONT_HEIGHTS, **(font_heights or {})}
     track = spec.captions if spec.captions is not None and spec.captions.words else None
     overlays = [o for o in spec.overlays if isinstance(o, TextOverlay)]
-    if track is None and not overlays:
+    phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
+    if track is None and not overlays and not phrases:
         return Captions(None)
     width, height, fps = spec.output.width, spec.output.height, spec.output.fps
     total = spec.duration
@@ -690,6 +594,10 @@ def build_captions(
         styles.append(_overlay_style(name, overlay, heights))
         if overlay.start < total:
             events.append(_overlay_event(name, overlay, width, height, total, fps))
+    for number, phrase in enumerate(phrases, start=1):  # kinetic typography (ADR 0050)
+        name = f"Kinetic{number}"
+        styles.append(kinetic_style(name, phrase, heights))
+        events.extend(kinetic_events(name, phrase, width, total, fps))
     if track is not None:
         styles.insert(0, _caption_style(track, heights))
         if caption_design(track.style.preset).active == "box":

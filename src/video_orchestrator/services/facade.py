@@ -80,7 +80,7 @@ from video_orchestrator.services.trends import TrendService as TrendService
 from video_orchestrator.services.voices import recommended_voice as recommended_voice
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
-from video_orchestrator.spec.vocabulary import CAPTION_PRESETS, TARGET_SECONDS
+from video_orchestrator.spec.vocabulary import BACKGROUND_LOOKS, CAPTION_PRESETS, TARGET_SECONDS
 from video_orchestrator.text import validation_summary
 
 MAX_SCRIPT_BYTES = 200_000
@@ -134,6 +134,7 @@ def make_request(
     sfx: str | None = None,
     source: str | None = None,
     allow_voice_language_mismatch: bool = False,
+    background_look: str = "illustration",
 ) -> MakeRequest:
     """Check loose interface input and build a ``MakeRequest``.
 
@@ -160,6 +161,11 @@ def make_request(
         raise InputError(
             f"unknown caption style {caption_style!r}; choose one of: {', '.join(CAPTION_PRESETS)}"
         )
+    if background_look not in BACKGROUND_LOOKS:
+        raise InputError(
+            f"unknown background look {background_look!r}; choose one of: "
+            f"{', '.join(BACKGROUND_LOOKS)}"
+        )
     if seconds is not None and seconds not in TARGET_SECONDS:
         raise InputError(
             f"--seconds must be between {TARGET_SECONDS.low:g} and {TARGET_SECONDS.high:g}"
@@ -176,6 +182,7 @@ def make_request(
                 "language": lang if lang is not None else "en",
                 "voice": {"voice": voice, "speed": speed},
                 "captions": {"style": caption_style},
+                "background": {"look": background_look},
                 "export": {"trim": trim},
                 "audio": {"music": music_choice, "sfx": sfx},
             }

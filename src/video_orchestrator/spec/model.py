@@ -192,7 +192,46 @@ class ImageOverlay(_Model):
     fade: Frames = Field(0, description="frames of fade in at the start and out at the end")
 
 
-Overlay = Annotated[TextOverlay | ImageOverlay, Field(discriminator="kind")]
+class KineticText(_Model):
+    """A short phrase set large, its words arriving one after another (kinetic typography).
+
+    Word *i* rises out of its baseline and fades in over ``enter`` frames from frame
+    ``start + i * stagger``; the phrase holds, then fades out over the ``exit`` frames before
+    ``end``. Its lines (at most ``max_chars_per_line`` wide, counted as captions count: a
+    full-width character is two) are centred between ``area.left`` and ``area.right``, the
+    first line's top at ``area.top``. Words are joined by a space, or by nothing in a
+    language written without spaces (``language``)."""
+
+    kind: Literal["kinetic"] = "kinetic"
+    words: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        min_length=1, max_length=8
+    )
+    start: Frames = 0
+    end: Frames | None = Field(None, description="exclusive end frame; None = to the end")
+    stagger: Frames = Field(6, description="frames from one word's entrance to the next's")
+    enter: PositiveFrames = Field(9, description="frames a word takes to rise and fade in")
+    exit: Frames = Field(9, description="frames of fade out before the end")
+    area: Box = Box(top=330, left=65, right=180)
+    size: int = Field(128, ge=8, le=400, description="font size (em) in px")
+    max_chars_per_line: int = Field(12, ge=2, le=80)
+    font: str = "Anton"
+    colour: Colour = "#FFFFFF"
+    accent_colour: Colour = "#FFE14D"
+    accent: int | None = Field(None, ge=0, description="the word drawn in accent_colour")
+    outline_colour: Colour = "#000000"
+    outline: float = Field(8, ge=0, le=40)
+    shadow: float = Field(4, ge=0, le=40)
+    uppercase: bool = True
+    language: str = Field("en", min_length=2, max_length=16)
+
+    @model_validator(mode="after")
+    def _accent_is_a_word(self) -> KineticText:
+        if self.accent is not None and self.accent >= len(self.words):
+            raise ValueError(f"accent {self.accent} is not a word of the phrase")
+        return self
+
+
+Overlay = Annotated[TextOverlay | ImageOverlay | KineticText, Field(discriminator="kind")]
 
 
 # ---------------------------------------------------------------- captions

@@ -10,9 +10,9 @@ the spec builder and a UI control (see docs/adr/0010-one-options-model.md).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from video_orchestrator.spec.model import CaptionStyle
 from video_orchestrator.spec.vocabulary import (
@@ -25,6 +25,7 @@ from video_orchestrator.spec.vocabulary import (
     RGB_PATTERN,
     SFX_GAIN_DB,
     SPEED,
+    BackgroundLook,
     CaptionAnchor,
     CaptionPreset,
     MusicChoice,
@@ -58,14 +59,42 @@ class BackgroundSettings(_Options):
         ),
     )
     ken_burns: bool = Field(True, description="slow zoom and pan over still images")
-    illustrations: bool = Field(
-        True,
+    look: BackgroundLook = Field(
+        "illustration",
         description=(
-            "a large colour emoji (OpenMoji, CC BY-SA 4.0) drawn on each generated scene whose "
-            "keywords name one; a scene whose words name none gets no picture"
+            "what a generated scene (no footage) shows over its colours: illustration, a "
+            "large colour emoji (OpenMoji, CC BY-SA 4.0) when the scene's words name one; "
+            "typography, the scene's key phrase set large and animated word by word above "
+            "the captions; both, the phrase above a smaller picture; plain, the colours only"
         ),
     )
     transition: TransitionKind = Field("fade", description="how one scene hands over to the next")
+    illustrations: bool = Field(
+        True,
+        description=(
+            "follows `look` (true for illustration and both), kept for clients and settings "
+            "from before `look`: false sent without a `look` is look plain"
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _illustrations_switch(cls, data: Any) -> Any:
+        """Settings stored before ``look`` had only ``illustrations: bool``: false is
+        ``plain`` (a ``look`` given beside it wins)."""
+        if isinstance(data, dict) and data.get("illustrations") is False and "look" not in data:
+            data = {**data, "look": "plain"}
+        return data
+
+    @model_validator(mode="after")
+    def _illustrations_follow_look(self) -> BackgroundSettings:
+        self.illustrations = self.look in ("illustration", "both")
+        return self
+
+    @property
+    def typography(self) -> bool:
+        """Whether generated scenes get their key phrase as kinetic typography."""
+        return self.look in ("typography", "both")
 
 
 class AudioSettings(_Options):

@@ -50,11 +50,16 @@ MusicMood = Literal["calm", "upbeat", "dramatic", "inspiring"]
 MusicChoice = Literal["auto", "none", "calm", "upbeat", "dramatic", "inspiring"]
 #: A sound effect the project makes itself, played at each scene change when chosen.
 SoundEffectName = Literal["whoosh", "pop", "riser", "click"]
+#: What a generated scene (no footage) shows over its moving colours: the large emoji
+#: ``illustration``, its key phrase set as animated ``typography``, ``both`` (the phrase
+#: above a smaller picture) or ``plain`` colours (ADR 0023, ADR 0050).
+BackgroundLook = Literal["illustration", "typography", "both", "plain"]
 
 CAPTION_PRESETS: tuple[CaptionPreset, ...] = get_args(CaptionPreset)
 MUSIC_MOODS: tuple[MusicMood, ...] = get_args(MusicMood)
 MUSIC_CHOICES: tuple[MusicChoice, ...] = get_args(MusicChoice)
 SOUND_EFFECTS: tuple[SoundEffectName, ...] = get_args(SoundEffectName)
+BACKGROUND_LOOKS: tuple[BackgroundLook, ...] = get_args(BackgroundLook)
 CAPTION_ANCHORS: tuple[CaptionAnchor, ...] = get_args(CaptionAnchor)
 TRANSITIONS: tuple[TransitionKind, ...] = get_args(TransitionKind)
 QUALITIES: tuple[Quality, ...] = get_args(Quality)

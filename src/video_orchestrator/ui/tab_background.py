@@ -1,6 +1,7 @@
 """Tab 3, Background: a clip or picture from the library for each scene (or a generated,
-moving background), uploads by drag and drop, stock footage when a key is set, and how scenes
-move (Ken Burns zoom on pictures, the transition between scenes)."""
+moving background), uploads by drag and drop, stock footage when a key is set, how scenes
+move (Ken Burns zoom on pictures, the transition between scenes) and what generated scenes
+show (an illustration, their key phrase as kinetic typography, both, or colours only)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from nicegui import ui
 
 from video_orchestrator.services.assets import AssetOut
 from video_orchestrator.services.facade import SceneMatch, scene_matches
+from video_orchestrator.spec.vocabulary import BACKGROUND_LOOKS, BackgroundLook, TransitionKind
 from video_orchestrator.spec.vocabulary import TRANSITIONS as KINDS
-from video_orchestrator.spec.vocabulary import TransitionKind
 from video_orchestrator.ui.common import Failed, call, duration_text
 from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.library import describe, hover_preview, thumbnail, upload_area
@@ -33,6 +34,15 @@ TRANSITION_NAMES: dict[TransitionKind, str] = {
     "circleopen": marked("Circle open"),
 }
 TRANSITIONS = {kind: TRANSITION_NAMES.get(kind, kind) for kind in (*TRANSITION_NAMES, *KINDS)}
+#: Names for what generated scenes show (ADR 0050); a look the vocabulary adds without a
+#: name here is offered under its own name.
+LOOK_NAMES: dict[BackgroundLook, str] = {
+    "illustration": marked("Illustration (a large emoji)"),
+    "typography": marked("Key phrase (kinetic typography)"),
+    "both": marked("Key phrase and illustration"),
+    "plain": marked("Colours only"),
+}
+LOOKS = {look: LOOK_NAMES.get(look, look) for look in (*LOOK_NAMES, *BACKGROUND_LOOKS)}
 LIBRARY_LIMIT = 200
 STOCK_RESULTS = 12
 NO_STOCK = marked("Stock footage: add a Pexels or Pixabay key in Settings")
@@ -195,6 +205,18 @@ async def build(state: ProjectState) -> None:
                 label=tr("Transition between scenes"),
                 on_change=lambda e: save_background(transition=e.value),
             ).classes("w-56 transition-select").mark("transition")
+            ui.select(
+                {look: tr(name) for look, name in LOOKS.items()},
+                value=background.look,
+                label=tr("Generated scenes show"),
+                on_change=lambda e: save_background(look=e.value),
+            ).classes("w-72 look-select").mark("background-look").tooltip(
+                tr(
+                    "For scenes without a clip or picture: a large emoji, the scene's key "
+                    "phrase set large word by word above the captions, both, or the moving "
+                    "colours alone"
+                )
+            )
 
     # --- one background per scene ----------------------------------------------------------
 
