@@ -32,6 +32,7 @@ import base64
 import contextlib
 import dataclasses
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -41,7 +42,10 @@ from typing import Any
 
 from video_orchestrator.atomic import write_text
 
-#: The version of the file's layout: a file of another version is set aside, not read.
+logger = logging.getLogger(__name__)
+
+#: The version of the file's layout: a file of another version is set aside, not read
+#: (raise it when a persisted field changes its meaning; a new field needs no change).
 FORMAT = 1
 
 
@@ -188,13 +192,17 @@ class StateFile:
             data = json.loads(text)
         except ValueError:
             data = None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            # Unreadable, or another layout: set aside (the user can look), start afresh.
-            os.replace(self.path, self.path.with_name(self.path.name + ".unreadable"))
-            self._stamp, self._text = None, ""
-            return
-        load(data["state"])
-        self._stamp, self._text = stamp, text
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            try:
+                load(data["state"])
+            except (KeyError, TypeError, ValueError) as exc:
+                logger.warning("the sandbox's %s does not fit this version: %s", self.path, exc)
+            else:
+                self._stamp, self._text = stamp, text
+                return
+        # Unreadable, or another layout: set aside (the user can look), start afresh.
+        os.replace(self.path, self.path.with_name(self.path.name + ".unreadable"))
+        self._stamp, self._text = None, ""
 
     def _save(self, dump: Callable[[], dict[str, Any]]) -> None:
         text = json.dumps({"format": FORMAT, "state": encode(dump())}, sort_keys=True)
