@@ -73,13 +73,11 @@ def post_ids(stdout: str, state: str) -> list[str]:
     return [line.split()[0] for line in stdout.splitlines() if f" {state}" in line]
 
 
-def test_youtube_across_processes_publishes_once_and_a_post_that_needs_attention_too(
+def test_connect_publish_and_list_are_three_processes_on_one_youtube(
     vo: VoRunner, tmp_path: Path, shared_cache: Path
 ) -> None:
     """Connect, check health, publish and list, each a new process (the issue: the second
-    process's sandbox did not know the grant). Then the user revokes the app's access at
-    Google: the next post needs attention ("connect it again"); connecting again (the same
-    channel) and ``vo posts retry`` + ``vo posts run`` publish it, once."""
+    process's sandbox did not know the grant: the post needed attention)."""
     assert "connected youtube:Sandbox channel" in connect(tmp_path, shared_cache, "youtube")
 
     health = vo("accounts", "health", "youtube:Sandbox channel", settings=SANDBOX)
@@ -91,20 +89,35 @@ def test_youtube_across_processes_publishes_once_and_a_post_that_needs_attention
                 "--title", "The deep ocean", settings=SANDBOX)  # fmt: skip
     assert posted.returncode == 0, posted.stdout + posted.stderr
     assert "published https://www.youtube.com/shorts/" in posted.stdout
+
+    listed = vo("posts", "list", settings=SANDBOX)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line for line in listed.stdout.splitlines() if "The deep ocean" in line]
+    assert len(rows) == 1 and "published" in rows[0], listed.stdout
     [video] = platform_state(tmp_path, "youtube")["videos"].values()  # one upload, not two
     assert video["resource"]["snippet"]["title"] == "The deep ocean"
 
+
+def test_a_post_that_needs_attention_publishes_once_after_reconnecting(
+    vo: VoRunner, tmp_path: Path, shared_cache: Path
+) -> None:
+    """The user revoked the app's access at Google: the post needs attention ("connect it
+    again"); connecting again (the same channel: the sandbox remembers it) and ``vo posts
+    retry`` + ``vo posts run`` publish it, once."""
+    connect(tmp_path, shared_cache, "youtube")
     state_file = tmp_path / "data" / "sandbox" / "youtube.json"
     found = json.loads(state_file.read_text())
     for grant in found["state"]["grants"].values():
         grant["revoked"] = True  # as Google's "remove access" does, with no vo running
     write_text(state_file, json.dumps(found))
+
+    clip = make_video(tmp_path / "late.mp4", width=360, height=640, seconds=2.0)
     posted = vo("publish", str(clip), "--to", "youtube", "--privacy", "public",
                 "--title", "Late but once", settings=SANDBOX)  # fmt: skip
     assert posted.returncode == 1, posted.stdout + posted.stderr
     [post] = post_ids(posted.stdout, "needs_attention")
     assert "connect it again" in posted.stdout
-    assert len(platform_state(tmp_path, "youtube")["videos"]) == 1
+    assert not platform_state(tmp_path, "youtube")["videos"]
 
     assert "connected youtube:Sandbox channel" in connect(tmp_path, shared_cache, "youtube")
     retried = vo("posts", "retry", post, settings=SANDBOX)
@@ -114,11 +127,9 @@ def test_youtube_across_processes_publishes_once_and_a_post_that_needs_attention
     assert f"{post} published https://www.youtube.com/shorts/" in ran.stdout, ran.stdout
 
     listed = vo("posts", "list", settings=SANDBOX)
-    assert listed.returncode == 0, listed.stderr
-    for title in ("The deep ocean", "Late but once"):
-        rows = [line for line in listed.stdout.splitlines() if title in line]
-        assert len(rows) == 1 and "published" in rows[0], listed.stdout
-    assert len(platform_state(tmp_path, "youtube")["videos"]) == 2
+    rows = [line for line in listed.stdout.splitlines() if "Late but once" in line]
+    assert len(rows) == 1 and "published" in rows[0], listed.stdout
+    assert len(platform_state(tmp_path, "youtube")["videos"]) == 1
 
 
 def test_instagram_connected_in_one_process_publishes_from_another(
