@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -148,3 +154,71 @@ def test_instagram_connected_in_one_process_publishes_from_another(
     assert len(rows) == 1 and "published" in rows[0], listed.stdout
     [media] = platform_state(tmp_path, "instagram")["media"]
     assert media["caption"].startswith("A reel of the sea")
+
+
+@contextmanager
+def serving(tmp_path: Path, shared_cache: Path) -> Iterator[str]:
+    """``vo serve`` with the sandbox over the test's data directory; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {
+        **os.environ,
+        "VO_CACHE_DIR": str(shared_cache),
+        "VO_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        **SANDBOX,
+    }
+    log = tmp_path / "serve.log"
+    with log.open("ab") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "video_orchestrator", "serve", "--port", str(port),
+             "--workers", "1", "--no-ui"],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr,
+            start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert server.poll() is None, log.read_text(errors="replace")
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_a_post_scheduled_from_the_terminal_is_published_by_vo_serve(
+    vo: VoRunner, tmp_path: Path, shared_cache: Path
+) -> None:
+    """The account is connected and the post scheduled by commands that have exited; a
+    ``vo serve`` started afterwards (as after a restart) publishes it through its own
+    sandbox, which knows the grant."""
+    connect(tmp_path, shared_cache, "youtube")
+    clip = make_video(tmp_path / "later.mp4", width=360, height=640, seconds=2.0)
+    at = (datetime.now(UTC) + timedelta(seconds=20)).isoformat(timespec="seconds")
+    posted = vo("publish", str(clip), "--to", "youtube", "--privacy", "public",
+                "--title", "Published by the server", "--at", at, settings=SANDBOX)  # fmt: skip
+    assert posted.returncode == 0 and "scheduled for" in posted.stdout, posted.stderr
+    post = posted.stdout.split()[0]
+
+    with serving(tmp_path, shared_cache) as url:
+        deadline = time.monotonic() + 240  # the post's time, then the upload and processing
+        found: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            found = httpx.get(f"{url}/posts/{post}", timeout=30).json()
+            if found["state"] in ("published", "failed", "needs_attention"):
+                break
+            time.sleep(1)
+    assert found["state"] == "published", found
+    assert str(found["url"]).startswith("https://www.youtube.com/shorts/")
+    assert len(platform_state(tmp_path, "youtube")["videos"]) == 1
