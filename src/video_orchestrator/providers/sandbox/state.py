@@ -7,7 +7,8 @@ remembers — grants and tokens, the channel or account, upload sessions with th
 videos and their processing state, quotas and rate windows — is kept in
 ``<data_dir>/sandbox/<platform>.json``: every request a sandbox server answers runs under an
 exclusive lock of ``<platform>.lock`` (between threads and between processes), loads the
-file when another process changed it, and writes it back with the project's one atomic
+file when another process changed it (each write leaves a new generation in the lock
+file), and writes it back with the project's one atomic
 write (:mod:`video_orchestrator.atomic`) when the request changed anything. So an account
 connected by one command is known to the next, and a post scheduled before ``vo serve``
 stopped publishes after it starts again.
@@ -35,10 +36,11 @@ import json
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from video_orchestrator.atomic import write_text
 
@@ -116,18 +118,19 @@ def decode(value: Any, types: Mapping[str, type]) -> Any:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
+def _file_lock(path: Path) -> Iterator[BinaryIO]:
     """An exclusive lock of ``path`` between processes (released when the block ends, or
-    by the system when the process dies)."""
+    by the system when the process dies); the block gets the lock file, open to read and
+    write (it holds the state's generation)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
         if sys.platform == "win32":  # pragma: no cover - the sandbox's tests run on POSIX
             import msvcrt
 
             handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
             try:
-                yield
+                yield handle
             finally:
                 handle.seek(0)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
@@ -136,17 +139,24 @@ def _file_lock(path: Path) -> Iterator[None]:
 
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
-                yield
+                yield handle
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+Stamp = tuple[bytes, int, int, int]
+
+
+def _stamp(path: Path, lock: BinaryIO) -> Stamp | None:
+    """What tells a change: the generation every writer leaves in the lock file (a write
+    within the file system's timestamp granularity, of the same size, on a recycled inode
+    would look unchanged by its ``stat`` alone), and the file's ``stat`` (an edit by hand)."""
     try:
         found = os.stat(path)
     except FileNotFoundError:
         return None
-    return (found.st_ino, found.st_mtime_ns, found.st_size)
+    lock.seek(0)
+    return (lock.read(64), found.st_ino, found.st_mtime_ns, found.st_size)
 
 
 class StateFile:
@@ -158,7 +168,7 @@ class StateFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock_path = path.with_suffix(".lock")
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: Stamp | None = None
         self._text = ""
 
     @contextlib.contextmanager
@@ -168,23 +178,15 @@ class StateFile:
         """Hold the lock for one request: load the file if another writer changed it, run
         the block, write the state if the block changed it (also when it raised: what the
         platform did before the error is done)."""
-        with _file_lock(self.lock_path):
-            self._refresh(load)
+        with _file_lock(self.lock_path) as lock:
+            self._refresh(load, lock)
             try:
                 yield
             finally:
-                self._save(dump)
+                self._save(dump, lock)
 
-    def attach(
-        self, dump: Callable[[], dict[str, Any]], load: Callable[[dict[str, Any]], None]
-    ) -> None:
-        """Load what the file holds (a new server starts where the last one stopped) and
-        write it back in this process's terms (its home port)."""
-        with self.request(dump, load):
-            pass
-
-    def _refresh(self, load: Callable[[dict[str, Any]], None]) -> None:
-        stamp = _stamp(self.path)
+    def _refresh(self, load: Callable[[dict[str, Any]], None], lock: BinaryIO) -> None:
+        stamp = _stamp(self.path, lock)
         if stamp is None or stamp == self._stamp:
             return
         text = self.path.read_text(encoding="utf-8")
@@ -204,9 +206,13 @@ class StateFile:
         os.replace(self.path, self.path.with_name(self.path.name + ".unreadable"))
         self._stamp, self._text = None, ""
 
-    def _save(self, dump: Callable[[], dict[str, Any]]) -> None:
+    def _save(self, dump: Callable[[], dict[str, Any]], lock: BinaryIO) -> None:
         text = json.dumps({"format": FORMAT, "state": encode(dump())}, sort_keys=True)
-        if text == self._text and self._stamp == _stamp(self.path):
+        if text == self._text and self._stamp == _stamp(self.path, lock):
             return
         write_text(self.path, text, mode=0o600)
-        self._stamp, self._text = _stamp(self.path), text
+        lock.seek(0)
+        lock.truncate()
+        lock.write(uuid.uuid4().hex.encode())
+        lock.flush()
+        self._stamp, self._text = _stamp(self.path, lock), text
