@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -97,6 +98,29 @@ def test_two_servers_on_one_file_are_one_platform(tmp_path: Path) -> None:
         }
         assert httpx.post(f"{first.base_url}/v2/oauth/token/", data=refresh).status_code == 200
         assert httpx.post(f"{second.base_url}/v2/oauth/token/", data=refresh).status_code == 400
+
+
+def test_two_servers_answering_at_once_lose_no_write(tmp_path: Path) -> None:
+    """Refreshes sent to two servers of one file at the same time: every token either
+    issued is known afterwards (each request loaded the other's last write under the lock)."""
+    state = tmp_path / "sandbox" / "youtube.json"
+    with (
+        FakeYouTube(real_time=True).persist(state) as first,
+        FakeYouTube(real_time=True).persist(state) as second,
+    ):
+        refresh = youtube_refresh_token(first)
+
+        def refreshed(server: FakeYouTube) -> str:
+            answer = youtube_access(server, refresh)
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["access_token"])
+
+        with ThreadPoolExecutor(4) as pool:
+            tokens = list(pool.map(refreshed, [first, second] * 12))
+    with FakeYouTube(real_time=True).persist(state) as after:
+        for token in tokens:
+            info = httpx.get(f"{after.base_url}/tokeninfo", params={"access_token": token})
+            assert info.status_code == 200, (token, info.text)
 
 
 def test_a_restarted_youtube_knows_its_channel_grants_and_videos(tmp_path: Path) -> None:
