@@ -6,6 +6,7 @@ provider (ADR 0012, 0026). An adapter is one class that is both the platform's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from video_orchestrator.config import Settings
@@ -32,11 +33,12 @@ class PlatformAdapter(Connector, Publisher, Protocol):
 def build_adapters(settings: Settings) -> dict[str, PlatformAdapter]:
     """Every registered publishing adapter by platform, built from ``settings`` (an adapter
     that is not configured is still listed: it says so when used). With
-    ``VO_PLATFORMS_SANDBOX=1`` they talk to in-process sandbox platforms instead."""
+    ``VO_PLATFORMS_SANDBOX=1`` they talk to in-process sandbox platforms instead, whose
+    state is kept in the workspace (:func:`sandbox_dir`)."""
     if settings.platforms_sandbox:
         from video_orchestrator.providers.sandbox import sandbox_settings
 
-        settings = settings.model_copy(update=sandbox_settings())
+        settings = settings.model_copy(update=sandbox_settings(sandbox_dir(settings)))
     adapters: dict[str, PlatformAdapter] = {}
     for name, cls in provider_classes(PUBLISHER_ENTRY_POINTS).items():
         built = build_provider(cls, name, settings)
@@ -49,6 +51,12 @@ def build_adapters(settings: Settings) -> dict[str, PlatformAdapter]:
             )
         adapters[built.platform] = built
     return adapters
+
+
+def sandbox_dir(settings: Settings) -> Path:
+    """Where the sandbox platforms keep what they know (ADR 0037): delete it, with no ``vo``
+    process running, to start the sandbox afresh."""
+    return settings.data_dir / "sandbox"
 
 
 def adapter_for(adapters: Mapping[str, PlatformAdapter], platform: str) -> PlatformAdapter:

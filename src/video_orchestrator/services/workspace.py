@@ -34,6 +34,7 @@ from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.metrics_pull import PULL_SECONDS
 from video_orchestrator.services.preview import DraftPreviews
 from video_orchestrator.services.projects import ProjectService
+from video_orchestrator.services.publishers import sandbox_dir
 from video_orchestrator.services.publishing import Publishing
 from video_orchestrator.services.schedules import ScheduleService
 from video_orchestrator.services.secrets_store import SecretOut, SecretStore, secret_key
@@ -133,7 +134,7 @@ class Workspace:
         if self.ctx.settings.platforms_sandbox:  # started before the workers, who share it
             from video_orchestrator.providers.sandbox import sandbox_settings
 
-            sandbox_settings()
+            sandbox_settings(sandbox_dir(self.ctx.settings))
         recovered = self.executor.start()
         if recovered.requeued:
             logger.info("requeued %d jobs left by a stopped worker", len(recovered.requeued))

@@ -74,6 +74,10 @@ class FacebookServer(GraphServer):
     """``with FacebookServer() as facebook: … facebook.base_url …``"""
 
     upload_prefix = f"/video-upload/{VERSION}/"
+    persisted_fields = (
+        *GraphServer.persisted_fields, "videos", "insights", "retired", "insights_granted",
+    )  # fmt: skip
+    state_types = (Upload, Video)
 
     def __init__(
         self,

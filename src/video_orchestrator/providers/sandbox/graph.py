@@ -31,6 +31,7 @@ from video_orchestrator.providers.sandbox.platform import (
     Request,
     Tokens,
 )
+from video_orchestrator.providers.sandbox.state import Hollow
 
 VERSION = "v21.0"
 APP_ID = "meta-app-id"
@@ -78,6 +79,12 @@ class GraphServer(PlatformServer):
     """Facebook Login, tokens and the upload host; subclasses add their Graph objects."""
 
     upload_prefix = ""
+    #: What the sandbox keeps in its state file (``state.py``); subclasses add theirs.
+    persisted_fields: tuple[str, ...] = (
+        "tokens.access", "tokens.refresh", "tokens.used", "tokens.count", "codes", "uploads",
+        "revoked",
+    )  # fmt: skip
+    state_types: tuple[type, ...] = ()
 
     def __init__(self, clock: FakeClock | None = None, *, long_lived: float = LONG_LIVED) -> None:
         super().__init__(clock)
@@ -93,6 +100,16 @@ class GraphServer(PlatformServer):
         code = secrets.token_urlsafe(12)
         self.codes[code] = (challenge, redirect_uri)
         return code
+
+    def dump_state(self) -> dict[str, Any]:
+        state = super().dump_state()
+        state["uploads"] = {  # a complete upload's bytes: its head (the format) and length
+            key: Upload(upload.size, Hollow.of(upload.data))  # type: ignore[arg-type]
+            if upload.complete
+            else upload
+            for key, upload in self.uploads.items()
+        }
+        return state
 
     def user_token(self, ttl: float | None = None) -> str:
         with self.lock:

@@ -52,6 +52,8 @@ class InstagramServer(GraphServer):
     """``with InstagramServer() as instagram: … instagram.base_url …``"""
 
     upload_prefix = f"/ig-api-upload/{VERSION}/"
+    persisted_fields = (*GraphServer.persisted_fields, "containers", "media", "linked")
+    state_types = (Upload, Container)
 
     def __init__(
         self,

@@ -202,6 +202,10 @@ class PlatformServer(ServedInThread):
             disable_nagle_algorithm = True  # no 40 ms stall between headers and body
 
             def _handle(self) -> None:
+                with server.persisted():
+                    self._answer_request()
+
+            def _answer_request(self) -> None:
                 split = urlsplit(self.path)
                 request = Request(
                     method=self.command,

@@ -28,7 +28,7 @@ import base64
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,6 +40,7 @@ from video_orchestrator.providers.sandbox.platform import (
     Request,
     Tokens,
 )
+from video_orchestrator.providers.sandbox.state import Hollow
 
 MIB = 1024 * 1024
 CLIENT_KEY = "tt-client-key"
@@ -70,6 +71,13 @@ class Publish:
 
 class TikTokServer(PlatformServer):
     """``with TikTokServer() as tiktok: … tiktok.base_url …``"""
+
+    #: What the sandbox keeps in its state file (``state.py``).
+    persisted_fields = (
+        "tokens.access", "tokens.refresh", "tokens.used", "tokens.count", "limits.seen",
+        "codes", "publishes", "posts", "fail_next", "revoked", "creator",
+    )  # fmt: skip
+    state_types = (Publish,)
 
     def __init__(
         self,
@@ -130,6 +138,16 @@ class TikTokServer(PlatformServer):
 
     def titles(self) -> list[str]:
         return list(self.posts.values())
+
+    def dump_state(self) -> dict[str, Any]:
+        state = super().dump_state()
+        state["publishes"] = {  # an uploaded file's bytes are checked: not kept
+            key: replace(publish, data=Hollow.of(publish.data))  # type: ignore[arg-type]
+            if publish.chunks >= publish.count
+            else publish
+            for key, publish in self.publishes.items()
+        }
+        return state
 
     # -- routing ------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import json
 import random
@@ -47,8 +48,10 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from video_orchestrator.providers.sandbox.server import ServedInThread
+from video_orchestrator.providers.sandbox.state import Hollow
 
 CHUNK_UNIT = 262_144
 QUOTA_PER_DAY = 10_000
@@ -57,6 +60,7 @@ CATEGORIES = frozenset(
     {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28"}
 )
 COSTS = {"insert": 1600, "list": 1, "thumbnail": 50}
+PACIFIC = ZoneInfo("America/Los_Angeles")
 _RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 _ASK = re.compile(r"bytes \*/(\d+)")
 
@@ -174,6 +178,14 @@ class FakeYouTube(ServedInThread):
 
     # ------------------------------------------------------------------ state
 
+    #: What the sandbox keeps in its state file (``state.py``): the channels, the grants and
+    #: tokens, upload sessions, videos (and their processing), the day's quota.
+    persisted_fields = (
+        "channel_id", "channels", "consent_as", "channel_title", "codes", "grants", "access",
+        "sessions", "videos", "uploads", "quota_used", "quota_day",
+    )  # fmt: skip
+    state_types = (Grant, Session, Video)
+
     @property
     def now(self) -> datetime:
         """The server's clock: tokens expire on it."""
@@ -192,6 +204,7 @@ class FakeYouTube(ServedInThread):
             self.videos: dict[str, Video] = {}
             self.uploads: dict[str, list[str]] = {}  # channel → video ids, newest first
             self.quota_used = 0
+            self.quota_day = ""  # the Pacific day the quota is counted for (real time)
             self.faults.clear()
             self.chaos = None
             self.log.clear()
@@ -199,6 +212,27 @@ class FakeYouTube(ServedInThread):
             self.requests_seen = 0
             self.last_token_request = -100
             self.injected: Counter[str] = Counter()
+
+    def dump_state(self) -> dict[str, Any]:
+        state = super().dump_state()
+        state["access"] = {  # a grant once, by its refresh token (relinked on load)
+            token: (expiry, grant.refresh_token) for token, (expiry, grant) in self.access.items()
+        }
+        state["sessions"] = {  # a finished session's bytes are the video's: not kept twice
+            key: dataclasses.replace(session, data=Hollow.of(session.data))  # type: ignore[arg-type]
+            if session.video_id is not None
+            else session
+            for key, session in self.sessions.items()
+        }
+        return state
+
+    def after_load(self) -> None:
+        loaded: dict[str, Any] = dict(self.access)
+        self.access = {
+            token: (expiry, self.grants[refresh])
+            for token, (expiry, refresh) in loaded.items()
+            if refresh in self.grants
+        }
 
     def settings(self) -> dict[str, Any]:
         """The adapter's settings pointing here."""
@@ -281,6 +315,10 @@ class FakeYouTube(ServedInThread):
         return None
 
     def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
+        with self.persisted():
+            self._handle_request(h, method)
+
+    def _handle_request(self, h: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(h.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
@@ -414,6 +452,10 @@ class FakeYouTube(ServedInThread):
 
     def _charged(self, what: str) -> FakeYouTube.Answer | None:
         cost = COSTS[what]
+        if self._now is None:  # the real time (the sandbox): the quota is back at midnight
+            day = datetime.now(PACIFIC).date().isoformat()  # Pacific, as YouTube's
+            if day != self.quota_day:
+                self.quota_day, self.quota_used = day, 0
         if self.quota_used + cost > self.quota_per_day:
             message = (
                 "The request cannot be completed because you have exceeded your "
