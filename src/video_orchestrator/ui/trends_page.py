@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,8 +25,8 @@ from video_orchestrator.services.trend_alerts import WatchOut
 from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.trends import PollReport, SourceOut, TrendDetail, TrendOut
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui import notifications
-from video_orchestrator.ui.common import Failed, call, when
+from video_orchestrator.ui import i18n, notifications
+from video_orchestrator.ui.common import Failed, browser_timezone, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.jobs_view import LINK
@@ -186,6 +186,12 @@ def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
     return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked, revision)
 
 
+def updated_text(moment: datetime, zone: tzinfo) -> str:
+    """ "Updated 14:05": when the page last read the trends, on the browser's clock (its time
+    zone, the locale's way of writing a time, as the Calendar's hours)."""
+    return tr("Updated {moment}", moment=i18n.clock(moment.astimezone(zone).time()))
+
+
 def is_web_address(url: str) -> bool:
     return urlsplit(url).scheme in ("http", "https")
 
@@ -224,6 +230,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
     ui.add_css(TRENDS_CSS)
     wanted = Filters()
     state = Loaded()
+    zones: list[tzinfo] = []  # the browser's, asked at the first update (not on every load)
 
     async def reload(*, mark_new: bool = False) -> None:
         """Read the page's data again; ``mark_new``: mark the trends not listed before."""
@@ -277,7 +284,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     "TOP", f"{float(place[1]):.1f}"
                 )
             )
-        updated.set_text(tr("Updated {moment}", moment=when(datetime.now(UTC))))
+        if not zones:
+            zones.append(await browser_timezone())
+        updated.set_text(updated_text(datetime.now(UTC), zones[0]))
         await notifications.refresh_bell()
 
     with ui.row().classes("w-full items-center gap-2"):
@@ -285,6 +294,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         updated = (
             ui.label("")
             .classes("text-caption text-grey-8 trends-updated")
+            .mark("trends-updated")
             .props('role="status" aria-live="polite"')
         )
         ui.space()
