@@ -490,7 +490,7 @@ async def show(env: UiEnv) -> None:
         line says where it goes)."""
         colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
         local = post_time(post).astimezone(zone)
-        name = PLATFORM_NAMES.get(post.platform, post.platform)
+        label = f"{local:%H:%M} {PLATFORM_NAMES.get(post.platform, post.platform)} · {post.title}"
         item = (
             ui.element("div")
             .classes(f"cal-post cal-ghost text-{colour}")
@@ -499,7 +499,7 @@ async def show(env: UiEnv) -> None:
         )
         item._props["data-ghost-of"] = post.id
         with item:
-            ui.label(f"{local:%H:%M} {name} · {post.title}").classes("ellipsis gt-xs")
+            ui.label(label).classes("ellipsis gt-xs")
             ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
 
     posts_now: list[PostOut] = []
