@@ -682,5 +682,6 @@ async def show(env: UiEnv) -> None:
     area = ui.element("div").classes("w-full calendar-area").mark("calendar-area")
     area.on("keydown", lambda e: key(e.args), js_handler=KEY_HANDLER)
     with area:
-        await grid()
+        async with drawing:  # a click while the first drawing reads must wait for it
+            await grid()
     ui.timer(3.0, watch)
