@@ -164,7 +164,7 @@ def test_updated_is_told_on_the_browsers_clock(
 
 
 @pytest.mark.asyncio
-async def test_a_followed_update_says_the_time_in_the_browsers_zone(
+async def test_a_followed_update_and_the_sources_say_the_time_in_the_browsers_zone(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(trends_page, "FOLLOW_SECONDS", 0.2)
@@ -185,3 +185,12 @@ async def test_a_followed_update_says_the_time_in_the_browsers_zone(
         after = datetime.now(tokyo)
         # the browser's (Tokyo's) wall clock, not the server's UTC one
         assert label.text in {f"Updated {t:%H:%M}" for t in (before, after)}  # type: ignore[attr-defined]
+        # and so is when each source was last read
+        read = {f"OK, last read {t:%Y-%m-%d %H:%M}" for t in (before, after)}
+        await eventually(
+            lambda: any(
+                getattr(e, "text", None) in read
+                for e in user.client.layout.descendants()  # type: ignore[union-attr]
+            ),
+            "the source's last read in Tokyo's time",
+        )

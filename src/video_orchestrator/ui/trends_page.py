@@ -123,18 +123,19 @@ def sparkline(values: Sequence[float], *, width: int = 120, height: int = 32) ->
     )
 
 
-def source_state(source: SourceOut) -> tuple[str, str]:
+def source_state(source: SourceOut, zone: tzinfo = UTC) -> tuple[str, str]:
     """``(state, text)``: ``failing`` with the error and the next try, ``ok`` with the last
-    success, or ``new`` (not polled yet)."""
+    success, or ``new`` (not polled yet); times in ``zone`` (the browser's)."""
     if source.failures:
         return "failing", tr(
             "Failing ({failures} in a row): {error}. Next try {moment}",
             failures=source.failures,
             error=(source.last_error or tr("no answer")).rstrip("."),
-            moment=when(source.next_poll_at),
+            moment=when(source.next_poll_at and source.next_poll_at.astimezone(zone)),
         )
     if source.last_success_at is not None:
-        return "ok", tr("OK, last read {moment}", moment=when(source.last_success_at))
+        read = source.last_success_at.astimezone(zone)
+        return "ok", tr("OK, last read {moment}", moment=when(read))
     return "new", tr("Not polled yet: press Poll now")
 
 
@@ -230,7 +231,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
     ui.add_css(TRENDS_CSS)
     wanted = Filters()
     state = Loaded()
-    zones: list[tzinfo] = []  # the browser's, asked at the first update (not on every load)
+    zones: list[tzinfo] = []  # the browser's, asked once the page is drawn
 
     async def reload(*, mark_new: bool = False) -> None:
         """Read the page's data again; ``mark_new``: mark the trends not listed before."""
@@ -516,7 +517,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         if not state.sources:
             ui.label(tr("No sources yet.")).classes("text-grey-8")
         for source in state.sources:
-            kind, text = source_state(source)
+            kind, text = source_state(source, zones[0] if zones else UTC)
             with ui.row().classes(f"w-full items-start no-wrap gap-2 trend-source source-{kind}"):
                 ui.icon(
                     {"failing": "error", "ok": "check_circle", "new": "schedule"}[kind]
@@ -601,5 +602,13 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 watches()
                 watch_word = entry(tr("Keyword or niche"), tr("Watch"), add_watch, "watch-word")
 
+    async def learn_zone() -> None:
+        """The browser's time zone, asked after the page is drawn (so it does not wait for
+        it); the sources' times are then shown in it."""
+        if not zones:
+            zones.append(await browser_timezone())
+            sources.refresh()
+
     await reload()
     ui.timer(FOLLOW_SECONDS, follow)
+    ui.timer(0.1, learn_zone, once=True)
