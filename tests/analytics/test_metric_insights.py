@@ -6,10 +6,11 @@ the reason, and use weekdays when the exports give only days."""
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.analytics_exports import YouTubeVideo, youtube_studio_zip
 from video_orchestrator.config import Settings
@@ -23,6 +24,8 @@ from video_orchestrator.services.metrics import VideoOut
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.scheduling import BEST_HOURS
 from video_orchestrator.store import Database
+from video_orchestrator.ui import i18n
+from video_orchestrator.ui.analytics_page import times_words
 
 MONDAY = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -145,3 +148,59 @@ def test_the_insights_read_the_stored_rows(db: Database, tmp_path: Path) -> None
     assert found.worked.videos == 1
     [times] = found.times
     assert (times.platform, times.measured) == ("youtube", False)
+
+
+def test_the_reasons_come_with_a_code_and_values_the_studio_words_in_any_locale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service's English reason for the CLI and API; the code and values for the studio,
+    which words each case the same way in English (ADR 0042)."""
+    rng = np.random.default_rng(3)
+    cells = [(1, 18), (3, 9), (5, 12), (6, 20)]
+    videos, views = [], {}
+    for n in range(16):
+        weekday, hour = cells[n % 4]
+        item = video(n, published=MONDAY + timedelta(days=weekday, hours=hour), platform="tiktok")
+        videos.append(item)
+        views[item.id] = float(np.exp(rng.normal(math.log(800), 0.2))) * (
+            4.0 if (weekday, hour) == (1, 18) else 1.0
+        )
+    flat = [
+        video(200 + n, published=MONDAY + timedelta(days=n % 7), account="@flat") for n in range(14)
+    ]
+    few = [video(100 + n, published=MONDAY, account="@new", platform="vimeo") for n in range(3)]
+    views |= {v.id: 500.0 for v in flat} | {v.id: 10.0 for v in few}
+    found = {t.account: t for t in account_times(videos + flat + few, views)}
+    measured, standout, short = found["@lab"], found["@flat"], found["@new"]
+    assert (measured.code, measured.posts, measured.by_hour) == ("measured", 16, True)
+    assert (measured.cells[0].weekday, measured.cells[0].hour, measured.cells[0].posts) == (
+        1,
+        18,
+        4,
+    )
+    assert (standout.code, standout.posts, standout.by_hour) == ("no_standout", 14, False)
+    assert standout.default_hours == BEST_HOURS["youtube"]
+    assert (short.code, short.posts, short.needed, short.default_hours) == ("few_posts", 3, 10, ())
+    # English in the studio says what the service says
+    for times in (measured, standout, short):
+        best, reason = times_words(times)
+        assert reason == times.reason[:1].upper() + times.reason[1:] + "."
+        assert best == ", ".join(times.best)
+    # and German, Romanian and Japanese their own words, with the locale's numbers and clock
+    monkeypatch.setattr(i18n, "current", lambda: "de")
+    best, reason = times_words(measured)
+    assert best.startswith("Dienstag 18:00 (+") and "4 Posts)" in best and "\xa0%" in best
+    assert (
+        reason
+        == "Aus den Aufrufen von 16 Posts nach Wochentag und Uhrzeit der Veröffentlichung (UTC)."
+    )
+    assert times_words(short)[1].startswith("Beste Posting-Zeiten brauchen mindestens 10 Posts")
+    monkeypatch.setattr(i18n, "current", lambda: "ro")
+    assert times_words(short)[1].endswith(
+        "există 3, deci încă 7; până atunci, orele implicite ale planificatorului "
+        "(niciuna pentru această platformă)."
+    )
+    monkeypatch.setattr(i18n, "current", lambda: "ja")
+    hours, reason = times_words(standout)
+    assert "まだ目立つ時間はありません" in reason and "14 件" in reason
+    assert hours == ", ".join(i18n.clock(time(h)) for h in BEST_HOURS["youtube"])

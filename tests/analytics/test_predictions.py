@@ -18,6 +18,7 @@ from tests.prediction_history import (
     planted,
     store_history,
 )
+from video_orchestrator.analytics.predict import PredictionSettings
 from video_orchestrator.services.metrics import MetricsService
 from video_orchestrator.services.prediction_features import hook_type_of, project_features
 from video_orchestrator.services.predictions import PredictionOut, Predictions, RefusalOut
@@ -166,3 +167,31 @@ def test_hook_types_are_read_from_the_words() -> None:
     assert hook_type_of("How to cook rice in a kettle") == "how_to"
     assert hook_type_of("Nobody tells you this secret") == "secret"
     assert hook_type_of("The ocean is louder than a jet") == "bold_claim"
+
+
+def test_a_second_process_reads_the_stored_model_and_a_changed_history_trains_again(
+    db: Database,
+) -> None:
+    store_history(db, planted(24, seed=8))
+    draft = _draft(db, "clean")
+    web = Predictions(db, clock=lambda: NOW)
+    first = web.predict(draft, at=AT)
+    assert (web.trainings, web.loads) == (1, 0)
+    # a worker (another instance, as another process would make) over the same database
+    worker = Predictions(Database(db.url.render_as_string(hide_password=False)), clock=lambda: NOW)
+    again = worker.predict(draft, at=AT)
+    assert (worker.trainings, worker.loads) == (0, 1)  # read, not trained
+    assert again == first  # the stored model predicts exactly what the trained one did
+    assert worker.model() == web.model()
+    # a changed history: the next reader trains, and the first process then reads its model
+    store_history(db, planted(3, seed=9, start=datetime(2026, 6, 1, tzinfo=UTC)), name="more.csv")
+    changed = worker.predict(draft, at=AT)
+    assert (worker.trainings, worker.loads) == (1, 1)
+    assert isinstance(changed, PredictionOut) and changed.history.used == 27
+    assert web.predict(draft, at=AT) == changed
+    assert (web.trainings, web.loads) == (1, 1)
+    # other settings are another model
+    strict = Predictions(db, clock=lambda: NOW, settings=PredictionSettings(min_videos=30))
+    refused = strict.predict(draft, at=AT)
+    assert isinstance(refused, RefusalOut) and (strict.trainings, strict.loads) == (1, 0)
+    assert isinstance(Predictions(db, clock=lambda: NOW).predict(draft, at=AT), PredictionOut)

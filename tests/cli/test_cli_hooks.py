@@ -7,12 +7,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli.conftest import VoRunner
 from tests.cli.test_cli_errors import assert_one_line_error
 from tests.contract.test_llm_openai_compat import ChatServer, Reply, closed_port, completion
+from video_orchestrator.config import Settings
+from video_orchestrator.pipeline.hooks import bundled_library
+from video_orchestrator.store import Database
+from video_orchestrator.store.tables import HookWeightChange
 
 SCRIPT = """Iceland sits on a crack in the Earth, and it is getting wider.
 
@@ -114,3 +119,63 @@ def test_bad_input_is_one_line(vo: VoRunner, tmp_path: Path) -> None:
     assert_one_line_error(vo("hooks", "--topic", "cats", "--count", "11"), "1 to 10")
     result = vo("hooks", "--script", "missing.txt")
     assert result.returncode == 2
+
+
+# --- the workspace's hook weights are read, never created (ADR 0044)
+
+WEAK_HOOK = {  # 48 of 100 with the shipped weights: weak (< 50)
+    "topic": "why the deep ocean glows",
+    "title": "The glowing deep",
+    "hook": "Here are 3 things.",
+    "scenes": [{"narration": "Deep ocean animals make their own light.", "keywords": []}],
+}
+LEARNED = {
+    "timing": 20.0, "curiosity": 15.0, "specificity": 15.0, "numbers": 30.0, "you": 10.0,
+    "length": 10.0,
+}  # fmt: skip
+
+
+def _weights_in(document: dict[str, Any]) -> list[dict[str, float]]:
+    return [{c["name"]: c["max_points"] for c in h["components"]} for h in document["hooks"]]
+
+
+def _weak_hook(vo: VoRunner, tmp_path: Path) -> list[str]:
+    (tmp_path / "weak.json").write_text(json.dumps(WEAK_HOOK), encoding="utf-8")
+    result = vo("optimise", "--script", "weak.json", "--json")
+    assert result.returncode == 0, result.stderr
+    return [s["why"] for s in json.loads(result.stdout)["suggestions"] if s["rule"] == "hook.weak"]
+
+
+def test_in_an_empty_workspace_the_shipped_weights_are_used_and_no_database_is_made(
+    vo: VoRunner, tmp_path: Path
+) -> None:
+    result = vo("hooks", "--topic", "how octopuses dream", "--json")
+    assert result.returncode == 0, result.stderr
+    shipped = bundled_library().scoring.weights
+    assert _weights_in(json.loads(result.stdout)) == [shipped] * 8
+    assert _weak_hook(vo, tmp_path) == [
+        "the hook scores 48/100 (under 50); weakest: curiosity 0/20, specificity 0/20"
+    ]
+    data = tmp_path / "data"
+    assert Settings(data_dir=data).database() == f"sqlite:///{data / 'vo.db'}"
+    assert not list(data.glob("vo.db*"))  # nor its -wal, -shm or .migrate.lock
+
+
+def test_learned_weights_in_the_workspace_database_are_used(vo: VoRunner, tmp_path: Path) -> None:
+    db = Database(Settings(data_dir=tmp_path / "data").database())
+    db.migrate()
+    with db.session() as session:
+        session.add(
+            HookWeightChange(
+                action="apply",
+                from_weights=dict(bundled_library().scoring.weights),
+                to_weights=LEARNED,
+                evidence={},
+                applied_by="test",
+            )
+        )
+    db.dispose()
+    result = vo("hooks", "--topic", "how octopuses dream", "--json")
+    assert result.returncode == 0, result.stderr
+    assert _weights_in(json.loads(result.stdout)) == [LEARNED] * 8
+    assert _weak_hook(vo, tmp_path) == []  # the number now earns "Here are 3 things." enough

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from tests.api.conftest import PG_ADMIN
-from video_orchestrator.store import Database
+from video_orchestrator.store import Database, database_exists
 from video_orchestrator.store.db import MIGRATION_LOCK_KEY
 
 MIGRATE = (
@@ -154,3 +154,25 @@ def test_the_migrations_go_down_to_nothing_and_up_again(tmp_path: Path) -> None:
         assert "jobs" in inspect(database.engine).get_table_names()
     finally:
         database.dispose()
+
+
+def test_whether_a_database_exists_is_asked_without_making_it(
+    tmp_path: Path, fresh_postgres: str
+) -> None:
+    """What ``vo hooks``/``vo optimise`` ask before reading the learned weights (ADR 0044): a
+    SQLite file is not created by asking; a server database exists once it was migrated."""
+    path = tmp_path / "data" / "vo.db"
+    assert not database_exists(f"sqlite:///{path}")
+    assert not path.parent.exists()  # not even its folder
+    assert not database_exists("sqlite://") and not database_exists("sqlite:///:memory:")
+    Database(f"sqlite:///{path}").migrate()
+    assert database_exists(f"sqlite:///{path}")
+    assert not database_exists(fresh_postgres)  # an empty server database: nothing made yet
+    with psycopg.connect(fresh_postgres) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone() == (0,)
+    database = Database(fresh_postgres)
+    database.migrate()
+    database.dispose()
+    assert database_exists(fresh_postgres)

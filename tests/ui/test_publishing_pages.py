@@ -1,19 +1,28 @@
 """The publishing pages' rules without a browser: the calendar's days and moves (dropped or
-by the keyboard), its hour labels, TikTok's required choices before a post can go (and what
+by the keyboard), the ghost a moving post leaves where it was (NiceGUI's simulated user), its
+hour labels, TikTok's required choices before a post can go (and what
 the Post dialog's bar says is missing), and an account's health in plain words."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from nicegui.testing import user_simulation
 
+from tests.ui.test_editor_sim import eventually, page_for
 from video_orchestrator.services.accounts import HealthOut
+from video_orchestrator.services.workspace import Workspace
+from video_orchestrator.store.tables import Post, PublishAccount
 from video_orchestrator.ui import i18n
 from video_orchestrator.ui.accounts_page import health_lines
 from video_orchestrator.ui.calendar_page import (
+    DRAG_END,
+    DRAG_START,
     KEY_STEPS,
+    ghost_place,
     month_days,
     moved_time,
     shifted_time,
@@ -121,3 +130,93 @@ def test_health_is_told_in_plain_words() -> None:
     expired = health.model_copy(update={"token_valid": False, "problem": "invalid_grant"})
     assert health_lines(expired)[0] == "Token not valid: reconnect"
     assert health_lines(expired)[-1] == "Problem: invalid_grant"
+
+
+def test_a_moving_posts_ghost_stays_in_the_cell_it_left() -> None:
+    was = datetime(2026, 12, 10, 17, 45, tzinfo=UTC)
+    paris = ZoneInfo("Europe/Paris")  # 18:45 there
+    later = datetime(2026, 12, 11, 17, 45, tzinfo=UTC)
+    assert ghost_place(was, later, paris, week=False) == (date(2026, 12, 10), None)
+    assert ghost_place(was, later, paris, week=True) == (date(2026, 12, 10), 18)
+    same_day = datetime(2026, 12, 10, 20, 45, tzinfo=UTC)  # later that day: a week's other cell
+    assert ghost_place(was, same_day, paris, week=False) is None
+    assert ghost_place(was, same_day, paris, week=True) == (date(2026, 12, 10), 18)
+    assert ghost_place(was, was, paris, week=True) is None  # back where it was
+    # the cell is the browser's: 23:30 UTC is the next day in Paris
+    late = datetime(2026, 12, 10, 23, 30, tzinfo=UTC)
+    assert ghost_place(late, late + timedelta(days=1), paris, week=False) == (
+        date(2026, 12, 11), None
+    )  # fmt: skip
+
+
+@pytest.mark.asyncio
+async def test_the_ghost_shows_while_a_post_is_moved_by_keyboard_until_made_or_cancelled(
+    ws: Workspace,
+) -> None:
+    today = datetime.now(UTC).date()
+    following = (today.replace(day=28) + timedelta(days=4)).replace(day=3)  # next month's 3rd
+    origin = datetime.combine(following, time(12), UTC)
+    with ws.ctx.db.session() as session:
+        session.add(
+            PublishAccount(
+                id="a1", platform="youtube", remote_id="c1", name="Ocean Facts", access_token="x"
+            )
+        )
+        session.flush()
+        session.add(
+            Post(
+                id="p1", account_id="a1", platform="youtube", marker="m1", video_key="k",
+                size=1, title="Octopus hearts", state="scheduled", scheduled_at=origin,
+            )
+        )  # fmt: skip
+    async with user_simulation(root=page_for(ws)) as user:
+        user.javascript_rules[re.compile(r".*resolvedOptions\(\)\.timeZone")] = lambda _: "UTC"
+        await user.open("/calendar")
+        await user.should_see(marker="calendar-later", retries=100)
+        user.find(marker="calendar-later").click()  # next month, where the post is
+        await user.should_see("Octopus hearts", retries=100)
+        assert user.client is not None
+        layout = user.client.layout
+
+        def cells(marker: str, key: str) -> list[str]:
+            """The days of the cells holding the elements with ``marker`` (the ghost) or
+            the chip of post p1."""
+            found = []
+            for element in layout.descendants():
+                if marker in element._markers or element.props.get("data-post") == key:
+                    slot = element.parent_slot
+                    found.append(str(slot.parent.props.get("data-day", "")) if slot else "")
+            return found
+
+        def press(key: str) -> None:
+            user.find(marker="calendar-area").trigger("keydown", ["p1", key])
+
+        def ghost() -> list[str]:
+            return cells("calendar-ghost", "-")
+
+        def chip() -> list[str]:
+            return cells("-", "p1")
+
+        day, next_day = following.isoformat(), (following + timedelta(days=1)).isoformat()
+        assert (ghost(), chip()) == ([], [day])
+        press("ArrowRight")  # the preview a day later; the ghost where it was
+        await eventually(lambda: (ghost(), chip()) == ([day], [next_day]), "a ghost at its origin")
+        press("ArrowLeft")  # back in its own cell: no ghost beside it
+        await eventually(lambda: (ghost(), chip()) == ([], [day]), "no ghost at home")
+        press("ArrowRight")
+        await eventually(lambda: ghost() == [day], "the ghost again")
+        press("Escape")  # cancelled: the post is back and the ghost gone
+        await eventually(lambda: (ghost(), chip()) == ([], [day]), "cancelled, no ghost")
+        assert ws.publishing.posts.get("p1").scheduled_at == origin
+        press("ArrowRight")
+        await eventually(lambda: ghost() == [day], "the ghost for the next move")
+        press("Enter")  # made: the post is in its new day and the ghost gone
+        await eventually(lambda: (ghost(), chip()) == ([], [next_day]), "moved, no ghost")
+        assert ws.publishing.posts.get("p1").scheduled_at == origin + timedelta(days=1)
+        # a drag fades the chip in the browser until its drop or its end (cancelled)
+        (item,) = [e for e in layout.descendants() if e.props.get("data-post") == "p1"]
+        handlers = {
+            listener.type: listener.js_handler for listener in item._event_listeners.values()
+        }
+        assert handlers["dragstart"] == DRAG_START and "add('cal-dragging')" in DRAG_START
+        assert handlers["dragend"] == DRAG_END and "remove('cal-dragging')" in DRAG_END

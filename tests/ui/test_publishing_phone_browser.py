@@ -218,6 +218,13 @@ def test_the_week_view_labels_hours_and_moves_a_post_with_the_keyboard(
         chip = page.locator(f'.cal-post[data-post="{post_id}"]')
         expect(chip).to_have_count(1)
         status = page.locator(".calendar-move-status")
+        # a drag leaves the chip faint where it was until the drag ends (here: cancelled)
+        chip.dispatch_event("dragstart")
+        expect(chip).to_have_class(re.compile("cal-dragging"))
+        chip.dispatch_event("dragend")
+        expect(chip).not_to_have_class(re.compile("cal-dragging"))
+        ghost = page.locator(f'.cal-ghost[data-ghost-of="{post_id}"]')
+        expect(ghost).to_have_count(0)
 
         # a day later, two hours later, confirmed: the database has it exactly 26 hours on;
         # each key is answered (the status says where the post would go) before the next
@@ -239,10 +246,15 @@ def test_the_week_view_labels_hours_and_moves_a_post_with_the_keyboard(
             1
         )
         assert scheduled_at(base, post_id) == at  # nothing moves before Enter
+        # its ghost stays in the cell it left, faint, until the move is made
+        origin = f'.cal-cell[data-day="{local.date().isoformat()}"][data-hour="{local.hour}"]'
+        expect(page.locator(f"{origin} .cal-ghost")).to_have_count(1)
+        expect(ghost).to_contain_text(local.strftime("%H:%M"))
         shoot(page, "calendar-week-keyboard-moving")
         expect(chip).to_be_focused()
         page.keyboard.press("Enter")
         expect(page.get_by_text("Moved to ")).to_be_visible()
+        expect(ghost).to_have_count(0)
         assert wait_for(base, post_id, at + timedelta(days=1, hours=2)) == at + timedelta(
             days=1, hours=2
         )

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from nicegui import run
 from nicegui.testing import user_simulation
 
 from tests.trend_servers import Entry, News, Search, TrendServer, World, adapters_for
@@ -19,10 +22,11 @@ from tests.ui.test_editor_sim import eventually, page_for
 from video_orchestrator.config import Settings
 from video_orchestrator.jobs.executor import ThreadExecutor
 from video_orchestrator.services.context import AppContext
+from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.worker import worker_runner
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui import notifications
-from video_orchestrator.ui.trends_page import is_web_address, sparkline, strengths
+from video_orchestrator.ui import i18n, notifications, trends_page
+from video_orchestrator.ui.trends_page import is_web_address, sparkline, strengths, updated_text
 
 
 @pytest.fixture
@@ -144,3 +148,49 @@ async def test_the_bell_counts_unread_alerts_and_marks_them_read(ws: Workspace) 
         user.find(marker="alert-item").click()  # the alert opens its trend on the Trends page
         await user.should_see("Eclipse lasts 58 minutes", retries=100)  # its evidence, open
         await user.should_not_see("no longer on this list")
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [("en", "Updated 09:05"), ("de", "Aktualisiert 09:05"), ("ja", "9:05 に更新")],
+)
+def test_updated_is_told_on_the_browsers_clock(
+    monkeypatch: pytest.MonkeyPatch, code: str, shown: str
+) -> None:
+    monkeypatch.setattr(i18n, "current", lambda: code)
+    at = datetime(2026, 12, 5, 0, 5, tzinfo=UTC)  # 09:05 in Tokyo, 01:05 in Paris
+    assert updated_text(at, ZoneInfo("Asia/Tokyo")) == shown
+    assert updated_text(at, ZoneInfo("Europe/Paris")) == shown.replace("9:", "1:")
+
+
+@pytest.mark.asyncio
+async def test_a_followed_update_and_the_sources_say_the_time_in_the_browsers_zone(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trends_page, "FOLLOW_SECONDS", 0.2)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    ws.trends.add_source("google-trends", {"geo": "US"})
+    async with user_simulation(root=page_for(ws)) as user:
+        user.javascript_rules[re.compile(r".*resolvedOptions\(\)\.timeZone")] = lambda _: (
+            "Asia/Tokyo"
+        )
+        await user.open("/trends")
+        await user.should_see("No trends yet. Press Poll now", retries=100)
+        (label,) = user.find(marker="trends-updated").elements
+        assert label.text == ""  # type: ignore[attr-defined]
+        before = datetime.now(tokyo)
+        await run.io_bound(poll_now, ws.ctx, ws.trends, ws.alerts, datetime.now(UTC), force=True)
+        await user.should_see("Lunar eclipse", retries=100)  # the page followed the poll
+        await eventually(lambda: bool(label.text), "the update is told")  # type: ignore[attr-defined]
+        after = datetime.now(tokyo)
+        # the browser's (Tokyo's) wall clock, not the server's UTC one
+        assert label.text in {f"Updated {t:%H:%M}" for t in (before, after)}  # type: ignore[attr-defined]
+        # and so is when each source was last read
+        read = {f"OK, last read {t:%Y-%m-%d %H:%M}" for t in (before, after)}
+        await eventually(
+            lambda: any(
+                getattr(e, "text", None) in read
+                for e in user.client.layout.descendants()  # type: ignore[union-attr]
+            ),
+            "the source's last read in Tokyo's time",
+        )

@@ -9,13 +9,18 @@ spread over the folds, and the median absolute percentage error. The prediction 
 the point prediction ± the out-of-fold absolute residual at the interval's level (a
 cross-validation conformal interval), so it is as wide as the errors the model has actually
 made on this user's videos. Below ``min_videos`` it refuses, saying how many more are needed.
+
+A trained model is plain numbers (the encoder's levels and scales, each target's ridge
+coefficients, its error and interval width): :func:`model_to_data` and :func:`model_from_data`
+turn it (or a refusal) into JSON-ready data and back, so a service can keep it where other
+processes find it (ADR 0043).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -29,6 +34,9 @@ from video_orchestrator.errors import InputError
 TargetName = Literal["views", "average_view_duration"]
 MIN_VIDEOS = 20
 ALPHAS = tuple(float(a) for a in np.logspace(-2, 3, 11))
+#: The stored model's format: bump it when the features, their encoding or the model change,
+#: so a model stored by an older version is trained again rather than read.
+MODEL_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -129,10 +137,27 @@ _TARGETS = (
 
 
 @dataclass(frozen=True)
+class _Linear:
+    """A fitted ridge regression's prediction: ``X · coef + intercept`` (what sklearn's
+    ``RidgeCV.predict`` computes), kept as numbers so the model can be stored."""
+
+    coef: tuple[float, ...]
+    intercept: float
+
+    @classmethod
+    def of(cls, model: Any) -> _Linear:  # a fitted sklearn RidgeCV (untyped)
+        return cls(tuple(float(c) for c in model.coef_), float(model.intercept_))
+
+    def predict(self, matrix: FloatArray) -> FloatArray:
+        result: FloatArray = matrix @ np.array(self.coef, dtype=np.float64) + self.intercept
+        return result
+
+
+@dataclass(frozen=True)
 class _Fitted:
     target: _Target
     encoder: FeatureEncoder
-    model: Any  # a fitted sklearn RidgeCV (untyped)
+    model: _Linear
     error: CvError
     half_width: float  # log-scale half width of the interval
 
@@ -189,7 +214,7 @@ def train_forecaster(
             )
         error, residuals = _cross_validate(rows, y, settings)
         encoder = FeatureEncoder.fit(rows)
-        model = RidgeCV(alphas=ALPHAS).fit(encoder.matrix(rows), y)
+        model = _Linear.of(RidgeCV(alphas=ALPHAS).fit(encoder.matrix(rows), y))
         fitted.append(_Fitted(target, encoder, model, error, _conformal(residuals, settings.level)))
     return Forecaster(tuple(fitted), n, settings.level)
 
@@ -201,6 +226,83 @@ def predict_draft(
 ) -> Forecast | Refusal:
     trained = train_forecaster(history, settings)
     return trained if isinstance(trained, Refusal) else trained.predict(draft)
+
+
+def model_to_data(model: Forecaster | Refusal) -> dict[str, Any]:
+    """A trained model or a refusal as JSON-ready data (finite floats only; ``ValueError``
+    otherwise, since JSON columns on PostgreSQL refuse NaN)."""
+    if isinstance(model, Refusal):
+        data: dict[str, Any] = {
+            "format": MODEL_FORMAT,
+            "refusal": {
+                "reason": model.reason,
+                "videos": model.videos,
+                "more_needed": model.more_needed,
+            },
+        }
+        return data
+    fitted = []
+    for fit in model.fitted:
+        numbers = [*fit.model.coef, fit.model.intercept, fit.half_width, *fit.encoder.means]
+        numbers += [*fit.encoder.sds, fit.error.mae_log, fit.error.mae_log_fold_sd]
+        numbers.append(fit.error.median_ape)
+        if not all(math.isfinite(x) for x in numbers):
+            raise ValueError(f"the {fit.target.name} model has a number that is not finite")
+        fitted.append(
+            {
+                "target": fit.target.name,
+                "encoder": {
+                    "means": list(fit.encoder.means),
+                    "sds": list(fit.encoder.sds),
+                    "categories": [list(levels) for levels in fit.encoder.categories],
+                    "keywords": list(fit.encoder.keywords),
+                },
+                "coef": list(fit.model.coef),
+                "intercept": fit.model.intercept,
+                "error": asdict(fit.error),
+                "half_width": fit.half_width,
+            }
+        )
+    return {"format": MODEL_FORMAT, "videos": model.videos, "level": model.level, "fitted": fitted}
+
+
+def model_from_data(data: Mapping[str, Any]) -> Forecaster | Refusal | None:
+    """The model :func:`model_to_data` wrote; ``None`` when the data is of another format or
+    not understood (the caller trains again)."""
+    try:
+        if data.get("format") != MODEL_FORMAT:
+            return None
+        if "refusal" in data:
+            refusal = data["refusal"]
+            return Refusal(
+                str(refusal["reason"]), int(refusal["videos"]), int(refusal["more_needed"])
+            )
+        targets = {target.name: target for target in _TARGETS}
+        fitted = []
+        for item in data["fitted"]:
+            encoder = item["encoder"]
+            fitted.append(
+                _Fitted(
+                    targets[item["target"]],
+                    FeatureEncoder(
+                        means=tuple(float(x) for x in encoder["means"]),
+                        sds=tuple(float(x) for x in encoder["sds"]),
+                        categories=tuple(
+                            tuple(str(level) for level in levels)
+                            for levels in encoder["categories"]
+                        ),
+                        keywords=tuple(str(k) for k in encoder["keywords"]),
+                    ),
+                    _Linear(tuple(float(c) for c in item["coef"]), float(item["intercept"])),
+                    CvError(**item["error"]),
+                    float(item["half_width"]),
+                )
+            )
+        if sorted(f.target.name for f in fitted) != sorted(targets):
+            return None
+        return Forecaster(tuple(fitted), int(data["videos"]), float(data["level"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _cross_validate(

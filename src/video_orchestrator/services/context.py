@@ -29,7 +29,7 @@ from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
 from video_orchestrator.services.publishers import PlatformAdapter
 from video_orchestrator.services.registry import build_provider, provider_class, provider_classes
-from video_orchestrator.store import Database, FileStorage
+from video_orchestrator.store import Database, FileStorage, database_exists
 
 
 class AppContext:
@@ -109,6 +109,15 @@ class AppContext:
         database = Database(self.settings.database())
         database.migrate()
         return database
+
+    def existing_db(self) -> Database | None:
+        """The database when the workspace has one, else ``None`` without creating it: what a
+        read-only command reads (``vo hooks`` and ``vo optimise`` read the learned hook
+        weights only from a database that is there; ADR 0044). An existing one is migrated
+        like every command's."""
+        if "db" in self.__dict__ or database_exists(self.settings.database()):
+            return self.db
+        return None
 
     @cached_property
     def files(self) -> FileStorage:

@@ -30,7 +30,7 @@ from video_orchestrator.services.check import RuleResult
 from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.experiment_runs import ExperimentRuns
-from video_orchestrator.services.hook_feedback import HookFeedback
+from video_orchestrator.services.hook_feedback import HookFeedback, workspace_library
 from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
 from video_orchestrator.services.jobs import JobService
 from video_orchestrator.services.languages import language_for
@@ -429,7 +429,7 @@ def hooks(
     request = HooksRequest(
         topic=topic, script_text=script_text, platform=platform, count=count, language=language
     )
-    return generate_hooks(ctx, request, library=HookFeedback(ctx.db).library())
+    return generate_hooks(ctx, request, library=workspace_library(ctx.existing_db()))
 
 
 def optimise(
@@ -460,7 +460,7 @@ def optimise(
         language=language_for(script_text, None, lang),
     )
     report = _optimise(
-        ctx, request, apply_changes=apply, hook_library=HookFeedback(ctx.db).library()
+        ctx, request, apply_changes=apply, hook_library=workspace_library(ctx.existing_db())
     )
     if output is not None and report.applied is not None:
         write_script(output, report.applied.script)

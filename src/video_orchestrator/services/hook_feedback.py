@@ -365,6 +365,13 @@ class HookFeedback:
 # --------------------------------------------------------------------------- helpers
 
 
+def workspace_library(db: Database | None) -> HookLibrary:
+    """The hook library with the workspace's weights, for a command that only reads them
+    (``vo hooks``, ``vo optimise``): the shipped library when there is no database, which
+    this does not create (``AppContext.existing_db``)."""
+    return bundled_library() if db is None else HookFeedback(db).library()
+
+
 def _newest(session: Any) -> HookWeightChange | None:
     row: HookWeightChange | None = session.scalars(
         select(HookWeightChange)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import func, select
@@ -50,6 +51,23 @@ MAX_VIDEOS = 1000
 _NUMBER = re.compile(r"\d")
 
 
+#: Why an account's times are what they are: too few posts (the default hours), no time that
+#: stands out (the default hours), or measured. The studio words the reason in the viewer's
+#: locale from the code and its values (ADR 0042); ``reason`` is the English sentence.
+TimesReason = Literal["few_posts", "no_standout", "measured"]
+
+
+@dataclass(frozen=True)
+class BestCell:
+    """One of an account's best measured times: a weekday (0 Monday) and/or an hour (UTC),
+    how much better its posts did than the account's typical post, over how many posts."""
+
+    weekday: int | None
+    hour: int | None
+    lift: float
+    posts: int
+
+
 @dataclass(frozen=True)
 class AccountTimes:
     """When one account's posts do best, measured or the documented default."""
@@ -58,7 +76,13 @@ class AccountTimes:
     account: str
     best: tuple[str, ...]  # "Tuesday", "Friday 18:00", or default hours "12:00"
     measured: bool
-    reason: str
+    reason: str  # in English (what a non-studio reader gets)
+    code: TimesReason = "measured"
+    posts: int = 0  # posts with a publish time and views
+    needed: int = 0  # few_posts: the posts it needs
+    by_hour: bool = False  # cells by weekday and hour (UTC), else by weekday only
+    cells: tuple[BestCell, ...] = ()  # measured: the best cells, best first
+    default_hours: tuple[int, ...] = ()  # otherwise: the scheduler's hours for the platform
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,16 @@ class WhatWorked:
     note: str  # what was compared, or why nothing could be
 
 
-def default_times(platform: str, account: str, reason: str) -> AccountTimes:
+def default_times(
+    platform: str,
+    account: str,
+    reason: str,
+    *,
+    code: TimesReason = "few_posts",
+    posts: int = 0,
+    needed: int = 0,
+    by_hour: bool = False,
+) -> AccountTimes:
     hours = BEST_HOURS.get(platform, ())
     shown = tuple(f"{h:02d}:00" for h in hours)
     return AccountTimes(
@@ -89,6 +122,11 @@ def default_times(platform: str, account: str, reason: str) -> AccountTimes:
         measured=False,
         reason=f"{reason}; until then the scheduler's default hours"
         + (" for this platform" if shown else " (none for this platform)"),
+        code=code,
+        posts=posts,
+        needed=needed,
+        by_hour=by_hour,
+        default_hours=tuple(hours),
     )
 
 
@@ -113,7 +151,16 @@ def account_times(videos: Sequence[VideoOut], views: Mapping[str, float]) -> lis
             posts, grouping="weekday_hour" if with_hour else "weekday", min_posts=MIN_POSTS
         )
         if isinstance(result, NotEnoughPosts):
-            out.append(default_times(platform, account, _sentence(result.reason)))
+            out.append(
+                default_times(
+                    platform,
+                    account,
+                    _sentence(result.reason),
+                    posts=result.posts,
+                    needed=result.posts + result.more_needed,
+                    by_hour=with_hour,
+                )
+            )
             continue
         basis = f"from {result.posts} posts' views" + (
             " by publish weekday and hour (UTC)"
@@ -123,10 +170,30 @@ def account_times(videos: Sequence[VideoOut], views: Mapping[str, float]) -> lis
         ranked = [c for c in result.ranking if c.lift > 0][:SHOWN_CELLS]
         if not result.stands_out or not ranked:
             reason = f"No time stands out yet {basis}: the differences are no larger than chance"
-            out.append(default_times(platform, account, reason))
+            out.append(
+                default_times(
+                    platform,
+                    account,
+                    reason,
+                    code="no_standout",
+                    posts=result.posts,
+                    by_hour=with_hour,
+                )
+            )
             continue
         labels = tuple(f"{c.label} (+{c.lift:.0%}, {c.posts} posts)" for c in ranked)
-        out.append(AccountTimes(platform, account, labels, measured=True, reason=basis))
+        out.append(
+            AccountTimes(
+                platform,
+                account,
+                labels,
+                measured=True,
+                reason=basis,
+                posts=result.posts,
+                by_hour=with_hour,
+                cells=tuple(BestCell(c.weekday, c.hour, c.lift, c.posts) for c in ranked),
+            )
+        )
     return out
 
 

@@ -12,7 +12,10 @@
   K-fold error, conformal interval), refusing below ``MIN_VIDEOS``. One trained model is
   kept per database and *history fingerprint* (rows and last change of the metric tables,
   last change of the linked projects, the day): the studio's page views reuse it, and an
-  import, a pull, a relink or an edit of a linked project trains it again.
+  import, a pull, a relink or an edit of a linked project trains it again. It is kept in
+  the process and stored in the database (``prediction_models``, keyed by a hash of the
+  fingerprint, the model format and the settings), so another process over the same
+  database (a worker, a second server, the next CLI run) reads it instead of training.
 - **Prediction**: a draft project's features for a platform and a posting time; every
   figure carries the cross-validated error. Below the minimum the answer is a
   :class:`RefusalOut` (a value; the interfaces say it: problem+json 409, one CLI line, one
@@ -21,23 +24,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from video_orchestrator.analytics.predict import (
+    MODEL_FORMAT,
     CvError,
     Forecaster,
     MetricForecast,
     PredictionSettings,
     PublishedVideo,
     Refusal,
+    model_from_data,
+    model_to_data,
     train_forecaster,
 )
 from video_orchestrator.errors import InputError, NotEnoughHistory
@@ -52,13 +62,21 @@ from video_orchestrator.services.prediction_features import (
 )
 from video_orchestrator.services.projects import ProjectOut, ProjectService
 from video_orchestrator.store import Database
-from video_orchestrator.store.tables import MetricValue, MetricVideo, Project, utcnow
+from video_orchestrator.store.tables import (
+    MetricValue,
+    MetricVideo,
+    PredictionModel,
+    Project,
+    utcnow,
+)
 
 Age = Literal["24h", "72h", "7d"]
 #: The post age the history is read at (an experiment's longest age: most of a short's views).
 DEFAULT_AGE: Age = "7d"
 #: Videos read for the history (the newest).
 MAX_VIDEOS = 5000
+
+log = logging.getLogger(__name__)
 
 
 class ErrorOut(BaseModel):
@@ -137,7 +155,7 @@ class History:
 @dataclass(frozen=True)
 class Trained:
     fingerprint: tuple[object, ...]
-    history: History
+    summary: HistoryOut
     model: Forecaster | Refusal
     trained_at: datetime
 
@@ -161,6 +179,7 @@ class Predictions:
         self._lock = threading.Lock()
         self._trained: Trained | None = None
         self.trainings = 0  # how many times a model was fitted (the cache's measure)
+        self.loads = 0  # how many times a model another process stored was read
 
     # -- the history ------------------------------------------------------------------------
 
@@ -267,20 +286,75 @@ class Predictions:
         )
 
     def trained(self) -> Trained:
-        """The model for the current history: the kept one while the history is unchanged."""
+        """The model for the current history: the kept one while the history is unchanged
+        (this process's, else the one stored in the database by any process)."""
         key = self.fingerprint()
         with self._lock:
             if self._trained is not None and self._trained.fingerprint == key:
                 return self._trained
-            history = self.history()
-            model = train_forecaster(history.videos, self.settings)
-            self.trainings += 1
-            self._trained = Trained(key, history, model, self.clock())
-            return self._trained
+            stored_key = self._stored_key(key)
+            trained = self._load(key, stored_key)
+            if trained is None:
+                history = self.history()
+                model = train_forecaster(history.videos, self.settings)
+                self.trainings += 1
+                trained = Trained(key, history.summary, model, self.clock())
+                self._store(stored_key, trained)
+            self._trained = trained
+            return trained
+
+    def _stored_key(self, key: tuple[object, ...]) -> str:
+        """The stored model's key: the fingerprint without the database URL (the row is in
+        that database; two processes may spell its URL differently), the model's format and
+        the settings it was trained with."""
+        parts = [MODEL_FORMAT, asdict(self.settings), list(key[1:])]
+        text = json.dumps(parts, default=str, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _load(self, key: tuple[object, ...], stored_key: str) -> Trained | None:
+        with self.db.session() as session:
+            row = session.get(PredictionModel, stored_key)
+            if row is None:
+                return None
+            model = model_from_data(row.model)
+            try:
+                summary = HistoryOut.model_validate(row.history)
+            except ValidationError:
+                return None
+            trained_at = row.trained_at
+        if model is None:
+            return None
+        self.loads += 1
+        return Trained(key, summary, model, trained_at)
+
+    def _store(self, stored_key: str, trained: Trained) -> None:
+        """Keep the model for other processes: the newest only (older histories are gone).
+        Two processes that trained the same history at once store it once."""
+        try:
+            data = model_to_data(trained.model)
+        except ValueError as exc:  # not finite: not kept, trained again next time
+            log.warning("the prediction model is not stored: %s", exc)
+            return
+        try:
+            with self.db.session() as session:
+                session.execute(
+                    delete(PredictionModel).where(PredictionModel.fingerprint != stored_key)
+                )
+                if session.get(PredictionModel, stored_key) is None:
+                    session.add(
+                        PredictionModel(
+                            fingerprint=stored_key,
+                            model=data,
+                            history=trained.summary.model_dump(mode="json"),
+                            trained_at=trained.trained_at,
+                        )
+                    )
+        except IntegrityError:  # another process stored the same history's model first
+            return
 
     def model(self) -> ModelOut:
         trained = self.trained()
-        summary = trained.history.summary
+        summary = trained.summary
         if isinstance(trained.model, Refusal):
             return ModelOut(
                 history=summary,
@@ -330,7 +404,7 @@ class Predictions:
         where = metric_platform(platform) if platform else self.default_platform(project)
         when = utc(at) if at is not None else self.default_time()
         trained = self.trained()
-        summary = trained.history.summary
+        summary = trained.summary
         if isinstance(trained.model, Refusal):
             return RefusalOut(
                 project_id=project.id,

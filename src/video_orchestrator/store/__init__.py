@@ -5,7 +5,7 @@ live behind :class:`~video_orchestrator.store.files.FileStorage`: a local direct
 any fsspec URL (``s3://bucket/prefix``) when configured.
 """
 
-from video_orchestrator.store.db import Database
+from video_orchestrator.store.db import Database, database_exists
 from video_orchestrator.store.files import FileStorage
 
-__all__ = ["Database", "FileStorage"]
+__all__ = ["Database", "FileStorage", "database_exists"]

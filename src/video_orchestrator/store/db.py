@@ -155,6 +155,28 @@ class Database:
         self.engine.dispose()
 
 
+def database_exists(url: str) -> bool:
+    """Whether the database at ``url`` has been made by a command that writes, asked without
+    creating anything (a read-only command must not make a workspace; ADR 0044): a SQLite
+    file that is there (an in-memory one never is); on a server, a database whose schema
+    has been migrated at least once (it has Alembic's version table)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"the database URL {url!r} is not valid: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        return bool(database) and database != ":memory:" and Path(database).is_file()
+    probe = Database(url)
+    try:
+        with probe.engine.connect() as connection:
+            return bool(inspect(connection).has_table("alembic_version"))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"the database does not answer: {exc}") from exc
+    finally:
+        probe.dispose()
+
+
 def alembic_config() -> Config:
     config = Config()
     location = resources.files("video_orchestrator.store").joinpath("migrations")

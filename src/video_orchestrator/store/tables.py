@@ -780,3 +780,22 @@ class HookWeightChange(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     applied_by: Mapped[str] = mapped_column(String(200), default="")
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# --- the predictions' trained model, shared by every process (ADR 0043) -------------------
+
+
+class PredictionModel(Base):
+    """The predictions' model trained on the stored history, keyed by the history's
+    fingerprint (a SHA-256 of what the model depends on), so a second process (a worker,
+    another server, the next CLI run) reads it instead of training again. Only the newest is
+    kept; a changed history has another key and trains a new one."""
+
+    __tablename__ = "prediction_models"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # analytics.predict.model_to_data: the encoder, coefficients, errors (or the refusal)
+    model: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # services.predictions.HistoryOut: what it learned from and what was left out
+    history: Mapped[dict[str, Any]] = mapped_column(JSON)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

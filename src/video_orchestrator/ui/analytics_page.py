@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any, Literal
 
 from nicegui import events, ui
@@ -17,7 +17,12 @@ from nicegui import events, ui
 from video_orchestrator.errors import InputError, MetricsFileError
 from video_orchestrator.metrics.records import LABELS, METRICS
 from video_orchestrator.services.facade import Group, ImportOut, Point, ReportOut, file_stem
-from video_orchestrator.services.metric_insights import Insights, insights, stored_window
+from video_orchestrator.services.metric_insights import (
+    AccountTimes,
+    Insights,
+    insights,
+    stored_window,
+)
 from video_orchestrator.services.metrics_facade import Analytics
 from video_orchestrator.services.workspace import Workspace
 from video_orchestrator.ui import feedback_panel, i18n, webfont
@@ -627,6 +632,71 @@ def worked_card(found: Insights) -> None:
         ui.label(worked.note).classes("text-caption text-grey-8")
 
 
+def times_words(times: AccountTimes) -> tuple[str, str]:
+    """An account's best posting times and their reason in this locale, from the service's
+    code and values (its ``reason`` is English): ("Tuesday 18:00 (+35%, 4 posts)", "From 16
+    posts' views by publish weekday and hour (UTC).")."""
+    if times.code == "measured":
+        best = []
+        for cell in times.cells:
+            parts = [] if cell.weekday is None else [i18n.weekday(cell.weekday)]
+            parts += [] if cell.hour is None else [i18n.clock(time(cell.hour))]
+            best.append(
+                tr_n(
+                    "{time} (+{lift}, {count} post)",
+                    "{time} (+{lift}, {count} posts)",
+                    cell.posts,
+                    time=" ".join(parts),
+                    lift=i18n.percent(cell.lift),
+                )
+            )
+        if times.by_hour:
+            reason = tr_n(
+                "From {count} post's views by publish weekday and hour (UTC)",
+                "From {count} posts' views by publish weekday and hour (UTC)",
+                times.posts,
+            )
+        else:
+            reason = tr_n(
+                "From {count} post's views by publish weekday (the exports give days, not hours)",
+                "From {count} posts' views by publish weekday (the exports give days, not hours)",
+                times.posts,
+            )
+        return ", ".join(best), reason + "."
+    if times.code == "few_posts":
+        reason = tr_n(
+            "Best posting times need at least {needed} posts with metrics; there is {count}, "
+            "so {more} more",
+            "Best posting times need at least {needed} posts with metrics; there are {count}, "
+            "so {more} more",
+            times.posts,
+            needed=i18n.number(times.needed),
+            more=i18n.number(times.needed - times.posts),
+        )
+    elif times.by_hour:
+        reason = tr_n(
+            "No time stands out yet from {count} post's views by publish weekday and hour "
+            "(UTC): the differences are no larger than chance",
+            "No time stands out yet from {count} posts' views by publish weekday and hour "
+            "(UTC): the differences are no larger than chance",
+            times.posts,
+        )
+    else:
+        reason = tr_n(
+            "No time stands out yet from {count} post's views by publish weekday (the exports "
+            "give days, not hours): the differences are no larger than chance",
+            "No time stands out yet from {count} posts' views by publish weekday (the exports "
+            "give days, not hours): the differences are no larger than chance",
+            times.posts,
+        )
+    if times.default_hours:
+        tail = tr("until then the scheduler's default hours for this platform")
+    else:
+        tail = tr("until then the scheduler's default hours (none for this platform)")
+    hours = ", ".join(i18n.clock(time(hour)) for hour in times.default_hours)
+    return hours, f"{reason}; {tail}."
+
+
 def times_card(found: Insights) -> None:
     with (
         ui.card()
@@ -641,10 +711,11 @@ def times_card(found: Insights) -> None:
             who = f"{times.account or tr('no account')} ({platform})"
             with ui.column().classes("gap-0"):
                 ui.label(who).classes("text-subtitle2")
-                ui.label(", ".join(times.best) or "—").classes(
+                best, reason = times_words(times)
+                ui.label(best or "—").classes(
                     "text-body1" + (" font-bold" if times.measured else "")
                 )
-                ui.label(times.reason + ".").classes("text-caption text-grey-8")
+                ui.label(reason).classes("text-caption text-grey-8")
 
 
 def reports_card(ws: Workspace, reports: Sequence[tuple[ReportOut, int]]) -> None:

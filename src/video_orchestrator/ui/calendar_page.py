@@ -2,13 +2,15 @@
 time zone, coloured by state, filtered by account and platform. Drag a scheduled post to
 another day or hour to move it (through the posts service: a post that has started uploading
 cannot move), or focus it and move it with the keyboard (arrow keys, Enter to confirm, Escape
-to cancel; the same rules and the same service call); click a post for its details and event
-log, and cancel, retry or publish now. The week view labels every hour row in the locale's
-way and draws a "now" line on today. A plain grid with HTML5 drag and drop: no calendar
+to cancel; the same rules and the same service call); while it moves, a faint placeholder (a
+ghost) stays where it was until the move is made or cancelled; click a post for its details
+and event log, and cancel, retry or publish now. The week view labels every hour row in the
+locale's way and draws a "now" line on today. A plain grid with HTML5 drag and drop: no calendar
 library to download."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -67,6 +69,10 @@ CALENDAR_CSS = """
   background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.24) 0 6px,
   transparent 6px 12px); }
 .cal-drop { background: rgba(91,63,217,.15); }
+.cal-post.cal-ghost, .cal-post.cal-dragging { opacity: .4; outline: 1px dashed currentColor;
+  outline-offset: -1px; }
+.cal-post.cal-ghost { background: transparent; color: inherit; cursor: default;
+  pointer-events: none; }
 @media (max-width: 599.98px) {
   .cal-cell { min-height: 64px; } .cal-post { font-size: .68rem; padding: 1px 2px; }
   .cal-cell.cal-hour { min-height: 30px; }
@@ -162,6 +168,26 @@ class KeyMove:
     hours: int = 0
 
 
+#: Dragging a post: its chip stays where it was, faint, until the drop (the grid is redrawn)
+#: or the drag's end (cancelled, or refused: put back). Set a frame later, so the picture the
+#: browser drags is taken of the chip at full strength.
+DRAG_START = """(e) => { const chip = e.currentTarget;
+  requestAnimationFrame(() => chip.classList.add('cal-dragging')); emit(); }"""
+DRAG_END = "(e) => e.currentTarget.classList.remove('cal-dragging')"
+
+
+def ghost_place(
+    origin: datetime, at: datetime, zone: ZoneInfo, week: bool
+) -> tuple[date, int | None] | None:
+    """Where a moving post's ghost goes: the cell it was in at ``origin`` (its day, and its
+    hour in the week view), when the preview at ``at`` has left that cell; else ``None``."""
+    was, there = origin.astimezone(zone), at.astimezone(zone)
+    if week:
+        cell = (was.date(), was.hour)
+        return cell if cell != (there.date(), there.hour) else None
+    return (was.date(), None) if was.date() != there.date() else None
+
+
 #: Focus a post's chip for a few frames (the redrawn grid replaces it after this runs).
 FOCUS = """(() => { let n = 0; const again = () => {
   const chip = document.querySelector('.cal-post[data-post="POST_ID"]');
@@ -204,11 +230,11 @@ async def show(env: UiEnv) -> None:
         ).props("no-caps").classes("calendar-view")
         ui.button(icon="chevron_left", on_click=lambda: step(-1)).props(
             f'flat round aria-label="{tr("Earlier")}"'
-        )
+        ).mark("calendar-earlier")
         ui.button(tr("Today"), on_click=lambda: step(0)).props("flat no-caps")
         ui.button(icon="chevron_right", on_click=lambda: step(1)).props(
             f'flat round aria-label="{tr("Later")}"'
-        )
+        ).mark("calendar-later")
         heading = ui.label("").classes("text-h6 calendar-title")
         ui.space()
         ui.select(
@@ -251,7 +277,7 @@ async def show(env: UiEnv) -> None:
 
     async def mode(value: str) -> None:
         view["mode"] = value
-        await grid.refresh()
+        await redraw()
 
     async def step(direction: int) -> None:
         anchor = view["anchor"]
@@ -263,11 +289,11 @@ async def show(env: UiEnv) -> None:
         else:
             month = anchor.month - 1 + direction
             view["anchor"] = date(anchor.year + month // 12, month % 12 + 1, 1)
-        await grid.refresh()
+        await redraw()
 
     async def pick(name: str, value: str) -> None:
         view[name] = value or ""
-        await grid.refresh()
+        await redraw()
 
     def days() -> list[date]:
         anchor = view["anchor"]
@@ -317,7 +343,7 @@ async def show(env: UiEnv) -> None:
             tr("Moved to {moment}", moment=dated(local, "%a %d %b %H:%M", "MMMEd", "Hm")),
             type="positive",
         )
-        await grid.refresh()
+        await redraw()
         return True
 
     async def drop(day: date, hour: int | None) -> None:
@@ -373,12 +399,12 @@ async def show(env: UiEnv) -> None:
                 back = post_time(post).astimezone(zone).date()
                 if back not in days():  # the view followed the preview: back with the post
                     view["anchor"] = back
-                await grid.refresh()
+                await redraw()
                 status.set_text(tr("Not moved: {title} stays where it was.", title=post.title))
             elif not await move(
                 post, at, tr("That time has passed: move the post to a later day or hour.")
             ):
-                await grid.refresh()
+                await redraw()
             focus(post.id)
             return
         if refused(post):
@@ -390,7 +416,7 @@ async def show(env: UiEnv) -> None:
         at = target(post).astimezone(zone)
         if at.date() not in days():  # the view follows the post
             view["anchor"] = at.date()
-        await grid.refresh()
+        await redraw()
         status.set_text(  # after the redraw: once it is read, the preview is drawn
             tr(
                 "Moving {title} to {moment}: Enter to confirm, Escape to cancel.",
@@ -422,7 +448,8 @@ async def show(env: UiEnv) -> None:
         item._props["data-moving"] = "true" if is_moving else "false"
         # every post can be picked up; one that has started is refused with a message on drop
         item._props["draggable"] = "true"
-        item.on("dragstart", lambda p=post: dragged.update(id=p.id))
+        item.on("dragstart", lambda p=post: dragged.update(id=p.id), js_handler=DRAG_START)
+        item.on("dragend", js_handler=DRAG_END)
         with item:
             ui.label(label).classes("ellipsis gt-xs")
             ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
@@ -455,12 +482,41 @@ async def show(env: UiEnv) -> None:
                 ui.label(str(day.day)).classes("text-caption text-weight-bold")
             for post in posts:
                 chip(post)
+            if moving.post is not None and ghost_at == (day, hour):
+                ghost(moving.post)
+
+    def ghost(post: PostOut) -> None:
+        """The moving post where it was: faint, not focusable, not read out (the status
+        line says where it goes)."""
+        colour = STATE_COLOURS.get(post.state, ("grey-8", post.state))[0]
+        local = post_time(post).astimezone(zone)
+        label = f"{local:%H:%M} {PLATFORM_NAMES.get(post.platform, post.platform)} · {post.title}"
+        item = (
+            ui.element("div")
+            .classes(f"cal-post cal-ghost text-{colour}")
+            .props('aria-hidden="true"')
+            .mark("calendar-ghost")
+        )
+        item._props["data-ghost-of"] = post.id
+        with item:
+            ui.label(label).classes("ellipsis gt-xs")
+            ui.label(SHORT.get(post.platform, post.platform[:2])).classes("lt-sm")
 
     posts_now: list[PostOut] = []
+    drawing = asyncio.Lock()
+
+    async def redraw() -> None:
+        """Draw the grid again, one redraw at a time: two at once (a key and the 3 s check
+        after the view changed) would both empty the grid before either reads, then both
+        draw into it: two grids."""
+        async with drawing:
+            await grid.refresh()
+
+    ghost_at: tuple[date, int | None] | None = None
 
     @ui.refreshable
     async def grid() -> None:
-        nonlocal posts_now
+        nonlocal posts_now, ghost_at
         try:
             posts_now = await call(fetch)
         except Failed:
@@ -480,6 +536,11 @@ async def show(env: UiEnv) -> None:
         for post in posts_now:
             by_day.setdefault(target(post).astimezone(zone).date(), []).append(post)
         week = view["mode"] == "week"
+        ghost_at = (
+            None
+            if moving.post is None
+            else ghost_place(post_time(moving.post), target(moving.post), zone, week)
+        )
         now_line.clear()
         now = datetime.now(zone)
         shown["now"] = f"{now:%Y-%m-%d %H}"
@@ -531,7 +592,7 @@ async def show(env: UiEnv) -> None:
         if signature(latest) != shown["key"] or (
             view["mode"] == "week" and f"{now:%Y-%m-%d %H}" != shown["now"]
         ):
-            await grid.refresh()
+            await redraw()
             if moving.post is not None:
                 focus(moving.post.id)
         elif now_line:
@@ -592,7 +653,7 @@ async def show(env: UiEnv) -> None:
                     return
                 dialog.close()
                 ui.notify(done, type="positive")
-                await grid.refresh()
+                await redraw()
 
             with ui.row().classes("w-full justify-end gap-2"):
                 if post.state in MOVABLE:
@@ -616,10 +677,11 @@ async def show(env: UiEnv) -> None:
             renders = await call(lambda: ws.jobs.find(status="succeeded", limit=50).items)
         except Failed:
             return
-        await open_post_dialog(ws, renders, on_posted=lambda _: grid.refresh())
+        await open_post_dialog(ws, renders, on_posted=lambda _: redraw())
 
-    area = ui.element("div").classes("w-full calendar-area")
+    area = ui.element("div").classes("w-full calendar-area").mark("calendar-area")
     area.on("keydown", lambda e: key(e.args), js_handler=KEY_HANDLER)
     with area:
-        await grid()
+        async with drawing:  # a click while the first drawing reads must wait for it
+            await grid()
     ui.timer(3.0, watch)

@@ -29,7 +29,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from video_orchestrator import atomic
 
@@ -121,6 +121,20 @@ def number(value: float, digits: int = 0) -> str:
     """``value`` with this locale's separators (1,234.5 · 1.234,5 · 1 234,5)."""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=_babel_locale(current()))
+
+
+def percent(value: float) -> str:
+    """A share as this locale writes a percentage: "35%", "35 %", "35 %"."""
+    return format_percent(value, locale=_babel_locale(current()))
+
+
+def weekday(number: int) -> str:
+    """A weekday (0 Monday … 6 Sunday) as this locale names it in full: "Tuesday", "marți"."""
+    if current() == DEFAULT:
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[
+            number
+        ]
+    return str(_babel_locale(current()).days["format"]["wide"][number])
 
 
 def moment(value: datetime | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,8 +25,8 @@ from video_orchestrator.services.trend_alerts import WatchOut
 from video_orchestrator.services.trend_jobs import poll_now
 from video_orchestrator.services.trends import PollReport, SourceOut, TrendDetail, TrendOut
 from video_orchestrator.services.workspace import Workspace
-from video_orchestrator.ui import notifications
-from video_orchestrator.ui.common import Failed, call, when
+from video_orchestrator.ui import i18n, notifications
+from video_orchestrator.ui.common import Failed, browser_timezone, call, when
 from video_orchestrator.ui.env import UiEnv
 from video_orchestrator.ui.i18n import marked, tr, tr_n
 from video_orchestrator.ui.jobs_view import LINK
@@ -123,18 +123,19 @@ def sparkline(values: Sequence[float], *, width: int = 120, height: int = 32) ->
     )
 
 
-def source_state(source: SourceOut) -> tuple[str, str]:
+def source_state(source: SourceOut, zone: tzinfo = UTC) -> tuple[str, str]:
     """``(state, text)``: ``failing`` with the error and the next try, ``ok`` with the last
-    success, or ``new`` (not polled yet)."""
+    success, or ``new`` (not polled yet); times in ``zone`` (the browser's)."""
     if source.failures:
         return "failing", tr(
             "Failing ({failures} in a row): {error}. Next try {moment}",
             failures=source.failures,
             error=(source.last_error or tr("no answer")).rstrip("."),
-            moment=when(source.next_poll_at),
+            moment=when(source.next_poll_at and source.next_poll_at.astimezone(zone)),
         )
     if source.last_success_at is not None:
-        return "ok", tr("OK, last read {moment}", moment=when(source.last_success_at))
+        read = source.last_success_at.astimezone(zone)
+        return "ok", tr("OK, last read {moment}", moment=when(read))
     return "new", tr("Not polled yet: press Poll now")
 
 
@@ -186,6 +187,12 @@ def load(ws: Workspace, wanted: Filters, trend_id: str | None = None) -> Loaded:
     return Loaded(trends, ws.trends.list_sources(), ws.alerts.watches(), linked, revision)
 
 
+def updated_text(moment: datetime, zone: tzinfo) -> str:
+    """ "Updated 14:05": when the page last read the trends, on the browser's clock (its time
+    zone, the locale's way of writing a time, as the Calendar's hours)."""
+    return tr("Updated {moment}", moment=i18n.clock(moment.astimezone(zone).time()))
+
+
 def is_web_address(url: str) -> bool:
     return urlsplit(url).scheme in ("http", "https")
 
@@ -224,6 +231,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
     ui.add_css(TRENDS_CSS)
     wanted = Filters()
     state = Loaded()
+    zones: list[tzinfo] = []  # the browser's, asked once the page is drawn
 
     async def reload(*, mark_new: bool = False) -> None:
         """Read the page's data again; ``mark_new``: mark the trends not listed before."""
@@ -277,7 +285,9 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                     "TOP", f"{float(place[1]):.1f}"
                 )
             )
-        updated.set_text(tr("Updated {moment}", moment=when(datetime.now(UTC))))
+        if not zones:
+            zones.append(await browser_timezone())
+        updated.set_text(updated_text(datetime.now(UTC), zones[0]))
         await notifications.refresh_bell()
 
     with ui.row().classes("w-full items-center gap-2"):
@@ -285,6 +295,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         updated = (
             ui.label("")
             .classes("text-caption text-grey-8 trends-updated")
+            .mark("trends-updated")
             .props('role="status" aria-live="polite"')
         )
         ui.space()
@@ -506,7 +517,7 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
         if not state.sources:
             ui.label(tr("No sources yet.")).classes("text-grey-8")
         for source in state.sources:
-            kind, text = source_state(source)
+            kind, text = source_state(source, zones[0] if zones else UTC)
             with ui.row().classes(f"w-full items-start no-wrap gap-2 trend-source source-{kind}"):
                 ui.icon(
                     {"failing": "error", "ok": "check_circle", "new": "schedule"}[kind]
@@ -591,5 +602,13 @@ async def show(env: UiEnv, trend_id: str | None = None) -> None:
                 watches()
                 watch_word = entry(tr("Keyword or niche"), tr("Watch"), add_watch, "watch-word")
 
+    async def learn_zone() -> None:
+        """The browser's time zone, asked after the page is drawn (so it does not wait for
+        it); the sources' times are then shown in it."""
+        if not zones:
+            zones.append(await browser_timezone())
+            sources.refresh()
+
     await reload()
     ui.timer(FOLLOW_SECONDS, follow)
+    ui.timer(0.1, learn_zone, once=True)

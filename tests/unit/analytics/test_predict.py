@@ -5,6 +5,7 @@ planted best hour and one viral post does not win."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -18,10 +19,13 @@ from video_orchestrator.analytics.posting_times import (
     best_posting_times,
 )
 from video_orchestrator.analytics.predict import (
+    MODEL_FORMAT,
     Forecast,
     Forecaster,
     PublishedVideo,
     Refusal,
+    model_from_data,
+    model_to_data,
     predict_draft,
     train_forecaster,
 )
@@ -143,6 +147,24 @@ def test_a_history_with_nothing_to_learn_is_refused() -> None:
     same = [PublishedVideo(draft(rng), 1000.0, 12.0) for _ in range(25)]
     result = train_forecaster(same)
     assert isinstance(result, Refusal) and "nothing to learn" in result.reason
+
+
+def test_a_model_stored_as_json_predicts_exactly_what_it_did_and_another_format_is_refused() -> (
+    None
+):
+    rng = np.random.default_rng(5)
+    model = train_forecaster(history(rng, 40))
+    assert isinstance(model, Forecaster)
+    data = json.loads(json.dumps(model_to_data(model), allow_nan=False))
+    loaded = model_from_data(data)
+    assert loaded == model  # every number survives JSON exactly
+    drafts = [draft(rng) for _ in range(5)]
+    assert [loaded.predict(d) for d in drafts] == [model.predict(d) for d in drafts]
+    refusal = train_forecaster(history(rng, 12))
+    assert model_from_data(json.loads(json.dumps(model_to_data(refusal)))) == refusal
+    assert model_from_data({**data, "format": MODEL_FORMAT + 1}) is None
+    assert model_from_data({**data, "fitted": data["fitted"][:1]}) is None
+    assert model_from_data({"format": MODEL_FORMAT}) is None
 
 
 def test_unknown_categories_and_keywords_of_a_draft_are_encoded_as_zeros() -> None:
