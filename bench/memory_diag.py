@@ -18,6 +18,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import measure, script_words
@@ -136,7 +137,7 @@ def main() -> int:
         argv = [*argv[:cut], "-frames:v", str(spec.duration), "-f", "framemd5", str(args.md5)]
     if args.null:
         argv = [*argv[: argv.index("-c:v")], "-f", "null", "-"]
-    graph = argv[argv.index("-filter_complex") + 1]
+    graph = argv[argv.index("-filter_complex") + 1] if "-filter_complex" in argv else ""
     filters = graph.count(";") + graph.count(",") + 1
     inputs = argv.count("-i")
     (runs / "argv.txt").write_text("\n".join(argv) + "\n", encoding="utf-8")
@@ -249,7 +250,57 @@ def merge_emoji(argv: list[str]) -> list[str]:
     return [*argv[:at], ";".join(rest), *argv[at + 1 :]]
 
 
+def _scale_flags(flags: str) -> Callable[[list[str]], list[str]]:
+    """Every clip's ``scale`` with explicit swscale ``flags``."""
+
+    def rewrite(argv: list[str]) -> list[str]:
+        at = argv.index("-filter_complex") + 1
+        graph = argv[at].replace("scale=w=1080:h=1920:", f"scale=w=1080:h=1920:flags={flags}:")
+        return [*argv[:at], graph, *argv[at + 1 :]]
+
+    return rewrite
+
+
+def _graph_without(text: str) -> Callable[[list[str]], list[str]]:
+    def rewrite(argv: list[str]) -> list[str]:
+        at = argv.index("-filter_complex") + 1
+        return [*argv[:at], argv[at].replace(text, ""), *argv[at + 1 :]]
+
+    return rewrite
+
+
+def decode_only(argv: list[str]) -> list[str]:
+    """The video inputs decoded (same ``-t`` and threads) and nothing else."""
+    head = argv[: argv.index("-filter_complex")]
+    first = head.index("-i")
+    while first > 0 and head[first - 2] in ("-t", "-threads", "-stream_loop"):
+        first -= 2
+    out = head[:first]
+    options: list[str] = []
+    count = 0
+    index = first
+    while index < len(head):
+        if head[index] == "-i":
+            if head[index + 1].endswith(".mp4"):
+                out += [*options, "-i", head[index + 1]]
+                count += 1
+            options = []
+            index += 2
+            continue
+        options.append(head[index])
+        index += 1
+    maps = [arg for n in range(count) for arg in ("-map", f"{n}:v:0")]
+    return [*out, *maps, "-f", "null", "-"]
+
+
 REMEDIES = {
+    "bilinear": _scale_flags("bilinear"),
+    "fast_bilinear": _scale_flags("fast_bilinear"),
+    "lanczos": _scale_flags("lanczos"),
+    "bicubic_noacc": _scale_flags("bicubic+accurate_rnd"),
+    "no_out_range": _graph_without(":out_range=limited"),
+    "no_format": _graph_without(",format=yuv420p"),
+    "decode_only": decode_only,
     "emoji1": merge_emoji,
     "tqs1": lambda argv: _before_inputs(argv, ["-thread_queue_size", "1"]),
     "fct1": lambda argv: [*argv[:4], "-filter_complex_threads", "1", *argv[4:]],
