@@ -155,8 +155,8 @@ def main() -> int:
         return 0
     load = os.getloadavg()[0]
     if args.timeline:
-        return timeline(["nice", "-n", "19", *argv])
-    result = measure(["nice", "-n", "19", *argv])
+        return timeline(["nice", "-n", os.environ.get("BENCH_NICE", "19"), *argv])
+    result = measure(["nice", "-n", os.environ.get("BENCH_NICE", "19"), *argv])
     print(
         f"RESULT {args.label}: peak {result.max_rss_mb:.0f} MB (tree {result.tree_peak_mb:.0f}) "
         f"CPU {result.cpu:.1f} s wall {result.wall:.1f} s load {load:.1f}->"
