@@ -134,9 +134,16 @@ def main() -> int:
         argv = REMEDIES[remedy](argv)
     if args.md5:
         cut = argv.index("-c:v")
-        argv = [*argv[:cut], "-frames:v", str(spec.duration), "-f", "framemd5", str(args.md5)]
+        argv = [
+            *argv[:cut],
+            *("-frames:v", str(spec.duration), "-pix_fmt", "yuv420p"),
+            *("-f", "framemd5", str(args.md5)),
+        ]
     if args.null:
-        argv = [*argv[: argv.index("-c:v")], "-f", "null", "-"]
+        # yuv420p as x264 gets it: left to itself the null muxer's wrapped_avframe asks for
+        # yuv444p, and FFmpeg adds a 1080×1920 conversion (~6 % of the floor) the render
+        # never does.
+        argv = [*argv[: argv.index("-c:v")], "-pix_fmt", "yuv420p", "-f", "null", "-"]
     graph = argv[argv.index("-filter_complex") + 1] if "-filter_complex" in argv else ""
     filters = graph.count(";") + graph.count(",") + 1
     inputs = argv.count("-i")
@@ -290,7 +297,7 @@ def decode_only(argv: list[str]) -> list[str]:
         options.append(head[index])
         index += 1
     maps = [arg for n in range(count) for arg in ("-map", f"{n}:v:0")]
-    return [*out, *maps, "-f", "null", "-"]
+    return [*out, *maps, "-pix_fmt", "yuv420p", "-f", "null", "-"]
 
 
 REMEDIES = {
