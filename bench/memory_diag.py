@@ -300,7 +300,56 @@ def decode_only(argv: list[str]) -> list[str]:
     return [*out, *maps, "-pix_fmt", "yuv420p", "-f", "null", "-"]
 
 
+def no_xfade(argv: list[str]) -> list[str]:
+    """Fades replaced by cuts (``concat``): what the 4:4:4 round trip that ``xfade`` forces
+    on the whole stream costs (xfade takes no subsampled format in FFmpeg 9, so both inputs
+    are converted to yuv444p and everything after it runs in 4:4:4). Not the same pixels
+    (9 frames per fade differ, the video is 9 frames longer): an upper bound."""
+    at = argv.index("-filter_complex") + 1
+    graph = re.sub(
+        r"xfade=transition=\w+:duration=[\d.]+:offset=[\d.]+", "concat=n=2:v=1:a=0", argv[at]
+    )
+    return [*argv[:at], graph, *argv[at + 1 :]]
+
+
+_XFADE = re.compile(
+    r"^\[(\w+)\]\[(\w+)\]xfade=transition=(\w+):duration=([\d.]+):offset=([\d.]+)(.*)$"
+)
+
+
+def windowed_xfade(argv: list[str], fps: int = 30) -> list[str]:
+    """Only the fade's frames go through ``xfade`` (and its 4:4:4 round trip): each fade
+    becomes split → trim (the rest of A, A's last frames, B's first frames, the rest of B)
+    → xfade of the two short windows → ``format=yuv420p`` → concat of the three, so the
+    rest of the video stays yuv420p and is never converted (a compiler change, prototyped)."""
+    at = argv.index("-filter_complex") + 1
+    chains = argv[at].split(";")
+    out: list[str] = []
+    for number, chain in enumerate(chains):
+        match = _XFADE.match(chain)
+        if not match:
+            out.append(chain)
+            continue
+        a, b, kind, duration, offset, rest = match.groups()
+        frames, start = round(float(duration) * fps), round(float(offset) * fps)
+        w = f"w{number}"
+        out += [
+            f"[{a}]split=outputs=2[{w}a0][{w}a1]",
+            f"[{w}a0]trim=end_frame={start}[{w}am]",
+            f"[{w}a1]trim=start_frame={start},setpts=PTS-STARTPTS[{w}at]",
+            f"[{b}]split=outputs=2[{w}b0][{w}b1]",
+            f"[{w}b0]trim=end_frame={frames},setpts=PTS-STARTPTS[{w}bh]",
+            f"[{w}b1]trim=start_frame={frames},setpts=PTS-STARTPTS[{w}bm]",
+            f"[{w}at][{w}bh]xfade=transition={kind}:duration={duration}:offset=0,"
+            f"format=yuv420p[{w}x]",
+            f"[{w}am][{w}x][{w}bm]concat=n=3:v=1:a=0,settb=expr=1/{fps}{rest}",
+        ]
+    return [*argv[:at], ";".join(out), *argv[at + 1 :]]
+
+
 REMEDIES = {
+    "no_xfade": no_xfade,
+    "windowed_xfade": windowed_xfade,
     "bilinear": _scale_flags("bilinear"),
     "fast_bilinear": _scale_flags("fast_bilinear"),
     "lanczos": _scale_flags("lanczos"),
