@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from video_orchestrator.errors import SpecError
 from video_orchestrator.render.ass import (
+    GRADIENT_BANDS,
     PACKAGED_FONT_HEIGHTS,
     ass_colour,
     ass_time,
@@ -222,6 +224,34 @@ def test_pop_shows_one_word_at_a_time_with_a_scale_animation() -> None:
     events = _events(document)
     assert [unguard(libass_visible_text(e[9])) for e in events] == ["Three", "hearts", "beat"]
     assert all("\\t(0," in e[9] and "\\fscx" in e[9] for e in events)
+
+
+def test_gradient_bands_are_slices_that_tile_each_line() -> None:
+    """Each band of a ``gradient`` cue fills only its own slice of every line: the slices
+    meet edge to edge (no seam, no overlap: each fill pixel is blended once, not up to 15
+    times) and the last one runs to the line's foot."""
+    words = [Word(text=f"word{i}", start=i * 5, end=i * 5 + 5) for i in range(4)]
+    document = build_ass(_spec(words, preset="gradient", max_chars_per_line=12))
+    assert document is not None
+    first_span = [e for e in _events(document) if e[1] == ass_time(0, 30)]
+    bands = [e for e in first_span if "\\clip(" in e[9]]
+    assert len(bands) == GRADIENT_BANDS - 1
+    assert [int(e[0]) for e in bands] == sorted(int(e[0]) for e in bands)  # in layer order
+    rows: list[list[tuple[int, int]]] = []  # per band: (top, bottom) of each line's slice
+    for event in bands:
+        clip = re.search(r"\\clip\(([^)]*)\)", event[9])
+        assert clip is not None
+        shapes = [[int(v) for v in m.split() if v != "l"] for m in clip.group(1).split("m ")[1:]]
+        rows.append([(shape[1], shape[5]) for shape in shapes])
+    lines = len(rows[0])
+    assert lines == 2
+    for line in range(lines):
+        slices = [band[line] for band in rows]
+        assert all(top < bottom for top, bottom in slices[:-1])
+        for (_, bottom), (top, _) in itertools.pairwise(slices):
+            assert top == bottom, "slices meet edge to edge"
+    # The first line's last slice ends at its foot, where the second line's box starts.
+    assert rows[-1][0][1] < rows[0][1][0]
 
 
 def test_clean_is_plain_lines() -> None:

@@ -375,9 +375,11 @@ def _gradient_bands(
     letters: tuple[float, float] = (0.3, 0.8),
 ) -> list[tuple[Callable[[Sequence[float]], str], str]]:
     r"""A vertical gradient fill as bands: each is the cue again in one colour, clipped
-    (``\clip``, one rectangle per line) from a height of every line to its foot, each band a
-    layer above the one before (no seams); the first colour is the style's own. The bands
-    run across the letters: ``letters`` is where capitals start and stand in a line box
+    (``\clip``, one rectangle per line) to its own slice of every line, the last slice to the
+    line's foot; the cue's own event (the first colour, outline and shadow) shows above the
+    first slice. Slices do not overlap: libass blends each pixel of the fill once more, not
+    up to 15 times, and antialiased edges are not stacked into hard ones (ADR 0049). The
+    bands run across the letters: ``letters`` is where capitals start and stand in a line box
     (``size × height`` high), as shares of it."""
     style = track.style
     design = caption_design(style.preset)
@@ -400,8 +402,11 @@ def _gradient_bands(
             for line_px in heights_px:
                 step = (last - first) * line_px / GRADIENT_BANDS
                 upper = top + first * line_px + band * step
-                # To the line's foot: the next band is drawn over it (no seams between).
-                lower = top + line_px
+                # Only the band's own slice (rows rounded alike, so slices meet without a
+                # seam); the last band runs to the line's foot (the descenders).
+                lower = top + first * line_px + (band + 1) * step
+                if band == GRADIENT_BANDS - 1:
+                    lower = top + line_px
                 y0, y1 = round(upper), round(lower)
                 shapes.append(f"m 0 {y0} l {width} {y0} {width} {y1} 0 {y1}")
                 top += line_px

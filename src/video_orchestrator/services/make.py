@@ -738,13 +738,19 @@ class MakeVideo:
         script = self._check_length_estimate(script, request, preset)
         if request.script_text is None:  # a user's text was checked above, before any work
             self._check_fonts(" ".join(script.spoken_parts()))
-        narration, voice = self._voice(script, request, voice, recording)
-        script, narration, voice = self._fit_length(
-            script, narration, request, preset, voice, recording
-        )
-        credits: list[dict[str, object]] = []
-        media = self._media(script, request, recording, narration, credits)
-        bed, made = self._made_sounds(request, music, effect)
+        _ = (self.ctx.sounds, self.ctx.cache)  # built here: two threads never race to build them
+        with ThreadPoolExecutor(1, thread_name_prefix="vo-sounds") as pool:
+            # The music bed and the effect are made from code (seconds of numpy on a cold
+            # cache) and need nothing from the voice: made while it is synthesised, not
+            # after it (ADR 0049).
+            sounds = pool.submit(self._made_sounds, request, music, effect)
+            narration, voice = self._voice(script, request, voice, recording)
+            script, narration, voice = self._fit_length(
+                script, narration, request, preset, voice, recording
+            )
+            credits: list[dict[str, object]] = []
+            media = self._media(script, request, recording, narration, credits)
+            bed, made = sounds.result()
         credits.extend(sound.sound.credit() for sound in (bed, made) if sound is not None)
         pictures = self._illustrations(script, media, request, credits)
         spec = build_spec(

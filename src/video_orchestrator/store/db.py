@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -22,6 +20,9 @@ from sqlalchemy.exc import ArgumentError, DataError, OperationalError, SQLAlchem
 from sqlalchemy.orm import Session, sessionmaker
 
 from video_orchestrator.errors import ConfigError, InputError, StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ class Database:
         """Bring the schema to the newest revision (idempotent). Processes starting together
         take turns: PostgreSQL through an advisory lock held for the migration's transaction,
         SQLite through a lock file beside the database; the second finds the schema done."""
+        from alembic import command  # only here: `vo make` and the like never migrate
+
         config = alembic_config()
         try:
             with self._migration_file_lock(), self.engine.begin() as connection:
@@ -178,6 +181,8 @@ def database_exists(url: str) -> bool:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # imported when a migration runs, not with the module
+
     config = Config()
     location = resources.files("video_orchestrator.store").joinpath("migrations")
     config.set_main_option("script_location", str(location))
