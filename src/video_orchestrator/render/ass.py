@@ -378,7 +378,7 @@ def _gradient_bands(
     (``\clip``, one rectangle per line) to its own slice of every line, the last slice to the
     line's foot; the cue's own event (the first colour, outline and shadow) shows above the
     first slice. Slices do not overlap: libass blends each pixel of the fill once more, not
-    up to 15 times, and antialiased edges are not stacked into hard ones (ADR 0049). The
+    up to 15 times, and antialiased edges are not stacked into hard ones (ADR 0051). The
     bands run across the letters: ``letters`` is where capitals start and stand in a line box
     (``size × height`` high), as shares of it."""
     style = track.style

@@ -742,7 +742,7 @@ class MakeVideo:
         with ThreadPoolExecutor(1, thread_name_prefix="vo-sounds") as pool:
             # The music bed and the effect are made from code (seconds of numpy on a cold
             # cache) and need nothing from the voice: made while it is synthesised, not
-            # after it (ADR 0049).
+            # after it (ADR 0051).
             sounds = pool.submit(self._made_sounds, request, music, effect)
             narration, voice = self._voice(script, request, voice, recording)
             script, narration, voice = self._fit_length(
