@@ -55,9 +55,12 @@ def test_make_with_typography_puts_the_scenes_key_phrase_in_the_spec(
     assert video.is_file()
     spec = json.loads(video.with_suffix(".spec.json").read_text(encoding="utf-8"))
     kinds = [overlay["kind"] for overlay in spec["overlays"]]
-    assert kinds == ["kinetic"]  # no illustration with this look
-    (phrase,) = spec["overlays"]
-    # 2-5 words of the scene's narration, in order, as spoken
-    assert 2 <= len(phrase["words"]) <= 5
-    assert " ".join(phrase["words"]) in SCRIPT
-    assert phrase["start"] < phrase["end"] <= sum(c["duration"] for c in spec["clips"])
+    # no illustration with this look; the hook's phrase, then the scene's own
+    assert kinds == ["kinetic", "kinetic"]
+    for phrase in spec["overlays"]:
+        # 2-5 words of what is said over it, in order, as spoken
+        assert 2 <= len(phrase["words"]) <= 5
+        assert " ".join(phrase["words"]) in SCRIPT
+        assert phrase["start"] < phrase["end"] <= sum(c["duration"] for c in spec["clips"])
+    hook, scene = spec["overlays"]
+    assert hook["end"] <= scene["start"]

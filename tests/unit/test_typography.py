@@ -163,7 +163,7 @@ def test_placed_above_the_captions_inside_the_safe_zone() -> None:
 OCEAN = Script(
     topic="the deep ocean",
     title="Deep",
-    hook="Hook line.",
+    hook="Octopuses have three hearts.",
     scenes=[
         Scene(narration="The deep sea is darker than any night.", keywords=["ocean"]),
         Scene(narration="Hot vents pour out boiling water.", keywords=["volcano"]),
@@ -189,28 +189,35 @@ def test_looks_choose_what_generated_scenes_show() -> None:
     assert kinds(_spec("illustration")) == ["image"] * 3
     assert kinds(_spec("plain")) == []
     typography = _spec("typography")
-    assert kinds(typography) == ["kinetic"] * 3
+    # the hook is said over the first scene: its phrase, then one per scene
+    assert kinds(typography) == ["kinetic"] * 4
     starts = typography.clip_starts()
-    for index, phrase in enumerate(typography.overlays):
+    hook, *phrases = typography.overlays
+    assert isinstance(hook, KineticText)
+    assert " ".join(hook.words) in OCEAN.hook.rstrip(".")
+    assert hook.start < hook.end <= phrases[0].start  # gone before the scene's own comes
+    for index, phrase in enumerate(phrases):
         assert isinstance(phrase, KineticText)
         clip = typography.clips[index]
         # inside its own scene: in after the transition into it, out before the next
         assert starts[index] <= phrase.start < phrase.end <= starts[index] + clip.duration
         assert " ".join(phrase.words) in OCEAN.scenes[index].narration.rstrip(".")
-    # footage scenes get no phrase
+    # footage scenes get no phrase; a first scene with footage none for the hook either
     video = MediaItem(Path("/m/a.mp4"), "video", 9.0, 1920, 1080, frozenset({"a"}))
-    assert kinds(_spec("typography", [None, video, None])) == ["kinetic"] * 2
+    assert kinds(_spec("typography", [None, video, None])) == ["kinetic"] * 3
+    assert kinds(_spec("typography", [video, None, None])) == ["kinetic"] * 2
 
 
 def test_both_puts_a_smaller_picture_under_the_phrase() -> None:
     spec = _spec("both")
     pictures = [o for o in spec.overlays if isinstance(o, ImageOverlay)]
-    phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
+    hook, *phrases = [o for o in spec.overlays if isinstance(o, KineticText)]
     assert len(pictures) == len(phrases) == 3
     alone = [o for o in _spec("illustration").overlays if isinstance(o, ImageOverlay)]
     top = captions_top(CaptionSettings(), VideoFormat())
-    for picture, phrase, single in zip(pictures, phrases, alone, strict=True):
-        assert picture.margin >= phrase.area.top + phrase_height(phrase)
+    for index, (picture, phrase, single) in enumerate(zip(pictures, phrases, alone, strict=True)):
+        above = [phrase, hook] if index == 0 else [phrase]
+        assert all(picture.margin >= p.area.top + phrase_height(p) for p in above)
         assert picture.width < single.width
         assert picture.margin + picture.width <= top  # clear of the captions
 

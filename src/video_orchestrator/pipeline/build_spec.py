@@ -259,6 +259,36 @@ def phrase_overlay(
     )
 
 
+def _hook_phrase(
+    script: Script,
+    narration: Narration,
+    span: tuple[int, int],
+    palette: Sequence[str],
+    fmt: VideoFormat,
+    options: VideoOptions,
+    lead_in: int,
+) -> tuple[KineticText | None, tuple[int, int]]:
+    """The hook's key phrase over the first scene's frames while the hook is said (to the
+    middle of the pause after it), and the span left for the scene's own phrase. The whole
+    ``span`` stays the scene's when the hook has no phrase or its time is too short."""
+    spans = narration.part_spans
+    if not script.hook.strip() or len(spans) < len(script.scenes) + 1:
+        return None, span  # no hook part said before the scenes
+    tb = Timebase.of(fmt.fps)
+    turn = lead_in + tb.to_frames((spans[0][1] + spans[1][0]) / 2)
+    if not span[0] < turn < span[1]:
+        return None, span
+    found = phrase_overlay(script.hook, (), script.language, palette)
+    placed = place_phrase(found, (span[0], turn), fmt, options.captions.anchor) if found else None
+    return (placed, (turn, span[1])) if placed is not None else (None, span)
+
+
+def _tallest(phrases: Sequence[KineticText | None]) -> KineticText | None:
+    """Of the phrases shown over one scene, the one reaching lowest (a picture goes under)."""
+    shown = [p for p in phrases if p is not None]
+    return max(shown, key=lambda p: p.area.top + phrase_height(p), default=None)
+
+
 def place_phrase(
     phrase: KineticText, span: tuple[int, int], fmt: VideoFormat, captions_anchor: str
 ) -> KineticText | None:
@@ -421,6 +451,7 @@ def build_spec(
         )
     starts = sequence_starts(clips)
     phrases: dict[int, KineticText] = {}  # scene index → its kinetic typography
+    hook_phrases: list[KineticText] = []  # the hook's, before the first scene's own
     if background.typography:
         for index, first in enumerate(scene_first):
             scene = script.scenes[index] if index < len(script.scenes) else None
@@ -430,6 +461,10 @@ def build_spec(
             into = clips[first - 1].transition.frames if first > 0 else 0
             span = (starts[first] + into, starts[first] + clips[first].duration - out // 2)
             colours = palette_for(scene.keywords, scene.narration)
+            if index == 0:  # the hook is said over the first scene: its phrase shows first
+                said, span = _hook_phrase(script, narration, span, colours, fmt, options, lead_in)
+                if said is not None:
+                    hook_phrases.append(said)
             found = phrase_overlay(scene.narration, scene.keywords, script.language, colours)
             placed = place_phrase(found, span, fmt, options.captions.anchor) if found else None
             if placed is not None:
@@ -441,7 +476,7 @@ def build_spec(
             clips[first].duration,
             fmt,
             frames,
-            below=phrases.get(index),
+            below=_tallest([phrases.get(index), *(hook_phrases if index == 0 else [])]),
             lowest=captions_top(options.captions, fmt),
         )
         for index, (first, picture) in enumerate(zip(scene_first, illustrations, strict=False))
@@ -449,7 +484,7 @@ def build_spec(
         and isinstance(clips[first], GeneratedClip)
         and background.illustrations
     ]
-    overlays.extend(phrases.values())
+    overlays.extend([*hook_phrases, *phrases.values()])
     preset, crf = QUALITY[options.export.quality]
     output = Output(
         width=fmt.width,
