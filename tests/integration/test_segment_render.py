@@ -50,7 +50,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fixture_spec(media: Path) -> RenderSpec:
     step = 9
     words = [
-        {"text": text, "start": step * i, "end": step * i + step - 1} for i, text in enumerate(TEXTS)
+        {"text": t, "start": step * i, "end": step * i + step - 1} for i, t in enumerate(TEXTS)
     ]
     return RenderSpec.model_validate(
         {

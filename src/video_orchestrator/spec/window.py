@@ -114,5 +114,6 @@ def plan_windows(spec: RenderSpec, *, target: int, gop: int) -> list[Window]:
             )
         windows.append(Window(start, end))
         start = end
-    windows.append(Window(start, total))
+    if start < total:
+        windows.append(Window(start, total))
     return windows
