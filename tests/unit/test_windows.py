@@ -144,3 +144,14 @@ def test_events_within_keeps_only_what_shows_in_the_window() -> None:
     assert "early" not in kept and "late" not in kept
     for text in ("across the start", "inside", "at the end", "[Events]", "Format:"):
         assert text in kept
+
+
+def test_a_window_starts_just_after_a_fade_rather_than_on_it() -> None:
+    # The bench's scenes: a clip, a follow-up cut, a fade into the next scene at 1200..1209.
+    # A window starting at 1200 would decode the whole follow-up clip again for its last 9
+    # frames; one starting at 1260 decodes 60 frames of the next clip again.
+    spec = spec_of([(600, 0), (609, 9), (600, 0)])
+    windows = plan_windows(spec, target=600, gop=60)
+    check_plan(spec, windows, 60)
+    assert [(w.start, w.end) for w in windows] == [(0, 600), (600, 1260), (1260, 1800)]
+    assert window_pieces(spec, windows[2])[0] == Piece(2, 60, 540)

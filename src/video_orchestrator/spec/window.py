@@ -78,35 +78,41 @@ def window_pieces(spec: RenderSpec, window: Window) -> list[Piece]:
 
 
 def plan_windows(spec: RenderSpec, *, target: int, gop: int) -> list[Window]:
-    """Windows that cover the video once, each at most ``target`` frames where possible.
+    """Windows that cover the video once, each about ``target`` frames.
 
-    Every boundary is a multiple of ``gop`` and outside every transition; a boundary at a
-    cut between clips is preferred when one lies in the second half of a window (then no
-    clip is split). ``target`` is rounded down to a GOP multiple (at least one GOP).
+    Every boundary is a multiple of ``gop`` and outside every transition. A window's first
+    clip is decoded from its start again up to the window (``Piece.skip`` frames in vain), so
+    a boundary at most one GOP into a clip (a cut, or just after a fade) is preferred when one
+    lies between half the target and one GOP past it — the one that skips least; else the
+    last valid boundary within the target. ``target`` is rounded down to a GOP multiple (at
+    least one GOP).
     """
     if gop <= 0 or target <= 0:
         raise ValueError("the GOP and the window length must be positive")
     total = spec.duration
     target = max(gop, target - target % gop)
-    starts = spec.clip_starts()
-    cuts = {
-        starts[index + 1]
-        for index, clip in enumerate(spec.clips[:-1])
-        if clip.transition.frames == 0 and starts[index + 1] % gop == 0
-    }
+
+    def skipped(frame: int) -> int:
+        return window_pieces(spec, Window(frame, total))[0].skip
+
     windows: list[Window] = []
     start = 0
     while total - start > target:
-        candidates = [
+        reach = [
             frame
-            for frame in range(start + gop, start + target + 1, gop)
+            for frame in range(start + gop, min(start + target + gop, total - 1) + 1, gop)
             if valid_boundary(spec, frame)
         ]
-        at_cut = [frame for frame in candidates if frame in cuts and frame - start >= target // 2]
-        if at_cut:
-            end = at_cut[-1]
-        elif candidates:
-            end = candidates[-1]
+        cheap = [
+            (skipped(frame), -frame)
+            for frame in reach
+            if frame - start >= target // 2 and skipped(frame) <= gop
+        ]
+        within = [frame for frame in reach if frame - start <= target]
+        if cheap:
+            end = -min(cheap)[1]
+        elif within:
+            end = within[-1]
         else:  # a transition longer than the window covers every GOP multiple in reach
             end = next(
                 (f for f in range(start + target + gop, total, gop) if valid_boundary(spec, f)),
