@@ -10,6 +10,7 @@ same command (``--remedy``). Media and fonts are the versus bench's (``bench/wor
 
     python bench/memory_diag.py --seconds 60 --clips 3 --style gradient --emoji --music
     python bench/memory_diag.py --seconds 60 --clips 12 --style none --null
+    python bench/memory_diag.py --seconds 300 --clips 15 --render segmented  # whole tree
 """
 
 from __future__ import annotations
@@ -99,7 +100,21 @@ def main() -> int:
     parser.add_argument("--dry", action="store_true", help="print the argv only")
     parser.add_argument("--md5", type=Path, help="write the frames' MD5s here instead")
     parser.add_argument("--timeline", action="store_true", help="print RSS every second")
+    parser.add_argument(
+        "--render",
+        choices=("single", "segmented"),
+        help="run the product's whole Renderer (Python + every FFmpeg it starts) in one pass "
+        "or in segments (ADR 0049) and measure the process tree, instead of FFmpeg alone",
+    )
+    parser.add_argument(
+        "--segment-seconds", type=float, default=None, help="segment length (the renderer's)"
+    )
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return render_child(args)
+    if args.render:
+        return render_tree(args)
 
     import imageio_ffmpeg
 
@@ -170,6 +185,76 @@ def main() -> int:
         f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    return 0
+
+
+def make_media(media: Path, seconds: int) -> None:
+    """The versus bench's sources, voice and music bed, made once (bench/work/media)."""
+    import imageio_ffmpeg
+    from _common import music_bed, stock_source, voice_like
+
+    ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
+    media.mkdir(parents=True, exist_ok=True)
+    for pattern in PATTERNS:
+        name = media / f"stock-{pattern}-1080p-{SOURCE_SECONDS}s.mp4"
+        if not name.exists():
+            stock_source(ffmpeg, name, pattern, SOURCE_SECONDS)
+    if not (media / "voice-300s.wav").exists():
+        voice_like(media / "voice-300s.wav", script_words(300.0), 300.0)
+    if not (media / "music-36s.wav").exists():
+        music_bed(media / "music-36s.wav", 36.0)
+
+
+def render_tree(args: argparse.Namespace) -> int:
+    """``--render``: the whole product render as a child process, its tree measured."""
+    media = args.work / "media"
+    make_media(media, args.seconds)
+    spec = spec_for(args, media)
+    runs = args.work / "memdiag" / (args.label or f"render-{args.render}-{args.seconds}")
+    runs.mkdir(parents=True, exist_ok=True)
+    spec_path = runs / "spec.json"
+    spec_path.write_text(spec.model_dump_json(), encoding="utf-8")
+    argv = ["nice", "-n", "19", sys.executable, str(Path(__file__).resolve())]
+    argv += ["--render", args.render, "--work", str(args.work)]
+    if args.segment_seconds is not None:
+        argv += ["--segment-seconds", str(args.segment_seconds)]
+    argv += ["--child", str(spec_path), str(runs / "out.mp4")]
+    load = os.getloadavg()[0]
+    result = measure(argv, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    print(result.stdout.strip(), flush=True)
+    print(
+        f"RESULT {args.label or args.render} {args.seconds}s: tree peak "
+        f"{result.tree_peak_mb:.0f} MB, largest process {result.max_rss_mb:.0f} MB, "
+        f"CPU {result.cpu:.1f} s, wall {result.wall:.1f} s, load {load:.1f}->"
+        f"{os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return 0
+
+
+def render_child(args: argparse.Namespace) -> int:
+    """The measured child: one product render with the machine's thread plan."""
+    import imageio_ffmpeg
+
+    from video_orchestrator.render.fonts import font_environment
+    from video_orchestrator.render.renderer import SEGMENT_SECONDS, Renderer
+    from video_orchestrator.render.threads import thread_plan
+
+    spec_path, out = args.child
+    spec = RenderSpec.model_validate_json(spec_path.read_text(encoding="utf-8"))
+    plan = thread_plan(os.cpu_count() or 1)
+    renderer = Renderer(
+        str(imageio_ffmpeg.get_ffmpeg_exe()),
+        font_environment(args.work / "cache"),
+        decoder_threads=plan.decoder,
+        encoder_threads=plan.encoder,
+        encoder_args=plan.lookahead_args(),
+        segment_above=None if args.render == "single" else 0.0,
+        segment_seconds=args.segment_seconds or SEGMENT_SECONDS,
+    )
+    windows = renderer.windows(spec)
+    renderer.render(spec, out)
+    print(f"{len(windows)} window(s): " + " ".join(f"{w.start}-{w.end}" for w in windows))
     return 0
 
 

@@ -145,20 +145,26 @@ def test_render_invariants(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_xfade_offsets_follow_the_timeline(name: str) -> None:
+def test_each_transition_blends_only_its_own_frames(name: str) -> None:
+    # ADR 0049: an xfade gets the two clips' overlapping frames alone (trimmed), from time 0,
+    # and the blended frames are concatenated with the clips' other frames.
     spec = _spec(name)
     filters = _filters(_value(_render(spec).argv, "-filter_complex"))
     fades = [dict(a) for n, a in filters if n == "xfade"]
-    expected = [
-        (clip.transition, start)
-        for clip, start in zip(spec.clips, spec.clip_starts()[1:], strict=False)
-        if clip.transition.kind != "cut"
-    ]
+    expected = [clip.transition for clip in spec.clips[:-1] if clip.transition.kind != "cut"]
     assert len(fades) == len(expected)
-    for fade, (transition, start) in zip(fades, expected, strict=True):
+    trims = {
+        (dict(a).get("start_frame"), dict(a).get("end_frame")) for n, a in filters if n == "trim"
+    }
+    for fade, transition, clip in zip(
+        fades, expected, [c for c in spec.clips[:-1] if c.transition.kind != "cut"], strict=True
+    ):
         assert fade["transition"] == transition.kind
-        assert Fraction(fade["offset"]) == Fraction(start, spec.output.fps)
+        assert Fraction(fade["offset"]) == 0
         assert Fraction(fade["duration"]) == Fraction(transition.frames, spec.output.fps)
+        tail = (str(clip.duration - transition.frames), str(clip.duration))
+        assert tail in trims, f"no trim of the last {transition.frames} frames of a clip"
+        assert ("0", str(transition.frames)) in trims
 
 
 def test_the_voice_keys_the_music_ducking_and_is_mixed() -> None:

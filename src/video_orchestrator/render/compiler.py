@@ -40,6 +40,7 @@ from video_orchestrator.spec.model import (
     RenderSpec,
     VideoClip,
 )
+from video_orchestrator.spec.window import Piece, Window, window_pieces
 
 CAPTIONS_FILE = "captions.ass"
 GENERATED_SCALE = 4
@@ -97,20 +98,110 @@ def compile_spec(
     argv += graph.input_args()
     argv += ["-filter_complex", graph.filter_complex]
     argv += ["-map", graph.maps[0], "-map", graph.maps[1]]
-    argv += ["-c:v", out.video_codec, "-profile:v", out.profile, "-preset", out.preset]
+    argv += _video_encoder_args(spec, encoder_threads, encoder_args)
+    argv += ["-pix_fmt", out.pix_fmt, "-r", str(fps), "-frames:v", str(spec.duration)]
+    argv += _audio_encoder_args(spec)
+    argv += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    return CompiledRender(tuple(argv), files, build.emoji_files)
+
+
+def gop_frames(spec: RenderSpec) -> int:
+    """Frames of one closed GOP (``-g``): every segment of a render starts on a multiple."""
+    return max(1, round(spec.output.gop_seconds * spec.output.fps))
+
+
+def _video_encoder_args(
+    spec: RenderSpec, encoder_threads: int | None, encoder_args: tuple[str, ...]
+) -> list[str]:
+    out = spec.output
+    argv = ["-c:v", out.video_codec, "-profile:v", out.profile, "-preset", out.preset]
     argv += ["-crf", str(out.crf)]
     if encoder_threads is not None:
         argv += ["-threads:v", str(encoder_threads)]
     argv += list(encoder_args)
     if out.max_bitrate_kbps is not None:
         argv += ["-maxrate", f"{out.max_bitrate_kbps}k", "-bufsize", f"{2 * out.max_bitrate_kbps}k"]
-    gop = max(1, round(out.gop_seconds * fps))
+    gop = gop_frames(spec)
     argv += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-flags", "+cgop"]
-    argv += ["-pix_fmt", out.pix_fmt, "-r", str(fps), "-frames:v", str(spec.duration)]
-    argv += ["-c:a", out.audio_codec, "-b:a", f"{out.audio_bitrate_kbps}k"]
-    argv += ["-ar", str(out.sample_rate), "-ac", "2"]
-    argv += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    return argv
+
+
+def _audio_encoder_args(spec: RenderSpec) -> list[str]:
+    out = spec.output
+    codec = ["-c:a", out.audio_codec, "-b:a", f"{out.audio_bitrate_kbps}k"]
+    return [*codec, "-ar", str(out.sample_rate), "-ac", "2"]
+
+
+def segment_captions_file(window: Window) -> str:
+    """The name of a segment's captions file in the workdir (its window's events only)."""
+    return f"captions-{window.start}.ass"
+
+
+def compile_segment(
+    spec: RenderSpec,
+    window: Window,
+    *,
+    output: Path,
+    workdir: Path,
+    fonts_dir: Path,
+    ffmpeg: str = "ffmpeg",
+    decoder_threads: int | None = None,
+    measure: TextMeasure | None = None,
+    encoder_threads: int | None = None,
+    encoder_args: tuple[str, ...] = (),
+    digest: bool = False,
+) -> CompiledRender:
+    """The video of frames ``window`` alone (no audio), encoded as :func:`compile_spec`
+    encodes it, into ``output`` (MP4) — or, with ``digest``, its raw frames' MD5s
+    (``framemd5``) before any encoding, to compare with the single pass (ADR 0049).
+
+    Only the clips the window shows are opened (``window_pieces``), with only the captions
+    events, emoji and overlays that show in it; its frames carry their absolute timestamps
+    through every filter animated in time, so the frames are those of the single pass."""
+    build = _Builder(spec, decoder_threads, measure, window=window)
+    video, files = build.video(workdir, fonts_dir)
+    graph = compile_graph([(video, "vout")])
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += graph.input_args()
+    argv += ["-filter_complex", graph.filter_complex, "-map", graph.maps[0]]
+    if digest:
+        # every frame the graph makes (no frame-rate conversion), as the encoder gets it
+        argv += ["-pix_fmt", spec.output.pix_fmt, "-fps_mode", "passthrough"]
+        argv += ["-frames:v", str(window.frames)]
+        argv += ["-f", "framemd5", str(output)]
+        return CompiledRender(tuple(argv), files, build.emoji_files)
+    argv += _video_encoder_args(spec, encoder_threads, encoder_args)
+    argv += ["-pix_fmt", spec.output.pix_fmt, "-r", str(spec.output.fps)]
+    argv += ["-frames:v", str(window.frames), "-f", "mp4", str(output)]
     return CompiledRender(tuple(argv), files, build.emoji_files)
+
+
+def compile_audio(
+    spec: RenderSpec, *, output: Path, ffmpeg: str = "ffmpeg", audio_gain_db: float | None = None
+) -> CompiledRender:
+    """The whole video's audio alone, levelled and encoded as :func:`compile_spec` does it,
+    into ``output`` (an ``.m4a``): the audio of a segmented render (ADR 0049)."""
+    build = _Builder(spec)
+    audio = build.finish_audio(build.audio_mix(), audio_gain_db)
+    graph = compile_graph([(audio, "aout")])
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += graph.input_args()
+    argv += ["-filter_complex", graph.filter_complex, "-map", graph.maps[0]]
+    argv += _audio_encoder_args(spec)
+    argv += ["-f", "mp4", str(output)]
+    return CompiledRender(tuple(argv))
+
+
+def compile_join(
+    segment_list: Path, audio: Path, *, output: Path, ffmpeg: str = "ffmpeg"
+) -> CompiledRender:
+    """The segments (a concat demuxer list) and the audio, copied into ``output`` (MP4) with
+    the index at the front: no re-encoding (every segment starts on an IDR frame)."""
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
+    argv += ["-f", "concat", "-safe", "0", "-i", str(segment_list), "-i", str(audio)]
+    argv += ["-map", "0:v:0", "-map", "1:a:0", "-c", "copy"]
+    argv += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    return CompiledRender(tuple(argv))
 
 
 def compile_still(
@@ -205,14 +296,32 @@ def decoder_threads_for(cpus: int) -> int | None:
     return thread_plan(cpus).decoder
 
 
+_PICTURE: dict[str, str | int | float | Fraction | bool] = {
+    "pix_fmts": "yuv420p",
+    "color_ranges": "tv",
+}
+"""Every clip's and the video's pixel format and range (``format`` filter options)."""
+
+
 class _Builder:
     def __init__(
         self,
         spec: RenderSpec,
         decoder_threads: int | None = None,
         measure: TextMeasure | None = None,
+        *,
+        window: Window | None = None,
     ) -> None:
         self.spec = spec
+        self.window = window
+        #: frame of the whole video at which this graph's frames start (``n`` = 0)
+        self.origin = window.start if window is not None else 0
+        self.pieces = (
+            window_pieces(spec, window)
+            if window is not None
+            else [Piece(index, 0, clip.duration) for index, clip in enumerate(spec.clips)]
+        )
+        self.piece_of = {piece.clip: piece for piece in self.pieces}
         self.decoder_threads = decoder_threads
         self.measure = measure
         self.emoji_files: dict[str, tuple[str, int]] = {}
@@ -236,22 +345,50 @@ class _Builder:
     # ------------------------------------------------ video
 
     def video(self, workdir: Path, fonts_dir: Path) -> tuple[Stream, dict[str, str]]:
-        clips = [self.clip(index) for index in range(len(self.spec.clips))]
-        video = self.join(clips)
+        """The video track; in a window, only what shows in it, its frames stamped with
+        their absolute times (for the overlays' and captions' time expressions)."""
+        clips = [self.clip(piece) for piece in self.pieces]
+        # Each frame's timestamp from its number, exact on the frame grid: concat's own
+        # (from its segments' ends) gave a one-frame segment's successor the same time. In a
+        # window, numbered from the window's first frame of the whole video (``origin``).
+        video = (
+            self.join(clips)
+            .filter("settb", expr=f"1/{self.fps}")
+            .filter("setpts", f"N+{self.origin}" if self.origin else "N")
+        )
+        window = self.window
         total = self.spec.duration
         for overlay in self.spec.overlays:
-            if isinstance(overlay, ImageOverlay):
+            end = overlay.end if overlay.end is not None else total
+            if isinstance(overlay, ImageOverlay) and self.shows(overlay.start, end):
                 video = self.watermark(video, overlay, total)
         files: dict[str, str] = {}
         captions = build_captions(self.spec, measure=self.measure)
         if captions.document is not None:
-            files[CAPTIONS_FILE] = captions.document
-            video = video.filter(
-                "ass", filename=str(workdir / CAPTIONS_FILE), fontsdir=str(fonts_dir)
-            )
-        for lane in emoji_lanes(captions.emoji):
+            name, document = CAPTIONS_FILE, captions.document
+            if window is not None:
+                name = segment_captions_file(window)
+                document = events_within(
+                    document,
+                    float(self.spec.timebase.to_seconds(window.start)),
+                    float(self.spec.timebase.to_seconds(window.end)),
+                )
+            files[name] = document
+            video = video.filter("ass", filename=str(workdir / name), fontsdir=str(fonts_dir))
+        shown = [p for p in captions.emoji if self.shows(p.start, p.end)]
+        for lane in emoji_lanes(shown):
             video = self.caption_emoji(video, lane, workdir)
-        return video, files
+        if self.origin:
+            video = video.filter("setpts", "PTS-STARTPTS")
+        # What the encoder gets, pinned: left open, FFmpeg negotiates the overlays' pixel
+        # format and the clips' range from the whole graph (a window without a video clip
+        # came out full-range, one without a fade in yuva420p), so a window's frames would
+        # differ from the single pass's (ADR 0049).
+        return video.filter("format", **_PICTURE), files
+
+    def shows(self, start: int, end: int) -> bool:
+        """Whether frames ``[start, end)`` of the video show in this graph."""
+        return self.window is None or self.window.overlaps(start, end)
 
     def caption_emoji(self, video: Stream, lane: list[EmojiPlacement], workdir: Path) -> Stream:
         """A caption emoji's colour picture over its gaps while its captions show: ONE
@@ -264,7 +401,8 @@ class _Builder:
         if name not in self.emoji_files:
             self.emoji_files[name] = (first.emoji, first.side)
             self.emoji_inputs[name] = Input(str(workdir / name)).video()
-        spans = [f"between(n,{p.start},{p.end - 1})" for p in lane]
+        origin = self.origin  # ``n`` counts this graph's frames
+        spans = [f"between(n,{p.start - origin},{p.end - 1 - origin})" for p in lane]
         if len(lane) == 1:
             x: int | str = first.x
             y: int | str = first.y
@@ -281,7 +419,7 @@ class _Builder:
         return one("overlay", [video, self.emoji_inputs[name]], x=x, y=y, enable="+".join(spans))
 
     def finish_clip(self, stream: Stream) -> Stream:
-        return stream.filter("setsar", "1").filter("format", "yuv420p")
+        return stream.filter("setsar", "1").filter("format", **_PICTURE)
 
     def cover(self, stream: Stream, width: int, height: int) -> Stream:
         """Fill ``width``×``height`` with no bars: crop the source to that aspect (centred),
@@ -294,15 +432,24 @@ class _Builder:
         )
         return cropped.filter("scale", w=width, h=height, out_range="limited")
 
-    def clip(self, index: int) -> Stream:
-        clip = self.spec.clips[index]
+    def clip(self, piece: Piece) -> Stream:
+        """A clip's frames in this graph: the whole clip, or a window's ``piece`` of it
+        (the same frames the whole clip has there: the cut is made after everything that
+        moves with the clip's own time)."""
+        clip = self.spec.clips[piece.clip]
         if isinstance(clip, VideoClip):
-            return self.video_clip(clip, self.clip_input(index))
+            return self.video_clip(clip, self.clip_input(piece.clip), piece)
         if isinstance(clip, ImageClip):
-            return self.image_clip(clip)
-        if isinstance(clip, GeneratedClip):
-            return self.generated_clip(clip)
-        return self.colour_clip(clip)
+            stream = self.image_clip(clip)
+        elif isinstance(clip, GeneratedClip):
+            stream = self.generated_clip(clip)
+        else:
+            stream = self.colour_clip(clip)
+        if piece.skip == 0 and piece.frames == clip.duration:
+            return stream
+        return stream.filter(
+            "trim", start_frame=piece.skip, end_frame=piece.skip + piece.frames
+        ).filter("setpts", "PTS-STARTPTS")
 
     def clip_input(self, index: int) -> Input:
         """The one input of a video clip, shared by its picture and (unmuted) sound."""
@@ -313,22 +460,25 @@ class _Builder:
             if clip.fit == "loop":
                 options = ("-stream_loop", "-1")
             # Read no more than needed (+1 s of slack for the frame-rate conversion).
-            options += ("-t", self.seconds(clip.source_in + clip.duration + self.fps))
+            piece = self.piece_of.get(index, Piece(index, 0, clip.duration))
+            used = piece.skip + piece.frames
+            options += ("-t", self.seconds(clip.source_in + used + self.fps))
             if self.decoder_threads is not None:
                 options += ("-threads", str(self.decoder_threads))
             self.clip_inputs[index] = Input(clip.path, options)
         return self.clip_inputs[index]
 
-    def video_clip(self, clip: VideoClip, source_file: Input) -> Stream:
+    def video_clip(self, clip: VideoClip, source_file: Input, piece: Piece) -> Stream:
         stream = source_file.video()
         if clip.rate != 1.0:  # slowed: every source frame shown longer, no loop
             stream = stream.filter("setpts", f"PTS/{clip.rate:g}")
         stream = stream.filter("fps", fps=self.fps)
         if clip.fit == "freeze":
             stream = stream.filter("tpad", stop=-1, stop_mode="clone")
-        stream = stream.filter(
-            "trim", start_frame=clip.source_in, end_frame=clip.source_in + clip.duration
-        ).filter("setpts", "PTS-STARTPTS")
+        first = clip.source_in + piece.skip  # a window's piece: cut before scaling
+        stream = stream.filter("trim", start_frame=first, end_frame=first + piece.frames).filter(
+            "setpts", "PTS-STARTPTS"
+        )
         return self.finish_clip(self.cover(stream, self.width, self.height))
 
     def image_clip(self, clip: ImageClip) -> Stream:
@@ -429,12 +579,54 @@ class _Builder:
         return self.finish_clip(stream.filter("trim", end_frame=clip.duration))
 
     def join(self, clips: list[Stream]) -> Stream:
-        """Lay clips end to end: runs of cuts → ``concat``, transitions → ``xfade``."""
+        """Lay clips end to end: the frames of each transition are one ``xfade`` of the two
+        clips' overlapping frames alone; everything is then one ``concat``.
+
+        Only a transition's frames go through ``xfade`` (which works in yuv444p: every frame
+        that passed one was converted to 4:4:4 and back, once per later transition when
+        xfades were chained), so a frame's pixels depend on its own clip and transition
+        only, and a window's graph makes exactly the single pass's frames (ADR 0049)."""
         spec_clips = self.spec.clips
+        pieces = self.pieces
+        overlaps = [spec_clips[piece.clip].transition.frames for piece in pieces[:-1]]
+        heads, tails = [0, *overlaps], [*overlaps, 0]
+        if any(h + t > p.frames for h, t, p in zip(heads, tails, pieces, strict=True)):
+            return self.chained_join(clips)  # transitions that overlap each other
+        parts: list[Stream] = []
+        tail: Stream | None = None
+        for index, (clip, piece) in enumerate(zip(clips, pieces, strict=True)):
+            head, frames = heads[index], piece.frames
+            if head:
+                assert tail is not None
+                transition = spec_clips[pieces[index - 1].clip].transition
+                blended = one(
+                    "xfade",
+                    [tail, self.frames_of(clip, 0, head)],
+                    transition=transition.kind,
+                    duration=self.seconds(head),
+                    offset=0,
+                )
+                parts.append(blended.filter("format", **_PICTURE))
+            if frames - head - tails[index] > 0:
+                parts.append(self.frames_of(clip, head, frames - tails[index]))
+            tail = self.frames_of(clip, frames - tails[index], frames) if tails[index] else None
+        return self.concat(parts)
+
+    def frames_of(self, clip: Stream, start: int, end: int) -> Stream:
+        """Frames ``start`` to ``end`` (exclusive) of a clip's stream, from time 0."""
+        return clip.filter("trim", start_frame=start, end_frame=end).filter(
+            "setpts", "PTS-STARTPTS"
+        )
+
+    def chained_join(self, clips: list[Stream]) -> Stream:
+        """Runs of cuts → ``concat``, transitions → ``xfade`` of everything so far: for
+        transitions that overlap (a clip shorter than its two transitions)."""
+        spec_clips = self.spec.clips
+        pieces = self.pieces
         run = [clips[0]]
-        length = spec_clips[0].duration  # frames of everything joined so far
+        length = pieces[0].frames  # frames of everything joined so far
         for index in range(1, len(clips)):
-            transition = spec_clips[index - 1].transition
+            transition = spec_clips[pieces[index - 1].clip].transition
             if transition.kind == "cut":
                 run.append(clips[index])
             else:
@@ -450,15 +642,15 @@ class _Builder:
                         transition=transition.kind,
                         duration=self.seconds(transition.frames),
                         offset=self.seconds(length - transition.frames),
-                    )
+                    ).filter("format", **_PICTURE)
                 ]
-            length += spec_clips[index].duration - transition.frames
+            length += pieces[index].frames - transition.frames
         return self.concat(run)
 
     def concat(self, run: list[Stream]) -> Stream:
         if len(run) == 1:
             return run[0]
-        return one("concat", run, n=len(run), v=1, a=0)
+        return one("concat", run, n=len(run), v=1, a=0).filter("format", **_PICTURE)
 
     def watermark(self, video: Stream, overlay: ImageOverlay, total: int) -> Stream:
         if overlay.motion != "none" or overlay.fade > 0:
@@ -475,9 +667,11 @@ class _Builder:
             "top": ("(W-w)/2", f"{m}"),
         }[overlay.corner]
         end = overlay.end if overlay.end is not None else total
-        if overlay.start == 0 and end >= total:
+        first, last = self.origin, self.origin + len_of(self.window, total)
+        if overlay.start <= first and end >= last:
             return one("overlay", [video, logo], x=x, y=y)
-        enable = f"between(n,{overlay.start},{end - 1})"
+        origin = self.origin  # ``n`` counts this graph's frames
+        enable = f"between(n,{overlay.start - origin},{end - 1 - origin})"
         return one("overlay", [video, logo], x=x, y=y, enable=enable)
 
     def moving_overlay(self, video: Stream, overlay: ImageOverlay, total: int) -> Stream:
@@ -616,11 +810,43 @@ class _Builder:
         )
 
 
+def len_of(window: Window | None, total: int) -> int:
+    """Frames of a graph: its window's, or the whole video's."""
+    return window.frames if window is not None else total
+
+
+def _ass_seconds(text: str) -> float:
+    hours, minutes, seconds = text.strip().split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def events_within(document: str, start: float, end: float) -> str:
+    """An ASS document with only the events that show between ``start`` and ``end``
+    seconds (kept with a frame's slack either side; events never shown there draw nothing,
+    so the frames are the same, but libass holds no memory for them)."""
+    slack = 0.1
+    lines: list[str] = []
+    for line in document.split("\n"):
+        if line.startswith("Dialogue:"):
+            fields = line[len("Dialogue:") :].split(",", 3)
+            shown_from, shown_to = _ass_seconds(fields[1]), _ass_seconds(fields[2])
+            if shown_to < start - slack or shown_from > end + slack:
+                continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
 __all__ = [
     "CAPTIONS_FILE",
     "CompiledRender",
+    "compile_audio",
+    "compile_join",
     "compile_loudness_analysis",
+    "compile_segment",
     "compile_spec",
     "compile_still",
+    "events_within",
+    "gop_frames",
     "limiter_ceiling_db",
+    "segment_captions_file",
 ]

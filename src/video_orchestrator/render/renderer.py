@@ -19,16 +19,21 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from video_orchestrator import atomic
-from video_orchestrator.errors import RenderError
+from video_orchestrator.errors import RenderCancelled, RenderError
 from video_orchestrator.render.compiler import (
     CAPTIONS_FILE,
     CompiledRender,
+    compile_audio,
+    compile_join,
     compile_loudness_analysis,
+    compile_segment,
     compile_spec,
     compile_still,
+    gop_frames,
     limiter_ceiling_db,
 )
 from video_orchestrator.render.emoji import save_emoji
@@ -39,6 +44,7 @@ from video_orchestrator.render.measure import Loudness, parse_ebur128_summary
 from video_orchestrator.render.text_measure import FontMeasure
 from video_orchestrator.render.threads import thread_plan
 from video_orchestrator.spec.model import RenderSpec
+from video_orchestrator.spec.window import Window, plan_windows
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,11 @@ class RenderResult:
     duration: float
     frames: int
 
+
+SEGMENT_SECONDS = 20.0
+"""Target length of one segment of a segmented render (ADR 0049, bench/RESULTS.md)."""
+SEGMENT_ABOVE_SECONDS = 30.0
+"""Videos longer than this render in segments; shorter ones in one pass (ADR 0049)."""
 
 FONTS_SUBDIR = "fonts"
 """The render's own font directory in its workdir: the fonts its captions need (ADR 0047)."""
@@ -110,15 +121,20 @@ class Renderer:
         decoder_threads: int | None = None,
         encoder_threads: int | None = None,
         encoder_args: tuple[str, ...] = (),
+        segment_above: float | None = SEGMENT_ABOVE_SECONDS,
+        segment_seconds: float = SEGMENT_SECONDS,
     ) -> None:
         """``decoder_threads``: threads per source decoder, ``encoder_threads``: x264's
         frame threads (None: FFmpeg's choice), ``encoder_args``: the plan's other x264
-        options (see ``render/threads.py``)."""
+        options (see ``render/threads.py``). Videos longer than ``segment_above`` seconds
+        (None: never) render as segments of about ``segment_seconds`` (ADR 0049)."""
         self.ffmpeg = ffmpeg
         self.fonts = fonts
         self.decoder_threads = decoder_threads
         self.encoder_threads = encoder_threads
         self.encoder_args = encoder_args
+        self.segment_above = segment_above
+        self.segment_seconds = segment_seconds
         self._text_measure: FontMeasure | None = None
 
     @classmethod
@@ -192,6 +208,14 @@ class Renderer:
         log.debug("loudness gain %.2f dB", gain)
         return gain
 
+    def windows(self, spec: RenderSpec) -> list[Window]:
+        """The segments ``spec`` renders in: one window (a single pass) for short videos."""
+        seconds = float(spec.timebase.to_seconds(spec.duration))
+        if self.segment_above is None or seconds <= self.segment_above:
+            return [Window(0, spec.duration)]
+        target = spec.timebase.to_frames(self.segment_seconds)
+        return plan_windows(spec, target=target, gop=gop_frames(spec))
+
     def render(
         self,
         spec: RenderSpec,
@@ -200,8 +224,13 @@ class Renderer:
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> RenderResult:
-        """Render ``spec`` to ``output`` (MP4), atomically."""
+        """Render ``spec`` to ``output`` (MP4), atomically: in one pass, or for a long
+        video in segments joined without re-encoding (ADR 0049)."""
         seconds = float(spec.timebase.to_seconds(spec.duration))
+        windows = self.windows(spec)
+        if len(windows) > 1:
+            self.render_segments(spec, windows, output, on_progress=on_progress, cancel=cancel)
+            return RenderResult(path=output, duration=seconds, frames=spec.duration)
         with (
             _workdir() as workdir,
             _atomic(output) as temporary,
@@ -240,6 +269,75 @@ class Renderer:
             )
         return RenderResult(path=output, duration=seconds, frames=spec.duration)
 
+    def render_segments(
+        self,
+        spec: RenderSpec,
+        windows: list[Window],
+        output: Path,
+        *,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """The video of each window as its own FFmpeg (only what shows in it), the audio
+        once for the whole video (the loudness gain measured once), then one join with
+        ``-c copy``: peak memory is the largest segment's, whatever the video's length."""
+        total = float(spec.timebase.to_seconds(spec.duration))
+        reported = _Monotonic(on_progress)
+        with (
+            _workdir() as workdir,
+            _atomic(output) as temporary,
+            ThreadPoolExecutor(1, thread_name_prefix="vo-loudness") as pool,
+        ):
+            measuring = pool.submit(self.measure_gain, spec, cancel)
+            segments = [workdir / f"segment-{number:04d}.mp4" for number in range(len(windows))]
+
+            def compiled(window: Window, path: Path) -> CompiledRender:
+                return compile_segment(
+                    spec,
+                    window,
+                    output=path,
+                    workdir=workdir,
+                    fonts_dir=workdir / FONTS_SUBDIR,
+                    ffmpeg=self.ffmpeg,
+                    decoder_threads=self.decoder_threads,
+                    measure=self.text_measure,
+                    encoder_threads=self.encoder_threads,
+                    encoder_args=self.encoder_args,
+                )
+
+            try:
+                commands = [compiled(w, p) for w, p in zip(windows, segments, strict=True)]
+                for command in commands:
+                    _write_files(command, workdir)
+                documents = "\n".join(t for c in commands for t in c.files.values())
+                link_fonts(
+                    fonts_for(documents, font_files(self.fonts)),
+                    self.fonts.fonts_dir,
+                    workdir / FONTS_SUBDIR,
+                )
+            finally:
+                gain = measuring.result()  # its error, if any, is the one to report
+            audio = workdir / "audio.m4a"
+            audio_pass = compile_audio(spec, output=audio, ffmpeg=self.ffmpeg, audio_gain_db=gain)
+            run_ffmpeg(audio_pass.argv, cancel=cancel, env=self.fonts.env)
+            for window, command in zip(windows, commands, strict=True):
+                _raise_if_cancelled(cancel)
+                run_ffmpeg(
+                    command.argv,
+                    total_seconds=total,
+                    on_progress=reported.shifted(
+                        window.start, spec.timebase.to_seconds(window.start), total
+                    ),
+                    cancel=cancel,
+                    env=self.fonts.env,
+                )
+            listing = workdir / "segments.txt"
+            listing.write_text("".join(f"file '{path.name}'\n" for path in segments), "utf-8")
+            _raise_if_cancelled(cancel)
+            join = compile_join(listing, audio, output=temporary, ffmpeg=self.ffmpeg)
+            run_ffmpeg(join.argv, cancel=cancel, env=self.fonts.env)
+        reported(Progress(spec.duration, total, 1.0, None))
+
     def render_still(self, spec: RenderSpec, at_frame: int, output: Path) -> Path:
         """One frame (video layers, overlays, captions; no audio) to .jpg/.png, atomically."""
         if output.suffix.lower() not in (".jpg", ".jpeg", ".png"):
@@ -257,3 +355,38 @@ class Renderer:
             _write_files(compiled, workdir, self.fonts)
             run_ffmpeg(compiled.argv, env=self.fonts.env)
         return output
+
+
+def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise RenderCancelled("The render was cancelled; start it again to get the video.")
+
+
+class _Monotonic:
+    """One progress over a render's segments: each segment's progress moved to where its
+    window starts, and never reported backwards."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
+        self.on_progress = on_progress
+        self.fraction = 0.0
+        self.seconds = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        if self.on_progress is None:
+            return
+        fraction = max(self.fraction, progress.fraction or 0.0)
+        seconds = max(self.seconds, progress.seconds)
+        self.fraction, self.seconds = fraction, seconds
+        self.on_progress(Progress(progress.frame, seconds, fraction, progress.speed))
+
+    def shifted(self, frame: int, start: Fraction, total: float) -> Callable[[Progress], None]:
+        """A segment's own progress (from 0) as the whole render's, the segment starting
+        at ``frame`` (``start`` seconds) of a ``total``-second video."""
+        offset = float(start)
+
+        def report(progress: Progress) -> None:
+            seconds = min(total, offset + progress.seconds)
+            fraction = min(1.0, seconds / total) if total else None
+            self(Progress(frame + progress.frame, seconds, fraction, progress.speed))
+
+        return report
