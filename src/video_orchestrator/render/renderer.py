@@ -286,9 +286,18 @@ class Renderer:
         with (
             _workdir() as workdir,
             _atomic(output) as temporary,
-            ThreadPoolExecutor(1, thread_name_prefix="vo-loudness") as pool,
+            ThreadPoolExecutor(1, thread_name_prefix="vo-audio") as pool,
         ):
-            measuring = pool.submit(self.measure_gain, spec, cancel)
+            audio = workdir / "audio.m4a"
+
+            def audio_track() -> None:  # beside the video: neither waits for the other
+                gain = self.measure_gain(spec, cancel)
+                audio_pass = compile_audio(
+                    spec, output=audio, ffmpeg=self.ffmpeg, audio_gain_db=gain
+                )
+                run_ffmpeg(audio_pass.argv, cancel=cancel, env=self.fonts.env)
+
+            sounding = pool.submit(audio_track)
             segments = [workdir / f"segment-{number:04d}.mp4" for number in range(len(windows))]
 
             def compiled(window: Window, path: Path) -> CompiledRender:
@@ -305,21 +314,15 @@ class Renderer:
                     encoder_args=self.encoder_args,
                 )
 
-            try:
-                commands = [compiled(w, p) for w, p in zip(windows, segments, strict=True)]
-                for command in commands:
-                    _write_files(command, workdir)
-                documents = "\n".join(t for c in commands for t in c.files.values())
-                link_fonts(
-                    fonts_for(documents, font_files(self.fonts)),
-                    self.fonts.fonts_dir,
-                    workdir / FONTS_SUBDIR,
-                )
-            finally:
-                gain = measuring.result()  # its error, if any, is the one to report
-            audio = workdir / "audio.m4a"
-            audio_pass = compile_audio(spec, output=audio, ffmpeg=self.ffmpeg, audio_gain_db=gain)
-            run_ffmpeg(audio_pass.argv, cancel=cancel, env=self.fonts.env)
+            commands = [compiled(w, p) for w, p in zip(windows, segments, strict=True)]
+            for command in commands:
+                _write_files(command, workdir)
+            documents = "\n".join(t for c in commands for t in c.files.values())
+            link_fonts(
+                fonts_for(documents, font_files(self.fonts)),
+                self.fonts.fonts_dir,
+                workdir / FONTS_SUBDIR,
+            )
             for window, command in zip(windows, commands, strict=True):
                 _raise_if_cancelled(cancel)
                 run_ffmpeg(
@@ -331,6 +334,7 @@ class Renderer:
                     cancel=cancel,
                     env=self.fonts.env,
                 )
+            sounding.result()  # the audio's error, if any, is reported here
             listing = workdir / "segments.txt"
             listing.write_text("".join(f"file '{path.name}'\n" for path in segments), "utf-8")
             _raise_if_cancelled(cancel)
