@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from _common import measure
-from memory_diag import spec_for
+from memory_diag import compile_into, spec_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,30 +40,13 @@ def main() -> int:
 
     import imageio_ffmpeg
 
-    from video_orchestrator.render.compiler import compile_spec
-    from video_orchestrator.render.fonts import font_environment
-    from video_orchestrator.render.renderer import _write_files
-    from video_orchestrator.render.text_measure import FontMeasure
-
     ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
     ns = argparse.Namespace(
         seconds=args.seconds, clips=3, style=args.style, emoji=True, music=False
     )
     spec = spec_for(ns, args.work / "media")
     runs = args.work / "captioncost" / args.label
-    workdir = runs / "workdir"
-    workdir.mkdir(parents=True, exist_ok=True)
-    fonts = font_environment(args.work / "cache")
-    compiled = compile_spec(
-        spec,
-        output=runs / "out.mp4",
-        workdir=workdir,
-        fonts_dir=workdir / "fonts",
-        ffmpeg=ffmpeg,
-        audio_gain_db=0.0,
-        measure=FontMeasure(fonts),
-    )
-    _write_files(compiled, workdir, fonts)
+    _, workdir, fonts = compile_into(spec, runs, args.work, ffmpeg, audio_gain_db=0.0)
     ass = workdir / "captions.ass"
     if args.ass is not None:
         shutil.copyfile(args.ass, ass)

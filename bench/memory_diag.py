@@ -21,9 +21,14 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from _common import measure, script_words
 from versus import EMOJI, FADE, FOLLOW_UP_IN, PATTERNS, SOURCE_SECONDS
+
+if TYPE_CHECKING:
+    from video_orchestrator.render.compiler import CompiledRender
+    from video_orchestrator.render.fonts import FontEnvironment
 
 from video_orchestrator.spec.model import (
     AudioTracks,
@@ -39,6 +44,32 @@ from video_orchestrator.spec.model import (
 )
 
 HERE = Path(__file__).resolve().parent
+
+
+def compile_into(
+    spec: RenderSpec, runs: Path, work: Path, ffmpeg: str, **options: Any
+) -> tuple[CompiledRender, Path, FontEnvironment]:
+    """``spec`` compiled by the product's compiler into ``runs/workdir`` (its files, emoji
+    pictures and fonts written as the renderer writes them), output ``runs/out.mp4``."""
+    from video_orchestrator.render.compiler import compile_spec
+    from video_orchestrator.render.fonts import font_environment
+    from video_orchestrator.render.renderer import _write_files
+    from video_orchestrator.render.text_measure import FontMeasure
+
+    workdir = runs / "workdir"
+    workdir.mkdir(parents=True, exist_ok=True)
+    fonts = font_environment(work / "cache")
+    compiled = compile_spec(
+        spec,
+        output=runs / "out.mp4",
+        workdir=workdir,
+        fonts_dir=workdir / "fonts",
+        ffmpeg=ffmpeg,
+        measure=FontMeasure(fonts),
+        **options,
+    )
+    _write_files(compiled, workdir, fonts)
+    return compiled, workdir, fonts
 
 
 def spec_for(args: argparse.Namespace, media: Path) -> RenderSpec:
@@ -118,32 +149,22 @@ def main() -> int:
 
     import imageio_ffmpeg
 
-    from video_orchestrator.render.compiler import compile_spec
-    from video_orchestrator.render.fonts import font_environment
-    from video_orchestrator.render.renderer import _write_files
-    from video_orchestrator.render.text_measure import FontMeasure
     from video_orchestrator.render.threads import thread_plan
 
     ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
     spec = spec_for(args, args.work / "media")
     runs = args.work / "memdiag" / (args.label or "run")
-    workdir = runs / "workdir"
-    workdir.mkdir(parents=True, exist_ok=True)
-    fonts = font_environment(args.work / "cache")
     plan = thread_plan(os.cpu_count() or 1)
-    compiled = compile_spec(
+    compiled, workdir, _ = compile_into(
         spec,
-        output=runs / "out.mp4",
-        workdir=workdir,
-        fonts_dir=workdir / "fonts",
-        ffmpeg=ffmpeg,
+        runs,
+        args.work,
+        ffmpeg,
         audio_gain_db=-3.0,
         decoder_threads=plan.decoder,
-        measure=FontMeasure(fonts),
         encoder_threads=plan.encoder,
         encoder_args=plan.lookahead_args(),
     )
-    _write_files(compiled, workdir, fonts)
     argv = list(compiled.argv)
     for remedy in filter(None, args.remedy.split(",")):
         argv = REMEDIES[remedy](argv)
