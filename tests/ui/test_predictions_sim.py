@@ -38,7 +38,7 @@ async def test_too_little_history_is_said_in_one_line(ws: Workspace) -> None:
         await user.open("/analytics")
         await user.should_see(marker="prediction-refusal", retries=200)
         await user.should_see(
-            "Predictions need at least 20 published videos with metrics; there are 19, so 1 more."
+            "No prediction yet: 19 of the 20 published videos with metrics it needs."
         )
         await user.should_see("Learned from 19 videos at 7 days (19 linked to a project).")
 

@@ -36,7 +36,7 @@ MIN_VIDEOS = 20
 ALPHAS = tuple(float(a) for a in np.logspace(-2, 3, 11))
 #: The stored model's format: bump it when the features, their encoding or the model change,
 #: so a model stored by an older version is trained again rather than read.
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: a refusal names the metric every video shares
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,13 @@ class Forecast:
 
 @dataclass(frozen=True)
 class Refusal:
-    """No prediction, and why."""
+    """No prediction, and why: ``reason`` in English; ``same`` names the metric every video
+    shares (nothing to learn), ``None`` when there are too few videos (``more_needed``)."""
 
     reason: str
     videos: int
     more_needed: int
+    same: TargetName | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ def train_forecaster(
                 reason=f"every video has the same {what}: nothing to learn",
                 videos=n,
                 more_needed=0,
+                same=target.name,
             )
         error, residuals = _cross_validate(rows, y, settings)
         encoder = FeatureEncoder.fit(rows)
@@ -238,6 +241,7 @@ def model_to_data(model: Forecaster | Refusal) -> dict[str, Any]:
                 "reason": model.reason,
                 "videos": model.videos,
                 "more_needed": model.more_needed,
+                "same": model.same,
             },
         }
         return data
@@ -274,8 +278,12 @@ def model_from_data(data: Mapping[str, Any]) -> Forecaster | Refusal | None:
             return None
         if "refusal" in data:
             refusal = data["refusal"]
+            same = refusal.get("same")
             return Refusal(
-                str(refusal["reason"]), int(refusal["videos"]), int(refusal["more_needed"])
+                str(refusal["reason"]),
+                int(refusal["videos"]),
+                int(refusal["more_needed"]),
+                same if same in ("views", "average_view_duration") else None,
             )
         targets = {target.name: target for target in _TARGETS}
         fitted = []

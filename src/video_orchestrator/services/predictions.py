@@ -46,6 +46,7 @@ from video_orchestrator.analytics.predict import (
     PredictionSettings,
     PublishedVideo,
     Refusal,
+    TargetName,
     model_from_data,
     model_to_data,
     train_forecaster,
@@ -118,6 +119,8 @@ class ModelOut(BaseModel):
     needed: int
     ready: bool
     reason: str | None = None
+    more_needed: int | None = Field(None, description="published videos still needed")
+    same: TargetName | None = Field(None, description="the metric every video shares")
     views_error: ErrorOut | None = None
     duration_error: ErrorOut | None = None
     trained_at: datetime | None = None
@@ -140,6 +143,7 @@ class RefusalOut(BaseModel):
     reason: str
     videos: int
     needed: int
+    same: TargetName | None = Field(None, description="the metric every video shares")
     history: HistoryOut
 
     def error(self) -> NotEnoughHistory:
@@ -361,6 +365,8 @@ class Predictions:
                 needed=self.settings.min_videos,
                 ready=False,
                 reason=_reason(trained.model, summary),
+                more_needed=trained.model.more_needed or None,
+                same=trained.model.same,
                 trained_at=trained.trained_at,
             )
         return ModelOut(
@@ -413,6 +419,7 @@ class Predictions:
                 reason=_reason(trained.model, summary),
                 videos=trained.model.videos,
                 needed=self.settings.min_videos,
+                same=trained.model.same,
                 history=summary,
             )
         draft = project_features(project, where, when)

@@ -22,6 +22,12 @@ from video_orchestrator.services.experiment_runs import (
 from video_orchestrator.spec.vocabulary import CAPTION_PRESETS
 from video_orchestrator.ui.common import Failed, advice, call, when
 from video_orchestrator.ui.env import UiEnv
+from video_orchestrator.ui.experiment_words import (
+    METRIC_WORDS,
+    decision_words,
+    metric_words,
+    verdict_words,
+)
 from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 #: Linked videos named per variant (the rest counted).
@@ -149,16 +155,14 @@ async def show(env: UiEnv) -> None:
                             (
                                 tr_n("{count} variant", "{count} variants", item.variants),
                                 tr_n("{count} video", "{count} videos", item.videos),
-                                tr(
-                                    "{metric} at {age}",
-                                    metric=METRICS.get(item.metric, ("", item.metric))[1],
-                                    age=item.age,
-                                ),
+                                metric_words(item.metric, item.age),
                                 tr("created {moment}", moment=when(item.created_at)),
                             )
                         )
                     ).classes("text-body2")
-                    ui.label(item.verdict or tr("Not analysed yet.")).classes("text-body2")
+                    ui.label(decision_words(item.decision, item.winner)).classes(
+                        "text-body2 decision"
+                    )
 
     @ui.refreshable
     def detail() -> None:
@@ -206,7 +210,10 @@ async def show(env: UiEnv) -> None:
                             ui.label(tr("and {more} more", more=more)).classes("text-caption")
             linker(experiment)
             if experiment.verdict:
-                ui.label(experiment.verdict).classes("text-subtitle1 verdict")
+                words = verdict_words(
+                    experiment.analysis or {}, metric_words(experiment.metric, experiment.age)
+                )
+                ui.label(words or experiment.verdict).classes("text-subtitle1 verdict")
                 for line in _numbers(experiment):
                     ui.label(line).classes("text-body2 verdict-number")
             if experiment.feedback is not None:
@@ -357,7 +364,7 @@ async def show(env: UiEnv) -> None:
         )
         with ui.row().classes("gap-2 w-full"):
             metric = ui.select(
-                {k: v[1] for k, v in METRICS.items()},
+                {key: tr(METRIC_WORDS.get(key, key)) for key in METRICS},
                 value="average_view_duration",
                 label=tr("Judged on"),
             ).classes("w-64")

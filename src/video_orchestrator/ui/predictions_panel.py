@@ -60,14 +60,34 @@ def _rounded(value: float) -> float:
     return round(value, -digits)
 
 
+#: Why there is no prediction when every video has the same value of one metric.
+SAME_METRIC = {
+    "views": marked(
+        "No prediction: every video has the same number of views, so there is nothing to learn."
+    ),
+    "average_view_duration": marked(
+        "No prediction: every video has the same average view duration, so there is nothing "
+        "to learn."
+    ),
+}
+
+
+def refusal_text(same: str | None, videos: int, needed: int) -> str:
+    """Why there is no prediction: every video has the same ``same`` metric, or there are
+    ``videos`` of the ``needed`` published videos with metrics."""
+    if same in SAME_METRIC:
+        return tr(SAME_METRIC[same])
+    return tr(
+        "No prediction yet: {videos} of the {needed} published videos with metrics it needs.",
+        videos=number(videos),
+        needed=number(needed),
+    )
+
+
 def line_text(answer: PredictionOut | RefusalOut) -> str:
     """The editor's one line: both predictions with their error, or the refusal."""
     if isinstance(answer, RefusalOut):
-        return tr(
-            "No prediction yet: {videos} of the {needed} published videos with metrics it needs.",
-            videos=number(answer.videos),
-            needed=number(answer.needed),
-        )
+        return refusal_text(answer.same, answer.videos, answer.needed)
     return tr(
         "Predicted on {platform}: {views} · {duration}",
         platform=PLATFORM_NAMES.get(answer.platform, answer.platform),
@@ -160,9 +180,10 @@ def draw_board(board: Board) -> None:
         "prediction-quality"
     )
     if not model.ready:
-        ui.label(model.reason or "").classes("text-body1 prediction-refusal").mark(
-            "prediction-refusal"
-        )
+        videos = model.needed - (model.more_needed or 0)
+        ui.label(refusal_text(model.same, videos, model.needed)).classes(
+            "text-body1 prediction-refusal"
+        ).mark("prediction-refusal")
         return
     ui.label(error_text(model)).classes("text-body2 prediction-error").mark("prediction-error")
     if not board.drafts:

@@ -147,6 +147,9 @@ def test_a_history_with_nothing_to_learn_is_refused() -> None:
     same = [PublishedVideo(draft(rng), 1000.0, 12.0) for _ in range(25)]
     result = train_forecaster(same)
     assert isinstance(result, Refusal) and "nothing to learn" in result.reason
+    assert result.same == "views"  # named, so the studio can say it in its locale
+    assert model_from_data(json.loads(json.dumps(model_to_data(result)))) == result
+    assert train_forecaster(history(rng, 12)).same is None  # type: ignore[union-attr]
 
 
 def test_a_model_stored_as_json_predicts_exactly_what_it_did_and_another_format_is_refused() -> (
