@@ -69,7 +69,6 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.render_speed import RenderSpeed
-from video_orchestrator.services.sources import load_source
 from video_orchestrator.services.voices import (
     install_hint,
     mismatch_message,
@@ -303,6 +302,8 @@ class MakeVideo:
         """The user's material, read once (its language is detected from it)."""
         if request.script_text is not None or request.source is None:
             return None
+        from video_orchestrator.services.sources import load_source
+
         return load_source(request.source, self.ctx.settings)
 
     def _follow_language(
@@ -349,6 +350,8 @@ class MakeVideo:
             return script, "user", None, None
         target = request.target_seconds or preset.ideal_seconds
         if request.source is not None:
+            from video_orchestrator.services.sources import load_source
+
             source = material or load_source(request.source, self.ctx.settings)
             script = script_from_source(
                 source,
