@@ -4,6 +4,10 @@ Functions here validate loose interface input into domain requests and run use c
 interface reaches past this module into ``pipeline``, ``ports``, ``render`` or ``providers``:
 what an interface needs from below (a script read from text, a pydantic error in one line, a
 caption style's defaults, a voice's description) is re-exported here (``X as X``).
+
+Importing this module must stay cheap: ``vo make`` and ``vo render`` start with it. A service
+of another area (analytics, experiments, publishing, trends, hooks …) is imported inside the
+function that calls it, and its re-exports are resolved on first use (``_LAZY``; ADR 0053).
 """
 
 from __future__ import annotations
