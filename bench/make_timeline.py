@@ -90,8 +90,12 @@ class StampingReporter:
 _IMPORTS = (
     ("interpreter start-up", "pass"),
     ("the CLI (what `vo` imports first)", "import video_orchestrator.cli.main"),
+    (
+        "the CLI + services.make (what `vo make` imports before its first step)",
+        "import video_orchestrator.cli.main, video_orchestrator.services.make",
+    ),
     ("services.facade", "import video_orchestrator.services.facade"),
-    ("services.make alone (what `vo make` needs)", "import video_orchestrator.services.make"),
+    ("services.make alone", "import video_orchestrator.services.make"),
 )
 
 
@@ -120,6 +124,8 @@ def main() -> int:
             print(f"IMPORT {label}: {wall:.2f} s wall, {cpu:.2f} s CPU (best of 3)", flush=True)
 
     clock = Clock()
+    import video_orchestrator.render.renderer as renderer_module
+    import video_orchestrator.services.make as make_module
     from video_orchestrator.config import Settings
     from video_orchestrator.services import facade as services
 
@@ -130,8 +136,6 @@ def main() -> int:
     os.environ["VO_DATA_DIR"] = str(WORK / "data-timeline")
     os.environ.pop("VO_LLM_BASE_URL", None)
 
-    import video_orchestrator.render.renderer as renderer_module
-    import video_orchestrator.services.make as make_module
     from video_orchestrator.providers.piper import tts as piper_tts
 
     for owner, attribute, name in (

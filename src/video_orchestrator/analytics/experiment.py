@@ -37,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 
+from video_orchestrator.analytics.experiment_metrics import MetricKind
 from video_orchestrator.analytics.stats import (
     FloatArray,
     TestResult,
@@ -48,7 +49,6 @@ from video_orchestrator.analytics.stats import (
 )
 from video_orchestrator.errors import InputError
 
-MetricKind = Literal["rate", "count", "duration"]
 METRIC_KINDS: tuple[MetricKind, ...] = ("rate", "count", "duration")
 Decision = Literal["winner", "no_winner_yet", "no_difference", "stop_srm", "too_few_posts"]
 #: No "more posts" figure is given past this many per variant: the difference is too small.

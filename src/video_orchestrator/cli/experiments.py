@@ -4,7 +4,7 @@ published videos, analyse at a fixed post age and apply a winner (ADR 0036)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -14,13 +14,10 @@ from rich.table import Table
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import InputError
 from video_orchestrator.services import facade as services
-from video_orchestrator.services.experiment_runs import (
-    METRICS,
-    ExperimentCreate,
-    ExperimentOut,
-    LinkIn,
-)
 from video_orchestrator.text import validation_summary
+
+if TYPE_CHECKING:
+    from video_orchestrator.services.experiment_runs import ExperimentOut
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -103,7 +100,7 @@ def register_experiments(
             ),
         ],
         metric: Annotated[
-            str, typer.Option(help=f"What decides: {', '.join(METRICS)}.")
+            str, typer.Option(help=f"What decides: {', '.join(services.EXPERIMENT_METRICS)}.")
         ] = "average_view_duration",
         age: Annotated[str, typer.Option(help="The post age compared: 24h, 72h or 7d.")] = "72h",
         name: Annotated[str | None, typer.Option(help="Default: the project and factors.")] = None,
@@ -114,6 +111,8 @@ def register_experiments(
         """Plan a project's variants (nothing is rendered yet)."""
 
         def action() -> None:
+            from video_orchestrator.services.experiment_runs import ExperimentCreate
+
             if age not in ("24h", "72h", "7d"):
                 raise InputError(f"--age must be 24h, 72h or 7d, not {age!r}")
             factors = dict(parse_factor(text) for text in factor)
@@ -173,6 +172,8 @@ def register_experiments(
         """Count a published video for a variant."""
 
         def action() -> None:
+            from video_orchestrator.services.experiment_runs import LinkIn
+
             platform = remote_id = None
             if video is not None:
                 platform, sep, remote_id = video.partition(":")

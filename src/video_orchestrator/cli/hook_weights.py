@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +14,9 @@ from rich.table import Table
 
 from video_orchestrator.config import Settings
 from video_orchestrator.services import facade as services
-from video_orchestrator.services.hook_feedback import ChangeOut, ProposalOut
+
+if TYPE_CHECKING:
+    from video_orchestrator.services.hook_feedback import ChangeOut, ProposalOut
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
 

@@ -101,3 +101,13 @@ class TTSProvider(Protocol):
     def voices(self) -> list[VoiceInfo]: ...
 
     def synthesize(self, request: SpeechRequest, out_path: Path) -> Speech: ...
+
+
+@runtime_checkable
+class VoicePreloader(Protocol):
+    """A speech synthesiser whose voices take a while to load (a neural model held in
+    memory): ``preload`` loads ``voice`` for ``language`` now, on the caller's thread, so
+    that a synthesis started later does not wait for it. Loading twice loads once; errors
+    are those ``synthesize`` would raise for that voice (ADR 0053)."""
+
+    def preload(self, voice: str, language: str) -> None: ...

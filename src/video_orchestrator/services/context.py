@@ -10,12 +10,12 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from video_orchestrator.config import Settings
 from video_orchestrator.errors import ConfigError
 from video_orchestrator.pipeline.cache import ContentCache
 from video_orchestrator.pipeline.script_writer import words_per_minute
-from video_orchestrator.pipeline.stock import StockLibrary
 from video_orchestrator.platforms import PlatformPreset, get_preset, load_presets
 from video_orchestrator.ports import LLM_ENTRY_POINTS, SOUND_ENTRY_POINTS, TTS_ENTRY_POINTS
 from video_orchestrator.ports.images import ImageGenerator
@@ -29,7 +29,13 @@ from video_orchestrator.render.fonts import FontEnvironment, font_environment
 from video_orchestrator.render.renderer import Renderer
 from video_orchestrator.services.publishers import PlatformAdapter
 from video_orchestrator.services.registry import build_provider, provider_class, provider_classes
-from video_orchestrator.store import Database, FileStorage, database_exists
+
+# The store (SQLAlchemy, the tables, fsspec: ~0.2 s CPU) and the stock pipeline (NumPy, PyAV)
+# are imported when a use case first needs them: `vo render` never does, `vo make` needs no
+# store (ADR 0053).
+if TYPE_CHECKING:
+    from video_orchestrator.pipeline.stock import StockLibrary
+    from video_orchestrator.store import Database, FileStorage
 
 
 class AppContext:
@@ -106,6 +112,8 @@ class AppContext:
     @cached_property
     def db(self) -> Database:
         """The database, migrated to the newest schema on first use."""
+        from video_orchestrator.store import Database
+
         database = Database(self.settings.database())
         database.migrate()
         return database
@@ -115,12 +123,16 @@ class AppContext:
         read-only command reads (``vo hooks`` and ``vo optimise`` read the learned hook
         weights only from a database that is there; ADR 0044). An existing one is migrated
         like every command's."""
+        from video_orchestrator.store import database_exists
+
         if "db" in self.__dict__ or database_exists(self.settings.database()):
             return self.db
         return None
 
     @cached_property
     def files(self) -> FileStorage:
+        from video_orchestrator.store import FileStorage
+
         return FileStorage(
             self.settings.storage(),
             cache_dir=self.settings.cache_dir,

@@ -41,10 +41,10 @@ from video_orchestrator.analytics.experiment import (
     Arm,
     Comparison,
     ExperimentResult,
-    MetricKind,
     analyse_experiment,
     prior_sd_from,
 )
+from video_orchestrator.analytics.experiment_metrics import METRICS as METRICS
 from video_orchestrator.analytics.feedback import LevelResult, propose_defaults
 from video_orchestrator.analytics.stats import TestResult
 from video_orchestrator.errors import InputError, InvalidStateError, NotFoundError
@@ -74,16 +74,6 @@ from video_orchestrator.store.tables import (
 
 Age = Literal["24h", "72h", "7d"]
 AGE_DAYS: dict[str, int] = {"24h": 1, "72h": 3, "7d": 7}
-#: The metrics an experiment is judged on: (kind, words); a rate is (numerator / views).
-METRICS: dict[str, tuple[MetricKind, str]] = {
-    "average_view_duration": ("duration", "average view duration"),
-    "average_percentage_viewed": ("duration", "share of the video viewed"),
-    "views": ("count", "views"),
-    "likes": ("count", "likes"),
-    "shares": ("count", "shares"),
-    "like_rate": ("rate", "likes per view"),
-    "share_rate": ("rate", "shares per view"),
-}
 _RATE_OF = {"like_rate": "likes", "share_rate": "shares"}
 #: Factors rendered as video options, and the content factors the render applies itself.
 RENDERED_CONTENT = ("hook", "length", "background")

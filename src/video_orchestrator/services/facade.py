@@ -4,85 +4,145 @@ Functions here validate loose interface input into domain requests and run use c
 interface reaches past this module into ``pipeline``, ``ports``, ``render`` or ``providers``:
 what an interface needs from below (a script read from text, a pydantic error in one line, a
 caption style's defaults, a voice's description) is re-exported here (``X as X``).
+
+Importing this module must stay cheap: ``vo make`` and ``vo render`` start with it. A service
+of another area (analytics, experiments, publishing, trends, hooks …) is imported inside the
+function that calls it, and its re-exports are resolved on first use (``_LAZY``; ADR 0053).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from video_orchestrator.analytics.experiment_metrics import METRICS as _EXPERIMENT_METRICS
 from video_orchestrator.config import Settings
 from video_orchestrator.domain.script import GENRES, Script
 from video_orchestrator.errors import InputError, MediaError, ScriptError, SpecError
+from video_orchestrator.metrics.records import METRICS as METRICS
 from video_orchestrator.pipeline.script_import import condense as condense
 from video_orchestrator.pipeline.script_import import script_from_text as script_from_text
 from video_orchestrator.pipeline.source_script import read_source, script_from_source
 from video_orchestrator.ports.media import StockItem
 from video_orchestrator.ports.tts import VoiceInfo as VoiceInfo
 from video_orchestrator.render.ffmpeg import Progress
-from video_orchestrator.services.check import RuleResult
-from video_orchestrator.services.check import check_file as _check_file
 from video_orchestrator.services.context import AppContext
-from video_orchestrator.services.experiment_runs import ExperimentRuns
-from video_orchestrator.services.hook_feedback import HookFeedback, workspace_library
-from video_orchestrator.services.hooks import HooksRequest, HooksResult, generate_hooks
-from video_orchestrator.services.jobs import JobService
 from video_orchestrator.services.languages import language_for
-from video_orchestrator.services.make import MakeRequest, MakeResult, MakeVideo
-from video_orchestrator.services.metrics import MetricsService
-from video_orchestrator.services.metrics_facade import METRICS as METRICS
-from video_orchestrator.services.metrics_facade import Analytics as Analytics
-from video_orchestrator.services.metrics_facade import Filters as Filters
-from video_orchestrator.services.metrics_facade import Group as Group
-from video_orchestrator.services.metrics_facade import ImportOut as ImportOut
-from video_orchestrator.services.metrics_facade import Point as Point
-from video_orchestrator.services.metrics_facade import ReportIn as ReportIn
-from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
-from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
-from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
-from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
-from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
-from video_orchestrator.services.metrics_facade import file_stem as file_stem
-from video_orchestrator.services.metrics_pull import MetricPulls
-from video_orchestrator.services.metrics_pull import describe_pull as describe_pull
-from video_orchestrator.services.metrics_pull import metric_pulls as _metric_pulls
-from video_orchestrator.services.optimise import OptimiseReport, OptimiseRequest, write_script
-from video_orchestrator.services.optimise import optimise as _optimise
-from video_orchestrator.services.predictions import FigureOut as FigureOut
-from video_orchestrator.services.predictions import HistoryOut as HistoryOut
-from video_orchestrator.services.predictions import ModelOut as ModelOut
-from video_orchestrator.services.predictions import PredictionOut as PredictionOut
-from video_orchestrator.services.predictions import RefusalOut as RefusalOut
-from video_orchestrator.services.predictions import parse_time as parse_time
 from video_orchestrator.services.progress import Reporter
-from video_orchestrator.services.publishing import Publishing as Publishing
-from video_orchestrator.services.publishing import connect_with_loopback as connect_with_loopback
-from video_orchestrator.services.publishing import post_file as post_file
-from video_orchestrator.services.publishing import publish_until_settled as publish_until_settled
-from video_orchestrator.services.scene_matches import SceneMatch as SceneMatch
-from video_orchestrator.services.scene_matches import scene_matches as scene_matches
-from video_orchestrator.services.scheduling import ScheduleIn as ScheduleIn
-from video_orchestrator.services.templates import ProjectTemplate as ProjectTemplate
-from video_orchestrator.services.templates import project_template as project_template
-from video_orchestrator.services.templates import project_templates as project_templates
-from video_orchestrator.services.trend_alerts import AlertService
-from video_orchestrator.services.trend_jobs import alert_service, trend_service
-from video_orchestrator.services.trend_jobs import poll_all as _poll_all
-from video_orchestrator.services.trend_projects import TrendProjectOut, TrendProjects
-from video_orchestrator.services.trends import PollReport, SourceOut
-from video_orchestrator.services.trends import TrendService as TrendService
 from video_orchestrator.services.voices import recommended_voice as recommended_voice
 from video_orchestrator.spec import RenderSpec, json_schema
 from video_orchestrator.spec.options import VideoOptions
 from video_orchestrator.spec.vocabulary import BACKGROUND_LOOKS, CAPTION_PRESETS, TARGET_SECONDS
 from video_orchestrator.text import validation_summary
 
+if TYPE_CHECKING:
+    from video_orchestrator.services.check import RuleResult
+    from video_orchestrator.services.experiment_runs import ExperimentRuns
+    from video_orchestrator.services.hook_feedback import HookFeedback
+    from video_orchestrator.services.hooks import HooksResult
+    from video_orchestrator.services.make import MakeRequest, MakeResult
+    from video_orchestrator.services.metrics_facade import Analytics as Analytics
+    from video_orchestrator.services.metrics_facade import Filters as Filters
+    from video_orchestrator.services.metrics_facade import Group as Group
+    from video_orchestrator.services.metrics_facade import ImportOut as ImportOut
+    from video_orchestrator.services.metrics_facade import Point as Point
+    from video_orchestrator.services.metrics_facade import ReportIn as ReportIn
+    from video_orchestrator.services.metrics_facade import ReportOut as ReportOut
+    from video_orchestrator.services.metrics_facade import ReportSpec as ReportSpec
+    from video_orchestrator.services.metrics_facade import ScheduleOut as ScheduleOut
+    from video_orchestrator.services.metrics_facade import VideoOut as VideoOut
+    from video_orchestrator.services.metrics_facade import VideoPage as VideoPage
+    from video_orchestrator.services.metrics_facade import file_stem as file_stem
+    from video_orchestrator.services.metrics_pull import MetricPulls
+    from video_orchestrator.services.metrics_pull import describe_pull as describe_pull
+    from video_orchestrator.services.optimise import OptimiseReport
+    from video_orchestrator.services.predictions import FigureOut as FigureOut
+    from video_orchestrator.services.predictions import HistoryOut as HistoryOut
+    from video_orchestrator.services.predictions import ModelOut as ModelOut
+    from video_orchestrator.services.predictions import PredictionOut as PredictionOut
+    from video_orchestrator.services.predictions import RefusalOut as RefusalOut
+    from video_orchestrator.services.predictions import parse_time as parse_time
+    from video_orchestrator.services.publishing import Publishing as Publishing
+    from video_orchestrator.services.publishing import (
+        connect_with_loopback as connect_with_loopback,
+    )
+    from video_orchestrator.services.publishing import post_file as post_file
+    from video_orchestrator.services.publishing import (
+        publish_until_settled as publish_until_settled,
+    )
+    from video_orchestrator.services.scene_matches import SceneMatch as SceneMatch
+    from video_orchestrator.services.scene_matches import scene_matches as scene_matches
+    from video_orchestrator.services.scheduling import ScheduleIn as ScheduleIn
+    from video_orchestrator.services.templates import ProjectTemplate as ProjectTemplate
+    from video_orchestrator.services.templates import project_template as project_template
+    from video_orchestrator.services.templates import project_templates as project_templates
+    from video_orchestrator.services.trend_alerts import AlertService
+    from video_orchestrator.services.trend_projects import TrendProjectOut
+    from video_orchestrator.services.trends import PollReport, SourceOut
+    from video_orchestrator.services.trends import TrendService as TrendService
+
+#: What the facade re-exports from the analytics, statistics, publishing, trends and
+#: templates services, by the module that defines it. They are imported on first use
+#: (``__getattr__`` below), not with the facade: ``vo make``, ``vo render`` and a worker's
+#: render never touch them, and importing them costs ~1.2 s CPU and ~100 MB (SciPy,
+#: scikit-learn, the job tables; ADR 0053). The ``TYPE_CHECKING`` block above names the
+#: same things for the type checker.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Analytics",
+            "Filters",
+            "Group",
+            "ImportOut",
+            "Point",
+            "ReportIn",
+            "ReportOut",
+            "ReportSpec",
+            "ScheduleOut",
+            "VideoOut",
+            "VideoPage",
+            "file_stem",
+        ),
+        "video_orchestrator.services.metrics_facade",
+    ),
+    "describe_pull": "video_orchestrator.services.metrics_pull",
+    **dict.fromkeys(
+        ("FigureOut", "HistoryOut", "ModelOut", "PredictionOut", "RefusalOut", "parse_time"),
+        "video_orchestrator.services.predictions",
+    ),
+    **dict.fromkeys(
+        ("Publishing", "connect_with_loopback", "post_file", "publish_until_settled"),
+        "video_orchestrator.services.publishing",
+    ),
+    **dict.fromkeys(("SceneMatch", "scene_matches"), "video_orchestrator.services.scene_matches"),
+    "ScheduleIn": "video_orchestrator.services.scheduling",
+    **dict.fromkeys(
+        ("ProjectTemplate", "project_template", "project_templates"),
+        "video_orchestrator.services.templates",
+    ),
+    "TrendService": "video_orchestrator.services.trends",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A re-export of ``_LAZY``, imported the first time it is asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+#: The metrics an experiment is judged on, by name (``vo experiments create --metric``).
+EXPERIMENT_METRICS = _EXPERIMENT_METRICS
 MAX_SCRIPT_BYTES = 200_000
 
 
@@ -93,17 +153,25 @@ def context(settings: Settings) -> AppContext:
 def analytics(settings: Settings) -> Analytics:
     """The analytics use cases (imports, queries, exports, reports) on the settings'
     database."""
+    from video_orchestrator.services.metrics_facade import Analytics
+
     return Analytics(AppContext(settings).db, settings)
 
 
 def metric_pulls(settings: Settings, *, days: int = 28) -> MetricPulls:
     """Pulling connected accounts' figures now (``vo analytics pull``; ADR 0038)."""
+    from video_orchestrator.services.metrics_pull import metric_pulls as _metric_pulls
+
     return _metric_pulls(AppContext(settings), days=days)
 
 
 def experiments(settings: Settings) -> ExperimentRuns:
     """The experiment use cases on the settings' database; renders are left queued for
     ``vo serve`` / ``vo worker``."""
+    from video_orchestrator.services.experiment_runs import ExperimentRuns
+    from video_orchestrator.services.jobs import JobService
+    from video_orchestrator.services.metrics import MetricsService
+
     db = AppContext(settings).db
     jobs = JobService(db, None, max_attempts=settings.job_max_attempts)
     return ExperimentRuns(db, jobs, MetricsService(db))
@@ -111,6 +179,8 @@ def experiments(settings: Settings) -> ExperimentRuns:
 
 def hook_weights(settings: Settings) -> HookFeedback:
     """The hook score's weights learned from the workspace's posted hooks (ADR 0044)."""
+    from video_orchestrator.services.hook_feedback import HookFeedback
+
     return HookFeedback(AppContext(settings).db)
 
 
@@ -144,6 +214,8 @@ def make_request(
     None: the language is detected from the script, the material or the topic (English
     when it cannot be told); ``allow_voice_language_mismatch`` lets ``voice`` speak a
     script of another language (ADR 0031)."""
+    from video_orchestrator.services.make import MakeRequest
+
     if topic is None and script is None and source is None:
         raise ScriptError(
             "say what the video is about: --from FILE_OR_URL (your material), --script FILE "
@@ -233,6 +305,8 @@ def read_script_file(path: Path) -> str:
 def make_video(
     ctx: AppContext, request: MakeRequest, reporter: Reporter, cancel: threading.Event | None = None
 ) -> MakeResult:
+    from video_orchestrator.services.make import MakeVideo
+
     return MakeVideo(ctx)(request, reporter, cancel)
 
 
@@ -286,6 +360,8 @@ def render_spec_file(ctx: AppContext, spec_file: Path, output: Path, reporter: R
 
 
 def check_file(ctx: AppContext, path: Path, platform: str) -> list[RuleResult]:
+    from video_orchestrator.services.check import check_file as _check_file
+
     if not path.is_file():
         raise MediaError(f"{path} does not exist")
     return _check_file(path, ctx.preset(platform), ffmpeg=ctx.ffmpeg)
@@ -420,6 +496,9 @@ def hooks(
 ) -> HooksResult:
     """Scored alternative hooks for a topic or a script file (text or script JSON), scored
     with the workspace's hook weights (learned or shipped, ADR 0044)."""
+    from video_orchestrator.services.hook_feedback import workspace_library
+    from video_orchestrator.services.hooks import HooksRequest, generate_hooks
+
     if topic is None and script is None:
         raise ScriptError("say what the hooks are for: --topic TEXT or --script FILE")
     if topic is not None and script is None and not topic.strip():
@@ -446,6 +525,10 @@ def optimise(
 ) -> OptimiseReport:
     """Suggestions for a script file on a platform; with ``apply``, the optimised script
     too, written to ``output`` (script JSON, readable by ``vo make --script``) when given."""
+    from video_orchestrator.services.hook_feedback import workspace_library
+    from video_orchestrator.services.optimise import OptimiseRequest, write_script
+    from video_orchestrator.services.optimise import optimise as _optimise
+
     if output is not None and not apply:
         raise InputError("-o/--output writes the optimised script: add --apply")
     if output is not None and output.suffix.lower() != ".json":
@@ -471,12 +554,16 @@ def optimise(
 
 
 def trend_services(ctx: AppContext) -> tuple[TrendService, AlertService]:
+    from video_orchestrator.services.trend_jobs import alert_service, trend_service
+
     alerts = alert_service(ctx)
     return trend_service(ctx, alerts), alerts
 
 
 def poll_trends(ctx: AppContext, *, force: bool = False) -> PollReport:
     """Poll the due trend sources (every source with ``force``) now, merge, alert."""
+    from video_orchestrator.services.trend_jobs import poll_all as _poll_all
+
     return _poll_all(ctx, datetime.now(UTC), force=force)
 
 
@@ -507,6 +594,8 @@ def make_from_trend(
     language: str | None = None,
     seconds: int | None = None,
 ) -> TrendProjectOut:
+    from video_orchestrator.services.trend_projects import TrendProjects
+
     trends, _ = trend_services(ctx)
     return TrendProjects(ctx, trends).create(
         trend_id, platform=platform, language=language, target_seconds=seconds
@@ -517,6 +606,8 @@ def render_trend_project(
     ctx: AppContext, made: TrendProjectOut, platform: str, output: Path, reporter: Reporter
 ) -> MakeResult:
     """Render a project made from a trend at once, offline (``vo trends make -o``)."""
+    from video_orchestrator.services.make import MakeRequest, MakeVideo
+
     project = made.project
     if project.script is None:  # pragma: no cover - a trend project always has a script
         raise ScriptError("the project has no script")

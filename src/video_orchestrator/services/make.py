@@ -11,7 +11,7 @@ import contextlib
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ from video_orchestrator.pipeline.stock import (
 from video_orchestrator.pipeline.voice import Narration, narrate
 from video_orchestrator.platforms import PlatformPreset
 from video_orchestrator.ports.images import ImagePrompt
-from video_orchestrator.ports.tts import TTSProvider
+from video_orchestrator.ports.tts import TTSProvider, VoicePreloader
 from video_orchestrator.render.ffmpeg import Progress
 from video_orchestrator.render.fonts import check_coverage
 from video_orchestrator.render.probe import probe
@@ -69,7 +69,6 @@ from video_orchestrator.services.context import AppContext
 from video_orchestrator.services.languages import script_language, topic_language
 from video_orchestrator.services.progress import Reporter
 from video_orchestrator.services.render_speed import RenderSpeed
-from video_orchestrator.services.sources import load_source
 from video_orchestrator.services.voices import (
     install_hint,
     mismatch_message,
@@ -303,6 +302,8 @@ class MakeVideo:
         """The user's material, read once (its language is detected from it)."""
         if request.script_text is not None or request.source is None:
             return None
+        from video_orchestrator.services.sources import load_source
+
         return load_source(request.source, self.ctx.settings)
 
     def _follow_language(
@@ -349,6 +350,8 @@ class MakeVideo:
             return script, "user", None, None
         target = request.target_seconds or preset.ideal_seconds
         if request.source is not None:
+            from video_orchestrator.services.sources import load_source
+
             source = material or load_source(request.source, self.ctx.settings)
             script = script_from_source(
                 source,
@@ -428,20 +431,36 @@ class MakeVideo:
             raise VoiceLanguageMismatch(mismatch_message(voice, request.language, alternative))
         return VoiceChoice(tts, voice_id)
 
+    def _preload(
+        self, voice: VoiceChoice, request: MakeRequest, pool: ThreadPoolExecutor
+    ) -> Future[None] | None:
+        """The voice's model loading on ``pool`` while the script is written, when the script
+        is written (a language model's answer, the user's material: seconds, and new words
+        the cache has no narration of) and the provider loads models (Piper). Not for the
+        user's own text: its script step is ~0.3 s, and made again it is spoken from the
+        cache, where a load would cost ~1.3 s CPU and ~200 MB for nothing (ADR 0053)."""
+        if request.script_text is not None or not isinstance(voice.tts, VoicePreloader):
+            return None
+        return pool.submit(voice.tts.preload, voice.voice_id, voice.speaks or request.language)
+
     def _voice(
         self,
         script: Script,
         request: MakeRequest,
         voice: VoiceChoice,
         reporter: Reporter,
+        preloaded: Future[None] | None = None,
     ) -> tuple[Narration, VoiceChoice]:
         """The narration and the voice that spoke it (the local one when the requested voice
-        failed: it is used for the rest of the run)."""
+        failed: it is used for the rest of the run). ``preloaded``: the voice's model loading
+        beside the script step; its error is the voice's."""
         reporter.step("voice", "Synthesising the voice")
         if voice.notice:  # from _resolve_voice when a cloud voice could not be used
             reporter.notice(voice.notice)
             voice = replace(voice, notice=None)
         try:
+            if preloaded is not None:
+                preloaded.result()
             narration = self._narrate(script, request, voice, reporter)
         except ProviderError as exc:
             if _last_resort(voice.tts):
@@ -734,17 +753,18 @@ class MakeVideo:
         music = self._music(request)
         effect = self._effect(request)
         self._stock_wanted(request)  # a misconfigured --stock fails before any work
-        script, source, llm_usage, material = self._script(request, preset, recording, material)
-        script = self._check_length_estimate(script, request, preset)
-        if request.script_text is None:  # a user's text was checked above, before any work
-            self._check_fonts(" ".join(script.spoken_parts()))
         _ = (self.ctx.sounds, self.ctx.cache)  # built here: two threads never race to build them
-        with ThreadPoolExecutor(1, thread_name_prefix="vo-sounds") as pool:
+        with ThreadPoolExecutor(2, thread_name_prefix="vo-beside") as pool:
             # The music bed and the effect are made from code (seconds of numpy on a cold
-            # cache) and need nothing from the voice: made while it is synthesised, not
-            # after it (ADR 0051).
+            # cache) and need nothing from the script or the voice: made while they are
+            # written and synthesised, not after (ADR 0051, 0053).
             sounds = pool.submit(self._made_sounds, request, music, effect)
-            narration, voice = self._voice(script, request, voice, recording)
+            preloaded = self._preload(voice, request, pool)
+            script, source, llm_usage, material = self._script(request, preset, recording, material)
+            script = self._check_length_estimate(script, request, preset)
+            if request.script_text is None:  # a user's text was checked above, before any work
+                self._check_fonts(" ".join(script.spoken_parts()))
+            narration, voice = self._voice(script, request, voice, recording, preloaded)
             script, narration, voice = self._fit_length(
                 script, narration, request, preset, voice, recording
             )

@@ -198,6 +198,11 @@ class PiperTTS(Provider[PiperSettings]):
             )
         return files
 
+    def preload(self, voice: str, language: str) -> None:
+        """Load ``voice``'s model now (``ports.tts.VoicePreloader``): kept with the voices
+        already loaded, so the next synthesis with it starts at once."""
+        self._load(self._find(SpeechRequest(text="", voice=voice, language=language)))
+
     def _load(self, files: _VoiceFiles) -> _LoadedVoice:
         with self._load_lock:
             loaded = self._loaded.get(files.info.id)
