@@ -44,14 +44,6 @@ from video_orchestrator.spec.window import Piece, Window, window_pieces
 
 CAPTIONS_FILE = "captions.ass"
 GENERATED_SCALE = 4
-INPUT_SLACK_FRAMES = 2
-"""Output frames a video clip's input is read past the last frame it shows (``-t``).
-
-``fps`` picks, for each output slot, the last source frame whose rounded time is not after
-the slot, and fills slots up to where its input ends: the input must reach past the last
-slot's rounding point (half a frame). Two frames keep that with margin for any source frame
-rate; the frames are those of the whole source read (tests/integration/test_clip_inputs.py).
-"""
 """Generated backgrounds are drawn at 1/4 of the output size, then upscaled (they are smooth)."""
 
 # pattern → (gradients type, rotation pace, perlin noise (scale, octaves) or None)
@@ -467,12 +459,10 @@ class _Builder:
             options: tuple[str, ...] = ()
             if clip.fit == "loop":
                 options = ("-stream_loop", "-1")
-            # Read no more than needed: up to the last frame used, plus INPUT_SLACK_FRAMES
-            # so that ``fps`` sees where that frame's slot ends (bench/RESULTS.md: a second
-            # of slack decoded ~30 frames per clip in vain).
+            # Read no more than needed (+1 s of slack for the frame-rate conversion).
             piece = self.piece_of.get(index, Piece(index, 0, clip.duration))
             used = piece.skip + piece.frames
-            options += ("-t", self.seconds(clip.source_in + used + INPUT_SLACK_FRAMES))
+            options += ("-t", self.seconds(clip.source_in + used + self.fps))
             if self.decoder_threads is not None:
                 options += ("-threads", str(self.decoder_threads))
             self.clip_inputs[index] = Input(clip.path, options)
