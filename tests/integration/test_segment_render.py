@@ -245,52 +245,7 @@ def test_cancelling_a_segmented_render_stops_ffmpeg_and_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def _logging_ffmpeg(tmp_path: Path, log: Path) -> Path:
-    """The real FFmpeg behind a script that logs when each segment's process starts and ends."""
-    script = tmp_path / "ffmpeg"
-    script.write_text(
-        "#!/bin/sh\n"
-        'name=""\n'
-        'for arg in "$@"; do case "$arg" in *segment-*.mp4) name=$(basename "$arg");; esac; done\n'
-        f'[ -n "$name" ] && echo "start $name" >> {log}\n'
-        f'"{ffmpeg_exe()}" "$@"\n'
-        "status=$?\n"
-        f'[ -n "$name" ] && echo "end $name" >> {log}\n'
-        "exit $status\n"
-    )
-    script.chmod(0o755)
-    return script
-
-
-def test_the_next_segment_starts_before_the_last_one_ends_never_more_than_two(
-    renderer: Renderer, media: Path, tmp_path: Path
-) -> None:
-    spec = fixture_spec(media)
-    log = tmp_path / "segments.log"
-    overlapping = Renderer(
-        str(_logging_ffmpeg(tmp_path, log)),
-        renderer.fonts,
-        decoder_threads=1,
-        segment_above=1.0,
-        segment_seconds=WINDOW_SECONDS,
-        segment_handover=WINDOW_SECONDS,  # hand over at the first progress of each
-    )
-    seen: list[Progress] = []
-    overlapping.render(spec, tmp_path / "v.mp4", on_progress=seen.append)
-    events = [line.split() for line in log.read_text().splitlines()]
-    alive, most = 0, 0
-    for kind, _name in events:
-        alive += 1 if kind == "start" else -1
-        most = max(most, alive)
-    starts = [name for kind, name in events if kind == "start"]
-    assert starts == [f"segment-{n:04d}.mp4" for n in range(len(windows_of(spec)))]
-    assert most == 2, f"segments alive at once: {most} ({events})"
-    assert [p.frame for p in seen] == sorted(p.frame for p in seen)
-    count, _, _ = _probe_video(tmp_path / "v.mp4")
-    assert count == spec.duration
-
-
-def test_a_failing_segment_stops_the_render_and_leaves_nothing(
+def test_a_failing_segment_fails_the_render_and_leaves_nothing(
     renderer: Renderer, media: Path, tmp_path: Path, own_tempdir: Path
 ) -> None:
     spec = fixture_spec(media)

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -66,10 +66,6 @@ SEGMENT_SECONDS = 20.0
 """Target length of one segment of a segmented render (ADR 0049, bench/RESULTS.md)."""
 SEGMENT_ABOVE_SECONDS = 30.0
 """Videos longer than this render in segments; shorter ones in one pass (ADR 0049)."""
-SEGMENT_HANDOVER_SECONDS = 1.0
-"""The next segment's FFmpeg starts when the running one has this much video left to make,
-so that its start-up (probing, libass's fonts, the first frames through x264) overlaps the
-other's end (x264 draining); never more than two at once (ADR 0054)."""
 
 FONTS_SUBDIR = "fonts"
 """The render's own font directory in its workdir: the fonts its captions need (ADR 0047)."""
@@ -127,14 +123,11 @@ class Renderer:
         encoder_args: tuple[str, ...] = (),
         segment_above: float | None = SEGMENT_ABOVE_SECONDS,
         segment_seconds: float = SEGMENT_SECONDS,
-        segment_handover: float = SEGMENT_HANDOVER_SECONDS,
     ) -> None:
         """``decoder_threads``: threads per source decoder, ``encoder_threads``: x264's
         frame threads (None: FFmpeg's choice), ``encoder_args``: the plan's other x264
         options (see ``render/threads.py``). Videos longer than ``segment_above`` seconds
-        (None: never) render as segments of about ``segment_seconds`` (ADR 0049), the next
-        segment started ``segment_handover`` seconds of video before the last one ends
-        (0: one after the other; ADR 0054)."""
+        (None: never) render as segments of about ``segment_seconds`` (ADR 0049)."""
         self.ffmpeg = ffmpeg
         self.fonts = fonts
         self.decoder_threads = decoder_threads
@@ -142,7 +135,6 @@ class Renderer:
         self.encoder_args = encoder_args
         self.segment_above = segment_above
         self.segment_seconds = segment_seconds
-        self.segment_handover = segment_handover
         self._text_measure: FontMeasure | None = None
 
     @classmethod
@@ -331,41 +323,17 @@ class Renderer:
                 self.fonts.fonts_dir,
                 workdir / FONTS_SUBDIR,
             )
-            handover = spec.timebase.to_frames(self.segment_handover)
-            with ThreadPoolExecutor(2, thread_name_prefix="vo-segment") as running:
-                failed = threading.Event()  # stops the other segment at its next progress
-                previous: Future[tuple[str, ...]] | None = None
-                try:
-                    for window, command in zip(windows, commands, strict=True):
-                        _raise_if_cancelled(cancel)
-                        near_end = threading.Event()
-                        current = running.submit(
-                            run_ffmpeg,
-                            command.argv,
-                            total_seconds=total,
-                            on_progress=_handing_over(
-                                reported.shifted(
-                                    window.start, spec.timebase.to_seconds(window.start), total
-                                ),
-                                near_end,
-                                window.frames - handover,
-                                failed,
-                            ),
-                            cancel=cancel,
-                            env=self.fonts.env,
-                        )
-                        current.add_done_callback(_setting(near_end))
-                        if previous is not None:
-                            previous.result()  # at most two at once; its error first
-                        near_end.wait()
-                        if current.done():
-                            current.result()
-                        previous = current
-                    if previous is not None:
-                        previous.result()
-                except BaseException:
-                    failed.set()
-                    raise
+            for window, command in zip(windows, commands, strict=True):
+                _raise_if_cancelled(cancel)
+                run_ffmpeg(
+                    command.argv,
+                    total_seconds=total,
+                    on_progress=reported.shifted(
+                        window.start, spec.timebase.to_seconds(window.start), total
+                    ),
+                    cancel=cancel,
+                    env=self.fonts.env,
+                )
             sounding.result()  # the audio's error, if any, is reported here
             listing = workdir / "segments.txt"
             listing.write_text("".join(f"file '{path.name}'\n" for path in segments), "utf-8")
@@ -393,35 +361,6 @@ class Renderer:
         return output
 
 
-def _handing_over(
-    report: Callable[[Progress], None],
-    near_end: threading.Event,
-    from_frame: int,
-    failed: threading.Event,
-) -> Callable[[Progress], None]:
-    """A segment's progress: reported, ``near_end`` set once it has made ``from_frame``
-    frames (the next segment may start), and an error raised (which stops its FFmpeg) once
-    another segment has ``failed``."""
-
-    def progress(update: Progress) -> None:
-        if failed.is_set():
-            raise RenderCancelled("Another segment of the render failed.")
-        report(update)
-        if update.frame >= from_frame:
-            near_end.set()
-
-    return progress
-
-
-def _setting(event: threading.Event) -> Callable[[Future[tuple[str, ...]]], None]:
-    """A done-callback that sets ``event`` (a segment that ends, however, hands over)."""
-
-    def done(_: Future[tuple[str, ...]]) -> None:
-        event.set()
-
-    return done
-
-
 def _raise_if_cancelled(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise RenderCancelled("The render was cancelled; start it again to get the video.")
@@ -429,24 +368,20 @@ def _raise_if_cancelled(cancel: threading.Event | None) -> None:
 
 class _Monotonic:
     """One progress over a render's segments: each segment's progress moved to where its
-    window starts, and never reported backwards (two segments report at once while one
-    hands over to the next: from two threads)."""
+    window starts, and never reported backwards."""
 
     def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
         self.on_progress = on_progress
         self.fraction = 0.0
         self.seconds = 0.0
-        self.frame = 0
-        self.lock = threading.Lock()
 
     def __call__(self, progress: Progress) -> None:
         if self.on_progress is None:
             return
-        with self.lock:
-            self.fraction = max(self.fraction, progress.fraction or 0.0)
-            self.seconds = max(self.seconds, progress.seconds)
-            self.frame = max(self.frame, progress.frame)
-            self.on_progress(Progress(self.frame, self.seconds, self.fraction, progress.speed))
+        fraction = max(self.fraction, progress.fraction or 0.0)
+        seconds = max(self.seconds, progress.seconds)
+        self.fraction, self.seconds = fraction, seconds
+        self.on_progress(Progress(progress.frame, seconds, fraction, progress.speed))
 
     def shifted(self, frame: int, start: Fraction, total: float) -> Callable[[Progress], None]:
         """A segment's own progress (from 0) as the whole render's, the segment starting
