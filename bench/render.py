@@ -533,7 +533,12 @@ def main(argv: list[str] | None = None) -> int:
         help="alternate ours, a hand-written FFmpeg command and the x264 floor (bench/versus.py)",
     )
     versus.add_argument("--rounds", type=int, default=3, help="A B C rounds (3)")
-    versus.add_argument("--style", default="gradient", help="caption style (gradient)")
+    versus.add_argument(
+        "--style",
+        default="karaoke",
+        help="caption style, or styles separated by commas, all in one run and one section "
+        "(karaoke: the product's default)",
+    )
     versus.add_argument(
         "--variants", default="ours,hand,floor", help="which, in round order (ours,hand,floor)"
     )

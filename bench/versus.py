@@ -14,13 +14,16 @@ C. **floor** — x264 alone on the frames of ours' output (decoded to raw YUV on
 The composition: 1080p sources at ~9 Mbit/s made here from code (gradients, ``testsrc2`` and a
 Mandelbrot zoom, all with film grain), cut into 20 s clips; every scene is a clip and a
 follow-up clip (a cut, the follow-up starting 1 s into its source, ADR 0041) and scenes are
-joined by a 9-frame fade; ~2.5 caption words a second in the ``gradient`` style (16 clipped
-ASS layers) or another, every eleventh word a colour emoji; a voice stand-in and a looping
-music bed ducked under it. Peak memory is the whole process tree's, sampled from ``/proc``.
+joined by a 9-frame fade; ~2.5 caption words a second in the product's default ``karaoke``
+style, ``gradient`` (16 clipped ASS layers) or another (``--style a,b``: each style's three
+variants in every round, one section), every eleventh word a colour emoji; a voice stand-in
+and a looping music bed ducked under it. Peak memory is the whole process tree's, sampled
+from ``/proc``.
 
 Usage::
 
     python bench/render.py --versus                         # 60 s, 3 rounds, records RESULTS.md
+    python bench/render.py --versus --style karaoke,gradient   # both styles, one section
     python bench/render.py --versus --seconds 300 --rounds 1 --variants ours,hand   # memory
 """
 
@@ -343,57 +346,41 @@ def median_ratio(runs: list[Run], a: str, b: str, key: str) -> float | None:
     return statistics.median(ratios) if ratios else None
 
 
-def markdown(
-    args: argparse.Namespace, spec: RenderSpec, runs: list[Run], ffmpeg: str, note: str
-) -> str:
-    o = spec.output
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    assert spec.captions is not None
-    emoji = sum(1 for w in spec.captions.words if w.text in EMOJI)
-    lines = [
-        f"## Ours vs hand-written vs floor (bench/render.py --versus) — {now}",
-        "",
-        f"{machine_summary()}; {ffmpeg_version(ffmpeg)}. {spec.duration / o.fps:.0f} s "
-        f"{o.width}×{o.height} {o.fps} fps from {len(spec.clips)} clips of three 1080p "
-        f"sources at ~9 Mbit/s (scenes of a clip + a follow-up cut 1 s into its source, "
-        f"{FADE}-frame fades between scenes), {len(spec.captions.words)} caption words in "
-        f"`{args.style}` ({emoji} colour emoji), voice + ducked music; x264 `{o.preset}` "
-        f"CRF {o.crf}. Variants alternated A B C per round; `load` is the 1-minute load "
-        f"average before → after each run, `others` the CPUs other processes kept busy "
-        f"during it. {note}",
-        "",
-        "| round | variant | wall s | CPU s | peak RSS tree MB | largest process MB "
-        "| load | others |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |",
-    ]
-    for run in runs:
-        r = run.result
-        lines.append(
-            f"| {run.round} | {run.variant} | {r.wall:.1f} | {r.cpu:.1f} | {r.tree_peak_mb:.0f} "
-            f"| {r.max_rss_mb:.0f} | {run.load_before:.1f}→{run.load_after:.1f} "
-            f"| {r.others:.2f} |"
-        )
-    lines += [
-        "",
-        "| median of the rounds' ratios | wall | CPU | target |",
-        "| --- | ---: | ---: | --- |",
-    ]
+@dataclass(frozen=True, slots=True)
+class Style:
+    """One caption style's composition, commands and runs (``--style a,b`` runs several)."""
+
+    name: str
+    spec: RenderSpec
+    commands: dict[str, list[str]]
+    env: dict[str, dict[str, str]]
+    ours_out: Path
+    raw: Path
+
+
+def ratio_rows(runs: list[Run], label: str) -> list[str]:
+    """The median ratios of one style's runs, and its peaks, as table rows."""
+    lines: list[str] = []
     pairs: tuple[tuple[str, str, float | None], ...] = (
         ("ours", "hand", 1.05),
         ("ours", "floor", 1.3),
         ("hand", "floor", None),
         ("ours", "before", None),
         ("before", "hand", None),
+        ("before", "floor", None),
     )
     for a, b, target in pairs:
         wall = median_ratio(runs, a, b, "wall")
         cpu = median_ratio(runs, a, b, "cpu")
         if wall is None or cpu is None:
             continue
-        verdict = (
-            "—" if target is None else (f"≤ {target}×: {'met' if wall <= target else 'NOT met'}")
-        )
-        lines.append(f"| {a} / {b} | {wall:.2f}× | {cpu:.2f}× | {verdict} |")
+        verdict = "—"
+        if target is not None:
+            verdict = (
+                f"≤ {target}×: wall {'met' if wall <= target else 'NOT met'}, "
+                f"CPU {'met' if cpu <= target else 'NOT met'}"
+            )
+        lines.append(f"| {label} | {a} / {b} | {wall:.2f}× | {cpu:.2f}× | {verdict} |")
     for variant in ("before", "ours", "hand", "floor"):
         peaks = [r.result.tree_peak_mb for r in runs if r.variant == variant]
         if peaks:
@@ -403,11 +390,107 @@ def markdown(
                 else "—"
             )
             lines.append(
-                f"| {variant} peak RSS, whole tree (max of rounds) | {max(peaks):.0f} MB "
-                f"| | {verdict} |"
+                f"| {label} | {variant} peak RSS, whole tree (max of rounds) "
+                f"| {max(peaks):.0f} MB | | {verdict} |"
             )
+    return lines
+
+
+def markdown(styles: list[Style], runs: dict[str, list[Run]], ffmpeg: str, note: str) -> str:
+    spec = styles[0].spec
+    o = spec.output
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert spec.captions is not None
+    emoji = sum(1 for w in spec.captions.words if w.text in EMOJI)
+    names = ", ".join(f"`{s.name}`" for s in styles)
+    lines = [
+        f"## Ours vs hand-written vs floor (bench/render.py --versus), {names} — {now}",
+        "",
+        f"{machine_summary()}; {ffmpeg_version(ffmpeg)}. {spec.duration / o.fps:.0f} s "
+        f"{o.width}×{o.height} {o.fps} fps from {len(spec.clips)} clips of three 1080p "
+        f"sources at ~9 Mbit/s (scenes of a clip + a follow-up cut 1 s into its source, "
+        f"{FADE}-frame fades between scenes), {len(spec.captions.words)} caption words in "
+        f"{names} ({emoji} colour emoji), voice + ducked music; x264 `{o.preset}` "
+        f"CRF {o.crf}. Variants (and styles) alternated per round; `load` is the 1-minute "
+        f"load average before → after each run, `others` the CPUs other processes kept busy "
+        f"during it. {note}",
+        "",
+        "| round | style | variant | wall s | CPU s | peak RSS tree MB | largest process MB "
+        "| load | others |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    ordered = sorted(
+        ((run, style.name) for style in styles for run in runs[style.name]),
+        key=lambda pair: pair[0].round,
+    )
+    for run, name in ordered:
+        r = run.result
+        lines.append(
+            f"| {run.round} | {name} | {run.variant} | {r.wall:.1f} | {r.cpu:.1f} "
+            f"| {r.tree_peak_mb:.0f} | {r.max_rss_mb:.0f} "
+            f"| {run.load_before:.1f}→{run.load_after:.1f} | {r.others:.2f} |"
+        )
+    lines += [
+        "",
+        "| style | median of the rounds' ratios | wall | CPU | target |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    for style in styles:
+        lines += ratio_rows(runs[style.name], f"`{style.name}`")
     lines.append("")
     return "\n".join(lines)
+
+
+def setup(
+    args: argparse.Namespace, name: str, ffmpeg: str, sources: list[Path], voice: Path,
+    music: Path, words: list[TimedWord],
+) -> Style:  # fmt: skip
+    """One style's spec, the hand command, ours, the floor (and ``--baseline``'s render)."""
+    work: Path = args.work
+    runs = work / f"versus-{args.seconds}s-{name}"
+    runs.mkdir(parents=True, exist_ok=True)
+    spec = versus_spec(
+        seconds=args.seconds,
+        fps=args.fps,
+        preset=args.preset,
+        crf=args.crf,
+        style=name,
+        sources=sources,
+        voice=voice,
+        music=music,
+        words=words,
+    )
+    ours_out = runs / "ours.mp4"
+    prepared = prepare(spec, runs, work / "cache", ffmpeg, runs / "hand.mp4")
+    print(f"{name}: spec {prepared.spec_path}; argvs in {runs}/ours.argv.txt and hand.argv.txt")
+    raw = runs / "ours.yuv"
+    o = spec.output
+    gop = round(o.gop_seconds * o.fps)
+    floor = [
+        ffmpeg,
+        *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+        *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{o.width}x{o.height}"),
+        *("-r", str(o.fps), "-i", str(raw), "-an"),
+        *("-c:v", "libx264", "-preset", o.preset, "-profile:v", o.profile, "-crf", str(o.crf)),
+        *(["-maxrate", f"{o.max_bitrate_kbps}k", "-bufsize", f"{2 * o.max_bitrate_kbps}k"]
+          if o.max_bitrate_kbps else []),
+        *("-g", str(gop), "-keyint_min", str(gop)),
+        *("-sc_threshold", "0", "-flags", "+cgop", "-pix_fmt", o.pix_fmt,
+          str(runs / "floor.mp4")),
+    ]  # fmt: skip
+    this = str((HERE / "render.py").resolve())
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    cache = str(work / "cache")
+    ours = [sys.executable, this, "_child", "ours", str(prepared.spec_path), str(ours_out), cache]
+    commands = {"ours": ours, "hand": prepared.hand, "floor": floor}
+    envs = {"ours": env, "hand": env, "floor": env}
+    if args.baseline is not None:  # the same child, from another checkout's sources
+        base = Path(args.baseline).resolve()
+        before = [sys.executable, str(base / "bench" / "render.py"), *ours[2:]]
+        before[-2] = str(runs / "before.mp4")
+        commands["before"] = before
+        envs["before"] = {**os.environ, "PYTHONPATH": str(base / "src")}
+    return Style(name, spec, commands, envs, ours_out, raw)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -417,12 +500,8 @@ def main(args: argparse.Namespace) -> int:
     ffmpeg = str(imageio_ffmpeg.get_ffmpeg_exe())
     work: Path = args.work
     media = work / "media"
-    runs = work / f"versus-{args.seconds}s-{args.style}"
-    runs.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    this = str((HERE / "render.py").resolve())
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    names = [s.strip() for s in args.style.split(",") if s.strip()]
     print(f"machine: {machine_summary()}; {ffmpeg_version(ffmpeg)}; load {os.getloadavg()}")
     print("source media (made once, reused) …", flush=True)
     sources = [
@@ -436,77 +515,31 @@ def main(args: argparse.Namespace) -> int:
     # shorter than the video, so the bed loops as the product's looping music does
     music_seconds = max(10.0, args.seconds * 0.6)
     music = music_bed(media / f"music-{music_seconds:.0f}s.wav", music_seconds)
-    spec = versus_spec(
-        seconds=args.seconds,
-        fps=args.fps,
-        preset=args.preset,
-        crf=args.crf,
-        style=args.style,
-        sources=sources,
-        voice=voice,
-        music=music,
-        words=words,
-    )
-    hand_out = runs / "hand.mp4"
-    ours_out = runs / "ours.mp4"
-    floor_out = runs / "floor.mp4"
-    prepared = prepare(spec, runs, work / "cache", ffmpeg, hand_out)
-    print(f"spec {prepared.spec_path}; argvs in {runs}/ours.argv.txt and hand.argv.txt")
-    raw = runs / "ours.yuv"
-    o = spec.output
-    gop = round(o.gop_seconds * o.fps)
-    floor = [
-        ffmpeg,
-        *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
-        *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{o.width}x{o.height}"),
-        *("-r", str(o.fps), "-i", str(raw), "-an"),
-        *("-c:v", "libx264", "-preset", o.preset, "-profile:v", o.profile, "-crf", str(o.crf)),
-        *(["-maxrate", f"{o.max_bitrate_kbps}k", "-bufsize", f"{2 * o.max_bitrate_kbps}k"]
-          if o.max_bitrate_kbps else []),
-        *("-g", str(gop), "-keyint_min", str(gop)),
-        *("-sc_threshold", "0", "-flags", "+cgop", "-pix_fmt", o.pix_fmt, str(floor_out)),
-    ]  # fmt: skip
-    ours = [
-        python,
-        this,
-        "_child",
-        "ours",
-        str(prepared.spec_path),
-        str(ours_out),
-        str(work / "cache"),
-    ]
-    before: list[str] = []
-    before_env = env
-    if args.baseline is not None:  # the same child, from another checkout's sources
-        base = Path(args.baseline).resolve()
-        before = [python, str(base / "bench" / "render.py"), *ours[2:]]
-        before[-2] = str(runs / "before.mp4")
-        before_env = {**os.environ, "PYTHONPATH": str(base / "src")}
-    done: list[Run] = []
+    styles = [setup(args, name, ffmpeg, sources, voice, music, words) for name in names]
+    done: dict[str, list[Run]] = {style.name: [] for style in styles}
     try:
         for number in range(1, args.rounds + 1):
-            for variant in variants:
-                if variant == "ours":
-                    done.append(timed("ours", number, ours, env))
-                elif variant == "before" and before:
-                    done.append(timed("before", number, before, before_env))
-                elif variant == "hand":
-                    done.append(timed("hand", number, prepared.hand, env))
-                elif variant == "floor":
-                    if not raw.exists():
-                        if not ours_out.exists():
-                            done.append(timed("ours", number, ours, env))
+            for style in styles:
+                print(f" {style.name}", flush=True)
+                for variant in variants:
+                    if variant not in style.commands:
+                        continue
+                    if variant == "floor" and not style.raw.exists():
+                        if not style.ours_out.exists():
+                            ours = timed("ours", number, style.commands["ours"], style.env["ours"])
+                            done[style.name].append(ours)
                         print("  decoding ours to raw YUV for the floor (not timed) …", flush=True)
-                        run_ffmpeg(ffmpeg, ["-i", str(ours_out), "-an", "-f", "rawvideo",
-                                            "-pix_fmt", "yuv420p", str(raw)])  # fmt: skip
-                        with raw.open("rb") as handle:  # into the page cache
+                        run_ffmpeg(ffmpeg, ["-i", str(style.ours_out), "-an", "-f", "rawvideo",
+                                            "-pix_fmt", "yuv420p", str(style.raw)])  # fmt: skip
+                        with style.raw.open("rb") as handle:  # into the page cache
                             while handle.read(1 << 24):
                                 pass
-                    done.append(timed("floor", number, floor, env))
+                    run = timed(variant, number, style.commands[variant], style.env[variant])
+                    done[style.name].append(run)
     finally:
-        raw.unlink(missing_ok=True)
-    note = args.note or ""
-    section = markdown(args, spec, done, ffmpeg, note)
+        for style in styles:
+            style.raw.unlink(missing_ok=True)
+    section = markdown(styles, done, ffmpeg, args.note or "")
     print()
     print(section)
     if not args.no_record:

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from tests.media import ffmpeg_exe, make_image, make_logo, make_tone, make_video, make_voice
-from video_orchestrator.errors import RenderCancelled
+from video_orchestrator.errors import RenderCancelled, RenderError
 from video_orchestrator.render.compiler import compile_segment, gop_frames
 from video_orchestrator.render.ffmpeg import Progress, run_ffmpeg
 from video_orchestrator.render.fonts import FontEnvironment
@@ -242,4 +242,16 @@ def test_cancelling_a_segmented_render_stops_ffmpeg_and_leaves_nothing(
     with pytest.raises(RenderCancelled):
         renderer.render(spec, tmp_path / "v.mp4", on_progress=on_progress, cancel=cancel)
     assert seen and seen[-1].fraction is not None and seen[-1].fraction < 1.0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_segment_fails_the_render_and_leaves_nothing(
+    renderer: Renderer, media: Path, tmp_path: Path, own_tempdir: Path
+) -> None:
+    spec = fixture_spec(media)
+    clips = list(spec.clips)
+    missing = clips[2].model_copy(update={"path": str(tmp_path / "missing.mp4")})
+    spec = spec.model_copy(update={"clips": [*clips[:2], missing, *clips[3:]]})
+    with pytest.raises(RenderError):
+        renderer.render(spec, tmp_path / "v.mp4")
     assert list(tmp_path.iterdir()) == []
