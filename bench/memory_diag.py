@@ -539,6 +539,8 @@ REMEDIES = {
     "fbf4": _global("-filter_buffered_frames", "4"),
     "mmq": _output("-max_muxing_queue_size", "16"),
     "la3": _output("-rc-lookahead", "3"),
+    "x264_frame_threads": _x264_params("sync-lookahead=0"),  # the plan before ADR 0052
+    "reference": _output("-crf", "6", "-maxrate", "0"),  # near-lossless, to compare against
     "fbf8": _global("-filter_buffered_frames", "8"),
 }
 
