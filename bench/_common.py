@@ -16,8 +16,10 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # imported where used: the measured renderer child must not carry it
+    import numpy as np
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
@@ -287,6 +289,8 @@ def script_words(target_seconds: float, seed: int = 3) -> list[TimedWord]:
 
 def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """16-bit PCM WAV; ``samples`` float in [-1, 1], shape (n,) or (n, channels)."""
+    import numpy as np
+
     channels = 1 if samples.ndim == 1 else samples.shape[1]
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
     partial = _atomic(path)
@@ -302,6 +306,8 @@ def voice_like(path: Path, words: list[TimedWord], seconds: float, rate: int = 2
     """A mono voice stand-in with the cadence of ``words``: a gliding buzz (harmonics of a
     ~120 Hz pitch with a vowel-like spectral tilt) and a little breath noise inside each word,
     silence between them. 22 050 Hz like Piper. Reused across runs."""
+    import numpy as np
+
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -324,6 +330,8 @@ def voice_like(path: Path, words: list[TimedWord], seconds: float, rate: int = 2
 
 def music_bed(path: Path, seconds: float, rate: int = 44100) -> Path:
     """A stereo bed of slow sine chords (I–V–vi–IV in C) with a soft pulse. Reused."""
+    import numpy as np
+
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,15 +53,19 @@ def compile_into(
 ) -> tuple[CompiledRender, Path, FontEnvironment]:
     """``spec`` compiled by the product's compiler into ``runs/workdir`` (its files, emoji
     pictures and fonts written as the renderer writes them), output ``runs/out.mp4``."""
-    from video_orchestrator.render.compiler import compile_spec
-    from video_orchestrator.render.fonts import font_environment
+    from video_orchestrator.render.compiler import compile_segment, compile_spec
+    from video_orchestrator.render.font_subset import fonts_for, link_fonts
+    from video_orchestrator.render.fonts import font_environment, font_files
     from video_orchestrator.render.renderer import _write_files
     from video_orchestrator.render.text_measure import FontMeasure
 
     workdir = runs / "workdir"
-    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(workdir, ignore_errors=True)  # a run again: fonts are linked afresh
+    workdir.mkdir(parents=True)
     fonts = font_environment(work / "cache")
-    compiled = compile_spec(
+    window = options.pop("window", None)
+    compile_ = compile_spec if window is None else partial(compile_segment, window=window)
+    compiled = compile_(
         spec,
         output=runs / "out.mp4",
         workdir=workdir,
@@ -68,7 +74,12 @@ def compile_into(
         measure=FontMeasure(fonts),
         **options,
     )
-    _write_files(compiled, workdir, fonts)
+    if window is None:
+        _write_files(compiled, workdir, fonts)
+    else:  # as render_segments: the fonts of the segment's own captions file
+        _write_files(compiled, workdir)
+        documents = "\n".join(compiled.files.values())
+        link_fonts(fonts_for(documents, font_files(fonts)), fonts.fonts_dir, workdir / "fonts")
     return compiled, workdir, fonts
 
 
@@ -126,6 +137,12 @@ def main() -> int:
     parser.add_argument("--music", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--null", action="store_true", help="no encoder: -f null")
     parser.add_argument("--remedy", default="", help="comma-separated argv rewrites")
+    parser.add_argument(
+        "--window",
+        type=int,
+        help="FFmpeg of this segment of the renderer's plan (0-based) instead of the whole "
+        "single pass (the video only, as a segmented render runs it)",
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--dry", action="store_true", help="print the argv only")
@@ -155,16 +172,20 @@ def main() -> int:
     spec = spec_for(args, args.work / "media")
     runs = args.work / "memdiag" / (args.label or "run")
     plan = thread_plan(os.cpu_count() or 1)
-    compiled, workdir, _ = compile_into(
-        spec,
-        runs,
-        args.work,
-        ffmpeg,
-        audio_gain_db=-3.0,
-        decoder_threads=plan.decoder,
-        encoder_threads=plan.encoder,
-        encoder_args=plan.lookahead_args(),
-    )
+    options: dict[str, Any] = {
+        "decoder_threads": plan.decoder,
+        "encoder_threads": plan.encoder,
+        "encoder_args": plan.lookahead_args(),
+    }
+    if args.window is None:
+        options["audio_gain_db"] = -3.0
+    else:
+        from video_orchestrator.render.renderer import Renderer
+
+        windows = Renderer(ffmpeg, fonts=None, segment_above=0.0).windows(spec)  # type: ignore[arg-type]
+        options["window"] = windows[args.window]
+        print(f"window {args.window} of {len(windows)}: frames {windows[args.window]}")
+    compiled, workdir, _ = compile_into(spec, runs, args.work, ffmpeg, **options)
     argv = list(compiled.argv)
     for remedy in filter(None, args.remedy.split(",")):
         argv = REMEDIES[remedy](argv)
@@ -453,6 +474,50 @@ def windowed_xfade(argv: list[str], fps: int = 30) -> list[str]:
     return [*argv[:at], ";".join(out), *argv[at + 1 :]]
 
 
+def _without(*options: str) -> Callable[[list[str]], list[str]]:
+    """The argv without each of ``options`` and its value."""
+
+    def rewrite(argv: list[str]) -> list[str]:
+        out: list[str] = []
+        skip = False
+        for arg in argv:
+            if skip:
+                skip = False
+            elif arg in options:
+                skip = True
+            else:
+                out.append(arg)
+        return out
+
+    return rewrite
+
+
+def _x264_params(params: str) -> Callable[[list[str]], list[str]]:
+    """``-x264-params`` of the output set to ``params`` (the plan's replaced)."""
+
+    def rewrite(argv: list[str]) -> list[str]:
+        argv = _without("-x264-params")(argv)
+        at = argv.index("-c:v")
+        return [*argv[:at], "-x264-params", params, *argv[at:]]
+
+    return rewrite
+
+
+def _global(*options: str) -> Callable[[list[str]], list[str]]:
+    """Global ``options`` before the inputs."""
+    return lambda argv: [*argv[:4], *options, *argv[4:]]
+
+
+def _output(*options: str) -> Callable[[list[str]], list[str]]:
+    """Output ``options`` (after the encoder's)."""
+
+    def rewrite(argv: list[str]) -> list[str]:
+        at = argv.index("-f", argv.index("-c:v"))
+        return [*argv[:at], *options, *argv[at:]]
+
+    return rewrite
+
+
 REMEDIES = {
     "no_xfade": no_xfade,
     "windowed_xfade": windowed_xfade,
@@ -466,6 +531,17 @@ REMEDIES = {
     "emoji1": merge_emoji,
     "tqs1": lambda argv: _before_inputs(argv, ["-thread_queue_size", "1"]),
     "fct1": lambda argv: [*argv[:4], "-filter_complex_threads", "1", *argv[4:]],
+    "x264_defaults": _without("-threads:v", "-rc-lookahead", "-x264-params"),
+    "x264_threads1": _output("-threads:v", "1"),
+    "x264_sliced": _x264_params("sliced-threads=1:sync-lookahead=0"),
+    "x264_la_threads1": _x264_params("sync-lookahead=0:lookahead-threads=1"),
+    "fbf1": _global("-filter_buffered_frames", "1"),
+    "fbf4": _global("-filter_buffered_frames", "4"),
+    "mmq": _output("-max_muxing_queue_size", "16"),
+    "la3": _output("-rc-lookahead", "3"),
+    "x264_frame_threads": _x264_params("sync-lookahead=0"),  # the plan before ADR 0052
+    "reference": _output("-crf", "6", "-maxrate", "0"),  # near-lossless, to compare against
+    "fbf8": _global("-filter_buffered_frames", "8"),
 }
 
 

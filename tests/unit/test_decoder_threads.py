@@ -4,7 +4,7 @@ import itertools
 from pathlib import Path
 
 from tests.media import load_example
-from video_orchestrator.render.compiler import compile_spec, decoder_threads_for
+from video_orchestrator.render.compiler import compile_segment, compile_spec, decoder_threads_for
 from video_orchestrator.render.fonts import FontEnvironment
 from video_orchestrator.render.renderer import Renderer
 from video_orchestrator.render.threads import (
@@ -13,16 +13,40 @@ from video_orchestrator.render.threads import (
     ThreadPlan,
     thread_plan,
 )
+from video_orchestrator.spec.window import Window
 
 KWARGS = {"output": Path("/o.mp4"), "workdir": Path("/w"), "fonts_dir": Path("/f")}
 
 
-def test_two_cores_get_one_thread_per_decoder_and_two_encoder_threads() -> None:
-    small = ThreadPlan(decoder=1, encoder=2, lookahead=5, lookahead_thread=False)
+def test_two_cores_get_one_thread_per_decoder_and_two_encoder_slice_threads() -> None:
+    small = ThreadPlan(decoder=1, encoder=2, lookahead=5, sliced=True)
     assert thread_plan(1) == small
     assert thread_plan(2) == small
-    assert small.lookahead_args() == ("-rc-lookahead", "5", "-x264-params", "sync-lookahead=0")
+    # the two x264 threads share each frame (no frame of its own each in flight) and the
+    # lookahead runs in the encoding thread: fewer 1080×1920 frames held (ADR 0052)
+    assert small.lookahead_args() == (
+        "-rc-lookahead",
+        "5",
+        "-x264-params",
+        "sliced-threads=1:sync-lookahead=0",
+    )
     assert decoder_threads_for(2) == 1
+
+
+def test_a_segment_of_a_two_core_render_carries_the_sliced_encoder(tmp_path: Path) -> None:
+    spec = load_example("full-short")
+    two = Renderer.for_machine("ffmpeg", FontEnvironment(fonts_dir=tmp_path, env={}), 2)
+    argv = compile_segment(
+        spec,
+        Window(0, min(spec.duration, 30)),
+        decoder_threads=two.decoder_threads,
+        encoder_threads=two.encoder_threads,
+        encoder_args=two.encoder_args,
+        **KWARGS,
+    ).argv
+    at = argv.index("-x264-params")
+    assert argv.index("-c:v") < at and argv[at + 1] == "sliced-threads=1:sync-lookahead=0"
+    assert argv[argv.index("-threads:v") + 1] == "2"
 
 
 def test_big_machines_get_bounded_threads_that_never_shrink_with_more_cores() -> None:

@@ -279,8 +279,9 @@ class Renderer:
         cancel: threading.Event | None = None,
     ) -> None:
         """The video of each window as its own FFmpeg (only what shows in it), the audio
-        once for the whole video (the loudness gain measured once), then one join with
-        ``-c copy``: peak memory is the largest segment's, whatever the video's length."""
+        once for the whole video (the loudness gain measured once; made while the segments
+        are compiled, before the first one runs), then one join with ``-c copy``: peak
+        memory is the largest segment's, whatever the video's length."""
         total = float(spec.timebase.to_seconds(spec.duration))
         reported = _Monotonic(on_progress)
         with (
@@ -290,7 +291,7 @@ class Renderer:
         ):
             audio = workdir / "audio.m4a"
 
-            def audio_track() -> None:  # beside the video: neither waits for the other
+            def audio_track() -> None:  # while this thread compiles the segments
                 gain = self.measure_gain(spec, cancel)
                 audio_pass = compile_audio(
                     spec, output=audio, ffmpeg=self.ffmpeg, audio_gain_db=gain
@@ -323,6 +324,10 @@ class Renderer:
                 self.fonts.fonts_dir,
                 workdir / FONTS_SUBDIR,
             )
+            # The audio's FFmpeg ends before the first segment's starts: beside a segment it
+            # added its ~40 MB to the render's peak (the tree's), for at most a few seconds
+            # of overlap (ADR 0052).
+            sounding.result()  # the audio's error, if any, is reported here
             for window, command in zip(windows, commands, strict=True):
                 _raise_if_cancelled(cancel)
                 run_ffmpeg(
@@ -334,7 +339,6 @@ class Renderer:
                     cancel=cancel,
                     env=self.fonts.env,
                 )
-            sounding.result()  # the audio's error, if any, is reported here
             listing = workdir / "segments.txt"
             listing.write_text("".join(f"file '{path.name}'\n" for path in segments), "utf-8")
             _raise_if_cancelled(cancel)

@@ -11,7 +11,12 @@ FFmpeg's choice; x264 with two frame threads instead of three, a 5-frame lookahe
 10 and no separate lookahead thread took a 40 s 1080×1920 render (two clips) from 432 to
 355 MB at the same CPU time (53.0 against 54.0 s). A shorter lookahead changes x264's rate
 decisions a little (the output is equivalent, not bit-identical), so big machines keep the
-preset's.
+preset's. Then (issue 14, ADR 0052) the two threads became *slice* threads: both work on the
+same frame (each on half of its rows) instead of each holding a frame of its own in flight,
+so x264 keeps fewer 1080×1920 frames (each ~12 MB with its half-pel planes and lowres copy):
+a segment's FFmpeg 439 → 417 MB (`gradient`), 354 → ~332 MB (`karaoke`) at the same CPU time.
+With two slices a frame costs a few more bits at the same quality; on two cores the filter
+graph and decoders keep the other core busy anyway, so frame threads bought no time.
 
 Reasoned for 8–64 cores (not measured here): a 1080p H.264
 decoder thread decodes ~150–250 frames a second, several times what x264 ``veryfast``
@@ -39,19 +44,23 @@ class ThreadPlan:
     """Threads for one render; ``None`` leaves the choice to FFmpeg."""
 
     decoder: int | None  # per source decoder (``-threads`` before each ``-i``)
-    encoder: int | None  # x264 frame threads (``-threads:v`` of the output)
-    #: x264's rate-control lookahead in frames (None: the preset's; ``veryfast``: 10) and
-    #: whether its lookahead runs on a thread of its own with a buffer of frames.
+    encoder: int | None  # x264 threads (``-threads:v`` of the output)
+    #: x264's rate-control lookahead in frames (None: the preset's; ``veryfast``: 10).
     lookahead: int | None = None
-    lookahead_thread: bool = True
+    #: Whether x264's threads share each frame (slices; the lookahead then runs in the
+    #: encoding thread, without a buffer of its own) instead of each encoding a frame of its
+    #: own with the lookahead on a thread of its own: fewer frames held, the same CPU on 2
+    #: cores (ADR 0052).
+    sliced: bool = False
 
     def lookahead_args(self) -> tuple[str, ...]:
-        """x264 options of the output for this plan's lookahead (threads apart)."""
+        """x264 options of the output for this plan's lookahead and slicing (the thread
+        count apart: ``-threads:v`` is ``encoder``)."""
         args: list[str] = []
         if self.lookahead is not None:
             args += ["-rc-lookahead", str(self.lookahead)]
-        if not self.lookahead_thread:
-            args += ["-x264-params", "sync-lookahead=0"]
+        if self.sliced:
+            args += ["-x264-params", "sliced-threads=1:sync-lookahead=0"]
         return tuple(args)
 
 
@@ -59,7 +68,7 @@ def thread_plan(cpus: int) -> ThreadPlan:
     """The plan for a machine with ``cpus`` cores (see the module's notes)."""
     cpus = max(1, cpus)
     if cpus <= 2:
-        return ThreadPlan(decoder=1, encoder=2, lookahead=SMALL_LOOKAHEAD, lookahead_thread=False)
+        return ThreadPlan(decoder=1, encoder=2, lookahead=SMALL_LOOKAHEAD, sliced=True)
     decoder = min(MAX_DECODER_THREADS, max(1, cpus // 4))
     encoder = min(MAX_ENCODER_THREADS, (3 * cpus + 1) // 2)
     return ThreadPlan(decoder=decoder, encoder=encoder)
