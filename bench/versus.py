@@ -3,8 +3,9 @@
 The same composition three ways, run A B C A B C … so that a burst of other load hurts all
 three alike; figures are medians of the per-round ratios:
 
-A. **ours** — the product's render path (``Renderer.render`` in a child Python process:
-   loudness analysis, compile, one FFmpeg command), as ``vo render`` runs it;
+A. **ours** — ``vo render SPEC -o OUT`` itself (``python -m video_orchestrator``: the CLI's
+   start-up, loudness analysis, compile, the segments' FFmpeg commands and the join), with
+   the bench's cache and data folders;
 B. **hand** — one FFmpeg command for the same composition written the way an expert would
    write it by hand (:func:`hand_argv`): input seeking, crop + scale, concat/xfade, the same
    ASS captions and colour emoji pictures, the voice + ducked music levelled by the same gain,
@@ -478,16 +479,17 @@ def setup(
         *("-sc_threshold", "0", "-flags", "+cgop", "-pix_fmt", o.pix_fmt,
           str(runs / "floor.mp4")),
     ]  # fmt: skip
-    this = str((HERE / "render.py").resolve())
     env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
     cache = str(work / "cache")
-    ours = [sys.executable, this, "_child", "ours", str(prepared.spec_path), str(ours_out), cache]
+    ours = [sys.executable, "-m", "video_orchestrator", "render", str(prepared.spec_path)]
+    ours += ["-o", str(ours_out)]
+    vo_env = {**env, "VO_CACHE_DIR": cache, "VO_DATA_DIR": str(runs / "vo-data")}
     commands = {"ours": ours, "hand": prepared.hand, "floor": floor}
-    envs = {"ours": env, "hand": env, "floor": env}
-    if args.baseline is not None:  # the same child, from another checkout's sources
+    envs = {"ours": vo_env, "hand": env, "floor": env}
+    if args.baseline is not None:  # the renderer alone, from another checkout's sources
         base = Path(args.baseline).resolve()
-        before = [sys.executable, str(base / "bench" / "render.py"), *ours[2:]]
-        before[-2] = str(runs / "before.mp4")
+        before = [sys.executable, str(base / "bench" / "render.py"), "_child", "ours"]
+        before += [str(prepared.spec_path), str(runs / "before.mp4"), cache]
         commands["before"] = before
         envs["before"] = {**os.environ, "PYTHONPATH": str(base / "src")}
     return Style(name, spec, commands, envs, ours_out, raw)
