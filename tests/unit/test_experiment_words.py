@@ -7,36 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from typing import Any
 
 import numpy as np
 import pytest
 
-from video_orchestrator.analytics.experiment import (
-    AnalysisSettings,
-    Arm,
-    ExperimentResult,
-    analyse_experiment,
-)
+from tests.unit.analytics.test_experiment import FAST
+from tests.unit.analytics.test_experiment import exact_arm as exact
+from tests.unit.analytics.test_experiment import lognormal_arm as arm
+from video_orchestrator.analytics.experiment import ExperimentResult, analyse_experiment
+from video_orchestrator.analytics.experiment_metrics import METRICS
 from video_orchestrator.ui import i18n
 from video_orchestrator.ui.experiment_words import (
+    METRIC_WORDS,
     decision_words,
     metric_words,
     verdict_words,
 )
-
-FAST = AnalysisSettings(draws=4000)
-
-
-def arm(rng: np.random.Generator, name: str, median: float, sigma: float, n: int) -> Arm:
-    return Arm.of(name, rng.lognormal(math.log(median), sigma, n))
-
-
-def exact(name: str, log_mean: float, log_sd: float, n: int) -> Arm:
-    z = np.random.default_rng(99).standard_normal(n)
-    z = (z - z.mean()) / z.std(ddof=1)
-    return Arm.of(name, np.exp(log_mean + log_sd * z))
 
 
 def stored(result: ExperimentResult) -> dict[str, Any]:
@@ -143,6 +130,11 @@ def test_in_other_locales_the_verdict_is_their_own_words_with_the_same_figures(
     monkeypatch.setattr(i18n, "current", lambda: "ja")
     too_few = verdict_words(stored(CASES["too few"]), "x")
     assert too_few is not None and "10" in too_few and "Too few" not in too_few
+
+
+def test_the_metric_words_are_the_services_words() -> None:
+    """The studio's marked copies (translated) say what the service names (ADR 0042)."""
+    assert {key: words for key, (_, words) in METRICS.items()} == METRIC_WORDS
 
 
 def test_a_snapshot_it_does_not_understand_falls_back_to_the_stored_sentence() -> None:
