@@ -211,6 +211,7 @@ def test_a_worker_paused_past_the_stale_timeout_wakes_superseded_and_writes_noth
             assert time.monotonic() < deadline, "the superseded attempt's FFmpeg still runs"
             time.sleep(0.1)
         assert first.poll() is None, first.stderr.read() if first.stderr else ""
+        left = work_left(settings, job_id)  # while the workers run (see work_left)
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGCONT)
@@ -232,7 +233,7 @@ def test_a_worker_paused_past_the_stale_timeout_wakes_superseded_and_writes_noth
     stored = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
     stored = [key for key in stored if key.startswith(f"outputs/{job_id}")]
     assert stored == sorted(output_keys(ctx, job_id))
-    assert not work_left(settings, job_id)
+    assert not left
 
 
 # -- kill -9 of the server while its worker renders ---------------------------------------------
@@ -293,6 +294,9 @@ def test_the_worker_of_a_killed_server_exits_and_a_new_server_completes_the_job(
     again = start_server(settings)
     try:
         done = wait_for(jobs, job_id, {"succeeded", "failed", "cancelled"}, timeout=300)
+        # the work folder goes just after the status is written: wait for it while the
+        # server still runs (stopping it at once could cut that step short under load)
+        left = work_left(settings, job_id)
     finally:
         os.killpg(again.pid, signal.SIGTERM)
         try:
@@ -302,4 +306,4 @@ def test_the_worker_of_a_killed_server_exits_and_a_new_server_completes_the_job(
     assert done.status == "succeeded", (done.error, done.log_tail)
     assert done.attempts == 2
     assert f"the worker {worker} stopped during attempt 1; queued again" in done.log_tail
-    assert not work_left(settings, job_id)
+    assert not left

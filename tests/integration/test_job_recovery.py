@@ -84,7 +84,8 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def work_left(settings: Settings, job_id: str, timeout: float = 60) -> bool:
     """Whether the job's work folder is still there once the job has ended: it is removed just
-    after the job's status is written (job_runner's ``finally``), so wait a bounded time."""
+    after the job's status is written (job_runner's ``finally``), so wait a bounded time —
+    while the worker still runs: stopping it as soon as the status shows can cut that short."""
     left = settings.data_dir / "work" / job_id
     deadline = time.monotonic() + timeout
     while left.exists() and time.monotonic() < deadline:
@@ -138,6 +139,7 @@ def test_a_worker_killed_mid_render_leaves_no_output_and_the_job_completes_after
     second = start_worker(settings)
     try:
         done = wait_for(jobs, job_id, {"succeeded", "failed"})
+        left = work_left(settings, job_id)  # while the worker runs (see work_left)
     finally:
         stop(second)
     assert done.status == "succeeded", done.error
@@ -150,7 +152,7 @@ def test_a_worker_killed_mid_render_leaves_no_output_and_the_job_completes_after
         video.size
         == (settings.data_dir / "files" / "outputs" / job_id / "2" / "video.mp4").stat().st_size
     )
-    assert not work_left(settings, job_id)
+    assert not left
 
 
 def test_queued_jobs_survive_a_server_restart(settings: Settings) -> None:

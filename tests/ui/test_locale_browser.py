@@ -96,10 +96,12 @@ def test_japanese_is_drawn_in_the_served_cjk_font(page: Page, served: str) -> No
     cjk = {name: count for name, count in drawn.items() if "CJK" in name}
     assert sum(cjk.values()) >= len("新規プロジェクト"), drawn
 
-    assert [r.url for r in fetched] == [served + font.url]
-    assert fetched[0].status == 200
-    assert fetched[0].headers["cache-control"] == webfont.CACHE_CONTROL
-    assert fetched[0].headers["content-length"] == str(font.path.stat().st_size)
+    # only the served face (a page reloaded under load may fetch it a second time)
+    assert {r.url for r in fetched} == {served + font.url}
+    for response in fetched:
+        assert response.status == 200
+        assert response.headers["cache-control"] == webfont.CACHE_CONTROL
+        assert response.headers["content-length"] == str(font.path.stat().st_size)
 
     shoot(page, "locale-ja-projects")
 
