@@ -612,13 +612,20 @@ def prior_sd_from(past: Sequence[Comparison]) -> float | None:
 # --------------------------------------------------------------------------- the words
 
 
+def chance_bound(chance: float) -> tuple[str, int]:
+    """A probability as ("more than" | "less than" | "", whole per cent), never rounded up
+    past what it is (94.6 % is 94): what :func:`percent` and the studio word."""
+    if chance >= 0.995:
+        return "more than", 99
+    if chance < 0.01:
+        return "less than", 1
+    return "", math.floor(chance * 100 + 1e-9)
+
+
 def percent(chance: float) -> str:
     """A probability in words, never rounded up past what it is (94.6 % reads 94 %)."""
-    if chance >= 0.995:
-        return "more than 99 %"
-    if chance < 0.01:
-        return "less than 1 %"
-    return f"{math.floor(chance * 100 + 1e-9)} %"
+    bound, whole = chance_bound(chance)
+    return f"{bound} {whole} %" if bound else f"{whole} %"
 
 
 def signed(lift: float) -> str:
@@ -626,14 +633,21 @@ def signed(lift: float) -> str:
     return text.replace("-", "−")
 
 
-def _leading(comparison: Comparison) -> tuple[str, str, float, float, tuple[float, float]]:
-    """(better, worse, chance, lift, interval) from the side that leads."""
-    c = comparison
-    if c.chance_to_beat_control >= 0.5:
-        return c.variant, c.control, c.chance_to_beat_control, c.lift, c.lift_interval
-    low, high = c.lift_interval
+def leading(
+    variant: str, control: str, chance: float, lift: float, interval: tuple[float, float]
+) -> tuple[str, str, float, float, tuple[float, float]]:
+    """(better, worse, chance, lift, interval) from the side that leads: when the control
+    leads, its chance and its lift over the variant, the interval flipped."""
+    if chance >= 0.5:
+        return variant, control, chance, lift, interval
+    low, high = interval
     flipped = (1 / (1 + high) - 1, 1 / (1 + low) - 1)
-    return c.control, c.variant, 1 - c.chance_to_beat_control, 1 / (1 + c.lift) - 1, flipped
+    return control, variant, 1 - chance, 1 / (1 + lift) - 1, flipped
+
+
+def _leading(comparison: Comparison) -> tuple[str, str, float, float, tuple[float, float]]:
+    c = comparison
+    return leading(c.variant, c.control, c.chance_to_beat_control, c.lift, c.lift_interval)
 
 
 #: Below this chance the leading side is "level", not "better".

@@ -10,11 +10,16 @@ locale reads its own words with the same figures.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from video_orchestrator.analytics.experiment import LEVEL_BELOW, MAX_MORE_POSTS, signed
+from video_orchestrator.analytics.experiment import (
+    LEVEL_BELOW,
+    MAX_MORE_POSTS,
+    chance_bound,
+    leading,
+    signed,
+)
 from video_orchestrator.ui.i18n import marked, tr, tr_n
 
 #: The metrics an experiment is judged on, in words (the service's keys).
@@ -52,11 +57,12 @@ def decision_words(decision: str | None, winner: str | None) -> str:
 
 def chance_words(chance: float) -> str:
     """A probability never rounded up past what it is (94.6 % reads 94 %)."""
-    if chance >= 0.995:
-        return tr("more than {percent}", percent="99 %")
-    if chance < 0.01:
-        return tr("less than {percent}", percent="1 %")
-    return f"{math.floor(chance * 100 + 1e-9)} %"
+    bound, whole = chance_bound(chance)
+    if bound == "more than":
+        return tr("more than {percent}", percent=f"{whole} %")
+    if bound == "less than":
+        return tr("less than {percent}", percent=f"{whole} %")
+    return f"{whole} %"
 
 
 def verdict_words(analysis: Mapping[str, Any], metric: str) -> str | None:
@@ -130,14 +136,14 @@ def _verdict(analysis: Mapping[str, Any], metric: str) -> str | None:
 
 def _claim(comparison: Mapping[str, Any], metric: str, settings: Mapping[str, Any]) -> str:
     """Which side leads, how surely and by how much (the analysis's ``_claim``)."""
-    chance = float(comparison["chance_to_beat_control"])
-    lift = float(comparison["lift"])
-    low, high = (float(x) for x in comparison["lift_interval"])
-    better, worse = comparison["variant"], comparison["control"]
-    if chance < 0.5:  # the control leads: its lift over the variant, the interval flipped
-        better, worse = worse, better
-        chance, lift = 1 - chance, 1 / (1 + lift) - 1
-        low, high = 1 / (1 + high) - 1, 1 / (1 + low) - 1
+    first, last = (float(x) for x in comparison["lift_interval"])
+    better, worse, chance, lift, (low, high) = leading(
+        comparison["variant"],
+        comparison["control"],
+        float(comparison["chance_to_beat_control"]),
+        float(comparison["lift"]),
+        (first, last),
+    )
     figures = tr(
         "({lift} {metric}, {level} % interval {low} to {high})",
         lift=signed(lift),
